@@ -1,0 +1,30 @@
+# Two commands do all set-up on a fresh machine (Python 3.11+): `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint clean
+
+$(BIN)/pln: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+demo: $(BIN)/pln
+	rm -rf .demo && mkdir -m 700 .demo
+	PLN_DB=.demo/pln.db $(BIN)/python examples/load_demo.py examples/demo-network.json
+	@echo "\$$ pln due"
+	@PLN_DB=.demo/pln.db $(BIN)/pln due
+	@echo
+	@echo "The demo database is .demo/pln.db; try: PLN_DB=.demo/pln.db $(BIN)/pln show Ana"
+
+test: $(BIN)/pln
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/pln
+	$(BIN)/python -m pip install --quiet ruff mypy
+	$(BIN)/ruff check src tests && $(BIN)/ruff format --check src tests && $(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .demo

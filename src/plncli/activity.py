@@ -1,0 +1,179 @@
+"""Interactions and follow-ups: what happened with people, and what is owed to them."""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from .dates import Interval, parse_interval
+from .db import to_db_time
+from .errors import InvalidInput, NotFound
+from .people import refresh_search
+from .resolve import PersonRef
+from .text import clean_line, clean_text, topic_key
+
+
+def log_interaction(
+    conn: sqlite3.Connection,
+    people: list[PersonRef],
+    *,
+    at: datetime,
+    kind: str,
+    note: str,
+    topics: list[str],
+    now: datetime,
+) -> int:
+    """Record one interaction with one or several people; keep their last contact current."""
+    ids = _distinct(people)
+    text = clean_text(note, "note")
+    cur = conn.execute(
+        "INSERT INTO interaction (at, kind, note, created_at) VALUES (?,?,?,?)",
+        (to_db_time(at), clean_line(kind, "kind", limit=40).lower(), text, to_db_time(now)),
+    )
+    iid = int(cur.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO interaction_person (interaction_id, person_id) VALUES (?,?)",
+        [(iid, pid) for pid in ids],
+    )
+    for topic in topics:
+        value = clean_line(topic, "topic")
+        conn.execute(
+            "INSERT OR IGNORE INTO interaction_topic (interaction_id, key, topic) VALUES (?,?,?)",
+            (iid, topic_key(value), value),
+        )
+    stamp = to_db_time(at)
+    conn.executemany(
+        "UPDATE person SET last_contact_at = ? WHERE id = ?"
+        " AND (last_contact_at IS NULL OR last_contact_at < ?)",
+        [(stamp, pid, stamp) for pid in ids],
+    )
+    refresh_search(conn, ids)
+    return iid
+
+
+def _distinct(people: list[PersonRef]) -> list[int]:
+    ids: list[int] = []
+    for person in people:
+        if person.id in ids:
+            raise InvalidInput(f"{person.name} is named twice", "name each person once")
+        ids.append(person.id)
+    return ids
+
+
+def add_followup(
+    conn: sqlite3.Connection,
+    person: PersonRef,
+    *,
+    due: date,
+    note: str,
+    every: Interval | None,
+    now: datetime,
+) -> int:
+    cur = conn.execute(
+        "INSERT INTO followup (person_id, due, note, every, state, created_at)"
+        " VALUES (?,?,?,?, 'open', ?)",
+        (person.id, due.isoformat(), clean_text(note, "note"), _every(every), to_db_time(now)),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def _every(every: Interval | None) -> str | None:
+    return None if every is None else str(every)
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    id: int
+    person: PersonRef
+    due: date
+    note: str
+    every: str | None
+    state: str
+
+
+_FOLLOWUP_SELECT = (
+    "SELECT f.id, p.id, p.name, f.due, f.note, f.every, f.state"
+    " FROM followup f JOIN person p ON p.id = f.person_id"
+)
+
+
+def _row(r: tuple[int, int, str, str, str, str | None, str]) -> FollowUpRow:
+    return FollowUpRow(r[0], PersonRef(r[1], r[2]), date.fromisoformat(r[3]), r[4], r[5], r[6])
+
+
+def get_followup(conn: sqlite3.Connection, fid: int) -> FollowUpRow:
+    row = conn.execute(f"{_FOLLOWUP_SELECT} WHERE f.id = ?", (fid,)).fetchone()
+    if row is None:
+        raise NotFound(f"there is no follow-up #{fid}", "see `pln reminders` for their ids")
+    return _row(row)
+
+
+def _open(conn: sqlite3.Connection, fid: int) -> FollowUpRow:
+    row = get_followup(conn, fid)
+    if row.state != "open":
+        raise InvalidInput(
+            f"follow-up #{fid} is already {row.state}", "see `pln reminders` for open ones"
+        )
+    return row
+
+
+def complete_followup(
+    conn: sqlite3.Connection, fid: int, *, today: date, now: datetime, log: bool
+) -> tuple[FollowUpRow, int | None]:
+    """Mark done; a recurring one rolls forward to its next date after today.
+
+    Returns the follow-up and the id of the next occurrence, if any. With ``log``,
+    doing it counts as contact: an interaction of kind "follow-up" is recorded.
+    """
+    row = _open(conn, fid)
+    _close(conn, fid, "done", now)
+    next_id = None
+    if row.every:
+        interval = parse_interval(row.every)
+        times = 1
+        while interval.add_to(row.due, times) <= today:
+            times += 1
+        next_id = add_followup(
+            conn,
+            row.person,
+            due=interval.add_to(row.due, times),
+            note=row.note,
+            every=interval,
+            now=now,
+        )
+    if log:
+        log_interaction(
+            conn, [row.person], at=now, kind="follow-up", note=row.note, topics=[], now=now
+        )
+    return row, next_id
+
+
+def _close(conn: sqlite3.Connection, fid: int, state: str, now: datetime) -> None:
+    conn.execute(
+        "UPDATE followup SET state = ?, closed_at = ? WHERE id = ?", (state, to_db_time(now), fid)
+    )
+
+
+def drop_followup(conn: sqlite3.Connection, fid: int, *, now: datetime) -> FollowUpRow:
+    row = _open(conn, fid)
+    _close(conn, fid, "dropped", now)
+    return row
+
+
+def snooze_followup(conn: sqlite3.Connection, fid: int, *, until: date) -> FollowUpRow:
+    row = _open(conn, fid)
+    conn.execute("UPDATE followup SET due = ? WHERE id = ?", (until.isoformat(), fid))
+    return FollowUpRow(row.id, row.person, until, row.note, row.every, row.state)
+
+
+def list_followups(
+    conn: sqlite3.Connection, *, person: PersonRef | None = None, state: str = "open"
+) -> list[FollowUpRow]:
+    where, args = ["p.archived_at IS NULL"], []
+    if state != "all":
+        where.append("f.state = ?")
+        args.append(state)
+    if person is not None:
+        where.append("p.id = ?")
+        args.append(str(person.id))
+    sql = f"{_FOLLOWUP_SELECT} WHERE {' AND '.join(where)} ORDER BY f.due, f.id"
+    return [_row(r) for r in conn.execute(sql, args)]

@@ -1,0 +1,262 @@
+"""Interaction and follow-up commands: log, remind, done, snooze, drop, reminders, due."""
+
+from typing import Annotated
+
+import typer
+
+from .. import activity as svc
+from .. import render
+from ..dates import DateError, parse_interval
+from ..db import transaction
+from ..due import due_items, load_due_inputs
+from ..errors import InvalidInput
+from ..resolve import resolve
+from . import parse
+from .app import JsonOpt, command, state
+from .people import CircleOpt, _notice
+
+
+@command("log")
+def log(
+    ctx: typer.Context,
+    people: Annotated[
+        list[str], typer.Argument(help="PERSON, or several for one group conversation.")
+    ],
+    message: Annotated[str, typer.Option("--message", "-m", help="What happened.")] = "",
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="coffee, call, email, message, meeting, event, video, shared-resource, ...",
+        ),
+    ] = "note",
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            help="When (default now): yesterday, last monday, 'dec 3 15:00'.",
+            show_default=False,
+        ),
+    ] = None,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option("--topic", help="What it was about (repeatable).", show_default=False),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Record an interaction with one or several people.
+
+    \b
+      pln log Ana -m "Coffee: swapped quiz designs" --kind coffee --on yesterday
+      pln log Ana Ben Carla -m "DM group: Y7 transition ideas" --kind message
+    """
+    app = state(ctx)
+    at = parse.moment(app, on, "--on")
+    if at.astimezone(app.now.tzinfo).date() > app.today:
+        raise InvalidInput(
+            f"--on {on!r} is in the future",
+            "log what has happened; use `pln remind` for what is owed",
+        )
+    with transaction(app.conn):
+        refs = [resolve(app.conn, p) for p in people]
+        for ref in refs:
+            _notice(ref)
+        iid = svc.log_interaction(
+            app.conn, refs, at=at, kind=kind, note=message, topics=topic or [], now=app.now
+        )
+    if json:
+        render.print_json(
+            {"id": iid, "at": render.iso_instant(at), "people": [render.ref_json(r) for r in refs]}
+        )
+    else:
+        render.say(f"Logged {kind} with {', '.join(r.name for r in refs)} (#{iid}).")
+
+
+@command("remind")
+def remind(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="PERSON the follow-up is owed to.")],
+    when: Annotated[
+        str, typer.Argument(help="When it is due: tomorrow, in 3 days, next friday, 2026-12-01.")
+    ],
+    message: Annotated[str, typer.Option("--message", "-m", help="What to do.")] = "",
+    every: Annotated[
+        str | None,
+        typer.Option("--every", help="Repeat: 2w, monthly, 3 months.", show_default=False),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Create a follow-up owed to someone; recurring ones roll forward when done.
+
+    \b
+      pln remind Ana "next friday" -m "Send the KS3 quiz bank"
+      pln remind "Zoë" "in 2 weeks" -m "Mentoring check-in" --every 1m
+    """
+    app = state(ctx)
+    due = parse.day(app, when, "WHEN", "future")
+    try:
+        interval = parse_interval(every) if every else None
+    except DateError as exc:
+        raise InvalidInput(f"--every: {exc}") from None
+    with transaction(app.conn):
+        ref = resolve(app.conn, person)
+        _notice(ref)
+        fid = svc.add_followup(app.conn, ref, due=due, note=message, every=interval, now=app.now)
+        row = svc.get_followup(app.conn, fid)
+    if json:
+        render.print_json(render.followup_json(row))
+    else:
+        render.say(f"Follow-up #{fid} for {ref.name} due {render.when(due, app.today)}.")
+
+
+FidArg = Annotated[
+    int, typer.Argument(help="Follow-up id, as shown by `pln due` or `pln reminders`.")
+]
+
+
+@command("done")
+def done(
+    ctx: typer.Context,
+    fid: FidArg,
+    no_log: Annotated[
+        bool, typer.Option("--no-log", help="Do not count this as contact with the person.")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Mark a follow-up done (and log it as contact, unless --no-log).
+
+    \b
+      pln done 7
+    """
+    app = state(ctx)
+    with transaction(app.conn):
+        row, next_id = svc.complete_followup(
+            app.conn, fid, today=app.today, now=app.now, log=not no_log
+        )
+        nxt = svc.get_followup(app.conn, next_id) if next_id else None
+    if json:
+        render.print_json(
+            {
+                "done": render.followup_json(svc.get_followup(app.conn, fid)),
+                "next": render.followup_json(nxt) if nxt else None,
+            }
+        )
+        return
+    render.say(f"Done: #{fid} for {row.person.name}.")
+    if nxt:
+        render.say(f"Next one: #{nxt.id} due {render.when(nxt.due, app.today)}.")
+
+
+@command("snooze")
+def snooze(
+    ctx: typer.Context,
+    fid: FidArg,
+    when: Annotated[str, typer.Argument(help="New due date: tomorrow, in 1 week, next monday.")],
+    json: JsonOpt = False,
+) -> None:
+    """Move a follow-up to a later date.
+
+    \b
+      pln snooze 7 "next monday"
+    """
+    app = state(ctx)
+    until = parse.day(app, when, "WHEN", "future")
+    with transaction(app.conn):
+        row = svc.snooze_followup(app.conn, fid, until=until)
+    if json:
+        render.print_json(render.followup_json(row))
+    else:
+        render.say(f"Snoozed #{fid} for {row.person.name} until {render.when(until, app.today)}.")
+
+
+@command("drop")
+def drop(ctx: typer.Context, fid: FidArg, json: JsonOpt = False) -> None:
+    """Drop a follow-up you no longer intend to do (it stays in the history).
+
+    \b
+      pln drop 7
+    """
+    app = state(ctx)
+    with transaction(app.conn):
+        svc.drop_followup(app.conn, fid, now=app.now)
+        row = svc.get_followup(app.conn, fid)
+    if json:
+        render.print_json(render.followup_json(row))
+    else:
+        render.say(f"Dropped #{fid} for {row.person.name}.")
+
+
+@command("reminders")
+def reminders(
+    ctx: typer.Context,
+    person: Annotated[
+        str | None, typer.Option("--person", "-p", help="Only this PERSON's.", show_default=False)
+    ] = None,
+    state_: Annotated[str, typer.Option("--state", help="open, done, dropped or all.")] = "open",
+    json: JsonOpt = False,
+) -> None:
+    """List follow-ups (open ones by default), soonest first.
+
+    \b
+      pln reminders
+      pln reminders --person Ana --state all
+    """
+    app = state(ctx)
+    if state_ not in ("open", "done", "dropped", "all"):
+        raise InvalidInput(f"--state {state_!r} is not known", "use open, done, dropped or all")
+    ref = resolve(app.conn, person) if person else None
+    rows = svc.list_followups(app.conn, person=ref, state=state_)
+    if json:
+        render.print_json([render.followup_json(r) for r in rows])
+    else:
+        render.show_followups(rows, today=app.today)
+
+
+@command("due")
+def due(
+    ctx: typer.Context,
+    within: Annotated[
+        str | None,
+        typer.Option(
+            "--within",
+            help="Also show what falls due within this period, e.g. 7d.",
+            show_default=False,
+        ),
+    ] = None,
+    circle: CircleOpt = None,
+    topic: Annotated[
+        str | None, typer.Option("--topic", help="Only people with this topic.", show_default=False)
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """What you owe now, and whom you have let go quiet; most urgent first.
+
+    \b
+      pln due
+      pln due --within 7d --circle network
+      pln due --json
+    """
+    app = state(ctx)
+    horizon = app.today
+    if within:
+        try:
+            horizon = parse_interval(within).add_to(app.today)
+        except DateError as exc:
+            raise InvalidInput(f"--within: {exc}") from None
+    people, followups = load_due_inputs(
+        app.conn, circle=circle.value if circle else None, topic=topic
+    )
+    s = app.settings
+    items = due_items(
+        people,
+        followups,
+        today=app.today,
+        horizon=horizon,
+        cadences=s.cadence,
+        first_contact_days=s.first_contact_days,
+    )
+    if json:
+        render.print_json([render.due_json(i) for i in items])
+    else:
+        render.show_due(items, today=app.today)

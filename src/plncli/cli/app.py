@@ -1,0 +1,116 @@
+"""The Typer app, its global options, and the one place errors become exit codes."""
+
+import functools
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+
+from .. import __version__
+from ..context import AppContext
+from ..errors import Busy, PlnError, StoreError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+HELP = """Keep your professional learning network alive.
+
+\b
+  pln add "Ana Ruiz" "Ben Okafor" --met-at "researchED 2026" --follow-up "in 3 days"
+  pln log "Ana Ruiz" -m "Coffee: swapped quiz designs" --kind coffee --on yesterday
+  pln due                  what you owe, and whom you have let go quiet
+  pln show Ana             profile, follow-ups and timeline
+
+PERSON is a name, a unique prefix, a close spelling, or #id.
+Dates: today, tomorrow, yesterday, in 3 days, 3d, 2w, next friday, last monday, dec 3, 2026-12-01.
+"""
+
+app = typer.Typer(
+    help=HELP,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (schema in the README).")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"pln {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Database file (else $PLN_DB, $PLN_HOME/pln.db, or the user data dir).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Keep your professional learning network alive."""
+    app_ctx = guarded(lambda: AppContext(db))()
+    ctx.obj = app_ctx
+    ctx.call_on_close(app_ctx.close)
+
+
+def fail(exc: PlnError) -> NoReturn:
+    from ..render import console
+
+    err = console(stderr=True)
+    err.print(f"[bold red]error:[/] {_plain(exc.message)}", soft_wrap=True)
+    if exc.hint:
+        err.print(f"[dim]hint: {_plain(exc.hint)}[/]", soft_wrap=True)
+    raise typer.Exit(exc.exit_code) from None
+
+
+def _plain(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def guarded(fn: F) -> F:
+    """Turn PlnErrors and database trouble into one line on stderr and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except PlnError as exc:
+            fail(exc)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                fail(Busy("the database is busy (another pln is writing)", "try again in a moment"))
+            fail(StoreError(f"database error: {exc}", "run `pln db check`"))
+        except sqlite3.DatabaseError as exc:
+            fail(StoreError(f"database error: {exc}", "run `pln db check`"))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
+    """``app.command`` with the error boundary applied."""
+
+    def decorate(fn: F) -> F:
+        app.command(*args, **kwargs)(guarded(fn))
+        return fn
+
+    return decorate
+
+
+def state(ctx: typer.Context) -> AppContext:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, AppContext)
+    return obj

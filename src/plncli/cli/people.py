@@ -1,0 +1,487 @@
+"""People commands: add, edit, show, list, events, find, archive, restore."""
+
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from .. import people as svc
+from .. import render, views
+from ..activity import add_followup
+from ..context import AppContext
+from ..dates import humanize_day
+from ..db import transaction
+from ..errors import InvalidInput
+from ..resolve import PersonRef, resolve
+from . import parse
+from .app import JsonOpt, command, state
+
+Many = Annotated[list[str] | None, typer.Option(show_default=False)]
+One = Annotated[str | None, typer.Option(show_default=False)]
+
+EmailOpt = Annotated[
+    list[str] | None, typer.Option("--email", help="Email address.", show_default=False)
+]
+PhoneOpt = Annotated[
+    list[str] | None, typer.Option("--phone", help="Phone number.", show_default=False)
+]
+LinkOpt = Annotated[
+    list[str] | None, typer.Option("--link", help="Web page or handle.", show_default=False)
+]
+TopicOpt = Annotated[
+    list[str] | None, typer.Option("--topic", help="Interest (repeatable).", show_default=False)
+]
+OffersOpt = Annotated[
+    list[str] | None,
+    typer.Option("--offers", help="Expertise they can give (repeatable).", show_default=False),
+]
+SeeksOpt = Annotated[
+    list[str] | None,
+    typer.Option("--seeks", help="What they are looking for (repeatable).", show_default=False),
+]
+RoleTagOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--role-tag", help="mentor, mentee, sponsor, collaborator, expert, ...", show_default=False
+    ),
+]
+OrgOpt = Annotated[str | None, typer.Option("--org", help="Organisation.", show_default=False)]
+RoleOpt = Annotated[str | None, typer.Option("--role", help="Job title.", show_default=False)]
+LocationOpt = Annotated[
+    str | None, typer.Option("--location", help="Town or region.", show_default=False)
+]
+CircleOpt = Annotated[
+    parse.Circle | None,
+    typer.Option("--circle", help="colleague, network or following.", show_default=False),
+]
+EveryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--every", help="Keep-in-touch cadence: 30d, 2w, 3 months, never.", show_default=False
+    ),
+]
+MetAtOpt = Annotated[
+    str | None,
+    typer.Option("--met-at", help="Event where you met (created if new).", show_default=False),
+]
+OnOpt = Annotated[
+    str | None, typer.Option("--on", help="When you met (default today).", show_default=False)
+]
+IntroOpt = Annotated[
+    str | None,
+    typer.Option("--introduced-by", help="PERSON who introduced you.", show_default=False),
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Free-text note.", show_default=False)]
+
+LIST_OPTS = {
+    "email": "email",
+    "phone": "phone",
+    "link": "link",
+    "topic": "topic",
+    "offers": "offers",
+    "seeks": "seeks",
+    "role_tag": "role",
+}
+
+
+def _lists(**values: list[str] | None) -> dict[str, list[str]]:
+    return {LIST_OPTS[k]: v for k, v in values.items() if v}
+
+
+@command("add")
+def add(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="One or more names; all get the options below.", show_default=False),
+    ] = None,
+    email: EmailOpt = None,
+    phone: PhoneOpt = None,
+    org: OrgOpt = None,
+    role: RoleOpt = None,
+    location: LocationOpt = None,
+    link: LinkOpt = None,
+    circle: CircleOpt = None,
+    every: EveryOpt = None,
+    topic: TopicOpt = None,
+    offers: OffersOpt = None,
+    seeks: SeeksOpt = None,
+    role_tag: RoleTagOpt = None,
+    met_at: MetAtOpt = None,
+    on: OnOpt = None,
+    introduced_by: IntroOpt = None,
+    note: NoteOpt = None,
+    follow_up: Annotated[
+        str | None,
+        typer.Option(
+            "--follow-up", help="Create a first follow-up, e.g. 'in 3 days'.", show_default=False
+        ),
+    ] = None,
+    allow_duplicate: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicate", help="Add even if someone with this name or email exists."
+        ),
+    ] = False,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "--interactive",
+            "-i",
+            help="Ask for names one per line (default on a terminal when no NAME is given).",
+        ),
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Add one or more people: everyone you met at a conference in one go.
+
+    \b
+      pln add "Ana Ruiz" "Ben Okafor" --met-at "researchED 2026" --follow-up "in 3 days"
+      pln add "Carla Diaz" --circle colleague --topic assessment --offers "retrieval practice"
+      pln add --met-at "TeachMeet North"      (asks for names, one per line)
+    """
+    app = state(ctx)
+    data = svc.PersonInput(
+        lists=_lists(
+            email=email,
+            phone=phone,
+            link=link,
+            topic=topic,
+            offers=offers,
+            seeks=seeks,
+            role_tag=role_tag,
+        ),
+        scalars={"org": org, "role": role, "location": location},
+        circle=circle.value if circle else None,
+        cadence=parse.cadence(every),
+        met_at=met_at,
+        met_on=parse.day(app, on, "--on", "past") if on else None,
+        note=note,
+    )
+    due = parse.day(app, follow_up, "--follow-up", "future") if follow_up else None
+    cards = [(n, data) for n in names or []]
+    if not cards:
+        if not (interactive or sys.stdin.isatty()):
+            raise InvalidInput(
+                "no NAME given", 'e.g. pln add "Ana Ruiz" --met-at "researchED 2026"'
+            )
+        from .prompt import ask_cards
+
+        cards = ask_cards(data)
+    with transaction(app.conn):
+        if introduced_by:
+            data.introduced_by = resolve(app.conn, introduced_by)
+        added = _add_cards(app, cards, allow_duplicate)
+        fids = (
+            [
+                add_followup(
+                    app.conn, p, due=due, note=_first_note(met_at), every=None, now=app.now
+                )
+                for p in added
+            ]
+            if due
+            else []
+        )
+    _report_added(added, fids, due, app.today, json)
+
+
+def _add_cards(
+    app: AppContext, cards: list[tuple[str, svc.PersonInput]], allow: bool
+) -> list[PersonRef]:
+    added: list[PersonRef] = []
+    groups: dict[int, tuple[svc.PersonInput, list[str]]] = {}
+    for name, data in cards:
+        groups.setdefault(id(data), (data, []))[1].append(name)
+    for data, names in groups.values():
+        added += svc.add_people(app.conn, names, data, now=app.now, allow_duplicate=allow)
+    return added
+
+
+def _first_note(met_at: str | None) -> str:
+    return f"First follow-up after {met_at}" if met_at else "First follow-up"
+
+
+def _report_added(
+    added: list[PersonRef],
+    fids: list[int],
+    due: date | None,
+    today: date,
+    json: bool,
+) -> None:
+    if json:
+        render.print_json(
+            [
+                {**render.ref_json(p), "followup_id": fids[i] if fids else None}
+                for i, p in enumerate(added)
+            ]
+        )
+        return
+    who = ", ".join(f"{p.name} (#{p.id})" for p in added)
+    render.say(f"Added {who}.")
+    if due:
+        render.say(f"Follow-up due {due.isoformat()} ({humanize_day(due, today=today)}).")
+
+
+@command("edit")
+def edit(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="PERSON: name, prefix or #id.")],
+    name: Annotated[
+        str | None, typer.Option("--name", help="New name.", show_default=False)
+    ] = None,
+    email: EmailOpt = None,
+    phone: PhoneOpt = None,
+    org: OrgOpt = None,
+    role: RoleOpt = None,
+    location: LocationOpt = None,
+    link: LinkOpt = None,
+    circle: CircleOpt = None,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every",
+            help="Cadence: 30d, 2w, 3 months, never, or default (the circle's).",
+            show_default=False,
+        ),
+    ] = None,
+    topic: TopicOpt = None,
+    offers: OffersOpt = None,
+    seeks: SeeksOpt = None,
+    role_tag: RoleTagOpt = None,
+    add_email: Many = None,
+    remove_email: Many = None,
+    add_phone: Many = None,
+    remove_phone: Many = None,
+    add_link: Many = None,
+    remove_link: Many = None,
+    add_topic: Many = None,
+    remove_topic: Many = None,
+    add_offers: Many = None,
+    remove_offers: Many = None,
+    add_seeks: Many = None,
+    remove_seeks: Many = None,
+    add_role_tag: Many = None,
+    remove_role_tag: Many = None,
+    met_at: MetAtOpt = None,
+    on: OnOpt = None,
+    introduced_by: IntroOpt = None,
+    note: NoteOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Change someone's details. --topic etc. replace a list; --add-topic/--remove-topic edit it.
+
+    \b
+      pln edit Ana --org "Hillside Trust" --add-topic oracy
+      pln edit "#12" --every 30d --remove-seeks "Y7 transition"
+      pln edit Ana --org ""        (clears the organisation)
+    """
+    app = state(ctx)
+    replace = _lists(
+        email=email,
+        phone=phone,
+        link=link,
+        topic=topic,
+        offers=offers,
+        seeks=seeks,
+        role_tag=role_tag,
+    )
+    adds = _lists(
+        email=add_email,
+        phone=add_phone,
+        link=add_link,
+        topic=add_topic,
+        offers=add_offers,
+        seeks=add_seeks,
+        role_tag=add_role_tag,
+    )
+    removes = _lists(
+        email=remove_email,
+        phone=remove_phone,
+        link=remove_link,
+        topic=remove_topic,
+        offers=remove_offers,
+        seeks=remove_seeks,
+        role_tag=remove_role_tag,
+    )
+    scalars: dict[str, str | None] = {
+        k: v for k, v in {"org": org, "role": role, "location": location}.items() if v is not None
+    }
+    met_on = parse.day(app, on, "--on", "past") if on else None
+    with transaction(app.conn):
+        ref = resolve(app.conn, person, archived=True)
+        _notice(ref)
+        base = svc.PersonInput(
+            scalars=scalars,
+            circle=circle.value if circle else None,
+            cadence=parse.cadence(every, allow_default=True),
+            met_at=met_at,
+            met_on=met_on,
+            introduced_by=resolve(app.conn, introduced_by) if introduced_by else None,
+            note=note,
+            name=name,
+        )
+        if not (
+            replace
+            or adds
+            or removes
+            or any(
+                v is not None
+                for v in (name, org, role, location, circle, every, met_at, on, introduced_by, note)
+            )
+        ):
+            raise InvalidInput(
+                "nothing to change",
+                "give an option, e.g. --org or --add-topic; see pln edit --help",
+            )
+        ref = svc.edit_person(app.conn, ref, base, now=app.now)
+        svc.edit_person(app.conn, ref, svc.PersonInput(lists=replace, replace=True), now=app.now)
+        svc.edit_person(app.conn, ref, svc.PersonInput(lists=adds, remove=removes), now=app.now)
+    if json:
+        render.print_json(render.profile_json(views.profile(app.conn, ref, limit=0)))
+    else:
+        render.say(f"Updated {ref.name} (#{ref.id}).")
+
+
+def _notice(ref: PersonRef) -> None:
+    if ref.guessed_from:
+        render.say(f"taking {ref.guessed_from!r} to mean {ref.name} (#{ref.id})", style="dim")
+
+
+@command("show")
+def show(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="PERSON: name, prefix or #id.")],
+    all_: Annotated[
+        bool, typer.Option("--all", help="Show the whole timeline, not the last 20.")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Show someone's profile, open follow-ups and timeline of interactions.
+
+    \b
+      pln show Ana
+      pln show "#12" --json
+    """
+    app = state(ctx)
+    ref = resolve(app.conn, person, archived=True)
+    _notice(ref)
+    prof = views.profile(app.conn, ref, limit=None if all_ or json else 20)
+    if json:
+        render.print_json(render.profile_json(prof))
+    else:
+        render.show_profile(prof, today=app.today)
+
+
+@command("list")
+def list_(
+    ctx: typer.Context,
+    topic: Annotated[
+        str | None,
+        typer.Option("--topic", help="Has this topic (or offers/seeks it).", show_default=False),
+    ] = None,
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="Organisation contains this text.", show_default=False),
+    ] = None,
+    circle: CircleOpt = None,
+    met_at: Annotated[
+        str | None, typer.Option("--met-at", help="Met at this event.", show_default=False)
+    ] = None,
+    role_tag: Annotated[
+        str | None, typer.Option("--role-tag", help="Has this role tag.", show_default=False)
+    ] = None,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort", help="name, last-contact (longest ago first) or added (newest first)."
+        ),
+    ] = "name",
+    archived: Annotated[
+        bool, typer.Option("--archived", help="List archived people instead.")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """List people, with filters.
+
+    \b
+      pln list --topic assessment --circle network
+      pln list --sort last-contact
+      pln list --met-at "researchED 2026" --json
+    """
+    app = state(ctx)
+    if sort not in views.SORTS:
+        raise InvalidInput(f"--sort {sort!r} is not known", "use name, last-contact or added")
+    filters = {
+        "topic": topic,
+        "org": org,
+        "circle": circle.value if circle else None,
+        "met_at": met_at,
+        "role_tag": role_tag,
+    }
+    rows = views.list_people(app.conn, filters=filters, sort=sort, archived=archived)
+    if json:
+        render.print_json([render.person_json(r) for r in rows])
+    else:
+        render.show_people(rows, today=app.today)
+
+
+@command("events")
+def events(ctx: typer.Context, json: JsonOpt = False) -> None:
+    """List events, who you met there, and how many have had no contact since.
+
+    \b
+      pln events
+    """
+    app = state(ctx)
+    rows = views.list_events(app.conn)
+    if json:
+        render.print_json([render.event_json(e) for e in rows])
+    else:
+        render.show_events(rows, today=app.today)
+
+
+@command("find")
+def find(
+    ctx: typer.Context,
+    text: Annotated[list[str], typer.Argument(help="Words to look for (prefixes match).")],
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 20,
+    archived: Annotated[bool, typer.Option("--archived", help="Include archived people.")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Search names, organisations, topics, notes and interaction notes; best first.
+
+    \b
+      pln find retrieval
+      pln find "quiz design" --json
+    """
+    app = state(ctx)
+    hits = views.find(app.conn, " ".join(text), limit=limit, archived=archived)
+    if json:
+        render.print_json([render.hit_json(h) for h in hits])
+    else:
+        render.show_hits(hits)
+
+
+def _set_archived(ctx: typer.Context, person: str, archived: bool) -> None:
+    app = state(ctx)
+    with transaction(app.conn):
+        ref = resolve(app.conn, person, archived=not archived)
+        _notice(ref)
+        svc.set_archived(app.conn, ref, archived=archived, now=app.now)
+    verb = "Archived" if archived else "Restored"
+    render.say(f"{verb} {ref.name} (#{ref.id}).")
+
+
+@command("archive")
+def archive(ctx: typer.Context, person: Annotated[str, typer.Argument(help="PERSON.")]) -> None:
+    """Archive someone: gone from lists and `pln due`, nothing lost (`pln restore` undoes it)."""
+    _set_archived(ctx, person, True)
+
+
+@command("restore")
+def restore(
+    ctx: typer.Context, person: Annotated[str, typer.Argument(help="PERSON (archived).")]
+) -> None:
+    """Bring an archived person back."""
+    _set_archived(ctx, person, False)

@@ -1,0 +1,550 @@
+"""Strict reading of the dates, times and intervals that users type.
+
+Every ``pln`` command imports this module, so it uses only the standard library
+(``dateutil`` is not imported at all: month arithmetic below reproduces
+``relativedelta`` exactly).  The grammar is hand written and strict: text that
+is not fully understood raises :class:`DateError`; nothing is guessed.
+
+Input is case-insensitive; surrounding whitespace is ignored and internal runs
+of whitespace count as one space.  Numbers are ASCII digits (or "a"/"an" for 1).
+
+Days (:func:`parse_day`)
+    today, tomorrow, yesterday, [the] day after tomorrow, [the] day before yesterday;
+    in 3 days, in a week, in 1 month 2 weeks, 3 days ago, a month ago, in 3d, 2w ago;
+    compact offsets 3d, 2w, 3m, 1y, 1m2w, +3d, -2w (no sign = forward);
+    fri / friday, next friday, last monday, this friday (Mon-Sun week);
+    next/last week (7 days), next/last month, next/last year (calendar, clamped);
+    dec 3, 3 dec, december 3, 3rd december, 3rd of december, dec 3rd, Dec 3, 2026,
+    3 december 2026 (3-letter or full month names, also "sept");
+    2026-12-01, 2026/12/01; 01/12/2026, 1.12.2026, 01/12/26 (day/month when
+    ``dayfirst`` else month/day).
+
+Decisions
+    * An ordinal suffix must fit its number: "3rd" is accepted, "3th" is not.
+    * A month-day without a year is the next such date on/after today
+      (``prefer="future"``) or the latest on/before today (``prefer="past"``).
+      "feb 29" therefore picks the nearest leap year in that direction
+      (from 2026-11-23: 2028-02-29 in the future, 2024-02-29 in the past).
+    * Dates that do not exist ("feb 30", "2026-02-29", "2026-13-01", "13/01/2026"
+      read month-first) are rejected as "... is not a date"; day and month are
+      never swapped to make them fit.
+    * A two-digit year is placed in the 100-year window that starts 50 years
+      before today's year (in 2026: 76 -> 1976, 75 -> 2075).
+    * Offsets and intervals go up to 10 years: at most 120 months and at most
+      3653 days (each counted separately, weeks as 7 days).  "in 0 days" is today.
+    * Bare or signed offsets must be compact ("3d", "-2w"); "3 days" alone is
+      rejected (it could mean either direction): say "in 3 days" or "3 days ago".
+
+Moments (:func:`parse_moment`)
+    "now", or a day as above optionally followed by a time: 15:30, 9:05, 3pm,
+    3:30pm, 3:30 pm, 12am (midnight), 12pm (noon), optionally after "at".  A time
+    alone means today.  Without a time, today is ``now`` itself and any other day
+    is 12:00 local time.  Local wall-clock times are built with ``fold=0``: an
+    ambiguous time (clocks going back) is its first occurrence, and a time that
+    does not exist (clocks going forward) is read with the offset in force before
+    the change, so it lands one hour later on the wall clock ("2026-03-29 01:30"
+    in Europe/London is 01:30 UTC, i.e. 02:30 BST).  Pass ``tz`` (a ZoneInfo) for
+    DST-correct local times; otherwise ``now.tzinfo`` is used as it is, and a
+    fixed-offset ``now`` (as from :func:`local_now`) applies that offset to every day.
+
+Intervals (:func:`parse_interval`)
+    30d, 2w, 3m, 1y, 1m2w, 30 days, 2 weeks, 3 months, 1 year, a week, a month,
+    every 2 weeks, every week, daily, weekly, fortnightly, monthly, quarterly,
+    yearly / annually.  ``str(Interval)`` gives a canonical form that reads back.
+
+Wording (:func:`humanize_day`)
+    today / tomorrow / yesterday; under 14 days: "in 3 days", "3 days ago";
+    under 60 days: weeks; under 730 days: months (30.4375 days); then years
+    (365.25 days), each rounded to the nearest whole unit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Literal
+
+__all__ = [
+    "DateError",
+    "Interval",
+    "humanize_day",
+    "local_now",
+    "parse_day",
+    "parse_interval",
+    "parse_moment",
+]
+
+Prefer = Literal["future", "past"]
+
+_DAY_FORMS = (
+    "today, tomorrow, yesterday, in 3 days, 3d, 2w, next friday, last monday, dec 3, 2026-12-01"
+)
+_MOMENT_FORMS = "now, 15:30, 3pm, at 9:05, yesterday 15:30, next friday 3:30pm, " + _DAY_FORMS
+_INTERVAL_FORMS = (
+    "30d, 2w, 3m, 1y, 30 days, 3 months, a week, every 2 weeks, "
+    "daily, weekly, fortnightly, monthly, quarterly, yearly"
+)
+_MAX_MONTHS = 120
+_MAX_DAYS = 3653
+
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_MONTH_LENGTHS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+_MONTH_RX = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_WEEKDAY_RX = (
+    r"(mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?)"
+)
+_UNIT_RX = r"(days?|d|weeks?|w|months?|m|years?|y)(?![a-z])"
+_COMPONENT_RX = rf"(?:([0-9]{{1,6}}) ?|(an?) ){_UNIT_RX}"
+_TIME_TAIL_RX = (
+    r"(?:(?P<day>.+?) )??(?:at )?"
+    r"(?P<time>(?P<h>[0-9]{1,2})(?::(?P<mi>[0-9]{2}))?(?: ?(?P<ap>am|pm))?)"
+)
+
+
+class DateError(ValueError):
+    """A date, time or interval that could not be read.
+
+    The message is one line: what was not understood, plus the accepted forms, e.g.
+    "could not read 'next tuseday' as a date; try: today, tomorrow, ..."
+    """
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A calendar interval: whole months plus whole days (both >= 0)."""
+
+    months: int = 0
+    days: int = 0
+
+    def __post_init__(self) -> None:
+        if self.months < 0 or self.days < 0:
+            raise ValueError(f"interval parts must not be negative: {self.months}m {self.days}d")
+
+    def __str__(self) -> str:
+        """Canonical compact form that :func:`parse_interval` reads back: "2w", "1y", "1m3d"."""
+        parts = []
+        if self.months:
+            parts.append(f"{self.months // 12}y" if self.months % 12 == 0 else f"{self.months}m")
+        if self.days:
+            parts.append(f"{self.days // 7}w" if self.days % 7 == 0 else f"{self.days}d")
+        return "".join(parts) or "0d"
+
+    def add_to(self, d: date, times: int = 1) -> date:
+        """``d`` plus ``times`` intervals, computed from ``d`` in one step (no drift).
+
+        Same as ``d + relativedelta(months=months*times, days=days*times)``: months
+        first, with the day clamped to the month's end (jan 31 + 1m = feb 28/29),
+        then days.  A result outside years 1-9999 raises DateError.
+        """
+        try:
+            return _add_months(d, self.months * times) + timedelta(days=self.days * times)
+        except (OverflowError, ValueError):
+            raise DateError(
+                f"{d.isoformat()} plus {times} x {self} is outside the calendar (years 1-9999)"
+            ) from None
+
+    def approx_days(self) -> float:
+        """Length in days, counting a month as 30.4375 days (for ranking)."""
+        return self.months * 30.4375 + self.days
+
+
+class _Ctx:
+    """What a relative day is read against (a plain class: cheaper to import)."""
+
+    __slots__ = ("today", "prefer", "dayfirst")
+
+    def __init__(self, today: date, prefer: Prefer, dayfirst: bool) -> None:
+        self.today = today
+        self.prefer = prefer
+        self.dayfirst = dayfirst
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _normalize(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _quote(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _not_understood(text: str, what: str, forms: str) -> DateError:
+    return DateError(f"could not read {_quote(text)} as {what}; try: {forms}")
+
+
+def _check_prefer(prefer: str) -> None:
+    if prefer not in ("future", "past"):
+        raise ValueError(f"prefer must be 'future' or 'past', not {prefer!r}")
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _days_in(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if _is_leap(year) else 28
+    return _MONTH_LENGTHS[month - 1]
+
+
+def _add_months(d: date, months: int) -> date:
+    year, month0 = divmod(d.year * 12 + d.month - 1 + months, 12)
+    if not 1 <= year <= 9999:
+        raise OverflowError("date value out of range")
+    return date(year, month0 + 1, min(d.day, _days_in(year, month0 + 1)))
+
+
+def _month_number(name: str) -> int:
+    return next(i for i, full in enumerate(_MONTHS, 1) if full.startswith(name[:3]))
+
+
+def _make_date(year: int, month: int, day: int, shown: str) -> date:
+    if not 1 <= year <= 9999:
+        reason = "years run from 1 to 9999"
+    elif not 1 <= month <= 12:
+        reason = f"there is no month {month}"
+    elif not 1 <= day <= _days_in(year, month):
+        reason = f"{_MONTHS[month - 1].title()} {year} has {_days_in(year, month)} days"
+    else:
+        return date(year, month, day)
+    raise DateError(f"{shown} is not a date: {reason}")
+
+
+def _ordinal_ok(n: int, suffix: str | None) -> bool:
+    if suffix is None:
+        return True
+    expected = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return suffix == expected
+
+
+def _full_year(two_digits: int, this_year: int) -> int:
+    start = this_year - 50
+    return start + (two_digits - start) % 100
+
+
+# ---------------------------------------------------------------- spans
+
+
+def _read_span(body: str) -> Interval | None:
+    """Read "3 days", "a week", "1m2w", "1 month 2 weeks"; None if not a span."""
+    counts: dict[str, int] = {}
+    component = re.compile(_COMPONENT_RX)
+    pos = 0
+    while True:
+        m = component.match(body, pos)
+        if m is None:
+            return None
+        digits, article, unit = m.groups()
+        if unit[0] in counts or (article and len(unit) == 1):
+            return None
+        counts[unit[0]] = int(digits) if digits else 1
+        pos = m.end()
+        if pos == len(body):
+            break
+        if body[pos] == " ":
+            pos += 1
+    months = counts.get("y", 0) * 12 + counts.get("m", 0)
+    return Interval(months, counts.get("w", 0) * 7 + counts.get("d", 0))
+
+
+def _check_limit(iv: Interval, text: str, forms: str) -> Interval:
+    if iv.months > _MAX_MONTHS or iv.days > _MAX_DAYS:
+        raise DateError(
+            f"{_quote(text)} is too long: at most 10 years "
+            f"({_MAX_MONTHS} months, {_MAX_DAYS} days); try: {forms}"
+        )
+    return iv
+
+
+_FREQUENCIES = {
+    "daily": Interval(days=1),
+    "weekly": Interval(days=7),
+    "fortnightly": Interval(days=14),
+    "monthly": Interval(months=1),
+    "quarterly": Interval(months=3),
+    "yearly": Interval(months=12),
+    "annually": Interval(months=12),
+}
+_EVERY_UNIT = {
+    "day": Interval(days=1),
+    "week": Interval(days=7),
+    "fortnight": Interval(days=14),
+    "month": Interval(months=1),
+    "quarter": Interval(months=3),
+    "year": Interval(months=12),
+}
+
+
+def _read_interval(norm: str) -> Interval | None:
+    if norm in _FREQUENCIES:
+        return _FREQUENCIES[norm]
+    body = norm.removeprefix("every ")
+    if body != norm:
+        if body in _EVERY_UNIT:
+            return _EVERY_UNIT[body]
+        if body.startswith(("a ", "an ")):
+            return None
+    return _read_span(body)
+
+
+def parse_interval(text: str) -> Interval:
+    """Read a repeat interval such as "2w", "3 months", "every 2 weeks" or "monthly"."""
+    norm = _normalize(text)
+    if norm.startswith("-"):
+        raise DateError(f"an interval must be positive, not {_quote(text)}; try: {_INTERVAL_FORMS}")
+    iv = _read_interval(norm)
+    if iv is None:
+        raise _not_understood(text, "an interval", _INTERVAL_FORMS)
+    if iv.months == 0 and iv.days == 0:
+        raise DateError(f"an interval must be positive, not {_quote(text)}; try: {_INTERVAL_FORMS}")
+    return _check_limit(iv, text, _INTERVAL_FORMS)
+
+
+# ---------------------------------------------------------------- days
+
+
+def _offset(span: str, today: date, sign: int, shown: str) -> date | None:
+    iv = _read_span(span)
+    if iv is None:
+        return None
+    return _check_limit(iv, shown, _DAY_FORMS).add_to(today, sign)
+
+
+def _rule_in(m: re.Match[str], c: _Ctx) -> date | None:
+    return _offset(m[1], c.today, 1, m[0])
+
+
+def _rule_ago(m: re.Match[str], c: _Ctx) -> date | None:
+    return _offset(m[1], c.today, -1, m[0])
+
+
+def _rule_compact(m: re.Match[str], c: _Ctx) -> date | None:
+    return _offset(m[2], c.today, -1 if m[1] == "-" else 1, m[0])
+
+
+def _rule_weekday(m: re.Match[str], c: _Ctx) -> date | None:
+    which, t = m[1], c.today
+    wd = _WEEKDAYS.index(m[2][:3])
+    if which == "this":
+        return t + timedelta(days=wd - t.weekday())
+    if which == "next" or (which is None and c.prefer == "future"):
+        return t + timedelta(days=(wd - t.weekday() - 1) % 7 + 1)
+    return t - timedelta(days=(t.weekday() - wd - 1) % 7 + 1)
+
+
+def _month_day(c: _Ctx, month: int, day: int, year: str | None, shown: str) -> date:
+    if year is not None:
+        return _make_date(int(year), month, day, shown)
+    if not 1 <= day <= _MONTH_LENGTHS[month - 1]:
+        longest = _MONTH_LENGTHS[month - 1]
+        raise DateError(f"{shown} is not a date: {_MONTHS[month - 1].title()} has {longest} days")
+    step = 1 if c.prefer == "future" else -1
+    for y in range(c.today.year, c.today.year + 9 * step, step):
+        if not 1 <= y <= 9999:
+            break
+        if day <= _days_in(y, month):
+            d = date(y, month, day)
+            if (d >= c.today) if step == 1 else (d <= c.today):
+                return d
+    raise DateError(f"{shown} is outside the calendar (years 1-9999)")
+
+
+def _rule_month_first(m: re.Match[str], c: _Ctx) -> date | None:
+    day = int(m[2])
+    if not _ordinal_ok(day, m[3]):
+        return None
+    return _month_day(c, _month_number(m[1]), day, m[4], m[0])
+
+
+def _rule_day_first(m: re.Match[str], c: _Ctx) -> date | None:
+    day = int(m[1])
+    if not _ordinal_ok(day, m[2]):
+        return None
+    return _month_day(c, _month_number(m[3]), day, m[4], m[0])
+
+
+def _rule_iso(m: re.Match[str], c: _Ctx) -> date | None:
+    return _make_date(int(m[1]), int(m[3]), int(m[4]), m[0])
+
+
+def _rule_numeric(m: re.Match[str], c: _Ctx) -> date | None:
+    first, second, year = int(m[1]), int(m[3]), m[4]
+    day, month = (first, second) if c.dayfirst else (second, first)
+    full = int(year) if len(year) == 4 else _full_year(int(year), c.today.year)
+    return _make_date(full, month, day, m[0])
+
+
+_Rule = Callable[[re.Match[str], _Ctx], date | None]
+_DAY_RULES: tuple[tuple[str, _Rule], ...] = (
+    (r"in (.+)", _rule_in),
+    (r"(.+) ago", _rule_ago),
+    (r"([+-]?)((?:[0-9]{1,6}[dwmy])+)", _rule_compact),
+    (rf"(?:(next|last|this) )?{_WEEKDAY_RX}", _rule_weekday),
+    (rf"{_MONTH_RX} ([0-9]{{1,2}})(st|nd|rd|th)?(?:,? ([0-9]{{4}}))?", _rule_month_first),
+    (rf"([0-9]{{1,2}})(st|nd|rd|th)? (?:of )?{_MONTH_RX}(?:,? ([0-9]{{4}}))?", _rule_day_first),
+    (r"([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})", _rule_iso),
+    (r"([0-9]{1,2})([/.])([0-9]{1,2})\2([0-9]{2}|[0-9]{4})", _rule_numeric),
+)
+_WORDS = {
+    "today": 0,
+    "tomorrow": 1,
+    "yesterday": -1,
+    "day after tomorrow": 2,
+    "the day after tomorrow": 2,
+    "day before yesterday": -2,
+    "the day before yesterday": -2,
+}
+_RELATIVE = {
+    "next week": (Interval(days=7), 1),
+    "last week": (Interval(days=7), -1),
+    "next month": (Interval(months=1), 1),
+    "last month": (Interval(months=1), -1),
+    "next year": (Interval(months=12), 1),
+    "last year": (Interval(months=12), -1),
+}
+
+
+def _dispatch_day(norm: str, c: _Ctx) -> date | None:
+    if norm in _WORDS:
+        return c.today + timedelta(days=_WORDS[norm])
+    if norm in _RELATIVE:
+        iv, sign = _RELATIVE[norm]
+        return iv.add_to(c.today, sign)
+    for pattern, rule in _DAY_RULES:
+        m = re.fullmatch(pattern, norm)
+        if m is not None:
+            return rule(m, c)
+    return None
+
+
+def _read_day(norm: str, c: _Ctx) -> date | None:
+    try:
+        return _dispatch_day(norm, c)
+    except OverflowError:
+        raise DateError(f"{_quote(norm)} is outside the calendar (years 1-9999)") from None
+
+
+def parse_day(text: str, *, today: date, prefer: Prefer = "future", dayfirst: bool = False) -> date:
+    """Read a calendar day relative to ``today`` (see the module docstring for forms)."""
+    _check_prefer(prefer)
+    if isinstance(today, datetime):
+        today = today.date()
+    d = _read_day(_normalize(text), _Ctx(today, prefer, dayfirst))
+    if d is None:
+        raise _not_understood(text, "a date", _DAY_FORMS)
+    return d
+
+
+# ---------------------------------------------------------------- moments
+
+
+def _make_time(m: re.Match[str]) -> time:
+    hour, minute, ampm = int(m["h"]), int(m["mi"] or 0), m["ap"]
+    if ampm and not 1 <= hour <= 12:
+        reason = "with am/pm the hour runs from 1 to 12"
+    elif not ampm and hour > 23:
+        reason = "hours run from 0 to 23"
+    elif minute > 59:
+        reason = "minutes run from 00 to 59"
+    else:
+        if ampm:
+            hour = hour % 12 + (12 if ampm == "pm" else 0)
+        return time(hour, minute)
+    raise DateError(f"{m['time']} is not a time: {reason}; try: 15:30, 9:05, 3pm, 3:30pm")
+
+
+def _split_time(norm: str) -> tuple[str | None, time | None]:
+    """Split "yesterday at 15:30" into ("yesterday", 15:30); no time -> (norm, None)."""
+    m = re.fullmatch(_TIME_TAIL_RX, norm)
+    if m is None or (m["mi"] is None and m["ap"] is None):
+        return norm, None
+    return m["day"], _make_time(m)
+
+
+def _local_moment(
+    norm: str, now: datetime, zone: tzinfo | None, prefer: Prefer, dayfirst: bool
+) -> datetime | None:
+    """The moment ``norm`` names, in local time; None if it is not understood."""
+    if norm == "now":
+        return now
+    day_text, clock = _split_time(norm)
+    today = now.astimezone(zone).date()
+    day = today if day_text is None else _read_day(day_text, _Ctx(today, prefer, dayfirst))
+    if day is None:
+        return None
+    if clock is None:
+        if day == today:
+            return now
+        clock = time(12, 0)
+    return datetime.combine(day, clock, tzinfo=zone)
+
+
+def parse_moment(
+    text: str,
+    *,
+    now: datetime,
+    prefer: Prefer = "past",
+    dayfirst: bool = False,
+    tz: tzinfo | None = None,
+) -> datetime:
+    """Read a day and optional time; return an aware datetime in UTC.
+
+    ``now`` must be timezone-aware.  Local times are built in ``tz`` when given
+    (use a ZoneInfo for DST-correct results), else in ``now.tzinfo``.
+    """
+    _check_prefer(prefer)
+    if now.utcoffset() is None:
+        raise ValueError("now must be a timezone-aware datetime")
+    zone = tz if tz is not None else now.tzinfo
+    try:
+        moment = _local_moment(_normalize(text), now, zone, prefer, dayfirst)
+        if moment is None:
+            raise _not_understood(text, "a date and time", _MOMENT_FORMS)
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise DateError(f"{_quote(text)} is outside the calendar (years 1-9999)") from None
+
+
+# ---------------------------------------------------------------- output
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def _describe_days(n: int) -> str:
+    if n < 14:
+        return _plural(n, "day")
+    if n < 60:
+        return _plural(round(n / 7), "week")
+    if n < 730:
+        return _plural(round(n / 30.4375), "month")
+    return _plural(round(n / 365.25), "year")
+
+
+def humanize_day(d: date, *, today: date) -> str:
+    """Say how far ``d`` is from ``today``: "today", "in 3 days", "5 weeks ago", ..."""
+    n = (d - today).days
+    named = {0: "today", 1: "tomorrow", -1: "yesterday"}
+    if n in named:
+        return named[n]
+    span = _describe_days(abs(n))
+    return f"in {span}" if n > 0 else f"{span} ago"
+
+
+def local_now() -> datetime:
+    """The current local time as an aware datetime (fixed offset of the moment)."""
+    return datetime.now().astimezone()

@@ -1,0 +1,164 @@
+"""Opening the store safely, and one transaction per command.
+
+The standard library's sqlite3 is the only database code a command imports
+(see models.py for why). Every connection runs in WAL mode with foreign keys on
+and a busy timeout; every write is one ``BEGIN IMMEDIATE`` transaction.
+"""
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from .errors import Busy, StoreError
+from .migrations import LATEST, MIGRATIONS
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def to_db_time(value: datetime) -> str:
+    """The text SQLModel/SQLAlchemy write for a datetime on SQLite, in UTC."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def from_db_time(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def from_db_date(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def open_store(path: Path, *, create_parent: bool) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database at ``path``."""
+    _prepare_file(path, create_parent=create_parent)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open database {path}: {exc}") from None
+    try:
+        _configure(conn, path)
+        migrate(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _prepare_file(path: Path, *, create_parent: bool) -> None:
+    parent = path.parent
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file", "give a file path")
+    if not parent.is_dir():
+        if not create_parent:
+            raise StoreError(
+                f"directory {parent} does not exist", "create it first or choose another --db"
+            )
+        parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.exists():
+        _check_header(path)
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot create database {path}: {exc.strerror}") from None
+    os.close(fd)
+
+
+def _check_header(path: Path) -> None:
+    """Refuse, untouched, any existing file that is not an SQLite database."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"cannot read database {path}: {exc.strerror}") from None
+    if head != SQLITE_HEADER:
+        what = "is empty" if not head else "is not a pln database"
+        raise StoreError(
+            f"{path} {what}; refusing to touch it", "check the path, or restore it from a backup"
+        )
+
+
+def _configure(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise _store_error(exc, path) from None
+    if str(mode).lower() != "wal":
+        raise StoreError(f"cannot switch {path} to WAL mode (got {mode})")
+
+
+def _store_error(exc: sqlite3.Error, path: Path) -> StoreError | Busy:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return Busy("the database is busy (another pln is writing)", "try again in a moment")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"database {path} is read-only", "check the file's permissions")
+    return StoreError(f"cannot use database {path}: {text}", "run `pln db check`")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        version = schema_version(conn)
+    except sqlite3.DatabaseError as exc:
+        raise _store_error(exc, path) from None
+    if version > LATEST:
+        raise StoreError(
+            f"database {path} was written by a newer pln"
+            f" (schema {version}; this pln knows {LATEST})",
+            "upgrade pln; the file was not changed",
+        )
+    for number, (_name, sql) in enumerate(MIGRATIONS[version:], start=version + 1):
+        with transaction(conn, path):
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration into statements, so they can run inside our transaction.
+
+    ``executescript`` would COMMIT first; ``sqlite3.complete_statement`` finds the ends.
+    """
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            yield buf.strip()
+            buf = ""
+    if buf.strip():
+        yield buf.strip()
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection, path: Path | None = None) -> Iterator[None]:
+    """Run the body in one ``BEGIN IMMEDIATE`` transaction: all of it happens or none."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise _store_error(exc, path or Path("?")) from None
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        conn.execute("ROLLBACK")
+        raise _store_error(exc, path or Path("?")) from None

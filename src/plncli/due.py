@@ -1,0 +1,177 @@
+"""Who needs attention: open follow-ups, reconnects and first contacts.
+
+``due_items`` is pure: it gets plain rows and ``today`` and returns the list,
+most urgent first. ``load_due_inputs`` reads those rows from the store.
+
+Order: everything due today or earlier comes before anything upcoming. Among
+what is due now, promised follow-ups first (most overdue first), then first
+contacts after an event, then reconnects ranked by how far past their cadence
+they are relative to it (120 days since contact on a 60-day cadence ranks above
+20 days on a 14-day one). A person with an open follow-up is not also listed as
+a reconnect or first contact: the follow-up is the plan.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from .dates import Interval, humanize_day, parse_interval
+from .resolve import PersonRef
+from .text import topic_key
+
+KIND_RANK = {"follow-up": 0, "first-contact": 1, "reconnect": 2}
+
+
+@dataclass(frozen=True)
+class PersonState:
+    ref: PersonRef
+    circle: str
+    cadence: str | None
+    added: date
+    last_contact: date | None
+    met_on: date | None
+    met_at: str | None
+    has_open_followup: bool
+
+
+@dataclass(frozen=True)
+class OpenFollowUp:
+    id: int
+    person: PersonRef
+    due: date
+    note: str
+    every: str | None
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str
+    person: PersonRef
+    due: date
+    days_overdue: int
+    reason: str
+    followup_id: int | None
+    weight: float  # within a kind: larger is more urgent
+
+
+def due_items(
+    people: list[PersonState],
+    followups: list[OpenFollowUp],
+    *,
+    today: date,
+    horizon: date,
+    cadences: dict[str, str],
+    first_contact_days: int,
+) -> list[DueItem]:
+    items = [_followup_item(f, today) for f in followups if f.due <= horizon]
+    parsed = {c: _interval(v) for c, v in cadences.items()}
+    for person in people:
+        if person.has_open_followup:
+            continue
+        item = _first_contact(person, today, first_contact_days) or _reconnect(
+            person, today, parsed
+        )
+        if item is not None and item.due <= horizon:
+            items.append(item)
+    return sorted(items, key=_urgency)
+
+
+def _urgency(item: DueItem) -> tuple[int, int, int, float, str]:
+    if item.days_overdue >= 0:
+        return (0, KIND_RANK[item.kind], 0, -item.weight, item.person.name)
+    return (1, 0, -item.days_overdue, -item.weight, item.person.name)
+
+
+def _interval(text: str | None) -> Interval | None:
+    return None if text is None or text == "never" else parse_interval(text)
+
+
+def _followup_item(f: OpenFollowUp, today: date) -> DueItem:
+    what = f.note or "follow up"
+    repeat = f" (every {f.every})" if f.every else ""
+    overdue = (today - f.due).days
+    return DueItem("follow-up", f.person, f.due, overdue, f"{what}{repeat}", f.id, float(overdue))
+
+
+def _first_contact(person: PersonState, today: date, grace: int) -> DueItem | None:
+    if person.met_at is None or person.met_on is None:
+        return None
+    if person.last_contact is not None and person.last_contact >= person.met_on:
+        return None
+    due = person.met_on + timedelta(days=grace)
+    overdue = (today - due).days
+    met = humanize_day(person.met_on, today=today)
+    reason = f"met at {person.met_at} {met}; no contact since"
+    return DueItem("first-contact", person.ref, due, overdue, reason, None, float(overdue))
+
+
+def _reconnect(
+    person: PersonState, today: date, defaults: dict[str, Interval | None]
+) -> DueItem | None:
+    cadence = _interval(person.cadence) if person.cadence else defaults.get(person.circle)
+    if cadence is None:
+        return None
+    since = person.last_contact or person.added
+    due = cadence.add_to(since)
+    ago = humanize_day(since, today=today)
+    what = f"last contact {ago}" if person.last_contact else f"no contact yet (added {ago})"
+    ratio = (today - since).days / cadence.approx_days()
+    reason = f"{what}; you aim for every {_say(cadence)}"
+    return DueItem("reconnect", person.ref, due, (today - due).days, reason, None, ratio)
+
+
+def _say(interval: Interval) -> str:
+    text = str(interval)
+    units = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
+    if text[:-1].isdigit():
+        n, unit = int(text[:-1]), units[text[-1]]
+        return f"{n} {unit[:-1] if n == 1 else unit}"
+    return text
+
+
+def local_day(stamp: str) -> date:
+    return datetime.fromisoformat(stamp).replace(tzinfo=UTC).astimezone().date()
+
+
+def load_due_inputs(
+    conn: sqlite3.Connection, *, circle: str | None = None, topic: str | None = None
+) -> tuple[list[PersonState], list[OpenFollowUp]]:
+    where, args = ["p.archived_at IS NULL"], []
+    if circle:
+        where.append("p.circle = ?")
+        args.append(circle)
+    if topic:
+        where.append(
+            "p.id IN (SELECT person_id FROM person_attr"
+            " WHERE kind IN ('topic', 'offers', 'seeks') AND key = ?)"
+        )
+        args.append(topic_key(topic))
+    cond = " AND ".join(where)
+    people = [
+        PersonState(
+            PersonRef(r[0], r[1]),
+            r[2],
+            r[3],
+            local_day(r[4]),
+            local_day(r[5]) if r[5] else None,
+            date.fromisoformat(r[6]) if r[6] else None,
+            r[7],
+            bool(r[8]),
+        )
+        for r in conn.execute(
+            "SELECT p.id, p.name, p.circle, p.cadence, p.created_at, p.last_contact_at,"
+            " p.met_on, e.name, EXISTS (SELECT 1 FROM followup f"
+            "   WHERE f.person_id = p.id AND f.state = 'open')"
+            f" FROM person p LEFT JOIN event e ON e.id = p.met_at_id WHERE {cond}",
+            args,
+        )
+    ]
+    followups = [
+        OpenFollowUp(r[0], PersonRef(r[1], r[2]), date.fromisoformat(r[3]), r[4], r[5])
+        for r in conn.execute(
+            "SELECT f.id, p.id, p.name, f.due, f.note, f.every FROM followup f"
+            f" JOIN person p ON p.id = f.person_id WHERE f.state = 'open' AND {cond}",
+            args,
+        )
+    ]
+    return people, followups

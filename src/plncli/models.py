@@ -1,0 +1,127 @@
+"""The schema, defined once as SQLModel tables.
+
+This module is the reference for what the database looks like. Commands do not
+import it: importing SQLModel costs ~470 ms (PERF_NOTES.md), more than the whole
+budget of a command people run many times a day. They talk to the same tables
+through the standard library's ``sqlite3`` (``db.py``), and the tests prove that
+
+* the frozen DDL in ``migrations.py`` creates exactly these tables, and
+* rows written by the commands load through these models with the same values.
+
+Datetimes are stored as SQLModel/SQLAlchemy store them on SQLite,
+``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC; ``UTCDateTime`` hands them back aware.
+"""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Index, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A datetime stored as naive UTC text and returned timezone-aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+def _utc(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(unique=True)
+    on: date | None = None
+    place: str | None = None
+    created_at: datetime = _utc()
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "person"
+    __table_args__ = (Index("ix_person_name_key", "name_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    name_key: str
+    org: str | None = None
+    role: str | None = None
+    location: str | None = None
+    circle: str = "network"
+    cadence: str | None = None  # None: the circle's default; "never": no cadence
+    met_on: date | None = None
+    met_at_id: int | None = Field(default=None, foreign_key="event.id", ondelete="SET NULL")
+    introduced_by_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    notes: str = ""
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+    archived_at: datetime | None = _utc(default=None)
+    last_contact_at: datetime | None = _utc(default=None)
+
+
+class PersonAttr(SQLModel, table=True):
+    """Multi-valued facts: email, phone, link, topic, offers, seeks, role."""
+
+    __tablename__ = "person_attr"
+    __table_args__ = (
+        UniqueConstraint("person_id", "kind", "key"),
+        Index("ix_person_attr_kind_key", "kind", "key"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+    kind: str
+    value: str
+    key: str
+
+
+class Interaction(SQLModel, table=True):
+    __tablename__ = "interaction"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc(index=True)
+    kind: str
+    note: str = ""
+    created_at: datetime = _utc()
+
+
+class InteractionPerson(SQLModel, table=True):
+    __tablename__ = "interaction_person"
+    __table_args__ = (Index("ix_interaction_person_person", "person_id"),)
+    interaction_id: int = Field(foreign_key="interaction.id", primary_key=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+
+
+class InteractionTopic(SQLModel, table=True):
+    __tablename__ = "interaction_topic"
+    interaction_id: int = Field(foreign_key="interaction.id", primary_key=True, ondelete="CASCADE")
+    key: str = Field(primary_key=True)
+    topic: str
+
+
+class FollowUp(SQLModel, table=True):
+    __tablename__ = "followup"
+    __table_args__ = (Index("ix_followup_state_due", "state", "due"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    due: date
+    note: str = ""
+    every: str | None = None
+    state: str = "open"  # open | done | dropped
+    created_at: datetime = _utc()
+    closed_at: datetime | None = _utc(default=None)

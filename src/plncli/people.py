@@ -1,0 +1,236 @@
+"""People and events: add, edit, find by name, archive. Services never commit or print."""
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .db import to_db_time
+from .errors import Conflict, InvalidInput
+from .resolve import PersonRef
+from .text import attr_key, clean_email, clean_line, clean_text, fold
+
+LIST_KINDS = ("email", "phone", "link", "topic", "offers", "seeks", "role")
+SCALARS = ("org", "role", "location")
+
+
+@dataclass
+class PersonInput:
+    """What `pln add` and `pln edit` were given. None means "not given"."""
+
+    lists: dict[str, list[str]] = field(default_factory=dict)  # kind -> values to set/add
+    remove: dict[str, list[str]] = field(default_factory=dict)  # kind -> values to remove
+    replace: bool = False  # lists replace what is stored (edit --topic) instead of adding
+    scalars: dict[str, str | None] = field(default_factory=dict)  # org/role/location
+    circle: str | None = None
+    cadence: str | None = None  # canonical interval text or "never"
+    met_at: str | None = None
+    met_on: date | None = None
+    introduced_by: PersonRef | None = None
+    note: str | None = None
+    name: str | None = None  # edit: new name
+
+
+def add_people(
+    conn: sqlite3.Connection,
+    names: list[str],
+    data: PersonInput,
+    *,
+    now: datetime,
+    allow_duplicate: bool = False,
+) -> list[PersonRef]:
+    clean = [clean_line(n, "name") for n in names]
+    if len(clean) > 1 and any(data.lists.get(k) for k in ("email", "phone")):
+        raise InvalidInput(
+            "--email and --phone belong to one person, but several names were given",
+            "add them one at a time, or edit each person afterwards",
+        )
+    _check_no_repeats(clean)
+    if not allow_duplicate:
+        for name in clean:
+            _refuse_duplicate(conn, name, data.lists.get("email", []))
+    event_id = ensure_event(conn, data.met_at, data.met_on, now=now) if data.met_at else None
+    met_on = data.met_on or now.date()
+    added = [_insert_person(conn, name, data, event_id, met_on, now) for name in clean]
+    refresh_search(conn, [p.id for p in added])
+    return added
+
+
+def _check_no_repeats(names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if fold(name) in seen:
+            raise InvalidInput(f"{name!r} is given twice", "give each name once")
+        seen.add(fold(name))
+
+
+def _refuse_duplicate(conn: sqlite3.Connection, name: str, emails: list[str]) -> None:
+    row = conn.execute("SELECT id, name FROM person WHERE name_key = ?", (fold(name),)).fetchone()
+    how = "the same name"
+    if row is None and emails:
+        keys = [fold(e) for e in emails]
+        row = conn.execute(
+            "SELECT p.id, p.name FROM person_attr a JOIN person p ON p.id = a.person_id "
+            f"WHERE a.kind = 'email' AND a.key IN ({','.join('?' * len(keys))})",
+            keys,
+        ).fetchone()
+        how = "the same email"
+    if row is not None:
+        raise Conflict(
+            f"{name!r} looks like {row[1]} (#{row[0]}), who has {how}",
+            f"use `pln edit '#{row[0]}'`, or --allow-duplicate if they are different people",
+        )
+
+
+def _insert_person(
+    conn: sqlite3.Connection,
+    name: str,
+    data: PersonInput,
+    event_id: int | None,
+    met_on: date,
+    now: datetime,
+) -> PersonRef:
+    stamp = to_db_time(now)
+    scalars = {k: _clean_scalar(k, data.scalars.get(k)) for k in SCALARS}
+    cur = conn.execute(
+        "INSERT INTO person (name, name_key, org, role, location, circle, cadence, met_on,"
+        " met_at_id, introduced_by_id, notes, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            name,
+            fold(name),
+            scalars["org"],
+            scalars["role"],
+            scalars["location"],
+            data.circle or "network",
+            data.cadence,
+            met_on.isoformat(),
+            event_id,
+            data.introduced_by.id if data.introduced_by else None,
+            clean_text(data.note, "note") if data.note else "",
+            stamp,
+            stamp,
+        ),
+    )
+    pid = int(cur.lastrowid or 0)
+    for kind, values in data.lists.items():
+        _add_attrs(conn, pid, kind, values)
+    return PersonRef(pid, name)
+
+
+def _clean_scalar(kind: str, value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    return clean_line(value, kind)
+
+
+def _clean_attr(kind: str, value: str) -> str:
+    if kind == "email":
+        return clean_email(value)
+    return clean_line(value, kind.replace("role", "role tag"))
+
+
+def _add_attrs(conn: sqlite3.Connection, pid: int, kind: str, values: list[str]) -> None:
+    for value in values:
+        text = _clean_attr(kind, value)
+        conn.execute(
+            "INSERT OR IGNORE INTO person_attr (person_id, kind, value, key) VALUES (?,?,?,?)",
+            (pid, kind, text, attr_key(kind, text)),
+        )
+
+
+def ensure_event(
+    conn: sqlite3.Connection, name: str, on: date | None, *, now: datetime, place: str | None = None
+) -> int:
+    """The id of the event called ``name``, created (dated ``on`` or today) if new."""
+    text = clean_line(name, "event name")
+    row = conn.execute("SELECT id FROM event WHERE name_key = ?", (fold(text),)).fetchone()
+    if row:
+        return int(row[0])
+    cur = conn.execute(
+        'INSERT INTO event (name, name_key, "on", place, created_at) VALUES (?,?,?,?,?)',
+        (text, fold(text), (on or now.date()).isoformat(), place, to_db_time(now)),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def edit_person(
+    conn: sqlite3.Connection, person: PersonRef, data: PersonInput, *, now: datetime
+) -> PersonRef:
+    sets: dict[str, object] = {}
+    name = person.name
+    if data.name is not None:
+        name = clean_line(data.name, "name")
+        sets["name"], sets["name_key"] = name, fold(name)
+    for kind in SCALARS:
+        if kind in data.scalars:
+            sets[kind] = _clean_scalar(kind, data.scalars[kind])
+    _collect_edit_scalars(conn, data, sets, now)
+    sets["updated_at"] = to_db_time(now)
+    assignments = ", ".join(f"{col} = ?" for col in sets)
+    conn.execute(f"UPDATE person SET {assignments} WHERE id = ?", (*sets.values(), person.id))
+    _edit_lists(conn, person.id, data)
+    refresh_search(conn, [person.id])
+    return PersonRef(person.id, name)
+
+
+def _collect_edit_scalars(
+    conn: sqlite3.Connection, data: PersonInput, sets: dict[str, object], now: datetime
+) -> None:
+    if data.circle is not None:
+        sets["circle"] = data.circle
+    if data.cadence is not None:
+        sets["cadence"] = None if data.cadence == "default" else data.cadence
+    if data.met_at is not None:
+        sets["met_at_id"] = ensure_event(conn, data.met_at, data.met_on, now=now)
+    if data.met_on is not None:
+        sets["met_on"] = data.met_on.isoformat()
+    if data.introduced_by is not None:
+        sets["introduced_by_id"] = data.introduced_by.id
+    if data.note is not None:
+        sets["notes"] = clean_text(data.note, "note")
+
+
+def _edit_lists(conn: sqlite3.Connection, pid: int, data: PersonInput) -> None:
+    for kind, values in data.lists.items():
+        if data.replace:
+            conn.execute("DELETE FROM person_attr WHERE person_id = ? AND kind = ?", (pid, kind))
+        _add_attrs(conn, pid, kind, values)
+    for kind, values in data.remove.items():
+        for value in values:
+            cur = conn.execute(
+                "DELETE FROM person_attr WHERE person_id = ? AND kind = ? AND key = ?",
+                (pid, kind, attr_key(kind, value)),
+            )
+            if cur.rowcount == 0:
+                raise InvalidInput(
+                    f"{value!r} is not among this person's {kind} values",
+                    "see `pln show` for what is stored",
+                )
+
+
+def set_archived(
+    conn: sqlite3.Connection, person: PersonRef, *, archived: bool, now: datetime
+) -> None:
+    conn.execute(
+        "UPDATE person SET archived_at = ?, updated_at = ? WHERE id = ?",
+        (to_db_time(now) if archived else None, to_db_time(now), person.id),
+    )
+
+
+def refresh_search(conn: sqlite3.Connection, person_ids: list[int]) -> None:
+    """Rewrite the full-text rows of these people from what is stored."""
+    for pid in person_ids:
+        conn.execute("DELETE FROM person_fts WHERE rowid = ?", (pid,))
+        conn.execute(
+            "INSERT INTO person_fts (rowid, name, org, tags, notes, interactions)"
+            " SELECT p.id, p.name,"
+            " trim(coalesce(p.org, '') || ' ' || coalesce(p.role, '')"
+            "   || ' ' || coalesce(p.location, '')),"
+            " (SELECT coalesce(group_concat(value, ' ; '), '') FROM person_attr"
+            "   WHERE person_id = p.id AND kind IN ('topic', 'offers', 'seeks', 'role')),"
+            " p.notes,"
+            " (SELECT coalesce(group_concat(i.note, ' ; '), '') FROM interaction i"
+            "   JOIN interaction_person ip ON ip.interaction_id = i.id WHERE ip.person_id = p.id)"
+            " FROM person p WHERE p.id = ?",
+            (pid,),
+        )

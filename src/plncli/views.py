@@ -1,0 +1,223 @@
+"""Read-only views of the store: list, show, events, find."""
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .activity import FollowUpRow, list_followups
+from .db import from_db_time
+from .due import local_day
+from .errors import InvalidInput
+from .resolve import PersonRef
+from .text import fold, topic_key
+
+SORTS = ("name", "last-contact", "added")
+
+
+@dataclass
+class PersonRow:
+    id: int
+    name: str
+    org: str | None
+    circle: str
+    last_contact: date | None
+    added: date
+    archived: bool
+    attrs: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class TimelineEntry:
+    id: int
+    at: datetime
+    kind: str
+    note: str
+    with_: list[str]
+    topics: list[str]
+
+
+@dataclass
+class Profile:
+    row: PersonRow
+    role: str | None
+    location: str | None
+    cadence: str | None
+    met_at: str | None
+    met_on: date | None
+    introduced_by: PersonRef | None
+    notes: str
+    followups: list[FollowUpRow]
+    timeline: list[TimelineEntry]
+
+
+_PERSON_COLS = "p.id, p.name, p.org, p.circle, p.last_contact_at, p.created_at, p.archived_at"
+
+
+def _person_row(r: tuple[object, ...]) -> PersonRow:
+    last = str(r[4]) if r[4] else None
+    return PersonRow(
+        int(str(r[0])),
+        str(r[1]),
+        r[2] if r[2] is None else str(r[2]),
+        str(r[3]),
+        local_day(last) if last else None,
+        local_day(str(r[5])),
+        r[6] is not None,
+    )
+
+
+def _attach_attrs(conn: sqlite3.Connection, rows: list[PersonRow]) -> None:
+    by_id = {row.id: row for row in rows}
+    if not by_id:
+        return
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _ids (id INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM _ids")
+    conn.executemany("INSERT INTO _ids VALUES (?)", [(i,) for i in by_id])
+    for pid, kind, value in conn.execute(
+        "SELECT a.person_id, a.kind, a.value FROM person_attr a JOIN _ids ON _ids.id = a.person_id"
+        " ORDER BY a.id"
+    ):
+        by_id[pid].attrs.setdefault(kind, []).append(value)
+
+
+def list_people(
+    conn: sqlite3.Connection,
+    *,
+    filters: dict[str, str | None],
+    sort: str = "name",
+    archived: bool = False,
+) -> list[PersonRow]:
+    where = ["p.archived_at IS NOT NULL" if archived else "p.archived_at IS NULL"]
+    args: list[str] = []
+    for name, value in filters.items():
+        if value:
+            clause, arg = _FILTERS[name]
+            where.append(clause)
+            args.append(arg(value))
+    order = {
+        "name": "p.name_key",
+        "last-contact": "p.last_contact_at IS NOT NULL, p.last_contact_at, p.name_key",
+        "added": "p.created_at DESC, p.id DESC",
+    }[sort]
+    rows = [
+        _person_row(r)
+        for r in conn.execute(
+            f"SELECT {_PERSON_COLS} FROM person p WHERE {' AND '.join(where)} ORDER BY {order}",
+            args,
+        )
+    ]
+    _attach_attrs(conn, rows)
+    return rows
+
+
+_ATTR = "p.id IN (SELECT person_id FROM person_attr WHERE kind {} AND key = ?)"
+_FILTERS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "topic": (_ATTR.format("IN ('topic', 'offers', 'seeks')"), topic_key),
+    "role_tag": (_ATTR.format("= 'role'"), fold),
+    "circle": ("p.circle = ?", str),
+    "org": ("p.org LIKE ? ESCAPE '\\'", lambda v: "%" + _like(v) + "%"),
+    "met_at": ("p.met_at_id IN (SELECT id FROM event WHERE name_key = ?)", fold),
+}
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def profile(conn: sqlite3.Connection, person: PersonRef, *, limit: int | None) -> Profile:
+    r = conn.execute(
+        f"SELECT {_PERSON_COLS}, p.role, p.location, p.cadence, e.name, p.met_on,"
+        " i.id, i.name, p.notes FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
+        " LEFT JOIN person i ON i.id = p.introduced_by_id WHERE p.id = ?",
+        (person.id,),
+    ).fetchone()
+    row = _person_row(r[:7])
+    _attach_attrs(conn, [row])
+    return Profile(
+        row,
+        r[7],
+        r[8],
+        r[9],
+        r[10],
+        date.fromisoformat(r[11]) if r[11] else None,
+        PersonRef(r[12], r[13]) if r[12] else None,
+        r[14],
+        list_followups(conn, person=person),
+        timeline(conn, person.id, limit=limit),
+    )
+
+
+def timeline(conn: sqlite3.Connection, pid: int, *, limit: int | None) -> list[TimelineEntry]:
+    rows = conn.execute(
+        "SELECT i.id, i.at, i.kind, i.note,"
+        " (SELECT group_concat(p.name, '\x1f') FROM interaction_person x"
+        "   JOIN person p ON p.id = x.person_id WHERE x.interaction_id = i.id AND p.id != ?),"
+        " (SELECT group_concat(t.topic, '\x1f') FROM interaction_topic t"
+        "   WHERE t.interaction_id = i.id)"
+        " FROM interaction i JOIN interaction_person ip ON ip.interaction_id = i.id"
+        " WHERE ip.person_id = ? ORDER BY i.at DESC, i.id DESC LIMIT ?",
+        (pid, pid, -1 if limit is None else limit),
+    )
+    return [
+        TimelineEntry(
+            r[0],
+            from_db_time(r[1]) or datetime.min,
+            r[2],
+            r[3],
+            r[4].split("\x1f") if r[4] else [],
+            r[5].split("\x1f") if r[5] else [],
+        )
+        for r in rows
+    ]
+
+
+@dataclass
+class EventRow:
+    id: int
+    name: str
+    on: date | None
+    place: str | None
+    met: int
+    no_contact_since: int
+
+
+def list_events(conn: sqlite3.Connection) -> list[EventRow]:
+    rows = conn.execute(
+        'SELECT e.id, e.name, e."on", e.place, count(p.id),'
+        " sum(CASE WHEN p.id IS NOT NULL AND (p.last_contact_at IS NULL"
+        "   OR date(p.last_contact_at) < p.met_on) THEN 1 ELSE 0 END)"
+        " FROM event e LEFT JOIN person p ON p.met_at_id = e.id AND p.archived_at IS NULL"
+        ' GROUP BY e.id ORDER BY e."on" DESC, e.name'
+    )
+    return [
+        EventRow(r[0], r[1], date.fromisoformat(r[2]) if r[2] else None, r[3], r[4], r[5] or 0)
+        for r in rows
+    ]
+
+
+@dataclass
+class SearchHit:
+    person: PersonRef
+    org: str | None
+    archived: bool
+    snippet: str
+
+
+def find(
+    conn: sqlite3.Connection, text: str, *, limit: int, archived: bool = False
+) -> list[SearchHit]:
+    words = [w for w in text.replace('"', " ").split() if w]
+    if not words:
+        raise InvalidInput("nothing to search for", "give a word, e.g. `pln find assessment`")
+    query = " ".join(f'"{w}"*' for w in words)
+    scope = "" if archived else " AND p.archived_at IS NULL"
+    rows = conn.execute(
+        "SELECT p.id, p.name, p.org, p.archived_at IS NOT NULL,"
+        " snippet(person_fts, -1, '[', ']', '…', 10)"
+        " FROM person_fts JOIN person p ON p.id = person_fts.rowid"
+        f" WHERE person_fts MATCH ?{scope}"
+        " ORDER BY bm25(person_fts, 10.0, 4.0, 4.0, 2.0, 1.0) LIMIT ?",
+        (query, limit),
+    )
+    return [SearchHit(PersonRef(r[0], r[1]), r[2], bool(r[3]), r[4]) for r in rows]
