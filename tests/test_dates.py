@@ -482,14 +482,25 @@ def test_parse_moment_today_follows_the_local_zone() -> None:
     assert parse_moment("today", now=late, tz=NEW_YORK) == late
 
 
-def test_parse_moment_with_fixed_offset_now() -> None:
-    fixed = datetime(2026, 11, 23, 10, 0, tzinfo=timezone(timedelta(hours=-5)))
-    assert parse_moment("15:30", now=fixed) == datetime(2026, 11, 23, 20, 30, tzinfo=UTC)
-    # without tz, a fixed offset is applied as it is, even across DST ...
-    assert parse_moment("2026-07-01 09:00", now=fixed) == datetime(2026, 7, 1, 14, 0, tzinfo=UTC)
-    # ... and with tz the zone's rules for that day are used
-    got = parse_moment("2026-07-01 09:00", now=fixed, tz=NEW_YORK)
-    assert got == datetime(2026, 7, 1, 13, 0, tzinfo=UTC)
+def test_parse_moment_with_fixed_offset_now_uses_the_system_zone_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time as time_mod
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time_mod.tzset()
+    try:
+        fixed = datetime(2026, 11, 23, 10, 0).astimezone()  # what pln passes: EST, -05:00
+        assert fixed.utcoffset() == timedelta(hours=-5)
+        assert parse_moment("15:30", now=fixed) == datetime(2026, 11, 23, 20, 30, tzinfo=UTC)
+        # July is EDT (-04:00): the system's rules for that day apply, not today's offset
+        got = parse_moment("2026-07-01 09:00", now=fixed)
+        assert got == datetime(2026, 7, 1, 13, 0, tzinfo=UTC)
+        got = parse_moment("2026-07-01 09:00", now=fixed, tz=NEW_YORK)
+        assert got == datetime(2026, 7, 1, 13, 0, tzinfo=UTC)
+    finally:
+        monkeypatch.undo()
+        time_mod.tzset()
 
 
 @pytest.mark.parametrize(

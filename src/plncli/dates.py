@@ -39,7 +39,8 @@ Moments (:func:`parse_moment`)
     "now", or a day as above optionally followed by a time: 15:30, 9:05, 3pm,
     3:30pm, 3:30 pm, 12am (midnight), 12pm (noon), optionally after "at".  A time
     alone means today.  Without a time, today is ``now`` itself and any other day
-    is 12:00 local time.  Local wall-clock times are built with ``fold=0``: an
+    is 12:00 local time.  Seconds, "noon" and "15:30 yesterday" are not accepted.
+    Local wall-clock times are built with ``fold=0``: an
     ambiguous time (clocks going back) is its first occurrence, and a time that
     does not exist (clocks going forward) is read with the offset in force before
     the change, so it lands one hour later on the wall clock ("2026-03-29 01:30"
@@ -49,8 +50,11 @@ Moments (:func:`parse_moment`)
 
 Intervals (:func:`parse_interval`)
     30d, 2w, 3m, 1y, 1m2w, 30 days, 2 weeks, 3 months, 1 year, a week, a month,
-    every 2 weeks, every week, daily, weekly, fortnightly, monthly, quarterly,
-    yearly / annually.  ``str(Interval)`` gives a canonical form that reads back.
+    every 2 weeks, every day/week/fortnight/month/quarter/year, daily, weekly,
+    fortnightly, monthly, quarterly, yearly / annually.  Zero, negative and
+    "biweekly" (ambiguous) are rejected.  ``str(Interval)`` gives a canonical form
+    that reads back: days as "Nw" when divisible by 7 else "Nd", months as "Ny"
+    when divisible by 12 else "Nm" (so 14 months is "14m"), e.g. "1m2w".
 
 Wording (:func:`humanize_day`)
     today / tomorrow / yesterday; under 14 days: "in 3 days", "3 days ago";
@@ -63,7 +67,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Literal
 
 __all__ = [
@@ -489,6 +493,8 @@ def _local_moment(
         if day == today:
             return now
         clock = time(12, 0)
+    if zone is None:  # the system's own rules, daylight saving included
+        return datetime.combine(day, clock).astimezone()
     return datetime.combine(day, clock, tzinfo=zone)
 
 
@@ -503,12 +509,16 @@ def parse_moment(
     """Read a day and optional time; return an aware datetime in UTC.
 
     ``now`` must be timezone-aware.  Local times are built in ``tz`` when given
-    (use a ZoneInfo for DST-correct results), else in ``now.tzinfo``.
+    (use a ZoneInfo for DST-correct results); else, when ``now`` carries only a
+    fixed offset (as ``datetime.now().astimezone()`` does), in the system's local
+    time zone with its daylight-saving rules; else in ``now.tzinfo``.
     """
     _check_prefer(prefer)
     if now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime")
     zone = tz if tz is not None else now.tzinfo
+    if tz is None and isinstance(now.tzinfo, timezone):
+        zone = None
     try:
         moment = _local_moment(_normalize(text), now, zone, prefer, dayfirst)
         if moment is None:

@@ -1,6 +1,7 @@
 """The Typer app, its global options, and the one place errors become exit codes."""
 
 import functools
+import os
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -96,6 +97,15 @@ def guarded(fn: F) -> F:
             fail(StoreError(f"database error: {exc}", "run `pln db check`"))
         except sqlite3.DatabaseError as exc:
             fail(StoreError(f"database error: {exc}", "run `pln db check`"))
+        except Exception as exc:
+            if os.environ.get("PLN_DEBUG"):
+                raise
+            fail(
+                PlnError(
+                    f"internal error ({type(exc).__name__}); this is a bug in pln",
+                    "rerun with PLN_DEBUG=1 to see the traceback, and report it",
+                )
+            )
 
     return wrapper  # type: ignore[return-value]
 

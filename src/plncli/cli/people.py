@@ -475,7 +475,12 @@ def _set_archived(ctx: typer.Context, person: str, archived: bool) -> None:
 
 @command("archive")
 def archive(ctx: typer.Context, person: Annotated[str, typer.Argument(help="PERSON.")]) -> None:
-    """Archive someone: gone from lists and `pln due`, nothing lost (`pln restore` undoes it)."""
+    """Archive someone: gone from lists and `pln due`, nothing lost.
+
+    \b
+      pln archive "Ben Okafor"
+      pln restore "Ben Okafor"      (undoes it)
+    """
     _set_archived(ctx, person, True)
 
 
@@ -483,5 +488,9 @@ def archive(ctx: typer.Context, person: Annotated[str, typer.Argument(help="PERS
 def restore(
     ctx: typer.Context, person: Annotated[str, typer.Argument(help="PERSON (archived).")]
 ) -> None:
-    """Bring an archived person back."""
+    """Bring an archived person back, with everything they had.
+
+    \b
+      pln restore "Ben Okafor"
+    """
     _set_archived(ctx, person, False)

@@ -4,6 +4,7 @@ import typer
 
 from .. import render
 from ..db import schema_version
+from ..errors import StoreError
 from .app import JsonOpt, guarded, state
 
 db_app = typer.Typer(
@@ -65,3 +66,32 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
     out.print(f"schema version  {doc['schema_version']}")
     for k, v in doc["counts"].items():  # type: ignore[attr-defined]
         out.print(f"{k.replace('_', ' '):<16}{v}")
+
+
+@db_app.command("check")
+@guarded
+def check(ctx: typer.Context, json: JsonOpt = False) -> None:
+    """Check the database: integrity, foreign keys and schema version. Exit 0 when healthy.
+
+    \b
+      pln db check
+    """
+    conn = state(ctx).conn
+    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    healthy = integrity == ["ok"] and not fk_problems
+    doc = {
+        "healthy": healthy,
+        "integrity": integrity,
+        "foreign_key_problems": len(fk_problems),
+        "schema_version": schema_version(conn),
+    }
+    if json:
+        render.print_json(doc)
+    else:
+        render.say(
+            f"integrity: {', '.join(integrity[:5])}; foreign-key problems: {len(fk_problems)};"
+            f" schema version {doc['schema_version']}"
+        )
+    if not healthy:
+        raise typer.Exit(StoreError.exit_code)
