@@ -1,22 +1,19 @@
 """Everything the user sees: JSON documents (stable, sorted keys) and Rich tables.
 
-Rich is imported only when a human view is drawn, so ``--json`` never pays for it.
+Human views are built as ``tables.Table``s; Rich draws them only on a terminal.
 """
 
 import json
 import sys
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .activity import FollowUpRow
 from .dates import humanize_day
 from .due import DueItem
 from .resolve import PersonRef
+from .tables import Block, Cell, Table, emit
 from .views import EventRow, PersonRow, Profile, SearchHit, TimelineEntry
-
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.table import Table
 
 
 def print_json(doc: Any) -> None:
@@ -122,160 +119,130 @@ def hit_json(h: SearchHit) -> dict[str, Any]:
 # ---- human views -------------------------------------------------------------------------
 
 
-def console(stderr: bool = False) -> "Console":
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False)
-
-
-def esc(text: str) -> str:
-    """User text, shown as typed: never read as Rich markup."""
-    from rich.markup import escape
-
-    return escape(text)
-
-
-def _table(*columns: str) -> "Table":
-    from rich.table import Table
-
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for col in columns:
-        table.add_column(col)
-    return table
-
-
 def when(d: date, today: date) -> str:
     return f"{d.isoformat()} ({humanize_day(d, today=today)})"
+
+
+def _repeat(note: str, every: str | None) -> str:
+    return note + (f" (every {every})" if every else "")
 
 
 KIND_STYLE = {"follow-up": "yellow", "first-contact": "cyan", "reconnect": "magenta"}
 
 
 def show_due(items: list[DueItem], *, today: date) -> None:
-    out = console()
     if not items:
-        out.print("Nothing due. Your network is in good shape.")
+        emit("Nothing due. Your network is in good shape.")
         return
-    table = _table("", "who", "due", "why")
+    table = Table("", "who", "due", "why")
     for item in items:
-        style = "bold red" if item.days_overdue > 0 else ""
-        tag = f"[{KIND_STYLE[item.kind]}]{item.kind}[/]"
-        if item.followup_id:
-            tag += f" #{item.followup_id}"
+        tag = item.kind + (f" #{item.followup_id}" if item.followup_id else "")
         due = humanize_day(item.due, today=today)
         table.add_row(
-            tag, esc(item.person.name), f"[{style}]{due}[/]" if style else due, esc(item.reason)
+            (tag, KIND_STYLE[item.kind]),
+            item.person.name,
+            (due, "bold red") if item.days_overdue > 0 else due,
+            item.reason,
         )
-    out.print(table)
+    emit(table)
 
 
 def show_people(rows: list[PersonRow], *, today: date) -> None:
-    out = console()
     if not rows:
-        out.print("No one matches.")
+        emit("No one matches.")
         return
-    table = _table("#", "name", "org", "circle", "topics", "last contact")
+    table = Table("#", "name", "org", "circle", "topics", "last contact")
     for r in rows:
         last = humanize_day(r.last_contact, today=today) if r.last_contact else "never"
         topics = ", ".join(r.attrs.get("topic", []))
-        table.add_row(str(r.id), esc(r.name), esc(r.org or ""), r.circle, esc(topics), last)
-    out.print(table)
-    console(stderr=True).print(f"[dim]{len(rows)} people[/]")
+        table.add_row(str(r.id), r.name, r.org or "", r.circle, topics, last)
+    emit(table)
+    emit((f"{len(rows)} people", "dim"), stderr=True)
 
 
 def show_profile(p: Profile, *, today: date) -> None:
-    out = console()
     r, a = p.row, p.row.attrs
-    title = f"[bold]{esc(r.name)}[/] [dim]#{r.id}[/]" + (
-        " [red](archived)[/]" if r.archived else ""
-    )
-    out.print(title)
+    title = f"{r.name}  #{r.id}" + ("  (archived)" if r.archived else "")
     facts = [
         ("org", r.org),
         ("role", p.role),
         ("location", p.location),
         ("circle", r.circle),
         ("keep in touch", p.cadence or "circle default"),
-        ("emails", ", ".join(a.get("email", []))),
-        ("phones", ", ".join(a.get("phone", []))),
-        ("links", ", ".join(a.get("link", []))),
-        ("topics", ", ".join(a.get("topic", []))),
-        ("offers", ", ".join(a.get("offers", []))),
-        ("seeks", ", ".join(a.get("seeks", []))),
-        ("roles", ", ".join(a.get("role", []))),
         ("met", " ".join(x for x in (p.met_at, p.met_on and when(p.met_on, today)) if x)),
         ("introduced by", p.introduced_by.name if p.introduced_by else None),
         ("notes", p.notes),
     ]
-    table = _table("", "")
-    table.show_header = False
+    lists = [
+        ("emails", "email"),
+        ("phones", "phone"),
+        ("links", "link"),
+        ("topics", "topic"),
+        ("offers", "offers"),
+        ("seeks", "seeks"),
+        ("roles", "role"),
+    ]
+    facts[4:4] = [(label, ", ".join(a.get(kind, []))) for label, kind in lists]
+    table = Table("", "", header=False)
     for label, value in facts:
         if value:
-            table.add_row(f"[dim]{label}[/]", esc(value))
-    out.print(table)
-    _print_followups(out, p.followups, today)
-    _print_timeline(out, p.timeline, today)
+            table.add_row((label, "dim"), value)
+    blocks: list[Block] = [(title, "bold"), table]
+    if p.followups:
+        fu = Table("#", "due", "what")
+        for f in p.followups:
+            fu.add_row(str(f.id), when(f.due, today), _repeat(f.note, f.every))
+        blocks += ["", ("Open follow-ups", "bold"), fu]
+    blocks += ["", *_timeline(p.timeline, today)]
+    emit(*blocks)
 
 
-def _print_followups(out: "Console", rows: list[FollowUpRow], today: date) -> None:
+def _timeline(rows: list[TimelineEntry], today: date) -> list[Block]:
     if not rows:
-        return
-    out.print("\n[bold]Open follow-ups[/]")
-    table = _table("#", "due", "what")
-    for f in rows:
-        what = f.note + (f" (every {f.every})" if f.every else "")
-        table.add_row(str(f.id), when(f.due, today), esc(what))
-    out.print(table)
-
-
-def _print_timeline(out: "Console", rows: list[TimelineEntry], today: date) -> None:
-    out.print("\n[bold]Timeline[/]" if rows else "\n[dim]No interactions yet.[/]")
-    if not rows:
-        return
-    table = _table("when", "kind", "note", "with")
+        return [("No interactions yet.", "dim")]
+    table = Table("when", "kind", "with", "note")
     for t in rows:
         day = t.at.astimezone().date()
-        table.add_row(when(day, today), esc(t.kind), esc(t.note), esc(", ".join(t.with_)))
-    out.print(table)
+        table.add_row(when(day, today), t.kind, ", ".join(t.with_), t.note)
+    return [("Timeline", "bold"), table]
 
 
 def show_followups(rows: list[FollowUpRow], *, today: date) -> None:
-    out = console()
     if not rows:
-        out.print("No open follow-ups.")
+        emit("No follow-ups.")
         return
-    table = _table("#", "who", "due", "what", "state")
+    table = Table("#", "who", "due", "state", "what")
     for f in rows:
-        what = f.note + (f" (every {f.every})" if f.every else "")
-        table.add_row(str(f.id), esc(f.person.name), when(f.due, today), esc(what), f.state)
-    out.print(table)
+        table.add_row(
+            str(f.id), f.person.name, when(f.due, today), f.state, _repeat(f.note, f.every)
+        )
+    emit(table)
 
 
 def show_events(rows: list[EventRow], *, today: date) -> None:
-    out = console()
     if not rows:
-        out.print("No events yet. `pln add NAME --met-at EVENT` records one.")
+        emit("No events yet. `pln add NAME --met-at EVENT` records one.")
         return
-    table = _table("#", "event", "date", "place", "met", "no contact since")
+    table = Table("#", "date", "place", "met", "no contact since", "event")
     for e in rows:
         day = when(e.on, today) if e.on else ""
-        waiting = f"[yellow]{e.no_contact_since}[/]" if e.no_contact_since else "0"
-        table.add_row(str(e.id), esc(e.name), day, esc(e.place or ""), str(e.met), waiting)
-    out.print(table)
+        count = str(e.no_contact_since)
+        waiting: Cell = (count, "yellow") if e.no_contact_since else count
+        table.add_row(str(e.id), day, e.place or "", str(e.met), waiting, e.name)
+    emit(table)
 
 
 def show_hits(hits: list[SearchHit]) -> None:
-    out = console()
     if not hits:
-        out.print("No matches.")
+        emit("No matches.")
         return
-    table = _table("#", "name", "org", "match")
+    table = Table("#", "name", "org", "match")
     for h in hits:
         name = h.person.name + (" (archived)" if h.archived else "")
-        table.add_row(str(h.person.id), esc(name), esc(h.org or ""), esc(h.snippet))
-    out.print(table)
+        table.add_row(str(h.person.id), name, h.org or "", h.snippet)
+    emit(table)
 
 
 def say(message: str, style: str | None = None) -> None:
     """Chatter about what was done goes to stderr; stdout stays for data."""
-    console(stderr=True).print(message, markup=False, style=style, soft_wrap=True)
+    emit((message, style) if style else message, stderr=True)

@@ -67,19 +67,12 @@ def root(
 
 
 def fail(exc: PlnError) -> NoReturn:
-    from ..render import console
+    from ..tables import emit
 
-    err = console(stderr=True)
-    err.print(f"[bold red]error:[/] {_plain(exc.message)}", soft_wrap=True)
-    if exc.hint:
-        err.print(f"[dim]hint: {_plain(exc.hint)}[/]", soft_wrap=True)
+    emit(
+        f"error: {exc.message}", *([(f"hint: {exc.hint}", "dim")] if exc.hint else []), stderr=True
+    )
     raise typer.Exit(exc.exit_code) from None
-
-
-def _plain(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 def guarded(fn: F) -> F:

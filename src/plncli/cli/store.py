@@ -5,6 +5,7 @@ import typer
 from .. import render
 from ..db import schema_version
 from ..errors import StoreError
+from ..tables import Table, emit
 from .app import JsonOpt, guarded, state
 
 db_app = typer.Typer(
@@ -49,23 +50,23 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
     app_ = state(ctx)
     conn = app_.conn
     p = app_.settings.db_path
+    counts = {k: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, t in TABLES.items()}
     doc = {
         "path": str(p),
         "size_bytes": p.stat().st_size,
         "schema_version": schema_version(conn),
-        "counts": {
-            k: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, t in TABLES.items()
-        },
+        "counts": counts,
     }
     if json:
         render.print_json(doc)
         return
-    out = render.console()
-    out.print(f"path            {doc['path']}")
-    out.print(f"size            {doc['size_bytes']:,} bytes")
-    out.print(f"schema version  {doc['schema_version']}")
-    for k, v in doc["counts"].items():  # type: ignore[attr-defined]
-        out.print(f"{k.replace('_', ' '):<16}{v}")
+    table = Table("", "", header=False)
+    table.add_row("path", str(p))
+    table.add_row("size", f"{p.stat().st_size:,} bytes")
+    table.add_row("schema version", str(doc["schema_version"]))
+    for k, v in counts.items():
+        table.add_row(k.replace("_", " "), str(v))
+    emit(table)
 
 
 @db_app.command("check")

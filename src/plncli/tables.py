@@ -1,0 +1,110 @@
+"""Drawing tables and lines: Rich on a colour terminal, plain aligned text otherwise.
+
+Rich costs ~55 ms to import (PERF_NOTES.md), a third of a command's whole budget,
+and buys nothing when the output goes to a pipe or a file. So views build a
+``Table`` of plain cells, each optionally styled, and ``emit`` draws it with
+Rich only when the output is a terminal (or FORCE_COLOR is set).
+"""
+
+import os
+import shutil
+import sys
+import textwrap
+import unicodedata
+from typing import TextIO
+
+Cell = str | tuple[str, str]  # text, or (text, Rich style)
+
+
+class Table:
+    def __init__(self, *columns: str, header: bool = True) -> None:
+        self.columns = columns
+        self.header = header
+        self.rows: list[tuple[Cell, ...]] = []
+
+    def add_row(self, *cells: Cell) -> None:
+        self.rows.append(cells)
+
+
+Block = Table | Cell
+
+
+def _rich_wanted(stream: TextIO) -> bool:
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def emit(*blocks: Block, stderr: bool = False) -> None:
+    """Print tables and lines to stdout (data) or stderr (chatter)."""
+    stream = sys.stderr if stderr else sys.stdout
+    if _rich_wanted(stream):
+        _emit_rich(blocks, stderr)
+    else:
+        stream.write("".join(_plain(b) for b in blocks))
+        stream.flush()
+
+
+def _text(cell: Cell) -> str:
+    return cell if isinstance(cell, str) else cell[0]
+
+
+# ---- plain ---------------------------------------------------------------------------
+
+
+def width(text: str) -> int:
+    """Columns a string takes in a terminal (wide East Asian characters take two)."""
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+def _pad(text: str, n: int) -> str:
+    return text + " " * (n - width(text))
+
+
+def _plain(block: Block) -> str:
+    if not isinstance(block, Table):
+        return _text(block) + "\n"
+    rows = [tuple(_text(c) for c in row) for row in block.rows]
+    if block.header:
+        rows.insert(0, block.columns)
+    if not rows:
+        return ""
+    widths = [max(width(r[i]) for r in rows) for i in range(len(block.columns))]
+    total = shutil.get_terminal_size((80, 24)).columns
+    room = total - sum(widths[:-1]) - 2 * (len(widths) - 1)
+    wrap = widths[-1] > room >= 20
+    lines = []
+    for row in rows:
+        last = (textwrap.wrap(row[-1], room) or [""]) if wrap else [row[-1]]
+        first = "  ".join(_pad(c, w) for c, w in zip(row[:-1], widths, strict=False))
+        indent = " " * (len(first) + 2) if first else ""
+        lines.append(((first + "  ") if first else "") + last[0])
+        lines += [indent + more for more in last[1:]]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+# ---- rich ----------------------------------------------------------------------------
+
+
+def _emit_rich(blocks: tuple[Block, ...], stderr: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    def text(cell: Cell) -> Text:
+        return Text(cell) if isinstance(cell, str) else Text(cell[0], style=cell[1])
+
+    console = Console(stderr=stderr, highlight=False)
+    for block in blocks:
+        if not isinstance(block, Table):
+            console.print(text(block), soft_wrap=True)
+            continue
+        table = RichTable(box=None, pad_edge=False, header_style="bold", show_header=block.header)
+        for col in block.columns:
+            table.add_column(col)
+        for row in block.rows:
+            table.add_row(*(text(c) for c in row))
+        console.print(table)
