@@ -246,3 +246,9 @@ def show_hits(hits: list[SearchHit]) -> None:
 def say(message: str, style: str | None = None) -> None:
     """Chatter about what was done goes to stderr; stdout stays for data."""
     emit((message, style) if style else message, stderr=True)
+
+
+def notice(ref: PersonRef) -> None:
+    """Say so when PERSON was found by a close spelling rather than the name itself."""
+    if ref.guessed_from:
+        say(f"taking {ref.guessed_from!r} to mean {ref.name} (#{ref.id})", style="dim")

@@ -5,15 +5,14 @@ from typing import Annotated
 import typer
 
 from .. import activity as svc
-from .. import render
+from .. import reads, render
 from ..dates import DateError, parse_interval
 from ..db import transaction
-from ..due import due_items, load_due_inputs
 from ..errors import InvalidInput
 from ..resolve import resolve
 from . import parse
 from .app import JsonOpt, command, state
-from .people import CircleOpt, _notice
+from .people import CircleOpt
 
 
 @command("log")
@@ -61,7 +60,7 @@ def log(
     with transaction(app.conn):
         refs = [resolve(app.conn, p) for p in people]
         for ref in refs:
-            _notice(ref)
+            render.notice(ref)
         iid = svc.log_interaction(
             app.conn, refs, at=at, kind=kind, note=message, topics=topic or [], now=app.now
         )
@@ -101,7 +100,7 @@ def remind(
         raise InvalidInput(f"--every: {exc}") from None
     with transaction(app.conn):
         ref = resolve(app.conn, person)
-        _notice(ref)
+        render.notice(ref)
         fid = svc.add_followup(app.conn, ref, due=due, note=message, every=interval, now=app.now)
         row = svc.get_followup(app.conn, fid)
     if json:
@@ -237,26 +236,5 @@ def due(
       pln due --within 7d --circle network
       pln due --json
     """
-    app = state(ctx)
-    horizon = app.today
-    if within:
-        try:
-            horizon = parse_interval(within).add_to(app.today)
-        except DateError as exc:
-            raise InvalidInput(f"--within: {exc}") from None
-    people, followups = load_due_inputs(
-        app.conn, circle=circle.value if circle else None, topic=topic
-    )
-    s = app.settings
-    items = due_items(
-        people,
-        followups,
-        today=app.today,
-        horizon=horizon,
-        cadences=s.cadence,
-        first_contact_days=s.first_contact_days,
-    )
-    if json:
-        render.print_json([render.due_json(i) for i in items])
-    else:
-        render.show_due(items, today=app.today)
+    circle_ = circle.value if circle else None
+    reads.run_due(state(ctx), within=within, circle=circle_, topic=topic, json=json)

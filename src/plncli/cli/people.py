@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import people as svc
-from .. import render, views
+from .. import reads, render, views
 from ..activity import add_followup
 from ..context import AppContext
 from ..dates import humanize_day
@@ -310,7 +310,7 @@ def edit(
     met_on = parse.day(app, on, "--on", "past") if on else None
     with transaction(app.conn):
         ref = resolve(app.conn, person, archived=True)
-        _notice(ref)
+        render.notice(ref)
         base = svc.PersonInput(
             scalars=scalars,
             circle=circle.value if circle else None,
@@ -343,11 +343,6 @@ def edit(
         render.say(f"Updated {ref.name} (#{ref.id}).")
 
 
-def _notice(ref: PersonRef) -> None:
-    if ref.guessed_from:
-        render.say(f"taking {ref.guessed_from!r} to mean {ref.name} (#{ref.id})", style="dim")
-
-
 @command("show")
 def show(
     ctx: typer.Context,
@@ -363,14 +358,7 @@ def show(
       pln show Ana
       pln show "#12" --json
     """
-    app = state(ctx)
-    ref = resolve(app.conn, person, archived=True)
-    _notice(ref)
-    prof = views.profile(app.conn, ref, limit=None if all_ or json else 20)
-    if json:
-        render.print_json(render.profile_json(prof))
-    else:
-        render.show_profile(prof, today=app.today)
+    reads.run_show(state(ctx), person, all_=all_, json=json)
 
 
 @command("list")
@@ -409,9 +397,6 @@ def list_(
       pln list --sort last-contact
       pln list --met-at "researchED 2026" --json
     """
-    app = state(ctx)
-    if sort not in views.SORTS:
-        raise InvalidInput(f"--sort {sort!r} is not known", "use name, last-contact or added")
     filters = {
         "topic": topic,
         "org": org,
@@ -419,11 +404,7 @@ def list_(
         "met_at": met_at,
         "role_tag": role_tag,
     }
-    rows = views.list_people(app.conn, filters=filters, sort=sort, archived=archived)
-    if json:
-        render.print_json([render.person_json(r) for r in rows])
-    else:
-        render.show_people(rows, today=app.today)
+    reads.run_list(state(ctx), filters=filters, sort=sort, archived=archived, json=json)
 
 
 @command("events")
@@ -455,19 +436,14 @@ def find(
       pln find retrieval
       pln find "quiz design" --json
     """
-    app = state(ctx)
-    hits = views.find(app.conn, " ".join(text), limit=limit, archived=archived)
-    if json:
-        render.print_json([render.hit_json(h) for h in hits])
-    else:
-        render.show_hits(hits)
+    reads.run_find(state(ctx), " ".join(text), limit=limit, archived=archived, json=json)
 
 
 def _set_archived(ctx: typer.Context, person: str, archived: bool) -> None:
     app = state(ctx)
     with transaction(app.conn):
         ref = resolve(app.conn, person, archived=not archived)
-        _notice(ref)
+        render.notice(ref)
         svc.set_archived(app.conn, ref, archived=archived, now=app.now)
     verb = "Archived" if archived else "Restored"
     render.say(f"{verb} {ref.name} (#{ref.id}).")

@@ -1,0 +1,67 @@
+"""The read commands people run all day (due, list, show, find), free of Typer.
+
+Both the Typer commands and the fast path (``fast.py``) call these, so the two
+ways in cannot drift apart: they differ only in how the arguments are parsed.
+"""
+
+from . import render, views
+from .context import AppContext
+from .dates import DateError, parse_interval
+from .due import due_items, load_due_inputs
+from .errors import InvalidInput
+from .resolve import resolve
+
+
+def run_due(
+    app: AppContext, *, within: str | None, circle: str | None, topic: str | None, json: bool
+) -> None:
+    horizon = app.today
+    if within:
+        try:
+            horizon = parse_interval(within).add_to(app.today)
+        except DateError as exc:
+            raise InvalidInput(f"--within: {exc}") from None
+    people, followups = load_due_inputs(app.conn, circle=circle, topic=topic)
+    s = app.settings
+    items = due_items(
+        people,
+        followups,
+        today=app.today,
+        horizon=horizon,
+        cadences=s.cadence,
+        first_contact_days=s.first_contact_days,
+    )
+    if json:
+        render.print_json([render.due_json(i) for i in items])
+    else:
+        render.show_due(items, today=app.today)
+
+
+def run_list(
+    app: AppContext, *, filters: dict[str, str | None], sort: str, archived: bool, json: bool
+) -> None:
+    if sort not in views.SORTS:
+        raise InvalidInput(f"--sort {sort!r} is not known", "use name, last-contact or added")
+    rows = views.list_people(app.conn, filters=filters, sort=sort, archived=archived)
+    if json:
+        render.print_json([render.person_json(r) for r in rows])
+    else:
+        render.show_people(rows, today=app.today)
+
+
+def run_show(app: AppContext, person: str, *, all_: bool, json: bool) -> None:
+    ref = resolve(app.conn, person, archived=True)
+    render.notice(ref)
+    prof = views.profile(app.conn, ref, limit=None if all_ or json else 20)
+    if json:
+        render.print_json(render.profile_json(prof))
+    else:
+        render.show_profile(prof, today=app.today)
+
+
+def run_find(app: AppContext, text: str, *, limit: int, archived: bool, json: bool) -> None:
+    hits = views.find(app.conn, text, limit=limit, archived=archived)
+    if json:
+        render.print_json([render.hit_json(h) for h in hits])
+    else:
+        render.show_hits(hits)
