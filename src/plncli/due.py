@@ -134,8 +134,20 @@ def local_day(stamp: str) -> date:
 
 
 def load_due_inputs(
-    conn: sqlite3.Connection, *, circle: str | None = None, topic: str | None = None
+    conn: sqlite3.Connection,
+    *,
+    horizon: date,
+    cadences: dict[str, str],
+    first_contact_days: int,
+    circle: str | None = None,
+    topic: str | None = None,
 ) -> tuple[list[PersonState], list[OpenFollowUp]]:
+    """Read the rows ``due_items`` needs: open follow-ups, and the people who may be due.
+
+    The people are narrowed in SQL by a bound that can only over-include (a month
+    counts as 28 days, a day of slack for time zones), so a book of 100,000
+    people loads the few hundred that may be due, and ``due_items`` decides.
+    """
     where, args = ["p.archived_at IS NULL"], []
     if circle:
         where.append("p.circle = ?")
@@ -147,6 +159,7 @@ def load_due_inputs(
         )
         args.append(topic_key(topic))
     cond = " AND ".join(where)
+    maybe, maybe_args = _maybe_due(horizon, cadences, first_contact_days)
     people = [
         PersonState(
             PersonRef(r[0], r[1]),
@@ -156,22 +169,47 @@ def load_due_inputs(
             local_day(r[5]) if r[5] else None,
             date.fromisoformat(r[6]) if r[6] else None,
             r[7],
-            bool(r[8]),
+            False,
         )
         for r in conn.execute(
             "SELECT p.id, p.name, p.circle, p.cadence, p.created_at, p.last_contact_at,"
-            " p.met_on, e.name, EXISTS (SELECT 1 FROM followup f"
-            "   WHERE f.person_id = p.id AND f.state = 'open')"
-            f" FROM person p LEFT JOIN event e ON e.id = p.met_at_id WHERE {cond}",
-            args,
+            " p.met_on, e.name FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
+            f" WHERE {cond} AND NOT EXISTS (SELECT 1 FROM followup f"
+            "   WHERE f.person_id = p.id AND f.state = 'open') AND " + maybe,
+            [*args, *maybe_args],
         )
     ]
     followups = [
         OpenFollowUp(r[0], PersonRef(r[1], r[2]), date.fromisoformat(r[3]), r[4], r[5])
         for r in conn.execute(
             "SELECT f.id, p.id, p.name, f.due, f.note, f.every FROM followup f"
-            f" JOIN person p ON p.id = f.person_id WHERE f.state = 'open' AND {cond}",
-            args,
+            " JOIN person p ON p.id = f.person_id"
+            f" WHERE f.state = 'open' AND f.due <= ? AND {cond}",
+            [horizon.isoformat(), *args],
         )
     ]
     return people, followups
+
+
+def _maybe_due(
+    horizon: date, cadences: dict[str, str], first_contact_days: int
+) -> tuple[str, list[str]]:
+    """SQL that keeps every person who might be due by ``horizon`` (and a few more)."""
+    slack = timedelta(days=2)
+    met_cut = horizon - timedelta(days=first_contact_days) + slack
+    clauses = [
+        "(p.met_at_id IS NOT NULL AND p.met_on < ?"
+        " AND (p.last_contact_at IS NULL OR p.last_contact_at < date(p.met_on, '+1 day')))",
+        "(p.cadence IS NOT NULL AND p.cadence != 'never')",
+    ]
+    args = [met_cut.isoformat()]
+    for circle_name, text in sorted(cadences.items()):
+        interval = _interval(text)
+        if interval is None:
+            continue
+        least = timedelta(days=interval.months * 28 + interval.days)
+        clauses.append(
+            "(p.cadence IS NULL AND p.circle = ? AND coalesce(p.last_contact_at, p.created_at) < ?)"
+        )
+        args += [circle_name, (horizon - least + slack).isoformat()]
+    return "(" + " OR ".join(clauses) + ")", args

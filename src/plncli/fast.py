@@ -18,7 +18,11 @@ CIRCLES = ("colleague", "network", "following")
 
 # command -> (options taking a value, flags, (min, max) positional arguments)
 SPECS: dict[str, tuple[frozenset[str], frozenset[str], tuple[int, int]]] = {
-    "due": (frozenset({"--within", "--circle", "--topic"}), frozenset({"--json"}), (0, 0)),
+    "due": (
+        frozenset({"--within", "--circle", "--topic", "--limit"}),
+        frozenset({"--json"}),
+        (0, 0),
+    ),
     "list": (
         frozenset({"--topic", "--org", "--circle", "--met-at", "--role-tag", "--sort"}),
         frozenset({"--json", "--archived"}),
@@ -74,16 +78,17 @@ def _options(command: str, rest: list[str]) -> tuple[dict[str, Any], list[str]] 
             opts[name] = value
         else:
             return None
-    if not least <= len(positional) <= most or not _valid(opts):
+    if not least <= len(positional) <= most or not _valid(command, opts):
         return None
     return opts, positional
 
 
-def _valid(opts: dict[str, Any]) -> bool:
+def _valid(command: str, opts: dict[str, Any]) -> bool:
     if "--circle" in opts and opts["--circle"] not in CIRCLES:
         return False
     limit = opts.get("--limit")
-    return limit is None or (limit.isdigit() and int(limit) >= 1)
+    least = 1 if command == "find" else 0
+    return limit is None or (limit.isdigit() and int(limit) >= least)
 
 
 def run(argv: list[str]) -> int | None:
@@ -122,11 +127,13 @@ def _dispatch(app: Any, command: str, o: dict[str, Any], positional: list[str]) 
 
     json = bool(o.get("--json"))
     if command == "due":
+        limit = o.get("--limit")
         reads.run_due(
             app,
             within=o.get("--within"),
             circle=o.get("--circle"),
             topic=o.get("--topic"),
+            limit=None if limit is None else int(limit),
             json=json,
         )
     elif command == "list":

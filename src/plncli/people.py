@@ -217,20 +217,28 @@ def set_archived(
     )
 
 
+_SEARCH_ROWS = (
+    "INSERT INTO person_fts (rowid, name, org, tags, notes, interactions)"
+    " SELECT p.id, p.name,"
+    " trim(coalesce(p.org, '') || ' ' || coalesce(p.role, '')"
+    "   || ' ' || coalesce(p.location, '')),"
+    " (SELECT coalesce(group_concat(value, ' ; '), '') FROM person_attr"
+    "   WHERE person_id = p.id AND kind IN ('topic', 'offers', 'seeks', 'role')),"
+    " p.notes,"
+    " (SELECT coalesce(group_concat(i.note, ' ; '), '') FROM interaction i"
+    "   JOIN interaction_person ip ON ip.interaction_id = i.id WHERE ip.person_id = p.id)"
+    " FROM person p"
+)
+
+
 def refresh_search(conn: sqlite3.Connection, person_ids: list[int]) -> None:
     """Rewrite the full-text rows of these people from what is stored."""
     for pid in person_ids:
         conn.execute("DELETE FROM person_fts WHERE rowid = ?", (pid,))
-        conn.execute(
-            "INSERT INTO person_fts (rowid, name, org, tags, notes, interactions)"
-            " SELECT p.id, p.name,"
-            " trim(coalesce(p.org, '') || ' ' || coalesce(p.role, '')"
-            "   || ' ' || coalesce(p.location, '')),"
-            " (SELECT coalesce(group_concat(value, ' ; '), '') FROM person_attr"
-            "   WHERE person_id = p.id AND kind IN ('topic', 'offers', 'seeks', 'role')),"
-            " p.notes,"
-            " (SELECT coalesce(group_concat(i.note, ' ; '), '') FROM interaction i"
-            "   JOIN interaction_person ip ON ip.interaction_id = i.id WHERE ip.person_id = p.id)"
-            " FROM person p WHERE p.id = ?",
-            (pid,),
-        )
+        conn.execute(f"{_SEARCH_ROWS} WHERE p.id = ?", (pid,))
+
+
+def rebuild_search(conn: sqlite3.Connection) -> None:
+    """Rewrite the whole full-text index (after a bulk load)."""
+    conn.execute("DELETE FROM person_fts")
+    conn.execute(_SEARCH_ROWS)

@@ -11,9 +11,17 @@ from .due import due_items, load_due_inputs
 from .errors import InvalidInput
 from .resolve import resolve
 
+DUE_SHOWN = 30  # rows of the human `pln due` unless --limit says otherwise
+
 
 def run_due(
-    app: AppContext, *, within: str | None, circle: str | None, topic: str | None, json: bool
+    app: AppContext,
+    *,
+    within: str | None,
+    circle: str | None,
+    topic: str | None,
+    limit: int | None,
+    json: bool,
 ) -> None:
     horizon = app.today
     if within:
@@ -21,8 +29,15 @@ def run_due(
             horizon = parse_interval(within).add_to(app.today)
         except DateError as exc:
             raise InvalidInput(f"--within: {exc}") from None
-    people, followups = load_due_inputs(app.conn, circle=circle, topic=topic)
     s = app.settings
+    people, followups = load_due_inputs(
+        app.conn,
+        horizon=horizon,
+        cadences=s.cadence,
+        first_contact_days=s.first_contact_days,
+        circle=circle,
+        topic=topic,
+    )
     items = due_items(
         people,
         followups,
@@ -31,10 +46,13 @@ def run_due(
         cadences=s.cadence,
         first_contact_days=s.first_contact_days,
     )
+    if limit is None and not json:
+        limit = DUE_SHOWN
+    shown = items[:limit] if limit else items
     if json:
-        render.print_json([render.due_json(i) for i in items])
+        render.print_json([render.due_json(i) for i in shown])
     else:
-        render.show_due(items, today=app.today)
+        render.show_due(shown, today=app.today, more=len(items) - len(shown))
 
 
 def run_list(

@@ -17,7 +17,15 @@ from .views import EventRow, PersonRow, Profile, SearchHit, TimelineEntry
 
 
 def print_json(doc: Any) -> None:
-    sys.stdout.write(json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+    """Objects indented; arrays one element per line (the C encoder: fast on big lists)."""
+    if not isinstance(doc, list):
+        sys.stdout.write(json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+        return
+    if not doc:
+        sys.stdout.write("[]\n")
+        return
+    encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+    sys.stdout.write("[\n" + ",\n".join("  " + encode(item) for item in doc) + "\n]\n")
 
 
 def ref_json(ref: PersonRef) -> dict[str, Any]:
@@ -130,7 +138,7 @@ def _repeat(note: str, every: str | None) -> str:
 KIND_STYLE = {"follow-up": "yellow", "first-contact": "cyan", "reconnect": "magenta"}
 
 
-def show_due(items: list[DueItem], *, today: date) -> None:
+def show_due(items: list[DueItem], *, today: date, more: int = 0) -> None:
     if not items:
         emit("Nothing due. Your network is in good shape.")
         return
@@ -145,6 +153,8 @@ def show_due(items: list[DueItem], *, today: date) -> None:
             item.reason,
         )
     emit(table)
+    if more:
+        emit((f"... and {more} more; `pln due --limit 0` shows them all", "dim"), stderr=True)
 
 
 def show_people(rows: list[PersonRow], *, today: date) -> None:

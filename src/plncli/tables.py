@@ -54,6 +54,8 @@ def _text(cell: Cell) -> str:
 
 def width(text: str) -> int:
     """Columns a string takes in a terminal (wide East Asian characters take two)."""
+    if text.isascii():
+        return len(text)
     return sum(
         0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
         for ch in text

@@ -227,6 +227,15 @@ def due(
     topic: Annotated[
         str | None, typer.Option("--topic", help="Only people with this topic.", show_default=False)
     ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            min=0,
+            help="Show at most this many (0: all). Default: 30 on screen, all with --json.",
+            show_default=False,
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """What you owe now, and whom you have let go quiet; most urgent first.
@@ -235,6 +244,7 @@ def due(
       pln due
       pln due --within 7d --circle network
       pln due --json
+      pln due --limit 0         (everything, not just the 30 most urgent)
     """
     circle_ = circle.value if circle else None
-    reads.run_due(state(ctx), within=within, circle=circle_, topic=topic, json=json)
+    reads.run_due(state(ctx), within=within, circle=circle_, topic=topic, limit=limit, json=json)

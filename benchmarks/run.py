@@ -1,0 +1,185 @@
+"""Time whole pln commands as a user runs them, beside the floor of the same machine.
+
+    make bench                                   # 1k and 10k people
+    .venv/bin/python benchmarks/run.py --sizes 10000,100000 --runs 9
+
+Each command runs in a fresh process, several times, in shuffled interleaved
+rounds after one warm-up; the table gives the median, the spread (min-max),
+peak memory (max RSS of the process), the ratio to the floor and the target.
+The floor is the interpreter itself opening the same database and running one
+query: ``python -I -S -c "import sqlite3; ..."``. Books are generated once by
+``generate.py`` into ``benchmarks/out/`` and copied before each size, so the
+write commands never change the cached book. Not part of the test suite.
+"""
+
+import argparse
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+PY = sys.executable
+PLN = str(Path(PY).with_name("pln"))
+NOW = "2026-11-23T10:00:00+00:00"
+
+FLOOR = (
+    "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+    " c.execute('SELECT id, name, last_contact_at FROM person WHERE archived_at IS NULL"
+    " ORDER BY last_contact_at LIMIT 20').fetchall()"
+)
+
+# name -> (argv, target kind, target value); ratio targets are multiples of the floor
+READ = {"due": ["due"], "due --json": ["due", "--json"], "list": ["list"],
+        "show PERSON": ["show", "{person}"], "find WORD": ["find", "retrieval"]}
+
+
+def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], str, float]]:
+    read_ratio = 3.0 if size <= 10_000 else 4.0
+    rows: list[tuple[str, list[str], str, float]] = [
+        ("pln --help", ["--help"], "x", 5.0),
+        ("pln --version", ["--version"], "x", 5.0),
+    ]
+    rows += [(f"pln {k}", [a.format(person=person) for a in v], "x", read_ratio)
+             for k, v in READ.items()]
+    rows += [
+        ("pln add", ["add", "Bench Person", "--allow-duplicate", "--topic", "assessment"], "x", 8.0),
+        ("pln log", ["log", person, "-m", "bench", "--kind", "call"], "x", 8.0),
+        ("pln remind", ["remind", person, "tomorrow", "-m", "bench"], "x", 8.0),
+        ("pln introduce --limit 20", ["introduce", "--limit", "20"], "s",
+         0.5 if size <= 10_000 else 5.0),
+        ("pln introduce --for PERSON", ["introduce", "--for", person], "x", 5.0),
+        ("pln import 10k CSV", ["import", str(csv), "--format", "csv", "--on-duplicate", "add"],
+         "s", 2.0),
+        ("pln export --format json", ["export", "--format", "json", "-o", str(OUT / "x.json")],
+         "s", 2.0),
+    ]
+    return rows
+
+
+def env_for(db: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PLN_DB=str(db), PLN_NOW=NOW, COLUMNS="120", NO_COLOR="1")
+    return env
+
+
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB and exit code of one fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+
+
+def supported(args: list[str], env: dict[str, str]) -> bool:
+    r = subprocess.run([PLN, args[0], "--help"], env=env, capture_output=True, check=False)
+    return args[0].startswith("-") or r.returncode == 0
+
+
+def book(size: int) -> Path:
+    path = OUT / f"{size}.db"
+    if not path.exists():
+        subprocess.run([PY, str(HERE / "generate.py"), "--people", str(size), "--out", str(path)],
+                       check=True)
+    return path
+
+
+def csv_file(rows: int) -> Path:
+    path = OUT / f"import-{rows}.csv"
+    if not path.exists():
+        lines = ["name,email,org,topics"] + [
+            f"Imported Person {i},imp{i}@example.net,School {i % 300},assessment;oracy"
+            for i in range(rows)
+        ]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def measure(size: int, runs: int) -> list[tuple[str, ...]]:
+    work = OUT / f"work-{size}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{work}{suffix}").unlink(missing_ok=True)
+    src = sqlite3.connect(book(size))
+    dst = sqlite3.connect(work)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    env = env_for(work)
+    conn = sqlite3.connect(work)
+    person = "#" + str(conn.execute("SELECT id FROM person ORDER BY id LIMIT 1 OFFSET 41")
+                       .fetchone()[0])
+    conn.close()
+    todo = [c for c in commands(size, person, csv_file(10_000)) if supported(c[1], env)]
+    skipped = [c[0] for c in commands(size, person, csv_file(10_000)) if c not in todo]
+    jobs = {"floor": [PY, "-I", "-S", "-c", FLOOR, str(work)]}
+    jobs.update({name: [PLN, *argv] for name, argv, _, _ in todo})
+    samples: dict[str, list[tuple[float, float, int]]] = {k: [] for k in jobs}
+    for name, argv in jobs.items():
+        timed(argv, env)  # warm-up: caches and bytecode
+    for _ in range(runs):
+        order = list(jobs.items())
+        random.shuffle(order)
+        for name, argv in order:
+            samples[name].append(timed(argv, env))
+    return report(size, samples, todo, skipped)
+
+
+def report(size, samples, todo, skipped):  # type: ignore[no-untyped-def]
+    floor = statistics.median(s[0] for s in samples["floor"])
+    rows = [("floor (python -I -S + sqlite3 + 1 query)", f"{floor * 1000:.1f}",
+             _spread(samples["floor"]), _mem(samples["floor"]), "1.0", "", "")]
+    for name, _, kind, target in todo:
+        s = samples[name]
+        med = statistics.median(x[0] for x in s)
+        ratio = med / floor
+        if kind == "x":
+            ok, goal = ratio <= target, f"<= {target:g}x"
+        else:
+            ok, goal = med <= target, f"<= {target:g} s"
+        failed = any(x[2] != 0 for x in s)
+        rows.append((name, f"{med * 1000:.1f}", _spread(s), _mem(s), f"{ratio:.1f}", goal,
+                     "EXIT!=0" if failed else ("ok" if ok else "MISS")))
+    rows += [(name, "not built yet", "", "", "", "", "") for name in skipped]
+    return rows
+
+
+def _spread(s) -> str:  # type: ignore[no-untyped-def]
+    times = [x[0] * 1000 for x in s]
+    return f"{min(times):.0f}-{max(times):.0f}"
+
+
+def _mem(s) -> str:  # type: ignore[no-untyped-def]
+    return f"{max(x[1] for x in s):.0f}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="Time pln commands beside the floor.")
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--runs", type=int, default=7)
+    args = ap.parse_args()
+    OUT.mkdir(exist_ok=True)
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "src")], check=True,
+                   env=env_for(OUT / "none.db"))
+    head = ("command", "median ms", "min-max ms", "peak MB", "x floor", "target", "")
+    for size in (int(s) for s in args.sizes.split(",")):
+        rows = measure(size, args.runs)
+        print(f"\n### {size:,} people ({args.runs} runs each, {os.cpu_count()} cores, "
+              f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version})\n")
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+    shutil.rmtree(OUT / "none.db", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
