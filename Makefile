@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint bench clean
 
 $(BIN)/pln: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,6 @@ lint: $(BIN)/pln
 
 clean:
 	rm -rf $(VENV) .demo
+
+bench: $(BIN)/pln
+	$(BIN)/python benchmarks/run.py --sizes $(or $(SIZES),1000,10000)
