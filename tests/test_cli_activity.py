@@ -749,3 +749,22 @@ def test_due_excludes_archived_people(pln: Any, busy_book: None) -> None:
     assert names == ["Mo Farah", "Abe Lincoln", "Zed Young", "Priya Chandrasekar"]
     pln("restore", "Kofi")
     assert "Kofi Asante" in [n for _, n, _, _ in due(pln)]
+
+
+def test_snooze_into_the_past_is_refused_and_remind_says_overdue(pln: Any, dump: Dump) -> None:
+    pln("add", "Ana Ruiz")
+    r = pln("remind", "Ana", "yesterday", "-m", "late")
+    assert "already overdue" in r.stderr
+    before = dump()
+    r = pln("snooze", "1", "2026-11-20", code=2)
+    assert "in the past" in r.stderr
+    assert dump() == before
+
+
+def test_log_later_today_is_refused(pln: Any, dump: Dump) -> None:
+    pln("add", "Ana Ruiz")
+    before = dump()
+    r = pln("log", "Ana", "-m", "soon", "--on", "today 23:00", code=2)
+    assert "in the future" in r.stderr
+    assert dump() == before
+    pln("log", "Ana", "-m", "this morning", "--on", "today 09:00")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import Busy, StoreError
 from .migrations import LATEST, MIGRATIONS
+from .text import fold
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -87,6 +88,7 @@ def _check_header(path: Path) -> None:
 
 
 def _configure(conn: sqlite3.Connection, path: Path) -> None:
+    conn.create_function("pln_fold", 1, _fold_or_none, deterministic=True)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -95,6 +97,10 @@ def _configure(conn: sqlite3.Connection, path: Path) -> None:
         raise _store_error(exc, path) from None
     if str(mode).lower() != "wal":
         raise StoreError(f"cannot switch {path} to WAL mode (got {mode})")
+
+
+def _fold_or_none(text: str | None) -> str | None:
+    return None if text is None else fold(text)
 
 
 def _store_error(exc: sqlite3.Error, path: Path) -> StoreError | Busy:

@@ -63,8 +63,12 @@ def _check_no_repeats(names: list[str]) -> None:
         seen.add(fold(name))
 
 
-def _refuse_duplicate(conn: sqlite3.Connection, name: str, emails: list[str]) -> None:
-    row = conn.execute("SELECT id, name FROM person WHERE name_key = ?", (fold(name),)).fetchone()
+def _refuse_duplicate(
+    conn: sqlite3.Connection, name: str, emails: list[str], *, other_than: int = 0
+) -> None:
+    row = conn.execute(
+        "SELECT id, name FROM person WHERE name_key = ? AND id != ?", (fold(name), other_than)
+    ).fetchone()
     how = "the same name"
     if row is None and emails:
         keys = [fold(e) for e in emails]
@@ -154,12 +158,19 @@ def ensure_event(
 
 
 def edit_person(
-    conn: sqlite3.Connection, person: PersonRef, data: PersonInput, *, now: datetime
+    conn: sqlite3.Connection,
+    person: PersonRef,
+    data: PersonInput,
+    *,
+    now: datetime,
+    allow_duplicate: bool = False,
 ) -> PersonRef:
     sets: dict[str, object] = {}
     name = person.name
     if data.name is not None:
         name = clean_line(data.name, "name")
+        if not allow_duplicate:
+            _refuse_duplicate(conn, name, [], other_than=person.id)
         sets["name"], sets["name_key"] = name, fold(name)
     for kind in SCALARS:
         if kind in data.scalars:
@@ -206,6 +217,11 @@ def _edit_lists(conn: sqlite3.Connection, pid: int, data: PersonInput) -> None:
                     f"{value!r} is not among this person's {kind} values",
                     "see `pln show` for what is stored",
                 )
+
+
+def is_archived(conn: sqlite3.Connection, person: PersonRef) -> bool:
+    row = conn.execute("SELECT archived_at FROM person WHERE id = ?", (person.id,)).fetchone()
+    return row is not None and row[0] is not None
 
 
 def set_archived(

@@ -116,7 +116,7 @@ _FILTERS: dict[str, tuple[str, Callable[[str], str]]] = {
     "topic": (_ATTR.format("IN ('topic', 'offers', 'seeks')"), topic_key),
     "role_tag": (_ATTR.format("= 'role'"), fold),
     "circle": ("p.circle = ?", str),
-    "org": ("p.org LIKE ? ESCAPE '\\'", lambda v: "%" + _like(v) + "%"),
+    "org": ("pln_fold(p.org) LIKE ? ESCAPE '\\'", lambda v: "%" + _like(fold(v)) + "%"),
     "met_at": ("p.met_at_id IN (SELECT id FROM event WHERE name_key = ?)", fold),
 }
 
@@ -186,7 +186,7 @@ def list_events(conn: sqlite3.Connection) -> list[EventRow]:
     rows = conn.execute(
         'SELECT e.id, e.name, e."on", e.place, count(p.id),'
         " sum(CASE WHEN p.id IS NOT NULL AND (p.last_contact_at IS NULL"
-        "   OR date(p.last_contact_at) < p.met_on) THEN 1 ELSE 0 END)"
+        "   OR date(p.last_contact_at, 'localtime') < p.met_on) THEN 1 ELSE 0 END)"
         " FROM event e LEFT JOIN person p ON p.met_at_id = e.id AND p.archived_at IS NULL"
         ' GROUP BY e.id ORDER BY e."on" DESC, e.name'
     )

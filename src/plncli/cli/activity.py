@@ -1,5 +1,6 @@
 """Interaction and follow-up commands: log, remind, done, snooze, drop, reminders, due."""
 
+from datetime import date, timedelta
 from typing import Annotated
 
 import typer
@@ -52,7 +53,7 @@ def log(
     """
     app = state(ctx)
     at = parse.moment(app, on, "--on")
-    if at.astimezone(app.now.tzinfo).date() > app.today:
+    if at > app.now + timedelta(minutes=1):
         raise InvalidInput(
             f"--on {on!r} is in the future",
             "log what has happened; use `pln remind` for what is owed",
@@ -70,6 +71,13 @@ def log(
         )
     else:
         render.say(f"Logged {kind} with {', '.join(r.name for r in refs)} (#{iid}).")
+
+
+def _not_past(day: date, today: date, text: str) -> None:
+    if day < today:
+        raise InvalidInput(
+            f"WHEN {text!r} is {day.isoformat()}, in the past", "give today or a later date"
+        )
 
 
 @command("remind")
@@ -106,7 +114,8 @@ def remind(
     if json:
         render.print_json(render.followup_json(row))
     else:
-        render.say(f"Follow-up #{fid} for {ref.name} due {render.when(due, app.today)}.")
+        late = " (already overdue)" if due < app.today else ""
+        render.say(f"Follow-up #{fid} for {ref.name} due {render.when(due, app.today)}{late}.")
 
 
 FidArg = Annotated[
@@ -161,6 +170,7 @@ def snooze(
     """
     app = state(ctx)
     until = parse.day(app, when, "WHEN", "future")
+    _not_past(until, app.today, when)
     with transaction(app.conn):
         row = svc.snooze_followup(app.conn, fid, until=until)
     if json:

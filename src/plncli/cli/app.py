@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from .. import __version__
 from ..context import AppContext
@@ -28,7 +29,43 @@ PERSON is a name, a unique prefix, a close spelling, or #id.
 Dates: today, tomorrow, yesterday, in 3 days, 3d, 2w, next friday, last monday, dec 3, 2026-12-01.
 """
 
+
+class PlnGroup(TyperGroup):
+    """Typer's group, with usage errors as one `error:` line like every other error."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone = kwargs.get("standalone_mode", True)
+        kwargs["standalone_mode"] = False
+        try:
+            rv = super().main(*args, **kwargs)
+        except typer.TyperException as exc:  # Click's usage errors derive from it
+            if not standalone:
+                raise
+            _usage_error(exc)
+        except typer.Abort:
+            sys.stderr.write("Aborted.\n")
+            sys.exit(1)
+        if not standalone:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _usage_error(exc: Exception) -> NoReturn:
+    code = int(getattr(exc, "exit_code", 2))
+    if type(exc).__name__ == "NoArgsIsHelpError":  # bare `pln`: show the help
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(code)
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "pln"
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    from ..tables import emit
+
+    emit(f"error: {message}", (f"hint: see `{where} --help`", "dim"), stderr=True)
+    sys.exit(code)
+
+
 app = typer.Typer(
+    cls=PlnGroup,
     help=HELP,
     no_args_is_help=True,
     rich_markup_mode=None,

@@ -160,6 +160,9 @@ def add(
         note=note,
     )
     due = parse.day(app, follow_up, "--follow-up", "future") if follow_up else None
+    if introduced_by:
+        data.introduced_by = resolve(app.conn, introduced_by)
+        render.notice(data.introduced_by)
     cards = [(n, data) for n in names or []]
     if not cards:
         if not (interactive or sys.stdin.isatty()):
@@ -169,9 +172,10 @@ def add(
         from .prompt import ask_cards
 
         cards = ask_cards(data)
+        if not cards:
+            render.say("No one added.")
+            return
     with transaction(app.conn):
-        if introduced_by:
-            data.introduced_by = resolve(app.conn, introduced_by)
         added = _add_cards(app, cards, allow_duplicate)
         fids = (
             [
@@ -267,6 +271,9 @@ def edit(
     on: OnOpt = None,
     introduced_by: IntroOpt = None,
     note: NoteOpt = None,
+    allow_duplicate: Annotated[
+        bool, typer.Option("--allow-duplicate", help="Rename even if someone has the new name.")
+    ] = False,
     json: JsonOpt = False,
 ) -> None:
     """Change someone's details. --topic etc. replace a list; --add-topic/--remove-topic edit it.
@@ -334,7 +341,7 @@ def edit(
                 "nothing to change",
                 "give an option, e.g. --org or --add-topic; see pln edit --help",
             )
-        ref = svc.edit_person(app.conn, ref, base, now=app.now)
+        ref = svc.edit_person(app.conn, ref, base, now=app.now, allow_duplicate=allow_duplicate)
         svc.edit_person(app.conn, ref, svc.PersonInput(lists=replace, replace=True), now=app.now)
         svc.edit_person(app.conn, ref, svc.PersonInput(lists=adds, remove=removes), now=app.now)
     if json:
@@ -444,6 +451,8 @@ def _set_archived(ctx: typer.Context, person: str, archived: bool) -> None:
     with transaction(app.conn):
         ref = resolve(app.conn, person, archived=not archived)
         render.notice(ref)
+        if not archived and not svc.is_archived(app.conn, ref):
+            raise InvalidInput(f"{ref.name} is not archived", "nothing to restore")
         svc.set_archived(app.conn, ref, archived=archived, now=app.now)
     verb = "Archived" if archived else "Restored"
     render.say(f"{verb} {ref.name} (#{ref.id}).")
