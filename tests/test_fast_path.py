@@ -88,7 +88,7 @@ def test_errors_are_left_to_typer(demo: Path, capsys, argv: list[str]) -> None:
 
 def test_global_db_option_and_version(tmp_path: Path, capsys) -> None:
     parsed = fast.parse(["--db", str(tmp_path / "x.db"), "due", "--json"])
-    assert parsed == (tmp_path / "x.db", "due", {"--json": True}, [])
+    assert parsed == (str(tmp_path / "x.db"), "due", {"--json": True}, [])
     assert fast.run(["--db=" + str(tmp_path / "x.db"), "due", "--json"]) == 0
     assert capsys.readouterr().out == "[]\n"
     assert fast.run(["--version"]) == 0

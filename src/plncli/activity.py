@@ -1,15 +1,15 @@
 """Interactions and follow-ups: what happened with people, and what is owed to them."""
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from .dates import Interval, parse_interval
 from .db import to_db_time
-from .errors import InvalidInput, NotFound
+from .errors import InvalidInput
 from .people import refresh_search
 from .resolve import PersonRef
 from .text import clean_line, clean_text, topic_key
+from .views import FollowUpRow, get_followup
 
 
 def log_interaction(
@@ -80,33 +80,6 @@ def _every(every: Interval | None) -> str | None:
     return None if every is None else str(every)
 
 
-@dataclass(frozen=True)
-class FollowUpRow:
-    id: int
-    person: PersonRef
-    due: date
-    note: str
-    every: str | None
-    state: str
-
-
-_FOLLOWUP_SELECT = (
-    "SELECT f.id, p.id, p.name, f.due, f.note, f.every, f.state"
-    " FROM followup f JOIN person p ON p.id = f.person_id"
-)
-
-
-def _row(r: tuple[int, int, str, str, str, str | None, str]) -> FollowUpRow:
-    return FollowUpRow(r[0], PersonRef(r[1], r[2]), date.fromisoformat(r[3]), r[4], r[5], r[6])
-
-
-def get_followup(conn: sqlite3.Connection, fid: int) -> FollowUpRow:
-    row = conn.execute(f"{_FOLLOWUP_SELECT} WHERE f.id = ?", (fid,)).fetchone()
-    if row is None:
-        raise NotFound(f"there is no follow-up #{fid}", "see `pln reminders` for their ids")
-    return _row(row)
-
-
 def _open(conn: sqlite3.Connection, fid: int) -> FollowUpRow:
     row = get_followup(conn, fid)
     if row.state != "open":
@@ -163,17 +136,3 @@ def snooze_followup(conn: sqlite3.Connection, fid: int, *, until: date) -> Follo
     row = _open(conn, fid)
     conn.execute("UPDATE followup SET due = ? WHERE id = ?", (until.isoformat(), fid))
     return FollowUpRow(row.id, row.person, until, row.note, row.every, row.state)
-
-
-def list_followups(
-    conn: sqlite3.Connection, *, person: PersonRef | None = None, state: str = "open"
-) -> list[FollowUpRow]:
-    where, args = ["p.archived_at IS NULL"], []
-    if state != "all":
-        where.append("f.state = ?")
-        args.append(state)
-    if person is not None:
-        where.append("p.id = ?")
-        args.append(str(person.id))
-    sql = f"{_FOLLOWUP_SELECT} WHERE {' AND '.join(where)} ORDER BY f.due, f.id"
-    return [_row(r) for r in conn.execute(sql, args)]

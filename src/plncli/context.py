@@ -2,21 +2,21 @@
 
 import os
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 from . import settings as settings_mod
 from .db import open_store
 from .errors import InvalidInput
 
 
-@dataclass
 class AppContext:
-    db_option: Path | None
-    _settings: settings_mod.Settings | None = None
-    _conn: sqlite3.Connection | None = None
-    now: datetime = field(default_factory=lambda: _now())
+    """Opened lazily: `pln --help` reads no config and `pln db path` opens no database."""
+
+    def __init__(self, db_option: str | None) -> None:
+        self.db_option = db_option
+        self.now = _now()
+        self._settings: settings_mod.Settings | None = None
+        self._conn: sqlite3.Connection | None = None
 
     @property
     def settings(self) -> settings_mod.Settings:

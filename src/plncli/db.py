@@ -10,7 +10,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from .errors import Busy, StoreError
 from .migrations import LATEST, MIGRATIONS
@@ -35,8 +34,9 @@ def from_db_date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
-def open_store(path: Path, *, create_parent: bool) -> sqlite3.Connection:
+def open_store(path: "str | os.PathLike[str]", *, create_parent: bool) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at ``path``."""
+    path = os.fspath(path)
     _prepare_file(path, create_parent=create_parent)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -51,17 +51,17 @@ def open_store(path: Path, *, create_parent: bool) -> sqlite3.Connection:
     return conn
 
 
-def _prepare_file(path: Path, *, create_parent: bool) -> None:
-    parent = path.parent
-    if path.is_dir():
+def _prepare_file(path: str, *, create_parent: bool) -> None:
+    parent = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
         raise StoreError(f"{path} is a directory, not a database file", "give a file path")
-    if not parent.is_dir():
+    if not os.path.isdir(parent):
         if not create_parent:
             raise StoreError(
                 f"directory {parent} does not exist", "create it first or choose another --db"
             )
-        parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if path.exists():
+        os.makedirs(parent, mode=0o700, exist_ok=True)
+    if os.path.exists(path):
         _check_header(path)
         return
     try:
@@ -73,10 +73,10 @@ def _prepare_file(path: Path, *, create_parent: bool) -> None:
     os.close(fd)
 
 
-def _check_header(path: Path) -> None:
+def _check_header(path: str) -> None:
     """Refuse, untouched, any existing file that is not an SQLite database."""
     try:
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
             head = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise StoreError(f"cannot read database {path}: {exc.strerror}") from None
@@ -87,7 +87,7 @@ def _check_header(path: Path) -> None:
         )
 
 
-def _configure(conn: sqlite3.Connection, path: Path) -> None:
+def _configure(conn: sqlite3.Connection, path: str) -> None:
     conn.create_function("pln_fold", 1, _fold_or_none, deterministic=True)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -103,7 +103,7 @@ def _fold_or_none(text: str | None) -> str | None:
     return None if text is None else fold(text)
 
 
-def _store_error(exc: sqlite3.Error, path: Path) -> StoreError | Busy:
+def _store_error(exc: sqlite3.Error, path: str) -> StoreError | Busy:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return Busy("the database is busy (another pln is writing)", "try again in a moment")
@@ -116,7 +116,7 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> None:
+def migrate(conn: sqlite3.Connection, path: str) -> None:
     try:
         version = schema_version(conn)
     except sqlite3.DatabaseError as exc:
@@ -152,12 +152,12 @@ def _statements(script: str) -> Iterator[str]:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection, path: Path | None = None) -> Iterator[None]:
+def transaction(conn: sqlite3.Connection, path: str | None = None) -> Iterator[None]:
     """Run the body in one ``BEGIN IMMEDIATE`` transaction: all of it happens or none."""
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise _store_error(exc, path or Path("?")) from None
+        raise _store_error(exc, path or "?") from None
     try:
         yield
     except BaseException:
@@ -167,4 +167,4 @@ def transaction(conn: sqlite3.Connection, path: Path | None = None) -> Iterator[
         conn.execute("COMMIT")
     except sqlite3.OperationalError as exc:
         conn.execute("ROLLBACK")
-        raise _store_error(exc, path or Path("?")) from None
+        raise _store_error(exc, path or "?") from None

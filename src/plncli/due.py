@@ -12,8 +12,8 @@ a reconnect or first contact: the follow-up is the plan.
 """
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from .dates import Interval, humanize_day, parse_interval
 from .resolve import PersonRef
@@ -22,8 +22,7 @@ from .text import topic_key
 KIND_RANK = {"follow-up": 0, "first-contact": 1, "reconnect": 2}
 
 
-@dataclass(frozen=True)
-class PersonState:
+class PersonState(NamedTuple):
     ref: PersonRef
     circle: str
     cadence: str | None
@@ -34,8 +33,7 @@ class PersonState:
     has_open_followup: bool
 
 
-@dataclass(frozen=True)
-class OpenFollowUp:
+class OpenFollowUp(NamedTuple):
     id: int
     person: PersonRef
     due: date
@@ -43,8 +41,7 @@ class OpenFollowUp:
     every: str | None
 
 
-@dataclass(frozen=True)
-class DueItem:
+class DueItem(NamedTuple):
     kind: str
     person: PersonRef
     due: date

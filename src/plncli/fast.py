@@ -11,7 +11,6 @@ same functions in ``reads.py``; tests prove they print the same.
 
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 CIRCLES = ("colleague", "network", "following")
@@ -33,16 +32,16 @@ SPECS: dict[str, tuple[frozenset[str], frozenset[str], tuple[int, int]]] = {
 }
 
 
-def parse(argv: list[str]) -> tuple[Path | None, str, dict[str, Any], list[str]] | None:
+def parse(argv: list[str]) -> tuple[str | None, str, dict[str, Any], list[str]] | None:
     """Split ``[--db PATH] COMMAND [options/args]``; None when not fully understood."""
-    db: Path | None = None
+    db: str | None = None
     args = list(argv)
     while args and args[0].startswith("--db"):
         flag = args.pop(0)
         if flag.startswith("--db="):
-            db = Path(flag[5:])
+            db = flag[5:]
         elif flag == "--db" and args:
-            db = Path(args.pop(0))
+            db = args.pop(0)
         else:
             return None
     if not args or args[0] not in SPECS:

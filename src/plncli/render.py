@@ -8,12 +8,11 @@ import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
-from .activity import FollowUpRow
 from .dates import humanize_day
 from .due import DueItem
 from .resolve import PersonRef
 from .tables import Block, Cell, Table, emit
-from .views import EventRow, PersonRow, Profile, SearchHit, TimelineEntry
+from .views import EventRow, FollowUpRow, PersonRow, Profile, SearchHit, TimelineEntry
 
 
 def print_json(doc: Any) -> None:

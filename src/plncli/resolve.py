@@ -7,7 +7,7 @@ candidates at any step is an error that lists them: never a silent guess.
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import Ambiguous, NotFound
 from .text import fold
@@ -15,8 +15,7 @@ from .text import fold
 MAX_LISTED = 8
 
 
-@dataclass(frozen=True)
-class PersonRef:
+class PersonRef(NamedTuple):
     id: int
     name: str
     guessed_from: str | None = None  # set when found by a fuzzy match

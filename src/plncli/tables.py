@@ -7,7 +7,6 @@ Rich only when the output is a terminal (or FORCE_COLOR is set).
 """
 
 import os
-import shutil
 import sys
 import textwrap
 import unicodedata
@@ -62,6 +61,18 @@ def width(text: str) -> int:
     )
 
 
+def terminal_columns() -> int:
+    """As ``shutil.get_terminal_size``: $COLUMNS, else the terminal's, else 80."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def _pad(text: str, n: int) -> str:
     return text + " " * (n - width(text))
 
@@ -75,7 +86,7 @@ def _plain(block: Block) -> str:
     if not rows:
         return ""
     widths = [max(width(r[i]) for r in rows) for i in range(len(block.columns))]
-    total = shutil.get_terminal_size((80, 24)).columns
+    total = terminal_columns()
     room = total - sum(widths[:-1]) - 2 * (len(widths) - 1)
     wrap = widths[-1] > room >= 20
     lines = []

@@ -2,21 +2,59 @@
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
-from .activity import FollowUpRow, list_followups
 from .db import from_db_time
 from .due import local_day
-from .errors import InvalidInput
+from .errors import InvalidInput, NotFound
 from .resolve import PersonRef
 from .text import fold, topic_key
 
 SORTS = ("name", "last-contact", "added")
 
 
-@dataclass
-class PersonRow:
+class FollowUpRow(NamedTuple):
+    id: int
+    person: PersonRef
+    due: date
+    note: str
+    every: str | None
+    state: str
+
+
+_FOLLOWUP_SELECT = (
+    "SELECT f.id, p.id, p.name, f.due, f.note, f.every, f.state"
+    " FROM followup f JOIN person p ON p.id = f.person_id"
+)
+
+
+def _row(r: tuple[int, int, str, str, str, str | None, str]) -> FollowUpRow:
+    return FollowUpRow(r[0], PersonRef(r[1], r[2]), date.fromisoformat(r[3]), r[4], r[5], r[6])
+
+
+def get_followup(conn: sqlite3.Connection, fid: int) -> FollowUpRow:
+    row = conn.execute(f"{_FOLLOWUP_SELECT} WHERE f.id = ?", (fid,)).fetchone()
+    if row is None:
+        raise NotFound(f"there is no follow-up #{fid}", "see `pln reminders` for their ids")
+    return _row(row)
+
+
+def list_followups(
+    conn: sqlite3.Connection, *, person: PersonRef | None = None, state: str = "open"
+) -> list[FollowUpRow]:
+    where, args = ["p.archived_at IS NULL"], []
+    if state != "all":
+        where.append("f.state = ?")
+        args.append(state)
+    if person is not None:
+        where.append("p.id = ?")
+        args.append(str(person.id))
+    sql = f"{_FOLLOWUP_SELECT} WHERE {' AND '.join(where)} ORDER BY f.due, f.id"
+    return [_row(r) for r in conn.execute(sql, args)]
+
+
+class PersonRow(NamedTuple):
     id: int
     name: str
     org: str | None
@@ -24,11 +62,10 @@ class PersonRow:
     last_contact: date | None
     added: date
     archived: bool
-    attrs: dict[str, list[str]] = field(default_factory=dict)
+    attrs: dict[str, list[str]]
 
 
-@dataclass
-class TimelineEntry:
+class TimelineEntry(NamedTuple):
     id: int
     at: datetime
     kind: str
@@ -37,8 +74,7 @@ class TimelineEntry:
     topics: list[str]
 
 
-@dataclass
-class Profile:
+class Profile(NamedTuple):
     row: PersonRow
     role: str | None
     location: str | None
@@ -64,6 +100,7 @@ def _person_row(r: tuple[object, ...]) -> PersonRow:
         local_day(last) if last else None,
         local_day(str(r[5])),
         r[6] is not None,
+        {},
     )
 
 
@@ -172,8 +209,7 @@ def timeline(conn: sqlite3.Connection, pid: int, *, limit: int | None) -> list[T
     ]
 
 
-@dataclass
-class EventRow:
+class EventRow(NamedTuple):
     id: int
     name: str
     on: date | None
@@ -196,8 +232,7 @@ def list_events(conn: sqlite3.Connection) -> list[EventRow]:
     ]
 
 
-@dataclass
-class SearchHit:
+class SearchHit(NamedTuple):
     person: PersonRef
     org: str | None
     archived: bool

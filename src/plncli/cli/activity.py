@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from .. import activity as svc
-from .. import reads, render
+from .. import reads, render, views
 from ..dates import DateError, parse_interval
 from ..db import transaction
 from ..errors import InvalidInput
@@ -110,7 +110,7 @@ def remind(
         ref = resolve(app.conn, person)
         render.notice(ref)
         fid = svc.add_followup(app.conn, ref, due=due, note=message, every=interval, now=app.now)
-        row = svc.get_followup(app.conn, fid)
+        row = views.get_followup(app.conn, fid)
     if json:
         render.print_json(render.followup_json(row))
     else:
@@ -142,11 +142,11 @@ def done(
         row, next_id = svc.complete_followup(
             app.conn, fid, today=app.today, now=app.now, log=not no_log
         )
-        nxt = svc.get_followup(app.conn, next_id) if next_id else None
+        nxt = views.get_followup(app.conn, next_id) if next_id else None
     if json:
         render.print_json(
             {
-                "done": render.followup_json(svc.get_followup(app.conn, fid)),
+                "done": render.followup_json(views.get_followup(app.conn, fid)),
                 "next": render.followup_json(nxt) if nxt else None,
             }
         )
@@ -189,7 +189,7 @@ def drop(ctx: typer.Context, fid: FidArg, json: JsonOpt = False) -> None:
     app = state(ctx)
     with transaction(app.conn):
         svc.drop_followup(app.conn, fid, now=app.now)
-        row = svc.get_followup(app.conn, fid)
+        row = views.get_followup(app.conn, fid)
     if json:
         render.print_json(render.followup_json(row))
     else:
@@ -215,7 +215,7 @@ def reminders(
     if state_ not in ("open", "done", "dropped", "all"):
         raise InvalidInput(f"--state {state_!r} is not known", "use open, done, dropped or all")
     ref = resolve(app.conn, person) if person else None
-    rows = svc.list_followups(app.conn, person=ref, state=state_)
+    rows = views.list_followups(app.conn, person=ref, state=state_)
     if json:
         render.print_json([render.followup_json(r) for r in rows])
     else:

@@ -98,7 +98,7 @@ def root(
     ] = False,
 ) -> None:
     """Keep your professional learning network alive."""
-    app_ctx = guarded(lambda: AppContext(db))()
+    app_ctx = guarded(lambda: AppContext(None if db is None else str(db)))()
     ctx.obj = app_ctx
     ctx.call_on_close(app_ctx.close)
 

@@ -1,5 +1,7 @@
 """`pln db`: where the data lives and what it holds."""
 
+import os
+
 import typer
 
 from .. import render
@@ -52,8 +54,8 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
     p = app_.settings.db_path
     counts = {k: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, t in TABLES.items()}
     doc = {
-        "path": str(p),
-        "size_bytes": p.stat().st_size,
+        "path": p,
+        "size_bytes": os.path.getsize(p),
         "schema_version": schema_version(conn),
         "counts": counts,
     }
@@ -61,8 +63,8 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
         render.print_json(doc)
         return
     table = Table("", "", header=False)
-    table.add_row("path", str(p))
-    table.add_row("size", f"{p.stat().st_size:,} bytes")
+    table.add_row("path", p)
+    table.add_row("size", f"{os.path.getsize(p):,} bytes")
     table.add_row("schema version", str(doc["schema_version"]))
     for k, v in counts.items():
         table.add_row(k.replace("_", " "), str(v))
