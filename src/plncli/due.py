@@ -126,6 +126,11 @@ def _say(interval: Interval) -> str:
     return text
 
 
+# The local calendar days of when a person was added and last contacted. SQLite's
+# 'localtime' and Python's astimezone() both ask the C library, so they agree.
+LOCAL_DAYS = "date(p.created_at, 'localtime'), date(p.last_contact_at, 'localtime')"
+
+
 def local_day(stamp: str) -> date:
     return datetime.fromisoformat(stamp).replace(tzinfo=UTC).astimezone().date()
 
@@ -162,14 +167,14 @@ def load_due_inputs(
             PersonRef(r[0], r[1]),
             r[2],
             r[3],
-            local_day(r[4]),
-            local_day(r[5]) if r[5] else None,
+            date.fromisoformat(r[4]),
+            date.fromisoformat(r[5]) if r[5] else None,
             date.fromisoformat(r[6]) if r[6] else None,
             r[7],
             False,
         )
         for r in conn.execute(
-            "SELECT p.id, p.name, p.circle, p.cadence, p.created_at, p.last_contact_at,"
+            "SELECT p.id, p.name, p.circle, p.cadence, " + LOCAL_DAYS + ","
             " p.met_on, e.name FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
             f" WHERE {cond} AND NOT EXISTS (SELECT 1 FROM followup f"
             "   WHERE f.person_id = p.id AND f.state = 'open') AND " + maybe,

@@ -60,7 +60,8 @@ def run_list(
 ) -> None:
     if sort not in views.SORTS:
         raise InvalidInput(f"--sort {sort!r} is not known", "use name, last-contact or added")
-    rows = views.list_people(app.conn, filters=filters, sort=sort, archived=archived)
+    kinds = None if json else ("topic",)  # the table shows topics only
+    rows = views.list_people(app.conn, filters=filters, sort=sort, archived=archived, kinds=kinds)
     if json:
         render.print_json([render.person_json(r) for r in rows])
     else:

@@ -77,6 +77,12 @@ def _pad(text: str, n: int) -> str:
     return text + " " * (n - width(text))
 
 
+def _column_width(cells: tuple[str, ...]) -> int:
+    if all(c.isascii() for c in cells):
+        return max(map(len, cells))
+    return max(map(width, cells))
+
+
 def _plain(block: Block) -> str:
     if not isinstance(block, Table):
         return _text(block) + "\n"
@@ -85,17 +91,21 @@ def _plain(block: Block) -> str:
         rows.insert(0, block.columns)
     if not rows:
         return ""
-    widths = [max(width(r[i]) for r in rows) for i in range(len(block.columns))]
-    total = terminal_columns()
-    room = total - sum(widths[:-1]) - 2 * (len(widths) - 1)
+    widths = [_column_width(col) for col in zip(*rows, strict=True)]
+    room = terminal_columns() - sum(widths[:-1]) - 2 * (len(widths) - 1)
     wrap = widths[-1] > room >= 20
     lines = []
     for row in rows:
-        last = (textwrap.wrap(row[-1], room) or [""]) if wrap else [row[-1]]
-        first = "  ".join(_pad(c, w) for c, w in zip(row[:-1], widths, strict=False))
-        indent = " " * (len(first) + 2) if first else ""
-        lines.append(((first + "  ") if first else "") + last[0])
-        lines += [indent + more for more in last[1:]]
+        first = "  ".join(
+            c.ljust(w) if c.isascii() else _pad(c, w)
+            for c, w in zip(row[:-1], widths[:-1], strict=True)
+        )
+        if not wrap or len(row[-1]) <= room:
+            lines.append(f"{first}  {row[-1]}" if first else row[-1])
+            continue
+        last = textwrap.wrap(row[-1], room) or [""]
+        lines.append(f"{first}  {last[0]}" if first else last[0])
+        lines += [" " * (len(first) + 2) + more for more in last[1:]]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from .db import from_db_time
-from .due import local_day
 from .errors import InvalidInput, NotFound
 from .resolve import PersonRef
 from .text import fold, topic_key
@@ -87,7 +86,10 @@ class Profile(NamedTuple):
     timeline: list[TimelineEntry]
 
 
-_PERSON_COLS = "p.id, p.name, p.org, p.circle, p.last_contact_at, p.created_at, p.archived_at"
+_PERSON_COLS = (
+    "p.id, p.name, p.org, p.circle, date(p.last_contact_at, 'localtime'),"
+    " date(p.created_at, 'localtime'), p.archived_at"
+)
 
 
 def _person_row(r: tuple[object, ...]) -> PersonRow:
@@ -97,23 +99,29 @@ def _person_row(r: tuple[object, ...]) -> PersonRow:
         str(r[1]),
         r[2] if r[2] is None else str(r[2]),
         str(r[3]),
-        local_day(last) if last else None,
-        local_day(str(r[5])),
+        date.fromisoformat(last) if last else None,
+        date.fromisoformat(str(r[5])),
         r[6] is not None,
         {},
     )
 
 
-def _attach_attrs(conn: sqlite3.Connection, rows: list[PersonRow]) -> None:
+def _attach_attrs(
+    conn: sqlite3.Connection,
+    rows: list[PersonRow],
+    where: str,
+    args: tuple[object, ...],
+    kinds: tuple[str, ...] | None = None,
+) -> None:
+    """Fill ``attrs`` of the people selected by ``where`` (the query that found them)."""
     by_id = {row.id: row for row in rows}
     if not by_id:
         return
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _ids (id INTEGER PRIMARY KEY)")
-    conn.execute("DELETE FROM _ids")
-    conn.executemany("INSERT INTO _ids VALUES (?)", [(i,) for i in by_id])
+    only = f" AND a.kind IN ({','.join('?' * len(kinds))})" if kinds else ""
     for pid, kind, value in conn.execute(
-        "SELECT a.person_id, a.kind, a.value FROM person_attr a JOIN _ids ON _ids.id = a.person_id"
-        " ORDER BY a.id"
+        "SELECT a.person_id, a.kind, a.value FROM person_attr a JOIN person p ON p.id = a.person_id"
+        f" WHERE {where}{only} ORDER BY a.id",
+        (*args, *(kinds or ())),
     ):
         by_id[pid].attrs.setdefault(kind, []).append(value)
 
@@ -124,7 +132,9 @@ def list_people(
     filters: dict[str, str | None],
     sort: str = "name",
     archived: bool = False,
+    kinds: tuple[str, ...] | None = None,
 ) -> list[PersonRow]:
+    """People matching ``filters``, with their ``kinds`` of attributes (None: all)."""
     where = ["p.archived_at IS NOT NULL" if archived else "p.archived_at IS NULL"]
     args: list[str] = []
     for name, value in filters.items():
@@ -137,14 +147,14 @@ def list_people(
         "last-contact": "p.last_contact_at IS NOT NULL, p.last_contact_at, p.name_key",
         "added": "p.created_at DESC, p.id DESC",
     }[sort]
+    cond = " AND ".join(where)
     rows = [
         _person_row(r)
         for r in conn.execute(
-            f"SELECT {_PERSON_COLS} FROM person p WHERE {' AND '.join(where)} ORDER BY {order}",
-            args,
+            f"SELECT {_PERSON_COLS} FROM person p WHERE {cond} ORDER BY {order}", args
         )
     ]
-    _attach_attrs(conn, rows)
+    _attach_attrs(conn, rows, cond, tuple(args), kinds)
     return rows
 
 
@@ -170,7 +180,7 @@ def profile(conn: sqlite3.Connection, person: PersonRef, *, limit: int | None) -
         (person.id,),
     ).fetchone()
     row = _person_row(r[:7])
-    _attach_attrs(conn, [row])
+    _attach_attrs(conn, [row], "p.id = ?", (person.id,))
     return Profile(
         row,
         r[7],
