@@ -17,6 +17,9 @@ demo: $(BIN)/pln
 	@echo "\$$ pln due"
 	@PLN_DB=.demo/pln.db $(BIN)/pln due
 	@echo
+	@echo "\$$ pln introduce --limit 5"
+	@PLN_DB=.demo/pln.db $(BIN)/pln introduce --limit 5
+	@echo
 	@echo "The demo database is .demo/pln.db; try: PLN_DB=.demo/pln.db $(BIN)/pln show Ana"
 
 test: $(BIN)/pln

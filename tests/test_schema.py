@@ -107,3 +107,38 @@ def test_rows_written_through_the_models_are_read_by_the_commands(pln, db_path: 
     (item,) = pln.json("due")
     assert item["kind"] == "reconnect"
     assert item["due"] == "2026-10-15"
+
+
+def test_upgrading_a_schema_backs_up_first_and_keeps_everything(tmp_path: Path) -> None:
+    from plncli.migrations import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(MIGRATIONS[0][1])
+    conn.execute("PRAGMA user_version = 1")
+    stamp = "2026-01-01 10:00:00.000000"
+    for pid, name in ((1, "Ana Ruiz"), (2, "Ben Okafor"), (3, "Carla Diaz")):
+        conn.execute(
+            "INSERT INTO person (id, name, name_key, circle, notes, created_at, updated_at)"
+            " VALUES (?, ?, ?, 'network', '', ?, ?)",
+            (pid, name, name.lower(), stamp, stamp),
+        )
+    conn.execute("INSERT INTO interaction VALUES (1, ?, 'meeting', 'trio', ?)", (stamp, stamp))
+    conn.executemany("INSERT INTO interaction_person VALUES (1, ?)", [(1,), (2,), (3,)])
+    conn.close()
+    before = path.read_bytes()
+
+    upgraded = open_store(path, create_parent=False)
+    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    ties = upgraded.execute("SELECT a_id, b_id, since, source FROM tie ORDER BY 1, 2").fetchall()
+    assert ties == [
+        (1, 2, "2026-01-01", "interaction"),
+        (1, 3, "2026-01-01", "interaction"),
+        (2, 3, "2026-01-01", "interaction"),
+    ]
+    (backup,) = tmp_path.glob("old.db.schema1-*.bak")
+    assert oct(backup.stat().st_mode & 0o777) == "0o600"
+    old = sqlite3.connect(backup)
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("SELECT count(*) FROM person").fetchone()[0] == 3
+    assert len(before) > 0

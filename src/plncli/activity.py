@@ -9,6 +9,7 @@ from .errors import InvalidInput
 from .people import refresh_search
 from .resolve import PersonRef
 from .text import clean_line, clean_text, topic_key
+from .ties import tie_everyone
 from .views import FollowUpRow, get_followup
 
 
@@ -46,6 +47,8 @@ def log_interaction(
         " AND (last_contact_at IS NULL OR last_contact_at < ?)",
         [(stamp, pid, stamp) for pid in ids],
     )
+    if len(ids) > 1:
+        tie_everyone(conn, ids, since=at.astimezone().date(), source="interaction", now=now)
     refresh_search(conn, ids)
     return iid
 

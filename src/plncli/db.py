@@ -127,11 +127,40 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
             f" (schema {version}; this pln knows {LATEST})",
             "upgrade pln; the file was not changed",
         )
+    if 0 < version < LATEST:
+        backup_before_migration(conn, path, version)
     for number, (_name, sql) in enumerate(MIGRATIONS[version:], start=version + 1):
         with transaction(conn, path):
             for statement in _statements(sql):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
+
+
+def backup_before_migration(conn: sqlite3.Connection, path: str, version: int) -> str:
+    """A verified, owner-only copy of the database, taken before its schema changes."""
+    from datetime import datetime as dt
+
+    stamp = dt.now().strftime("%Y%m%d-%H%M%S")
+    target = f"{path}.schema{version}-{stamp}.bak"
+    old_umask = os.umask(0o077)
+    try:
+        conn.execute("VACUUM INTO ?", (target,))
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"could not back up {path} before upgrading its schema: {exc}",
+            "free some disk space; the database was not changed",
+        ) from None
+    finally:
+        os.umask(old_umask)
+    check = sqlite3.connect(target)
+    try:
+        ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        check.close()
+    if not ok:
+        os.unlink(target)
+        raise StoreError(f"the backup of {path} failed its integrity check; nothing was changed")
+    return target
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -15,7 +15,7 @@ Datetimes are stored as SQLModel/SQLAlchemy store them on SQLite,
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -125,3 +125,87 @@ class FollowUp(SQLModel, table=True):
     state: str = "open"  # open | done | dropped
     created_at: datetime = _utc()
     closed_at: datetime | None = _utc(default=None)
+
+
+class Tie(SQLModel, table=True):
+    """Two of your contacts know each other (stored once, lower id first)."""
+
+    __tablename__ = "tie"
+    __table_args__ = (CheckConstraint("a_id < b_id"), Index("ix_tie_b", "b_id"))
+    a_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    b_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    since: date | None = None
+    note: str = ""
+    source: str = "manual"  # manual | interaction | introduction
+    created_at: datetime = _utc()
+
+
+class PGroup(SQLModel, table=True):
+    """A DM group, association, department or book club ("group" is an SQL word)."""
+
+    __tablename__ = "pgroup"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(unique=True)
+    created_at: datetime = _utc()
+
+
+class PGroupMember(SQLModel, table=True):
+    __tablename__ = "pgroup_member"
+    __table_args__ = (Index("ix_pgroup_member_person", "person_id"),)
+    group_id: int = Field(foreign_key="pgroup.id", primary_key=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+
+
+class Introduction(SQLModel, table=True):
+    """A proposed or made introduction: suggested -> asked -> made | declined."""
+
+    __tablename__ = "introduction"
+    __table_args__ = (CheckConstraint("a_id < b_id"), UniqueConstraint("a_id", "b_id"))
+    id: int | None = Field(default=None, primary_key=True)
+    a_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+    b_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+    state: str = "suggested"
+    reasons: str = "[]"  # JSON array of the reasons shown when it was proposed
+    kinds: str = ""  # comma-separated kinds of evidence, to learn which introductions work
+    note: str = ""
+    asked_a_at: datetime | None = _utc(default=None)
+    asked_b_at: datetime | None = _utc(default=None)
+    made_at: datetime | None = _utc(default=None)
+    declined_at: datetime | None = _utc(default=None)
+    outcome: str | None = None  # connected | nothing
+    outcome_note: str = ""
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class IntroFollowUp(SQLModel, table=True):
+    """Follow-ups an introduction created: waiting for an answer, or the check-in."""
+
+    __tablename__ = "intro_followup"
+    introduction_id: int = Field(
+        foreign_key="introduction.id", primary_key=True, ondelete="CASCADE"
+    )
+    followup_id: int = Field(foreign_key="followup.id", primary_key=True, ondelete="CASCADE")
+    purpose: str  # waiting | check-in
+
+
+class Dismissal(SQLModel, table=True):
+    """A suggestion the user dismissed, for good (until is NULL) or until a date."""
+
+    __tablename__ = "dismissal"
+    __table_args__ = (CheckConstraint("a_id < b_id"),)
+    a_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    b_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    until: date | None = None
+    created_at: datetime = _utc()
+
+
+class PrivateMark(SQLModel, table=True):
+    """A topic, event or group never to be used as a reason for an introduction."""
+
+    __tablename__ = "private_mark"
+    kind: str = Field(primary_key=True)  # topic | event | group
+    key: str = Field(primary_key=True)
+    name: str
+    created_at: datetime = _utc()

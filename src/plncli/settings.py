@@ -17,6 +17,7 @@ class Settings(NamedTuple):
     cadence: dict[str, str]
     first_contact_days: int = 3
     dayfirst: bool = False
+    synonyms: dict[str, str] = {}  # alias -> canonical topic (never mutated)
 
 
 def _platform_dir(kind: str) -> str:
@@ -64,7 +65,20 @@ def load(cli_db: str | None = None) -> Settings:
         cadence=_cadences(conf.get("cadence", {})),
         first_contact_days=_typed(conf, "first_contact_days", int, 3),
         dayfirst=_typed(conf, "dayfirst", bool, False),
+        synonyms=_synonyms(conf.get("synonyms", {})),
     )
+
+
+def _synonyms(section: object) -> dict[str, str]:
+    """``[synonyms]`` maps an alias to the topic it means: ``AfL = "assessment for learning"``."""
+    if not isinstance(section, dict) or not all(
+        isinstance(v, str) and v.strip() for v in section.values()
+    ):
+        raise InvalidInput(
+            'config.toml: [synonyms] must map names to topics, e.g. AfL = "assessment"',
+            "fix the config file",
+        )
+    return {str(k): v for k, v in section.items()}
 
 
 def _typed(conf: dict[str, Any], key: str, kind: type[T], default: T) -> T:

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from .. import activity as svc
-from .. import reads, render, views
+from .. import reads, render, ties, views
 from ..dates import DateError, parse_interval
 from ..db import transaction
 from ..errors import InvalidInput
@@ -20,9 +20,16 @@ from .people import CircleOpt
 def log(
     ctx: typer.Context,
     people: Annotated[
-        list[str], typer.Argument(help="PERSON, or several for one group conversation.")
-    ],
+        list[str] | None,
+        typer.Argument(help="PERSON, or several for one group conversation.", show_default=False),
+    ] = None,
     message: Annotated[str, typer.Option("--message", "-m", help="What happened.")] = "",
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group", "-g", help="Log it with every member of this group.", show_default=False
+        ),
+    ] = None,
     kind: Annotated[
         str,
         typer.Option(
@@ -50,6 +57,7 @@ def log(
     \b
       pln log Ana -m "Coffee: swapped quiz designs" --kind coffee --on yesterday
       pln log Ana Ben Carla -m "DM group: Y7 transition ideas" --kind message
+      pln log --group "Science dept" -m "Department meeting" --kind meeting
     """
     app = state(ctx)
     at = parse.moment(app, on, "--on")
@@ -58,10 +66,17 @@ def log(
             f"--on {on!r} is in the future",
             "log what has happened; use `pln remind` for what is owed",
         )
+    if not people and not group:
+        raise InvalidInput("name someone to log with", 'e.g. pln log Ana -m "coffee"')
     with transaction(app.conn):
-        refs = [resolve(app.conn, p) for p in people]
+        refs = [resolve(app.conn, p) for p in people or []]
         for ref in refs:
             render.notice(ref)
+        if group:
+            found = ties.find_group(app.conn, group)
+            refs += [m for m in ties.members(app.conn, found) if m not in refs]
+            if not refs:
+                raise InvalidInput(f"{found.name} has no members", "pln group add NAME PERSON ...")
         iid = svc.log_interaction(
             app.conn, refs, at=at, kind=kind, note=message, topics=topic or [], now=app.now
         )

@@ -1,0 +1,326 @@
+"""The introduction workflow: suggested -> asked -> made | declined, then a check-in.
+
+Double opt-in: `pln intro asked A B` records that A was asked about meeting B, and
+leaves a follow-up to chase the answer; `pln intro made A B` records the tie,
+notes it on both people, logs the introduction as an interaction with both and
+schedules a check-in; `pln intro outcome A B connected|nothing` closes the loop
+and, over time, shows which kinds of introductions work.
+"""
+
+import json
+import sqlite3
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from .activity import add_followup, log_interaction
+from .db import to_db_time
+from .errors import Conflict, InvalidInput, NotFound
+from .resolve import PersonRef
+from .suggest import Book, Person, Suggestion, score_pair
+from .text import clean_text
+from .ties import add_tie
+
+WAIT_DAYS = 7  # an unanswered ask comes back in `pln due` after a week
+CHECK_IN_DAYS = 21  # "did they connect?" three weeks after the introduction
+STATES = ("suggested", "asked", "made", "declined")
+OUTCOMES = ("connected", "nothing")
+
+
+class Intro(NamedTuple):
+    id: int
+    a: PersonRef
+    b: PersonRef
+    state: str
+    reasons: list[str]
+    kinds: list[str]
+    note: str
+    asked: list[str]  # names of the sides asked
+    created: datetime
+    made: datetime | None
+    outcome: str | None
+
+
+_SELECT = (
+    "SELECT i.id, a.id, a.name, b.id, b.name, i.state, i.reasons, i.kinds, i.note,"
+    " i.asked_a_at, i.asked_b_at, i.created_at, i.made_at, i.outcome FROM introduction i"
+    " JOIN person a ON a.id = i.a_id JOIN person b ON b.id = i.b_id"
+)
+
+
+def _row(r: tuple[object, ...]) -> Intro:
+    a, b = PersonRef(int(str(r[1])), str(r[2])), PersonRef(int(str(r[3])), str(r[4]))
+    asked = [p.name for p, at in ((a, r[9]), (b, r[10])) if at]
+    return Intro(
+        int(str(r[0])),
+        a,
+        b,
+        str(r[5]),
+        json.loads(str(r[6])),
+        [k for k in str(r[7]).split(",") if k],
+        str(r[8]),
+        asked,
+        datetime.fromisoformat(str(r[11])),
+        datetime.fromisoformat(str(r[12])) if r[12] else None,
+        None if r[13] is None else str(r[13]),
+    )
+
+
+def _ordered(a: PersonRef, b: PersonRef) -> tuple[PersonRef, PersonRef]:
+    if a.id == b.id:
+        raise InvalidInput(f"cannot introduce {a.name} to themselves", "name two people")
+    return (a, b) if a.id < b.id else (b, a)
+
+
+def find_intro(conn: sqlite3.Connection, a: PersonRef, b: PersonRef) -> Intro | None:
+    x, y = _ordered(a, b)
+    row = conn.execute(f"{_SELECT} WHERE i.a_id = ? AND i.b_id = ?", (x.id, y.id)).fetchone()
+    return None if row is None else _row(row)
+
+
+def _require(conn: sqlite3.Connection, a: PersonRef, b: PersonRef) -> Intro:
+    intro = find_intro(conn, a, b)
+    if intro is None:
+        raise NotFound(
+            f"no introduction of {a.name} and {b.name} is recorded",
+            f"propose it first: pln introduce '{a.name}' '{b.name}'",
+        )
+    return intro
+
+
+def evidence(book: Book, a: PersonRef, b: PersonRef) -> Suggestion | None:
+    pa, pb = book.people.get(a.id), book.people.get(b.id)
+    if pa is None or pb is None:
+        return None
+    return score_pair(book, pa, pb)
+
+
+def propose(
+    conn: sqlite3.Connection, book: Book, a: PersonRef, b: PersonRef, *, note: str, now: datetime
+) -> Intro:
+    x, y = _ordered(a, b)
+    if conn.execute("SELECT 1 FROM tie WHERE a_id = ? AND b_id = ?", (x.id, y.id)).fetchone():
+        raise Conflict(
+            f"{x.name} and {y.name} already know each other", f"see `pln knows '{x.name}'`"
+        )
+    existing = find_intro(conn, x, y)
+    if existing is not None:
+        raise Conflict(
+            f"the introduction of {x.name} and {y.name} is already recorded ({existing.state})",
+            "see `pln intros`",
+        )
+    found = evidence(book, x, y)
+    reasons, kinds = (found.reasons, found.evidence) if found else ([], [])
+    stamp = to_db_time(now)
+    conn.execute(
+        "INSERT INTO introduction (a_id, b_id, state, reasons, kinds, note, outcome_note,"
+        " created_at, updated_at) VALUES (?, ?, 'suggested', ?, ?, ?, '', ?, ?)",
+        (
+            x.id,
+            y.id,
+            json.dumps(reasons),
+            ",".join(dict.fromkeys(kinds)),
+            clean_text(note, "note"),
+            stamp,
+            stamp,
+        ),
+    )
+    conn.execute("DELETE FROM dismissal WHERE a_id = ? AND b_id = ?", (x.id, y.id))
+    return _require(conn, x, y)
+
+
+def _link_followup(conn: sqlite3.Connection, intro: Intro, fid: int, purpose: str) -> None:
+    conn.execute(
+        "INSERT INTO intro_followup (introduction_id, followup_id, purpose) VALUES (?, ?, ?)",
+        (intro.id, fid, purpose),
+    )
+
+
+def _close_followups(
+    conn: sqlite3.Connection, intro: Intro, purpose: str, state: str, now: datetime
+) -> None:
+    conn.execute(
+        "UPDATE followup SET state = ?, closed_at = ? WHERE state = 'open' AND id IN"
+        " (SELECT followup_id FROM intro_followup WHERE introduction_id = ? AND purpose = ?)",
+        (state, to_db_time(now), intro.id, purpose),
+    )
+
+
+def _open_state(intro: Intro, verb: str) -> None:
+    if intro.state in ("made", "declined"):
+        raise InvalidInput(
+            f"the introduction of {intro.a.name} and {intro.b.name} was already {intro.state}",
+            f"cannot mark it {verb}; see `pln intros`",
+        )
+
+
+def mark_asked(
+    conn: sqlite3.Connection, book: Book, asked: PersonRef, other: PersonRef, *, now: datetime
+) -> Intro:
+    """``asked`` was asked whether they would like to meet ``other``."""
+    intro = find_intro(conn, asked, other) or propose(conn, book, asked, other, note="", now=now)
+    _open_state(intro, "asked")
+    column = "asked_a_at" if asked.id == intro.a.id else "asked_b_at"
+    conn.execute(
+        f"UPDATE introduction SET state = 'asked', {column} = ?, updated_at = ? WHERE id = ?",
+        (to_db_time(now), to_db_time(now), intro.id),
+    )
+    fid = add_followup(
+        conn,
+        asked,
+        due=now.date() + timedelta(days=WAIT_DAYS),
+        note=f"Waiting: did {asked.name} answer about meeting {other.name}?",
+        every=None,
+        now=now,
+    )
+    _link_followup(conn, intro, fid, "waiting")
+    return _require(conn, asked, other)
+
+
+def mark_made(conn: sqlite3.Connection, a: PersonRef, b: PersonRef, *, now: datetime) -> Intro:
+    intro = _require(conn, a, b)
+    _open_state(intro, "made")
+    today = now.astimezone().date()
+    conn.execute(
+        "UPDATE introduction SET state = 'made', made_at = ?, updated_at = ? WHERE id = ?",
+        (to_db_time(now), to_db_time(now), intro.id),
+    )
+    add_tie(
+        conn,
+        intro.a,
+        intro.b,
+        since=today,
+        note="you introduced them",
+        source="introduction",
+        now=now,
+    )
+    for person, other in ((intro.a, intro.b), (intro.b, intro.a)):
+        _append_note(conn, person, f"{today.isoformat()}: you introduced them to {other.name}")
+    log_interaction(
+        conn,
+        [intro.a, intro.b],
+        at=now,
+        kind="introduction",
+        note=f"Introduced {intro.a.name} and {intro.b.name}",
+        topics=[],
+        now=now,
+    )
+    _close_followups(conn, intro, "waiting", "done", now)
+    fid = add_followup(
+        conn,
+        intro.a,
+        due=today + timedelta(days=CHECK_IN_DAYS),
+        note=f"Check in: did {intro.a.name} and {intro.b.name} connect?",
+        every=None,
+        now=now,
+    )
+    _link_followup(conn, intro, fid, "check-in")
+    return _require(conn, a, b)
+
+
+def _append_note(conn: sqlite3.Connection, person: PersonRef, line: str) -> None:
+    conn.execute(
+        "UPDATE person SET notes = CASE WHEN notes = '' THEN ? ELSE notes || char(10) || ? END"
+        " WHERE id = ?",
+        (line, line, person.id),
+    )
+
+
+def mark_declined(conn: sqlite3.Connection, a: PersonRef, b: PersonRef, *, now: datetime) -> Intro:
+    intro = _require(conn, a, b)
+    _open_state(intro, "declined")
+    conn.execute(
+        "UPDATE introduction SET state = 'declined', declined_at = ?, updated_at = ? WHERE id = ?",
+        (to_db_time(now), to_db_time(now), intro.id),
+    )
+    _close_followups(conn, intro, "waiting", "dropped", now)
+    return _require(conn, a, b)
+
+
+def record_outcome(
+    conn: sqlite3.Connection, a: PersonRef, b: PersonRef, outcome: str, *, note: str, now: datetime
+) -> Intro:
+    if outcome not in OUTCOMES:
+        raise InvalidInput(f"outcome {outcome!r} is not known", "use connected or nothing")
+    intro = _require(conn, a, b)
+    if intro.state != "made":
+        raise InvalidInput(
+            f"the introduction of {intro.a.name} and {intro.b.name} is {intro.state}, not made",
+            "record an outcome once it is made: pln intro made A B",
+        )
+    conn.execute(
+        "UPDATE introduction SET outcome = ?, outcome_note = ?, updated_at = ? WHERE id = ?",
+        (outcome, clean_text(note, "note"), to_db_time(now), intro.id),
+    )
+    _close_followups(conn, intro, "check-in", "done", now)
+    return _require(conn, a, b)
+
+
+def dismiss(
+    conn: sqlite3.Connection, a: PersonRef, b: PersonRef, *, until: date | None, now: datetime
+) -> None:
+    x, y = _ordered(a, b)
+    conn.execute(
+        "INSERT INTO dismissal (a_id, b_id, until, created_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (a_id, b_id) DO UPDATE SET until = excluded.until",
+        (x.id, y.id, until.isoformat() if until else None, to_db_time(now)),
+    )
+
+
+def list_intros(conn: sqlite3.Connection, state: str | None = None) -> list[Intro]:
+    where, args = ("WHERE i.state = ?", (state,)) if state else ("", ())
+    order = "CASE i.state WHEN 'asked' THEN 0 WHEN 'suggested' THEN 1 WHEN 'made' THEN 2 ELSE 3 END"
+    return [
+        _row(r)
+        for r in conn.execute(f"{_SELECT} {where} ORDER BY {order}, i.updated_at DESC", args)
+    ]
+
+
+class KindStats(NamedTuple):
+    kind: str
+    made: int
+    connected: int
+
+
+def what_works(intros: list[Intro]) -> list[KindStats]:
+    """For each kind of evidence: introductions made with it, and how many connected."""
+    stats: dict[str, list[int]] = {}
+    for intro in intros:
+        if intro.state != "made" or intro.outcome is None:
+            continue
+        for kind in intro.kinds or ["no stated reason"]:
+            made, connected = stats.setdefault(kind, [0, 0])
+            stats[kind] = [made + 1, connected + (intro.outcome == "connected")]
+    return [KindStats(k, v[0], v[1]) for k, v in sorted(stats.items())]
+
+
+def drafts(book: Book, a: PersonRef, b: PersonRef) -> list[tuple[str, str]]:
+    """A short message to each side, built from what the two have in common."""
+    pa, pb = book.people.get(a.id), book.people.get(b.id)
+    if pa is None or pb is None:
+        raise InvalidInput("drafts need two active contacts", "restore archived people first")
+    return [(p.name, _draft(book, p, o)) for p, o in ((pa, pb), (pb, pa))]
+
+
+def _draft(book: Book, to: Person, other: Person) -> str:
+    names = book.topic_names
+    lines = []
+    for k in sorted(to.seeks & other.offers):
+        lines.append(
+            f"you mentioned you are looking for help with {names[k]}, and {other.name}"
+            " knows it well"
+        )
+    for k in sorted(other.seeks & to.offers):
+        lines.append(f"{other.name} is looking for help with {names[k]}, which you know well")
+    shared = sorted(to.interests & other.interests)
+    if shared:
+        lines.append(f"you both work on {', '.join(names[k] for k in shared[:3])}")
+    for e in sorted(to.events & other.events):
+        if e in book.event_names:
+            lines.append(f"you were both at {book.event_names[e]}")
+    about = "; ".join(lines) or "I think you would enjoy talking"
+    who = other.name + (f" ({other.org})" if other.org else "")
+    first = to.name.split()[0]
+    return (
+        f"Hi {first},\n\nI'd like to introduce you to {who}: {about}.\n"
+        f"Would you be happy for me to put you in touch? No pressure either way.\n"
+    )

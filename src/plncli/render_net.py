@@ -1,0 +1,166 @@
+"""What the network commands show: ties, groups, suggestions, introductions, experts."""
+
+from datetime import date
+from typing import Any
+
+from .dates import humanize_day
+from .introduce import Intro, KindStats
+from .render import iso_instant, ref_json
+from .resolve import PersonRef
+from .suggest import Suggestion
+from .tables import Block, Table, emit
+from .ties import Acquaintance, GroupRow
+from .who import Expert
+
+
+def suggestion_json(s: Suggestion) -> dict[str, Any]:
+    return {
+        "a": ref_json(s.a),
+        "b": ref_json(s.b),
+        "kind": s.kind,
+        "score": s.score,
+        "reasons": s.reasons,
+        "evidence": list(dict.fromkeys(s.evidence)),
+    }
+
+
+def intro_json(i: Intro) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "a": ref_json(i.a),
+        "b": ref_json(i.b),
+        "state": i.state,
+        "reasons": i.reasons,
+        "evidence": i.kinds,
+        "note": i.note,
+        "asked": i.asked,
+        "created": iso_instant(i.created),
+        "made": iso_instant(i.made) if i.made else None,
+        "outcome": i.outcome,
+    }
+
+
+def acquaintance_json(a: Acquaintance) -> dict[str, Any]:
+    return {
+        "person": ref_json(a.person),
+        "since": a.since.isoformat() if a.since else None,
+        "how": a.how,
+        "note": a.note,
+    }
+
+
+def group_json(g: GroupRow, members: list[PersonRef] | None = None) -> dict[str, Any]:
+    doc: dict[str, Any] = {"id": g.id, "name": g.name, "members": g.members, "private": g.private}
+    if members is not None:
+        doc["members"] = [ref_json(m) for m in members]
+    return doc
+
+
+def expert_json(e: Expert) -> dict[str, Any]:
+    return {
+        "person": ref_json(e.person),
+        "how": e.how,
+        "circle": e.circle,
+        "last_contact": e.last_contact.isoformat() if e.last_contact else None,
+        "via": ref_json(e.via) if e.via else None,
+    }
+
+
+def show_suggestions(items: list[Suggestion]) -> None:
+    intro = [s for s in items if s.kind == "introduce"]
+    know = [s for s in items if s.kind != "introduce"]
+    blocks: list[Block] = []
+    if intro:
+        blocks += [("Introductions to consider", "bold"), _pairs(intro)]
+        blocks += [
+            (
+                "  record one: pln introduce A B   draft messages: --draft   not now: --dismiss",
+                "dim",
+            )
+        ]
+    else:
+        blocks.append("No introductions to suggest: add topics, offers and seeks to people.")
+    if know:
+        blocks += [
+            "",
+            ("Probably already know each other — confirm with `pln knows A B`", "bold"),
+            _pairs(know),
+        ]
+    emit(*blocks)
+
+
+def _pairs(items: list[Suggestion]) -> Table:
+    table = Table("score", "who", "why")
+    for s in items:
+        table.add_row(f"{s.score:.1f}", f"{s.a.name} + {s.b.name}", "; ".join(s.reasons))
+    return table
+
+
+def show_acquaintances(person: PersonRef, rows: list[Acquaintance], *, today: date) -> None:
+    if not rows:
+        emit(f"No one is recorded as knowing {person.name}. `pln knows A B` records a tie.")
+        return
+    table = Table("#", "knows", "since", "how", "note")
+    for a in rows:
+        since = humanize_day(a.since, today=today) if a.since else ""
+        table.add_row(str(a.person.id), a.person.name, since, a.how, a.note)
+    emit((f"{person.name} knows", "bold"), table)
+
+
+def show_groups(rows: list[GroupRow]) -> None:
+    if not rows:
+        emit("No groups yet. `pln group add NAME [PERSON ...]` makes one.")
+        return
+    table = Table("#", "members", "group")
+    for g in rows:
+        table.add_row(str(g.id), str(g.members), g.name + ("  (private)" if g.private else ""))
+    emit(table)
+
+
+def show_group(group: GroupRow, members: list[PersonRef]) -> None:
+    table = Table("#", "member")
+    for m in members:
+        table.add_row(str(m.id), m.name)
+    title = f"{group.name}: {len(members)} members" + ("  (private)" if group.private else "")
+    emit((title, "bold"), table if members else ("No members yet.", "dim"))
+
+
+def show_intros(rows: list[Intro], works: list[KindStats], *, today: date) -> None:
+    if not rows:
+        emit("No introductions yet. `pln introduce` suggests some.")
+        return
+    table = Table("state", "who", "since", "outcome", "why")
+    for i in rows:
+        state = i.state + (f" ({', '.join(i.asked)})" if i.state == "asked" else "")
+        since = humanize_day((i.made or i.created).astimezone().date(), today=today)
+        table.add_row(
+            state, f"{i.a.name} + {i.b.name}", since, i.outcome or "", "; ".join(i.reasons)
+        )
+    blocks: list[Block] = [table]
+    if works:
+        summary = ", ".join(f"{k.kind}: {k.connected}/{k.made} connected" for k in works)
+        blocks += ["", (f"What works so far: {summary}", "dim")]
+    emit(*blocks)
+
+
+def show_experts(topic: str, rows: list[Expert], *, today: date) -> None:
+    if not rows:
+        emit(f"No one in your book offers or works on {topic!r} yet.")
+        return
+    table = Table("#", "who", "how", "last contact", "reach")
+    for e in rows:
+        last = humanize_day(e.last_contact, today=today) if e.last_contact else "never"
+        reach = (
+            f"you know them through {e.via.name}"
+            if e.via
+            else ("you follow them" if e.circle == "following" else "")
+        )
+        table.add_row(str(e.person.id), e.person.name, e.how, last, reach)
+    emit(table)
+
+
+def show_drafts(drafts: list[tuple[str, str]]) -> None:
+    blocks: list[Block] = []
+    for name, message in drafts:
+        blocks += [(f"— to {name} —", "bold"), message]
+    emit(*blocks)
