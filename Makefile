@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench eval clean
 
 $(BIN)/pln: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,7 @@ clean:
 
 bench: $(BIN)/pln
 	$(BIN)/python benchmarks/run.py --sizes $(or $(SIZES),1000,10000)
+
+eval: $(BIN)/pln
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python benchmarks/eval_introduce.py

@@ -15,21 +15,16 @@ import argparse
 import random
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from plncli.db import open_store, to_db_time, transaction
 from plncli.text import fold, topic_key
 
-FIRST = ("Ana Ben Carla Dev Ewa Femi Grace Hugo Ines Jun Kofi Lena Malik Nadia Omar Priya Quinn "
-         "Rosa Sam Tariq Uma Vera Wei Xena Yusuf Zoë Aoife Bilal Chloé Dara Emeka Fatima").split()
-LAST = ("Ruiz Okafor Diaz Patel Nowak Adeyemi Chen Kowalczyk Murphy Osei Farah Byrne Zhou "
-        "Martín Campbell Hussain Clarke Bakare Goldberg Asante Lambert Rahman Boateng Mensah "
-        "Sutherland Nguyen Haddad Kim Silva Novak Ivanova Müller").split()
+FIRST = ["Ana", "Ben", "Carla", "Dev", "Ewa", "Femi", "Grace", "Hugo", "Ines", "Jun", "Kofi", "Lena", "Malik", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Vera", "Wei", "Xena", "Yusuf", "Zoë", "Aoife", "Bilal", "Chloé", "Dara", "Emeka", "Fatima"]
+LAST = ["Ruiz", "Okafor", "Diaz", "Patel", "Nowak", "Adeyemi", "Chen", "Kowalczyk", "Murphy", "Osei", "Farah", "Byrne", "Zhou", "Martín", "Campbell", "Hussain", "Clarke", "Bakare", "Goldberg", "Asante", "Lambert", "Rahman", "Boateng", "Mensah", "Sutherland", "Nguyen", "Haddad", "Kim", "Silva", "Novak", "Ivanova", "Müller"]
 KINDS = ("coffee", "call", "email", "message", "meeting", "event", "video")
-SUBJECTS = ("assessment retrieval transition safeguarding cognition curriculum behaviour SEND "
-            "oracy literacy practical climate sustainability edtech coaching leadership workload "
-            "attendance reading data mentoring chemistry physics biology metacognition").split()
+SUBJECTS = ["assessment", "retrieval", "transition", "safeguarding", "cognition", "curriculum", "behaviour", "SEND", "oracy", "literacy", "practical", "climate", "sustainability", "edtech", "coaching", "leadership", "workload", "attendance", "reading", "data", "mentoring", "chemistry", "physics", "biology", "metacognition"]
 
 
 def zipf_choice(rng: random.Random, items: list[str], s: float = 1.1) -> str:
@@ -38,8 +33,20 @@ def zipf_choice(rng: random.Random, items: list[str], s: float = 1.1) -> str:
 
 
 def vocabulary(n: int = 300) -> list[str]:
-    words = [f"{a} {b}" for a in SUBJECTS for b in ("practice", "research", "design", "policy",
-                                                     "networks", "trials", "pedagogy", "data")]
+    words = [
+        f"{a} {b}"
+        for a in SUBJECTS
+        for b in (
+            "practice",
+            "research",
+            "design",
+            "policy",
+            "networks",
+            "trials",
+            "pedagogy",
+            "data",
+        )
+    ]
     return (SUBJECTS + words)[:n]
 
 
@@ -50,13 +57,17 @@ def generate(path: Path, people: int, seed: int = 7) -> None:
     vocab = vocabulary()
     weights = [1 / (i + 1) ** 1.1 for i in range(len(vocab))]
     orgs = [f"School {i}" for i in range(max(people // 20, 5))]
-    events = [(f"Conference {i}", now.date() - timedelta(days=rng.randint(1, 700)))
-              for i in range(max(people // 100, 3))]
+    events = [
+        (f"Conference {i}", now.date() - timedelta(days=rng.randint(1, 700)))
+        for i in range(max(people // 100, 3))
+    ]
     with transaction(conn):
         conn.executemany(
             'INSERT INTO event (id, name, name_key, "on", place, created_at) VALUES (?,?,?,?,?,?)',
-            [(i + 1, n, fold(n), d.isoformat(), "Somewhere", to_db_time(now))
-             for i, (n, d) in enumerate(events)],
+            [
+                (i + 1, n, fold(n), d.isoformat(), "Somewhere", to_db_time(now))
+                for i, (n, d) in enumerate(events)
+            ],
         )
         _people(conn, rng, people, now, orgs, events, vocab, weights)
         _interactions(conn, rng, people, now)
@@ -81,19 +92,39 @@ def _people(conn, rng, n, now, orgs, events, vocab, weights) -> None:  # type: i
         met = rng.random() < 0.3
         ev = rng.randrange(len(events)) if met else None
         circle = rng.choices(("colleague", "network", "following"), (2, 6, 2))[0]
-        rows.append((pid, name, fold(name), zipf_choice(rng, orgs), "Teacher", "Leeds", circle,
-                     None, (events[ev][1] if ev is not None else added.date()).isoformat(),
-                     ev + 1 if ev is not None else None, "", to_db_time(added), to_db_time(added)))
-        for kind, count in (("topic", rng.randint(1, 5)), ("offers", rng.randint(0, 2)),
-                            ("seeks", rng.randint(0, 2))):
+        rows.append(
+            (
+                pid,
+                name,
+                fold(name),
+                zipf_choice(rng, orgs),
+                "Teacher",
+                "Leeds",
+                circle,
+                None,
+                (events[ev][1] if ev is not None else added.date()).isoformat(),
+                ev + 1 if ev is not None else None,
+                "",
+                to_db_time(added),
+                to_db_time(added),
+            )
+        )
+        for kind, count in (
+            ("topic", rng.randint(1, 5)),
+            ("offers", rng.randint(0, 2)),
+            ("seeks", rng.randint(0, 2)),
+        ):
             for topic in set(rng.choices(vocab, weights, k=count)):
                 attrs.append((pid, kind, topic, topic_key(topic)))
         attrs.append((pid, "email", f"p{pid}@example.org", f"p{pid}@example.org"))
     conn.executemany(
         "INSERT INTO person (id, name, name_key, org, role, location, circle, cadence, met_on,"
-        " met_at_id, notes, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        " met_at_id, notes, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
     conn.executemany(
-        "INSERT INTO person_attr (person_id, kind, value, key) VALUES (?,?,?,?)", attrs)
+        "INSERT INTO person_attr (person_id, kind, value, key) VALUES (?,?,?,?)", attrs
+    )
 
 
 def _interactions(conn, rng, n, now) -> None:  # type: ignore[no-untyped-def]
@@ -102,10 +133,20 @@ def _interactions(conn, rng, n, now) -> None:  # type: ignore[no-untyped-def]
     for _ in range(n * 16):  # ~20 per person: one in ten has 2-5 people
         iid += 1
         at = now - timedelta(minutes=rng.randint(60, 730 * 24 * 60))
-        inter.append((iid, to_db_time(at), rng.choice(KINDS),
-                      f"talked about {rng.choice(SUBJECTS)}", to_db_time(at)))
-        group = rng.sample(range(1, n + 1), rng.randint(2, 5)) if rng.random() < 0.1 else [
-            rng.randint(1, n)]
+        inter.append(
+            (
+                iid,
+                to_db_time(at),
+                rng.choice(KINDS),
+                f"talked about {rng.choice(SUBJECTS)}",
+                to_db_time(at),
+            )
+        )
+        group = (
+            rng.sample(range(1, n + 1), rng.randint(2, 5))
+            if rng.random() < 0.1
+            else [rng.randint(1, n)]
+        )
         links += [(iid, p) for p in group]
     conn.executemany("INSERT INTO interaction VALUES (?,?,?,?,?)", inter)
     conn.executemany("INSERT OR IGNORE INTO interaction_person VALUES (?,?)", links)
@@ -126,12 +167,23 @@ def _ties(conn, rng, n) -> None:  # type: ignore[no-untyped-def]
 
 
 def _followups(conn, rng, n, now) -> None:  # type: ignore[no-untyped-def]
-    rows = [(pid, (now.date() + timedelta(days=rng.randint(-30, 30))).isoformat(),
-             "follow up", None, "open", to_db_time(now))
-            for pid in range(1, n + 1) if rng.random() < 0.2]
+    rows = [
+        (
+            pid,
+            (now.date() + timedelta(days=rng.randint(-30, 30))).isoformat(),
+            "follow up",
+            None,
+            "open",
+            to_db_time(now),
+        )
+        for pid in range(1, n + 1)
+        if rng.random() < 0.2
+    ]
     conn.executemany(
         "INSERT INTO followup (person_id, due, note, every, state, created_at)"
-        " VALUES (?,?,?,?,?,?)", rows)
+        " VALUES (?,?,?,?,?,?)",
+        rows,
+    )
 
 
 def main() -> None:
@@ -145,8 +197,10 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     generate(args.out, args.people, args.seed)
-    print(f"wrote {args.out} ({args.people} people) in {time.perf_counter() - start:.1f} s",
-          file=sys.stderr)
+    print(
+        f"wrote {args.out} ({args.people} people) in {time.perf_counter() - start:.1f} s",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,13 @@ FLOOR = (
 )
 
 # name -> (argv, target kind, target value); ratio targets are multiples of the floor
-READ = {"due": ["due"], "due --json": ["due", "--json"], "list": ["list"],
-        "show PERSON": ["show", "{person}"], "find WORD": ["find", "retrieval"]}
+READ = {
+    "due": ["due"],
+    "due --json": ["due", "--json"],
+    "list": ["list"],
+    "show PERSON": ["show", "{person}"],
+    "find WORD": ["find", "retrieval"],
+}
 
 
 def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], str, float]]:
@@ -47,19 +52,37 @@ def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], st
         ("pln --help", ["--help"], "x", 5.0),
         ("pln --version", ["--version"], "x", 5.0),
     ]
-    rows += [(f"pln {k}", [a.format(person=person) for a in v], "x", read_ratio)
-             for k, v in READ.items()]
     rows += [
-        ("pln add", ["add", "Bench Person", "--allow-duplicate", "--topic", "assessment"], "x", 8.0),
+        (f"pln {k}", [a.format(person=person) for a in v], "x", read_ratio) for k, v in READ.items()
+    ]
+    rows += [
+        (
+            "pln add",
+            ["add", "Bench Person", "--allow-duplicate", "--topic", "assessment"],
+            "x",
+            8.0,
+        ),
         ("pln log", ["log", person, "-m", "bench", "--kind", "call"], "x", 8.0),
         ("pln remind", ["remind", person, "tomorrow", "-m", "bench"], "x", 8.0),
-        ("pln introduce --limit 20", ["introduce", "--limit", "20"], "s",
-         0.5 if size <= 10_000 else 5.0),
+        (
+            "pln introduce --limit 20",
+            ["introduce", "--limit", "20"],
+            "s",
+            0.5 if size <= 10_000 else 5.0,
+        ),
         ("pln introduce --for PERSON", ["introduce", "--for", person], "x", 5.0),
-        ("pln import 10k CSV", ["import", str(csv), "--format", "csv", "--on-duplicate", "add"],
-         "s", 2.0),
-        ("pln export --format json", ["export", "--format", "json", "-o", str(OUT / "x.json")],
-         "s", 2.0),
+        (
+            "pln import 10k CSV",
+            ["import", str(csv), "--format", "csv", "--on-duplicate", "add"],
+            "s",
+            2.0,
+        ),
+        (
+            "pln export --format json",
+            ["export", "--format", "json", "-o", str(OUT / "x.json")],
+            "s",
+            2.0,
+        ),
     ]
     return rows
 
@@ -88,8 +111,9 @@ def supported(args: list[str], env: dict[str, str]) -> bool:
 def book(size: int) -> Path:
     path = OUT / f"{size}.db"
     if not path.exists():
-        subprocess.run([PY, str(HERE / "generate.py"), "--people", str(size), "--out", str(path)],
-                       check=True)
+        subprocess.run(
+            [PY, str(HERE / "generate.py"), "--people", str(size), "--out", str(path)], check=True
+        )
     return path
 
 
@@ -115,8 +139,9 @@ def measure(size: int, runs: int) -> list[tuple[str, ...]]:
     dst.close()
     env = env_for(work)
     conn = sqlite3.connect(work)
-    person = "#" + str(conn.execute("SELECT id FROM person ORDER BY id LIMIT 1 OFFSET 41")
-                       .fetchone()[0])
+    person = "#" + str(
+        conn.execute("SELECT id FROM person ORDER BY id LIMIT 1 OFFSET 41").fetchone()[0]
+    )
     conn.close()
     todo = [c for c in commands(size, person, csv_file(10_000)) if supported(c[1], env)]
     skipped = [c[0] for c in commands(size, person, csv_file(10_000)) if c not in todo]
@@ -135,8 +160,17 @@ def measure(size: int, runs: int) -> list[tuple[str, ...]]:
 
 def report(size, samples, todo, skipped):  # type: ignore[no-untyped-def]
     floor = statistics.median(s[0] for s in samples["floor"])
-    rows = [("floor (python -I -S + sqlite3 + 1 query)", f"{floor * 1000:.1f}",
-             _spread(samples["floor"]), _mem(samples["floor"]), "1.0", "", "")]
+    rows = [
+        (
+            "floor (python -I -S + sqlite3 + 1 query)",
+            f"{floor * 1000:.1f}",
+            _spread(samples["floor"]),
+            _mem(samples["floor"]),
+            "1.0",
+            "",
+            "",
+        )
+    ]
     for name, _, kind, target in todo:
         s = samples[name]
         med = statistics.median(x[0] for x in s)
@@ -146,8 +180,17 @@ def report(size, samples, todo, skipped):  # type: ignore[no-untyped-def]
         else:
             ok, goal = med <= target, f"<= {target:g} s"
         failed = any(x[2] != 0 for x in s)
-        rows.append((name, f"{med * 1000:.1f}", _spread(s), _mem(s), f"{ratio:.1f}", goal,
-                     "EXIT!=0" if failed else ("ok" if ok else "MISS")))
+        rows.append(
+            (
+                name,
+                f"{med * 1000:.1f}",
+                _spread(s),
+                _mem(s),
+                f"{ratio:.1f}",
+                goal,
+                "EXIT!=0" if failed else ("ok" if ok else "MISS"),
+            )
+        )
     rows += [(name, "not built yet", "", "", "", "", "") for name in skipped]
     return rows
 
@@ -167,13 +210,16 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
-    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "src")], check=True,
-                   env=env_for(OUT / "none.db"))
+    subprocess.run(
+        [PY, "-m", "compileall", "-q", str(ROOT / "src")], check=True, env=env_for(OUT / "none.db")
+    )
     head = ("command", "median ms", "min-max ms", "peak MB", "x floor", "target", "")
     for size in (int(s) for s in args.sizes.split(",")):
         rows = measure(size, args.runs)
-        print(f"\n### {size:,} people ({args.runs} runs each, {os.cpu_count()} cores, "
-              f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version})\n")
+        print(
+            f"\n### {size:,} people ({args.runs} runs each, {os.cpu_count()} cores, "
+            f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version})\n"
+        )
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
         for row in rows:

@@ -34,11 +34,14 @@ acquaintance who knows at most ``DEGREE_CAP`` people). Every candidate is then
 scored on all of its evidence.
 """
 
+import heapq
 import math
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
+from itertools import combinations
+from operator import itemgetter
 from typing import NamedTuple
 
 from .resolve import PersonRef
@@ -48,7 +51,7 @@ COMPLEMENT, TOPIC, SHARED_NEED = 3.0, 1.0, 0.6
 EVENT, ORG, PLACE, MUTUAL = 0.5, 0.3, 0.4, 0.3
 KNOW_EVENT, KNOW_ORG = 0.6, 1.0
 KNOW_AT = 1.0
-CAP, PAIR_CAP, DEGREE_CAP = 150, 20_000, 60
+CAP, PAIR_CAP, DEGREE_CAP = 60, 5_000, 40
 RARE = 10  # "only N of your contacts do" is said for topics at most this many share
 
 
@@ -62,6 +65,15 @@ class Person(NamedTuple):
     offers: frozenset[str]
     seeks: frozenset[str]
     events: frozenset[int]
+    org_key: str | None
+    place_key: str | None
+
+    def index_keys(self) -> list[str]:
+        """This person's entries in the inverted index."""
+        keys = [f"i:{k}" for k in self.interests] + [f"o:{k}" for k in self.offers]
+        keys += [f"s:{k}" for k in self.seeks] + [f"e:{e}" for e in self.events]
+        keys += [f"g:{self.org_key}"] if self.org_key else []
+        return keys + ([f"l:{self.place_key}"] if self.place_key else [])
 
 
 class Suggestion(NamedTuple):
@@ -70,9 +82,13 @@ class Suggestion(NamedTuple):
     kind: str  # "introduce" | "already-know?"
     score: float
     reasons: list[str]
-    evidence: list[
-        str
-    ]  # kinds of evidence used: complement, topic, need, event, org, place, mutual
+    evidence: list[str]  # complement, topic, need, event, org, place, mutual
+    know: float = 0.0  # the know score, whichever list the pair is in
+
+
+def code(x: int, y: int) -> int:
+    """One int for an unordered pair: cheaper than a tuple in the big dictionaries."""
+    return (x << 32) | y if x < y else (y << 32) | x
 
 
 class Book:
@@ -98,15 +114,17 @@ class Book:
         self.neighbours = self._load_ties(conn)
         self.blocked = self._load_blocked(conn, today)
         self.n = max(len(self.people), 2)
-        self.df = self._document_frequencies()
+        self.index: dict[str, list[int]] = defaultdict(list)
+        for p in self.people.values():
+            for key in p.index_keys():
+                self.index[key].append(p.id)
 
-    def _key(self, value: str) -> str | None:
-        key = topic_key(value)
-        key = self.synonyms.get(key, key)
-        if f"topic:{key}" in self.private:
+    def _effective(self, key: str) -> str | None:
+        """The key a stored topic counts as (through synonyms); None when private."""
+        canonical = self.synonyms.get(key, key)
+        if f"topic:{key}" in self.private or f"topic:{canonical}" in self.private:
             return None
-        self.topic_names.setdefault(key, value)
-        return key
+        return canonical
 
     def _load_people(self, conn: sqlite3.Connection, following: bool) -> dict[int, Person]:
         circles = "" if following else " AND circle != 'following'"
@@ -115,26 +133,34 @@ class Book:
             f" WHERE archived_at IS NULL{circles}"
         ).fetchall()
         attrs: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for pid, kind, value in conn.execute(
-            "SELECT person_id, kind, value FROM person_attr"
+        effective: dict[str, str | None] = {}
+        for pid, kind, value, stored in conn.execute(
+            "SELECT person_id, kind, value, key FROM person_attr"
             " WHERE kind IN ('topic', 'offers', 'seeks')"
         ):
-            key = self._key(value)
+            if stored not in effective:
+                effective[stored] = self._effective(stored)
+            key = effective[stored]
             if key:
+                self.topic_names.setdefault(key, value)
                 attrs[pid][kind].add(key)
+        folded: dict[str, str] = {}
         people = {}
         for pid, name, circle, org, place, met_at in rows:
             a = attrs.get(pid, {})
+            offers = frozenset(a.get("offers", ()))
             people[pid] = Person(
                 pid,
                 name,
                 circle,
                 org,
                 place,
-                frozenset(a.get("topic", set()) | a.get("offers", set())),
-                frozenset(a.get("offers", set())),
-                frozenset(a.get("seeks", set())),
-                frozenset([met_at] if met_at else []),
+                frozenset(a.get("topic", ())) | offers,
+                offers,
+                frozenset(a.get("seeks", ())),
+                frozenset([met_at] if met_at else ()),
+                _fold_cached(folded, org),
+                _fold_cached(folded, place),
             )
         return people
 
@@ -148,92 +174,130 @@ class Book:
             neighbours[b].add(a)
         return neighbours
 
-    def _load_blocked(self, conn: sqlite3.Connection, today: date) -> set[tuple[int, int]]:
+    def _load_blocked(self, conn: sqlite3.Connection, today: date) -> set[int]:
         """Pairs never to suggest: tied, introduced, dismissed, or in one group."""
-        blocked = {(a, b) for a, nb in self.neighbours.items() for b in nb if a < b}
-        blocked |= set(conn.execute("SELECT a_id, b_id FROM introduction").fetchall())
-        blocked |= set(
-            conn.execute(
+        blocked = {code(a, b) for a, nb in self.neighbours.items() for b in nb if a < b}
+        blocked.update(code(a, b) for a, b in conn.execute("SELECT a_id, b_id FROM introduction"))
+        blocked.update(
+            code(a, b)
+            for a, b in conn.execute(
                 "SELECT a_id, b_id FROM dismissal WHERE until IS NULL OR until > ?",
                 (today.isoformat(),),
-            ).fetchall()
+            )
         )
         groups: dict[int, list[int]] = defaultdict(list)
         for gid, pid in conn.execute("SELECT group_id, person_id FROM pgroup_member"):
             groups[gid].append(pid)
         for ids in groups.values():
-            ids.sort()
-            blocked |= {(x, y) for i, x in enumerate(ids) for y in ids[i + 1 :]}
+            blocked.update(code(x, y) for i, x in enumerate(ids) for y in ids[i + 1 :])
         return blocked
 
-    def _document_frequencies(self) -> dict[str, int]:
-        df: dict[str, int] = defaultdict(int)
-        for p in self.people.values():
-            for prefix, keys in (("i", p.interests), ("o", p.offers), ("s", p.seeks)):
-                for k in keys:
-                    df[f"{prefix}:{k}"] += 1
-            for e in p.events:
-                df[f"e:{e}"] += 1
-            if p.org:
-                df[f"g:{fold(p.org)}"] += 1
-            if p.place:
-                df[f"l:{fold(p.place)}"] += 1
-        return df
+    def df(self, key: str) -> int:
+        return len(self.index.get(key, ()))
 
     def weight(self, key: str) -> float:
-        df = max(self.df.get(key, 1), 1)
+        df = max(self.df(key), 1)
         return max(math.log(self.n / df) / math.log(self.n), 0.05)
 
     # ---- candidates ------------------------------------------------------------------
 
-    def postings(self) -> dict[str, list[int]]:
-        index: dict[str, list[int]] = defaultdict(list)
-        for p in self.people.values():
-            for k in p.interests:
-                index[f"i:{k}"].append(p.id)
-            for k in p.offers:
-                index[f"o:{k}"].append(p.id)
-            for k in p.seeks:
-                index[f"s:{k}"].append(p.id)
-            for e in p.events:
-                index[f"e:{e}"].append(p.id)
-            if p.org:
-                index[f"g:{fold(p.org)}"].append(p.id)
-            if p.place:
-                index[f"l:{fold(p.place)}"].append(p.id)
-        return index
+    def accumulate(
+        self, focus: int | None = None, topic: str | None = None
+    ) -> tuple[dict[int, float], dict[int, float]]:
+        """Approximate introduce and know scores of candidate pairs, from the index.
 
-    def candidates(self, focus: int | None = None) -> Iterator[tuple[int, int]]:
-        """Pairs worth scoring (each may come more than once)."""
-        index = self.postings()
-        for key, ids in index.items():
-            if key.startswith("s:"):
-                offerers = index.get("o:" + key[2:], [])
-                if focus is not None or len(ids) * len(offerers) <= PAIR_CAP:
-                    yield from _cross(ids, offerers, focus)
-            if not key.startswith("o:") and (focus is not None or len(ids) <= CAP):
-                yield from _within(ids, focus)
-        for nb in self.neighbours.values():
-            if len(nb) <= DEGREE_CAP or (focus is not None and focus in nb):
-                yield from _within([x for x in nb if x in self.people], focus)
+        Each posting list adds its evidence to every pair in it, so the work is the
+        number of pairs sharing something, never all pairs. Capped lists (things too
+        common to distinguish anyone) are left to the exact scoring of candidates.
+        """
+        intro: dict[int, float] = defaultdict(float)
+        know: dict[int, float] = defaultdict(float)
+        keys = self._keys_to_walk(focus, topic)
+        scale = 10 if topic else 1
+        for key in keys:
+            ids = self.index.get(key, [])
+            tag, rest = key[0], key[2:]
+            if tag == "s":
+                offerers = self.index.get("o:" + rest, [])
+                if focus or len(ids) * len(offerers) <= PAIR_CAP * scale:
+                    w = COMPLEMENT * (0.5 + 0.5 * self.weight("o:" + rest))
+                    _cross(intro, ids, offerers, w, focus)
+            if tag == "o" or not (focus or len(ids) <= CAP * scale):
+                continue
+            w = self.weight(key)
+            _within(
+                intro,
+                ids,
+                {"s": SHARED_NEED, "i": TOPIC, "e": EVENT, "g": ORG, "l": PLACE}[tag] * w,
+                focus,
+            )
+            if tag in "eg":
+                _within(know, ids, (KNOW_EVENT if tag == "e" else KNOW_ORG) * w, focus)
+        if topic is None:
+            self._mutual(know, focus)
+        for blocked in self.blocked:
+            intro.pop(blocked, None)
+            know.pop(blocked, None)
+        return intro, know
+
+    def _keys_to_walk(self, focus: int | None, topic: str | None) -> list[str]:
+        if topic is not None:
+            return [f"s:{topic}", f"i:{topic}"]
+        if focus is not None:
+            person = self.people[focus]
+            return person.index_keys() + [f"s:{k}" for k in person.offers]  # who seeks what I offer
+        return list(self.index)
+
+    def _mutual(self, know: dict[int, float], focus: int | None) -> None:
+        hubs = (
+            self.neighbours.values()
+            if focus is None
+            else (self.neighbours.get(z, set()) for z in self.neighbours.get(focus, set()))
+        )
+        for nb in hubs:
+            if focus is None and len(nb) > DEGREE_CAP:
+                continue
+            aa = 1 / math.log(max(len(nb), 2))
+            _within(know, [x for x in nb if x in self.people], aa, focus)
 
 
-def _cross(xs: list[int], ys: list[int], focus: int | None) -> Iterator[tuple[int, int]]:
+def _fold_cached(cache: dict[str, str], value: str | None) -> str | None:
+    if not value:
+        return None
+    if value not in cache:
+        cache[value] = fold(value)
+    return cache[value]
+
+
+def _cross(
+    acc: dict[int, float], xs: list[int], ys: list[int], w: float, focus: int | None
+) -> None:
+    if focus is not None:
+        if focus in xs:
+            ys_ = ys
+        elif focus in ys:
+            ys_ = xs
+        else:
+            return
+        for y in ys_:
+            if y != focus:
+                acc[code(focus, y)] += w
+        return
     for x in xs:
         for y in ys:
-            if x != y and (focus is None or focus in (x, y)):
-                yield (x, y) if x < y else (y, x)
+            if x != y:
+                acc[code(x, y)] += w
 
 
-def _within(ids: list[int], focus: int | None) -> Iterator[tuple[int, int]]:
+def _within(acc: dict[int, float], ids: list[int], w: float, focus: int | None) -> None:
     if focus is not None:
         if focus in ids:
-            yield from ((min(focus, y), max(focus, y)) for y in ids if y != focus)
+            for y in ids:
+                if y != focus:
+                    acc[code(focus, y)] += w
         return
-    ordered = sorted(ids)
-    for i, x in enumerate(ordered):
-        for y in ordered[i + 1 :]:
-            yield x, y
+    for pair in [(x << 32) | y for x, y in combinations(sorted(ids), 2)]:
+        acc[pair] += w
 
 
 # ---- scoring -------------------------------------------------------------------------
@@ -243,7 +307,8 @@ def _first(name: str) -> str:
     return name.split()[0] if name.split() else name
 
 
-def score_pair(book: Book, a: Person, b: Person) -> Suggestion | None:
+def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Suggestion | None:
+    """The pair's suggestion, or None when it is neither (``keep``: never None)."""
     intro, know = 0.0, 0.0
     reasons: list[str] = []
     kinds: list[str] = []
@@ -262,9 +327,7 @@ def score_pair(book: Book, a: Person, b: Person) -> Suggestion | None:
     if comp:
         kinds.append("complement")
     intro += comp
-    shared = sorted(
-        (a.interests & b.interests) - met_needs, key=lambda k: (book.df.get(f"i:{k}", 0), k)
-    )
+    shared = sorted((a.interests & b.interests) - met_needs, key=lambda k: (book.df(f"i:{k}"), k))
     if shared:
         intro += sum(TOPIC * book.weight(f"i:{k}") for k in shared)
         kinds.append("topic")
@@ -288,9 +351,10 @@ def score_pair(book: Book, a: Person, b: Person) -> Suggestion | None:
         ("org", "org", ORG, KNOW_ORG, "both at"),
         ("place", "place", PLACE, 0.0, "both in"),
     ):
-        va, vb = getattr(a, attr), getattr(b, attr)
-        if va and vb and fold(va) == fold(vb):
-            w = book.weight(f"{'g' if attr == 'org' else 'l'}:{fold(va)}")
+        ka, kb = getattr(a, f"{attr}_key"), getattr(b, f"{attr}_key")
+        va = getattr(a, attr)
+        if ka and ka == kb:
+            w = book.weight(f"{'g' if attr == 'org' else 'l'}:{ka}")
             intro, know = intro + iw * w, know + kw * w
             kinds.append(label)
             reasons.append(f"{say} {va}")
@@ -300,11 +364,12 @@ def score_pair(book: Book, a: Person, b: Person) -> Suggestion | None:
         intro, know = intro + MUTUAL * min(aa, 2.0), know + aa
         kinds.append("mutual")
         reasons.append(_mutual(book, common))
+    know = round(know, 3)
     if know >= KNOW_AT:
-        return Suggestion(_ref(a), _ref(b), "already-know?", round(know, 3), reasons, kinds)
-    if not topical:
+        return Suggestion(_ref(a), _ref(b), "already-know?", know, reasons, kinds, know)
+    if not topical and not keep:
         return None
-    return Suggestion(_ref(a), _ref(b), "introduce", round(intro, 3), reasons, kinds)
+    return Suggestion(_ref(a), _ref(b), "introduce", round(intro, 3), reasons, kinds, know)
 
 
 def _ref(p: Person) -> PersonRef:
@@ -318,7 +383,7 @@ def _join(items: Iterable[str]) -> str:
 
 def _shared_topics(book: Book, keys: list[str]) -> str:
     rarest = keys[0]
-    df = book.df.get(f"i:{rarest}", 0)
+    df = book.df(f"i:{rarest}")
     text = f"both work on {_join(book.topic_names[k] for k in keys[:3])}"
     if df <= RARE:
         text += f" (only {df} of your contacts work on {book.topic_names[rarest]})"
@@ -346,16 +411,17 @@ def suggestions(
 ) -> list[Suggestion]:
     """Both lists, each best first and at most ``limit`` long: introductions, then already-know?"""
     want = None if topic is None else book.synonyms.get(topic_key(topic), topic_key(topic))
-    seen: set[tuple[int, int]] = set()
+    intro_acc, know_acc = book.accumulate(focus, want)
+    pool = max(limit * per_person * 25, 500)
+    ranked = dict.fromkeys(
+        c
+        for acc in (intro_acc, know_acc)
+        for c, _ in heapq.nlargest(pool, acc.items(), key=itemgetter(1))
+    )
     found: list[Suggestion] = []
-    for pair in book.candidates(focus):
-        if pair in seen or pair in book.blocked:
-            continue
-        seen.add(pair)
-        a, b = book.people.get(pair[0]), book.people.get(pair[1])
-        if a is None or b is None:
-            continue
-        if want is not None and not _about(a, b, want):
+    for c in ranked:
+        a, b = book.people.get(c >> 32), book.people.get(c & 0xFFFFFFFF)
+        if a is None or b is None or (want is not None and not _about(a, b, want)):
             continue
         s = score_pair(book, a, b)
         if s is not None:

@@ -29,17 +29,11 @@ def add_tie(
 ) -> bool:
     """Record that a and b know each other; False if that was already known."""
     x, y = _pair(a, b)
+    note = clean_text(note, "note")
     cur = conn.execute(
         "INSERT OR IGNORE INTO tie (a_id, b_id, since, note, source, created_at)"
         " VALUES (?,?,?,?,?,?)",
-        (
-            x,
-            y,
-            since.isoformat() if since else None,
-            clean_text(note, "note"),
-            source,
-            to_db_time(now),
-        ),
+        (x, y, since.isoformat() if since else None, note, source, to_db_time(now)),
     )
     if cur.rowcount == 0 and (since or note):
         conn.execute(

@@ -41,6 +41,10 @@ def knows(
     """
     app_ = state(ctx)
     if b is None:
+        if since or message:
+            raise InvalidInput(
+                "--since and -m describe a tie: name two people", "pln knows A B -m ..."
+            )
         person = _person(app_, a)
         rows = ties.acquaintances(app_.conn, person)
         if json:
@@ -49,6 +53,8 @@ def knows(
             render_net.show_acquaintances(person, rows, today=app_.today)
         return
     day = parse.day(app_, since, "--since", "past") if since else None
+    if day and day > app_.today:
+        raise InvalidInput(f"--since {since!r} is in the future", "give the date they met")
     with transaction(app_.conn):
         pa, pb = _person(app_, a), _person(app_, b)
         new = ties.add_tie(
@@ -274,6 +280,12 @@ def _one_pair(
     json: bool,
 ) -> None:
     a, b = _person(app_, names[0]), _person(app_, names[1])
+    if a.id == b.id:
+        raise InvalidInput(f"cannot introduce {a.name} to themselves", "name two people")
+    if until and not dismiss:
+        raise InvalidInput(
+            "--until goes with --dismiss", "pln introduce A B --dismiss --until WHEN"
+        )
     if draft:
         messages = intro_svc.drafts(_book(app_, True), a, b)
         if json:
@@ -283,6 +295,8 @@ def _one_pair(
         return
     if dismiss:
         day = parse.day(app_, until, "--until", "future") if until else None
+        if day and day <= app_.today:
+            raise InvalidInput(f"--until {until!r} is not in the future", "give a later date")
         with transaction(app_.conn):
             intro_svc.dismiss(app_.conn, a, b, until=day, now=app_.now)
         render.say(
@@ -324,6 +338,7 @@ def intro_asked(ctx: typer.Context, a: PersonArg, b: PersonArg, json: JsonOpt = 
     app_ = state(ctx)
     with transaction(app_.conn):
         pa, pb = _person(app_, a), _person(app_, b)
+        _introducible(app_, [pa, pb], include_following=False)
         done = intro_svc.mark_asked(app_.conn, _book(app_, True), pa, pb, now=app_.now)
     _report_intro(done, json, f"Noted that {pa.name} was asked about the introduction")
 
