@@ -110,11 +110,11 @@ def test_rows_written_through_the_models_are_read_by_the_commands(pln, db_path: 
 
 
 def test_upgrading_a_schema_backs_up_first_and_keeps_everything(tmp_path: Path) -> None:
-    from plncli.migrations import MIGRATIONS
+    from plncli.migrations import M001_INITIAL
 
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript(MIGRATIONS[0][1])
+    conn.executescript(M001_INITIAL)
     conn.execute("PRAGMA user_version = 1")
     stamp = "2026-01-01 10:00:00.000000"
     for pid, name in ((1, "Ana Ruiz"), (2, "Ben Okafor"), (3, "Carla Diaz")):

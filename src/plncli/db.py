@@ -9,10 +9,11 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 
 from .errors import Busy, StoreError
-from .migrations import LATEST, MIGRATIONS
+from .migrations import LATEST, MIGRATIONS, OPEN
 from .text import fold
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -129,66 +130,111 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
         )
     if 0 < version < LATEST:
         backup_before_migration(conn, path, version)
-    for number, (_name, sql) in enumerate(MIGRATIONS[version:], start=version + 1):
-        with transaction(conn, path):
-            for statement in _statements(sql):
+    for number, (_name, steps) in enumerate(MIGRATIONS[version:], start=version + 1):
+        with transaction(conn, path, record=False):
+            for statement in steps(conn):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
 
 
 def backup_before_migration(conn: sqlite3.Connection, path: str, version: int) -> str:
     """A verified, owner-only copy of the database, taken before its schema changes."""
-    from datetime import datetime as dt
-
-    stamp = dt.now().strftime("%Y%m%d-%H%M%S")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = f"{path}.schema{version}-{stamp}.bak"
-    old_umask = os.umask(0o077)
     try:
-        conn.execute("VACUUM INTO ?", (target,))
-    except sqlite3.Error as exc:
+        backup_to(conn, target)
+    except StoreError as exc:
         raise StoreError(
-            f"could not back up {path} before upgrading its schema: {exc}",
+            f"could not back up {path} before upgrading its schema: {exc.message}",
             "free some disk space; the database was not changed",
         ) from None
-    finally:
-        os.umask(old_umask)
-    check = sqlite3.connect(target)
-    try:
-        ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    finally:
-        check.close()
-    if not ok:
-        os.unlink(target)
-        raise StoreError(f"the backup of {path} failed its integrity check; nothing was changed")
     return target
 
 
-def _statements(script: str) -> Iterator[str]:
-    """Split a migration into statements, so they can run inside our transaction.
+def backup_to(conn: sqlite3.Connection, target: str) -> None:
+    """A consistent copy through SQLite (VACUUM INTO), checked before it is kept.
 
-    ``executescript`` would COMMIT first; ``sqlite3.complete_statement`` finds the ends.
+    Written owner-only under a temporary name in the target's directory and renamed
+    into place only once ``PRAGMA integrity_check`` passes: the target is either
+    absent or a complete, healthy database.
     """
-    buf = ""
-    for line in script.splitlines(keepends=True):
-        if line.lstrip().startswith("--"):
-            continue
-        buf += line
-        if sqlite3.complete_statement(buf):
-            yield buf.strip()
-            buf = ""
-    if buf.strip():
-        yield buf.strip()
+    tmp = f"{target}.tmp-{os.getpid()}"
+    old_umask = os.umask(0o077)
+    try:
+        conn.execute("VACUUM INTO ?", (tmp,))
+        check = sqlite3.connect(tmp)
+        try:
+            ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            check.close()
+        if not ok:
+            raise StoreError(f"the copy at {tmp} failed its integrity check")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except sqlite3.Error as exc:
+        raise StoreError(f"could not write {target}: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"could not write {target}: {exc.strerror}") from None
+    finally:
+        os.umask(old_umask)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+KEEP_UNDO = 100  # changes whose row-level undo steps are kept
+
+
+# The command line being run, as `pln history` shows it (set by the CLI's entry point).
+COMMAND: ContextVar[list[str] | None] = ContextVar("COMMAND", default=None)
+
+
+def _open_change(conn: sqlite3.Connection, kind: str) -> int:
+    import shlex
+    import sys
+
+    argv = COMMAND.get()
+    command = "pln " + shlex.join(sys.argv[1:] if argv is None else argv)
+    cur = conn.execute(
+        "INSERT INTO change_log (at, command, kind, summary) VALUES (?, ?, ?, ?)",
+        (to_db_time(datetime.now(UTC)), command, kind, OPEN),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def _close_change(conn: sqlite3.Connection, change: int) -> None:
+    """Summarise what the change did; forget a change that changed nothing."""
+    counts = conn.execute(
+        "SELECT tbl, op, count(*) FROM undo_step WHERE change_id = ? GROUP BY tbl, op"
+        " ORDER BY min(id)",
+        (change,),
+    ).fetchall()
+    if not counts:
+        conn.execute("DELETE FROM change_log WHERE id = ?", (change,))
+        return
+    sign = {"insert": "+", "update": "~", "delete": "-"}
+    summary = ", ".join(f"{tbl} {sign[op]}{n}" for tbl, op, n in counts)
+    conn.execute("UPDATE change_log SET summary = ? WHERE id = ?", (summary, change))
+    conn.execute("DELETE FROM undo_step WHERE change_id <= ?", (change - KEEP_UNDO,))
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection, path: str | None = None) -> Iterator[None]:
-    """Run the body in one ``BEGIN IMMEDIATE`` transaction: all of it happens or none."""
+def transaction(
+    conn: sqlite3.Connection, path: str | None = None, *, record: bool = True, kind: str = "change"
+) -> Iterator[int | None]:
+    """Run the body in one ``BEGIN IMMEDIATE`` transaction: all of it happens or none.
+
+    With ``record``, the transaction is one entry of `pln history` (the command
+    line that ran it), and the undo triggers log how to revert each row it changes.
+    """
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         raise _store_error(exc, path or "?") from None
     try:
-        yield
+        change = _open_change(conn, kind) if record else None
+        yield change
+        if change is not None:
+            _close_change(conn, change)
     except BaseException:
         conn.execute("ROLLBACK")
         raise

@@ -6,6 +6,9 @@ migration and its version bump run in one transaction (``db.migrate``).
 tables ``models.py`` declares.
 """
 
+import sqlite3
+from collections.abc import Callable, Iterator
+
 M001_INITIAL = """
 CREATE TABLE event (
     id INTEGER NOT NULL,
@@ -186,9 +189,113 @@ GROUP BY x.person_id, y.person_id;
 """
 )
 
-MIGRATIONS: list[tuple[str, str]] = [
-    ("m001_initial", M001_INITIAL),
-    ("m002_network", M002_NETWORK),
+M003_HISTORY = """
+-- Birthdays (kept from imported cards), and the change history behind `pln undo`.
+ALTER TABLE person ADD COLUMN birthday DATE;
+CREATE TABLE change_log (
+    id INTEGER NOT NULL,
+    at DATETIME NOT NULL,
+    command VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    summary VARCHAR NOT NULL,
+    undone_at DATETIME,
+    PRIMARY KEY (id)
+);
+CREATE TABLE undo_step (
+    id INTEGER NOT NULL,
+    change_id INTEGER NOT NULL,
+    tbl VARCHAR NOT NULL,
+    op VARCHAR NOT NULL,
+    sql VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(change_id) REFERENCES change_log (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_undo_step_change ON undo_step (change_id);
+"""
+
+OPEN = "(open)"  # the summary of the change a pln transaction is making
+
+# The tables whose rows `pln undo` restores (the search index is rebuilt instead).
+UNDONE_TABLES = (
+    "event",
+    "person",
+    "person_attr",
+    "interaction",
+    "interaction_person",
+    "interaction_topic",
+    "followup",
+    "tie",
+    "pgroup",
+    "pgroup_member",
+    "introduction",
+    "intro_followup",
+    "dismissal",
+    "private_mark",
+)
+
+
+def undo_triggers(conn: sqlite3.Connection) -> Iterator[str]:
+    """Triggers that log, for every row change, the SQL that reverts it.
+
+    Generated from the tables' columns as they are when the migration runs; a
+    later migration that changes a table's columns must drop and recreate them.
+    The rows go to the newest change_log entry, which ``db.transaction`` opens.
+    """
+    change = "(SELECT max(id) FROM change_log)"
+    # Only while pln has a change open: writes by other tools are not pln's to undo.
+    when = f"WHEN (SELECT summary FROM change_log WHERE id = {change}) = '{OPEN}'"
+    for table in UNDONE_TABLES:
+        cols = [r[1] for r in conn.execute(f"PRAGMA table_info('{table}')")]
+        old = " || ',' || ".join(f'quote(OLD."{c}")' for c in cols)
+        sets = " || ',' || ".join(f'\'"{c}"=\' || quote(OLD."{c}")' for c in cols)
+        names = ",".join(f'"{c}"' for c in cols)
+        log = f"INSERT INTO undo_step (change_id, tbl, op, sql) VALUES ({change}, '{table}', "
+        yield (
+            f"CREATE TRIGGER undo_{table}_insert AFTER INSERT ON {table} {when} BEGIN {log}"
+            f"'insert', 'DELETE FROM {table} WHERE rowid = ' || NEW.rowid); END"
+        )
+        yield (
+            f"CREATE TRIGGER undo_{table}_update AFTER UPDATE ON {table} {when} BEGIN {log}"
+            f"'update', 'UPDATE {table} SET ' || {sets} || ' WHERE rowid = ' || OLD.rowid);"
+            " END"
+        )
+        yield (
+            f"CREATE TRIGGER undo_{table}_delete BEFORE DELETE ON {table} {when} BEGIN {log}"
+            f"'delete', 'INSERT INTO {table} (rowid,{names}) VALUES (' || OLD.rowid || ','"
+            f" || {old} || ')'); END"
+        )
+
+
+def m003_history(conn: sqlite3.Connection) -> Iterator[str]:
+    yield from statements(M003_HISTORY)
+    yield from undo_triggers(conn)
+
+
+def statements(script: str) -> Iterator[str]:
+    """Split SQL into statements, so they can run inside the migration's transaction.
+
+    ``executescript`` would COMMIT first; ``sqlite3.complete_statement`` finds the ends.
+    """
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            yield buf.strip()
+            buf = ""
+    if buf.strip():
+        yield buf.strip()
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], Iterator[str]]:
+    return lambda _conn: statements(sql)
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], Iterator[str]]]] = [
+    ("m001_initial", _script(M001_INITIAL)),
+    ("m002_network", _script(M002_NETWORK)),
+    ("m003_history", m003_history),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -74,6 +74,7 @@ class Person(SQLModel, table=True):
     updated_at: datetime = _utc()
     archived_at: datetime | None = _utc(default=None)
     last_contact_at: datetime | None = _utc(default=None)
+    birthday: date | None = None
 
 
 class PersonAttr(SQLModel, table=True):
@@ -209,3 +210,27 @@ class PrivateMark(SQLModel, table=True):
     key: str = Field(primary_key=True)
     name: str
     created_at: datetime = _utc()
+
+
+class ChangeLog(SQLModel, table=True):
+    """One command that changed the book, for `pln history` and `pln undo`."""
+
+    __tablename__ = "change_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc()
+    command: str
+    kind: str = "change"  # change | undo
+    summary: str = ""
+    undone_at: datetime | None = _utc(default=None)
+
+
+class UndoStep(SQLModel, table=True):
+    """SQL that reverts one row change; written by triggers (migrations.undo_triggers)."""
+
+    __tablename__ = "undo_step"
+    __table_args__ = (Index("ix_undo_step_change", "change_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    change_id: int = Field(foreign_key="change_log.id", ondelete="CASCADE")
+    tbl: str
+    op: str
+    sql: str

@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..context import AppContext
+from ..db import COMMAND
 from ..errors import Busy, PlnError, StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,6 +35,8 @@ class PlnGroup(TyperGroup):
     """Typer's group, with usage errors as one `error:` line like every other error."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        argv = kwargs.get("args", args[0] if args else None)
+        COMMAND.set(None if argv is None else [str(a) for a in argv])
         standalone = kwargs.get("standalone_mode", True)
         kwargs["standalone_mode"] = False
         try:

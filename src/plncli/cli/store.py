@@ -1,14 +1,17 @@
 """`pln db`: where the data lives and what it holds."""
 
 import os
+import sys
+from typing import Annotated
 
 import typer
 
+from .. import history as hist
 from .. import render
-from ..db import schema_version
-from ..errors import StoreError
+from ..db import backup_to, schema_version
+from ..errors import Conflict, InvalidInput, StoreError
 from ..tables import Table, emit
-from .app import JsonOpt, guarded, state
+from .app import JsonOpt, command, guarded, state
 
 db_app = typer.Typer(
     help="The database file: where it is and what it holds.",
@@ -98,3 +101,124 @@ def check(ctx: typer.Context, json: JsonOpt = False) -> None:
         )
     if not healthy:
         raise typer.Exit(StoreError.exit_code)
+
+
+@db_app.command("backup")
+@guarded
+def backup(
+    ctx: typer.Context,
+    path: Annotated[
+        str | None,
+        typer.Argument(
+            help="Where to write it (default: backups/ beside the database).", show_default=False
+        ),
+    ] = None,
+    keep: Annotated[
+        int | None,
+        typer.Option(
+            "--keep", min=1, help="Keep only the newest N backups in backups/.", show_default=False
+        ),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Write a consistent, verified, owner-only copy of the database.
+
+    \b
+      pln db backup                      (backups/pln-YYYYMMDD-HHMMSS.db beside the database)
+      pln db backup ~/safe/pln.db
+      pln db backup --keep 10            (and delete all but the newest 10 in backups/)
+    """
+    app_ = state(ctx)
+    conn = app_.conn
+    folder = os.path.join(os.path.dirname(os.path.abspath(app_.settings.db_path)), "backups")
+    if path is None:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        path = os.path.join(folder, f"pln-{app_.now.strftime('%Y%m%d-%H%M%S')}.db")
+    path = os.path.expanduser(path)
+    if os.path.exists(path):
+        raise Conflict(f"{path} already exists", "choose another path; nothing was written")
+    backup_to(conn, path)
+    removed = _rotate(folder, keep) if keep else []
+    doc = {"path": path, "size_bytes": os.path.getsize(path), "removed": removed}
+    if json:
+        render.print_json(doc)
+    else:
+        render.say(f"Backed up to {path} ({doc['size_bytes']:,} bytes, integrity checked).")
+        for old in removed:
+            render.say(f"Removed old backup {old}.", style="dim")
+
+
+def _rotate(folder: str, keep: int) -> list[str]:
+    """Delete all but the newest ``keep`` pln-*.db backups in ``folder``."""
+    if not os.path.isdir(folder):
+        return []
+    names = sorted(n for n in os.listdir(folder) if n.startswith("pln-") and n.endswith(".db"))
+    old = [os.path.join(folder, n) for n in names[:-keep]]
+    for p in old:
+        os.unlink(p)
+    return old
+
+
+@command("history")
+def history(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 20,
+    json: JsonOpt = False,
+) -> None:
+    """List recent changes: what command, when, and what it changed.
+
+    \b
+      pln history
+      pln history --limit 50 --json
+    """
+    app_ = state(ctx)
+    rows = hist.changes(app_.conn, limit=limit)
+    if json:
+        render.print_json([_change_json(c) for c in rows])
+        return
+    if not rows:
+        emit("No changes yet.")
+        return
+    table = Table("#", "when", "command", "changed")
+    for c in rows:
+        when = c.at.astimezone().strftime("%Y-%m-%d %H:%M")
+        table.add_row(str(c.id), when, c.command + ("  (undone)" if c.undone else ""), c.summary)
+    emit(table)
+
+
+def _change_json(c: hist.Change) -> dict[str, object]:
+    return {
+        "id": c.id,
+        "at": render.iso_instant(c.at),
+        "command": c.command,
+        "kind": c.kind,
+        "summary": c.summary,
+        "undone": c.undone,
+    }
+
+
+@command("undo")
+def undo(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Revert the newest change not yet undone; run it again to go further back.
+
+    \b
+      pln undo              (shows the change and asks)
+      pln undo --yes
+    """
+    app_ = state(ctx)
+    target = hist.next_to_undo(app_.conn)
+    render.say(f"Undo #{target.id}: {target.command}  [{target.summary}]")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput("pln undo asks before it changes anything", "add --yes")
+        if not typer.confirm("Undo it?", default=False, err=True):
+            raise typer.Exit(1)
+    made = hist.undo(app_.conn, app_.settings.db_path, target, now=app_.now)
+    if json:
+        render.print_json({"undone": _change_json(target), "history_id": made})
+    else:
+        render.say(f"Undone. (`pln history` shows it as #{made}.)")

@@ -1,0 +1,113 @@
+"""pln's own CSV layout: one row per person, a header naming pln's fields.
+
+Columns (any order, case-insensitive, ``Met On`` = ``met_on``): name (required),
+email, phone, org, role, location, circle, topics, offers, seeks, met_at, met_on,
+notes, knows, birthday, links; ``last_contact`` (written by ``pln export``) is
+read and ignored, as pln keeps its own contact history.
+
+Multi-valued cells (email, phone, topics, offers, seeks, knows, links) hold several
+values separated by ``;`` in comma- or tab-delimited files, and by ``|`` in
+``;``-delimited files. Dates are ISO ``YYYY-MM-DD``. A cell that ``pln export``
+guarded against spreadsheet formula injection (a leading ``'`` before ``= + - @``,
+a tab, a carriage return or another ``'``) has that quote removed.
+"""
+
+from datetime import date
+
+from ..settings import CIRCLES
+from .clean import Bad, check, parse_iso, too_long
+from .csvread import CSV_FIELDS, Header, Row, field_key
+from .records import Problem, Record, blank
+
+_LISTS = {
+    "email": "emails",
+    "phone": "phones",
+    "topics": "topics",
+    "offers": "offers",
+    "seeks": "seeks",
+    "knows": "knows",
+    "links": "links",
+}
+_GUARDED = ("'=", "'+", "'-", "'@", "'\t", "'\r", "''")
+
+
+class Columns:
+    """Which column holds which field, and what the header itself tells the user."""
+
+    def __init__(self, header: Header) -> None:
+        self.fields: dict[int, str] = {}
+        self.unknown: dict[int, str] = {}
+        self.skip: set[int] = set()
+        self.notes: list[Problem] = []
+        for i, column in enumerate(header.columns):
+            self._place(i, column, f"line {header.index + 1}")
+        self.separator = "|" if header.delimiter == ";" else ";"
+
+    def _place(self, i: int, column: str, where: str) -> None:
+        key = field_key(column)
+        if key in self.fields.values():
+            self.skip.add(i)
+            why = f"column '{column}' appears twice; the second is ignored"
+        elif key == "last_contact":
+            self.skip.add(i)
+            why = "column 'last_contact' is not imported: pln keeps its own contact history"
+        elif key in CSV_FIELDS:
+            self.fields[i] = key
+            return
+        else:
+            self.unknown[i] = column
+            why = f"column '{column}' is not a pln field; ignored"
+        self.notes.append(Problem(where, column, why))
+
+
+def read_row(row: Row, cols: Columns) -> Record | Problem:
+    where = f"line {row.line}"
+    cells = [(cols.fields.get(i) or cols.unknown.get(i) or "", c) for i, c in enumerate(row.cells)]
+    bad = too_long(cells)
+    if bad:
+        return Problem(where, bad.field, bad.why)
+    try:
+        rec = _fill(blank(where), row, cols)
+    except Bad as exc:
+        return Problem(where, exc.field, exc.why)
+    return check(rec)
+
+
+def _fill(rec: Record, row: Row, cols: Columns) -> Record:
+    values: dict[str, object] = {}
+    unknown: list[str] = []
+    for i, raw in enumerate(row.cells):
+        cell = _unguard(raw).strip()
+        field = cols.fields.get(i)
+        if not cell or i in cols.skip:
+            continue
+        if field is None:
+            column = cols.unknown.get(i)
+            unknown.append(f"column '{column}'" if column else "a cell past the last column")
+        elif field in _LISTS:
+            values[_LISTS[field]] = [v.strip() for v in cell.split(cols.separator) if v.strip()]
+        else:
+            values[field] = _scalar(field, cell)
+    return rec._replace(unknown=list(dict.fromkeys(unknown)), **values)
+
+
+def _scalar(field: str, cell: str) -> object:
+    if field in ("met_on", "birthday"):
+        return _date(field, cell)
+    if field == "circle":
+        circle = cell.lower()
+        if circle not in CIRCLES:
+            raise Bad("circle", f"'{cell}' is not a circle (use {', '.join(CIRCLES)})")
+        return circle
+    return cell
+
+
+def _date(field: str, cell: str) -> date:
+    day = parse_iso(cell)
+    if day is None:
+        raise Bad(field, f"'{cell}' is not a date like 2024-03-15")
+    return day
+
+
+def _unguard(cell: str) -> str:
+    return cell[1:] if cell.startswith(_GUARDED) else cell
