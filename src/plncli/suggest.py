@@ -37,13 +37,14 @@ scored on all of its evidence.
 import heapq
 import math
 import sqlite3
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date
-from itertools import combinations
+from itertools import chain, combinations
 from operator import itemgetter
 from typing import NamedTuple
 
+from .errors import InvalidInput
 from .resolve import PersonRef
 from .text import fold, topic_key
 
@@ -101,10 +102,17 @@ class Book:
         include_following: bool,
         today: date,
         synonyms: dict[str, str] | None = None,
+        focus: int | None = None,
     ) -> None:
+        """Load the whole book, or (``focus``) only what suggestions for one person need."""
         self.synonyms = {topic_key(k): topic_key(v) for k, v in (synonyms or {}).items()}
         self.private = {r[0] for r in conn.execute("SELECT kind || ':' || key FROM private_mark")}
         self.topic_names: dict[str, str] = {}
+        self.focus = focus
+        self.counts: dict[str, int] | None = None
+        self.scope = ""
+        if focus is not None:
+            self.scope = _scope(conn, self, focus)
         self.people = self._load_people(conn, include_following)
         self.event_names = {
             r[0]: r[1]
@@ -114,6 +122,13 @@ class Book:
         self.neighbours = self._load_ties(conn)
         self.blocked = self._load_blocked(conn, today)
         self.n = max(len(self.people), 2)
+        if focus is not None:
+            if focus not in self.people:
+                raise InvalidInput(
+                    "--for names someone you only follow",
+                    "add --include-following to consider people you only follow",
+                )
+            self.n, self.counts = _focus_counts(conn, self, include_following)
         self.index: dict[str, list[int]] = defaultdict(list)
         for p in self.people.values():
             for key in p.index_keys():
@@ -128,36 +143,39 @@ class Book:
 
     def _load_people(self, conn: sqlite3.Connection, following: bool) -> dict[int, Person]:
         circles = "" if following else " AND circle != 'following'"
+        scope = " AND id IN (SELECT id FROM _scope)" if self.scope else ""
         rows = conn.execute(
             "SELECT id, name, circle, org, location, met_at_id FROM person"
-            f" WHERE archived_at IS NULL{circles}"
+            f" WHERE archived_at IS NULL{circles}{scope}"
         ).fetchall()
-        attrs: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        attrs: dict[tuple[int, str], set[str]] = defaultdict(set)
         effective: dict[str, str | None] = {}
         for pid, kind, value, stored in conn.execute(
             "SELECT person_id, kind, value, key FROM person_attr"
             " WHERE kind IN ('topic', 'offers', 'seeks')"
+            + (" AND person_id IN (SELECT id FROM _scope)" if self.scope else "")
         ):
-            if stored not in effective:
-                effective[stored] = self._effective(stored)
-            key = effective[stored]
+            key = effective.get(stored, "")
+            if key == "":
+                key = effective[stored] = self._effective(stored)
+                if key:
+                    self.topic_names.setdefault(key, value)
             if key:
-                self.topic_names.setdefault(key, value)
-                attrs[pid][kind].add(key)
+                attrs[pid, kind].add(key)
         folded: dict[str, str] = {}
         people = {}
+        empty: set[str] = set()
         for pid, name, circle, org, place, met_at in rows:
-            a = attrs.get(pid, {})
-            offers = frozenset(a.get("offers", ()))
+            offers = frozenset(attrs.get((pid, "offers"), empty))
             people[pid] = Person(
                 pid,
                 name,
                 circle,
                 org,
                 place,
-                frozenset(a.get("topic", ())) | offers,
+                frozenset(attrs.get((pid, "topic"), empty)) | offers,
                 offers,
-                frozenset(a.get("seeks", ())),
+                frozenset(attrs.get((pid, "seeks"), empty)),
                 frozenset([met_at] if met_at else ()),
                 _fold_cached(folded, org),
                 _fold_cached(folded, place),
@@ -166,9 +184,12 @@ class Book:
 
     def _load_ties(self, conn: sqlite3.Connection) -> dict[int, set[int]]:
         neighbours: dict[int, set[int]] = defaultdict(set)
+        hood = ""
+        if self.scope:  # the focus's ties, and the ties of everyone it knows
+            hood = " WHERE t.a_id IN (SELECT id FROM _hood) OR t.b_id IN (SELECT id FROM _hood)"
         for a, b in conn.execute(
             "SELECT a_id, b_id FROM tie t JOIN person p ON p.id = t.a_id AND p.archived_at IS NULL"
-            " JOIN person q ON q.id = t.b_id AND q.archived_at IS NULL"
+            " JOIN person q ON q.id = t.b_id AND q.archived_at IS NULL" + hood
         ):
             neighbours[a].add(b)
             neighbours[b].add(a)
@@ -193,6 +214,8 @@ class Book:
         return blocked
 
     def df(self, key: str) -> int:
+        if self.counts is not None:
+            return self.counts.get(key, 1)
         return len(self.index.get(key, ()))
 
     def weight(self, key: str) -> float:
@@ -249,16 +272,111 @@ class Book:
         return list(self.index)
 
     def _mutual(self, know: dict[int, float], focus: int | None) -> None:
-        hubs = (
-            self.neighbours.values()
-            if focus is None
-            else (self.neighbours.get(z, set()) for z in self.neighbours.get(focus, set()))
-        )
-        for nb in hubs:
-            if focus is None and len(nb) > DEGREE_CAP:
+        """Pairs with common acquaintances, for the already-know list.
+
+        With a focus, every acquaintance of an acquaintance. Over the whole book,
+        counted per person (memory stays per person, not per pair) and kept only
+        when the evidence can matter: two or more common acquaintances, or one who
+        knows just the two of them (1 / ln 2 > KNOW_AT).
+        """
+        if focus is not None:
+            for z in self.neighbours.get(focus, set()):
+                nb = self.neighbours.get(z, set())
+                aa = 1 / math.log(max(len(nb), 2))
+                _within(know, [x for x in nb if x in self.people], aa, focus)
+            return
+        small = {z: nb for z, nb in self.neighbours.items() if len(nb) <= DEGREE_CAP}
+        for x in self.people:
+            mine = [small[z] for z in self.neighbours.get(x, ()) if z in small]
+            if not mine:
                 continue
-            aa = 1 / math.log(max(len(nb), 2))
-            _within(know, [x for x in nb if x in self.people], aa, focus)
+            counts = Counter(chain.from_iterable(mine))
+            base = x << 32
+            for y in [y for y, k in counts.items() if k >= 2 and y > x]:
+                know[base | y] += counts[y]
+        for nb in small.values():
+            if len(nb) == 2:
+                a, b = sorted(nb)
+                know[code(a, b)] += 1.0
+
+
+def _aliases(book: Book, key: str) -> list[str]:
+    """Every stored key that counts as ``key`` through the synonyms."""
+    return [key] + [alias for alias, canon in book.synonyms.items() if canon == key]
+
+
+FOCUS_CAP = 3000  # with --for, a key held by more people than this finds no candidates
+
+
+def _scope(conn: sqlite3.Connection, book: Book, focus: int) -> str:
+    """Fill temp tables with the people worth loading for ``focus``: whoever shares a
+    topic, need, offer, event, organisation or place with them (unless that is held
+    by more than FOCUS_CAP people), and their acquaintances' acquaintances."""
+    for table in ("_scope", "_hood"):
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("INSERT INTO _hood VALUES (?)", (focus,))
+    conn.execute(
+        "INSERT OR IGNORE INTO _hood SELECT CASE WHEN a_id = ? THEN b_id ELSE a_id END"
+        " FROM tie WHERE a_id = ? OR b_id = ?",
+        (focus, focus, focus),
+    )
+    for (stored,) in conn.execute(
+        "SELECT DISTINCT key FROM person_attr WHERE person_id = ?"
+        " AND kind IN ('topic', 'offers', 'seeks')",
+        (focus,),
+    ).fetchall():
+        keys = _aliases(book, book.synonyms.get(stored, stored))
+        where = f"kind IN ('topic', 'offers', 'seeks') AND key IN ({','.join('?' * len(keys))})"
+        _add_scope(conn, f"SELECT person_id FROM person_attr WHERE {where}", keys)
+    for column in ("met_at_id", "org", "location"):
+        _add_scope(
+            conn,
+            f"SELECT p.id FROM person p JOIN person f ON f.id = ?"
+            f" WHERE p.{column} = f.{column} COLLATE NOCASE",
+            [focus],
+        )
+    conn.execute(
+        "INSERT OR IGNORE INTO _scope SELECT a_id FROM tie WHERE b_id IN (SELECT id FROM _hood)"
+        " UNION SELECT b_id FROM tie WHERE a_id IN (SELECT id FROM _hood)"
+    )
+    conn.execute("INSERT OR IGNORE INTO _scope SELECT id FROM _hood")
+    return "_scope"
+
+
+def _add_scope(conn: sqlite3.Connection, select: str, args: Sequence[object]) -> None:
+    count = conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?)", (*args, FOCUS_CAP + 1))
+    if count.fetchone()[0] <= FOCUS_CAP:
+        conn.execute(f"INSERT OR IGNORE INTO _scope {select}", args)
+
+
+def _focus_counts(
+    conn: sqlite3.Connection, book: Book, following: bool
+) -> tuple[int, dict[str, int]]:
+    """The number of eligible people, and how many hold each of the focus's keys."""
+    eligible = "archived_at IS NULL" + ("" if following else " AND circle != 'following'")
+    n = conn.execute(f"SELECT count(*) FROM person WHERE {eligible}").fetchone()[0]
+    person = book.people[book.focus or 0]
+    counts: dict[str, int] = {}
+    for key in person.index_keys():
+        tag, rest = key[0], key[2:]
+        if tag in "ios":
+            kinds = {"i": "'topic','offers'", "o": "'offers'", "s": "'seeks'"}[tag]
+            stored = _aliases(book, rest)
+            sql = (
+                f"SELECT count(DISTINCT a.person_id) FROM person_attr a JOIN person p"
+                f" ON p.id = a.person_id WHERE a.kind IN ({kinds})"
+                f" AND a.key IN ({','.join('?' * len(stored))}) AND p.{eligible}"
+            )
+            counts[key] = conn.execute(sql, stored).fetchone()[0]
+        else:
+            column = {"e": "met_at_id", "g": "org", "l": "location"}[tag]
+            value = {"e": next(iter(person.events), None), "g": person.org, "l": person.place}[tag]
+            counts[key] = conn.execute(
+                f"SELECT count(*) FROM person WHERE {column} = ? COLLATE NOCASE AND {eligible}",
+                (value,),
+            ).fetchone()[0]
+    return max(n, 2), counts
 
 
 def _fold_cached(cache: dict[str, str], value: str | None) -> str | None:

@@ -178,12 +178,13 @@ def group_list(ctx: typer.Context, json: JsonOpt = False) -> None:
         render_net.show_groups(rows)
 
 
-def _book(app_: AppContext, include_following: bool) -> Book:
+def _book(app_: AppContext, include_following: bool, focus: int | None = None) -> Book:
     return Book(
         app_.conn,
         include_following=include_following,
         today=app_.today,
         synonyms=app_.settings.synonyms,
+        focus=focus,
     )
 
 
@@ -243,7 +244,7 @@ def introduce(
     if not names:
         focus = _person(app_, for_).id if for_ else None
         found = suggestions(
-            _book(app_, include_following),
+            _book(app_, include_following, focus),
             focus=focus,
             topic=topic,
             per_person=per_person,
