@@ -157,7 +157,7 @@ def _ties(conn, rng, n) -> None:  # type: ignore[no-untyped-def]
         return
     pairs = set()
     for a in range(1, n + 1):
-        for _ in range(rng.randint(0, 5)):
+        for _ in range(rng.randint(0, 10)):  # ~5 a person: 50,000 ties at 10k
             b = max(1, min(n, a + rng.randint(-200, 200)))  # ties cluster, as real ones do
             if a != b:
                 pairs.add((min(a, b), max(a, b)))

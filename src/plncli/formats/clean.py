@@ -6,10 +6,12 @@ refusing it; one that fails becomes a :class:`Problem` naming the field.
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from ..errors import InvalidInput
 from ..text import MAX_TEXT, clean_email, clean_line, clean_text
 from .records import Problem, Record
+from .source import unify_breaks
 
 # field of Record -> the word used for one of its values in a Problem
 _LISTS = (
@@ -52,7 +54,7 @@ def too_long(cells: Iterable[tuple[str, str]]) -> Bad | None:
 def _clean(rec: Record) -> Record:
     if not rec.name.strip():
         raise Bad("name", "there is no name")
-    changes: dict[str, object] = {"name": _value("name", rec.name)}
+    changes: dict[str, Any] = {"name": _value("name", rec.name)}
     for field in _SCALARS:
         value = getattr(rec, field)
         changes[field] = _value(field, value) if value is not None and value.strip() else None
@@ -67,7 +69,7 @@ def _value(word: str, value: str) -> str:
         if word == "email":
             return clean_email(value)
         if word == "notes":
-            return clean_text(value, word)
+            return clean_text(unify_breaks(value), word)
         return clean_line(value, word)
     except InvalidInput as exc:
         raise Bad(word, exc.message) from None

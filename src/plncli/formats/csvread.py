@@ -42,7 +42,7 @@ _FIELD_LIMIT = 2**31 - 1
 
 class Header(NamedTuple):
     format: str  # "linkedin" | "google" | "csv", or "" when no layout matched
-    index: int  # 0-based index of the header line in the file's physical lines
+    at: int  # 0-based index of the header line in the file's physical lines
     delimiter: str
     columns: list[str]  # as written in the file, stripped
 
@@ -68,14 +68,17 @@ def field_key(column: str) -> str:
 
 def layout(columns: list[str]) -> str:
     """Which known layout a header row has: linkedin, google, csv, or ""."""
+    return next((fmt for fmt in ("linkedin", "google", "csv") if fits(columns, fmt)), "")
+
+
+def fits(columns: list[str], fmt: str) -> bool:
+    """Whether a header row names the columns format ``fmt`` needs."""
     lowered = {c.strip().lower() for c in columns}
-    if LINKEDIN_NEEDS <= lowered:
-        return "linkedin"
-    if lowered & _GOOGLE_NAMES and any(_GOOGLE_VALUE.match(c.strip()) for c in columns):
-        return "google"
-    if "name" in {field_key(c) for c in columns}:
-        return "csv"
-    return ""
+    if fmt == "linkedin":
+        return lowered >= LINKEDIN_NEEDS
+    if fmt == "google":
+        return bool(lowered & _GOOGLE_NAMES) and any(_GOOGLE_VALUE.match(c) for c in lowered)
+    return "name" in {field_key(c) for c in columns}
 
 
 def physical_lines(text: str) -> list[str]:
@@ -89,18 +92,9 @@ def find_header(lines: list[str], want: str | None) -> Header | None:
         if not line.strip():
             continue
         delimiter, columns = split_header(line)
-        found = layout(columns)
-        if found and (want is None or found == want):
+        found = layout(columns) if want is None else (want if fits(columns, want) else "")
+        if found:
             return Header(found, index, delimiter, columns)
-    return None
-
-
-def first_line_header(lines: list[str]) -> Header | None:
-    """The first non-blank line taken as the header, whatever it names."""
-    for index, line in enumerate(lines):
-        if line.strip():
-            delimiter, columns = split_header(line)
-            return Header(layout(columns), index, delimiter, columns)
     return None
 
 
@@ -127,9 +121,12 @@ def _known(columns: list[str]) -> int:
     count = 0
     for column in columns:
         low = column.strip().lower()
-        if field_key(column) in CSV_FIELDS or low in LINKEDIN_COLUMNS or low in _GOOGLE_NAMES:
-            count += 1
-        elif _GOOGLE_VALUE.match(low):
+        if (
+            field_key(column) in CSV_FIELDS
+            or low in LINKEDIN_COLUMNS
+            or low in _GOOGLE_NAMES
+            or _GOOGLE_VALUE.match(low)
+        ):
             count += 1
     return count
 
@@ -147,8 +144,8 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
 def rows(lines: list[str], header: Header) -> Iterator[Row]:
     """The data rows after the header, blank rows skipped."""
     csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
-    reader = csv.reader(iter(lines[header.index + 1 :]), delimiter=header.delimiter, strict=True)
-    done = header.index + 1  # physical lines consumed so far
+    reader = csv.reader(iter(lines[header.at + 1 :]), delimiter=header.delimiter, strict=True)
+    done = header.at + 1  # physical lines consumed so far
     while True:
         try:
             cells = next(reader)
@@ -156,6 +153,6 @@ def rows(lines: list[str], header: Header) -> Iterator[Row]:
             return
         except csv.Error as exc:
             raise BrokenCsv(done + 1, f"the CSV cannot be read from here on ({exc})") from None
-        start, done = done + 1, header.index + 1 + reader.line_num
+        start, done = done + 1, header.at + 1 + reader.line_num
         if any(c.strip() for c in cells):
             yield Row(start, cells)

@@ -13,6 +13,7 @@ a tab, a carriage return or another ``'``) has that quote removed.
 """
 
 from datetime import date
+from typing import Any
 
 from ..settings import CIRCLES
 from .clean import Bad, check, parse_iso, too_long
@@ -39,8 +40,9 @@ class Columns:
         self.unknown: dict[int, str] = {}
         self.skip: set[int] = set()
         self.notes: list[Problem] = []
+        self.names = header.columns
         for i, column in enumerate(header.columns):
-            self._place(i, column, f"line {header.index + 1}")
+            self._place(i, column, f"line {header.at + 1}")
         self.separator = "|" if header.delimiter == ";" else ";"
 
     def _place(self, i: int, column: str, where: str) -> None:
@@ -62,8 +64,8 @@ class Columns:
 
 def read_row(row: Row, cols: Columns) -> Record | Problem:
     where = f"line {row.line}"
-    cells = [(cols.fields.get(i) or cols.unknown.get(i) or "", c) for i, c in enumerate(row.cells)]
-    bad = too_long(cells)
+    names = [*cols.names, *["cell"] * (len(row.cells) - len(cols.names))]
+    bad = too_long(zip(names, row.cells, strict=False))
     if bad:
         return Problem(where, bad.field, bad.why)
     try:
@@ -74,7 +76,7 @@ def read_row(row: Row, cols: Columns) -> Record | Problem:
 
 
 def _fill(rec: Record, row: Row, cols: Columns) -> Record:
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     unknown: list[str] = []
     for i, raw in enumerate(row.cells):
         cell = _unguard(raw).strip()

@@ -92,7 +92,10 @@ def read_row(row: Row, header: Header) -> tuple[Record | Problem, list[Problem]]
         location=location or None,
         birthday=birthday,
         unknown=list(dict.fromkeys(draft.unknown)),
-        **draft.lists,
+        emails=draft.lists["emails"],
+        phones=draft.lists["phones"],
+        links=draft.lists["links"],
+        topics=draft.lists["topics"],
     )
     return check(rec), notes
 

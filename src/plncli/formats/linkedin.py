@@ -34,7 +34,10 @@ def read_row(row: Row, header: Header) -> Record | Problem:
             named[key] = raw.strip()
         elif raw.strip():
             unknown.append(f"column '{column}'" if column else "a cell past the last column")
-    bad = too_long((header.columns[i] if i < len(header.columns) else "cell", c) for i, c in enumerate(row.cells))
+    bad = too_long(
+        (header.columns[i] if i < len(header.columns) else "cell", c)
+        for i, c in enumerate(row.cells)
+    )
     if bad:
         return Problem(where, bad.field, bad.why)
     try:

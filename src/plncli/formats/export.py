@@ -1,0 +1,181 @@
+"""Writing pln's people out: CSV (read back by the generic import), vCard 4.0, iCalendar.
+
+CSV: RFC 4180 (CRLF row ends: write the text with ``newline=""``); the header is
+``CSV_COLUMNS``; multi-valued cells are joined with ``;`` (so a value that itself
+holds ``;`` does not survive a round trip); dates are ISO. Unless ``raw``, a cell
+starting with ``= + - @``, a tab, a carriage return or ``'`` gets a leading ``'``
+(OWASP's advice against CSV injection), which spreadsheets show as plain text and
+pln's CSV import removes again.
+"""
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
+
+
+class ExportPerson(NamedTuple):
+    id: int
+    name: str
+    emails: list[str]
+    phones: list[str]
+    org: str | None
+    role: str | None
+    location: str | None
+    links: list[str]
+    circle: str
+    topics: list[str]
+    offers: list[str]
+    seeks: list[str]
+    notes: str
+    met_at: str | None
+    met_on: date | None
+    birthday: date | None
+    last_contact: date | None
+    knows: list[str]
+
+
+class ExportDue(NamedTuple):
+    """One follow-up for the calendar feed."""
+
+    uid: str  # stable, e.g. "followup-12@pln" or "reconnect-7@pln"
+    summary: str  # e.g. "Follow up: Ana Ruiz — Send the quiz bank"
+    due: date
+    description: str
+
+
+CSV_COLUMNS = (
+    "name",
+    "email",
+    "phone",
+    "org",
+    "role",
+    "location",
+    "circle",
+    "topics",
+    "offers",
+    "seeks",
+    "met_at",
+    "met_on",
+    "notes",
+    "knows",
+    "birthday",
+    "last_contact",
+)
+_RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
+_FOLD = 75  # octets per vCard line, CRLF excluded (RFC 6350 3.2)
+
+
+def to_csv(people: list[ExportPerson], *, raw: bool = False) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a lone CR gets quoted
+    writer.writerow(CSV_COLUMNS)
+    for p in people:
+        cells = [
+            p.name,
+            ";".join(p.emails),
+            ";".join(p.phones),
+            p.org or "",
+            p.role or "",
+            p.location or "",
+            p.circle,
+            ";".join(p.topics),
+            ";".join(p.offers),
+            ";".join(p.seeks),
+            p.met_at or "",
+            _iso(p.met_on),
+            p.notes,
+            ";".join(p.knows),
+            _iso(p.birthday),
+            _iso(p.last_contact),
+        ]
+        writer.writerow(cells if raw else [_neutralise(c) for c in cells])
+    return out.getvalue()
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _neutralise(cell: str) -> str:
+    return "'" + cell if cell.startswith(_RISKY) else cell
+
+
+def to_vcard(people: list[ExportPerson]) -> str:
+    """vCard 4.0 (RFC 6350), a card per person, CRLF line ends, lines folded at 75 octets."""
+    lines: list[str] = []
+    for p in people:
+        lines += _card(p)
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def _card(p: ExportPerson) -> list[str]:
+    words = p.name.split()
+    family, given = (words[-1], " ".join(words[:-1])) if len(words) > 1 else (p.name, "")
+    lines = ["BEGIN:VCARD", "VERSION:4.0", "PRODID:-//pln//EN", f"FN:{_esc(p.name)}"]
+    lines.append(f"N:{_esc(family)};{_esc(given)};;;")
+    lines += [f"EMAIL:{_esc(e)}" for e in p.emails]
+    lines += [f"TEL:{_esc(t)}" for t in p.phones]
+    if p.org:
+        lines.append(f"ORG:{_esc(p.org)}")
+    if p.role:
+        lines.append(f"TITLE:{_esc(p.role)}")
+    if p.location:
+        lines.append(f"ADR:;;;{_esc(p.location)};;;")  # the whole place as the locality
+    lines += [f"URL:{_uri(u)}" for u in p.links]
+    if p.topics:
+        lines.append("CATEGORIES:" + ",".join(_esc(t) for t in p.topics))
+    if p.notes:
+        lines.append(f"NOTE:{_esc(p.notes)}")
+    if p.birthday:
+        lines.append(f"BDAY:{p.birthday.strftime('%Y%m%d')}")
+    lines.append("END:VCARD")
+    return lines
+
+
+def _esc(text: str) -> str:
+    """RFC 6350 text escaping: backslash, comma, semicolon and line breaks."""
+    out = text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    return out.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
+
+def _uri(text: str) -> str:
+    return "".join(text.split("\r")).replace("\n", "")
+
+
+def _fold(line: str) -> str:
+    """The line folded so no physical line exceeds 75 octets; never inside a character."""
+    parts: list[str] = []
+    current: list[str] = []
+    size, limit = 0, _FOLD
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        if size + width > limit:
+            parts.append("".join(current))
+            current, size, limit = [], 0, _FOLD - 1  # continuation lines start with a space
+        current.append(ch)
+        size += width
+    parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+def to_ics(items: list[ExportDue], *, now: datetime) -> bytes:
+    """An iCalendar feed (RFC 5545) with one all-day event per follow-up."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//pln//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "pln follow-ups")
+    stamp = now.astimezone(UTC)
+    for item in items:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.due)
+        event.add("dtend", item.due + timedelta(days=1))
+        event.add("summary", item.summary)
+        event.add("description", item.description)
+        cal.add_component(event)
+    return bytes(cal.to_ical())
