@@ -90,8 +90,14 @@ def _followup_item(f: OpenFollowUp, today: date) -> DueItem:
     return DueItem("follow-up", f.person, f.due, overdue, f"{what}{repeat}", f.id, float(overdue))
 
 
+FIRST_CONTACT_WINDOW = 30  # days after meeting during which a missing first contact is flagged
+
+
 def _first_contact(person: PersonState, today: date, grace: int) -> DueItem | None:
-    if person.met_at is None or person.met_on is None:
+    """Someone met at an event lately (not someone you only follow) with no contact since."""
+    if person.met_at is None or person.met_on is None or person.circle == "following":
+        return None
+    if (today - person.met_on).days > FIRST_CONTACT_WINDOW:
         return None
     if person.last_contact is not None and person.last_contact >= person.met_on:
         return None

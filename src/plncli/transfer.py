@@ -1,0 +1,406 @@
+"""Bringing people in from files, and taking the whole book out again.
+
+Imports are planned first (what would be added, merged, skipped or rejected),
+then applied in one transaction with bulk inserts: ``--dry-run`` shows the plan
+and writes nothing. pln's own JSON export is a faithful copy of every table; it
+restores into an empty database exactly.
+"""
+
+import json
+import os
+import sqlite3
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .db import to_db_time
+from .errors import Conflict, InvalidInput
+from .formats.records import Problem, ReadResult, Record
+from .migrations import LATEST, UNDONE_TABLES
+from .people import ensure_event, rebuild_search, refresh_search
+from .resolve import PersonRef
+from .text import attr_key, fold
+from .ties import bulk_insert_ties
+
+if TYPE_CHECKING:
+    from .formats.export import ExportDue, ExportPerson
+
+ON_DUPLICATE = ("merge", "skip", "add")
+LISTS = (
+    ("email", "emails"),
+    ("phone", "phones"),
+    ("link", "links"),
+    ("topic", "topics"),
+    ("offers", "offers"),
+    ("seeks", "seeks"),
+)
+
+
+class Plan(NamedTuple):
+    add: list[Record]
+    merge: list[tuple[Record, PersonRef]]
+    skip: list[tuple[Record, PersonRef]]
+    invalid: list[Problem]
+    notes: list[Problem]
+
+
+def with_defaults(
+    record: Record, *, met_at: str | None, topic: list[str], circle: str | None
+) -> Record:
+    return record._replace(
+        met_at=met_at or record.met_at,
+        topics=record.topics + [t for t in topic if t not in record.topics],
+        circle=circle or record.circle,
+    )
+
+
+def plan_import(conn: sqlite3.Connection, result: ReadResult, *, on_duplicate: str) -> Plan:
+    """Match each record against the book (email, then folded name) and within the file."""
+    by_name = {
+        k: PersonRef(i, n) for i, n, k in conn.execute("SELECT id, name, name_key FROM person")
+    }
+    by_email = {
+        k: PersonRef(i, n)
+        for i, n, k in conn.execute(
+            "SELECT p.id, p.name, a.key FROM person_attr a JOIN person p ON p.id = a.person_id"
+            " WHERE a.kind = 'email'"
+        )
+    }
+    plan = Plan([], [], [], list(result.invalid), list(result.notes))
+    in_file: dict[str, int] = {}
+    for record in result.records:
+        keys = [f"n:{fold(record.name)}"] + [f"e:{fold(e)}" for e in record.emails]
+        match = next((by_email[k[2:]] for k in keys[1:] if k[2:] in by_email), None)
+        match = match or by_name.get(keys[0][2:])
+        earlier = next((in_file[k] for k in keys if k in in_file), None)
+        if match is not None and on_duplicate != "add":
+            (plan.merge if on_duplicate == "merge" else plan.skip).append((record, match))
+        elif earlier is not None and on_duplicate != "add":
+            plan.add[earlier] = _combine(plan.add[earlier], record)
+            plan.notes.append(
+                Problem(record.where, "name", f"same person as {plan.add[earlier].where}; combined")
+            )
+        else:
+            for k in keys:
+                in_file.setdefault(k, len(plan.add))
+            plan.add.append(record)
+    return plan
+
+
+def _combine(first: Record, later: Record) -> Record:
+    """Two rows of one file about one person: keep the first's values, add the later's."""
+    lists = {
+        f: getattr(first, f) + [v for v in getattr(later, f) if v not in getattr(first, f)]
+        for _, f in LISTS
+    }
+    scalars = {
+        f: getattr(first, f) or getattr(later, f)
+        for f in ("org", "role", "location", "circle", "met_at", "met_on", "birthday")
+    }
+    notes = "\n".join(n for n in (first.notes, later.notes) if n)
+    return first._replace(**lists, **scalars, notes=notes, knows=first.knows + later.knows)
+
+
+def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tuple[int, int, int]:
+    """Write the plan: returns (people added, people merged, ties recorded)."""
+    events = {
+        fold(r.met_at): ensure_event(conn, r.met_at, r.met_on, now=now)
+        for r in plan.add + [m[0] for m in plan.merge]
+        if r.met_at
+    }
+    first = (conn.execute("SELECT coalesce(max(id), 0) FROM person").fetchone()[0]) + 1
+    ids = list(range(first, first + len(plan.add)))
+    stamp = to_db_time(now)
+    conn.executemany(
+        "INSERT INTO person (id, name, name_key, org, role, location, circle, met_on, met_at_id,"
+        " notes, created_at, updated_at, birthday) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                pid,
+                r.name,
+                fold(r.name),
+                r.org,
+                r.role,
+                r.location,
+                r.circle or "network",
+                (r.met_on or now.date()).isoformat(),
+                events.get(fold(r.met_at)) if r.met_at else None,
+                r.notes,
+                stamp,
+                stamp,
+                r.birthday.isoformat() if r.birthday else None,
+            )
+            for pid, r in zip(ids, plan.add, strict=True)
+        ],
+    )
+    _insert_attrs(conn, list(zip(ids, plan.add, strict=True)))
+    for record, person in plan.merge:
+        _merge_record(conn, person.id, record, events, stamp)
+    ties = _ties_from_knows(conn, plan, ids, now)
+    conn.execute("DELETE FROM person_fts WHERE rowid >= ?", (first,))
+    if plan.add:
+        from .people import _SEARCH_ROWS
+
+        conn.execute(f"{_SEARCH_ROWS} WHERE p.id >= ?", (first,))
+    refresh_search(conn, [p.id for _, p in plan.merge])
+    return len(plan.add), len(plan.merge), ties
+
+
+def _insert_attrs(
+    conn: sqlite3.Connection,
+    people: list[tuple[int, Record]],
+    skip: frozenset[str] | set[str] = frozenset(),
+) -> None:
+    conn.executemany(
+        "INSERT OR IGNORE INTO person_attr (person_id, kind, value, key) VALUES (?,?,?,?)",
+        [
+            (pid, kind, v, attr_key(kind, v))
+            for pid, r in people
+            for kind, f in LISTS
+            if kind not in skip
+            for v in getattr(r, f)
+        ],
+    )
+
+
+def _merge_record(
+    conn: sqlite3.Connection, pid: int, r: Record, events: dict[str, int], stamp: str
+) -> None:
+    """Fill the person's empty fields (and empty lists) from the record; keep the rest."""
+    conn.execute(
+        "UPDATE person SET org = coalesce(org, ?), role = coalesce(role, ?),"
+        " location = coalesce(location, ?), birthday = coalesce(birthday, ?),"
+        " met_at_id = coalesce(met_at_id, ?), notes = CASE WHEN notes = '' THEN ? ELSE notes END,"
+        " updated_at = ? WHERE id = ?",
+        (
+            r.org,
+            r.role,
+            r.location,
+            r.birthday.isoformat() if r.birthday else None,
+            events.get(fold(r.met_at)) if r.met_at else None,
+            r.notes,
+            stamp,
+            pid,
+        ),
+    )
+    held = {
+        k
+        for (k,) in conn.execute(
+            "SELECT DISTINCT kind FROM person_attr WHERE person_id = ?", (pid,)
+        )
+    }
+    _insert_attrs(conn, [(pid, r)], skip=held)
+
+
+def _ties_from_knows(conn: sqlite3.Connection, plan: Plan, ids: list[int], now: datetime) -> int:
+    names = {fold(r.name): pid for pid, r in zip(ids, plan.add, strict=True)}
+    names.update({fold(r.name): p.id for r, p in plan.merge + plan.skip})
+    book = {k: i for i, k in conn.execute("SELECT id, name_key FROM person")}
+    pairs = []
+    owners = list(zip(ids, plan.add, strict=True)) + [(p.id, r) for r, p in plan.merge]
+    for pid, record in owners:
+        for other in record.knows:
+            oid = names.get(fold(other)) or book.get(fold(other))
+            if oid is None:
+                plan.notes.append(Problem(record.where, "knows", f"no one called {other!r}"))
+            elif oid != pid:
+                pairs.append((pid, oid))
+    bulk_insert_ties(conn, pairs, since=None, source="import", now=now)
+    return len(pairs)
+
+
+# ---- pln's own JSON -----------------------------------------------------------------------
+
+
+def export_book(conn: sqlite3.Connection, *, now: datetime) -> str:
+    """Every row of every table the book is made of, with the schema version, as JSON.
+
+    One row per line (the C encoder; a 10k-person book in about a second).
+    """
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    head = {"pln_export": 1, "schema_version": LATEST, "exported_at": to_db_time(now)}
+    parts = [encode(head)[:-1] + ', "tables": {\n']
+    for n, table in enumerate(UNDONE_TABLES):
+        cur = conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
+        cols = [d[0] for d in cur.description]
+        rows = ",\n".join(encode(dict(zip(cols, row, strict=True))) for row in cur)
+        sep = "," if n < len(UNDONE_TABLES) - 1 else ""
+        parts.append(f'"{table}": [\n{rows}\n]{sep}\n' if rows else f'"{table}": []{sep}\n')
+    parts.append("}}\n")
+    return "".join(parts)
+
+
+def is_pln_json(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(200).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head.startswith(b"{") and b'"pln_export"' in head
+
+
+def restore_book(conn: sqlite3.Connection, path: str) -> dict[str, int]:
+    """Load a pln JSON export into an empty book: every table, ids and all."""
+    doc = load_export(path)
+    people = conn.execute("SELECT count(*) FROM person").fetchone()[0]
+    if people:
+        raise Conflict(
+            f"a pln JSON export restores a whole book into an empty database; this one has"
+            f" {people} people",
+            "import it into a new file (pln --db NEW.db import FILE), or use CSV to add people",
+        )
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    counts = {}
+    for table in UNDONE_TABLES:
+        rows = doc["tables"].get(table, [])
+        counts[table] = len(rows)
+        if rows:
+            cols = list(rows[0])
+            names = ",".join('"' + c + '"' for c in cols)
+            conn.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({','.join('?' * len(cols))})",
+                [[row.get(c) for c in cols] for row in rows],
+            )
+    rebuild_search(conn)
+    return counts
+
+
+def note_restore(
+    conn: sqlite3.Connection, path: str, counts: dict[str, int], *, now: datetime
+) -> None:
+    summary = ", ".join(f"{t} +{n}" for t, n in counts.items() if n)
+    conn.execute(
+        "INSERT INTO change_log (at, command, kind, summary) VALUES (?, ?, 'restore', ?)",
+        (to_db_time(now), f"pln import {path}", summary),
+    )
+
+
+def load_export(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            doc = json.load(fh)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"cannot read {path} as a pln JSON export: {exc}") from None
+    if (
+        not isinstance(doc, dict)
+        or doc.get("pln_export") != 1
+        or not isinstance(doc.get("tables"), dict)
+    ):
+        raise InvalidInput(f"{path} is not a pln JSON export", "use --format to say what it is")
+    if int(doc.get("schema_version", 0)) > LATEST:
+        raise InvalidInput(f"{path} comes from a newer pln", "upgrade pln to import it")
+    unknown = set(doc["tables"]) - set(UNDONE_TABLES)
+    if unknown:
+        raise InvalidInput(
+            f"{path} has tables this pln does not know: {', '.join(sorted(unknown))}"
+        )
+    return doc
+
+
+# ---- writing files ------------------------------------------------------------------------
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Owner-only, through a temporary file in the same directory, then renamed into place:
+    the file is either absent, the old one, or complete."""
+    folder = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.tmp-{os.getpid()}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise InvalidInput(f"cannot write {path}: {exc.strerror}", "check the path") from None
+
+
+# ---- people and calendar for the other formats ------------------------------------------
+
+
+def export_people(conn: sqlite3.Connection) -> list["ExportPerson"]:
+    """Every active person, with everything the CSV and vCard exports carry."""
+    from .formats.export import ExportPerson
+
+    attrs: dict[int, dict[str, list[str]]] = {}
+    for pid, kind, value in conn.execute(
+        "SELECT person_id, kind, value FROM person_attr ORDER BY id"
+    ):
+        attrs.setdefault(pid, {}).setdefault(kind, []).append(value)
+    knows: dict[int, list[str]] = {}
+    for a, b, an, bn in conn.execute(
+        "SELECT t.a_id, t.b_id, pa.name, pb.name FROM tie t JOIN person pa ON pa.id = t.a_id"
+        " JOIN person pb ON pb.id = t.b_id ORDER BY t.rowid"
+    ):
+        knows.setdefault(a, []).append(bn)
+        knows.setdefault(b, []).append(an)
+    out = []
+    for r in conn.execute(
+        "SELECT p.id, p.name, p.org, p.role, p.location, p.circle, p.notes, e.name, p.met_on,"
+        " p.birthday, date(p.last_contact_at, 'localtime') FROM person p"
+        " LEFT JOIN event e ON e.id = p.met_at_id WHERE p.archived_at IS NULL ORDER BY p.name_key"
+    ):
+        a = attrs.get(r[0], {})
+        out.append(
+            ExportPerson(
+                id=r[0],
+                name=r[1],
+                emails=a.get("email", []),
+                phones=a.get("phone", []),
+                org=r[2],
+                role=r[3],
+                location=r[4],
+                links=a.get("link", []),
+                circle=r[5],
+                topics=a.get("topic", []),
+                offers=a.get("offers", []),
+                seeks=a.get("seeks", []),
+                notes=r[6],
+                met_at=r[7],
+                met_on=_day(r[8]),
+                birthday=_day(r[9]),
+                last_contact=_day(r[10]),
+                knows=knows.get(r[0], []),
+            )
+        )
+    return out
+
+
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def calendar_items(
+    conn: sqlite3.Connection, *, today: date, cadences: dict[str, str], first_contact_days: int
+) -> list["ExportDue"]:
+    """Open follow-ups, first contacts and keep-in-touch dates of the coming year."""
+    from .due import due_items, load_due_inputs
+    from .formats.export import ExportDue
+
+    horizon = today + timedelta(days=365)
+    people, followups = load_due_inputs(
+        conn, horizon=horizon, cadences=cadences, first_contact_days=first_contact_days
+    )
+    items = due_items(
+        people,
+        followups,
+        today=today,
+        horizon=horizon,
+        cadences=cadences,
+        first_contact_days=first_contact_days,
+    )
+    titles = {"follow-up": "Follow up", "first-contact": "First contact", "reconnect": "Reconnect"}
+    return [
+        ExportDue(
+            uid=(
+                f"followup-{i.followup_id}@pln" if i.followup_id else f"{i.kind}-{i.person.id}@pln"
+            ),
+            summary=f"{titles[i.kind]}: {i.person.name}"
+            + (f" — {i.reason}" if i.kind == "follow-up" else ""),
+            due=max(i.due, today),
+            description=i.reason,
+        )
+        for i in items
+    ]
