@@ -8,7 +8,7 @@ and a busy timeout; every write is one ``BEGIN IMMEDIATE`` transaction.
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 
@@ -64,6 +64,7 @@ def _prepare_file(path: str, *, create_parent: bool) -> None:
         os.makedirs(parent, mode=0o700, exist_ok=True)
     if os.path.exists(path):
         _check_header(path)
+        _check_writable(path)
         return
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -72,6 +73,17 @@ def _prepare_file(path: str, *, create_parent: bool) -> None:
     except OSError as exc:
         raise StoreError(f"cannot create database {path}: {exc.strerror}") from None
     os.close(fd)
+
+
+def _check_writable(path: str) -> None:
+    """Refuse a file pln could not write (read-only, immutable) before SQLite touches it,
+    so that no -wal or -shm file appears beside it."""
+    try:
+        os.close(os.open(path, os.O_RDWR))
+    except OSError as exc:
+        raise StoreError(
+            f"database {path} is read-only ({exc.strerror})", "check the file's permissions"
+        ) from None
 
 
 def _check_header(path: str) -> None:
@@ -95,7 +107,7 @@ def _configure(conn: sqlite3.Connection, path: str) -> None:
         conn.execute("PRAGMA foreign_keys = ON")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise _store_error(exc, path) from None
+        raise store_error(exc, path) from None
     if str(mode).lower() != "wal":
         raise StoreError(f"cannot switch {path} to WAL mode (got {mode})")
 
@@ -104,12 +116,22 @@ def _fold_or_none(text: str | None) -> str | None:
     return None if text is None else fold(text)
 
 
-def _store_error(exc: sqlite3.Error, path: str) -> StoreError | Busy:
+def store_error(exc: sqlite3.Error, path: str) -> StoreError | Busy:
+    """What an SQLite error means for the user, in one line with what to do."""
     text = str(exc)
     if "locked" in text or "busy" in text:
         return Busy("the database is busy (another pln is writing)", "try again in a moment")
     if "readonly" in text or "read-only" in text:
         return StoreError(f"database {path} is read-only", "check the file's permissions")
+    if "full" in text:
+        return StoreError(
+            f"the disk is full ({text}); nothing was changed", "free some space and try again"
+        )
+    if "malformed" in text or "not a database" in text:
+        return StoreError(
+            f"database {path} is damaged ({text}); pln did not change it",
+            "restore a copy from backups/ beside it (see `pln db backup`)",
+        )
     return StoreError(f"cannot use database {path}: {text}", "run `pln db check`")
 
 
@@ -121,7 +143,7 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
     try:
         version = schema_version(conn)
     except sqlite3.DatabaseError as exc:
-        raise _store_error(exc, path) from None
+        raise store_error(exc, path) from None
     if version > LATEST:
         raise StoreError(
             f"database {path} was written by a newer pln"
@@ -151,6 +173,30 @@ def backup_before_migration(conn: sqlite3.Connection, path: str, version: int) -
     return target
 
 
+def remove_stale_copies(target: str) -> None:
+    """Delete half-written copies of ``target`` left by a pln that was killed.
+
+    They are named ``<target>.tmp-<pid>`` (or ``.<name>.tmp-<pid>`` for exports); one
+    whose process is gone is garbage that may hold personal data."""
+    folder, name = os.path.split(os.path.abspath(target))
+    for entry in os.listdir(folder):
+        for prefix in (f"{name}.tmp-", f".{name}.tmp-"):
+            pid = entry[len(prefix) :] if entry.startswith(prefix) else ""
+            if pid.isdigit() and not _alive(int(pid)):
+                with suppress(OSError):
+                    os.unlink(os.path.join(folder, entry))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def backup_to(conn: sqlite3.Connection, target: str) -> None:
     """A consistent copy through SQLite (VACUUM INTO), checked before it is kept.
 
@@ -158,6 +204,7 @@ def backup_to(conn: sqlite3.Connection, target: str) -> None:
     into place only once ``PRAGMA integrity_check`` passes: the target is either
     absent or a complete, healthy database.
     """
+    remove_stale_copies(target)
     tmp = f"{target}.tmp-{os.getpid()}"
     old_umask = os.umask(0o077)
     try:
@@ -229,17 +276,24 @@ def transaction(
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise _store_error(exc, path or "?") from None
+        raise store_error(exc, path or "?") from None
     try:
         change = _open_change(conn, kind) if record else None
         yield change
         if change is not None:
             _close_change(conn, change)
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     try:
         conn.execute("COMMIT")
     except sqlite3.OperationalError as exc:
-        conn.execute("ROLLBACK")
-        raise _store_error(exc, path or "?") from None
+        _rollback(conn)
+        raise store_error(exc, path or "the database") from None
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if SQLite has not already (it does itself on a full disk, for one)."""
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")

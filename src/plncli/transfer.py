@@ -302,7 +302,10 @@ def load_export(path: str) -> dict[str, Any]:
 def write_atomically(path: str, data: bytes) -> None:
     """Owner-only, through a temporary file in the same directory, then renamed into place:
     the file is either absent, the old one, or complete."""
+    from .db import remove_stale_copies
+
     folder = os.path.dirname(os.path.abspath(path))
+    remove_stale_copies(path)
     tmp = os.path.join(folder, f".{os.path.basename(path)}.tmp-{os.getpid()}")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -13,8 +13,9 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..context import AppContext
-from ..db import COMMAND
-from ..errors import Busy, PlnError, StoreError
+from ..db import COMMAND, store_error
+from ..errors import PlnError
+from ..tables import emit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,7 +37,16 @@ class PlnGroup(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         argv = kwargs.get("args", args[0] if args else None)
-        COMMAND.set(None if argv is None else [str(a) for a in argv])
+        words = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
+        for n, word in enumerate(words, start=1):
+            if any("\udc80" <= ch <= "\udcff" for ch in word):
+                emit(
+                    f"error: argument {n} is not valid text (UTF-8)",
+                    ("hint: retype it, or check the terminal's encoding", "dim"),
+                    stderr=True,
+                )
+                sys.exit(2)
+        COMMAND.set(words)
         standalone = kwargs.get("standalone_mode", True)
         kwargs["standalone_mode"] = False
         try:
@@ -124,12 +134,8 @@ def guarded(fn: F) -> F:
             return fn(*args, **kwargs)
         except PlnError as exc:
             fail(exc)
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                fail(Busy("the database is busy (another pln is writing)", "try again in a moment"))
-            fail(StoreError(f"database error: {exc}", "run `pln db check`"))
         except sqlite3.DatabaseError as exc:
-            fail(StoreError(f"database error: {exc}", "run `pln db check`"))
+            fail(store_error(exc, "the database"))
         except Exception as exc:
             if os.environ.get("PLN_DEBUG"):
                 raise

@@ -211,12 +211,11 @@ def undo(
     """
     app_ = state(ctx)
     target = hist.next_to_undo(app_.conn)
+    if not yes and not sys.stdin.isatty():
+        raise InvalidInput("pln undo asks before it changes anything", "add --yes")
     render.say(f"Undo #{target.id}: {target.command}  [{target.summary}]")
-    if not yes:
-        if not sys.stdin.isatty():
-            raise InvalidInput("pln undo asks before it changes anything", "add --yes")
-        if not typer.confirm("Undo it?", default=False, err=True):
-            raise typer.Exit(1)
+    if not yes and not typer.confirm("Undo it?", default=False, err=True):
+        raise typer.Exit(1)
     made = hist.undo(app_.conn, app_.settings.db_path, target, now=app_.now)
     if json:
         render.print_json({"undone": _change_json(target), "history_id": made})

@@ -237,6 +237,8 @@ def merge(
     from .. import merge as svc_merge
 
     app = state(ctx)
+    if not yes and not sys.stdin.isatty():
+        raise InvalidInput("pln merge asks before it changes anything", "add --yes")
     with transaction(app.conn):
         k, o = resolve(app.conn, keep), resolve(app.conn, other)
         plan = svc_merge.plan_merge(app.conn, k, o)
@@ -247,10 +249,7 @@ def merge(
             + (f"; fills {', '.join(plan.filled)}" if plan.filled else "")
             + f"; then {o.name} (#{o.id}) is archived."
         )
-        if not yes:
-            if not sys.stdin.isatty():
-                raise InvalidInput("pln merge asks before it changes anything", "add --yes")
-            if not typer.confirm("Merge?", default=False, err=True):
-                raise typer.Exit(1)
+        if not yes and not typer.confirm("Merge?", default=False, err=True):
+            raise typer.Exit(1)
         svc_merge.merge(app.conn, k, o, now=app.now)
     render.say("Merged. `pln undo` reverts it.")
