@@ -140,7 +140,9 @@ def measure(size: int, runs: int) -> list[tuple[str, ...]]:
     env = env_for(work)
     conn = sqlite3.connect(work)
     person = "#" + str(
-        conn.execute("SELECT id FROM person ORDER BY id LIMIT 1 OFFSET 41").fetchone()[0]
+        conn.execute(
+            "SELECT id FROM person WHERE circle != 'following' ORDER BY id LIMIT 1 OFFSET 41"
+        ).fetchone()[0]
     )
     conn.close()
     todo = [c for c in commands(size, person, csv_file(10_000)) if supported(c[1], env)]

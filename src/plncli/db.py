@@ -119,20 +119,21 @@ def _fold_or_none(text: str | None) -> str | None:
 def store_error(exc: sqlite3.Error, path: str) -> StoreError | Busy:
     """What an SQLite error means for the user, in one line with what to do."""
     text = str(exc)
+    where = path if path.startswith("the ") else f"database {path}"
     if "locked" in text or "busy" in text:
         return Busy("the database is busy (another pln is writing)", "try again in a moment")
     if "readonly" in text or "read-only" in text:
-        return StoreError(f"database {path} is read-only", "check the file's permissions")
+        return StoreError(f"{where} is read-only", "check the file's permissions")
     if "full" in text:
         return StoreError(
             f"the disk is full ({text}); nothing was changed", "free some space and try again"
         )
     if "malformed" in text or "not a database" in text:
         return StoreError(
-            f"database {path} is damaged ({text}); pln did not change it",
+            f"{where} is damaged ({text}); pln did not change it",
             "restore a copy from backups/ beside it (see `pln db backup`)",
         )
-    return StoreError(f"cannot use database {path}: {text}", "run `pln db check`")
+    return StoreError(f"cannot use {where}: {text}", "run `pln db check`")
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

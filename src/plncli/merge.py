@@ -70,22 +70,28 @@ def merge(conn: sqlite3.Connection, keep: PersonRef, other: PersonRef, *, now: d
         _rekey_pairs(conn, table, k, o)
     sets = ", ".join(f"{c} = coalesce({c}, (SELECT {c} FROM person WHERE id = ?))" for c in SCALARS)
     conn.execute(f"UPDATE person SET {sets} WHERE id = ?", (*(o,) * len(SCALARS), k))
+    notes = [
+        n
+        for (n,) in conn.execute(
+            "SELECT notes FROM person WHERE id IN (?, ?) ORDER BY id = ? DESC", (k, o, k)
+        )
+    ]
+    kept = "\n".join(dict.fromkeys(n for n in notes if n))
     conn.execute(
         "UPDATE person SET last_contact_at = (SELECT max(last_contact_at) FROM person"
-        " WHERE id IN (?, ?)), notes = trim(notes || char(10) || (SELECT notes FROM person"
-        " WHERE id = ? AND notes != (SELECT notes FROM person WHERE id = ?))), updated_at = ?"
-        " WHERE id = ?",
-        (k, o, o, k, to_db_time(now), k),
+        " WHERE id IN (?, ?)), notes = ?, updated_at = ? WHERE id = ?",
+        (k, o, kept, to_db_time(now), k),
     )
     conn.execute(
         "INSERT OR IGNORE INTO person_attr (person_id, kind, value, key)"
         " SELECT ?, kind, value, key FROM person_attr WHERE person_id = ?",
         (k, o),
     )
+    line = f"merged into #{k} on {now.date().isoformat()}"
     conn.execute(
-        "UPDATE person SET archived_at = ?, updated_at = ?, notes = trim(notes || char(10) || ?)"
-        " WHERE id = ?",
-        (to_db_time(now), to_db_time(now), f"merged into #{k} on {now.date().isoformat()}", o),
+        "UPDATE person SET archived_at = ?, updated_at = ?,"
+        " notes = CASE WHEN notes = '' THEN ? ELSE notes || char(10) || ? END WHERE id = ?",
+        (to_db_time(now), to_db_time(now), line, line, o),
     )
     refresh_search(conn, [k, o])
 

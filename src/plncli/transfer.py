@@ -241,11 +241,11 @@ def is_pln_json(path: str) -> bool:
 def restore_book(conn: sqlite3.Connection, path: str) -> dict[str, int]:
     """Load a pln JSON export into an empty book: every table, ids and all."""
     doc = load_export(path)
-    people = conn.execute("SELECT count(*) FROM person").fetchone()[0]
-    if people:
+    held = [t for t in UNDONE_TABLES if conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()]
+    if held:
         raise Conflict(
-            f"a pln JSON export restores a whole book into an empty database; this one has"
-            f" {people} people",
+            "a pln JSON export restores a whole book into an empty database; this one"
+            f" already holds {', '.join(held)} rows",
             "import it into a new file (pln --db NEW.db import FILE), or use CSV to add people",
         )
     conn.execute("PRAGMA defer_foreign_keys = ON")
@@ -253,15 +253,29 @@ def restore_book(conn: sqlite3.Connection, path: str) -> dict[str, int]:
     for table in UNDONE_TABLES:
         rows = doc["tables"].get(table, [])
         counts[table] = len(rows)
-        if rows:
-            cols = list(rows[0])
-            names = ",".join('"' + c + '"' for c in cols)
-            conn.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({','.join('?' * len(cols))})",
-                [[row.get(c) for c in cols] for row in rows],
-            )
+        try:
+            _restore_rows(conn, table, rows)
+        except (sqlite3.IntegrityError, sqlite3.InterfaceError, TypeError, AttributeError) as exc:
+            raise InvalidInput(
+                f"{path} is not a valid pln export: table {table}: {exc}",
+                "use an export written by `pln export --format json`",
+            ) from None
     rebuild_search(conn)
     return counts
+
+
+def _restore_rows(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    valid = {r[1] for r in conn.execute(f"PRAGMA table_info('{table}')")}
+    cols = list(rows[0])
+    if not set(cols) <= valid:
+        raise TypeError(f"unknown columns {sorted(set(cols) - valid)}")
+    names = ",".join('"' + c + '"' for c in cols)
+    conn.executemany(
+        f"INSERT INTO {table} ({names}) VALUES ({','.join('?' * len(cols))})",
+        [[row.get(c) for c in cols] for row in rows],
+    )
 
 
 def note_restore(
@@ -299,12 +313,24 @@ def load_export(path: str) -> dict[str, Any]:
 # ---- writing files ------------------------------------------------------------------------
 
 
+def refuse_database_path(path: str, db_path: str) -> None:
+    """An export must never land on the database (or its journal files)."""
+    target = os.path.realpath(path)
+    if target in {os.path.realpath(db_path + s) for s in ("", "-wal", "-shm")}:
+        raise Conflict(f"{path} is the database itself", "choose another file to export to")
+
+
 def write_atomically(path: str, data: bytes) -> None:
     """Owner-only, through a temporary file in the same directory, then renamed into place:
     the file is either absent, the old one, or complete."""
     from .db import remove_stale_copies
 
     folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise InvalidInput(
+            f"cannot write {path}: directory {folder} does not exist",
+            "create it first, or choose another path",
+        )
     remove_stale_copies(path)
     tmp = os.path.join(folder, f".{os.path.basename(path)}.tmp-{os.getpid()}")
     try:

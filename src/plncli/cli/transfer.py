@@ -103,8 +103,8 @@ def import_(
         return
     with transaction(app.conn):
         counts = svc.apply_import(app.conn, plan, now=app.now)
-    if plan.invalid:
-        _write_rejects(file, plan.invalid)
+        if plan.invalid:  # written before the commit: if it cannot be, nothing is imported
+            _write_rejects(file, plan.invalid)
     _report(plan, file, dry=False, json=json, counts=counts)
 
 
@@ -201,6 +201,7 @@ def export(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
+    svc.refuse_database_path(output, app.settings.db_path)
     svc.write_atomically(output, data)
     render.say(f"Wrote {output} ({len(data):,} bytes).")
 

@@ -60,6 +60,7 @@ CSV_COLUMNS = (
     "notes",
     "knows",
     "birthday",
+    "links",
     "last_contact",
 )
 _RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -87,6 +88,7 @@ def to_csv(people: list[ExportPerson], *, raw: bool = False) -> str:
             p.notes,
             ";".join(p.knows),
             _iso(p.birthday),
+            ";".join(p.links),
             _iso(p.last_contact),
         ]
         writer.writerow(cells if raw else [_neutralise(c) for c in cells])
