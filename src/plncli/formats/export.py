@@ -13,6 +13,8 @@ import io
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
+from .csvread import CSV_FIELDS
+
 
 class ExportPerson(NamedTuple):
     id: int
@@ -44,25 +46,7 @@ class ExportDue(NamedTuple):
     description: str
 
 
-CSV_COLUMNS = (
-    "name",
-    "email",
-    "phone",
-    "org",
-    "role",
-    "location",
-    "circle",
-    "topics",
-    "offers",
-    "seeks",
-    "met_at",
-    "met_on",
-    "notes",
-    "knows",
-    "birthday",
-    "links",
-    "last_contact",
-)
+CSV_COLUMNS = CSV_FIELDS  # the layout the pln CSV import reads back
 _RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
 _FOLD = 75  # octets per vCard line, CRLF excluded (RFC 6350 3.2)
 
