@@ -1677,3 +1677,45 @@ def test_killed_export_leaves_no_partial_file(tmp_path: Path) -> None:
         f" up to {leftovers} temp file(s) left by kills{' (one planted)' if planted else ''},"
         f" all removed by the next export"
     )
+
+
+def _import_on_a_terminal(tmp_path: Path, rows: int) -> str:
+    """Run an import with stderr on a pseudo-terminal; return what it showed there."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    csv_path = tmp_path / f"people-{rows}.csv"
+    csv_path.write_text(
+        "name,email\n" + "".join(f"Tty Person {i},tty{i}@example.org\n" for i in range(rows)),
+        encoding="utf-8",
+    )
+    main, secondary = pty.openpty()
+    env = {**os.environ, "PLN_DB": str(tmp_path / f"tty-{rows}.db"), "TERM": "xterm"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "plncli", "import", str(csv_path)],
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert proc.returncode == 0
+    return shown.decode("utf-8", "replace")
+
+
+def test_large_imports_show_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    assert "checking 3,000 records" in _import_on_a_terminal(tmp_path, 3000)
+    assert "checking" not in _import_on_a_terminal(tmp_path, 100)

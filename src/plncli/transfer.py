@@ -9,6 +9,7 @@ restores into an empty database exactly.
 import json
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -53,7 +54,13 @@ def with_defaults(
     )
 
 
-def plan_import(conn: sqlite3.Connection, result: ReadResult, *, on_duplicate: str) -> Plan:
+def plan_import(
+    conn: sqlite3.Connection,
+    result: ReadResult,
+    *,
+    on_duplicate: str,
+    tick: Callable[[], None] = lambda: None,
+) -> Plan:
     """Match each record against the book (email, then folded name) and within the file."""
     by_name = {
         k: PersonRef(i, n) for i, n, k in conn.execute("SELECT id, name, name_key FROM person")
@@ -68,6 +75,7 @@ def plan_import(conn: sqlite3.Connection, result: ReadResult, *, on_duplicate: s
     plan = Plan([], [], [], list(result.invalid), list(result.notes))
     in_file: dict[str, int] = {}
     for record in result.records:
+        tick()
         keys = [f"n:{fold(record.name)}"] + [f"e:{fold(e)}" for e in record.emails]
         match = next((by_email[k[2:]] for k in keys[1:] if k[2:] in by_email), None)
         match = match or by_name.get(keys[0][2:])

@@ -1,6 +1,8 @@
 """Data in and out: import, export, merge."""
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -91,7 +93,10 @@ def import_(
         )
         for r in result.records
     ]
-    plan = svc.plan_import(app.conn, result._replace(records=records), on_duplicate=on_duplicate)
+    with _progress(len(records), f"checking {len(records):,} records") as tick:
+        plan = svc.plan_import(
+            app.conn, result._replace(records=records), on_duplicate=on_duplicate, tick=tick
+        )
     if plan.invalid and not skip_invalid:
         _list_problems(plan.invalid)
         raise InvalidInput(
@@ -101,11 +106,29 @@ def import_(
     if dry_run:
         _report(plan, file, dry=True, json=json, counts=(len(plan.add), len(plan.merge), 0))
         return
-    with transaction(app.conn):
+    with transaction(app.conn), _progress(len(plan.add), "writing", counted=False):
         counts = svc.apply_import(app.conn, plan, now=app.now)
         if plan.invalid:  # written before the commit: if it cannot be, nothing is imported
             _write_rejects(file, plan.invalid)
     _report(plan, file, dry=False, json=json, counts=counts)
+
+
+PROGRESS_FROM = 2000  # records: smaller imports are over before a bar could be read
+
+
+@contextmanager
+def _progress(size: int, what: str, *, counted: bool = True) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr, only on a terminal and only for large imports
+    (``counted``: one tick per record; else a bar that only shows pln is working)."""
+    if not sys.stderr.isatty() or size < PROGRESS_FROM:
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=size if counted else None)
+        yield lambda: bar.advance(task)
 
 
 def _restore(app: AppContext, file: str, *, dry_run: bool, json: bool) -> None:
@@ -158,7 +181,7 @@ def _report(
             }
         )
         return
-    added = f"{counts[0]} {'person' if counts[0] == 1 else 'people'}"
+    added = f"{counts[0]:,} {'person' if counts[0] == 1 else 'people'}"
     verb = "Would add" if dry else "Added"
     render.say(
         f"{verb} {added} from {file}; merged into people already in the book: {counts[1]},"
