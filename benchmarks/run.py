@@ -29,6 +29,7 @@ OUT = HERE / "out"
 PY = sys.executable
 PLN = str(Path(PY).with_name("pln"))
 NOW = "2026-11-23T10:00:00+00:00"
+IMPORT_DB = OUT / "import-target.db"
 
 FLOOR = (
     "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
@@ -72,8 +73,8 @@ def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], st
         ),
         ("pln introduce --for PERSON", ["introduce", "--for", person], "x", 5.0),
         (
-            "pln import 10k CSV",
-            ["import", str(csv), "--format", "csv", "--on-duplicate", "add"],
+            "pln import 10k CSV (into an empty book)",
+            ["--db", str(IMPORT_DB), "import", str(csv), "--format", "csv"],
             "s",
             2.0,
         ),
@@ -93,19 +94,31 @@ def env_for(db: Path) -> dict[str, str]:
     return env
 
 
+ERRORS: dict[str, str] = {}  # the first error line of a command that failed
+
+
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """Wall seconds, peak RSS in MB and exit code of one fresh process."""
+    if "import" in argv:  # every import starts from the same empty book
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{IMPORT_DB}{suffix}").unlink(missing_ok=True)
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode != 0:
+        ERRORS.setdefault(" ".join(argv[1:3]), err.strip().splitlines()[0] if err.strip() else "")
     return elapsed, usage.ru_maxrss / 1024, proc.returncode
 
 
 def supported(args: list[str], env: dict[str, str]) -> bool:
-    r = subprocess.run([PLN, args[0], "--help"], env=env, capture_output=True, check=False)
-    return args[0].startswith("-") or r.returncode == 0
+    if args[0] in ("--help", "--version"):
+        return True
+    word = next(a for a in args if not a.startswith("-") and "/" not in a)
+    r = subprocess.run([PLN, word, "--help"], env=env, capture_output=True, check=False)
+    return r.returncode == 0
 
 
 def book(size: int) -> Path:
@@ -226,6 +239,9 @@ def main() -> None:
         print("|" + "---|" * len(head))
         for row in rows:
             print("| " + " | ".join(row) + " |")
+        for command, error in ERRORS.items():
+            print(f"\nfailed: pln {command}: {error}")
+        ERRORS.clear()
     shutil.rmtree(OUT / "none.db", ignore_errors=True)
 
 
