@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from helpers import assert_clean_error, fails
 from plncli.cli import app
 
 LIST_KEYS = {
@@ -57,28 +58,6 @@ Dump = Callable[[], list[str]]
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def assert_clean_error(result: Any) -> str:
-    """One `error: ...` line on stderr (plus at most one `hint: ...`), nothing on stdout."""
-    lines = result.stderr.splitlines()
-    assert 1 <= len(lines) <= 2, f"stderr should be one error line (+ hint): {result.stderr!r}"
-    assert lines[0].startswith("error: "), lines
-    if len(lines) == 2:
-        assert lines[1].startswith("hint: "), lines
-    assert "Traceback" not in result.stdout + result.stderr
-    assert result.stdout == ""
-    return lines[0]
-
-
-def fails(pln: Any, dump: Dump, code: int, *args: str, input: str | None = None) -> str:
-    """Run a command that must fail with ``code`` and leave every row as it was."""
-    before = dump()
-    assert before, "set up some data first, so that 'unchanged' means something"
-    result = pln(*args, input=input, code=code)
-    line = assert_clean_error(result)
-    assert dump() == before
-    return line
 
 
 def add(pln: Any, *args: str) -> list[dict[str, Any]]:
