@@ -939,3 +939,17 @@ def test_tie_and_dismissal_edge_cases(pln: Any, dump: Any) -> None:
     assert "--dismiss" in pln("introduce", "Ana", "Ben", "--until", "2027-01-01", code=2).stderr
     assert "only follow" in pln("intro", "asked", "Ana", "Ben", code=2).stderr
     assert dump() == before
+
+
+def test_show_lists_whom_someone_knows(pln: Any) -> None:
+    pln("add", "Ana Ruiz")
+    pln("add", "Ben Okafor")
+    pln("add", "Carla Diaz")
+    pln("knows", "Ana", "Ben")
+    pln("group", "add", "Book club", "Ana", "Carla")
+    doc = pln.json("show", "Ana")
+    assert doc["knows"] == [
+        {"id": 2, "name": "Ben Okafor", "how": "manual"},
+        {"id": 3, "name": "Carla Diaz", "how": "group Book club"},
+    ]
+    assert "Ben Okafor, Carla Diaz" in pln("show", "Ana").stdout

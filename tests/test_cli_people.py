@@ -46,6 +46,8 @@ SHOW_KEYS = LIST_KEYS | {
     "met_on",
     "introduced_by",
     "notes",
+    "birthday",
+    "knows",
     "followups",
     "interactions",
 }

@@ -102,6 +102,8 @@ def profile_json(p: Profile) -> dict[str, Any]:
         met_on=_iso(p.met_on),
         introduced_by=ref_json(p.introduced_by) if p.introduced_by else None,
         notes=p.notes,
+        birthday=_iso(p.birthday),
+        knows=[{**ref_json(a.person), "how": a.how} for a in p.knows],
         followups=[followup_json(f) for f in p.followups],
         interactions=[interaction_json(t) for t in p.timeline],
     )
@@ -180,6 +182,8 @@ def show_profile(p: Profile, *, today: date) -> None:
         ("keep in touch", p.cadence or "circle default"),
         ("met", " ".join(x for x in (p.met_at, p.met_on and when(p.met_on, today)) if x)),
         ("introduced by", p.introduced_by.name if p.introduced_by else None),
+        ("birthday", p.birthday.isoformat() if p.birthday else None),
+        ("knows", _names(p)),
         ("notes", p.notes),
     ]
     lists = [
@@ -204,6 +208,12 @@ def show_profile(p: Profile, *, today: date) -> None:
         blocks += ["", ("Open follow-ups", "bold"), fu]
     blocks += ["", *_timeline(p.timeline, today)]
     emit(*blocks)
+
+
+def _names(p: Profile, shown: int = 8) -> str:
+    names = [a.person.name for a in p.knows]
+    more = f" and {len(names) - shown} more (pln knows)" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def _timeline(rows: list[TimelineEntry], today: date) -> list[Block]:

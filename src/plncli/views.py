@@ -9,6 +9,7 @@ from .db import from_db_time
 from .errors import InvalidInput, NotFound
 from .resolve import PersonRef
 from .text import fold, topic_key
+from .ties import Acquaintance, acquaintances
 
 SORTS = ("name", "last-contact", "added")
 
@@ -84,6 +85,8 @@ class Profile(NamedTuple):
     notes: str
     followups: list[FollowUpRow]
     timeline: list[TimelineEntry]
+    birthday: date | None
+    knows: list[Acquaintance]
 
 
 _PERSON_COLS = (
@@ -175,7 +178,7 @@ def _like(value: str) -> str:
 def profile(conn: sqlite3.Connection, person: PersonRef, *, limit: int | None) -> Profile:
     r = conn.execute(
         f"SELECT {_PERSON_COLS}, p.role, p.location, p.cadence, e.name, p.met_on,"
-        " i.id, i.name, p.notes FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
+        " i.id, i.name, p.notes, p.birthday FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
         " LEFT JOIN person i ON i.id = p.introduced_by_id WHERE p.id = ?",
         (person.id,),
     ).fetchone()
@@ -192,6 +195,8 @@ def profile(conn: sqlite3.Connection, person: PersonRef, *, limit: int | None) -
         r[14],
         list_followups(conn, person=person),
         timeline(conn, person.id, limit=limit),
+        date.fromisoformat(r[15]) if r[15] else None,
+        acquaintances(conn, person),
     )
 
 
