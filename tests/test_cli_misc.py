@@ -120,3 +120,22 @@ def test_config_changes_cadence_and_dates(pln, env_setup: Path) -> None:
     (item,) = pln.json("due", "--within", "7d")
     assert item["kind"] == "reconnect"
     assert item["due"] == "2026-11-30"  # added 2026-11-23, network cadence now 7 days
+
+
+def test_a_closed_pipe_is_not_an_error(db_path: Path) -> None:
+    names = [f"Pipe Person {i}" for i in range(2000)]  # well past a 64 KB pipe buffer
+    assert _run("add", *names, "--topic", "x" * 150).returncode == 0
+    for args in (["export", "--format", "json"], ["list"]):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "plncli", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=os.environ.copy(),
+        )
+        assert proc.stdout is not None
+        proc.stdout.read(10)
+        proc.stdout.close()  # like `| head -c 10`
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        proc.wait(timeout=30)
+        assert "error" not in err, err
+        assert "Traceback" not in err

@@ -136,6 +136,9 @@ def guarded(fn: F) -> F:
             fail(exc)
         except sqlite3.DatabaseError as exc:
             fail(store_error(exc, "the database"))
+        except BrokenPipeError:  # `pln export | head`: the reader has all it wants
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1) from None
         except Exception as exc:
             if os.environ.get("PLN_DEBUG"):
                 raise

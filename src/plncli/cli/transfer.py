@@ -1,7 +1,7 @@
 """Data in and out: import, export, merge."""
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
@@ -221,28 +221,29 @@ def export(
         raise InvalidInput(f"--format {format_!r} is not known", f"use {', '.join(EXPORTS)}")
     data = _render_export(app, format_, raw=raw)
     if output is None:
-        sys.stdout.buffer.write(data)
+        for chunk in data:
+            sys.stdout.buffer.write(chunk)
         sys.stdout.flush()
         return
     svc.refuse_database_path(output, app.settings.db_path)
-    svc.write_atomically(output, data)
-    render.say(f"Wrote {output} ({len(data):,} bytes).")
+    size = svc.write_atomically(output, data)
+    render.say(f"Wrote {output} ({size:,} bytes).")
 
 
-def _render_export(app: AppContext, format_: str, *, raw: bool) -> bytes:
+def _render_export(app: AppContext, format_: str, *, raw: bool) -> Iterable[bytes]:
     from ..formats import export as fx
 
     if format_ == "json":
-        return svc.export_book(app.conn, now=app.now).encode("utf-8")
+        return svc.export_book(app.conn, now=app.now)
     if format_ == "ics":
         s = app.settings
         items = svc.calendar_items(
             app.conn, today=app.today, cadences=s.cadence, first_contact_days=s.first_contact_days
         )
-        return fx.to_ics(items, now=app.now)
+        return [fx.to_ics(items, now=app.now)]
     people = svc.export_people(app.conn)
     text = fx.to_csv(people, raw=raw) if format_ == "csv" else fx.to_vcard(people)
-    return text.encode("utf-8")
+    return [text.encode("utf-8")]
 
 
 @command("merge")
