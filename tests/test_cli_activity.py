@@ -748,3 +748,14 @@ def test_log_later_today_is_refused(pln: Any, dump: Dump) -> None:
     assert "in the future" in r.stderr
     assert dump() == before
     pln("log", "Ana", "-m", "this morning", "--on", "today 09:00")
+
+
+def test_huge_ids_and_the_end_of_the_calendar(pln: Any, dump: Dump) -> None:
+    pln("add", "Ana Ruiz")
+    before = dump()
+    assert "error:" in pln("show", "#99999999999999999999999", code=3).stderr
+    assert "error:" in pln("done", "99999999999999999999999", code=3).stderr
+    assert dump() == before
+    fid = pln.json("remind", "Ana", "dec 31 9999", "--every", "1y")["id"]
+    pln("done", str(fid))  # the last one there can be: closed, nothing rolls forward
+    assert pln.json("reminders") == []

@@ -953,3 +953,11 @@ def test_show_lists_whom_someone_knows(pln: Any) -> None:
         {"id": 3, "name": "Carla Diaz", "how": "group Book club"},
     ]
     assert "Ben Okafor, Carla Diaz" in pln("show", "Ana").stdout
+
+
+def test_private_names_must_exist_for_groups_and_events(pln: Any) -> None:
+    pln("add", "Ana Ruiz", "--met-at", "researchED 2026")
+    assert "no group" in pln("private", "group", "Nonexistent", code=3).stderr
+    assert "no event" in pln("private", "event", "Nope Conf", code=3).stderr
+    pln("private", "event", "researchED 2026")
+    pln("private", "topic", "anything at all")  # topics need not be in the book yet

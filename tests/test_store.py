@@ -133,3 +133,9 @@ def test_a_writer_holding_the_lock_gives_busy(pln, db_path: Path) -> None:
         holder.kill()
         holder.wait()
     assert [p["name"] for p in pln.json("list")] == ["Ana Ruiz"]
+
+
+def test_backup_into_a_missing_folder_is_bad_input(pln, tmp_path: Path) -> None:
+    pln("add", "Ana Ruiz")
+    r = pln("db", "backup", str(tmp_path / "nowhere" / "copy.db"), code=2)
+    assert "does not exist" in r.stderr

@@ -3,7 +3,7 @@
 import sqlite3
 from datetime import date, datetime
 
-from .dates import Interval, parse_interval
+from .dates import DateError, Interval, parse_interval
 from .db import to_db_time
 from .errors import InvalidInput
 from .people import refresh_search
@@ -105,17 +105,17 @@ def complete_followup(
     next_id = None
     if row.every:
         interval = parse_interval(row.every)
-        times = 1
-        while interval.add_to(row.due, times) <= today:
-            times += 1
-        next_id = add_followup(
-            conn,
-            row.person,
-            due=interval.add_to(row.due, times),
-            note=row.note,
-            every=interval,
-            now=now,
-        )
+        try:
+            times = 1
+            while interval.add_to(row.due, times) <= today:
+                times += 1
+            following = interval.add_to(row.due, times)
+        except DateError:  # the next one would fall after the year 9999: this was the last
+            following = None
+        if following is not None:
+            next_id = add_followup(
+                conn, row.person, due=following, note=row.note, every=interval, now=now
+            )
     if log:
         log_interaction(
             conn, [row.person], at=now, kind="follow-up", note=row.note, topics=[], now=now

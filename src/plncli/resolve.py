@@ -13,6 +13,7 @@ from .errors import Ambiguous, NotFound
 from .text import fold
 
 MAX_LISTED = 8
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger #id names no one
 
 
 class PersonRef(NamedTuple):
@@ -25,9 +26,12 @@ def resolve(conn: sqlite3.Connection, ref: str, *, archived: bool = False) -> Pe
     text = ref.strip()
     scope = "" if archived else " AND archived_at IS NULL"
     if m := re.fullmatch(r"#(\d+)", text):
-        row = conn.execute(
-            f"SELECT id, name FROM person WHERE id = ?{scope}", (int(m.group(1)),)
-        ).fetchone()
+        pid = int(m.group(1))
+        row = (
+            None
+            if pid > MAX_ID
+            else conn.execute(f"SELECT id, name FROM person WHERE id = ?{scope}", (pid,)).fetchone()
+        )
         if row is None:
             raise NotFound(f"no {'' if archived else 'active '}person has id {text}", _HINT)
         return PersonRef(row[0], row[1])

@@ -209,6 +209,16 @@ def set_private(
         raise InvalidInput(f"cannot mark a {kind!r} private", "use topic, event or group")
     text = clean_line(name, kind)
     key = private_key(kind, text)
+    table = {"event": "event", "group": "pgroup"}.get(kind)
+    known = (
+        table is None
+        or conn.execute(f"SELECT 1 FROM {table} WHERE name_key = ?", (key,)).fetchone()
+    )
+    if private and not known:
+        raise NotFound(
+            f"there is no {kind} called {text!r}",
+            f"see `pln {kind}s`" if kind == "event" else "see `pln group list`",
+        )
     if private:
         cur = conn.execute(
             "INSERT OR IGNORE INTO private_mark (kind, key, name, created_at) VALUES (?,?,?,?)",

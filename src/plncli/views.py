@@ -34,7 +34,11 @@ def _row(r: tuple[int, int, str, str, str, str | None, str]) -> FollowUpRow:
 
 
 def get_followup(conn: sqlite3.Connection, fid: int) -> FollowUpRow:
-    row = conn.execute(f"{_FOLLOWUP_SELECT} WHERE f.id = ?", (fid,)).fetchone()
+    row = (
+        None
+        if not 0 < fid < 2**63
+        else conn.execute(f"{_FOLLOWUP_SELECT} WHERE f.id = ?", (fid,)).fetchone()
+    )
     if row is None:
         raise NotFound(f"there is no follow-up #{fid}", "see `pln reminders` for their ids")
     return _row(row)

@@ -135,6 +135,11 @@ def backup(
         os.makedirs(folder, mode=0o700, exist_ok=True)
         path = os.path.join(folder, f"pln-{app_.now.strftime('%Y%m%d-%H%M%S')}.db")
     path = os.path.expanduser(path)
+    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        raise InvalidInput(
+            f"directory {os.path.dirname(os.path.abspath(path))} does not exist",
+            "create it first, or choose another path",
+        )
     if os.path.exists(path):
         raise Conflict(f"{path} already exists", "choose another path; nothing was written")
     backup_to(conn, path)
@@ -215,7 +220,8 @@ def undo(
         raise InvalidInput("pln undo asks before it changes anything", "add --yes")
     render.say(f"Undo #{target.id}: {target.command}  [{target.summary}]")
     if not yes and not typer.confirm("Undo it?", default=False, err=True):
-        raise typer.Exit(1)
+        render.say("Nothing changed.")
+        return
     made = hist.undo(app_.conn, app_.settings.db_path, target, now=app_.now)
     if json:
         render.print_json({"undone": _change_json(target), "history_id": made})

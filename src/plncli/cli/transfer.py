@@ -264,17 +264,20 @@ def merge(
     app = state(ctx)
     if not yes and not sys.stdin.isatty():
         raise InvalidInput("pln merge asks before it changes anything", "add --yes")
+    k, o = resolve(app.conn, keep), resolve(app.conn, other)
+    plan = svc_merge.plan_merge(app.conn, k, o)  # read only: no lock held while the user reads
+    render.say(
+        f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {plan.interactions} interaction(s),"
+        f" {plan.followups} follow-up(s), {plan.ties} tie(s), {plan.groups} group(s),"
+        f" {plan.introductions} introduction(s) move; {plan.values} value(s) added"
+        + (f"; fills {', '.join(plan.filled)}" if plan.filled else "")
+        + f"; then {o.name} (#{o.id}) is archived."
+    )
+    if not yes and not typer.confirm("Merge?", default=False, err=True):
+        render.say("Nothing changed.")
+        return
     with transaction(app.conn):
-        k, o = resolve(app.conn, keep), resolve(app.conn, other)
-        plan = svc_merge.plan_merge(app.conn, k, o)
-        render.say(
-            f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {plan.interactions} interaction(s),"
-            f" {plan.followups} follow-up(s), {plan.ties} tie(s), {plan.groups} group(s),"
-            f" {plan.introductions} introduction(s) move; {plan.values} value(s) added"
-            + (f"; fills {', '.join(plan.filled)}" if plan.filled else "")
-            + f"; then {o.name} (#{o.id}) is archived."
+        svc_merge.merge(
+            app.conn, resolve(app.conn, f"#{k.id}"), resolve(app.conn, f"#{o.id}"), now=app.now
         )
-        if not yes and not typer.confirm("Merge?", default=False, err=True):
-            raise typer.Exit(1)
-        svc_merge.merge(app.conn, k, o, now=app.now)
     render.say("Merged. `pln undo` reverts it.")
