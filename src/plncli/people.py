@@ -19,7 +19,7 @@ class PersonInput:
 
     lists: dict[str, list[str]] = field(default_factory=dict)  # kind -> values to set/add
     remove: dict[str, list[str]] = field(default_factory=dict)  # kind -> values to remove
-    replace: bool = False  # lists replace what is stored (edit --topic) instead of adding
+    replace: dict[str, list[str]] = field(default_factory=dict)  # kind -> new list (edit --topic)
     scalars: dict[str, str | None] = field(default_factory=dict)  # org/role/location
     circle: str | None = None
     cadence: str | None = None  # canonical interval text or "never"
@@ -202,9 +202,10 @@ def _collect_edit_scalars(
 
 
 def _edit_lists(conn: sqlite3.Connection, pid: int, data: PersonInput) -> None:
+    for kind, values in data.replace.items():
+        conn.execute("DELETE FROM person_attr WHERE person_id = ? AND kind = ?", (pid, kind))
+        _add_attrs(conn, pid, kind, values)
     for kind, values in data.lists.items():
-        if data.replace:
-            conn.execute("DELETE FROM person_attr WHERE person_id = ? AND kind = ?", (pid, kind))
         _add_attrs(conn, pid, kind, values)
     for kind, values in data.remove.items():
         for value in values:

@@ -327,6 +327,9 @@ def edit(
             introduced_by=resolve(app.conn, introduced_by) if introduced_by else None,
             note=note,
             name=name,
+            replace=replace,
+            lists=adds,
+            remove=removes,
         )
         if not (
             replace
@@ -342,8 +345,6 @@ def edit(
                 "give an option, e.g. --org or --add-topic; see pln edit --help",
             )
         ref = svc.edit_person(app.conn, ref, base, now=app.now, allow_duplicate=allow_duplicate)
-        svc.edit_person(app.conn, ref, svc.PersonInput(lists=replace, replace=True), now=app.now)
-        svc.edit_person(app.conn, ref, svc.PersonInput(lists=adds, remove=removes), now=app.now)
     if json:
         render.print_json(render.profile_json(views.profile(app.conn, ref, limit=0)))
     else:
