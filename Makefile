@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench eval clean
+.PHONY: demo test test-fast lint bench eval clean
 
 $(BIN)/pln: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ demo: $(BIN)/pln
 
 test: $(BIN)/pln
 	$(BIN)/python -m pytest
+
+# The edit loop: skips tests marked slow (subprocess fault injection, big files) and runs
+# hypothesis with fewer examples. CI always runs everything (`make test`).
+test-fast: $(BIN)/pln
+	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -m "not slow" -x
 
 lint: $(BIN)/pln
 	$(BIN)/python -m pip install --quiet ruff mypy

@@ -1,17 +1,24 @@
 """Shared fixtures: every test gets its own PLN_HOME and a pinned "now"."""
 
 import json
+import os
 import sqlite3
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from plncli.cli import app
 
-NOW = "2026-11-23T10:00:00+00:00"  # a Monday
+# `make test-fast` runs hypothesis with few examples; CI and `make test` use its defaults.
+settings.register_profile("dev", max_examples=15)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+NOW = "2026-11-23T10:00:00"  # a Monday, 10:00 local time in whatever zone the suite runs
 
 
 @pytest.fixture(autouse=True)
@@ -21,9 +28,27 @@ def env_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("PLN_DB", raising=False)
     monkeypatch.setenv("PLN_NOW", NOW)
     monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("NO_COLOR", "1")
     return home
+
+
+@pytest.fixture
+def utc() -> Iterator[None]:
+    """Run the test in UTC (for tests that spell out stored UTC instants), then restore the zone.
+
+    The suite itself runs in whatever zone the machine has; setting TZ without
+    time.tzset() would change nothing in this process."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
 
 
 @pytest.fixture

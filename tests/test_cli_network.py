@@ -492,9 +492,9 @@ def test_dismissal_until_a_date_expires(
         (3, 4, None),
     ]
     assert pairs(suggest(pln)) == []
-    monkeypatch.setenv("PLN_NOW", "2026-12-06T10:00:00+00:00")
+    monkeypatch.setenv("PLN_NOW", "2026-12-06T10:00:00")
     assert pairs(suggest(pln)) == [AB]  # Carla + Dev were dismissed for good
-    monkeypatch.setenv("PLN_NOW", "2028-01-01T10:00:00+00:00")
+    monkeypatch.setenv("PLN_NOW", "2028-01-01T10:00:00")
     assert pairs(suggest(pln)) == [AB]
 
 
@@ -621,6 +621,7 @@ def test_topic_matching_folds_case_accents_and_plural(pln: Any) -> None:
 # ---------------------------------------------------------------- introduce A B
 
 
+@pytest.mark.usefixtures("utc")
 def test_introduce_records_a_suggested_introduction(pln: Any, book: None, db_path: Path) -> None:
     expected = find(suggest(pln), "Ana Ruiz", "Ben Okafor")
     doc = pln.json("introduce", "Ben", "Ana", "-m", "both on assessment")
@@ -742,7 +743,7 @@ def test_intro_asked_proposes_and_leaves_a_follow_up(
     # the other side asked too
     doc = pln.json("intro", "asked", "Ben", "Ana")
     assert sorted(doc["asked"]) == ["Ana Ruiz", "Ben Okafor"]
-    monkeypatch.setenv("PLN_NOW", "2026-11-30T10:00:00+00:00")
+    monkeypatch.setenv("PLN_NOW", "2026-11-30T10:00:00")
     chased = [d for d in pln.json("due") if d["kind"] == "follow-up"]
     assert [d["person"]["name"] for d in chased] == ["Ana Ruiz", "Ben Okafor"]
 
@@ -754,6 +755,7 @@ def test_intro_asked_refusals(pln: Any, book: None, dump: Dump) -> None:
     fails(pln, dump, 3, "intro", "asked", "Ana", "Zed")
 
 
+@pytest.mark.usefixtures("utc")
 def test_intro_made_records_everything(pln: Any, book: None, db_path: Path) -> None:
     pln("intro", "asked", "Ana", "Ben")
     doc = pln.json("intro", "made", "Ben", "Ana")

@@ -659,6 +659,7 @@ def test_edit_bad_email_changes_nothing(pln: Any, dump: Dump) -> None:
 # ---------------------------------------------------------------- show
 
 
+@pytest.mark.usefixtures("utc")
 def test_show_timeline_newest_first_with_group_members_and_open_followups(pln: Any) -> None:
     add(pln, "Ana Ruiz", "Ben Okafor", "Carla Diaz")
     pln("log", "Ana", "-m", "Coffee", "--kind", "coffee", "--on", "5 days ago")
@@ -838,9 +839,13 @@ def test_list_human_output(pln: Any, crowd: None) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (("--topic", "assessment"), ["Ana Ruiz", "Carla Diaz"]),
-        (("--topic", "Assessments"), ["Ana Ruiz", "Carla Diaz"]),
+        # words and word prefixes of topics match, as in `pln find` (issue 9)
+        (("--topic", "assessment"), ["Ana Ruiz", "Ben Okafor", "Carla Diaz"]),
+        (("--topic", "Assessments"), ["Ana Ruiz", "Ben Okafor", "Carla Diaz"]),
         (("--topic", "assessment design"), ["Ben Okafor"]),
+        (("--topic", "design"), ["Ben Okafor"]),
+        (("--topic", "assess"), ["Ana Ruiz", "Ben Okafor", "Carla Diaz"]),
+        (("--topic", "essment"), []),
         (("--topic", "ORACY"), ["Dev Patel"]),
         (("--org", "hillside"), ["Ana Ruiz", "Carla Diaz"]),
         (("--org", "School"), ["Ben Okafor"]),
@@ -865,13 +870,13 @@ def test_list_topic_matches_offers_and_seeks(pln: Any) -> None:
 
 
 def test_list_sort_last_contact_and_added(pln: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PLN_NOW", "2026-10-01T10:00:00+00:00")
+    monkeypatch.setenv("PLN_NOW", "2026-10-01T10:00:00")
     add(pln, "Cora Never")
-    monkeypatch.setenv("PLN_NOW", "2026-11-01T10:00:00+00:00")
+    monkeypatch.setenv("PLN_NOW", "2026-11-01T10:00:00")
     add(pln, "Abe Recent")
-    monkeypatch.setenv("PLN_NOW", "2026-09-01T10:00:00+00:00")
+    monkeypatch.setenv("PLN_NOW", "2026-09-01T10:00:00")
     add(pln, "Bea Old")
-    monkeypatch.setenv("PLN_NOW", "2026-11-23T10:00:00+00:00")
+    monkeypatch.setenv("PLN_NOW", "2026-11-23T10:00:00")
     pln("log", "Abe", "-m", "x", "--on", "2 days ago")
     pln("log", "Bea", "-m", "x", "--on", "20 days ago")
     assert names(pln.json("list", "--sort", "name")) == ["Abe Recent", "Bea Old", "Cora Never"]

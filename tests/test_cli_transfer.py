@@ -51,7 +51,7 @@ from plncli.errors import InvalidInput
 from plncli.formats import read_file
 from plncli.text import fold
 
-NOW = "2026-11-23T10:00:00+00:00"  # as conftest pins it: a Monday
+NOW = "2026-11-23T10:00:00"  # as conftest pins it: a Monday
 TODAY = date(2026, 11, 23)
 SEED = 20261123
 

@@ -5,6 +5,7 @@ import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine
 from sqlmodel import Session, SQLModel, select
 
@@ -50,6 +51,7 @@ def test_reopening_a_migrated_database_changes_nothing(tmp_path: Path) -> None:
     assert list(sqlite3.connect(path).iterdump()) == before
 
 
+@pytest.mark.usefixtures("utc")
 def test_what_commands_write_loads_through_the_models(pln, db_path: Path) -> None:
     pln(
         "add",

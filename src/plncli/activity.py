@@ -2,6 +2,7 @@
 
 import sqlite3
 from datetime import date, datetime
+from typing import NamedTuple
 
 from .dates import DateError, Interval, parse_interval
 from .db import to_db_time
@@ -139,3 +140,40 @@ def snooze_followup(conn: sqlite3.Connection, fid: int, *, until: date) -> Follo
     row = _open(conn, fid)
     conn.execute("UPDATE followup SET due = ? WHERE id = ?", (until.isoformat(), fid))
     return FollowUpRow(row.id, row.person, until, row.note, row.every, row.state)
+
+
+# The note `pln add --follow-up` gives the first follow-up it creates (cli/people.py).
+FIRST_FOLLOWUP = "First follow-up"
+
+
+class OwedRow(NamedTuple):
+    id: int
+    person: PersonRef
+    due: date
+    note: str
+
+
+def settle_first_followups(
+    conn: sqlite3.Connection, people: list[PersonRef], *, now: datetime
+) -> tuple[list[OwedRow], list[OwedRow]]:
+    """After contact is logged: close the automatic first follow-ups of these people (the
+    contact is what they asked for) and return them, with the follow-ups still open."""
+    ids = [p.id for p in people]
+    marks = ",".join("?" * len(ids))
+    rows = [
+        OwedRow(r[0], PersonRef(r[1], r[2]), date.fromisoformat(r[3]), r[4])
+        for r in conn.execute(
+            "SELECT f.id, p.id, p.name, f.due, f.note FROM followup f"
+            " JOIN person p ON p.id = f.person_id"
+            f" WHERE f.state = 'open' AND f.person_id IN ({marks}) ORDER BY f.due, f.id",
+            ids,
+        )
+    ]
+    first = [
+        r for r in rows if r.note == FIRST_FOLLOWUP or r.note.startswith(FIRST_FOLLOWUP + " after ")
+    ]
+    conn.executemany(
+        "UPDATE followup SET state = 'done', closed_at = ? WHERE id = ?",
+        [(to_db_time(now), r.id) for r in first],
+    )
+    return first, [r for r in rows if r not in first]

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .dates import Interval, humanize_day, parse_interval
 from .resolve import PersonRef
-from .text import topic_key
+from .text import TOPIC_WORDS, topic_pattern
 
 KIND_RANK = {"follow-up": 0, "first-contact": 1, "reconnect": 2}
 
@@ -90,14 +90,18 @@ def _followup_item(f: OpenFollowUp, today: date) -> DueItem:
     return DueItem("follow-up", f.person, f.due, overdue, f"{what}{repeat}", f.id, float(overdue))
 
 
-FIRST_CONTACT_WINDOW = 30  # days after meeting during which a missing first contact is flagged
+FIRST_CONTACT_WINDOW = 30  # days a missing first contact is flagged, from meeting or adding
 
 
 def _first_contact(person: PersonState, today: date, grace: int) -> DueItem | None:
-    """Someone met at an event lately (not someone you only follow) with no contact since."""
+    """Someone met at an event (not someone you only follow) with no contact since.
+
+    It is flagged for FIRST_CONTACT_WINDOW days from the meeting or, for someone
+    added later (a conference caught up on weeks after), from the day they were
+    added; after that they are due as a reconnect."""
     if person.met_at is None or person.met_on is None or person.circle == "following":
         return None
-    if (today - person.met_on).days > FIRST_CONTACT_WINDOW:
+    if (today - max(person.met_on, person.added)).days > FIRST_CONTACT_WINDOW:
         return None
     if person.last_contact is not None and person.last_contact >= person.met_on:
         return None
@@ -111,13 +115,22 @@ def _first_contact(person: PersonState, today: date, grace: int) -> DueItem | No
 def _reconnect(
     person: PersonState, today: date, defaults: dict[str, Interval | None]
 ) -> DueItem | None:
+    """Due when the cadence has run out since the last contact: the last interaction,
+    or meeting at an event if that was later, or else the day they were added."""
     cadence = _interval(person.cadence) if person.cadence else defaults.get(person.circle)
     if cadence is None:
         return None
-    since = person.last_contact or person.added
+    met = person.met_on if person.met_at is not None else None
+    contacts = [d for d in (person.last_contact, met) if d is not None]
+    since = max(contacts) if contacts else person.added
     due = cadence.add_to(since)
     ago = humanize_day(since, today=today)
-    what = f"last contact {ago}" if person.last_contact else f"no contact yet (added {ago})"
+    if person.last_contact is not None and since == person.last_contact:
+        what = f"last contact {ago}"
+    elif met is not None and since == met:
+        what = f"met at {person.met_at} {ago}; no contact since"
+    else:
+        what = f"no contact yet (added {ago})"
     ratio = (today - since).days / cadence.approx_days()
     reason = f"{what}; you aim for every {_say(cadence)}"
     return DueItem("reconnect", person.ref, due, (today - due).days, reason, None, ratio)
@@ -163,9 +176,9 @@ def load_due_inputs(
     if topic:
         where.append(
             "p.id IN (SELECT person_id FROM person_attr"
-            " WHERE kind IN ('topic', 'offers', 'seeks') AND key = ?)"
+            f" WHERE kind IN ('topic', 'offers', 'seeks') AND {TOPIC_WORDS})"
         )
-        args.append(topic_key(topic))
+        args.append(topic_pattern(topic))
     cond = " AND ".join(where)
     maybe, maybe_args = _maybe_due(horizon, cadences, first_contact_days)
     people = [
@@ -217,7 +230,8 @@ def _maybe_due(
             continue
         least = timedelta(days=interval.months * 28 + interval.days)
         clauses.append(
-            "(p.cadence IS NULL AND p.circle = ? AND coalesce(p.last_contact_at, p.created_at) < ?)"
+            "(p.cadence IS NULL AND p.circle = ? AND coalesce(p.last_contact_at,"
+            " min(p.created_at, coalesce(p.met_on, p.created_at))) < ?)"
         )
         args += [circle_name, (horizon - least + slack).isoformat()]
     return "(" + " OR ".join(clauses) + ")", args

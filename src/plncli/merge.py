@@ -89,7 +89,7 @@ def merge(conn: sqlite3.Connection, keep: PersonRef, other: PersonRef, *, now: d
     )
     line = f"merged into #{k} on {now.date().isoformat()}"
     conn.execute(
-        "UPDATE person SET archived_at = ?, updated_at = ?,"
+        "UPDATE person SET archived_at = ?, updated_at = ?, last_contact_at = NULL,"
         " notes = CASE WHEN notes = '' THEN ? ELSE notes || char(10) || ? END WHERE id = ?",
         (to_db_time(now), to_db_time(now), line, line, o),
     )

@@ -63,26 +63,46 @@ def _check_no_repeats(names: list[str]) -> None:
         seen.add(fold(name))
 
 
-def _refuse_duplicate(
-    conn: sqlite3.Connection, name: str, emails: list[str], *, other_than: int = 0
-) -> None:
-    row = conn.execute(
-        "SELECT id, name FROM person WHERE name_key = ? AND id != ?", (fold(name), other_than)
-    ).fetchone()
-    how = "the same name"
-    if row is None and emails:
-        keys = [fold(e) for e in emails]
+def find_duplicate(
+    conn: sqlite3.Connection, name: str | None, emails: list[str], *, other_than: int = 0
+) -> tuple[PersonRef, str] | None:
+    """Someone already in the book who is likely this person, and why (same name or email)."""
+    if name is not None:
         row = conn.execute(
-            "SELECT p.id, p.name FROM person_attr a JOIN person p ON p.id = a.person_id "
-            f"WHERE a.kind = 'email' AND a.key IN ({','.join('?' * len(keys))})",
-            keys,
+            "SELECT id, name FROM person WHERE name_key = ? AND id != ? ORDER BY id",
+            (fold(name), other_than),
         ).fetchone()
-        how = "the same email"
-    if row is not None:
+        if row is not None:
+            return PersonRef(row[0], row[1]), "the same name"
+    keys = [fold(e) for e in emails]
+    if keys:
+        row = conn.execute(
+            "SELECT p.id, p.name FROM person_attr a JOIN person p ON p.id = a.person_id"
+            f" WHERE a.kind = 'email' AND a.key IN ({','.join('?' * len(keys))})"
+            " AND p.id != ? ORDER BY p.id",
+            (*keys, other_than),
+        ).fetchone()
+        if row is not None:
+            return PersonRef(row[0], row[1]), "the same email"
+    return None
+
+
+def _refuse_duplicate(
+    conn: sqlite3.Connection, name: str | None, emails: list[str], *, other_than: int = 0
+) -> None:
+    found = find_duplicate(conn, name, emails, other_than=other_than)
+    if found is None:
+        return
+    (other, how), what = found, name if name is not None else ", ".join(emails)
+    if other_than and name is None:
         raise Conflict(
-            f"{name!r} looks like {row[1]} (#{row[0]}), who has {how}",
-            f"use `pln edit '#{row[0]}'`, or --allow-duplicate if they are different people",
+            f"{what!r} is the email of {other.name} (#{other.id})",
+            "check the address; if both share it, --allow-duplicate",
         )
+    raise Conflict(
+        f"{what!r} looks like {other.name} (#{other.id}), who has {how}",
+        f"use `pln edit '#{other.id}'`, or --allow-duplicate if they are different people",
+    )
 
 
 def _insert_person(
@@ -172,6 +192,14 @@ def edit_person(
         if not allow_duplicate:
             _refuse_duplicate(conn, name, [], other_than=person.id)
         sets["name"], sets["name_key"] = name, fold(name)
+    new_emails = [*data.replace.get("email", []), *data.lists.get("email", [])]
+    if new_emails and not allow_duplicate:
+        _refuse_duplicate(conn, None, [clean_email(e) for e in new_emails], other_than=person.id)
+    if data.introduced_by is not None and data.introduced_by.id == person.id:
+        raise InvalidInput(
+            f"{person.name} cannot have introduced themselves",
+            "give the person who introduced you to them",
+        )
     for kind in SCALARS:
         if kind in data.scalars:
             sets[kind] = _clean_scalar(kind, data.scalars[kind])

@@ -23,6 +23,39 @@ class PersonRef(NamedTuple):
 
 
 def resolve(conn: sqlite3.Connection, ref: str, *, archived: bool = False) -> PersonRef:
+    try:
+        return _resolve(conn, ref, archived=archived)
+    except NotFound:
+        if archived:
+            raise
+        gone = _archived_match(conn, ref)
+        if gone is None:
+            raise
+        raise NotFound(
+            f"{gone.name} (#{gone.id}) is archived",
+            f"`pln restore '#{gone.id}'` brings them back",
+        ) from None
+
+
+def _archived_match(conn: sqlite3.Connection, ref: str) -> PersonRef | None:
+    """The one archived person ``ref`` names by id, name or prefix (no close spellings)."""
+    text = ref.strip()
+    if m := re.fullmatch(r"#(\d+)", text):
+        pid = int(m.group(1))
+        rows = (
+            []
+            if pid > MAX_ID
+            else conn.execute(
+                "SELECT id, name FROM person WHERE id = ? AND archived_at IS NOT NULL", (pid,)
+            ).fetchall()
+        )
+    else:
+        key, scope = fold(text), " AND archived_at IS NOT NULL"
+        rows = (_exact(conn, key, scope) or _prefix(conn, key, scope)) if key else []
+    return PersonRef(*rows[0]) if len(rows) == 1 else None
+
+
+def _resolve(conn: sqlite3.Connection, ref: str, *, archived: bool) -> PersonRef:
     text = ref.strip()
     scope = "" if archived else " AND archived_at IS NULL"
     if m := re.fullmatch(r"#(\d+)", text):

@@ -9,6 +9,7 @@ MAX_NAME = 200
 MAX_TEXT = 10_000
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ID_LIKE = re.compile(r"#\s*\d+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -23,6 +24,20 @@ def topic_key(text: str) -> str:
     """A topic's matching key: folded, punctuation to spaces, a plural 's' dropped."""
     words = re.sub(r"[^\w]+", " ", fold(text)).split()
     return " ".join(_singular(w) for w in words)
+
+
+# A topic filter matches words and word prefixes of stored topic keys, as `find` does:
+# "microscale" finds "microscale chemistry", "chem" finds it too. Bind topic_pattern().
+TOPIC_WORDS = "(' ' || key) LIKE ? ESCAPE '\\'"
+
+
+def topic_pattern(text: str) -> str:
+    """The LIKE pattern for TOPIC_WORDS: the folded words of ``text`` at a word start."""
+    key = topic_key(text)
+    if not key:
+        return "\x00"  # nothing to match: no stored key holds a NUL
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return "% " + escaped + "%"
 
 
 def _singular(word: str) -> str:
@@ -42,6 +57,11 @@ def clean_line(value: str, what: str, *, limit: int = MAX_NAME) -> str:
     if len(text) > limit:
         raise InvalidInput(
             f"{what} is {len(text)} characters long (at most {limit})", f"shorten the {what}"
+        )
+    if what == "name" and _ID_LIKE.fullmatch(text):
+        raise InvalidInput(
+            f"a name cannot look like an id ({text})",
+            "PERSON arguments read #N as an id; give the person's name",
         )
     return text
 

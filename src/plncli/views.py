@@ -8,7 +8,7 @@ from typing import NamedTuple
 from .db import from_db_time
 from .errors import InvalidInput, NotFound
 from .resolve import PersonRef
-from .text import fold, topic_key
+from .text import TOPIC_WORDS, fold, topic_pattern
 from .ties import Acquaintance, acquaintances
 
 SORTS = ("name", "last-contact", "added")
@@ -167,7 +167,11 @@ def list_people(
 
 _ATTR = "p.id IN (SELECT person_id FROM person_attr WHERE kind {} AND key = ?)"
 _FILTERS: dict[str, tuple[str, Callable[[str], str]]] = {
-    "topic": (_ATTR.format("IN ('topic', 'offers', 'seeks')"), topic_key),
+    "topic": (
+        "p.id IN (SELECT person_id FROM person_attr"
+        f" WHERE kind IN ('topic', 'offers', 'seeks') AND {TOPIC_WORDS})",
+        topic_pattern,
+    ),
     "role_tag": (_ATTR.format("= 'role'"), fold),
     "circle": ("p.circle = ?", str),
     "org": ("pln_fold(p.org) LIKE ? ESCAPE '\\'", lambda v: "%" + _like(fold(v)) + "%"),

@@ -11,7 +11,7 @@ from datetime import date
 from typing import NamedTuple
 
 from .resolve import PersonRef
-from .text import topic_key
+from .text import TOPIC_WORDS, topic_key, topic_pattern
 
 HOW = {3: "offers it", 2: "works on it", 1: "talked about it with you"}
 
@@ -36,18 +36,24 @@ def who(
 ) -> list[Expert]:
     keys = topic_keys(topic, synonyms)
     marks = ",".join("?" * len(keys))
+    # a topic matches by its key (and synonyms), or by words and word prefixes of it;
+    # whole matches come first within each way of knowing about it
+    match = f"(key IN ({marks}) OR {TOPIC_WORDS})"
+    whole = f"CASE WHEN key IN ({marks}) THEN 1 ELSE 0 END"
+    pattern = topic_pattern(topic)
     rows = conn.execute(
         "WITH hits AS ("
-        " SELECT person_id, CASE kind WHEN 'offers' THEN 3 ELSE 2 END AS rank FROM person_attr"
-        f"  WHERE kind IN ('offers', 'topic') AND key IN ({marks})"
-        " UNION ALL SELECT ip.person_id, 1 FROM interaction_topic t"
+        " SELECT person_id, CASE kind WHEN 'offers' THEN 3 ELSE 2 END AS rank,"
+        f"  {whole} AS whole FROM person_attr"
+        f"  WHERE kind IN ('offers', 'topic') AND {match}"
+        " UNION ALL SELECT ip.person_id, 1, 0 FROM interaction_topic t"
         "  JOIN interaction_person ip ON ip.interaction_id = t.interaction_id"
-        f"  WHERE t.key IN ({marks}))"
+        f"  WHERE {match})"  # `key` is interaction_topic's: the only table with one
         " SELECT p.id, p.name, p.circle, date(p.last_contact_at, 'localtime'), max(h.rank)"
         " FROM hits h JOIN person p ON p.id = h.person_id WHERE p.archived_at IS NULL"
-        " GROUP BY p.id ORDER BY max(h.rank) DESC, p.circle = 'following',"
+        " GROUP BY p.id ORDER BY max(h.rank) DESC, max(h.whole) DESC, p.circle = 'following',"
         " p.last_contact_at IS NULL, p.last_contact_at DESC, p.name_key LIMIT ?",
-        (*keys, *keys, limit),
+        (*keys, *keys, pattern, *keys, pattern, limit),
     ).fetchall()
     return [
         Expert(

@@ -69,9 +69,7 @@ def log(
     if not people and not group:
         raise InvalidInput("name someone to log with", 'e.g. pln log Ana -m "coffee"')
     with transaction(app.conn):
-        refs = [resolve(app.conn, p) for p in people or []]
-        for ref in refs:
-            render.notice(ref)
+        refs = [parse.person(app, p) for p in people or []]
         if group:
             found = ties.find_group(app.conn, group)
             refs += [m for m in ties.members(app.conn, found) if m not in refs]
@@ -80,12 +78,31 @@ def log(
         iid = svc.log_interaction(
             app.conn, refs, at=at, kind=kind, note=message, topics=topic or [], now=app.now
         )
+        closed, still_open = svc.settle_first_followups(app.conn, refs, now=app.now)
     if json:
         render.print_json(
-            {"id": iid, "at": render.iso_instant(at), "people": [render.ref_json(r) for r in refs]}
+            {
+                "id": iid,
+                "at": render.iso_instant(at),
+                "people": [render.ref_json(r) for r in refs],
+                "closed_followups": [f.id for f in closed],
+                "open_followups": [f.id for f in still_open],
+            }
         )
-    else:
-        render.say(f"Logged {kind} with {', '.join(r.name for r in refs)} (#{iid}).")
+        return
+    render.say(f"Logged {kind} with {', '.join(r.name for r in refs)} (interaction #{iid}).")
+    for f in closed:
+        render.say(
+            f"Closed the first follow-up #{f.id} for {f.person.name}: this was that contact."
+        )
+    for f in still_open[:3]:
+        render.say(
+            f"Still open: follow-up #{f.id} for {f.person.name}, due"
+            f" {render.when(f.due, app.today)} ({f.note or 'follow up'});"
+            f" `pln done {f.id}` when it is done."
+        )
+    if len(still_open) > 3:
+        render.say(f"... and {len(still_open) - 3} more open follow-ups; see `pln reminders`.")
 
 
 def _not_past(day: date, today: date, text: str) -> None:
@@ -122,8 +139,7 @@ def remind(
     except DateError as exc:
         raise InvalidInput(f"--every: {exc}") from None
     with transaction(app.conn):
-        ref = resolve(app.conn, person)
-        render.notice(ref)
+        ref = parse.person(app, person)
         fid = svc.add_followup(app.conn, ref, due=due, note=message, every=interval, now=app.now)
         row = views.get_followup(app.conn, fid)
     if json:

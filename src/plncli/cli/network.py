@@ -18,7 +18,10 @@ from .app import JsonOpt, app, command, guarded, state
 PersonArg = Annotated[str, typer.Argument(help="PERSON: name, prefix or #id.")]
 
 
-def _person(app_: AppContext, ref: str) -> PersonRef:
+def _person(app_: AppContext, ref: str, *, write: bool = True) -> PersonRef:
+    """PERSON; for commands that write, a close spelling is confirmed (see parse.person)."""
+    if write:
+        return parse.person(app_, ref)
     found = resolve(app_.conn, ref)
     render.notice(found)
     return found
@@ -45,7 +48,7 @@ def knows(
             raise InvalidInput(
                 "--since and -m describe a tie: name two people", "pln knows A B -m ..."
             )
-        person = _person(app_, a)
+        person = _person(app_, a, write=False)
         rows = ties.acquaintances(app_.conn, person)
         if json:
             render.print_json([render_net.acquaintance_json(r) for r in rows])
@@ -242,7 +245,7 @@ def introduce(
     app_ = state(ctx)
     names = people or []
     if not names:
-        focus = _person(app_, for_).id if for_ else None
+        focus = _person(app_, for_, write=False).id if for_ else None
         found = suggestions(
             _book(app_, include_following, focus),
             focus=focus,

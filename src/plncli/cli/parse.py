@@ -1,12 +1,14 @@
 """Turning option text into domain values, with one-line errors."""
 
+import sys
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
 from ..context import AppContext
 from ..dates import DateError, parse_day, parse_interval, parse_moment
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
+from ..resolve import PersonRef, resolve
 
 
 class Circle(StrEnum):
@@ -44,3 +46,19 @@ def cadence(text: str | None, *, allow_default: bool = False) -> str | None:
         return str(parse_interval(text))
     except DateError as exc:
         raise InvalidInput(f"--every: {exc}", "or `never` for no keep-in-touch rhythm") from None
+
+
+def person(app: AppContext, text: str, *, archived: bool = False) -> PersonRef:
+    """PERSON for a command that writes. Exact names, unique prefixes and #id are taken as
+    they are; a close spelling is asked about on a terminal and refused in a script, so a
+    typo never writes to the wrong person."""
+    ref = resolve(app.conn, text, archived=archived)
+    if ref.guessed_from is None:
+        return ref
+    question = f"did you mean {ref.name} (#{ref.id})?"
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        import typer
+
+        if typer.confirm(f"no one is called {text!r}; {question}", default=False, err=True):
+            return PersonRef(ref.id, ref.name)
+    raise NotFound(f"no one is called {text!r}; {question}", f"give the exact name or '#{ref.id}'")

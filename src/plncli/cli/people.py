@@ -8,12 +8,12 @@ import typer
 
 from .. import people as svc
 from .. import reads, render, views
-from ..activity import add_followup
+from ..activity import FIRST_FOLLOWUP, add_followup
 from ..context import AppContext
 from ..dates import humanize_day
 from ..db import transaction
 from ..errors import InvalidInput
-from ..resolve import PersonRef, resolve
+from ..resolve import PersonRef
 from . import parse
 from .app import JsonOpt, command, state
 
@@ -129,7 +129,8 @@ def add(
         typer.Option(
             "--interactive",
             "-i",
-            help="Ask for names one per line (default on a terminal when no NAME is given).",
+            help="Ask for business cards one at a time, each saved when finished"
+            " (the default on a terminal when no NAME is given).",
         ),
     ] = False,
     json: JsonOpt = False,
@@ -139,7 +140,7 @@ def add(
     \b
       pln add "Ana Ruiz" "Ben Okafor" --met-at "researchED 2026" --follow-up "in 3 days"
       pln add "Carla Diaz" --circle colleague --topic assessment --offers "retrieval practice"
-      pln add --met-at "TeachMeet North"      (asks for names, one per line)
+      pln add --met-at "TeachMeet North"      (asks for one business card at a time)
     """
     app = state(ctx)
     data = svc.PersonInput(
@@ -161,49 +162,81 @@ def add(
     )
     due = parse.day(app, follow_up, "--follow-up", "future") if follow_up else None
     if introduced_by:
-        data.introduced_by = resolve(app.conn, introduced_by)
-        render.notice(data.introduced_by)
-    cards = [(n, data) for n in names or []]
-    if not cards:
+        data.introduced_by = parse.person(app, introduced_by)
+    if not names:
         if not (interactive or sys.stdin.isatty()):
             raise InvalidInput(
                 "no NAME given", 'e.g. pln add "Ana Ruiz" --met-at "researchED 2026"'
             )
-        from .prompt import ask_cards
-
-        cards = ask_cards(data)
-        if not cards:
-            render.say("No one added.")
-            return
+        _add_interactively(app, data, due, json)
+        return
     with transaction(app.conn):
-        added = _add_cards(app, cards, allow_duplicate)
-        fids = (
-            [
-                add_followup(
-                    app.conn, p, due=due, note=_first_note(met_at), every=None, now=app.now
-                )
-                for p in added
-            ]
-            if due
-            else []
-        )
+        added, fids = _save(app, [(n, data) for n in names], allow_duplicate, due)
     _report_added(added, fids, due, app.today, json)
 
 
-def _add_cards(
-    app: AppContext, cards: list[tuple[str, svc.PersonInput]], allow: bool
-) -> list[PersonRef]:
+def _save(
+    app: AppContext,
+    cards: list[tuple[str, svc.PersonInput]],
+    allow: bool,
+    due: date | None,
+) -> tuple[list[PersonRef], list[int]]:
+    """Add the cards (people sharing one PersonInput together) and their first follow-ups."""
     added: list[PersonRef] = []
     groups: dict[int, tuple[svc.PersonInput, list[str]]] = {}
     for name, data in cards:
         groups.setdefault(id(data), (data, []))[1].append(name)
     for data, names in groups.values():
         added += svc.add_people(app.conn, names, data, now=app.now, allow_duplicate=allow)
-    return added
+    if due is None:
+        return added, []
+    note = _first_note(cards[0][1].met_at)
+    return added, [
+        add_followup(app.conn, p, due=due, note=note, every=None, now=app.now) for p in added
+    ]
+
+
+def _add_interactively(
+    app: AppContext, data: svc.PersonInput, due: date | None, json: bool
+) -> None:
+    """Cards typed one at a time, each saved (one transaction) as soon as it is finished."""
+    from .prompt import Session, ask_cards
+
+    session, fids = Session(), []
+
+    def save(name: str, card: svc.PersonInput) -> PersonRef:
+        with transaction(app.conn):
+            added, new = _save(app, [(name, card)], True, due)
+        fids.extend(new)
+        return added[0]
+
+    def duplicate(name: str, emails: list[str]) -> tuple[PersonRef, str] | None:
+        return svc.find_duplicate(app.conn, name, emails)
+
+    try:
+        ask_cards(data, session, duplicate, save)
+    except KeyboardInterrupt:
+        _report_interrupted(session.added, session.typing)
+        sys.exit(130)
+    if not session.added:
+        render.say("No one added.")
+        if json:
+            render.print_json([])
+        return
+    _report_added(session.added, fids, due, app.today, json)
+
+
+def _report_interrupted(added: list[PersonRef], typing: str | None) -> None:
+    saved = ", ".join(f"{p.name} (#{p.id})" for p in added)
+    render.say(
+        f"Interrupted. Added {len(added)}: {saved}." if added else "Interrupted. No one was added."
+    )
+    if typing:
+        render.say(f"Not added: the card for {typing!r} that was being typed.")
 
 
 def _first_note(met_at: str | None) -> str:
-    return f"First follow-up after {met_at}" if met_at else "First follow-up"
+    return f"{FIRST_FOLLOWUP} after {met_at}" if met_at else FIRST_FOLLOWUP
 
 
 def _report_added(
@@ -272,7 +305,11 @@ def edit(
     introduced_by: IntroOpt = None,
     note: NoteOpt = None,
     allow_duplicate: Annotated[
-        bool, typer.Option("--allow-duplicate", help="Rename even if someone has the new name.")
+        bool,
+        typer.Option(
+            "--allow-duplicate",
+            help="Rename to a name, or give an email, that someone else already has.",
+        ),
     ] = False,
     json: JsonOpt = False,
 ) -> None:
@@ -316,15 +353,14 @@ def edit(
     }
     met_on = parse.day(app, on, "--on", "past") if on else None
     with transaction(app.conn):
-        ref = resolve(app.conn, person, archived=True)
-        render.notice(ref)
+        ref = parse.person(app, person, archived=True)
         base = svc.PersonInput(
             scalars=scalars,
             circle=circle.value if circle else None,
             cadence=parse.cadence(every, allow_default=True),
             met_at=met_at,
             met_on=met_on,
-            introduced_by=resolve(app.conn, introduced_by) if introduced_by else None,
+            introduced_by=parse.person(app, introduced_by) if introduced_by else None,
             note=note,
             name=name,
             replace=replace,
@@ -450,8 +486,7 @@ def find(
 def _set_archived(ctx: typer.Context, person: str, archived: bool) -> None:
     app = state(ctx)
     with transaction(app.conn):
-        ref = resolve(app.conn, person, archived=not archived)
-        render.notice(ref)
+        ref = parse.person(app, person, archived=not archived)
         if not archived and not svc.is_archived(app.conn, ref):
             raise InvalidInput(f"{ref.name} is not archived", "nothing to restore")
         svc.set_archived(app.conn, ref, archived=archived, now=app.now)

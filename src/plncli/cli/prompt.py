@@ -1,9 +1,18 @@
-"""`pln add` with no names on a terminal: type a stack of business cards in one sitting."""
+"""`pln add` with no names on a terminal: type a stack of business cards in one sitting.
+
+Each card is checked field by field as it is typed (a bad value is asked for again)
+and saved as soon as it is finished, so a problem in one card, or Ctrl-C, never
+costs the cards before it. A likely duplicate is a question, not an error.
+"""
 
 import sys
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
+from ..errors import PlnError
 from ..people import PersonInput
+from ..resolve import PersonRef
+from ..text import clean_email, clean_line, clean_text
 
 FIELDS = [
     ("org", "organisation"),
@@ -15,42 +24,142 @@ FIELDS = [
     ("note", "note"),
 ]
 
+# (name, emails) -> the person already in the book this card may be, and why
+FindDuplicate = Callable[[str, list[str]], tuple[PersonRef, str] | None]
+# (name, card) -> the person saved (in its own transaction)
+Save = Callable[[str, PersonInput], PersonRef]
 
-def _ask(label: str) -> str | None:
+
+@dataclass
+class Session:
+    """What happened so far: what is reported when the session ends or is interrupted."""
+
+    added: list[PersonRef] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    typing: str | None = None  # the name of the card being typed, not yet saved
+
+
+class _EndOfInput(Exception):
+    """Standard input closed (Ctrl-D): finish as if an empty name were given."""
+
+
+def _ask(label: str) -> str:
     sys.stderr.write(label)
     sys.stderr.flush()
     line = sys.stdin.readline()
     if not line:
-        return None
+        sys.stderr.write("\n")
+        raise _EndOfInput
     return line.strip()
 
 
-def ask_cards(base: PersonInput) -> list[tuple[str, PersonInput]]:
-    """Ask for one name per card, then its optional fields; an empty name ends."""
-    sys.stderr.write(
-        "One person per card; leave a field empty to skip it, an empty name to finish.\n"
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def ask_cards(
+    base: PersonInput, session: Session, find_duplicate: FindDuplicate, save: Save
+) -> None:
+    """Ask for cards until an empty name (or the end of input); save each when finished."""
+    _say(
+        "One business card at a time; each is saved as soon as it is finished."
+        " Leave a field empty to skip it, and the name empty to finish."
     )
-    cards: list[tuple[str, PersonInput]] = []
     while True:
-        name = _ask(f"name {len(cards) + 1}: ")
-        if not name:
-            return cards
-        cards.append((name, _card_fields(base)))
+        try:
+            name = _ask_name(len(session.added) + len(session.skipped) + 1)
+        except _EndOfInput:
+            return
+        if name is None:
+            return
+        session.typing = name
+        dup = find_duplicate(name, [])
+        card, ended = (None, False) if dup and not _add_anyway(*dup) else (base, False)
+        if card is not None:
+            card, ended = _fields(base, name, None if dup else find_duplicate)
+        session.typing = None
+        if card is None:
+            session.skipped.append(name)
+            _say(f"  skipped {name}")
+        else:
+            ref = save(name, card)
+            session.added.append(ref)
+            _say(f"  saved {ref.name} (person #{ref.id})")
+        if ended:
+            return
 
 
-def _card_fields(base: PersonInput) -> PersonInput:
+def _ask_name(number: int) -> str | None:
+    while True:
+        answer = _ask(f"name {number}: ")
+        if not answer:
+            return None
+        try:
+            return clean_line(answer, "name")
+        except PlnError as exc:
+            _say(f"  error: {exc.message}; type the name again, or Enter to finish")
+
+
+def _fields(
+    base: PersonInput, name: str, find_duplicate: FindDuplicate | None
+) -> tuple[PersonInput | None, bool]:
+    """The card's fields, each checked as typed: (the card, or None if skipped; input ended)."""
     lists = {k: list(v) for k, v in base.lists.items()}
     scalars = dict(base.scalars)
     note = base.note
+    ended = False
     for key, label in FIELDS:
-        answer = _ask(f"  {label}: ")
-        if not answer:
+        try:
+            answer = _ask_field(key, label)
+        except _EndOfInput:
+            ended = True
+            break
+        if answer is None:
             continue
         if key in ("org", "role"):
-            scalars[key] = answer
+            scalars[key] = answer[0]
         elif key == "note":
-            note = answer
+            note = answer[0]
         else:
-            parts = [answer] if key == "email" else [p.strip() for p in answer.split(",")]
-            lists.setdefault(key, []).extend(p for p in parts if p)
-    return replace(base, lists=lists, scalars=scalars, note=note)
+            lists.setdefault(key, []).extend(answer)
+        if key == "email" and find_duplicate is not None:
+            dup = find_duplicate(name, answer)
+            if dup is not None and not _add_anyway(*dup):
+                return None, False
+    return replace(base, lists=lists, scalars=scalars, note=note), ended
+
+
+def _ask_field(key: str, label: str) -> list[str] | None:
+    """The cleaned value(s) of one field, asked again until they are valid; None to skip."""
+    while True:
+        answer = _ask(f"  {label}: ")
+        if not answer:
+            return None
+        try:
+            return _clean(key, answer)
+        except PlnError as exc:
+            _say(f"  error: {exc.message}; type it again, or Enter to skip")
+
+
+def _clean(key: str, answer: str) -> list[str]:
+    if key == "email":
+        return [clean_email(answer)]
+    if key == "note":
+        return [clean_text(answer, "note")]
+    if key in ("org", "role"):
+        return [clean_line(answer, dict(FIELDS)[key])]
+    return [clean_line(p, key) for p in answer.split(",") if p.strip()]
+
+
+def _add_anyway(other: PersonRef, how: str) -> bool:
+    _say(f"  this looks like {other.name} (#{other.id}), who has {how}")
+    while True:
+        try:
+            answer = _ask("  skip this card, or add anyway? [s/a] (s): ").lower()
+        except _EndOfInput:
+            return False
+        if answer in ("", "s", "skip"):
+            return False
+        if answer in ("a", "add", "add anyway"):
+            return True
+        _say("  answer s (skip) or a (add anyway)")

@@ -15,6 +15,7 @@ from ..errors import InvalidInput
 from ..formats.records import Problem
 from ..resolve import resolve
 from ..tables import Table, emit
+from . import parse
 from .app import JsonOpt, command, state
 from .parse import Circle
 
@@ -264,7 +265,7 @@ def merge(
     app = state(ctx)
     if not yes and not sys.stdin.isatty():
         raise InvalidInput("pln merge asks before it changes anything", "add --yes")
-    k, o = resolve(app.conn, keep), resolve(app.conn, other)
+    k, o = parse.person(app, keep), parse.person(app, other)
     plan = svc_merge.plan_merge(app.conn, k, o)  # read only: no lock held while the user reads
     render.say(
         f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {plan.interactions} interaction(s),"
