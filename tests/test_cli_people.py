@@ -1046,11 +1046,10 @@ def test_archive_and_restore_keep_everything(pln: Any, db_path: Path) -> None:
         "researchED 2026",
         "--on",
         "2026-11-01",
-        "--follow-up",
-        "2026-11-20",
     )
     add(pln, "Ben Okafor")
     pln("log", "Ana", "Ben", "-m", "Coffee about quizzes", "--on", "3 days ago")
+    pln("remind", "Ana", "today", "-m", "Send the quiz bank")
     before = show(pln, "Ana")
     assert [d["person"]["name"] for d in pln.json("due")] == ["Ana Ruiz"]
 

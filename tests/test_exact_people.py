@@ -256,3 +256,22 @@ def test_who_and_topic_filters_match_words_and_word_prefixes(pln: Any) -> None:
     # the whole topic and a word of one both match; "alchemy" does not start with it
     assert sorted(r["person"]["name"] for r in doc) == ["Ana Ruiz", "Ben Okafor"]
     assert [p["name"] for p in pln.json("list", "--topic", "chem")] == ["Ana Ruiz", "Ben Okafor"]
+
+
+# ---------------------------------------------------------------- tables in a pipe
+
+
+def test_in_a_pipe_every_row_stays_on_one_line(pln: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    long_org = "The Very Long Name of a Multi-Academy Trust in the North of England"
+    pln("add", "Ana Ruiz", "--org", long_org, "--note", "line one\nline two")
+    pln("add", "Ben Okafor", "--follow-up", "today")
+    pln("remind", "Ben", "today", "-m", "Send " + "the long reading list " * 5)
+    listing = pln("list").stdout.splitlines()
+    assert len(listing) == 3  # header and two rows, however narrow the terminal
+    assert long_org in listing[1]
+    due_rows = pln("due").stdout.splitlines()
+    assert len(due_rows) == 3
+    assert "the long reading list " * 4 in due_rows[2]
+    show = pln("show", "Ana").stdout
+    assert "line one" in show

@@ -80,7 +80,9 @@ def test_what_commands_write_loads_through_the_models(pln, db_path: Path) -> Non
         interaction = s.exec(select(models.Interaction)).one()
         assert interaction.at == datetime(2026, 11, 21, 15, 30, tzinfo=UTC)
         followup = s.exec(select(models.FollowUp)).one()
-        assert (followup.due, followup.state) == (date(2026, 11, 30), "open")
+        # the coffee closed the automatic first follow-up (issue 9)
+        assert (followup.due, followup.state) == (date(2026, 11, 30), "done")
+        assert followup.closed_at == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
         attr = s.exec(select(models.PersonAttr).where(models.PersonAttr.kind == "topic")).one()
         assert (attr.value, attr.key) == ("Retrieval practice", "retrieval practice")
 

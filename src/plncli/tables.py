@@ -40,7 +40,10 @@ def emit(*blocks: Block, stderr: bool = False) -> None:
     if _rich_wanted(stream):
         _emit_rich(blocks, stderr)
     else:
-        stream.write("".join(_plain(b) for b in blocks))
+        # a pipe or a file gets one line per row, whatever its length, so that grep and
+        # awk see whole rows; only a terminal without colour gets the last column wrapped
+        fold_rows = stream.isatty()
+        stream.write("".join(_plain(b, wrap=fold_rows) for b in blocks))
         stream.flush()
 
 
@@ -83,17 +86,25 @@ def _column_width(cells: tuple[str, ...]) -> int:
     return max(map(width, cells))
 
 
-def _plain(block: Block) -> str:
+def _one_line(text: str) -> str:
+    """A cell on one line: line breaks inside it are shown as ' / '."""
+    if text.isprintable():
+        return text
+    parts = text.splitlines()
+    return " / ".join(p.strip() for p in parts) if len(parts) > 1 else "".join(parts)
+
+
+def _plain(block: Block, *, wrap: bool = False) -> str:
     if not isinstance(block, Table):
         return _text(block) + "\n"
-    rows = [tuple(_text(c) for c in row) for row in block.rows]
+    rows = [tuple(_one_line(_text(c)) for c in row) for row in block.rows]
     if block.header:
         rows.insert(0, block.columns)
     if not rows:
         return ""
     widths = [_column_width(col) for col in zip(*rows, strict=True)]
     room = terminal_columns() - sum(widths[:-1]) - 2 * (len(widths) - 1)
-    wrap = widths[-1] > room >= 20
+    wrap = wrap and widths[-1] > room >= 20
     lines = []
     for row in rows:
         first = "  ".join(
