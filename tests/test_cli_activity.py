@@ -85,6 +85,7 @@ def test_log_one_person(pln: Any, trio: None, db_path: Path) -> None:
         "people": [{"id": 2, "name": "Ben Okafor"}],
         "closed_followups": [],
         "open_followups": [],
+        "followup_ids": [],
     }
     assert query(db_path, "SELECT id, at, kind, note FROM interaction ORDER BY id") == [
         (1, "2026-11-23 10:00:00.000000", "coffee", "Coffee: swapped quiz designs"),

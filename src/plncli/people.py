@@ -26,6 +26,7 @@ class PersonInput:
     met_at: str | None = None
     met_on: date | None = None
     introduced_by: PersonRef | None = None
+    clear_introduced_by: bool = False  # edit --introduced-by ""
     note: str | None = None
     name: str | None = None  # edit: new name
 
@@ -219,12 +220,16 @@ def _collect_edit_scalars(
         sets["circle"] = data.circle
     if data.cadence is not None:
         sets["cadence"] = None if data.cadence == "default" else data.cadence
-    if data.met_at is not None:
-        sets["met_at_id"] = ensure_event(conn, data.met_at, data.met_on, now=now)
+    if data.met_at is not None:  # an empty value clears it, as for every option of edit
+        sets["met_at_id"] = (
+            ensure_event(conn, data.met_at, data.met_on, now=now) if data.met_at.strip() else None
+        )
     if data.met_on is not None:
         sets["met_on"] = data.met_on.isoformat()
     if data.introduced_by is not None:
         sets["introduced_by_id"] = data.introduced_by.id
+    if data.clear_introduced_by:
+        sets["introduced_by_id"] = None
     if data.note is not None:
         sets["notes"] = clean_text(data.note, "note")
 

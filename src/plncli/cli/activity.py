@@ -50,6 +50,20 @@ def log(
         list[str] | None,
         typer.Option("--topic", help="What it was about (repeatable).", show_default=False),
     ] = None,
+    follow_up: Annotated[
+        str | None,
+        typer.Option(
+            "--follow-up",
+            help="Plan the next step too: a follow-up for each person, e.g. 'in 2 weeks'.",
+            show_default=False,
+        ),
+    ] = None,
+    about: Annotated[
+        str | None,
+        typer.Option(
+            "--about", help="With --follow-up: what the follow-up is for.", show_default=False
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Record an interaction with one or several people.
@@ -58,9 +72,15 @@ def log(
       pln log Ana -m "Coffee: swapped quiz designs" --kind coffee --on yesterday
       pln log Ana Ben Carla -m "DM group: Y7 transition ideas" --kind message
       pln log --group "Science dept" -m "Department meeting" --kind meeting
+      pln log Ana -m "Coffee" --follow-up "in 2 weeks" --about "Send the quiz bank"
     """
     app = state(ctx)
     at = parse.moment(app, on, "--on")
+    if about is not None and follow_up is None:
+        raise InvalidInput("--about describes a follow-up", 'add --follow-up, e.g. "in 2 weeks"')
+    next_due = parse.day(app, follow_up, "--follow-up", "future") if follow_up else None
+    if next_due is not None:
+        _not_past(next_due, app.today, follow_up or "")
     if at > app.now + timedelta(minutes=1):
         raise InvalidInput(
             f"--on {on!r} is in the future",
@@ -79,6 +99,21 @@ def log(
             app.conn, refs, at=at, kind=kind, note=message, topics=topic or [], now=app.now
         )
         closed, still_open = svc.settle_first_followups(app.conn, refs, now=app.now)
+        planned = (
+            [
+                svc.add_followup(
+                    app.conn,
+                    r,
+                    due=next_due,
+                    note=_next_note(about, message),
+                    every=None,
+                    now=app.now,
+                )
+                for r in refs
+            ]
+            if next_due is not None
+            else []
+        )
     if json:
         render.print_json(
             {
@@ -87,6 +122,7 @@ def log(
                 "people": [render.ref_json(r) for r in refs],
                 "closed_followups": [f.id for f in closed],
                 "open_followups": [f.id for f in still_open],
+                "followup_ids": planned,
             }
         )
         return
@@ -103,6 +139,21 @@ def log(
         )
     if len(still_open) > 3:
         render.say(f"... and {len(still_open) - 3} more open follow-ups; see `pln reminders`.")
+    if next_due is not None:
+        ids = ", ".join(f"#{fid}" for fid in planned)
+        render.say(
+            f"Next: follow-up {ids} due {render.when(next_due, app.today)}"
+            f" ({_next_note(about, message)})."
+        )
+
+
+def _next_note(about: str | None, message: str) -> str:
+    """The follow-up `log --follow-up` plans: what --about says, else what the contact was."""
+    if about and about.strip():
+        return about
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    short = first if len(first) <= 60 else first[:57].rstrip() + "..."
+    return f"Follow up on: {short}" if short else "Follow up"
 
 
 def _not_past(day: date, today: date, text: str) -> None:

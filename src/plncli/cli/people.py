@@ -86,7 +86,19 @@ LIST_OPTS = {
 
 
 def _lists(**values: list[str] | None) -> dict[str, list[str]]:
-    return {LIST_OPTS[k]: v for k, v in values.items() if v}
+    """The list options given, empty values left out: `--topic ""` is an empty list (for
+    `pln edit`, the rule for every option: an empty value clears what it names)."""
+    return {LIST_OPTS[k]: [x for x in v if x.strip()] for k, v in values.items() if v}
+
+
+def _no_empty(option: str, values: dict[str, list[str]]) -> None:
+    for kind, kept in values.items():
+        if not kept:
+            name = next(k for k, v in LIST_OPTS.items() if v == kind).replace("_", "-")
+            raise InvalidInput(
+                f"--{option}-{name} needs a value",
+                f'to clear the whole list use --{name} ""',
+            )
 
 
 @command("add")
@@ -144,15 +156,19 @@ def add(
     """
     app = state(ctx)
     data = svc.PersonInput(
-        lists=_lists(
-            email=email,
-            phone=phone,
-            link=link,
-            topic=topic,
-            offers=offers,
-            seeks=seeks,
-            role_tag=role_tag,
-        ),
+        lists={
+            kind: values
+            for kind, values in _lists(
+                email=email,
+                phone=phone,
+                link=link,
+                topic=topic,
+                offers=offers,
+                seeks=seeks,
+                role_tag=role_tag,
+            ).items()
+            if values
+        },
         scalars={"org": org, "role": role, "location": location},
         circle=circle.value if circle else None,
         cadence=parse.cadence(every),
@@ -348,6 +364,8 @@ def edit(
         seeks=remove_seeks,
         role_tag=remove_role_tag,
     )
+    _no_empty("add", adds)
+    _no_empty("remove", removes)
     scalars: dict[str, str | None] = {
         k: v for k, v in {"org": org, "role": role, "location": location}.items() if v is not None
     }
@@ -360,7 +378,12 @@ def edit(
             cadence=parse.cadence(every, allow_default=True),
             met_at=met_at,
             met_on=met_on,
-            introduced_by=parse.person(app, introduced_by) if introduced_by else None,
+            introduced_by=(
+                parse.person(app, introduced_by)
+                if introduced_by and introduced_by.strip()
+                else None
+            ),
+            clear_introduced_by=introduced_by is not None and not introduced_by.strip(),
             note=note,
             name=name,
             replace=replace,
