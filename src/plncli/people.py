@@ -244,6 +244,9 @@ _SEARCH_ROWS = (
     " p.notes,"
     " (SELECT coalesce(group_concat(i.note, ' ; '), '') FROM interaction i"
     "   JOIN interaction_person ip ON ip.interaction_id = i.id WHERE ip.person_id = p.id)"
+    " || (SELECT coalesce(' ; ' || group_concat(replace(n.outcome_note, char(10), ' ; '),"
+    "   ' ; '), '') FROM introduction n"
+    "   WHERE (n.a_id = p.id OR n.b_id = p.id) AND n.outcome_note != '')"
     " FROM person p"
 )
 
