@@ -247,9 +247,15 @@ def mark_declined(conn: sqlite3.Connection, a: PersonRef, b: PersonRef, *, now: 
 EARLIER = "earlier ("  # how a replaced outcome starts its line in the outcome note
 
 
+class Recorded(NamedTuple):
+    before: Intro
+    after: Intro
+    changed: bool  # False when the same outcome and note were already recorded
+
+
 def record_outcome(
     conn: sqlite3.Connection, a: PersonRef, b: PersonRef, outcome: str, *, note: str, now: datetime
-) -> tuple[Intro, Intro]:
+) -> Recorded:
     """Record the outcome; returns the introduction before and after.
 
     A second outcome replaces the first, and keeps it: the earlier outcome, its day and
@@ -264,14 +270,15 @@ def record_outcome(
             "record an outcome once it is made: pln intro made A B",
         )
     text = clean_text(note, "note")
-    if not same_outcome(before, outcome, text):
+    changed = not same_outcome(before, outcome, text)
+    if changed:
         conn.execute(
             "UPDATE introduction SET outcome = ?, outcome_note = ?, updated_at = ? WHERE id = ?",
             (outcome, _kept_note(before, text), to_db_time(now), before.id),
         )
         refresh_search(conn, [before.a.id, before.b.id])
     _close_followups(conn, before, "check-in", "done", now)
-    return before, _require(conn, a, b)
+    return Recorded(before, _require(conn, a, b), changed)
 
 
 def _split_note(stored: str) -> tuple[list[str], list[str]]:

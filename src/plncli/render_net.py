@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from .dates import humanize_day
-from .introduce import Intro, KindStats
+from .introduce import Intro, KindStats, Recorded
 from .render import iso_instant, ref_json
 from .resolve import PersonRef
 from .suggest import Suggestion
@@ -42,12 +42,13 @@ def intro_json(i: Intro) -> dict[str, Any]:
     }
 
 
-def replaced_outcome(before: Intro, after: Intro) -> str | None:
+def replaced_outcome(done: Recorded) -> str | None:
     """One line saying what a newly recorded outcome replaced, if anything."""
+    before, after = done.before, done.after
     if before.outcome is None or before.outcome_at is None:
         return None
     day = before.outcome_at.astimezone().date().isoformat()
-    if after.outcome_at == before.outcome_at:
+    if not done.changed:
         return f"The same outcome and note were already recorded ({day}); nothing changed."
     if after.outcome != before.outcome:
         what = f"the earlier outcome '{before.outcome}' ({day})"

@@ -431,11 +431,11 @@ def intro_outcome(
     """
     app_ = state(ctx)
     with transaction(app_.conn):
-        before, done = intro_svc.record_outcome(
+        done = intro_svc.record_outcome(
             app_.conn, _person(app_, a), _person(app_, b), outcome, note=message, now=app_.now
         )
-    _report_intro(done, json, f"Recorded the outcome ({outcome})")
-    replaced = render_net.replaced_outcome(before, done)
+    _report_intro(done.after, json, f"Recorded the outcome ({outcome})")
+    replaced = render_net.replaced_outcome(done)
     if replaced:
         render.say(replaced)
 
