@@ -43,14 +43,25 @@ def pair(pln: Any) -> None:
     pln("intro", "made", "Ana", "Ben")
 
 
-@pytest.fixture
-def auckland(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Local time in New Zealand (UTC+13 in November), set for real with tzset."""
-    monkeypatch.setenv("TZ", "Pacific/Auckland")
+def _zone(monkeypatch: pytest.MonkeyPatch, name: str) -> Iterator[None]:
+    """Pin the local zone for real (tzset), and put the process's own back after."""
+    monkeypatch.setenv("TZ", name)
     time.tzset()
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture
+def auckland(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time in New Zealand (UTC+13 in November)."""
+    yield from _zone(monkeypatch, "Pacific/Auckland")
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC, so that the days a test spells out are the user's days."""
+    yield from _zone(monkeypatch, "UTC")
 
 
 # ---------------------------------------------------------------- the outcome's note
@@ -96,7 +107,7 @@ def test_outcome_note_shows_in_intros_show_and_find(
 
 
 def test_a_second_outcome_says_what_it_replaces_and_keeps_it(
-    pln: Any, pair: None, db_path: Path, dump: Dump, monkeypatch: pytest.MonkeyPatch
+    pln: Any, utc: None, pair: None, db_path: Path, dump: Dump, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = pln("intro", "outcome", "Ana", "Ben", "nothing", "-m", "no reply yet")
     assert "replaces" not in first.stderr
