@@ -270,7 +270,7 @@ def record_outcome(
             "record an outcome once it is made: pln intro made A B",
         )
     text = clean_text(note, "note")
-    changed = not same_outcome(before, outcome, text)
+    changed = not _same_outcome(before, outcome, text)
     if changed:
         conn.execute(
             "UPDATE introduction SET outcome = ?, outcome_note = ?, updated_at = ? WHERE id = ?",
@@ -288,13 +288,13 @@ def _split_note(stored: str) -> tuple[list[str], list[str]]:
     return lines[:cut], lines[cut:]
 
 
-def current_note(intro: Intro) -> str:
+def _current_note(intro: Intro) -> str:
     """The note of the outcome now recorded, without the lines of earlier outcomes."""
     return "\n".join(_split_note(intro.outcome_note)[0])
 
 
-def same_outcome(intro: Intro, outcome: str, note: str) -> bool:
-    return intro.outcome == outcome and current_note(intro) == note
+def _same_outcome(intro: Intro, outcome: str, note: str) -> bool:
+    return intro.outcome == outcome and _current_note(intro) == note
 
 
 def _kept_note(before: Intro, note: str) -> str:

@@ -254,7 +254,7 @@ _OUTCOMES = (
     "   UNION ALL SELECT b_id, outcome_note FROM introduction WHERE outcome_note != '' {}"
 )
 # Many people at once: every outcome note is listed once, and looked up by person.
-_SEARCH_ROWS = f"WITH outcome (pid, note) AS ({_OUTCOMES.format('', '')})" + (_SEARCH_COLUMNS)
+_SEARCH_ROWS = f"WITH outcome (pid, note) AS ({_OUTCOMES.format('', '')})" + _SEARCH_COLUMNS
 # One person (`WHERE p.id = ?`, the id given twice more first): only their outcome notes.
 _SEARCH_ROW = (
     "WITH outcome (pid, note) AS ("
