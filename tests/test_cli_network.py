@@ -32,6 +32,8 @@ INTRO_KEYS = {
     "created",
     "made",
     "outcome",
+    "outcome_note",
+    "outcome_at",
 }
 ACQUAINTANCE_KEYS = {"person", "since", "how", "note"}
 EXPERT_KEYS = {"person", "how", "circle", "last_contact", "via"}
@@ -638,6 +640,8 @@ def test_introduce_records_a_suggested_introduction(pln: Any, book: None, db_pat
         "created": "2026-11-23T10:00:00Z",
         "made": None,
         "outcome": None,
+        "outcome_note": "",
+        "outcome_at": None,
     }
     assert query(db_path, "SELECT a_id, b_id, state, note FROM introduction") == [
         (1, 2, "suggested", "both on assessment")
@@ -653,7 +657,7 @@ def test_introduce_refusals(pln: Any, book: None, dump: Dump) -> None:
     fails(pln, dump, 5, "introduce", "Dev", "Carla")
     fails(pln, dump, 2, "introduce", "Eve", "Eve")
     fails(pln, dump, 2, "introduce", "Eve", "#5", "--dismiss")
-    fails(pln, dump, 2, "introduce", "Eve")
+    fails(pln, dump, 2, "introduce", "Eve", "--draft")  # one person means --for: no pair to draft
     fails(pln, dump, 2, "introduce", "Ana", "Eve", "Carla")
     fails(pln, dump, 3, "introduce", "Eve", "Zed")
 
@@ -828,7 +832,7 @@ def test_intro_outcome_closes_the_check_in(pln: Any, book: None, db_path: Path, 
     assert pln.json("reminders") == []
     human = pln("intros")
     assert "What works so far" in human.stdout
-    assert "complement: 1/1 connected" in human.stdout
+    assert "one offers what the other seeks: 1 of 1 connected" in human.stdout
 
 
 def test_intros_are_listed_by_state(pln: Any, book: None, dump: Dump) -> None:

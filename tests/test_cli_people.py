@@ -50,6 +50,7 @@ SHOW_KEYS = LIST_KEYS | {
     "knows",
     "followups",
     "interactions",
+    "introduction_outcomes",
 }
 FOLLOWUP_KEYS = {"id", "person", "due", "note", "every", "state"}
 INTERACTION_KEYS = {"id", "at", "kind", "note", "with", "topics"}

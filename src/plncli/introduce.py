@@ -13,11 +13,12 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from .activity import add_followup, log_interaction
-from .db import to_db_time
+from .db import from_db_time, to_db_time
 from .errors import Conflict, InvalidInput, NotFound
+from .people import refresh_search
 from .resolve import PersonRef
-from .suggest import Book, Person, Suggestion, score_pair
-from .text import clean_text
+from .suggest import Book, Person, Suggestion, code, score_pair
+from .text import clean_text, topic_key
 from .ties import add_tie
 
 WAIT_DAYS = 7  # an unanswered ask comes back in `pln due` after a week
@@ -38,11 +39,14 @@ class Intro(NamedTuple):
     created: datetime
     made: datetime | None
     outcome: str | None
+    outcome_note: str  # the note of the outcome, then one `earlier (DAY): ...` line per earlier one
+    outcome_at: datetime | None  # when the outcome was recorded
 
 
 _SELECT = (
     "SELECT i.id, a.id, a.name, b.id, b.name, i.state, i.reasons, i.kinds, i.note,"
-    " i.asked_a_at, i.asked_b_at, i.created_at, i.made_at, i.outcome FROM introduction i"
+    " i.asked_a_at, i.asked_b_at, i.created_at, i.made_at, i.outcome, i.outcome_note,"
+    " i.updated_at FROM introduction i"
     " JOIN person a ON a.id = i.a_id JOIN person b ON b.id = i.b_id"
 )
 
@@ -59,9 +63,13 @@ def _row(r: tuple[object, ...]) -> Intro:
         [k for k in str(r[7]).split(",") if k],
         str(r[8]),
         asked,
-        datetime.fromisoformat(str(r[11])),
-        datetime.fromisoformat(str(r[12])) if r[12] else None,
+        from_db_time(str(r[11])) or datetime.min,
+        from_db_time(str(r[12])) if r[12] else None,
         None if r[13] is None else str(r[13]),
+        str(r[14]),
+        # Once made, an introduction changes only by its outcome: updated_at is when
+        # the outcome was recorded.
+        from_db_time(str(r[15])) if r[13] is not None else None,
     )
 
 
@@ -236,23 +244,67 @@ def mark_declined(conn: sqlite3.Connection, a: PersonRef, b: PersonRef, *, now: 
     return _require(conn, a, b)
 
 
+EARLIER = "earlier ("  # how a replaced outcome starts its line in the outcome note
+
+
+class Recorded(NamedTuple):
+    before: Intro
+    after: Intro
+    changed: bool  # False when the same outcome and note were already recorded
+
+
 def record_outcome(
     conn: sqlite3.Connection, a: PersonRef, b: PersonRef, outcome: str, *, note: str, now: datetime
-) -> Intro:
+) -> Recorded:
+    """Record the outcome; returns the introduction before and after.
+
+    A second outcome replaces the first, and keeps it: the earlier outcome, its day and
+    its note become a line after the new note, so nothing recorded is lost.
+    """
     if outcome not in OUTCOMES:
         raise InvalidInput(f"outcome {outcome!r} is not known", "use connected or nothing")
-    intro = _require(conn, a, b)
-    if intro.state != "made":
+    before = _require(conn, a, b)
+    if before.state != "made":
         raise InvalidInput(
-            f"the introduction of {intro.a.name} and {intro.b.name} is {intro.state}, not made",
+            f"the introduction of {before.a.name} and {before.b.name} is {before.state}, not made",
             "record an outcome once it is made: pln intro made A B",
         )
-    conn.execute(
-        "UPDATE introduction SET outcome = ?, outcome_note = ?, updated_at = ? WHERE id = ?",
-        (outcome, clean_text(note, "note"), to_db_time(now), intro.id),
-    )
-    _close_followups(conn, intro, "check-in", "done", now)
-    return _require(conn, a, b)
+    text = clean_text(note, "note")
+    changed = not _same_outcome(before, outcome, text)
+    if changed:
+        conn.execute(
+            "UPDATE introduction SET outcome = ?, outcome_note = ?, updated_at = ? WHERE id = ?",
+            (outcome, _kept_note(before, text), to_db_time(now), before.id),
+        )
+        refresh_search(conn, [before.a.id, before.b.id])
+    _close_followups(conn, before, "check-in", "done", now)
+    return Recorded(before, _require(conn, a, b), changed)
+
+
+def _split_note(stored: str) -> tuple[list[str], list[str]]:
+    """The lines of the current outcome's note, and the lines of earlier outcomes."""
+    lines = stored.split("\n") if stored else []
+    cut = next((n for n, line in enumerate(lines) if line.startswith(EARLIER)), len(lines))
+    return lines[:cut], lines[cut:]
+
+
+def _current_note(intro: Intro) -> str:
+    """The note of the outcome now recorded, without the lines of earlier outcomes."""
+    return "\n".join(_split_note(intro.outcome_note)[0])
+
+
+def _same_outcome(intro: Intro, outcome: str, note: str) -> bool:
+    return intro.outcome == outcome and _current_note(intro) == note
+
+
+def _kept_note(before: Intro, note: str) -> str:
+    if before.outcome is None or before.outcome_at is None:
+        return note
+    now_lines, older = _split_note(before.outcome_note)
+    kept = " ".join(now_lines).strip()
+    day = before.outcome_at.astimezone().date().isoformat()
+    line = f"{EARLIER}{day}): {before.outcome}" + (f" — {kept}" if kept else "")
+    return "\n".join([*([note] if note else []), line, *older])
 
 
 def dismiss(
@@ -323,4 +375,116 @@ def _draft(book: Book, to: Person, other: Person) -> str:
     return (
         f"Hi {first},\n\nI'd like to introduce you to {who}: {about}.\n"
         f"Would you be happy for me to put you in touch? No pressure either way.\n"
+    )
+
+
+# ---- why a list of suggestions is empty -------------------------------------------------
+
+
+def why_none(
+    conn: sqlite3.Connection,
+    book: Book,
+    found: list[Suggestion],
+    *,
+    focus: int | None,
+    topic: str | None,
+) -> str:
+    """Why no introduction is suggested, in words a person can act on."""
+    want = None if topic is None else book.synonyms.get(topic_key(topic), topic_key(topic))
+    if focus is None:
+        return _why_none_overall(book, found, want, topic)
+    person = book.people[focus]
+    first = person.name.split()[0] if person.name.split() else person.name
+    if not (person.interests or person.seeks):
+        return (
+            f"{first} has no topics, offers or seeks to match on (private ones are never"
+            f" used): add some with `pln edit '{person.name}' --add-topic ...`."
+        )
+    if want is not None and want not in person.interests | person.seeks:
+        return f"{first} does not work on, offer or seek {topic}."
+    sharing = [p.id for p in book.people.values() if p.id != focus and _topical(person, p, want)]
+    what = f"{first}'s topics, offers or seeks" if want is None else f"{topic} with {first}"
+    if not sharing:
+        return f"no other contact shares {what}."
+    counts = _blocked_reasons(conn, book, focus, sharing, found)
+    labels = {
+        "tie": f"already knows {first}",
+        "group": f"shares a group with {first}",
+        "intro": f"was already introduced to {first}",
+        "dismissed": "was dismissed",
+        "know": f"probably knows {first} already (listed below)",
+    }
+    said = [f"{labels[k]} ({n})".replace(") (", ", ") for k, n in counts.items() if n]
+    if not said:
+        return f"the contacts who share {what} score too low to suggest."
+    joined = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
+    return f"every contact who shares {what} {joined}."
+
+
+def _topical(a: Person, b: Person, want: str | None) -> bool:
+    if want is not None:
+        return want in a.interests | a.seeks and want in b.interests | b.seeks
+    return bool(
+        a.seeks & b.offers
+        or b.seeks & a.offers
+        or a.interests & b.interests
+        or (a.seeks & b.seeks) - a.offers - b.offers
+    )
+
+
+def _blocked_reasons(
+    conn: sqlite3.Connection, book: Book, focus: int, others: list[int], found: list[Suggestion]
+) -> dict[str, int]:
+    """How many of ``others`` are kept from the list by each reason, the first that applies."""
+    pairs = {
+        "intro": "SELECT a_id, b_id FROM introduction WHERE a_id = ? OR b_id = ?",
+        "dismissed": "SELECT a_id, b_id FROM dismissal WHERE a_id = ? OR b_id = ?",
+        "group": "SELECT ?, m.person_id FROM pgroup_member g JOIN pgroup_member m"
+        " ON m.group_id = g.group_id AND m.person_id != g.person_id WHERE g.person_id = ?",
+    }
+    held = {
+        kind: {code(x, y) for x, y in conn.execute(sql, (focus, focus))}
+        for kind, sql in pairs.items()
+    }
+    listed = {code(s.a.id, s.b.id) for s in found}
+    counts = dict.fromkeys(("tie", "group", "intro", "dismissed", "know"), 0)
+    for other in others:
+        pair = code(focus, other)
+        if other in book.neighbours.get(focus, set()):
+            counts["tie"] += 1
+        elif pair in held["group"]:
+            counts["group"] += 1
+        elif pair in held["intro"]:
+            counts["intro"] += 1
+        elif pair in held["dismissed"] and pair in book.blocked:
+            counts["dismissed"] += 1
+        elif pair in listed:
+            counts["know"] += 1
+    return counts
+
+
+def _why_none_overall(
+    book: Book, found: list[Suggestion], want: str | None, topic: str | None
+) -> str:
+    holders = [p for p in book.people.values() if p.interests or p.seeks]
+    if want is not None:
+        holders = [p for p in holders if want in p.interests | p.seeks]
+        if len(holders) < 2:
+            return f"fewer than two of your contacts work on, offer or seek {topic}."
+    elif len(holders) < 2:
+        return "add topics, offers and seeks to people (`pln edit NAME --add-topic ...`)."
+    if want is not None:
+        shared = True  # two contacts hold the topic
+    else:
+        shared = any(
+            len(ids) > 1 or (key[0] == "s" and set(book.index.get("o:" + key[2:], [])) - set(ids))
+            for key, ids in book.index.items()
+            if key[0] in "is"
+        )
+    if not shared:
+        return "no two of your contacts share a topic, offer or seek yet."
+    also = " (some probably know each other already: listed below)" if found else ""
+    return (
+        "the contacts who share a topic, offer or seek already know each other, share a group,"
+        f" were introduced or were dismissed{also}."
     )

@@ -267,8 +267,8 @@ def set_archived(
     )
 
 
-_SEARCH_ROWS = (
-    "INSERT INTO person_fts (rowid, name, org, tags, notes, interactions)"
+_SEARCH_COLUMNS = (
+    " INSERT INTO person_fts (rowid, name, org, tags, notes, interactions)"
     " SELECT p.id, p.name,"
     " trim(coalesce(p.org, '') || ' ' || coalesce(p.role, '')"
     "   || ' ' || coalesce(p.location, '')),"
@@ -277,7 +277,23 @@ _SEARCH_ROWS = (
     " p.notes,"
     " (SELECT coalesce(group_concat(i.note, ' ; '), '') FROM interaction i"
     "   JOIN interaction_person ip ON ip.interaction_id = i.id WHERE ip.person_id = p.id)"
+    # Introduction outcome notes count as interaction notes: `pln find` finds them.
+    " || (SELECT coalesce(' ; ' || group_concat(replace(o.note, char(10), ' ; '), ' ; '), '')"
+    "   FROM outcome o WHERE o.pid = p.id)"
     " FROM person p"
+)
+_OUTCOMES = (
+    "   SELECT a_id, outcome_note FROM introduction WHERE outcome_note != '' {}"
+    "   UNION ALL SELECT b_id, outcome_note FROM introduction WHERE outcome_note != '' {}"
+)
+# Many people at once: every outcome note is listed once, and looked up by person.
+_SEARCH_ROWS = f"WITH outcome (pid, note) AS ({_OUTCOMES.format('', '')})" + _SEARCH_COLUMNS
+# One person (`WHERE p.id = ?`, the id given twice more first): only their outcome notes.
+_SEARCH_ROW = (
+    "WITH outcome (pid, note) AS ("
+    + _OUTCOMES.format("AND a_id = ?", "AND b_id = ?")
+    + ")"
+    + _SEARCH_COLUMNS
 )
 
 
@@ -285,7 +301,7 @@ def refresh_search(conn: sqlite3.Connection, person_ids: list[int]) -> None:
     """Rewrite the full-text rows of these people from what is stored."""
     for pid in person_ids:
         conn.execute("DELETE FROM person_fts WHERE rowid = ?", (pid,))
-        conn.execute(f"{_SEARCH_ROWS} WHERE p.id = ?", (pid,))
+        conn.execute(f"{_SEARCH_ROW} WHERE p.id = ?", (pid, pid, pid))
 
 
 def rebuild_search(conn: sqlite3.Connection) -> None:

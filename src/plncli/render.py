@@ -12,7 +12,15 @@ from .dates import humanize_day
 from .due import DueItem
 from .resolve import PersonRef
 from .tables import Block, Cell, Table, emit
-from .views import EventRow, FollowUpRow, PersonRow, Profile, SearchHit, TimelineEntry
+from .views import (
+    EventRow,
+    FollowUpRow,
+    OutcomeEntry,
+    PersonRow,
+    Profile,
+    SearchHit,
+    TimelineEntry,
+)
 
 
 def print_json(doc: Any) -> None:
@@ -106,6 +114,16 @@ def profile_json(p: Profile) -> dict[str, Any]:
         knows=[{**ref_json(a.person), "how": a.how} for a in p.knows],
         followups=[followup_json(f) for f in p.followups],
         interactions=[interaction_json(t) for t in p.timeline],
+        introduction_outcomes=[
+            {
+                "introduction": o.introduction,
+                "at": iso_instant(o.at),
+                "with": ref_json(o.other),
+                "outcome": o.outcome,
+                "note": o.note,
+            }
+            for o in p.outcomes
+        ],
     )
     return doc
 
@@ -206,7 +224,7 @@ def show_profile(p: Profile, *, today: date) -> None:
         for f in p.followups:
             fu.add_row(str(f.id), when(f.due, today), _repeat(f.note, f.every))
         blocks += ["", ("Open follow-ups", "bold"), fu]
-    blocks += ["", *_timeline(p.timeline, today)]
+    blocks += ["", *_timeline(p.timeline, p.outcomes, today)]
     emit(*blocks)
 
 
@@ -216,14 +234,22 @@ def _names(p: Profile, shown: int = 8) -> str:
     return ", ".join(names[:shown]) + more
 
 
-def _timeline(rows: list[TimelineEntry], today: date) -> list[Block]:
-    if not rows:
+def _timeline(rows: list[TimelineEntry], outcomes: list[OutcomeEntry], today: date) -> list[Block]:
+    """Interactions and introduction outcomes, newest first."""
+    if not rows and not outcomes:
         return [("No interactions yet.", "dim")]
     table = Table("when", "kind", "with", "note")
-    for t in rows:
-        day = t.at.astimezone().date()
-        table.add_row(when(day, today), t.kind, ", ".join(t.with_), t.note)
+    entries = [(t.at, t.kind, ", ".join(t.with_), t.note) for t in rows]
+    entries += [(o.at, "introduction outcome", o.other.name, _outcome_text(o)) for o in outcomes]
+    for at, kind, with_, note in sorted(entries, key=lambda e: e[0], reverse=True):
+        table.add_row(when(at.astimezone().date(), today), kind, with_, note)
     return [("Timeline", "bold"), table]
+
+
+def _outcome_text(o: OutcomeEntry) -> str:
+    """The outcome and its note on one line (a note's lines joined by a dot)."""
+    lines = [line.strip() for line in o.note.split("\n") if line.strip()]
+    return f"{o.outcome}: {' · '.join(lines)}" if lines else o.outcome
 
 
 def show_followups(rows: list[FollowUpRow], *, today: date) -> None:
@@ -271,3 +297,31 @@ def notice(ref: PersonRef) -> None:
     """Say so when PERSON was found by a close spelling rather than the name itself."""
     if ref.guessed_from:
         say(f"taking {ref.guessed_from!r} to mean {ref.name} (#{ref.id})", style="dim")
+
+
+# What `pln history` calls each table (the stored summary, and its JSON, keep the names).
+TABLE_WORDS = {
+    "event": "events",
+    "person": "people",
+    "person_attr": "details",  # emails, phones, links, topics, offers, seeks, roles
+    "interaction": "interactions",
+    "interaction_person": "people in interactions",
+    "interaction_topic": "interaction topics",
+    "followup": "follow-ups",
+    "tie": "ties",
+    "pgroup": "groups",
+    "pgroup_member": "group members",
+    "introduction": "introductions",
+    "intro_followup": "introduction follow-ups",
+    "dismissal": "dismissed suggestions",
+    "private_mark": "private marks",
+}
+
+
+def change_words(summary: str) -> str:
+    """A history summary ("person +1, person_attr +3") in words ("people +1, details +3")."""
+    parts = []
+    for part in summary.split(", "):
+        table, _, count = part.rpartition(" ")
+        parts.append(f"{TABLE_WORDS[table]} {count}" if table in TABLE_WORDS else part)
+    return ", ".join(parts)

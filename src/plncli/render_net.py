@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from .dates import humanize_day
-from .introduce import Intro, KindStats
+from .introduce import Intro, KindStats, Recorded
 from .render import iso_instant, ref_json
 from .resolve import PersonRef
 from .suggest import Suggestion
@@ -37,7 +37,36 @@ def intro_json(i: Intro) -> dict[str, Any]:
         "created": iso_instant(i.created),
         "made": iso_instant(i.made) if i.made else None,
         "outcome": i.outcome,
+        "outcome_note": i.outcome_note,
+        "outcome_at": iso_instant(i.outcome_at) if i.outcome_at else None,
     }
+
+
+def replaced_outcome(done: Recorded) -> str | None:
+    """One line saying what a newly recorded outcome replaced, if anything."""
+    before, after = done.before, done.after
+    if before.outcome is None or before.outcome_at is None:
+        return None
+    day = before.outcome_at.astimezone().date().isoformat()
+    if not done.changed:
+        return f"The same outcome and note were already recorded ({day}); nothing changed."
+    if after.outcome != before.outcome:
+        what = f"the earlier outcome '{before.outcome}' ({day})"
+    else:
+        what = f"the earlier note of '{before.outcome}' ({day})"
+    return f"This replaces {what}; the outcome's note keeps it as an 'earlier' line."
+
+
+# What each kind of evidence is called in what people read (JSON keeps the kind itself).
+EVIDENCE_WORDS = {
+    "complement": "one offers what the other seeks",
+    "topic": "shared topics",
+    "need": "shared needs",
+    "event": "met at the same event",
+    "org": "same organisation",
+    "place": "same place",
+    "mutual": "common acquaintances",
+}
 
 
 def acquaintance_json(a: Acquaintance) -> dict[str, Any]:
@@ -66,7 +95,9 @@ def expert_json(e: Expert) -> dict[str, Any]:
     }
 
 
-def show_suggestions(items: list[Suggestion]) -> None:
+def show_suggestions(
+    items: list[Suggestion], *, why: str | None = None, person: PersonRef | None = None
+) -> None:
     intro = [s for s in items if s.kind == "introduce"]
     know = [s for s in items if s.kind != "introduce"]
     blocks: list[Block] = []
@@ -79,7 +110,8 @@ def show_suggestions(items: list[Suggestion]) -> None:
             )
         ]
     else:
-        blocks.append("No introductions to suggest: add topics, offers and seeks to people.")
+        whom = f" for {person.name}" if person else ""
+        blocks.append(f"No introductions to suggest{whom}: {why or 'nothing to match on.'}")
     if know:
         blocks += [
             "",
@@ -130,17 +162,33 @@ def show_intros(rows: list[Intro], works: list[KindStats], *, today: date) -> No
         emit("No introductions yet. `pln introduce` suggests some.")
         return
     table = Table("state", "who", "since", "outcome", "why")
+    notes = Table("who", "recorded", "note")
     for i in rows:
         state = i.state + (f" ({', '.join(i.asked)})" if i.state == "asked" else "")
         since = humanize_day((i.made or i.created).astimezone().date(), today=today)
         table.add_row(
             state, f"{i.a.name} + {i.b.name}", since, i.outcome or "", "; ".join(i.reasons)
         )
+        if i.outcome_note and i.outcome_at:
+            notes.add_row(
+                f"{i.a.name} + {i.b.name}",
+                humanize_day(i.outcome_at.astimezone().date(), today=today),
+                _one_line(i.outcome_note),
+            )
     blocks: list[Block] = [table]
+    if notes.rows:
+        blocks += ["", ("Outcome notes", "bold"), notes]
     if works:
-        summary = ", ".join(f"{k.kind}: {k.connected}/{k.made} connected" for k in works)
+        summary = "; ".join(
+            f"{EVIDENCE_WORDS.get(k.kind, k.kind)}: {k.connected} of {k.made} connected"
+            for k in works
+        )
         blocks += ["", (f"What works so far: {summary}", "dim")]
     emit(*blocks)
+
+
+def _one_line(text: str) -> str:
+    return " · ".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 def show_experts(topic: str, rows: list[Expert], *, today: date) -> None:

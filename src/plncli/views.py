@@ -78,6 +78,16 @@ class TimelineEntry(NamedTuple):
     topics: list[str]
 
 
+class OutcomeEntry(NamedTuple):
+    """The recorded outcome of an introduction of this person, for their timeline."""
+
+    introduction: int
+    at: datetime
+    other: PersonRef
+    outcome: str
+    note: str
+
+
 class Profile(NamedTuple):
     row: PersonRow
     role: str | None
@@ -91,6 +101,7 @@ class Profile(NamedTuple):
     timeline: list[TimelineEntry]
     birthday: date | None
     knows: list[Acquaintance]
+    outcomes: list[OutcomeEntry]
 
 
 _PERSON_COLS = (
@@ -205,7 +216,24 @@ def profile(conn: sqlite3.Connection, person: PersonRef, *, limit: int | None) -
         timeline(conn, person.id, limit=limit),
         date.fromisoformat(r[15]) if r[15] else None,
         acquaintances(conn, person),
+        intro_outcomes(conn, person.id),
     )
+
+
+def intro_outcomes(conn: sqlite3.Connection, pid: int) -> list[OutcomeEntry]:
+    """Outcomes of this person's introductions, newest first (an introduction changes
+    only by its outcome once made, so its updated_at is when the outcome was recorded)."""
+    rows = conn.execute(
+        "SELECT i.id, i.updated_at, o.id, o.name, i.outcome, i.outcome_note FROM introduction i"
+        " JOIN person o ON o.id = CASE WHEN i.a_id = ? THEN i.b_id ELSE i.a_id END"
+        " WHERE (i.a_id = ? OR i.b_id = ?) AND i.outcome IS NOT NULL"
+        " ORDER BY i.updated_at DESC, i.id DESC",
+        (pid, pid, pid),
+    )
+    return [
+        OutcomeEntry(r[0], from_db_time(r[1]) or datetime.min, PersonRef(r[2], r[3]), r[4], r[5])
+        for r in rows
+    ]
 
 
 def timeline(conn: sqlite3.Connection, pid: int, *, limit: int | None) -> list[TimelineEntry]:

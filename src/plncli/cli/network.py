@@ -207,7 +207,10 @@ def introduce(
     ctx: typer.Context,
     people: Annotated[
         list[str] | None,
-        typer.Argument(help="Two PEOPLE: record (or --draft, --dismiss) their introduction."),
+        typer.Argument(
+            help="One PERSON: suggestions for them (as --for). Two PEOPLE: record"
+            " (or --draft, --dismiss) their introduction."
+        ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Suggestions per list.")] = 10,
     for_: Annotated[
@@ -238,28 +241,28 @@ def introduce(
     \b
       pln introduce                          (suggestions, best first)
       pln introduce --for Ana --topic assessment
+      pln introduce Ana                      (the same as --for Ana)
       pln introduce Ana Ben -m "both running retrieval-practice trials"
       pln introduce Ana Ben --draft          (a message to each side)
       pln introduce Ana Ben --dismiss --until "in 3 months"
     """
     app_ = state(ctx)
     names = people or []
+    if len(names) == 1:  # `pln introduce Tom` is `pln introduce --for Tom`
+        if for_ is not None:
+            raise InvalidInput(
+                "give one person, or --for, not both", f"e.g. pln introduce --for {names[0]!r}"
+            )
+        _one_person_only(message=message, draft=draft, dismiss=dismiss, until=until)
+        for_, names = names[0], []
     if not names:
-        focus = _person(app_, for_, write=False).id if for_ else None
-        found = suggestions(
-            _book(app_, include_following, focus),
-            focus=focus,
-            topic=topic,
-            per_person=per_person,
-            limit=limit,
-        )
-        if json:
-            render.print_json([render_net.suggestion_json(s) for s in found])
-        else:
-            render_net.show_suggestions(found)
+        _suggest(app_, for_, topic, include_following, per_person, limit, json)
         return
     if len(names) != 2:
-        raise InvalidInput("give two people to introduce", "e.g. pln introduce Ana Ben")
+        raise InvalidInput(
+            "give one person (suggestions for them) or two (their introduction)",
+            "e.g. pln introduce Ana, or pln introduce Ana Ben",
+        )
     _one_pair(
         app_,
         names,
@@ -270,6 +273,39 @@ def introduce(
         include_following=include_following,
         json=json,
     )
+
+
+def _one_person_only(*, message: str, draft: bool, dismiss: bool, until: str | None) -> None:
+    """With one name, options that act on a pair are refused, not ignored."""
+    for given, option in ((message, "-m"), (draft, "--draft"), (dismiss, "--dismiss")):
+        if given:
+            raise InvalidInput(f"{option} needs two people", f"e.g. pln introduce Ana Ben {option}")
+    if until:
+        raise InvalidInput(
+            "--until goes with --dismiss", "pln introduce A B --dismiss --until WHEN"
+        )
+
+
+def _suggest(
+    app_: AppContext,
+    for_: str | None,
+    topic: str | None,
+    include_following: bool,
+    per_person: int,
+    limit: int,
+    json: bool,
+) -> None:
+    person = _person(app_, for_, write=False) if for_ else None
+    focus = person.id if person else None
+    book = _book(app_, include_following, focus)
+    found = suggestions(book, focus=focus, topic=topic, per_person=per_person, limit=limit)
+    if json:
+        render.print_json([render_net.suggestion_json(s) for s in found])
+        return
+    why = None
+    if not any(s.kind == "introduce" for s in found):
+        why = intro_svc.why_none(app_.conn, book, found, focus=focus, topic=topic)
+    render_net.show_suggestions(found, why=why, person=person)
 
 
 def _one_pair(
@@ -390,6 +426,9 @@ def intro_outcome(
 ) -> None:
     """Record whether an introduction went somewhere (closes its check-in).
 
+    A second outcome replaces the first and says so; the earlier outcome and its note
+    are kept as a line of the outcome's note.
+
     \b
       pln intro outcome Ana Ben connected -m "now co-running a trial"
     """
@@ -398,7 +437,10 @@ def intro_outcome(
         done = intro_svc.record_outcome(
             app_.conn, _person(app_, a), _person(app_, b), outcome, note=message, now=app_.now
         )
-    _report_intro(done, json, f"Recorded the outcome ({outcome})")
+    _report_intro(done.after, json, f"Recorded the outcome ({outcome})")
+    replaced = render_net.replaced_outcome(done)
+    if replaced:
+        render.say(replaced)
 
 
 @command("intros")

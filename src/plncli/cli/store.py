@@ -187,7 +187,12 @@ def history(
     table = Table("#", "when", "command", "changed")
     for c in rows:
         when = c.at.astimezone().strftime("%Y-%m-%d %H:%M")
-        table.add_row(str(c.id), when, c.command + ("  (undone)" if c.undone else ""), c.summary)
+        table.add_row(
+            str(c.id),
+            when,
+            c.command + ("  (undone)" if c.undone else ""),
+            render.change_words(c.summary),
+        )
     emit(table)
 
 
@@ -218,7 +223,7 @@ def undo(
     target = hist.next_to_undo(app_.conn)
     if not yes and not sys.stdin.isatty():
         raise InvalidInput("pln undo asks before it changes anything", "add --yes")
-    render.say(f"Undo #{target.id}: {target.command}  [{target.summary}]")
+    render.say(f"Undo #{target.id}: {target.command}  [{render.change_words(target.summary)}]")
     if not yes and not typer.confirm("Undo it?", default=False, err=True):
         render.say("Nothing changed.")
         return
