@@ -1042,7 +1042,7 @@ def test_archive_and_restore_keep_everything(pln: Any, db_path: Path) -> None:
         "--on",
         "2026-11-01",
         "--follow-up",
-        "2026-11-20",
+        "today",  # due now (a follow-up date in the past is refused)
     )
     add(pln, "Ben Okafor")
     pln("log", "Ana", "Ben", "-m", "Coffee about quizzes", "--on", "3 days ago")

@@ -28,7 +28,7 @@ from plncli.dates import DateError, parse_day
 
 TODAY = date(2026, 11, 23)  # a Monday
 FRIDAY = date(2026, 11, 27)
-MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 PROPERTY = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -243,7 +243,8 @@ def test_after_a_snooze_the_series_stays_on_its_rhythm(
     rhythm = {iv.add_to(start, k) for k in range(0, 500)}
     assert doc["due"] == until.isoformat()
     if until in rhythm:
-        assert doc["next"] is None and doc["every"] is not None
+        assert doc["next"] is None
+        assert doc["every"] is not None
     else:
         assert doc["every"] is None
         following = date.fromisoformat(doc["next"]["due"])
@@ -328,7 +329,8 @@ def five(pln: Any, ana: None) -> None:
 
 def test_done_accepts_the_id_as_due_prints_it(pln: Any, five: None, db_path: Path) -> None:
     doc = pln.json("done", "#3")
-    assert doc["done"]["id"] == 3 and doc["done"]["state"] == "done"
+    assert doc["done"]["id"] == 3
+    assert doc["done"]["state"] == "done"
     assert "Dropped #4 for Ana Ruiz." in pln("drop", "#4").stderr
     assert pln.json("snooze", "#5", "friday")["due"] == FRIDAY.isoformat()
     assert followups(db_path)[2:] == [
