@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -286,7 +286,8 @@ def test_log_on_feb_29_names_the_past_year(pln: Any, ana: None, dump: Dump) -> N
     assert line == "error: --on: feb 29 is not a date: February 2026 has 28 days"
     with pinned_today(date(2028, 3, 1)):
         pln("log", "Ana", "-m", "leap day coffee", "--on", "feb 29")
-    assert pln.json("show", "Ana")["interactions"][0]["at"].startswith("2028-02-29")
+    at = pln.json("show", "Ana")["interactions"][0]["at"]  # a UTC instant: noon local time
+    assert datetime.fromisoformat(at).astimezone().date() == date(2028, 2, 29)
 
 
 @given(
@@ -407,6 +408,16 @@ def test_one_closed_follow_up_among_several_changes_nothing(
     assert line == "error: follow-up #2 is already done"
     line = fails(pln, dump, 2, "snooze", "3", "2", "friday")
     assert line == "error: follow-up #2 is already done"
+
+
+def test_an_id_made_by_the_same_command_is_not_one_typed(
+    pln: Any, ana: None, dump: Dump, db_path: Path
+) -> None:
+    remind(pln, "Ana", "2026-11-20", "--every", "1w")
+    # `done 1` would open #2 (the series' next one): naming #2 too is naming what does not exist
+    line = fails(pln, dump, 3, "done", "1", "2")
+    assert line == "error: there is no follow-up #2"
+    assert followups(db_path) == [(1, "2026-11-20", "1w", "open")]
 
 
 def test_quote_hint_for_a_date_of_several_words(pln: Any, five: None) -> None:

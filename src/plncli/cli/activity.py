@@ -7,6 +7,7 @@ import typer
 
 from .. import activity as svc
 from .. import reads, render, ties, views
+from ..context import AppContext
 from ..dates import DateError, parse_interval
 from ..db import transaction
 from ..errors import InvalidInput
@@ -134,6 +135,12 @@ FidsArg = Annotated[
 ]
 
 
+def _existing(app: AppContext, ids: list[int]) -> None:
+    """Every id given names a follow-up that exists now; the first that does not is the error."""
+    for fid in ids:
+        views.get_followup(app.conn, fid)
+
+
 @command("done")
 def done(
     ctx: typer.Context,
@@ -154,6 +161,7 @@ def done(
     app = state(ctx)
     ids = parse.followup_ids(fids)
     with transaction(app.conn):
+        _existing(app, ids)  # before any change: an id this command creates is no id typed
         results = [
             svc.complete_followup(app.conn, fid, today=app.today, now=app.now, log=not no_log)
             for fid in ids
@@ -207,6 +215,7 @@ def snooze(
     ids, when = parse.followup_ids(fids_when[:-1]), fids_when[-1]
     until = parse.followup_day(app, when, "WHEN")
     with transaction(app.conn):
+        _existing(app, ids)  # before any change: an id this command creates is no id typed
         results = [
             svc.snooze_followup(app.conn, fid, until=until, today=app.today, now=app.now)
             for fid in ids
