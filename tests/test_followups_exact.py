@@ -28,6 +28,7 @@ from plncli.dates import DateError, parse_day
 
 TODAY = date(2026, 11, 23)  # a Monday
 FRIDAY = date(2026, 11, 27)
+_names = count(1)  # fresh names for people added by property tests
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 PROPERTY = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -141,9 +142,6 @@ def test_one_rule_for_every_follow_up_date(
         newest = rows(db_path, "SELECT due FROM followup ORDER BY id DESC LIMIT 2")
         snoozed = rows(db_path, "SELECT due FROM followup WHERE id = 1")
         assert newest + snoozed == [(day,)] * 3
-
-
-_names = count(1)
 
 
 # ---------------------------------------------------------------- item 9: series rhythm

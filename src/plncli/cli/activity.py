@@ -129,6 +129,7 @@ def remind(
 FidsArg = Annotated[
     list[str],
     typer.Argument(
+        metavar="ID...",
         help="Follow-up id(s), as `pln due` or `pln reminders` show them: 3 or #3.",
         show_default=False,
     ),
