@@ -431,3 +431,37 @@ def test_several_recurring_done_each_roll_forward(pln: Any, ana: None, db_path: 
         (3, "2026-11-27"),
         (4, "2026-12-02"),
     ]
+
+
+@PROPERTY
+@given(
+    ids=st.lists(st.integers(min_value=1, max_value=8), min_size=1, max_size=6, unique=True),
+    hashes=st.lists(st.booleans(), min_size=6, max_size=6),
+    command=st.sampled_from(["done", "drop", "snooze"]),
+)
+def test_any_set_of_ids_is_all_or_nothing(
+    pln: Any, dump: Dump, db_path: Path, ids: list[int], hashes: list[bool], command: str
+) -> None:
+    """Ids 1-5 exist and are open, 6-8 do not: all change, or nothing does."""
+    if not db_path.exists() or rows(db_path, "SELECT count(*) FROM followup") == [(0,)]:
+        pln("add", "Ana Ruiz")
+        for n in range(1, 6):
+            pln("remind", "Ana", "tomorrow", "-m", f"task {n}")
+    typed = [f"#{i}" if h else str(i) for i, h in zip(ids, hashes, strict=False)]
+    args = [command, *typed, *(["friday"] if command == "snooze" else [])]
+    missing = [i for i in ids if i > 5]
+    if missing:
+        line = fails(pln, dump, 3, *args)
+        assert line == f"error: there is no follow-up #{missing[0]}"
+        return
+    before = followups(db_path)
+    pln(*args)
+    states = dict(rows(db_path, "SELECT id, state FROM followup WHERE id <= 5"))
+    dues = dict(rows(db_path, "SELECT id, due FROM followup WHERE id <= 5"))
+    for i in ids:
+        if command == "snooze":
+            assert (states[i], dues[i]) == ("open", FRIDAY.isoformat())
+        else:
+            assert states[i] == {"done": "done", "drop": "dropped"}[command]
+    pln("undo", "--yes")  # the next example starts from five open follow-ups again
+    assert followups(db_path) == before
