@@ -1,6 +1,9 @@
 """Checks the CLI test files share."""
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 Dump = Callable[[], list[str]]
@@ -26,3 +29,32 @@ def fails(pln: Any, dump: Dump, code: int, *args: str, input: str | None = None)
     line = assert_clean_error(result)
     assert dump() == before
     return line
+
+
+@contextmanager
+def pinned_today(day: date) -> Iterator[None]:
+    """Run commands as if today were ``day`` (10:00 UTC), then put "now" back."""
+    before = os.environ.get("PLN_NOW")
+    os.environ["PLN_NOW"] = f"{day.isoformat()}T10:00:00+00:00"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PLN_NOW"]
+        else:
+            os.environ["PLN_NOW"] = before
+
+
+def remind_as_typed(pln: Any, person: str, when: str, *rest: str, today: date) -> Any:
+    """`pln remind --json`; a due date before ``today`` is set up on that day itself.
+
+    `pln remind` refuses a date in the past, so an overdue follow-up is one made
+    back then: the same row a user who let it slip would have.
+    """
+    from plncli.dates import parse_day
+
+    day = parse_day(when, today=today)
+    if day >= today:
+        return pln.json("remind", person, when, *rest)
+    with pinned_today(day):
+        return pln.json("remind", person, day.isoformat(), *rest)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from helpers import fails
+from helpers import fails, pinned_today, remind_as_typed
 
 Dump = Callable[[], list[str]]
 DUE_KEYS = {"kind", "person", "due", "days_overdue", "reason", "followup_id"}
@@ -36,8 +37,9 @@ def add(pln: Any, *args: str) -> list[dict[str, Any]]:
     return pln.json("add", *args)  # type: ignore[no-any-return]
 
 
-def remind(pln: Any, *args: str) -> dict[str, Any]:
-    return pln.json("remind", *args)  # type: ignore[no-any-return]
+def remind(pln: Any, person: str, when: str, *args: str) -> dict[str, Any]:
+    """`pln remind --json`; a date in the past is set up as a follow-up made back then."""
+    return remind_as_typed(pln, person, when, *args, today=date(2026, 11, 23))  # type: ignore[no-any-return]
 
 
 def due(pln: Any, *args: str) -> list[tuple[str, str, str, int]]:
@@ -466,6 +468,7 @@ def test_snooze_moves_the_due_date(pln: Any, trio: None, db_path: Path) -> None:
         "note": "Send it",
         "every": None,
         "state": "open",
+        "next": None,
     }
     assert query(db_path, "SELECT due, state FROM followup") == [("2026-11-30", "open")]
     assert due(pln) == []
@@ -694,7 +697,8 @@ def test_first_contact_until_contact_after_meeting(pln: Any) -> None:
 
 
 def test_done_follow_up_ends_the_first_contact(pln: Any) -> None:
-    add(pln, "Ivy Chen", "--met-at", "TeachMeet", "--on", "8 days ago", "--follow-up", "yesterday")
+    with pinned_today(date(2026, 11, 22)):  # --follow-up refuses the past: made yesterday
+        add(pln, "Ivy Chen", "--met-at", "TeachMeet", "--on", "7 days ago", "--follow-up", "today")
     assert [k for k, *_ in due(pln)] == ["follow-up"]
     pln("done", "1")
     assert due(pln) == []
@@ -741,11 +745,12 @@ def test_due_excludes_archived_people(pln: Any, busy_book: None) -> None:
     assert "Kofi Asante" in [n for _, n, _, _ in due(pln)]
 
 
-def test_snooze_into_the_past_is_refused_and_remind_says_overdue(pln: Any, dump: Dump) -> None:
+def test_snooze_and_remind_into_the_past_are_refused(pln: Any, dump: Dump) -> None:
     pln("add", "Ana Ruiz")
-    r = pln("remind", "Ana", "yesterday", "-m", "late")
-    assert "already overdue" in r.stderr
+    remind(pln, "Ana", "yesterday", "-m", "late")
     before = dump()
+    r = pln("remind", "Ana", "yesterday", "-m", "late", code=2)
+    assert "2026-11-22, in the past" in r.stderr
     r = pln("snooze", "1", "2026-11-20", code=2)
     assert "in the past" in r.stderr
     assert dump() == before

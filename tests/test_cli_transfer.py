@@ -47,6 +47,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import pinned_today
 from plncli.errors import InvalidInput
 from plncli.formats import read_file
 from plncli.text import fold
@@ -1012,7 +1013,8 @@ def build_rich_book(pln: Any, tmp_path: Path) -> None:
     pln("group", "add", "Book club", "Dev", "Eve", "Iris")
     pln("log", "--group", "Book club", "-m", "Read Make It Stick", "--on", "2026-11-01")
     pln("remind", "Ana", "in 3 days", "-m", "Send the quiz bank")
-    pln("remind", "Ben", "2026-11-20", "-m", "Weekly check", "--every", "weekly")
+    with pinned_today(date(2026, 11, 20)):  # an overdue series: made when it was due
+        pln("remind", "Ben", "2026-11-20", "-m", "Weekly check", "--every", "weekly")
     pln("remind", "Dev", "tomorrow", "-m", "will be done")
     pln("remind", "Eve", "next friday", "-m", "will be dropped")
     fus = {f["note"]: f["id"] for f in pln.json("reminders")}

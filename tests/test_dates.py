@@ -135,8 +135,6 @@ def test_parse_day_forms(text: str, expected: date) -> None:
         ("nov 23", date(2026, 11, 23), date(2026, 11, 23)),
         ("nov 22", date(2027, 11, 22), date(2026, 11, 22)),
         ("nov 24", date(2026, 11, 24), date(2025, 11, 24)),
-        ("feb 29", date(2028, 2, 29), date(2024, 2, 29)),
-        ("29th feb", date(2028, 2, 29), date(2024, 2, 29)),
         # explicit and relative forms ignore prefer
         ("next friday", date(2026, 11, 27), date(2026, 11, 27)),
         ("dec 3, 2026", date(2026, 12, 3), date(2026, 12, 3)),
@@ -159,8 +157,13 @@ def test_feb_29_on_a_leap_day_is_that_day() -> None:
     leap = date(2028, 2, 29)
     assert parse_day("feb 29", today=leap) == leap
     assert parse_day("feb 29", today=leap, prefer="past") == leap
-    assert parse_day("feb 29", today=date(2028, 3, 1)) == date(2032, 2, 29)
-    assert parse_day("feb 29", today=date(2096, 3, 1)) == date(2104, 2, 29)  # 2100 is not leap
+    assert parse_day("feb 29", today=date(2028, 2, 28)) == leap
+    assert parse_day("29th feb", today=date(2028, 3, 1), prefer="past") == leap
+    # the year meant has no 29 February: refused, never moved to a leap year
+    with pytest.raises(DateError, match="February 2029 has 28 days"):
+        parse_day("feb 29", today=date(2028, 3, 1))
+    with pytest.raises(DateError, match="February 2100 has 28 days"):  # 2100 is not leap
+        parse_day("feb 29", today=date(2099, 3, 1))
 
 
 @pytest.mark.parametrize(

@@ -103,25 +103,61 @@ def complete_followup(
     """
     row = _open(conn, fid)
     _close(conn, fid, "done", now)
-    next_id = None
-    if row.every:
-        interval = parse_interval(row.every)
-        try:
-            times = 1
-            while interval.add_to(row.due, times) <= today:
-                times += 1
-            following = interval.add_to(row.due, times)
-        except DateError:  # the next one would fall after the year 9999: this was the last
-            following = None
-        if following is not None:
-            next_id = add_followup(
-                conn, row.person, due=following, note=row.note, every=interval, now=now
-            )
+    next_id = _continue_series(conn, row, after=today, now=now)
     if log:
         log_interaction(
             conn, [row.person], at=now, kind="follow-up", note=row.note, topics=[], now=now
         )
     return row, next_id
+
+
+def _continue_series(
+    conn: sqlite3.Connection, row: FollowUpRow, *, after: date, now: datetime
+) -> int | None:
+    """Open the series' next occurrence: the first date on its rhythm after ``after``.
+
+    The rhythm is the row's own due date plus whole intervals (no drift). None when
+    the row does not repeat, or the next one would fall after the year 9999.
+    """
+    if not row.every:
+        return None
+    interval = parse_interval(row.every)
+    following = _first_on_rhythm(row.due, interval, at_least=max(after, row.due), strictly=True)
+    if following is None:
+        return None
+    return add_followup(conn, row.person, due=following, note=row.note, every=interval, now=now)
+
+
+def _first_on_rhythm(
+    start: date, interval: Interval, *, at_least: date, strictly: bool
+) -> date | None:
+    """The first ``start + k * interval`` (k >= 0) on or after ``at_least`` (after, if strictly).
+
+    A binary search on k, so a daily series years overdue costs a few dozen steps.
+    None when the calendar (year 9999) ends first.
+    """
+
+    def reached(k: int) -> bool:
+        try:
+            day = interval.add_to(start, k)
+        except DateError:
+            return True
+        return day > at_least if strictly else day >= at_least
+
+    high = 1
+    while not reached(high):
+        high *= 2
+    low = 0
+    while low < high:
+        middle = (low + high) // 2
+        if reached(middle):
+            high = middle
+        else:
+            low = middle + 1
+    try:
+        return interval.add_to(start, low)
+    except DateError:
+        return None
 
 
 def _close(conn: sqlite3.Connection, fid: int, state: str, now: datetime) -> None:
@@ -136,8 +172,30 @@ def drop_followup(conn: sqlite3.Connection, fid: int, *, now: datetime) -> Follo
     return row
 
 
-def snooze_followup(conn: sqlite3.Connection, fid: int, *, until: date) -> FollowUpRow:
+def snooze_followup(
+    conn: sqlite3.Connection, fid: int, *, until: date, today: date, now: datetime
+) -> tuple[FollowUpRow, int | None]:
+    """Move one follow-up to ``until``; a recurring series keeps its rhythm.
+
+    Snoozing to a date on the series' rhythm just moves the follow-up (the
+    occurrences in between are skipped). Otherwise only this occurrence moves: it
+    becomes a one-off due ``until``, and the series goes on as a new follow-up at
+    its next date on the rhythm (after the old due date and after today). Returns
+    the snoozed follow-up and the id of the series' new follow-up, if one was opened.
+    """
     row = _open(conn, fid)
+    every, next_id = row.every, None
+    if (
+        every
+        and _first_on_rhythm(row.due, parse_interval(every), at_least=until, strictly=False)
+        != until
+    ):
+        next_id = _continue_series(conn, row, after=today, now=now)
+        every = None
+    conn.execute(
+        "UPDATE followup SET due = ?, every = ? WHERE id = ?", (until.isoformat(), every, fid)
+    )
+    return FollowUpRow(row.id, row.person, until, row.note, every, row.state), next_id
     conn.execute("UPDATE followup SET due = ? WHERE id = ?", (until.isoformat(), fid))
     return FollowUpRow(row.id, row.person, until, row.note, row.every, row.state)
 

@@ -21,10 +21,11 @@ Days (:func:`parse_day`)
 
 Decisions
     * An ordinal suffix must fit its number: "3rd" is accepted, "3th" is not.
-    * A month-day without a year is the next such date on/after today
-      (``prefer="future"``) or the latest on/before today (``prefer="past"``).
-      "feb 29" therefore picks the nearest leap year in that direction
-      (from 2026-11-23: 2028-02-29 in the future, 2024-02-29 in the past).
+    * A month-day without a year means the next such month and day on/after
+      today (``prefer="future"``) or the latest on/before today (``prefer="past"``),
+      and must exist in that year: from 2026-11-23, "feb 29" is refused ("February
+      2027 has 28 days"; ``prefer="past"``: "February 2026 has 28 days") rather
+      than moved to a leap year, and "feb 30" names the days of the year meant.
     * Dates that do not exist ("feb 30", "2026-02-29", "2026-13-01", "13/01/2026"
       read month-first) are rejected as "... is not a date"; day and month are
       never swapped to make them fit.
@@ -359,18 +360,18 @@ def _rule_weekday(m: re.Match[str], c: _Ctx) -> date | None:
 def _month_day(c: _Ctx, month: int, day: int, year: str | None, shown: str) -> date:
     if year is not None:
         return _make_date(int(year), month, day, shown)
-    if not 1 <= day <= _MONTH_LENGTHS[month - 1]:
-        longest = _MONTH_LENGTHS[month - 1]
-        raise DateError(f"{shown} is not a date: {_MONTHS[month - 1].title()} has {longest} days")
-    step = 1 if c.prefer == "future" else -1
-    for y in range(c.today.year, c.today.year + 9 * step, step):
-        if not 1 <= y <= 9999:
-            break
-        if day <= _days_in(y, month):
-            d = date(y, month, day)
-            if (d >= c.today) if step == 1 else (d <= c.today):
-                return d
-    raise DateError(f"{shown} is outside the calendar (years 1-9999)")
+    meant = _year_meant(c, month, day)
+    if not 1 <= meant <= 9999:
+        raise DateError(f"{shown} is outside the calendar (years 1-9999)")
+    return _make_date(meant, month, day, shown)
+
+
+def _year_meant(c: _Ctx, month: int, day: int) -> int:
+    """The year of the next (future) or last (past) such month and day, counted from today."""
+    this_year = (c.today.month, c.today.day)
+    if c.prefer == "future":
+        return c.today.year + 1 if (month, day) < this_year else c.today.year
+    return c.today.year - 1 if (month, day) > this_year else c.today.year
 
 
 def _rule_month_first(m: re.Match[str], c: _Ctx) -> date | None:

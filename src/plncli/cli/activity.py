@@ -1,12 +1,13 @@
 """Interaction and follow-up commands: log, remind, done, snooze, drop, reminders, due."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 import typer
 
 from .. import activity as svc
 from .. import reads, render, ties, views
+from ..context import AppContext
 from ..dates import DateError, parse_interval
 from ..db import transaction
 from ..errors import InvalidInput
@@ -78,9 +79,7 @@ def log(
     at = parse.moment(app, on, "--on")
     if about is not None and follow_up is None:
         raise InvalidInput("--about describes a follow-up", 'add --follow-up, e.g. "in 2 weeks"')
-    next_due = parse.day(app, follow_up, "--follow-up", "future") if follow_up else None
-    if next_due is not None:
-        _not_past(next_due, app.today, follow_up or "")
+    next_due = parse.followup_day(app, follow_up, "--follow-up") if follow_up else None
     if at > app.now + timedelta(minutes=1):
         raise InvalidInput(
             f"--on {on!r} is in the future",
@@ -156,13 +155,6 @@ def _next_note(about: str | None, message: str) -> str:
     return f"Follow up on: {short}" if short else "Follow up"
 
 
-def _not_past(day: date, today: date, text: str) -> None:
-    if day < today:
-        raise InvalidInput(
-            f"WHEN {text!r} is {day.isoformat()}, in the past", "give today or a later date"
-        )
-
-
 @command("remind")
 def remind(
     ctx: typer.Context,
@@ -184,7 +176,7 @@ def remind(
       pln remind "Zoë" "in 2 weeks" -m "Mentoring check-in" --every 1m
     """
     app = state(ctx)
-    due = parse.day(app, when, "WHEN", "future")
+    due = parse.followup_day(app, when, "WHEN")
     try:
         interval = parse_interval(every) if every else None
     except DateError as exc:
@@ -196,86 +188,145 @@ def remind(
     if json:
         render.print_json(render.followup_json(row))
     else:
-        late = " (already overdue)" if due < app.today else ""
-        render.say(f"Follow-up #{fid} for {ref.name} due {render.when(due, app.today)}{late}.")
+        render.say(f"Follow-up #{fid} for {ref.name} due {render.when(due, app.today)}.")
 
 
-FidArg = Annotated[
-    int, typer.Argument(help="Follow-up id, as shown by `pln due` or `pln reminders`.")
+FidsArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="ID...",
+        help="Follow-up id(s), as `pln due` or `pln reminders` show them: 3 or #3.",
+        show_default=False,
+    ),
 ]
+
+
+def _existing(app: AppContext, ids: list[int]) -> None:
+    """Every id given names a follow-up that exists now; the first that does not is the error."""
+    for fid in ids:
+        views.get_followup(app.conn, fid)
 
 
 @command("done")
 def done(
     ctx: typer.Context,
-    fid: FidArg,
+    fids: FidsArg,
     no_log: Annotated[
         bool, typer.Option("--no-log", help="Do not count this as contact with the person.")
     ] = False,
     json: JsonOpt = False,
 ) -> None:
-    """Mark a follow-up done (and log it as contact, unless --no-log).
+    """Mark follow-ups done (and log each as contact, unless --no-log).
+
+    Several ids are one change: all are done, or (on any error) none.
 
     \b
       pln done 7
+      pln done 3 4 "#5"
     """
     app = state(ctx)
+    ids = parse.followup_ids(fids)
     with transaction(app.conn):
-        row, next_id = svc.complete_followup(
-            app.conn, fid, today=app.today, now=app.now, log=not no_log
-        )
-        nxt = views.get_followup(app.conn, next_id) if next_id else None
+        _existing(app, ids)  # before any change: an id this command creates is no id typed
+        results = [
+            svc.complete_followup(app.conn, fid, today=app.today, now=app.now, log=not no_log)
+            for fid in ids
+        ]
+        docs = [
+            (
+                views.get_followup(app.conn, row.id),
+                views.get_followup(app.conn, nid) if nid else None,
+            )
+            for row, nid in results
+        ]
     if json:
-        render.print_json(
-            {
-                "done": render.followup_json(views.get_followup(app.conn, fid)),
-                "next": render.followup_json(nxt) if nxt else None,
-            }
-        )
+        shown = [
+            {"done": render.followup_json(d), "next": render.followup_json(n) if n else None}
+            for d, n in docs
+        ]
+        render.print_json(shown[0] if len(ids) == 1 else shown)
         return
-    render.say(f"Done: #{fid} for {row.person.name}.")
-    if nxt:
-        render.say(f"Next one: #{nxt.id} due {render.when(nxt.due, app.today)}.")
+    for row, nxt in docs:
+        render.say(f"Done: #{row.id} for {row.person.name}.")
+        if nxt:
+            render.say(f"Next one: #{nxt.id} due {render.when(nxt.due, app.today)}.")
 
 
 @command("snooze")
 def snooze(
     ctx: typer.Context,
-    fid: FidArg,
-    when: Annotated[str, typer.Argument(help="New due date: tomorrow, in 1 week, next monday.")],
+    fids_when: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID... WHEN",
+            help="Follow-up id(s) (3 or #3), then the new due date: tomorrow, in 1 week, friday.",
+            show_default=False,
+        ),
+    ],
     json: JsonOpt = False,
 ) -> None:
-    """Move a follow-up to a later date.
+    """Move follow-ups to a later date (a recurring series keeps its rhythm).
+
+    Several ids are one change: all are moved, or (on any error) none.
 
     \b
       pln snooze 7 "next monday"
+      pln snooze 3 4 friday
     """
     app = state(ctx)
-    until = parse.day(app, when, "WHEN", "future")
-    _not_past(until, app.today, when)
+    if len(fids_when) < 2:
+        raise InvalidInput(
+            "give the follow-up id(s), then the new date", "e.g. pln snooze 3 friday"
+        )
+    ids, when = parse.followup_ids(fids_when[:-1]), fids_when[-1]
+    until = parse.followup_day(app, when, "WHEN")
     with transaction(app.conn):
-        row = svc.snooze_followup(app.conn, fid, until=until)
+        _existing(app, ids)  # before any change: an id this command creates is no id typed
+        results = [
+            svc.snooze_followup(app.conn, fid, until=until, today=app.today, now=app.now)
+            for fid in ids
+        ]
+        docs = [(row, views.get_followup(app.conn, nid) if nid else None) for row, nid in results]
     if json:
-        render.print_json(render.followup_json(row))
-    else:
-        render.say(f"Snoozed #{fid} for {row.person.name} until {render.when(until, app.today)}.")
+        shown = [
+            {**render.followup_json(row), "next": render.followup_json(n) if n else None}
+            for row, n in docs
+        ]
+        render.print_json(shown[0] if len(ids) == 1 else shown)
+        return
+    for row, nxt in docs:
+        render.say(
+            f"Snoozed #{row.id} for {row.person.name} until {render.when(until, app.today)}."
+        )
+        if nxt:
+            render.say(
+                f"Only this one moved: its series goes on as #{nxt.id}"
+                f" due {render.when(nxt.due, app.today)}."
+            )
 
 
 @command("drop")
-def drop(ctx: typer.Context, fid: FidArg, json: JsonOpt = False) -> None:
-    """Drop a follow-up you no longer intend to do (it stays in the history).
+def drop(ctx: typer.Context, fids: FidsArg, json: JsonOpt = False) -> None:
+    """Drop follow-ups you no longer intend to do (they stay in the history).
+
+    Several ids are one change: all are dropped, or (on any error) none.
 
     \b
       pln drop 7
+      pln drop 3 4
     """
     app = state(ctx)
+    ids = parse.followup_ids(fids)
     with transaction(app.conn):
-        svc.drop_followup(app.conn, fid, now=app.now)
-        row = views.get_followup(app.conn, fid)
+        for fid in ids:
+            svc.drop_followup(app.conn, fid, now=app.now)
+        rows = [views.get_followup(app.conn, fid) for fid in ids]
     if json:
-        render.print_json(render.followup_json(row))
-    else:
-        render.say(f"Dropped #{fid} for {row.person.name}.")
+        shown = [render.followup_json(row) for row in rows]
+        render.print_json(shown[0] if len(ids) == 1 else shown)
+        return
+    for row in rows:
+        render.say(f"Dropped #{row.id} for {row.person.name}.")
 
 
 @command("reminders")

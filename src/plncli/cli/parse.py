@@ -1,5 +1,6 @@
 """Turning option text into domain values, with one-line errors."""
 
+import re
 import sys
 from datetime import date, datetime
 from enum import StrEnum
@@ -22,6 +23,44 @@ def day(app: AppContext, text: str, what: str, prefer: Literal["future", "past"]
         return parse_day(text, today=app.today, prefer=prefer, dayfirst=app.settings.dayfirst)
     except DateError as exc:
         raise InvalidInput(f"{what}: {exc}") from None
+
+
+def met_day(app: AppContext, text: str) -> date:
+    """When someone was met (`--on` of add and edit): today or earlier, never the future."""
+    found = day(app, text, "--on", "past")
+    if found > app.today:
+        raise InvalidInput(
+            f"--on {text!r} is {found.isoformat()}, in the future",
+            "--on is the day you met: today or earlier",
+        )
+    return found
+
+
+def followup_day(app: AppContext, text: str, what: str) -> date:
+    """The one rule for every follow-up date typed: today or later, never the past."""
+    found = day(app, text, what, "future")
+    if found < app.today:
+        raise InvalidInput(
+            f"{what} {text!r} is {found.isoformat()}, in the past", "give today or a later date"
+        )
+    return found
+
+
+def followup_ids(texts: list[str]) -> list[int]:
+    """Follow-up ids as typed: 3 or #3 (the form `pln due` prints), each named once."""
+    ids: list[int] = []
+    for text in texts:
+        found = re.fullmatch(r"\s*#?([0-9]{1,25})\s*", text)
+        if found is None:
+            raise InvalidInput(
+                f"{text!r} is not a follow-up id",
+                "give the numbers `pln due` shows (3 or #3); quote a date of several words",
+            )
+        fid = int(found[1])
+        if fid in ids:
+            raise InvalidInput(f"follow-up #{fid} is named twice", "name each follow-up once")
+        ids.append(fid)
+    return ids
 
 
 def moment(app: AppContext, text: str | None, what: str) -> datetime:

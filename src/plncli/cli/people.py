@@ -173,10 +173,10 @@ def add(
         circle=circle.value if circle else None,
         cadence=parse.cadence(every),
         met_at=met_at,
-        met_on=parse.day(app, on, "--on", "past") if on else None,
+        met_on=parse.met_day(app, on) if on else None,
         note=note,
     )
-    due = parse.day(app, follow_up, "--follow-up", "future") if follow_up else None
+    due = parse.followup_day(app, follow_up, "--follow-up") if follow_up else None
     if introduced_by:
         data.introduced_by = parse.person(app, introduced_by)
     if not names:
@@ -369,7 +369,7 @@ def edit(
     scalars: dict[str, str | None] = {
         k: v for k, v in {"org": org, "role": role, "location": location}.items() if v is not None
     }
-    met_on = parse.day(app, on, "--on", "past") if on else None
+    met_on = parse.met_day(app, on) if on else None
     with transaction(app.conn):
         ref = parse.person(app, person, archived=True)
         base = svc.PersonInput(
