@@ -12,19 +12,23 @@ from .dates import humanize_day
 from .due import DueItem
 from .resolve import PersonRef
 from .tables import Block, Cell, Table, emit
+from .text import json_safe
 from .views import EventRow, FollowUpRow, PersonRow, Profile, SearchHit, TimelineEntry
 
 
 def print_json(doc: Any) -> None:
-    """Objects indented; arrays one element per line (the C encoder: fast on big lists)."""
+    """Objects indented; arrays one element per line (the C encoder: fast on big lists).
+    Controls json.dumps leaves raw (DEL, C1, bidi) are escaped too (``text.json_safe``)."""
     if not isinstance(doc, list):
-        sys.stdout.write(json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False)
+        sys.stdout.write(json_safe(text) + "\n")
         return
     if not doc:
         sys.stdout.write("[]\n")
         return
     encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
-    sys.stdout.write("[\n" + ",\n".join("  " + encode(item) for item in doc) + "\n]\n")
+    text = ",\n".join("  " + encode(item) for item in doc)
+    sys.stdout.write("[\n" + json_safe(text) + "\n]\n")
 
 
 def ref_json(ref: PersonRef) -> dict[str, Any]:

