@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Dump, assert_clean_error, fails
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from helpers import Dump, fails
 
 # what a terminal obeys: C0 (but tab and line feed), DEL, C1, and the bidi controls
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -215,3 +216,84 @@ def test_no_stored_text_reaches_the_terminal_raw(pln: Any, planted: Any, marker:
     for args in (["list"], ["show", "#1"], ["find", "Org"]):
         result = pln(*args)
         assert not UNSAFE.search(result.stdout + result.stderr), (args, marker)
+
+
+# ---- item 9: a huge line ---------------------------------------------------------------------
+
+MEASURE = """
+import resource, subprocess, sys
+limit = 1 << 30  # a safety net: an unbounded reader fails here instead of swapping the machine
+def cap():
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True, preexec_fn=cap)
+peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(done.returncode, peak_kib)
+sys.stderr.write(done.stderr)
+"""
+
+
+def _huge_line_file(path: Path, head: bytes, tail: bytes, size: int = 100 << 20) -> None:
+    with path.open("wb") as fh:
+        fh.write(head)
+        block = b"x" * (1 << 20)
+        for _ in range(size >> 20):
+            fh.write(block)
+        fh.write(tail)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "head", "tail"),
+    [
+        ("note.vcf", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Ruiz\r\nNOTE:", b"\r\nEND:VCARD\r\n"),
+        ("photo.vcf", b"BEGIN:VCARD\nVERSION:4.0\nFN:Ana Ruiz\nPHOTO:data:,", b"\nEND:VCARD\n"),
+        ("folded.vcf", b"BEGIN:VCARD\nVERSION:3.0\nFN:Ana Ruiz\nNOTE:a\n", b"\nEND:VCARD\n"),
+        ("people.csv", b"name,notes\nAna Ruiz,", b"\nBen Okafor,hi\n"),
+    ],
+)
+def test_a_100_mb_line_is_refused_within_200_mb(
+    pln: Any, dump: Dump, tmp_path: Path, name: str, head: bytes, tail: bytes
+) -> None:
+    path = tmp_path / name
+    if name == "folded.vcf":  # 100 MB of one NOTE, folded into 1,400,000 continuation lines
+        with path.open("wb") as fh:
+            fh.write(head)
+            chunk = b" " + b"x" * 73 + b"\n"
+            for _ in range((100 << 20) // (len(chunk) * 1000) + 1):
+                fh.write(chunk * 1000)
+            fh.write(tail)
+    else:
+        _huge_line_file(path, head, tail)
+    assert path.stat().st_size >= 100 << 20
+    pln("add", "Ben Okafor")
+    before = dump()
+    cmd = [sys.executable, "-m", "plncli", "import", str(path)]
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, timeout=600
+    )
+    code, peak_kib = map(int, done.stdout.split())
+    print(f"{name}: exit {code}, peak {peak_kib / 1024:.0f} MiB")
+    assert code == 2, done.stderr
+    assert peak_kib < 200 * 1024
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("error: ") and "MiB long" in lines[0], lines
+    assert len(lines) <= 2
+    assert dump() == before
+
+
+def test_lines_up_to_the_limit_still_import(pln: Any, tmp_path: Path) -> None:
+    """A long photo (set aside, listed) and a long folded note (too long: an invalid record)."""
+    photo = "PHOTO;ENCODING=b;TYPE=JPEG:" + "QUJD" * 500_000  # 2 MB: over 1 MiB, a photo may
+    card = f"BEGIN:VCARD\nVERSION:3.0\nFN:Ana Ruiz\n{photo}\nEND:VCARD\n"
+    (tmp_path / "photo.vcf").write_text(card)
+    doc = pln.json("import", str(tmp_path / "photo.vcf"))
+    assert doc["added"] == ["Ana Ruiz"]
+    note = "NOTE:" + "\n ".join(["y" * 70] * 200)  # 14,000 characters, folded
+    card = f"BEGIN:VCARD\nVERSION:3.0\nFN:Ben Okafor\n{note}\nEND:VCARD\n"
+    (tmp_path / "note.vcf").write_text(card)
+    result = pln("import", str(tmp_path / "note.vcf"), code=2)
+    assert "card 1: notes: notes is 14000 characters long" in result.stderr
+    big = tmp_path / "note.csv"
+    big.write_text("name,notes\nCarla Diaz," + "z" * ((1 << 20) - 20) + "\n")
+    result = pln("import", str(big), code=2)
+    assert "line 2: notes:" in result.stderr  # a record too long, not a file refused
