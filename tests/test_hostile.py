@@ -51,6 +51,13 @@ def run(
     )
 
 
+def raw(pln: Any, *args: str) -> Any:
+    """The CLI's result whatever its exit code (``pln(...)`` asserts one)."""
+    from plncli.cli import app
+
+    return pln.runner.invoke(app, list(args))
+
+
 # ---- item 8: control characters ----------------------------------------------------------
 
 
@@ -276,7 +283,8 @@ def test_a_100_mb_line_is_refused_within_200_mb(
     assert code == 2, done.stderr
     assert peak_kib < 200 * 1024
     lines = done.stderr.splitlines()
-    assert lines[0].startswith("error: ") and "MiB long" in lines[0], lines
+    assert lines[0].startswith("error: "), lines
+    assert "MiB long" in lines[0]
     assert len(lines) <= 2
     assert dump() == before
 
@@ -297,3 +305,215 @@ def test_lines_up_to_the_limit_still_import(pln: Any, tmp_path: Path) -> None:
     big.write_text("name,notes\nCarla Diaz," + "z" * ((1 << 20) - 20) + "\n")
     result = pln("import", str(big), code=2)
     assert "line 2: notes:" in result.stderr  # a record too long, not a file refused
+
+
+# ---- item 7: a crafted pln JSON export --------------------------------------------------------
+
+
+@pytest.fixture
+def export_doc(pln: Any, tmp_path: Path) -> dict[str, Any]:
+    """A book using every table, exported as pln JSON."""
+    db = ["--db", str(tmp_path / "source.db")]
+    pln(
+        *db,
+        "add",
+        "Ana Ruiz",
+        "--email",
+        "ana@example.org",
+        "--phone",
+        "+44 1111",
+        "--topic",
+        "assessment",
+        "--offers",
+        "quizzes",
+        "--seeks",
+        "oracy",
+        "--link",
+        "https://ana.example",
+        "--role-tag",
+        "mentor",
+        "--met-at",
+        "researchED 2026",
+        "--org",
+        "Hillside",
+        "--every",
+        "30d",
+        "--note",
+        "first\nsecond",
+    )
+    pln(*db, "add", "Ben Okafor", "--topic", "assessment", "--introduced-by", "Ana")
+    pln(*db, "add", "Carla Diaz", "--seeks", "quizzes")
+    pln(*db, "log", "Ana", "Ben", "-m", "coffee", "--topic", "oracy", "--on", "yesterday")
+    pln(*db, "remind", "Ana", "in 3 days", "-m", "send it", "--every", "2w")
+    pln(*db, "group", "add", "Book club", "Ana", "Carla")
+    pln(*db, "introduce", "Ana", "Carla", "-m", "quizzes")
+    pln(*db, "intro", "asked", "Ana", "Carla")
+    pln(*db, "introduce", "Ben", "Carla", "--dismiss")
+    pln(*db, "private", "topic", "oracy")
+    doc: dict[str, Any] = json.loads(pln(*db, "export").stdout)
+    assert all(doc["tables"][t] for t in ("tie", "intro_followup", "dismissal", "private_mark"))
+    return doc
+
+
+def _row(doc: dict[str, Any], table: str, n: int = 0) -> dict[str, Any]:
+    row: dict[str, Any] = doc["tables"][table][n]
+    return row
+
+
+CRAFTED: dict[str, tuple[str, str, Any]] = {
+    # what: (table, column, value) set in the first row of the table
+    "an escape sequence in a name": ("person", "name", "Ana\x1b]0;SECRET\x07Ruiz"),
+    "a C1 CSI in an organisation": ("person", "org", "Evil\x9b31mSECRET"),
+    "a bidi override in an event": ("event", "name", "conf\u202eSECRET"),
+    "a control in a topic": ("interaction_topic", "topic", "ora\x9dSECRET"),
+    "a control in a note": ("interaction", "note", "hi \x1b[2J SECRET"),
+    "an over-long name": ("person", "name", "SECRET" * 50),
+    "an impossible date": ("person", "met_on", "2026-02-30"),
+    "a date that is not one": ("followup", "due", "SECRET"),
+    "an instant that is not one": ("interaction", "at", "SECRET-not-a-time"),
+    "an instant at the calendar's end": ("person", "last_contact_at", "9999-12-31 23:59:59.000000"),
+    "an instant with a zone": ("person", "created_at", "2026-11-23T10:00:00+05:00"),
+    "an unknown circle": ("person", "circle", "SECRET"),
+    "an unknown state": ("followup", "state", "SECRET"),
+    "an unknown introduction state": ("introduction", "state", "SECRET"),
+    "a cadence that is not an interval": ("person", "cadence", "SECRET"),
+    "a repeat that is not canonical": ("followup", "every", "fortnightly"),
+    "an id that is text": ("person", "id", "1"),
+    "an id that is negative": ("event", "id", -1),
+    "an id beyond SQLite's integers": ("interaction", "id", 2**64),
+    "a boolean id": ("followup", "id", True),
+    "a reference to no one": ("followup", "person_id", 999),
+    "an introducer who is missing": ("person", "introduced_by_id", 77),
+    "a member of no group": ("pgroup_member", "group_id", 5),
+    "a name key that does not match": ("person", "name_key", "someone else"),
+    "an attribute key that does not match": ("person_attr", "key", "SECRET"),
+    "an email that is not one": ("person_attr", "value", "SECRET at nowhere"),
+    "a tie in the wrong order": ("tie", "a_id", 3),
+    "reasons that are not JSON": ("introduction", "reasons", "[SECRET"),
+    "a number for a name": ("person", "name", 42),
+    "a missing name": ("person", "name", None),
+    "a column no table has": ("person", "SECRET_column", "x"),
+}
+
+
+@pytest.mark.parametrize("what", list(CRAFTED))
+def test_a_crafted_export_is_refused_whole(
+    pln: Any, dump: Dump, tmp_path: Path, export_doc: dict[str, Any], what: str
+) -> None:
+    table, column, value = CRAFTED[what]
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(export_doc), encoding="utf-8")
+    _row(export_doc, table)[column] = value
+    bad = tmp_path / "crafted.json"
+    bad.write_text(json.dumps(export_doc), encoding="utf-8")
+    pln("db", "status")  # an empty book, as a restore needs
+    before = dump()
+    for args in (["import", str(bad)], ["import", str(bad), "--dry-run"]):
+        result = pln(*args, code=2)
+        problems, error = result.stderr.splitlines()[:-2], result.stderr.splitlines()[-2]
+        assert error.startswith("error: ") and "not a valid pln export" in error
+        assert result.stderr.splitlines()[-1].startswith("hint: ")
+        assert result.stdout == ""
+        assert any(f"{table} row 1" in p and f": {column[:40]}:" in p for p in problems), problems
+        assert "SECRET" not in result.stderr.replace("SECRET_column", "")
+        assert not UNSAFE.search(result.stderr)
+    assert dump() == before
+    pln("import", str(good))  # the file as pln wrote it restores
+    for args in (["list"], ["show", "Ana"], ["due"], ["export"], ["intros"]):
+        pln(*args)
+
+
+def test_only_the_first_problems_are_listed(
+    pln: Any, tmp_path: Path, export_doc: dict[str, Any]
+) -> None:
+    person = _row(export_doc, "person")
+    export_doc["tables"]["person"] = [
+        {**person, "id": n, "name": f"P\x9b{n}", "name_key": f"p {n}"} for n in range(1, 41)
+    ]
+    bad = tmp_path / "crafted.json"
+    bad.write_text(json.dumps(export_doc), encoding="utf-8")
+    result = pln("import", str(bad), code=2)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 20 + 2
+    assert "the first ones of its problems" in lines[-2]
+    assert pln.json("list") == []
+
+
+def test_a_restored_book_keeps_every_value(
+    pln: Any, tmp_path: Path, export_doc: dict[str, Any], db_path: Path
+) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(export_doc), encoding="utf-8")
+    pln("import", str(good))
+    again = json.loads(pln("export").stdout)
+    assert again["tables"] == export_doc["tables"]
+
+
+JSON_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "",
+            "never",
+            "2w",
+            "2026-02-29",
+            "2028-02-29",
+            "0001-01-01",
+            "9999-12-31",
+            "2026-11-23 10:00:00",
+            "0001-01-01 00:00:00.000000",
+            "9998-12-31 23:59:59.999999",
+            "1",
+            "open",
+            "made",
+            "following",
+        ]
+    ),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_a_restore_either_refuses_or_gives_a_working_book(
+    pln: Any, tmp_path: Path, export_doc: dict[str, Any], data: st.DataObject
+) -> None:
+    doc = json.loads(json.dumps(export_doc))
+    for _ in range(data.draw(st.integers(1, 3))):
+        table = data.draw(st.sampled_from(sorted(t for t in doc["tables"] if doc["tables"][t])))
+        row = data.draw(st.sampled_from(doc["tables"][table]))
+        row[data.draw(st.sampled_from(sorted(row)))] = data.draw(JSON_VALUES)
+    path = tmp_path / "crafted.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    db = tmp_path / "target.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    result = raw(pln, "--db", str(db), "import", str(path))
+    assert result.exit_code in (0, 2), result.stderr
+    if result.exit_code == 0:
+        for args in (
+            ["list"],
+            ["list", "--sort", "last-contact"],
+            ["show", "#1"],
+            ["due"],
+            ["export"],
+            ["export", "--format", "csv"],
+            ["export", "--format", "ics"],
+            ["export", "--format", "vcard"],
+            ["intros"],
+            ["introduce"],
+            ["events"],
+            ["reminders", "--state", "all"],
+            ["group", "list"],
+            ["private"],
+        ):
+            done = raw(pln, "--db", str(db), *args)
+            assert done.exit_code in (0, 3), (args, done.stderr)

@@ -133,6 +133,16 @@ def _progress(size: int, what: str, *, counted: bool = True) -> Iterator[Callabl
 
 
 def _restore(app: AppContext, file: str, *, dry_run: bool, json: bool) -> None:
+    from ..restore_check import Refused
+
+    try:
+        _restore_checked(app, file, dry_run=dry_run, json=json)
+    except Refused as exc:
+        _list_problems(exc.problems)
+        raise
+
+
+def _restore_checked(app: AppContext, file: str, *, dry_run: bool, json: bool) -> None:
     if dry_run:
         doc = svc.load_export(file)
         counts = {t: len(rows) for t, rows in doc["tables"].items()}
