@@ -30,7 +30,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import Dump, fails
+from helpers import Dump, assert_clean_error, fails
 
 # what a terminal obeys: C0 (but tab and line feed), DEL, C1, and the bidi controls
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -411,7 +411,8 @@ def test_a_crafted_export_is_refused_whole(
     for args in (["import", str(bad)], ["import", str(bad), "--dry-run"]):
         result = pln(*args, code=2)
         problems, error = result.stderr.splitlines()[:-2], result.stderr.splitlines()[-2]
-        assert error.startswith("error: ") and "not a valid pln export" in error
+        assert error.startswith("error: ")
+        assert "not a valid pln export" in error
         assert result.stderr.splitlines()[-1].startswith("hint: ")
         assert result.stdout == ""
         assert any(f"{table} row 1" in p and f": {column[:40]}:" in p for p in problems), problems
@@ -517,3 +518,304 @@ def test_a_restore_either_refuses_or_gives_a_working_book(
         ):
             done = raw(pln, "--db", str(db), *args)
             assert done.exit_code in (0, 3), (args, done.stderr)
+
+
+# ---- item 11: the right exit code for hostile files, config and environment ------------------
+
+
+def test_a_json_file_nested_200000_levels_is_bad_input(
+    pln: Any, dump: Dump, tmp_path: Path
+) -> None:
+    pln("add", "Ben Okafor")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000)
+    for args in (["--format", "json"], [], ["--format", "json", "--dry-run"]):
+        fails(pln, dump, 2, "import", str(deep), *args)
+    crafted = tmp_path / "deep-export.json"
+    crafted.write_text('{"pln_export": 1, "tables": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    line = fails(pln, dump, 2, "import", str(crafted))
+    assert "nested too deeply" in line
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (bytes(range(256)) * 4, "not UTF-8 text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "cannot read config file"),
+        (b"first_contact_days = 99999999999999999999\n", "first_contact_days must be 0 to 3650"),
+        (b"first_contact_days = 999999999\n", "first_contact_days must be 0 to 3650"),
+        (b"first_contact_days = -1\n", "first_contact_days must be 0 to 3650"),
+        (b"a = " + b"[" * 100_000 + b"]" * 100_000 + b"\n", "cannot read config file"),
+    ],
+)
+def test_a_bad_config_file_is_bad_input(
+    pln: Any, dump: Dump, env_setup: Path, content: bytes, why: str
+) -> None:
+    pln("add", "Ana Ruiz", "--met-at", "researchED 2026", "--on", "3 days ago")
+    (env_setup / "config.toml").write_bytes(content)
+    for args in (["due"], ["list"], ["add", "Ben Okafor"], ["export", "--format", "ics"]):
+        line = fails(pln, dump, 2, *args)
+        assert why in line
+
+
+@pytest.mark.parametrize("variable", ["PLN_HOME", "XDG_DATA_HOME", "XDG_DATA_HOME/below"])
+def test_a_data_directory_that_is_a_file_makes_the_store_unusable(
+    pln: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("my notes\n")
+    name, _, below = variable.partition("/")
+    if name != "PLN_HOME":
+        monkeypatch.delenv("PLN_HOME")
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv(name, str(a_file / below) if below else str(a_file))
+    for args in (["list"], ["add", "Ana Ruiz"], ["db", "path"], ["due"]):
+        line = assert_clean_error(pln(*args, code=7))
+        assert "is a file, not a directory" in line
+    assert a_file.read_text() == "my notes\n"
+
+
+def test_an_output_encoding_that_cannot_show_a_name_is_bad_input(pln: Any) -> None:
+    pln("add", "Zoë Ñúñez", "--org", "École")
+    for args in (["list"], ["show", "#1"], ["list", "--json"], ["find", "Zoe"]):
+        result = run(*args, env={"PYTHONIOENCODING": "ascii"})
+        assert result.returncode == 2, result.stderr
+        assert assert_clean_error(result).startswith("error: the output's encoding (ascii)")
+    assert run("list", env={"PYTHONIOENCODING": "utf-8"}).returncode == 0
+
+
+@pytest.fixture
+def book(pln: Any) -> None:
+    pln("add", "Ana Ruiz", "--met-at", "researchED 2026", "--on", "3 days ago", "--topic", "x")
+    pln("log", "Ana", "-m", "coffee", "--on", "yesterday")
+
+
+FAST = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+CONFIG_TEXT = st.one_of(
+    st.binary(max_size=200),
+    st.text(max_size=200).map(str.encode),
+    st.builds(
+        lambda k, v: f"{k} = {v}\n".encode(),
+        st.sampled_from(["first_contact_days", "dayfirst", "cadence", "synonyms", "x"]),
+        st.one_of(
+            st.integers().map(str),
+            st.text(max_size=20).map(json.dumps),
+            st.sampled_from(["true", "[1, 2]", "{ a = 1 }", "1e999", "-0", "nan", "inf"]),
+        ),
+    ),
+    st.builds(
+        lambda section, k, v: f"[{section}]\n{k} = {json.dumps(v)}\n".encode(),
+        st.sampled_from(["cadence", "synonyms"]),
+        st.sampled_from(["colleague", "network", "following", "AfL", "x"]),
+        st.one_of(st.text(max_size=20), st.integers(), st.sampled_from(["never", "2w", "0d"])),
+    ),
+)
+COMMANDS = (
+    ["due"],
+    ["list"],
+    ["introduce"],
+    ["export", "--format", "ics"],
+    ["add", "Zed Zulu", "--allow-duplicate"],
+)
+
+
+@FAST
+@given(content=CONFIG_TEXT, command=st.sampled_from(COMMANDS))
+def test_any_config_file_gives_0_2_or_7(
+    pln: Any, book: None, env_setup: Path, content: bytes, command: list[str]
+) -> None:
+    (env_setup / "config.toml").write_bytes(content)
+    result = raw(pln, *command)
+    assert result.exit_code in (0, 2, 7), (content, result.stderr, result.exception)
+    assert "Traceback" not in result.stderr
+
+
+EDGES = [
+    "9999-12-31T23:59:59",
+    "9999-12-31T23:59:59-12:00",
+    "0001-01-01",
+    "0001-01-01T00:00:00+14:00",
+    "2026-11-23T10:00:00+14:00",
+    "2026-02-29",
+    "-5",
+    "0",
+    "99999999999999999999",
+    "1",
+    "dumb",
+]
+
+
+def _env_value(tmp_path: Path) -> st.SearchStrategy[str]:
+    """Text, or a path inside tmp_path to nothing, a file, a folder, or below a file."""
+    name = st.text(
+        alphabet=st.characters(blacklist_characters="/\x00", blacklist_categories=["Cs"]),
+        min_size=1,
+        max_size=12,
+    ).filter(lambda n: n not in (".", "..") and not n.startswith("~"))
+    places = st.sampled_from(["nothing", "file", "folder", "below-file", "empty", "binary"])
+    return st.one_of(
+        st.text(
+            alphabet=st.characters(blacklist_characters="/\x00~", blacklist_categories=["Cs"]),
+            max_size=20,
+        ),
+        st.sampled_from(EDGES),
+        st.builds(lambda n, p: _place(tmp_path, n, p), name, places),
+    )
+
+
+def _place(tmp_path: Path, name: str, kind: str) -> str:
+    target = tmp_path / "env" / name
+    target.parent.mkdir(exist_ok=True)
+    if target.is_dir() and not target.is_symlink():
+        return str(target)
+    target.unlink(missing_ok=True)
+    if kind in ("file", "below-file"):
+        target.write_text("not pln's\n")
+    elif kind == "folder":
+        target.mkdir()
+    elif kind == "empty":
+        target.write_bytes(b"")
+    elif kind == "binary":
+        target.write_bytes(bytes(range(256)))
+    return str(target / "x.db") if kind == "below-file" else str(target)
+
+
+ENV_VARS = [
+    "PLN_DB",
+    "PLN_HOME",
+    "XDG_DATA_HOME",
+    "XDG_CONFIG_HOME",
+    "PLN_NOW",
+    "COLUMNS",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "TERM",
+    "PLN_NO_FASTPATH",
+]
+
+
+@FAST
+@given(data=st.data(), command=st.sampled_from(COMMANDS))
+def test_any_environment_gives_0_2_or_7(
+    pln: Any, book: None, tmp_path: Path, data: st.DataObject, command: list[str]
+) -> None:
+    chosen = data.draw(st.lists(st.sampled_from(ENV_VARS), min_size=1, max_size=3, unique=True))
+    values = {v: data.draw(_env_value(tmp_path)) for v in chosen}
+    with pytest.MonkeyPatch.context() as mp:
+        (tmp_path / "cwd").mkdir(exist_ok=True)
+        mp.chdir(tmp_path / "cwd")  # a relative PLN_DB or PLN_HOME lands here
+        for variable, value in values.items():
+            if value == "" and variable in ("PLN_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+                value = str(tmp_path / "empty-var")  # an unset-like value would be the real ~
+            mp.setenv(variable, value)
+        result = raw(pln, *command)
+    assert result.exit_code in (0, 2, 7), (values, result.stderr, result.exception)
+    assert "Traceback" not in result.stderr
+
+
+IMPORT_BYTES = st.one_of(
+    st.binary(max_size=300),
+    st.builds(lambda b: b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:" + b, st.binary(max_size=300)),
+    st.builds(lambda b: b"name,email,met_on,birthday,knows\n" + b, st.binary(max_size=300)),
+    st.builds(lambda b: b'{"pln_export": 1, "tables": ' + b, st.binary(max_size=300)),
+    st.builds(
+        lambda t: f'{{"pln_export": 1, "schema_version": 3, "tables": {t}}}'.encode(),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.dictionaries(
+                    st.sampled_from(["person", "id", "name", "event"]), inner, max_size=3
+                )
+            ),
+            max_leaves=8,
+        ).map(json.dumps),
+    ),
+)
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    content=IMPORT_BYTES,
+    fmt=st.sampled_from([None, "vcard", "csv", "linkedin", "google", "json"]),
+    dry=st.booleans(),
+)
+def test_any_file_to_import_gives_0_2_or_7(
+    pln: Any, tmp_path: Path, content: bytes, fmt: str | None, dry: bool
+) -> None:
+    path = tmp_path / "in.dat"
+    path.write_bytes(content)
+    db = tmp_path / "import.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    args = ["--db", str(db), "import", str(path), *(["--format", fmt] if fmt else [])]
+    result = raw(pln, *args, *(["--dry-run"] if dry else []))
+    assert result.exit_code in (0, 2, 7), (content, result.stderr, result.exception)
+    assert "Traceback" not in result.stderr
+
+
+# ---- item 12: PLN_DEBUG tracebacks -----------------------------------------------------------
+
+
+def test_a_debug_traceback_withholds_stored_values(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz")
+    pln("log", "Ana", "-m", "coffee")
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE interaction SET at = 'SECRET-Ana-07700900123'")
+    conn.close()
+    plain = run("show", "Ana")
+    assert plain.returncode == 1
+    assert "internal error (ValueError)" in assert_clean_error(plain)
+    debug = run("show", "Ana", env={"PLN_DEBUG": "1"})
+    assert debug.returncode == 1
+    err = debug.stderr
+    assert err.startswith("Traceback (most recent call last):\n"), err
+    assert 'File "' in err
+    assert "in from_db_time" in err  # the frames are all there
+    assert err.rstrip().endswith("ValueError: Invalid isoformat string: '…' (value withheld)")
+    assert "SECRET" not in err
+    assert "07700900123" not in err
+    assert debug.stdout == ""
+
+
+def test_a_debug_traceback_keeps_the_chain_of_causes() -> None:
+    from plncli.cli.app import safe_traceback
+
+    try:
+        try:
+            value = "SECRET-1"  # a stored value, say
+            int(value)
+        except ValueError as exc:
+            raise KeyError(value.replace("1", "2")) from exc
+    except KeyError as exc:
+        text = safe_traceback(exc)
+    assert "SECRET" not in text
+    assert text.count("Traceback (most recent call last):") == 2
+    assert "The above exception was the direct cause of the following exception:" in text
+    assert "ValueError: invalid literal for int() with base 10: '…' (value withheld)" in text
+    assert text.rstrip().endswith("KeyError: '…' (value withheld)")
+
+
+def test_a_colour_terminal_gets_escaped_text_too(
+    pln: Any, planted: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FORCE_COLOR: Rich draws the tables (its own colour codes are fine; the value's are not)."""
+    planted("\x1b]0;owned\x07\x9b31m\u202e")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR")
+    for args in (["list"], ["show", "#1"], ["due"], ["find", "Org"]):
+        out = pln(*args).stdout
+        assert "\x1b]0;owned" not in out
+        assert "\x9b" not in out
+        assert "\u202e" not in out
+        assert "\x07" not in out
+    assert "\\x1b]0;owned\\x07\\x9b31m\\u202e" in pln("show", "#1").stdout

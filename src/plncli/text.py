@@ -103,7 +103,7 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """Text safe to print: controls (but tab and line feed) and bidi controls escaped."""
-    if text.isascii() and text.isprintable():
+    if text.isprintable():  # False for every control, bidi ones (category Cf) included
         return text
     return _UNSAFE.sub(_escape, text)
 
