@@ -577,10 +577,16 @@ def test_a_data_directory_that_is_a_file_makes_the_store_unusable(
 
 def test_an_output_encoding_that_cannot_show_a_name_is_bad_input(pln: Any) -> None:
     pln("add", "Zoë Ñúñez", "--org", "École")
-    for args in (["list"], ["show", "#1"], ["list", "--json"], ["find", "Zoe"]):
+    for args in (["list"], ["show", "#1"], ["find", "Zoe"]):
         result = run(*args, env={"PYTHONIOENCODING": "ascii"})
         assert result.returncode == 2, result.stderr
         assert assert_clean_error(result).startswith("error: the output's encoding (ascii)")
+    for args in (["show", "#1", "--json"], ["add", "Ana Ñ", "--json"], ["list", "--json"]):
+        result = run(*args, env={"PYTHONIOENCODING": "ascii"})  # JSON: \u escapes, still valid
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.isascii()
+    names = {p["name"] for p in json.loads(result.stdout)}
+    assert names == {"Zoë Ñúñez", "Ana Ñ"}
     assert run("list", env={"PYTHONIOENCODING": "utf-8"}).returncode == 0
 
 
