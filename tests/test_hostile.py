@@ -825,3 +825,13 @@ def test_a_colour_terminal_gets_escaped_text_too(
         assert "\u202e" not in out
         assert "\x07" not in out
     assert "\\x1b]0;owned\\x07\\x9b31m\\u202e" in pln("show", "#1").stdout
+
+
+def test_a_quoted_csv_field_over_a_mib_stops_the_reader(pln: Any, tmp_path: Path) -> None:
+    """Short physical lines, one 2 MiB logical line: the csv reader stops at 1 MiB."""
+    path = tmp_path / "people.csv"
+    path.write_text('name,notes\nAna Ruiz,"' + "word word\n" * 210_000 + '"\nBen Okafor,hi\n')
+    result = pln("import", str(path), code=2)
+    assert "line 2: file: the CSV cannot be read from here on" in result.stderr
+    assert "field larger than field limit" in result.stderr
+    assert pln.json("list") == []
