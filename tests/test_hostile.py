@@ -753,9 +753,15 @@ IMPORT_BYTES = st.one_of(
     content=IMPORT_BYTES,
     fmt=st.sampled_from([None, "vcard", "csv", "linkedin", "google", "json"]),
     dry=st.booleans(),
+    encoding=st.one_of(
+        st.none(),
+        st.sampled_from(["latin-1", "utf-16", "utf-32", "cp1252", "utf-7", "idna", "punycode"]),
+        st.sampled_from(["rot13", "base64", "hex", "zlib", "unicode_escape", "raw_unicode_escape"]),
+        st.text(max_size=10),
+    ),
 )
 def test_any_file_to_import_gives_0_2_or_7(
-    pln: Any, tmp_path: Path, content: bytes, fmt: str | None, dry: bool
+    pln: Any, tmp_path: Path, content: bytes, fmt: str | None, dry: bool, encoding: str | None
 ) -> None:
     path = tmp_path / "in.dat"
     path.write_bytes(content)
@@ -763,6 +769,7 @@ def test_any_file_to_import_gives_0_2_or_7(
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     args = ["--db", str(db), "import", str(path), *(["--format", fmt] if fmt else [])]
+    args += ["--encoding", encoding] if encoding is not None else []
     result = raw(pln, *args, *(["--dry-run"] if dry else []))
     assert result.exit_code in (0, 2, 7), (content, result.stderr, result.exception)
     assert "Traceback" not in result.stderr
