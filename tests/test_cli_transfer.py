@@ -1139,7 +1139,7 @@ def test_damaged_json_export_is_bad_input(
     f = tmp_path / "damaged.json"
     f.write_text(json.dumps(doc), encoding="utf-8")
     pln("db", "status")  # an empty book, as a restore needs
-    fails(pln, dump, 2, "import", str(f))
+    fails(pln, dump, 2, "import", str(f), listed=True)  # the problems, listed
 
 
 def test_json_dry_run_restores_nothing(pln: Any, tmp_path: Path) -> None:

@@ -47,6 +47,9 @@ def _now() -> datetime:
     if not pinned:
         return datetime.now().astimezone()
     try:
-        return datetime.fromisoformat(pinned).astimezone()
-    except ValueError:
-        raise InvalidInput(f"PLN_NOW={pinned!r} is not an ISO date-time") from None
+        now = datetime.fromisoformat(pinned).astimezone()
+    except (ValueError, OverflowError):
+        now = None
+    if now is None or not 1900 <= now.year <= 2999:  # far enough from the calendar's ends
+        raise InvalidInput(f"PLN_NOW={pinned!r} is not an ISO date-time from 1900 to 2999")
+    return now

@@ -12,6 +12,7 @@ from .dates import humanize_day
 from .due import DueItem
 from .resolve import PersonRef
 from .tables import Block, Cell, Table, emit
+from .text import json_safe
 from .views import (
     EventRow,
     FollowUpRow,
@@ -24,15 +25,29 @@ from .views import (
 
 
 def print_json(doc: Any) -> None:
-    """Objects indented; arrays one element per line (the C encoder: fast on big lists)."""
+    """Objects indented; arrays one element per line (the C encoder: fast on big lists).
+    Controls json.dumps leaves raw (DEL, C1, bidi) are escaped too (``text.json_safe``);
+    an output that is not UTF (PYTHONIOENCODING=ascii, say) gets \\u escapes for all but ASCII."""
+    ascii_only = not _unicode_out()
     if not isinstance(doc, list):
-        sys.stdout.write(json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=ascii_only)
+        sys.stdout.write(json_safe(text) + "\n")
         return
     if not doc:
         sys.stdout.write("[]\n")
         return
-    encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
-    sys.stdout.write("[\n" + ",\n".join("  " + encode(item) for item in doc) + "\n]\n")
+    encode = json.JSONEncoder(sort_keys=True, ensure_ascii=ascii_only).encode
+    text = ",\n".join("  " + encode(item) for item in doc)
+    sys.stdout.write("[\n" + json_safe(text) + "\n]\n")
+
+
+def _unicode_out() -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(sys.stdout.encoding or "utf-8").name.startswith("utf")
+    except (LookupError, AttributeError, TypeError):
+        return True
 
 
 def ref_json(ref: PersonRef) -> dict[str, Any]:

@@ -4,11 +4,12 @@ import os
 import sys
 from typing import Any, NamedTuple, TypeVar
 
-from .errors import InvalidInput
+from .errors import InvalidInput, StoreError
 
 CIRCLES = ("colleague", "network", "following")
 T = TypeVar("T")
 DEFAULT_CADENCE = {"colleague": "14d", "network": "60d", "following": "never"}
+MAX_FIRST_CONTACT_DAYS = 3650
 
 
 class Settings(NamedTuple):
@@ -53,7 +54,20 @@ def resolve_db_path(cli_db: str | None) -> tuple[str, bool]:
         return os.path.expanduser(env), False
     home = os.environ.get("PLN_HOME")
     base = os.path.expanduser(home) if home else _platform_dir("data")
+    _refuse_file_as_folder(base, "PLN_HOME" if home else "the data directory")
     return os.path.join(base, "pln.db"), True
+
+
+def _refuse_file_as_folder(folder: str, what: str) -> None:
+    """The data directory, or a folder on the way to it, must not be a file."""
+    probe = folder
+    while not os.path.lexists(probe) and os.path.dirname(probe) != probe:
+        probe = os.path.dirname(probe)
+    if os.path.lexists(probe) and not os.path.isdir(probe):
+        raise StoreError(
+            f"{what} ({folder}) cannot be used: {probe} is a file, not a directory",
+            "point PLN_HOME (or XDG_DATA_HOME) at a directory, or use --db FILE",
+        )
 
 
 def load(cli_db: str | None = None) -> Settings:
@@ -63,7 +77,7 @@ def load(cli_db: str | None = None) -> Settings:
         db_path=path,
         create_parent=own,
         cadence=_cadences(conf.get("cadence", {})),
-        first_contact_days=_typed(conf, "first_contact_days", int, 3),
+        first_contact_days=_first_contact_days(conf),
         dayfirst=_typed(conf, "dayfirst", bool, False),
         synonyms=_synonyms(conf.get("synonyms", {})),
     )
@@ -79,6 +93,16 @@ def _synonyms(section: object) -> dict[str, str]:
             "fix the config file",
         )
     return {str(k): v for k, v in section.items()}
+
+
+def _first_contact_days(conf: dict[str, Any]) -> int:
+    days = _typed(conf, "first_contact_days", int, 3)
+    if not 0 <= days <= MAX_FIRST_CONTACT_DAYS:
+        raise InvalidInput(
+            f"config.toml: first_contact_days must be 0 to {MAX_FIRST_CONTACT_DAYS}, not {days}",
+            "fix the config file",
+        )
+    return days
 
 
 def _typed(conf: dict[str, Any], key: str, kind: type[T], default: T) -> T:
@@ -119,4 +143,12 @@ def _read_config(path: str) -> dict[str, Any]:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise InvalidInput(
             f"cannot read config file {path}: {exc}", "fix or remove the file"
+        ) from None
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f"cannot read config file {path}: it is not UTF-8 text", "fix or remove the file"
+        ) from None
+    except RecursionError:
+        raise InvalidInput(
+            f"cannot read config file {path}: it is nested too deeply", "fix or remove the file"
         ) from None

@@ -3,7 +3,9 @@
 Rich costs ~55 ms to import (PERF_NOTES.md), a third of a command's whole budget,
 and buys nothing when the output goes to a pipe or a file. So views build a
 ``Table`` of plain cells, each optionally styled, and ``emit`` draws it with
-Rich only when the output is a terminal (or FORCE_COLOR is set).
+Rich only when the output is a terminal (or FORCE_COLOR is set). Every cell and
+line is passed through ``text.visible`` on the way out, so no stored value can
+send a control sequence to the terminal.
 """
 
 import os
@@ -11,6 +13,8 @@ import sys
 import textwrap
 import unicodedata
 from typing import TextIO
+
+from .text import visible
 
 Cell = str | tuple[str, str]  # text, or (text, Rich style)
 
@@ -48,7 +52,7 @@ def emit(*blocks: Block, stderr: bool = False) -> None:
 
 
 def _text(cell: Cell) -> str:
-    return cell if isinstance(cell, str) else cell[0]
+    return visible(cell if isinstance(cell, str) else cell[0])
 
 
 # ---- plain ---------------------------------------------------------------------------
@@ -129,7 +133,7 @@ def _emit_rich(blocks: tuple[Block, ...], stderr: bool) -> None:
     from rich.text import Text
 
     def text(cell: Cell) -> Text:
-        return Text(cell) if isinstance(cell, str) else Text(cell[0], style=cell[1])
+        return Text(_text(cell)) if isinstance(cell, str) else Text(_text(cell), style=cell[1])
 
     console = Console(stderr=stderr, highlight=False)
     for block in blocks:

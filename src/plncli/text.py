@@ -1,4 +1,12 @@
-"""Normalising what users type: names, topics, emails."""
+"""Normalising what users type: names, topics, emails; and making stored text safe to print.
+
+Control characters never reach a terminal: single-line fields (names, organisations,
+topics, ...) refuse C0 and C1 controls and the bidirectional embeddings, overrides and
+isolates (U+202A-U+202E, U+2066-U+2069); notes keep line breaks and tabs (a carriage
+return becomes a line break) and refuse the other controls. Whatever is printed goes
+through :func:`visible` (or :func:`json_safe` for JSON), so a value stored by an older
+pln, or restored from a crafted file, is shown escaped (``\\x9b``), never obeyed.
+"""
 
 import re
 import unicodedata
@@ -8,7 +16,14 @@ from .errors import InvalidInput
 MAX_NAME = 200
 MAX_TEXT = 10_000
 _SPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# controls a note may not hold (it keeps \t and \n), and what a single line may not hold
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
+_LINE_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffd]")
+# what is escaped on output: every control but tab and line feed, and the bidi controls
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# what JSON output escapes besides what json.dumps already does (it escapes only C0)
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BREAKS = re.compile(r"\r\n?")
 _ID_LIKE = re.compile(r"#\s*\d+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -53,7 +68,7 @@ def clean_line(value: str, what: str, *, limit: int = MAX_NAME) -> str:
     text = _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip()
     if not text:
         raise InvalidInput(f"{what} is empty", f"give a non-empty {what}")
-    _refuse_controls(text, what)
+    _refuse_controls(text, what, _LINE_CONTROL)
     if len(text) > limit:
         raise InvalidInput(
             f"{what} is {len(text)} characters long (at most {limit})", f"shorten the {what}"
@@ -67,9 +82,10 @@ def clean_line(value: str, what: str, *, limit: int = MAX_NAME) -> str:
 
 
 def clean_text(value: str, what: str) -> str:
-    """Free text (notes): newlines kept, NFC, refused when it holds control characters."""
-    text = unicodedata.normalize("NFC", value).strip()
-    _refuse_controls(text, what)
+    """Free text (notes): newlines kept (CR LF and a lone CR become LF), NFC, refused
+    when it holds other control characters."""
+    text = _BREAKS.sub("\n", unicodedata.normalize("NFC", value)).strip()
+    _refuse_controls(text, what, _CONTROL)
     if len(text) > MAX_TEXT:
         raise InvalidInput(
             f"{what} is {len(text)} characters long (at most {MAX_TEXT})", f"shorten the {what}"
@@ -77,8 +93,8 @@ def clean_text(value: str, what: str) -> str:
     return text
 
 
-def _refuse_controls(text: str, what: str) -> None:
-    if _CONTROL.search(text) or "\ufffd" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+def _refuse_controls(text: str, what: str, pattern: re.Pattern[str]) -> None:
+    if pattern.search(text):
         raise InvalidInput(
             f"{what} contains control characters or bytes that are not valid text",
             f"retype the {what}",
@@ -98,3 +114,26 @@ def attr_key(kind: str, value: str) -> str:
     if kind == "phone":
         return re.sub(r"[^\d+]", "", value)
     return fold(value)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Text safe to print: controls (but tab and line feed) and bidi controls escaped."""
+    if text.isprintable():  # False for every control, bidi ones (category Cf) included
+        return text
+    return _UNSAFE.sub(_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_safe(encoded: str) -> str:
+    """JSON text with DEL, C1 and bidi controls as \\u escapes: the same value once parsed."""
+    if encoded.isascii():
+        return encoded.replace("\x7f", "\\u007f")
+    return _JSON_UNSAFE.sub(_json_escape, encoded)

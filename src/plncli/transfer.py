@@ -19,7 +19,7 @@ from .formats.records import Problem, ReadResult, Record
 from .migrations import LATEST, UNDONE_TABLES
 from .people import ensure_event, rebuild_search, refresh_search
 from .resolve import PersonRef
-from .text import attr_key, fold
+from .text import attr_key, fold, json_safe
 from .ties import bulk_insert_ties
 
 if TYPE_CHECKING:
@@ -225,7 +225,11 @@ def export_book(conn: sqlite3.Connection, *, now: datetime) -> Iterator[bytes]:
     Streamed in chunks of rows (memory stays flat however big the book), one row per
     line, encoded by the C encoder.
     """
-    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    plain = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+    def encode(value: Any) -> str:  # C1 and bidi controls as \u escapes (text.json_safe)
+        return json_safe(plain(value))
+
     head = {"pln_export": 1, "schema_version": LATEST, "exported_at": to_db_time(now)}
     yield (encode(head)[:-1] + ', "tables": {\n').encode()
     for n, table in enumerate(UNDONE_TABLES):
@@ -281,7 +285,7 @@ def _restore_rows(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any
     if not rows:
         return
     valid = {r[1] for r in conn.execute(f"PRAGMA table_info('{table}')")}
-    cols = list(rows[0])
+    cols = list(dict.fromkeys(c for row in rows for c in row))  # every row's columns
     if not set(cols) <= valid:
         raise TypeError(f"unknown columns {sorted(set(cols) - valid)}")
     names = ",".join('"' + c + '"' for c in cols)
@@ -302,24 +306,39 @@ def note_restore(
 
 
 def load_export(path: str) -> dict[str, Any]:
+    """The export at ``path``, every value checked (``restore_check``); InvalidInput if not."""
+    from .restore_check import Refused, problems
+
     try:
         with open(path, encoding="utf-8-sig") as fh:
             doc = json.load(fh)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"cannot read {path} as a pln JSON export: {exc}") from None
+    except RecursionError:
+        raise InvalidInput(
+            f"cannot read {path} as a pln JSON export: it is nested too deeply"
+        ) from None
     if (
         not isinstance(doc, dict)
         or doc.get("pln_export") != 1
         or not isinstance(doc.get("tables"), dict)
     ):
         raise InvalidInput(f"{path} is not a pln JSON export", "use --format to say what it is")
-    if int(doc.get("schema_version", 0)) > LATEST:
+    version = doc.get("schema_version", 0)
+    if type(version) is not int:
+        raise InvalidInput(
+            f"{path}: schema_version is not a number", "use --format to say what it is"
+        )
+    if version > LATEST:
         raise InvalidInput(f"{path} comes from a newer pln", "upgrade pln to import it")
     unknown = set(doc["tables"]) - set(UNDONE_TABLES)
     if unknown:
         raise InvalidInput(
             f"{path} has tables this pln does not know: {', '.join(sorted(unknown))}"
         )
+    found = problems(doc["tables"])
+    if found:
+        raise Refused(path, found)
     return doc
 
 

@@ -2,6 +2,7 @@
 
 import functools
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from typer.core import TyperGroup
 from .. import __version__
 from ..context import AppContext
 from ..db import COMMAND, store_error
-from ..errors import PlnError
+from ..errors import InvalidInput, PlnError
 from ..tables import emit
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -139,9 +140,12 @@ def guarded(fn: F) -> F:
         except BrokenPipeError:  # `pln export | head`: the reader has all it wants
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(1) from None
+        except UnicodeEncodeError as exc:
+            fail(_unprintable(exc))
         except Exception as exc:
             if os.environ.get("PLN_DEBUG"):
-                raise
+                sys.stderr.write(safe_traceback(exc))
+                raise typer.Exit(1) from None
             fail(
                 PlnError(
                     f"internal error ({type(exc).__name__}); this is a bug in pln",
@@ -150,6 +154,57 @@ def guarded(fn: F) -> F:
             )
 
     return wrapper  # type: ignore[return-value]
+
+
+def _unprintable(exc: UnicodeEncodeError) -> PlnError:
+    """PYTHONIOENCODING=ascii (or a terminal in an old encoding) and a name it cannot show."""
+    return InvalidInput(
+        f"the output's encoding ({exc.encoding}) cannot show some of the text",
+        "use a UTF-8 terminal or set PYTHONIOENCODING=utf-8",
+    )
+
+
+_QUOTED = re.compile(r"""['"].*""", re.S)
+_CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
+_CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
+
+
+def _redacted(exc: BaseException) -> str:
+    """An exception's message cut at its first quote: Python and SQLite quote the value
+    they choke on (``Invalid isoformat string: 'SECRET'``), and that may be a stored value."""
+    try:
+        message = str(exc)
+    except Exception:
+        message = ""
+    name = type(exc).__qualname__
+    module = type(exc).__module__
+    name = name if module == "builtins" else f"{module}.{name}"
+    cut = _QUOTED.sub("'…' (value withheld)", message)
+    return f"{name}: {cut}\n" if cut else f"{name}\n"
+
+
+def safe_traceback(exc: BaseException) -> str:
+    """The traceback Python would print (frames, source lines, the chain of causes), with
+    no local variables, exception notes or quoted values in messages (PLN_DEBUG=1)."""
+    import traceback
+
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = traceback.format_tb(current.__traceback__) if current.__traceback__ else []
+        head = ["Traceback (most recent call last):\n"] if frames else []
+        parts.append("".join(head + frames) + _redacted(current))
+        if current.__cause__ is not None:
+            parts.append(_CAUSE)
+            current = current.__cause__
+        elif current.__context__ is not None and not current.__suppress_context__:
+            parts.append(_CONTEXT)
+            current = current.__context__
+        else:
+            current = None
+    return "".join(reversed(parts))
 
 
 def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:

@@ -15,6 +15,7 @@ from ..errors import InvalidInput
 from ..formats.records import Problem
 from ..resolve import resolve
 from ..tables import Table, emit
+from ..text import visible
 from . import parse
 from .app import JsonOpt, command, state
 from .parse import Circle
@@ -133,6 +134,16 @@ def _progress(size: int, what: str, *, counted: bool = True) -> Iterator[Callabl
 
 
 def _restore(app: AppContext, file: str, *, dry_run: bool, json: bool) -> None:
+    from ..restore_check import Refused
+
+    try:
+        _restore_checked(app, file, dry_run=dry_run, json=json)
+    except Refused as exc:
+        _list_problems(exc.problems)
+        raise
+
+
+def _restore_checked(app: AppContext, file: str, *, dry_run: bool, json: bool) -> None:
     if dry_run:
         doc = svc.load_export(file)
         counts = {t: len(rows) for t, rows in doc["tables"].items()}
@@ -153,8 +164,8 @@ def _restore(app: AppContext, file: str, *, dry_run: bool, json: bool) -> None:
 
 
 def _list_problems(problems: list[Problem]) -> None:
-    for p in problems[:50]:
-        sys.stderr.write(f"  {p.where}: {p.field}: {p.why}\n")
+    for p in problems[:50]:  # a file's text may hold controls: escaped (text.visible)
+        sys.stderr.write(visible(f"  {p.where}: {p.field}: {p.why}") + "\n")
     if len(problems) > 50:
         sys.stderr.write(f"  ... and {len(problems) - 50} more\n")
 

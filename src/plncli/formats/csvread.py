@@ -37,7 +37,7 @@ LINKEDIN_NEEDS = frozenset({"first name", "last name", "company", "position", "c
 LINKEDIN_COLUMNS = LINKEDIN_NEEDS | {"url", "email address"}
 _GOOGLE_VALUE = re.compile(r"^(e-mail|phone|website|address|organization|relation) \d+ - ", re.I)
 _GOOGLE_NAMES = frozenset({"name", "given name", "first name", "family name", "last name"})
-_FIELD_LIMIT = 2**31 - 1
+_FIELD_LIMIT = 1 << 20  # a quoted field over 1 MiB (as source.MAX_LINE) stops the reader
 
 
 class Header(NamedTuple):
@@ -143,7 +143,7 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
 
 def rows(lines: list[str], header: Header) -> Iterator[Row]:
     """The data rows after the header, blank rows skipped."""
-    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+    csv.field_size_limit(_FIELD_LIMIT)
     reader = csv.reader(iter(lines[header.at + 1 :]), delimiter=header.delimiter, strict=True)
     done = header.at + 1  # physical lines consumed so far
     while True:

@@ -8,6 +8,8 @@ encoding stop the import with the byte offset and line, and a hint to pass
 
 import codecs
 import re
+from io import BufferedReader
+from typing import NoReturn
 
 from ..errors import InvalidInput
 
@@ -26,6 +28,14 @@ _MAGIC = (
     b"7z\xbc\xaf",
 )
 _WIDE = ("utf-16", "utf-32")
+# The longest logical line read (a vCard line with its folded continuations): longer ones
+# are refused before anything parses them (vobject needs ~150 bytes per byte of a line).
+# A field pln keeps is at most 10,000 characters; photos and keys, set aside unparsed,
+# may be longer.
+MAX_LINE = 1 << 20
+MAX_BINARY_LINE = 16 << 20
+_BINARY_PROP = re.compile(rb"\s*(?:[A-Za-z0-9_-]+\.)?(?:PHOTO|LOGO|SOUND|KEY)[;:]", re.I)
+_VCARD_START = re.compile(rb"\s*(?:\xef\xbb\xbf)?\s*BEGIN\s*:\s*VCARD", re.I)
 _BREAKS = re.compile(r"\r*\n|\r")
 
 
@@ -69,7 +79,7 @@ def _codec(encoding: str) -> str:
 def _read_bytes(path: str) -> bytes:
     try:
         with open(path, "rb") as fh:
-            return fh.read()
+            return _bounded_lines(path, fh)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise InvalidInput(
@@ -77,6 +87,47 @@ def _read_bytes(path: str) -> bytes:
         ) from None
     except ValueError as exc:  # e.g. an embedded NUL in the path
         raise InvalidInput(f"cannot open {path}: {exc}", "check the path") from None
+
+
+def _bounded_lines(path: str, fh: BufferedReader) -> bytes:
+    """The file's bytes, read so that an over-long logical line is refused after at most
+    its first MAX_LINE (photos: MAX_BINARY_LINE) bytes, before anything parses it."""
+    if _VCARD_START.match(fh.peek(64)[:64]):
+        return _vcard_lines(path, fh)
+    blocks: list[bytes] = []
+    run = 0  # bytes since the last line break
+    while block := fh.read(MAX_LINE):  # a line within one block is shorter than a block
+        first = block.find(b"\n")
+        if (run + len(block) if first < 0 else run + first) > MAX_LINE:
+            _too_long(path, sum(b.count(b"\n") for b in blocks) + 1, MAX_LINE)
+        run = run + len(block) if first < 0 else len(block) - block.rfind(b"\n") - 1
+        blocks.append(block)
+    return b"".join(blocks)
+
+
+def _vcard_lines(path: str, fh: BufferedReader) -> bytes:
+    """vCard: a logical line is a line with its folded continuations (starting with a
+    space or tab, or after a quoted-printable soft break)."""
+    lines: list[bytes] = []
+    length, limit, start, soft = 0, MAX_LINE, 1, False
+    while line := fh.readline(MAX_BINARY_LINE + 1):
+        if soft or line[:1] in (b" ", b"\t"):
+            length += len(line)
+        else:
+            length, start = len(line), len(lines) + 1
+            limit = MAX_BINARY_LINE if _BINARY_PROP.match(line) else MAX_LINE
+        if length > limit:
+            _too_long(path, start, limit)
+        soft = line.rstrip(b"\r\n").endswith(b"=")
+        lines.append(line)
+    return b"".join(lines)
+
+
+def _too_long(path: str, line: int, limit: int) -> NoReturn:
+    raise InvalidInput(
+        f"{path}: line {line} is over {limit >> 20} MiB long; nothing imported",
+        "check the file: pln reads lines of up to 1 MiB (photos up to 16 MiB)",
+    )
 
 
 def _looks_binary(data: bytes) -> bool:
