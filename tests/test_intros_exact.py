@@ -25,6 +25,14 @@ from plncli import fast
 NOTE = "now co-running a retrieval trial"
 
 
+def _utc_of_local(text: str) -> str:
+    """The UTC instant of a local date-time (the suite's pinned "now" is local)."""
+    from datetime import UTC, datetime
+
+    at = datetime.fromisoformat(text).astimezone(UTC)
+    return at.isoformat().replace("+00:00", "Z")
+
+
 def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(db)
     try:
@@ -80,7 +88,7 @@ def test_outcome_note_shows_in_intros_show_and_find(
     (doc,) = pln.json("intros")
     assert doc["outcome"] == "connected"
     assert doc["outcome_note"] == NOTE
-    assert doc["outcome_at"] == "2026-11-23T10:00:00Z"
+    assert doc["outcome_at"] == _utc_of_local("2026-11-23T10:00:00")
     # both people's timelines, human (Typer and fast path) and JSON
     for me, other in (("Ana Ruiz", "Ben Okafor"), ("Ben Okafor", "Ana Ruiz")):
         shown = pln("show", me).stdout
@@ -91,7 +99,7 @@ def test_outcome_note_shows_in_intros_show_and_find(
         assert prof["introduction_outcomes"] == [
             {
                 "introduction": 1,
-                "at": "2026-11-23T10:00:00Z",
+                "at": _utc_of_local("2026-11-23T10:00:00"),
                 "with": {"id": 2 if me.startswith("Ana") else 1, "name": other},
                 "outcome": "connected",
                 "note": NOTE,
@@ -166,7 +174,7 @@ def test_a_second_outcome_says_what_it_replaces_and_keeps_it(
 
 
 def test_outcome_dates_are_local_days(
-    pln: Any, pair: None, auckland: None, monkeypatch: pytest.MonkeyPatch
+    auckland: None, pln: Any, pair: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """12:00 UTC on 23 November is 24 November in Auckland: the day said is the user's."""
     monkeypatch.setenv("PLN_NOW", "2026-11-23T12:00:00+00:00")
@@ -178,8 +186,9 @@ def test_outcome_dates_are_local_days(
     assert doc["outcome_note"] == "earlier (2026-11-24): nothing — quiet"
     assert doc["outcome_at"] == "2026-11-30T12:00:00Z"
     # stored instants are UTC: JSON gives them back unchanged whatever the zone
-    assert doc["created"] == "2026-11-23T10:00:00Z"
-    assert doc["made"] == "2026-11-23T10:00:00Z"
+    # (the pair was set up at 10:00 Auckland time: 21:00 UTC the day before)
+    assert doc["created"] == "2026-11-22T21:00:00Z"
+    assert doc["made"] == "2026-11-22T21:00:00Z"
 
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-.,'", min_size=1, max_size=12)
