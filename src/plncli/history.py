@@ -7,12 +7,13 @@ an entry of the history. Repeated undos walk back through the history; changes
 older than the last ``db.KEEP_UNDO`` keep their summary but can no longer be undone.
 """
 
+import re
 import sqlite3
 from datetime import UTC, datetime
 from typing import NamedTuple
 
 from .db import to_db_time, transaction
-from .errors import InvalidInput, NotFound
+from .errors import Conflict, InvalidInput, NotFound
 from .people import rebuild_search
 
 
@@ -47,19 +48,41 @@ def changes(conn: sqlite3.Connection, *, limit: int) -> list[Change]:
     ]
 
 
+# The newest change not undone; `pln forget` is a barrier no undo goes past.
+_NEWEST = (
+    "SELECT id, at, command, kind, summary, undone_at FROM change_log"
+    " WHERE kind = 'change' AND undone_at IS NULL"
+    " AND id > coalesce((SELECT max(id) FROM change_log WHERE kind = 'forget'), 0)"
+    " ORDER BY id DESC LIMIT 1"
+)
+
+
 def next_to_undo(conn: sqlite3.Connection) -> Change:
-    row = conn.execute(
-        "SELECT id, at, command, kind, summary, undone_at FROM change_log"
-        " WHERE kind = 'change' AND undone_at IS NULL ORDER BY id DESC LIMIT 1"
-    ).fetchone()
+    row = conn.execute(_NEWEST).fetchone()
     if row is None:
+        forget = conn.execute("SELECT max(id) FROM change_log WHERE kind = 'forget'").fetchone()[0]
+        if forget is not None:
+            raise NotFound(
+                f"there is nothing to undo since `pln forget` (#{forget}), which cannot be undone",
+                "see `pln history`",
+            )
         raise NotFound("there is nothing to undo", "see `pln history`")
     return _row(row)
 
 
 def undo(conn: sqlite3.Connection, path: str, target: Change, *, now: datetime) -> int:
-    """Revert ``target``; returns the id of the history entry the undo made."""
+    """Revert ``target``; returns the id of the history entry the undo made.
+
+    ``target`` was chosen (and shown to the user) before the write lock was taken;
+    if another writer changed the book since, it is refused with nothing changed.
+    """
     with transaction(conn, path, kind="undo") as change:
+        newest = conn.execute(_NEWEST).fetchone()
+        if newest is None or newest[0] != target.id:
+            raise Conflict(
+                f"the book changed since change #{target.id} was shown; nothing was undone",
+                "run `pln undo` again to see the newest change",
+            )
         steps = conn.execute(
             "SELECT sql FROM undo_step WHERE change_id = ? ORDER BY id DESC", (target.id,)
         ).fetchall()
@@ -77,7 +100,7 @@ def undo(conn: sqlite3.Connection, path: str, target: Change, *, now: datetime) 
             raise InvalidInput(f"change #{target.id} was already undone")
         conn.execute("PRAGMA defer_foreign_keys = ON")
         for (sql,) in steps:
-            conn.execute(sql)
+            conn.execute(*parameterized(sql))
         conn.execute(
             "UPDATE change_log SET undone_at = ? WHERE id = ?", (to_db_time(now), target.id)
         )
@@ -88,3 +111,80 @@ def undo(conn: sqlite3.Connection, path: str, target: Change, *, now: datetime) 
         rebuild_search(conn)
     assert change is not None
     return change
+
+
+# The three shapes of SQL the undo triggers write (migrations.undo_triggers), with
+# the values SQLite's quote() put in them. Run as written, each step would be a new
+# statement to compile (with its foreign-key actions and triggers): undoing a 4,000
+# person import spent most of its time compiling. With the values as parameters one
+# compiled statement per table and shape serves every step.
+_DELETE = re.compile(r"DELETE FROM (\w+) WHERE rowid = (-?\d+)")
+_UPDATE = re.compile(r"UPDATE (\w+) SET ")
+_INSERT = re.compile(r'INSERT INTO (\w+) \((rowid(?:,"\w+")*)\) VALUES \(')
+_COLUMN = re.compile(r'"(\w+)"=')
+_WHERE = re.compile(r" WHERE rowid = (-?\d+)")
+_VALUE = re.compile(r"NULL|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|'(?:[^']|'')*'|X'(?:[0-9A-Fa-f]{2})*'")
+
+
+def parameterized(sql: str) -> tuple[str, tuple[object, ...]]:
+    """``sql`` as a statement with ``?`` and its values; unchanged if not a known shape."""
+    if m := _DELETE.fullmatch(sql):
+        return f"DELETE FROM {m[1]} WHERE rowid = ?", (int(m[2]),)
+    try:
+        if m := _UPDATE.match(sql):
+            return _update(sql, m)
+        if m := _INSERT.match(sql):
+            return _insert(sql, m)
+    except ValueError:
+        pass
+    return sql, ()
+
+
+def _update(sql: str, m: re.Match[str]) -> tuple[str, tuple[object, ...]]:
+    pos, cols, values = m.end(), [], []
+    while True:
+        col = _COLUMN.match(sql, pos)
+        if col is None:
+            raise ValueError(sql)
+        value, pos = _literal(sql, col.end())
+        cols.append(col[1])
+        values.append(value)
+        if not sql.startswith(",", pos):
+            break
+        pos += 1
+    where = _WHERE.fullmatch(sql, pos)
+    if where is None:
+        raise ValueError(sql)
+    sets = ",".join(f'"{c}"=?' for c in cols)
+    return f"UPDATE {m[1]} SET {sets} WHERE rowid = ?", (*values, int(where[1]))
+
+
+def _insert(sql: str, m: re.Match[str]) -> tuple[str, tuple[object, ...]]:
+    names = m[2].split(",")
+    pos, values = m.end(), []
+    for n, _name in enumerate(names):
+        if n and not sql.startswith(",", pos):
+            raise ValueError(sql)
+        value, pos = _literal(sql, pos + (1 if n else 0))
+        values.append(value)
+    if sql[pos:] != ")":
+        raise ValueError(sql)
+    marks = ",".join("?" * len(names))
+    return f"INSERT INTO {m[1]} ({m[2]}) VALUES ({marks})", tuple(values)
+
+
+def _literal(sql: str, pos: int) -> tuple[object, int]:
+    """One value as quote() writes it, and where it ends."""
+    m = _VALUE.match(sql, pos)
+    if m is None:
+        raise ValueError(sql)
+    text = m[0]
+    if text == "NULL":
+        return None, m.end()
+    if text.startswith("'"):
+        return text[1:-1].replace("''", "'"), m.end()
+    if text.startswith("X'"):
+        return bytes.fromhex(text[2:-1]), m.end()
+    if any(c in text for c in ".e"):
+        return float(text), m.end()
+    return int(text), m.end()
