@@ -224,3 +224,48 @@ def test_undo_steps_with_parameters_store_what_the_literal_sql_stores(
             )
     half = len(results) // 2
     assert results[:half] == results[half:]
+
+
+def _search_rows(db: Path) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT rowid, * FROM person_fts ORDER BY rowid").fetchall()
+    finally:
+        conn.close()
+
+
+def test_undo_leaves_the_search_index_as_a_rebuild_would(tmp_path: Path) -> None:
+    """Undo refreshes only the search rows of the people it touched: each of them right."""
+    from plncli.db import open_store
+    from plncli.people import rebuild_search
+
+    db = tmp_path / "fts.db"
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "name,email,org,topics,notes\n"
+        + "".join(
+            f"Person {i},p{i}@example.org,School {i},oracy;maths,note {i}\n" for i in range(30)
+        )
+        + "Ana Ruiz,ana2@example.org,,assessment,merged in\n",
+        encoding="utf-8",
+    )
+    run(db, "add", "Ana Ruiz", "Ben Okafor", "--topic", "retrieval")
+    run(db, "log", "Ana", "Ben", "-m", "coffee about quizzes")
+    run(db, "edit", "Ana", "--org", "Hillside", "--add-topic", "oracy", "--note", "likes maps")
+    run(db, "import", str(csv), "--format", "csv")
+    run(db, "merge", "Ana", "Person 3", "--yes")
+    run(db, "unknows", "Ana", "Ben")
+    for _ in range(6):
+        rows = _search_rows(db)
+        copy = tmp_path / "copy.db"
+        for suffix in ("", "-wal", "-shm"):
+            (tmp_path / f"copy.db{suffix}").unlink(missing_ok=True)
+        src = sqlite3.connect(db)
+        src.execute("VACUUM INTO ?", (str(copy),))
+        src.close()
+        conn = open_store(copy, create_parent=False)
+        rebuild_search(conn)
+        conn.close()
+        assert rows == _search_rows(copy)
+        run(db, "undo", "--yes")
+    assert _search_rows(db) == []

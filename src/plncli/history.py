@@ -9,12 +9,13 @@ older than the last ``db.KEEP_UNDO`` keep their summary but can no longer be und
 
 import re
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import NamedTuple
 
 from .db import to_db_time, transaction
 from .errors import Conflict, InvalidInput, NotFound
-from .people import rebuild_search
+from .people import rebuild_search, refresh_search
 
 
 class Change(NamedTuple):
@@ -84,7 +85,7 @@ def undo(conn: sqlite3.Connection, path: str, target: Change, *, now: datetime) 
                 "run `pln undo` again to see the newest change",
             )
         steps = conn.execute(
-            "SELECT sql FROM undo_step WHERE change_id = ? ORDER BY id DESC", (target.id,)
+            "SELECT tbl, sql FROM undo_step WHERE change_id = ? ORDER BY id DESC", (target.id,)
         ).fetchall()
         if not steps:
             raise InvalidInput(
@@ -99,8 +100,7 @@ def undo(conn: sqlite3.Connection, path: str, target: Change, *, now: datetime) 
         ):
             raise InvalidInput(f"change #{target.id} was already undone")
         conn.execute("PRAGMA defer_foreign_keys = ON")
-        for (sql,) in steps:
-            conn.execute(*parameterized(sql))
+        touched = _replay(conn, steps)
         conn.execute(
             "UPDATE change_log SET undone_at = ? WHERE id = ?", (to_db_time(now), target.id)
         )
@@ -108,9 +108,87 @@ def undo(conn: sqlite3.Connection, path: str, target: Change, *, now: datetime) 
             "UPDATE change_log SET command = ? WHERE id = ?",
             (f"undo #{target.id} ({target.command})", change),
         )
-        rebuild_search(conn)
+        if touched is None:
+            rebuild_search(conn)
+        else:
+            refresh_search(conn, sorted(touched))
     assert change is not None
     return change
+
+
+# For the tables the search index is made of: the table and column that give the
+# people a row of it belongs to.
+_SEARCHED = {
+    "person_attr": ("person_attr", "rowid"),
+    "interaction_person": ("interaction_person", "rowid"),
+    "interaction": ("interaction_person", "interaction_id"),
+}
+CHUNK = 500  # rows per statement when a run of deletes is done at once
+
+
+def _replay(conn: sqlite3.Connection, steps: list[tuple[str, str]]) -> set[int] | None:
+    """Run the steps; the people whose search rows they changed (None: cannot tell)."""
+    touched: set[int] | None = set()
+    for tbl, statement, params, rowids in _batches(steps):
+        if touched is None or (tbl != "person" and tbl not in _SEARCHED):
+            conn.execute(statement, params)
+        elif not rowids:
+            touched = None
+            conn.execute(statement, params)
+        elif tbl == "person":
+            touched.update(rowids)
+            conn.execute(statement, params)
+        else:
+            touched |= _people_of(conn, tbl, rowids, statement, params)
+    return touched
+
+
+def _batches(
+    steps: list[tuple[str, str]],
+) -> Iterator[tuple[str, str, tuple[object, ...], list[int]]]:
+    """(table, statement, parameters, rowids): consecutive deletes from one table (the
+    undo of an import is thousands of them) become one statement per ``CHUNK`` rows."""
+    run: list[int] = []
+    run_tbl = run_sql = ""
+    for tbl, sql in steps:
+        statement, params = parameterized(sql)
+        if run and (statement != run_sql or len(run) == CHUNK):
+            yield _delete_many(run_tbl, run_sql, run)
+            run = []
+        if statement.startswith("DELETE") and params:
+            run_tbl, run_sql = tbl, statement
+            run.append(int(str(params[0])))
+            continue
+        rowid = params[0] if statement.startswith("INSERT") else params[-1] if params else None
+        yield tbl, statement, params, [rowid] if isinstance(rowid, int) else []
+    if run:
+        yield _delete_many(run_tbl, run_sql, run)
+
+
+def _delete_many(
+    tbl: str, statement: str, rowids: list[int]
+) -> tuple[str, str, tuple[object, ...], list[int]]:
+    many = statement.replace("rowid = ?", f"rowid IN ({','.join('?' * len(rowids))})")
+    return tbl, many, tuple(rowids), rowids
+
+
+def _people_of(
+    conn: sqlite3.Connection,
+    tbl: str,
+    rowids: list[int],
+    statement: str,
+    params: tuple[object, ...],
+) -> set[int]:
+    """Run one statement on a table the search index reads; whose rows it changed."""
+    table, column = _SEARCHED[tbl]
+    probe = f"SELECT person_id FROM {table} WHERE {column} IN ({','.join('?' * len(rowids))})"
+    people: set[int] = set()
+    if not statement.startswith("INSERT"):
+        people.update(r[0] for r in conn.execute(probe, rowids))
+    conn.execute(statement, params)
+    if not statement.startswith("DELETE"):
+        people.update(r[0] for r in conn.execute(probe, rowids))
+    return people
 
 
 # The three shapes of SQL the undo triggers write (migrations.undo_triggers), with

@@ -250,9 +250,11 @@ _SEARCH_ROWS = (
 
 def refresh_search(conn: sqlite3.Connection, person_ids: list[int]) -> None:
     """Rewrite the full-text rows of these people from what is stored."""
-    for pid in person_ids:
-        conn.execute("DELETE FROM person_fts WHERE rowid = ?", (pid,))
-        conn.execute(f"{_SEARCH_ROWS} WHERE p.id = ?", (pid,))
+    for start in range(0, len(person_ids), 500):  # a statement per 500: undo of an import
+        chunk = person_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM person_fts WHERE rowid IN ({marks})", chunk)
+        conn.execute(f"{_SEARCH_ROWS} WHERE p.id IN ({marks})", chunk)
 
 
 def rebuild_search(conn: sqlite3.Connection) -> None:
