@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,12 +61,12 @@ def _dump(db: Path) -> list[str]:
 
 
 class WaitingUndo:
-    """`pln undo` on a terminal, stopped at its "Undo it?" question."""
+    """`pln undo` (or another command that asks) on a terminal, stopped at its question."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, *args: str, question: str = "Undo it?") -> None:
         self.master, slave = pty.openpty()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "plncli", "undo"],
+            [sys.executable, "-m", "plncli", *(args or ("undo",))],
             env=_env(db),
             stdin=slave,
             stdout=subprocess.PIPE,
@@ -73,7 +74,7 @@ class WaitingUndo:
             text=True,
         )
         os.close(slave)
-        self.shown = self._read_until("Undo it?")
+        self.shown = self._read_until(question)
 
     def _read_until(self, text: str) -> str:
         assert self.proc.stderr is not None
@@ -269,3 +270,217 @@ def test_undo_leaves_the_search_index_as_a_rebuild_would(tmp_path: Path) -> None
         assert rows == _search_rows(copy)
         run(db, "undo", "--yes")
     assert _search_rows(db) == []
+
+
+# ---------------------------------------------------------------------------- pln forget
+
+MARK = "qqzmark"  # in every field and table about the person; never in anyone else's
+
+
+def _old_book(db: Path) -> None:
+    """A schema-3 book holding the person, so that opening it writes a schema .bak."""
+    from plncli.migrations import MIGRATIONS
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    for _name, steps in MIGRATIONS[:3]:
+        for statement in steps(conn):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 3")
+    stamp = "2026-11-01 09:00:00.000000"
+    conn.execute(
+        "INSERT INTO person (id, name, name_key, circle, notes, created_at, updated_at)"
+        " VALUES (1, 'Qqzmark Person', 'qqzmark person', 'network', 'qqzmark old note', ?, ?)",
+        (stamp, stamp),
+    )
+    conn.close()
+
+
+def _marked_book(tmp_path: Path) -> Path:
+    db = tmp_path / "pln.db"
+    _old_book(db)
+    run(db, "db", "status")  # upgrades the schema: pln.db.schema3-*.bak holds them
+    m = MARK
+    fields = {
+        "--org": "org",
+        "--role": "role",
+        "--location": "town",
+        "--email": "@example.org",
+        "--link": "https://{m}.example",
+        "--topic": "topic",
+        "--offers": "offers",
+        "--seeks": "seeks",
+        "--role-tag": "tag",
+        "--note": "note",
+    }
+    args = [a for k, v in fields.items() for a in (k, v.format(m=m) if "{" in v else m + v)]
+    run(db, "edit", "Qqzmark", *args, "--phone", "+44 7700 900 111", "--circle", "colleague")
+    run(db, "add", "Ben Okafor", "Carla Diaz", "Dev Patel", "Eve Stone", "--introduced-by", m)
+    run(db, "log", m, "-m", f"{m} alone", "--topic", f"{m} itopic")
+    run(db, "log", m, "Ben", "-m", "coffee with Qqzmark Person about maps", "--topic", "maps")
+    run(db, "remind", m, "tomorrow", "-m", f"{m} remind")
+    run(db, "introduce", m, "Carla", "-m", f"{m} intro")
+    run(db, "intro", "asked", m, "Carla")
+    run(db, "intro", "made", m, "Carla")
+    run(db, "knows", m, "Dev", "-m", f"{m} tie")
+    run(db, "introduce", m, "Eve", "--dismiss")
+    run(db, "group", "add", "Book club", m, "Ben")
+    run(db, "remind", "Ben", "friday", "-m", "ask Qqzmark Person for the slides")
+    run(db, "edit", m, "--name", "Qqzmark Persona", "--org", f"{m} org 2")
+    run(db, "undo", "--yes")  # the undo data holds the values of both versions
+    run(db, "db", "backup")
+    return db
+
+
+def _files(tmp_path: Path) -> dict[str, bytes]:
+    return {
+        p.name: p.read_bytes()
+        for p in [*tmp_path.iterdir(), *(tmp_path / "backups").iterdir()]
+        if p.is_file()
+    }
+
+
+def _holding(tmp_path: Path) -> list[str]:
+    return sorted(name for name, data in _files(tmp_path).items() if MARK.encode() in data.lower())
+
+
+def test_forget_leaves_no_byte_of_them_anywhere(tmp_path: Path) -> None:
+    db = _marked_book(tmp_path)
+    (bak,) = [p.name for p in tmp_path.glob("pln.db.schema3-*.bak")]
+    (backup,) = [p.name for p in (tmp_path / "backups").iterdir()]
+    assert {"pln.db", bak, backup} <= set(_holding(tmp_path))
+    r = run(db, "forget", MARK, "--yes", "--backups", "--json")
+    doc = json.loads(r.stdout)
+    assert doc["person"] == {"id": 1, "name": "Qqzmark Person"}
+    assert doc["erased"] == {
+        "attributes": 7,
+        "interactions": 1,
+        "shared_interactions": 2,  # the coffee with Ben, and the introduction with Carla
+        "followups": 3,  # the reminder, the intro's waiting follow-up and its check-in
+        "ties": 3,
+        "groups": 1,
+        "introductions": 1,
+        "dismissals": 1,
+        "introduced": 4,
+        "history": 14,  # every change since the upgrade names them
+    }
+    assert {(m["kind"], m["rewritten"]) for m in doc["mentions"]} >= {
+        ("notes", True),
+        ("interaction", True),
+        ("followup", True),
+    }
+    assert doc["file_rewritten"] is True
+    assert sorted(b["path"] for b in doc["backups"]) == sorted(
+        [str(tmp_path / bak), str(tmp_path / "backups" / backup)]
+    )
+    assert all(b["rewritten"] for b in doc["backups"])
+    assert "This cannot be undone" in r.stderr
+    assert MARK not in (r.stderr + r.stdout).replace("Qqzmark", "").lower()
+    assert _holding(tmp_path) == []
+    wal = tmp_path / "pln.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+    # everyone else is there, with what was theirs
+    people = {p["name"]: p for p in json.loads(run(db, "list", "--json").stdout)}
+    assert sorted(people) == ["Ben Okafor", "Carla Diaz", "Dev Patel", "Eve Stone"]
+    ben = json.loads(run(db, "show", "Ben", "--json").stdout)
+    assert [i["note"] for i in ben["interactions"]] == ["coffee with (forgotten person) about maps"]
+    assert ben["introduced_by"] is None
+    assert [f["note"] for f in ben["followups"]] == ["ask (forgotten person) for the slides"]
+    assert json.loads(run(db, "group", "show", "Book club", "--json").stdout)["members"] == [
+        {"id": people["Ben Okafor"]["id"], "name": "Ben Okafor"}
+    ]
+    carla = json.loads(run(db, "show", "Carla", "--json").stdout)
+    assert "(forgotten person)" in carla["notes"]
+    assert carla["knows"] == []
+    history = json.loads(run(db, "history", "--json", "--limit", "100").stdout)
+    assert history[0]["kind"] == "forget"
+    assert history[0]["command"] == "pln forget (forgotten person)"
+    assert MARK not in json.dumps(history).lower()
+    assert run(db, "db", "check").returncode == 0
+    assert run(db, "find", MARK, "--json").stdout.strip() == "[]"
+    for copy in (tmp_path / bak, tmp_path / "backups" / backup):
+        conn = sqlite3.connect(copy)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM person WHERE id = 1").fetchone()[0] == 0
+        conn.close()
+        assert oct(copy.stat().st_mode & 0o777) == "0o600"
+
+
+def test_forget_without_backups_says_which_still_hold_them(tmp_path: Path) -> None:
+    db = _marked_book(tmp_path)
+    r = run(db, "forget", MARK, "--yes")
+    assert "still holds them (--backups rewrites it)" in r.stderr
+    assert "cannot be undone" in r.stderr
+    assert [n for n in _holding(tmp_path) if not n.endswith(".bak")] == [
+        next((tmp_path / "backups").iterdir()).name
+    ]
+    assert "pln.db" not in _holding(tmp_path)
+
+
+def test_forget_is_a_barrier_for_undo(tmp_path: Path) -> None:
+    db = tmp_path / "pln.db"
+    run(db, "add", "Ana Ruiz", "Ben Okafor")
+    run(db, "edit", "Ben", "--org", "Hillside")
+    run(db, "forget", "Ana", "--yes")
+    r = run(db, "undo", "--yes", code=3)
+    assert r.stderr.startswith("error: there is nothing to undo since `pln forget`")
+    run(db, "edit", "Ben", "--org", "Northfield")
+    run(db, "undo", "--yes")
+    assert json.loads(run(db, "show", "Ben", "--json").stdout)["org"] == "Hillside"
+    run(db, "undo", "--yes", code=3)
+
+
+def test_forget_asks_and_a_no_changes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "pln.db"
+    run(db, "add", "Ana Ruiz", "--note", "likes maps")
+    run(db, "edit", "Ana", "--org", "Hillside")
+    before = _dump(db)
+    r = run(db, "forget", "Ana", code=2)
+    assert r.stderr.splitlines()[0] == "error: pln forget asks before it erases anything"
+    assert _dump(db) == before
+    asking = WaitingUndo(db, "forget", "Ana", question="cannot be undone.")
+    assert "Forget Ana Ruiz (#1)" in asking.shown
+    code, _, err = asking.answer("n")
+    assert code == 0, err
+    assert _dump(db) == before
+    r = run(db, "forget", "Nobody", "--yes", code=3)
+    assert r.stderr.startswith("error: ")
+    assert _dump(db) == before
+
+
+def test_forget_leaves_a_first_name_alone_and_says_where(tmp_path: Path) -> None:
+    db = tmp_path / "pln.db"
+    run(db, "add", "Ana Ruiz", "Ben Okafor", "Ana Lopez")
+    run(db, "edit", "Ben", "--note", "Ana suggested the quiz; Ana Ruiz runs the trial")
+    r = run(db, "forget", "Ana Ruiz", "--yes", "--json")
+    (mention,) = json.loads(r.stdout)["mentions"]
+    assert mention["kind"] == "notes"
+    assert mention["person"]["name"] == "Ben Okafor"
+    assert mention["rewritten"] is True
+    ben = json.loads(run(db, "show", "Ben", "--json").stdout)
+    assert ben["notes"] == "Ana suggested the quiz; (forgotten person) runs the trial"
+    assert [p["name"] for p in json.loads(run(db, "list", "--json").stdout)] == [
+        "Ana Lopez",
+        "Ben Okafor",
+    ]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    name=st.sampled_from(["Al Di", "Ana Ruiz", "Zoë O'Neil", "Li"]),
+    before=st.text(alphabet="Ala sozdiLIxy.,'", max_size=12),
+    after=st.text(alphabet="Ala sozdiLIxy.,'", max_size=12),
+)
+def test_forget_replaces_the_name_only_where_it_stands_whole(
+    tmp_path_factory: pytest.TempPathFactory, name: str, before: str, after: str
+) -> None:
+    """Another person's note keeps every character but whole occurrences of the name."""
+    import re
+
+    db = tmp_path_factory.mktemp("names") / "pln.db"
+    note = f"{before} {name} {after}".strip()
+    run(db, "add", name, "Ben Okafor")
+    run(db, "edit", "Ben", "--note", note)
+    run(db, "forget", f"#{1}", "--yes")
+    kept = json.loads(run(db, "show", "Ben", "--json").stdout)["notes"]
+    whole = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+    assert kept == whole.sub("(forgotten person)", note)

@@ -140,7 +140,13 @@ def _followups(conn: sqlite3.Connection, pid: int) -> list[int]:
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(r"\s+".join(re.escape(w) for w in name.split()), re.IGNORECASE)
+    """The name as a whole: "Al" is not in "Also"."""
+    words = r"\s+".join(re.escape(w) for w in name.split())
+    return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
+
+
+def _says(folded_text: str, folded_name: str) -> bool:
+    return _name_pattern(folded_name).search(folded_text) is not None
 
 
 def _mentions(conn: sqlite3.Connection, person: PersonRef, *, rewrite: bool) -> Iterator[Mention]:
@@ -168,7 +174,7 @@ def _mentions(conn: sqlite3.Connection, person: PersonRef, *, rewrite: bool) -> 
             if rewrite and mention.rewritten:
                 new = pattern.sub(FORGOTTEN, text)
                 conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (new, rid))
-                mention.rewritten = full not in fold(new)
+                mention.rewritten = not _says(fold(new), full)
             yield mention
 
 
@@ -183,8 +189,8 @@ def _mention(
     pid: int,
 ) -> Mention | None:
     folded = fold(text)
-    named = full in folded
-    if not named and not any(re.search(rf"\b{re.escape(w)}\b", folded) for w in words):
+    named = _says(folded, full)
+    if not named and not any(_says(folded, w) for w in words):
         return None
     if kind == "interaction" and _alone(conn, rid, pid):
         return None
@@ -434,9 +440,12 @@ def _has(conn: sqlite3.Connection, table: str) -> bool:
 
 def wipe(conn: sqlite3.Connection) -> bool:
     """Rewrite the file without the freed pages; False if a reader kept the -wal in use."""
-    first = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    conn.execute("VACUUM")
-    last = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    try:
+        first = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        conn.execute("VACUUM")
+        last = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:  # another pln kept writing: the erase is done anyway
+        return False
     return bool(first[0] == 0 and last[0] == 0)
 
 
