@@ -37,23 +37,12 @@ from difflib import SequenceMatcher
 
 from .db import backup_to, to_db_time
 from .errors import StoreError
-from .history import parameterized
 from .migrations import LATEST
 from .people import refresh_search
 from .resolve import PersonRef
 from .text import fold
 
 FORGOTTEN = "(forgotten person)"
-# Columns that name a person, by table (the person table's own id aside).
-PERSON_COLUMNS = {
-    "person_attr": ("person_id",),
-    "followup": ("person_id",),
-    "interaction_person": ("person_id",),
-    "pgroup_member": ("person_id",),
-    "tie": ("a_id", "b_id"),
-    "introduction": ("a_id", "b_id"),
-    "dismissal": ("a_id", "b_id"),
-}
 
 
 @dataclass
@@ -154,19 +143,7 @@ def _mentions(conn: sqlite3.Connection, person: PersonRef, *, rewrite: bool) -> 
     pid, full = person.id, fold(person.name)
     words = [w for w in full.split() if len(w) >= 3]
     pattern = _name_pattern(person.name)
-    probes = [full, *words]
-    found = " OR ".join("instr(pln_fold({c}), ?) > 0" for _ in probes)
-    sources = (
-        ("notes", "person", "notes", "id", "id != ?"),
-        ("interaction", "interaction", "note", "NULL", "1"),
-        ("followup", "followup", "note", "person_id", "person_id != ?"),
-    )
-    for kind, table, column, owner, scope in sources:
-        rows = conn.execute(
-            f"SELECT id, {column}, {owner} FROM {table} WHERE {scope}"
-            f" AND ({found.format(c=column)})",
-            (*((pid,) if "?" in scope else ()), *probes),
-        ).fetchall()
+    for kind, table, column, rows in _texts(conn, person, words):
         for rid, text, owner_id in rows:
             mention = _mention(conn, kind, rid, text, owner_id, full, words, pid)
             if mention is None:
@@ -176,6 +153,68 @@ def _mentions(conn: sqlite3.Connection, person: PersonRef, *, rewrite: bool) -> 
                 conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (new, rid))
                 mention.rewritten = not _says(fold(new), full)
             yield mention
+
+
+def _texts(
+    conn: sqlite3.Connection, person: PersonRef, words: list[str]
+) -> Iterator[tuple[str, str, str, list[tuple[int, str, int | None]]]]:
+    """Notes, interaction notes and follow-up notes that may hold the name or a word of it.
+
+    The search index (accents and case folded) finds the people whose notes or
+    interactions may; LIKE narrows the interactions and finds the follow-ups (not
+    indexed). ``_mention`` then decides, on the folded text."""
+    folded = fold(person.name)
+    phrases = [folded, *words]
+    likes = [*dict.fromkeys([*phrases, *(w for w in person.name.split() if len(w) >= 3)])]
+    like = " OR ".join("{c} LIKE ?" for _ in likes)
+    patterns = [f"%{w}%" for w in likes]
+    noted = _ids(_search(conn, "notes", phrases), person.id)
+    met = _ids(_search(conn, "interactions", phrases), person.id)
+    yield (
+        "notes",
+        "person",
+        "notes",
+        conn.execute(f"SELECT id, notes, id FROM person WHERE id IN ({noted})").fetchall(),
+    )
+    yield (
+        "interaction",
+        "interaction",
+        "note",
+        conn.execute(
+            "SELECT id, note, NULL FROM interaction WHERE id IN (SELECT interaction_id"
+            f" FROM interaction_person WHERE person_id IN ({met})) AND ({like.format(c='note')})",
+            patterns,
+        ).fetchall(),
+    )
+    yield (
+        "followup",
+        "followup",
+        "note",
+        conn.execute(
+            "SELECT id, note, person_id FROM followup WHERE person_id != ?"
+            f" AND ({like.format(c='note')})",
+            (person.id, *patterns),
+        ).fetchall(),
+    )
+
+
+def _ids(ids: list[int], but: int) -> str:
+    return ",".join(str(i) for i in ids if i != but) or "NULL"
+
+
+def _search(conn: sqlite3.Connection, column: str, phrases: list[str]) -> list[int]:
+    """People whose ``column`` of the search index holds one of ``phrases``."""
+    query = " OR ".join('"' + p.replace('"', '""') + '"' for p in phrases)
+    try:
+        return [
+            int(r[0])
+            for r in conn.execute(
+                "SELECT rowid FROM person_fts WHERE person_fts MATCH ?",
+                (f"{column} : ({query})",),
+            )
+        ]
+    except sqlite3.OperationalError:  # a phrase the index cannot parse: look everywhere
+        return [int(r[0]) for r in conn.execute("SELECT id FROM person")]
 
 
 def _mention(
@@ -253,10 +292,10 @@ class _Traits:
 
 
 def _history_entries(conn: sqlite3.Connection, traits: _Traits) -> list[int]:
-    """The history entries that name them: in their command line or their undo data."""
+    """The history entries whose command line names them (the undo data all goes)."""
     if not _has(conn, "change_log"):
         return []
-    found = set(_steps_touching(conn, traits))
+    found: set[int] = set()
     for cid, command in conn.execute("SELECT id, command FROM change_log"):
         if any(traits.named_by(t) for t in _tokens(command)[1:]):
             found.add(int(cid))
@@ -269,34 +308,6 @@ def _tokens(command: str) -> list[str]:
     except ValueError:
         words = command.split()
     return [w.strip("()") for w in words]
-
-
-def _steps_touching(conn: sqlite3.Connection, traits: _Traits) -> Iterator[int]:
-    """Changes whose undo steps hold a row of theirs (or their name, anywhere)."""
-    for cid, tbl, sql in conn.execute("SELECT change_id, tbl, sql FROM undo_step"):
-        if traits.name in sql or _step_row_is_theirs(conn, tbl, sql, traits.id):
-            yield int(cid)
-
-
-def _step_row_is_theirs(conn: sqlite3.Connection, tbl: str, sql: str, pid: int) -> bool:
-    statement, params = parameterized(sql)
-    if not params:
-        return False
-    rowid = params[0] if statement.startswith("INSERT") else params[-1]
-    if tbl == "person":
-        return rowid == pid
-    columns = PERSON_COLUMNS.get(tbl)
-    if columns is None:
-        return False
-    if statement.startswith("INSERT"):  # the row's values are in the step
-        names = re.findall(r'"(\w+)"', statement.split("VALUES")[0])
-        values = dict(zip(["rowid", *names], params, strict=False))
-        return any(values.get(c) == pid for c in columns)
-    where = " OR ".join(f"{c} = ?" for c in columns)
-    row = conn.execute(
-        f"SELECT 1 FROM {tbl} WHERE rowid = ? AND ({where})", (rowid, *(pid,) * len(columns))
-    ).fetchone()
-    return row is not None
 
 
 def _rewrite_history(conn: sqlite3.Connection, entries: list[int], command_words: set[str]) -> None:
