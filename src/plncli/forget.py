@@ -501,12 +501,19 @@ def backup_files(db_path: str) -> list[str]:
 
 def holds(path: str, needles: list[bytes]) -> bool:
     """Whether any of ``needles`` is in the file's bytes (case folded for ASCII)."""
+    wanted = [n.lower() for n in needles if n]
+    overlap = max((len(n) for n in wanted), default=1)
+    tail = b""
     try:
         with open(path, "rb") as fh:
-            data = fh.read().lower()
+            while chunk := fh.read(1 << 24):
+                data = tail + chunk.lower()
+                if any(n in data for n in wanted):
+                    return True
+                tail = data[-overlap:]
     except OSError:
         return True  # cannot tell: say it may hold them
-    return any(n.lower() in data for n in needles if n)
+    return False
 
 
 def marks(conn: sqlite3.Connection, person: PersonRef) -> list[bytes]:

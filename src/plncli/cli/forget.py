@@ -1,5 +1,6 @@
 """`pln forget PERSON`: erase someone for good (the rules are in ``forget.py``)."""
 
+import sqlite3
 import sys
 from typing import Annotated
 
@@ -8,7 +9,7 @@ import typer
 from .. import forget as svc
 from .. import render
 from ..db import transaction
-from ..errors import InvalidInput
+from ..errors import InvalidInput, PlnError
 from ..resolve import resolve
 from .app import JsonOpt, app, command, state
 
@@ -56,7 +57,12 @@ def forget(
     rewritten = []
     if backups:
         for copy in holding:
-            svc.forget_in_backup(copy, traits, command_words=words)
+            try:
+                svc.forget_in_backup(copy, traits, command_words=words)
+            except (sqlite3.Error, OSError, PlnError) as exc:
+                why = exc.message if isinstance(exc, PlnError) else type(exc).__name__
+                render.say(f"Could not rewrite backup {copy} ({why}).", style="bold")
+                continue
             rewritten.append(copy)
     doc = done.as_json() | {
         "history_id": history_id,
