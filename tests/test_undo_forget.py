@@ -516,3 +516,16 @@ def test_forget_reports_a_backup_it_cannot_rewrite(tmp_path: Path) -> None:
     assert json.loads(r.stdout)["backups"] == [{"path": str(broken), "rewritten": False}]
     assert f"Could not rewrite backup {broken}" in r.stderr
     assert [p["name"] for p in json.loads(run(db, "list", "--json").stdout)] == ["Ben Okafor"]
+
+
+def test_forget_names_the_records_merged_into_them(tmp_path: Path) -> None:
+    db = tmp_path / "pln.db"
+    run(db, "add", "Ana Ruiz", "--email", "ana@example.org")
+    run(db, "add", "Ana Ruiz-Garcia", "--email", "ana.rg@example.org")
+    run(db, "merge", "#1", "#2", "--yes")
+    r = run(db, "forget", "#1", "--yes", "--json")
+    assert json.loads(r.stdout)["merged_records"] == [{"id": 2, "name": "Ana Ruiz-Garcia"}]
+    assert "`pln forget '#2'` erases it too" in r.stderr
+    run(db, "forget", "#2", "--yes")
+    assert run(db, "list", "--archived", "--json").stdout.strip() == "[]"
+    assert b"ana" not in db.read_bytes().lower()
