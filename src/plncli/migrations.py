@@ -213,6 +213,16 @@ CREATE TABLE undo_step (
 CREATE INDEX ix_undo_step_change ON undo_step (change_id);
 """
 
+M004_FK_INDEXES = """
+-- An index on every foreign key that had none: deleting a person (undoing an
+-- import of thousands, `pln forget`) looked each of these up with a full scan.
+CREATE INDEX ix_person_met_at ON person (met_at_id);
+CREATE INDEX ix_person_introduced_by ON person (introduced_by_id);
+CREATE INDEX ix_dismissal_b ON dismissal (b_id);
+CREATE INDEX ix_introduction_b ON introduction (b_id);
+CREATE INDEX ix_intro_followup_followup ON intro_followup (followup_id);
+"""
+
 OPEN = "(open)"  # the summary of the change a pln transaction is making
 
 # The tables whose rows `pln undo` restores (the search index is rebuilt instead).
@@ -296,6 +306,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], Iterator[str]]]] = [
     ("m001_initial", _script(M001_INITIAL)),
     ("m002_network", _script(M002_NETWORK)),
     ("m003_history", m003_history),
+    ("m004_fk_indexes", _script(M004_FK_INDEXES)),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -57,7 +57,11 @@ class Event(SQLModel, table=True):
 
 class Person(SQLModel, table=True):
     __tablename__ = "person"
-    __table_args__ = (Index("ix_person_name_key", "name_key"),)
+    __table_args__ = (
+        Index("ix_person_name_key", "name_key"),
+        Index("ix_person_met_at", "met_at_id"),
+        Index("ix_person_introduced_by", "introduced_by_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     name: str
     name_key: str
@@ -162,7 +166,11 @@ class Introduction(SQLModel, table=True):
     """A proposed or made introduction: suggested -> asked -> made | declined."""
 
     __tablename__ = "introduction"
-    __table_args__ = (CheckConstraint("a_id < b_id"), UniqueConstraint("a_id", "b_id"))
+    __table_args__ = (
+        CheckConstraint("a_id < b_id"),
+        UniqueConstraint("a_id", "b_id"),
+        Index("ix_introduction_b", "b_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     a_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
     b_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
@@ -184,6 +192,7 @@ class IntroFollowUp(SQLModel, table=True):
     """Follow-ups an introduction created: waiting for an answer, or the check-in."""
 
     __tablename__ = "intro_followup"
+    __table_args__ = (Index("ix_intro_followup_followup", "followup_id"),)
     introduction_id: int = Field(
         foreign_key="introduction.id", primary_key=True, ondelete="CASCADE"
     )
@@ -195,7 +204,7 @@ class Dismissal(SQLModel, table=True):
     """A suggestion the user dismissed, for good (until is NULL) or until a date."""
 
     __tablename__ = "dismissal"
-    __table_args__ = (CheckConstraint("a_id < b_id"),)
+    __table_args__ = (CheckConstraint("a_id < b_id"), Index("ix_dismissal_b", "b_id"))
     a_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
     b_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
     until: date | None = None

@@ -299,9 +299,16 @@ _SEARCH_ROW = (
 
 def refresh_search(conn: sqlite3.Connection, person_ids: list[int]) -> None:
     """Rewrite the full-text rows of these people from what is stored."""
-    for pid in person_ids:
-        conn.execute("DELETE FROM person_fts WHERE rowid = ?", (pid,))
-        conn.execute(f"{_SEARCH_ROW} WHERE p.id = ?", (pid, pid, pid))
+    if len(person_ids) <= 50:  # a few people: their own outcome notes only
+        for pid in person_ids:
+            conn.execute("DELETE FROM person_fts WHERE rowid = ?", (pid,))
+            conn.execute(f"{_SEARCH_ROW} WHERE p.id = ?", (pid, pid, pid))
+        return
+    for start in range(0, len(person_ids), 500):  # a statement per 500: undo of an import
+        chunk = person_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM person_fts WHERE rowid IN ({marks})", chunk)
+        conn.execute(f"{_SEARCH_ROWS} WHERE p.id IN ({marks})", chunk)
 
 
 def rebuild_search(conn: sqlite3.Connection) -> None:

@@ -1,0 +1,148 @@
+"""`pln forget PERSON`: erase someone for good (the rules are in ``forget.py``)."""
+
+import sqlite3
+import sys
+from typing import Annotated
+
+import typer
+
+from .. import forget as svc
+from .. import render
+from ..db import transaction
+from ..errors import InvalidInput, PlnError
+from ..resolve import resolve
+from .app import JsonOpt, app, command, state
+
+
+@command("forget")
+def forget(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="PERSON (archived people too).")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    backups: Annotated[
+        bool, typer.Option("--backups", help="Also rewrite the backups that still hold them.")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Erase someone and every trace of them: their records, the history, the search
+    index and the file's bytes. It cannot be undone.
+
+    \b
+      pln forget "Ana Ruiz"              (shows what will be erased and asks)
+      pln forget "#12" --yes --backups   (and rewrite the backups that hold them)
+    """
+    app_ = state(ctx)
+    if not yes and not sys.stdin.isatty():
+        raise InvalidInput("pln forget asks before it erases anything", "add --yes")
+    conn, path = app_.conn, app_.settings.db_path
+    ref = resolve(conn, person, archived=True)
+    render.notice(ref)
+    plan = svc.plan(conn, ref)  # read only: no lock held while the user reads
+    marks = svc.marks(conn, ref)
+    holding = [c for c in svc.backup_files(path) if svc.holds(c, marks)]
+    files = svc.import_files(conn, marks)
+    _show_plan(plan, holding, files, backups)
+    if not yes and not typer.confirm(
+        "Forget them? This cannot be undone.", default=False, err=True
+    ):
+        render.say("Nothing changed.")
+        return
+    traits = svc.traits_of(conn, ref.id)
+    words = _command_words()
+    conn.execute("PRAGMA secure_delete = ON")
+    with transaction(conn, path, record=False):
+        current = resolve(conn, f"#{ref.id}", archived=True)
+        done, history_id = svc.erase(conn, current, command_words=words)
+    wiped = svc.wipe(conn)
+    rewritten = []
+    if backups:
+        for copy in holding:
+            try:
+                svc.forget_in_backup(copy, traits, command_words=words)
+            except (sqlite3.Error, OSError, PlnError) as exc:
+                why = exc.message if isinstance(exc, PlnError) else type(exc).__name__
+                render.say(f"Could not rewrite backup {copy} ({why}).", style="bold")
+                continue
+            rewritten.append(copy)
+    doc = done.as_json() | {
+        "history_id": history_id,
+        "file_rewritten": wiped,
+        "backups": [{"path": c, "rewritten": c in rewritten} for c in holding],
+        "files": files,
+    }
+    if json:
+        render.print_json(doc)
+        return
+    _show_done(done.person.name, done.person.id, wiped, holding, rewritten)
+
+
+def _command_words() -> set[str]:
+    """Command and group names, kept in a forgotten command line (`pln log ...`)."""
+    words = {c.name or "" for c in app.registered_commands}
+    for group in app.registered_groups:
+        words.add(group.name or "")
+        if group.typer_instance is not None:
+            words |= {c.name or "" for c in group.typer_instance.registered_commands}
+    return words - {""}
+
+
+def _show_plan(plan: svc.Plan, holding: list[str], files: list[str], backups: bool) -> None:
+    c, p = plan.counts, plan.person
+    render.say(
+        f"Forget {p.name} (#{p.id}): {c['attributes']} attribute(s),"
+        f" {c['interactions']} interaction(s) of theirs alone, their part in"
+        f" {c['shared_interactions']} shared interaction(s), {c['followups']} follow-up(s),"
+        f" {c['ties']} tie(s), {c['groups']} group membership(s),"
+        f" {c['introductions']} introduction(s), {c['dismissals']} dismissed suggestion(s);"
+        f" 'introduced by' on {c['introduced']} person(s); {c['history']} history"
+        " entr(y/ies) rewritten; the undo data of every earlier change removed."
+    )
+    rewritten = [m for m in plan.mentions if m.rewritten]
+    left = [m for m in plan.mentions if not m.rewritten]
+    if rewritten:
+        render.say("Their full name becomes '(forgotten person)' in: " + _where(rewritten) + ".")
+    if left:
+        render.say(
+            "A word of their name appears in these, left as they are (check them): "
+            + _where(left)
+            + "."
+        )
+    for other in plan.merged_records:
+        render.say(
+            f"{other.name} (#{other.id}) was merged into them and is kept;"
+            f" `pln forget '#{other.id}'` erases it too."
+        )
+    for copy in holding:
+        verb = "will be rewritten too" if backups else "still holds them (--backups rewrites it)"
+        render.say(f"Backup {copy} {verb}.")
+    for f in files:
+        render.say(f"{f} (a file you imported) holds them; pln does not change it.")
+    render.say("This cannot be undone.", style="bold")
+
+
+def _where(mentions: list[svc.Mention]) -> str:
+    parts = []
+    for m in mentions:
+        if m.kind == "notes" and m.person is not None:
+            parts.append(f"the notes of {m.person.name} (#{m.person.id})")
+        elif m.kind == "followup":
+            parts.append(f"follow-up #{m.id}")
+        else:
+            parts.append(f"interaction #{m.id}")
+    return ", ".join(parts)
+
+
+def _show_done(name: str, pid: int, wiped: bool, holding: list[str], rewritten: list[str]) -> None:
+    render.say(f"Forgot {name} (#{pid}). This cannot be undone.")
+    if wiped:
+        render.say("The database file was rewritten: its bytes no longer hold them.")
+    else:
+        render.say(
+            "The database was rewritten, but another pln has it open: its -wal may hold"
+            " them until that pln ends; run `pln db check` afterwards."
+        )
+    for copy in holding:
+        if copy in rewritten:
+            render.say(f"Rewrote backup {copy}.")
+        else:
+            render.say(f"Backup {copy} still holds them; `pln forget` with --backups rewrites it.")
