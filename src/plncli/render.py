@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
-from .dates import humanize_day
+from .dates import humanize_day, say_every
 from .due import DueItem
 from .resolve import PersonRef
 from .tables import Block, Cell, Table, emit
@@ -146,12 +146,17 @@ def hit_json(h: SearchHit) -> dict[str, Any]:
 # ---- human views -------------------------------------------------------------------------
 
 
+def number_of(n: int, one: str, many: str) -> str:
+    """ "1 person", "3 people", "1,200 people"."""
+    return f"{n:,} {one if n == 1 else many}"
+
+
 def when(d: date, today: date) -> str:
     return f"{d.isoformat()} ({humanize_day(d, today=today)})"
 
 
 def _repeat(note: str, every: str | None) -> str:
-    return note + (f" (every {every})" if every else "")
+    return note + (f" ({say_every(every)})" if every else "")
 
 
 KIND_STYLE = {"follow-up": "yellow", "first-contact": "cyan", "reconnect": "magenta"}
@@ -186,7 +191,7 @@ def show_people(rows: list[PersonRow], *, today: date) -> None:
         topics = ", ".join(r.attrs.get("topic", []))
         table.add_row(str(r.id), r.name, r.org or "", r.circle, topics, last)
     emit(table)
-    emit((f"{len(rows)} people", "dim"), stderr=True)
+    emit((number_of(len(rows), "person", "people"), "dim"), stderr=True)
 
 
 def show_profile(p: Profile, *, today: date) -> None:
@@ -197,7 +202,7 @@ def show_profile(p: Profile, *, today: date) -> None:
         ("role", p.role),
         ("location", p.location),
         ("circle", r.circle),
-        ("keep in touch", p.cadence or "circle default"),
+        ("keep in touch", say_every(p.cadence) if p.cadence else "circle default"),
         ("met", " ".join(x for x in (p.met_at, p.met_on and when(p.met_on, today)) if x)),
         ("introduced by", p.introduced_by.name if p.introduced_by else None),
         ("birthday", p.birthday.isoformat() if p.birthday else None),
