@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from helpers import Dump, fails, pinned_today
 from plncli import fast
 from plncli.dates import Interval, humanize_day, parse_interval, say_every
+from plncli.db import from_db_time
 
 TODAY = date(2026, 11, 23)
 
@@ -203,3 +204,86 @@ def test_an_unknown_circle_is_still_refused(pln: Any, dump: Dump) -> None:
     pln("add", "Ana Ruiz")
     line = fails(pln, dump, 2, "edit", "Ana", "--circle", "Friends")
     assert "'Friends' is not one of" in line
+
+
+# ---------------------------------------------------------------- item 6: see what was done
+
+
+@pytest.fixture
+def done_three(pln: Any) -> None:
+    """Ana's follow-ups: #1 done on the 18th (logged), #2 done on the 20th without a log,
+    #3 dropped on the 21st, #4 still open; Ben's #5 done on the 22nd."""
+    pln("add", "Ana Ruiz", "Ben Okafor")
+    with pinned_today(date(2026, 11, 16)):
+        pln("remind", "Ana", "2026-11-17", "-m", "send slides")
+        pln("remind", "Ana", "2026-11-19", "-m", "quiet one")
+        pln("remind", "Ana", "2026-11-19", "-m", "dropped one")
+        pln("remind", "Ana", "2026-12-01", "-m", "still open")
+        pln("remind", "Ben", "2026-11-30", "-m", "ben's")
+    with pinned_today(date(2026, 11, 18)):
+        pln("done", "1")
+    with pinned_today(date(2026, 11, 20)):
+        pln("done", "2", "--no-log")
+    with pinned_today(date(2026, 11, 21)):
+        pln("drop", "3")
+    with pinned_today(date(2026, 11, 22)):
+        pln("done", "#5")
+
+
+def test_reminders_done_say_when_each_was_done(pln: Any, db_path: Path, done_three: None) -> None:
+    docs = pln.json("reminders", "--state", "done")
+    assert [(d["id"], d["closed"]) for d in docs] == [
+        (1, "2026-11-18"),
+        (2, "2026-11-20"),
+        (5, "2026-11-22"),
+    ]
+    # the day is the local day of the stored instant (the suite runs in any zone)
+    stored = dict(rows(db_path, "SELECT id, closed_at FROM followup WHERE state = 'done'"))
+    for d in docs:
+        at = from_db_time(stored[d["id"]])
+        assert at is not None
+        assert at.astimezone().date().isoformat() == d["closed"]
+    table = pln("reminders", "--state", "done").stdout.splitlines()
+    assert table[0].split() == ["#", "who", "due", "state", "closed", "what"]
+    assert "done   2026-11-18 (5 days ago)  send slides" in table[1]
+    everything = {d["id"]: d["closed"] for d in pln.json("reminders", "--state", "all")}
+    assert everything == {
+        1: "2026-11-18",
+        2: "2026-11-20",
+        3: "2026-11-21",
+        4: None,
+        5: "2026-11-22",
+    }
+    assert "closed" not in pln("reminders").stdout.splitlines()[0]  # open ones: as before
+    assert pln.json("reminders")[0]["closed"] is None
+
+
+def test_show_lists_done_followups_on_the_timeline(pln: Any, done_three: None) -> None:
+    doc = pln.json("show", "Ana")
+    assert [(f["id"], f["closed"], f["state"]) for f in doc["done_followups"]] == [
+        (2, "2026-11-20", "done"),
+        (1, "2026-11-18", "done"),
+    ]
+    assert [f["id"] for f in doc["followups"]] == [4]  # unchanged: the open ones
+    assert [i["kind"] for i in doc["interactions"]] == ["follow-up"]  # #1 was logged
+    out = pln("show", "Ana").stdout
+    timeline = out[out.index("Timeline") :].splitlines()
+    assert len(timeline) == 4  # title, header, two rows: #1 and its log are one row
+    assert timeline[2].split(maxsplit=4) == [
+        "2026-11-20",
+        "(3",
+        "days",
+        "ago)",
+        "follow-up #2 done        quiet one",
+    ]
+    assert "follow-up #1 done" in timeline[3]
+    assert "send slides" in timeline[3]
+    assert "dropped one" not in out
+    assert "ben's" not in out
+    assert [f["id"] for f in pln.json("show", "Ben")["done_followups"]] == [5]
+
+
+def test_show_without_done_followups_is_as_before(pln: Any) -> None:
+    pln("add", "Ana Ruiz")
+    assert pln.json("show", "Ana")["done_followups"] == []
+    assert "No interactions yet." in pln("show", "Ana").stdout
