@@ -287,3 +287,157 @@ def test_show_without_done_followups_is_as_before(pln: Any) -> None:
     pln("add", "Ana Ruiz")
     assert pln.json("show", "Ana")["done_followups"] == []
     assert "No interactions yet." in pln("show", "Ana").stdout
+
+
+def test_one_more_open_followup_in_the_singular(pln: Any) -> None:
+    pln("add", "Ana Ruiz")
+    for n in range(4):
+        pln("remind", "Ana", f"in {n + 1} days", "-m", f"task {n}")
+    result = pln("log", "Ana", "-m", "coffee")
+    assert "... and 1 more open follow-up; see `pln reminders`." in result.stderr
+
+
+# ---------------------------------------------------------------- item 5: dates people type
+
+
+@pytest.mark.parametrize(
+    ("env", "dayfirst"),
+    [
+        ({"LANG": "en_GB.UTF-8"}, True),
+        ({"LANG": "en_AU.UTF-8"}, True),
+        ({"LANG": "fr_FR.UTF-8"}, True),
+        ({"LANG": "de_DE@euro"}, True),
+        ({"LANG": "en_US.UTF-8"}, False),
+        ({"LANG": "en_CA.UTF-8"}, False),
+        ({"LANG": "fr_CA.UTF-8"}, True),
+        ({"LANG": "ja_JP.UTF-8"}, False),
+        ({"LANG": "C.UTF-8"}, False),
+        ({"LANG": "POSIX"}, False),
+        ({}, False),
+        ({"LANG": "en_US.UTF-8", "LC_TIME": "en_GB.UTF-8"}, True),
+        ({"LANG": "en_GB.UTF-8", "LC_TIME": "en_US.UTF-8"}, False),
+        ({"LC_ALL": "en_GB.UTF-8", "LC_TIME": "en_US.UTF-8"}, True),
+        ({"LC_ALL": "", "LC_TIME": "", "LANG": "en_NZ.UTF-8"}, True),
+    ],
+)
+def test_locale_decides_day_or_month_first(env: dict[str, str], dayfirst: bool) -> None:
+    from plncli.settings import locale_dayfirst
+
+    assert locale_dayfirst(env) is dayfirst
+
+
+def _met_on(pln: Any, name: str) -> str:
+    return str(pln.json("show", name)["met_on"])
+
+
+@pytest.mark.parametrize("var", ["LANG", "LC_TIME", "LC_ALL"])
+def test_11_03_is_11_march_in_a_day_first_locale(
+    pln: Any, monkeypatch: pytest.MonkeyPatch, var: str
+) -> None:
+    monkeypatch.delenv("LC_TIME")
+    monkeypatch.setenv(var, "en_GB.UTF-8")
+    pln("add", "Ana Ruiz", "--on", "11/03/2026")
+    assert _met_on(pln, "Ana") == "2026-03-11"
+    monkeypatch.setenv(var, "en_US.UTF-8")
+    pln("add", "Ben Okafor", "--on", "11/03/2026")
+    assert _met_on(pln, "Ben") == "2026-11-03"
+
+
+def test_the_config_overrides_the_locale(
+    pln: Any, env_setup: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env_setup.mkdir(parents=True, exist_ok=True)
+    config = env_setup / "config.toml"
+    monkeypatch.setenv("LC_TIME", "en_GB.UTF-8")
+    config.write_text("dayfirst = false\n")
+    pln("add", "Ana Ruiz", "--on", "11/03/2026")
+    assert _met_on(pln, "Ana") == "2026-11-03"
+    monkeypatch.setenv("LC_TIME", "en_US.UTF-8")
+    config.write_text("dayfirst = true\n")
+    pln("add", "Ben Okafor", "--on", "11/03/2026")
+    assert _met_on(pln, "Ben") == "2026-03-11"
+
+
+def test_13_03_under_month_first_names_dayfirst(pln: Any, dump: Dump) -> None:
+    pln("add", "Ana Ruiz")
+    line = fails(pln, dump, 2, "log", "Ana", "-m", "x", "--on", "13/03/2026")
+    assert line == (
+        "error: --on: 13/03/2026 is not a date read month first (there is no month 13);"
+        " set dayfirst = true in config.toml to read dates like it day first"
+    )
+
+
+def test_03_13_under_day_first_names_dayfirst(
+    pln: Any, dump: Dump, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LC_TIME", "en_GB.UTF-8")
+    pln("add", "Ana Ruiz")
+    line = fails(pln, dump, 2, "edit", "Ana", "--on", "03/13/2026")
+    assert "read day first (there is no month 13); set dayfirst = false" in line
+    line = fails(pln, dump, 2, "edit", "Ana", "--on", "31/13/2026")  # no order makes it a date
+    assert "dayfirst" not in line
+
+
+@pytest.mark.parametrize(
+    ("typed", "due", "kept"),
+    [
+        ("tomorrow 9am", "2026-11-24", "09:00"),
+        ("Friday at 15:30", "2026-11-27", "15:30"),
+        ("dec 3 3:30pm", "2026-12-03", "15:30"),
+        ("5pm", "2026-11-23", "17:00"),
+    ],
+)
+def test_a_followup_keeps_the_day_and_says_the_time_is_not_kept(
+    pln: Any, db_path: Path, typed: str, due: str, kept: str
+) -> None:
+    pln("add", "Ana Ruiz")
+    day = date.fromisoformat(due)
+    result = pln("remind", "Ana", typed, "-m", "call")
+    assert result.stderr.splitlines() == [
+        f"Follow-up #1 for Ana Ruiz due {due} ({humanize_day(day, today=TODAY)}).",
+        f"note: follow-ups are due on a day; the time ({kept}) is not kept",
+    ]
+    assert rows(db_path, "SELECT due FROM followup") == [(due,)]
+    result = pln("log", "Ana", "-m", "coffee", "--follow-up", typed)
+    assert result.stderr.splitlines()[-1].startswith("note: follow-ups are due on a day")
+    pln("snooze", "1", typed)
+    result = pln("add", "Ben Okafor", "--follow-up", typed)
+    assert result.stderr.splitlines()[-1].startswith("note: follow-ups are due on a day")
+    assert pln("remind", "Ana", "tomorrow", "-m", "x").stderr.count("note:") == 0
+
+
+def test_a_followup_time_on_a_failed_command_says_only_the_error(pln: Any, dump: Dump) -> None:
+    pln("add", "Ana Ruiz")
+    fails(pln, dump, 3, "remind", "Nobody At All", "tomorrow 9am", "-m", "x")
+    line = fails(pln, dump, 2, "remind", "Ana", "yesterday 9am", "-m", "x")
+    assert "in the past" in line
+    line = fails(pln, dump, 2, "remind", "Ana", "tomorrow 25:00", "-m", "x")
+    assert line == (
+        "error: WHEN: 25:00 is not a time: hours run from 0 to 23; try: 15:30, 9:05, 3pm, 3:30pm"
+    )
+    line = fails(pln, dump, 2, "remind", "Ana", "next tuseday 9am", "-m", "x")
+    assert "could not read 'next tuseday 9am' as a date" in line
+
+
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
+    st.sampled_from(["tomorrow", "friday", "in 3 days", "dec 3", "2027-01-31", "next week"]),
+    st.integers(0, 23),
+    st.integers(0, 59),
+    st.booleans(),
+)
+def test_parse_day_at_keeps_the_day_of_parse_day(
+    today: date, day_text: str, hour: int, minute: int, ampm: bool
+) -> None:
+    from plncli.dates import parse_day, parse_day_at
+
+    clock = (
+        f"{hour % 12 or 12}:{minute:02d}{'pm' if hour >= 12 else 'am'}"
+        if ampm
+        else (f"{hour}:{minute:02d}")
+    )
+    day, kept = parse_day_at(f"{day_text} {clock}", today=today)
+    assert day == parse_day(day_text, today=today)
+    assert kept is not None
+    assert (kept.hour, kept.minute) == (hour, minute)
+    assert parse_day_at(day_text, today=today) == (day, None)

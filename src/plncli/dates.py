@@ -81,6 +81,7 @@ __all__ = [
     "humanize_day",
     "local_now",
     "parse_day",
+    "parse_day_at",
     "parse_interval",
     "parse_moment",
     "say_every",
@@ -403,6 +404,12 @@ def _rule_numeric(m: re.Match[str], c: _Ctx) -> date | None:
     first, second, year = int(m[1]), int(m[3]), m[4]
     day, month = (first, second) if c.dayfirst else (second, first)
     full = int(year) if len(year) == 4 else _full_year(int(year), c.today.year)
+    if not 1 <= month <= 12 and 1 <= day <= 12:  # read the other way round, it would be a month
+        was, other, flag = ("day", "month", "false") if c.dayfirst else ("month", "day", "true")
+        raise DateError(
+            f"{m[0]} is not a date read {was} first (there is no month {month}); set"
+            f" dayfirst = {flag} in config.toml to read dates like it {other} first"
+        )
     return _make_date(full, month, day, m[0])
 
 
@@ -465,6 +472,29 @@ def parse_day(text: str, *, today: date, prefer: Prefer = "future", dayfirst: bo
     if d is None:
         raise _not_understood(text, "a date", _DAY_FORMS)
     return d
+
+
+def parse_day_at(
+    text: str, *, today: date, prefer: Prefer = "future", dayfirst: bool = False
+) -> tuple[date, time | None]:
+    """A day, possibly with a time of day ("tomorrow 9am", "friday at 15:30", "3pm"):
+    the day, and the time if one was given (None otherwise), for callers that keep only
+    the day and say so.  Errors are those of :func:`parse_day`, or of a time that is
+    not one ("tomorrow 25:00")."""
+    try:
+        return parse_day(text, today=today, prefer=prefer, dayfirst=dayfirst), None
+    except DateError as not_a_day:
+        norm = _normalize(text)
+        day_text, clock = _split_time(norm)
+        if clock is None:
+            raise
+        if isinstance(today, datetime):
+            today = today.date()
+        ctx = _Ctx(today, prefer, dayfirst)
+        day = today if day_text is None else _read_day(day_text, ctx)
+        if day is None:
+            raise not_a_day from None
+        return day, clock
 
 
 # ---------------------------------------------------------------- moments

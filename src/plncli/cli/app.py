@@ -140,13 +140,26 @@ def fail(exc: PlnError) -> NoReturn:
     raise typer.Exit(exc.exit_code) from None
 
 
+_NOTES: list[str] = []  # said on stderr once the command has succeeded
+
+
+def note_on_success(message: str) -> None:
+    """A note about how the input was read, said after the command's own output and only
+    if it succeeds (a failed command prints its one `error:` line and nothing else)."""
+    _NOTES.append(message)
+
+
 def guarded(fn: F) -> F:
     """Turn PlnErrors and database trouble into one line on stderr and an exit code."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _NOTES.clear()
         try:
-            return fn(*args, **kwargs)
+            rv = fn(*args, **kwargs)
+            for note in _NOTES:
+                emit((note, "dim"), stderr=True)
+            return rv
         except PlnError as exc:
             fail(exc)
         except sqlite3.DatabaseError as exc:
