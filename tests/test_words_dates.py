@@ -441,3 +441,27 @@ def test_parse_day_at_keeps_the_day_of_parse_day(
     assert kept is not None
     assert (kept.hour, kept.minute) == (hour, minute)
     assert parse_day_at(day_text, today=today) == (day, None)
+
+
+def test_a_rhythm_pln_did_not_write_is_shown_as_stored(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz")
+    pln("remind", "Ana", "tomorrow", "-m", "call", "--every", "2w")
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE followup SET every = 'fortnight-ish'")
+    conn.close()
+    assert "call (every fortnight-ish)" in pln("reminders").stdout
+    assert say_every("never") == "never"
+
+
+def test_done_followups_on_the_fast_path_print_what_typer_prints(
+    pln: Any, db_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch, done_three: None
+) -> None:
+    monkeypatch.setenv("PLN_DB", str(db_path))
+    for argv in (["show", "Ana"], ["show", "Ana", "--json"], ["show", "--all", "#1"]):
+        assert fast.run(argv) == 0
+        got = capsys.readouterr()
+        typer_result = pln(*argv)
+        assert got.out == typer_result.stdout
+        assert got.err == typer_result.stderr
+        assert "follow-up #2 done" in got.out or '"done_followups"' in got.out

@@ -627,7 +627,10 @@ def say_every(interval: Interval | str) -> str:
     if isinstance(interval, str):
         if interval == "never":
             return "never"
-        interval = parse_interval(interval)
+        try:
+            interval = parse_interval(interval)
+        except DateError:  # not pln's own form (a hand-edited database): shown as stored
+            return f"every {interval}"
     span = say_span(interval)
     return _EVERY_ONE.get(span) or f"every {span}"
 
