@@ -29,6 +29,9 @@ def env_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PLN_NOW", NOW)
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("NO_COLOR", "1")
+    # dates like 01/12/2026 are read as the locale writes them: pin month-first (the "C" locale)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.setenv("LC_TIME", "C")
     return home
 
 

@@ -19,7 +19,7 @@ from helpers import fails, pinned_today, remind_as_typed
 
 Dump = Callable[[], list[str]]
 DUE_KEYS = {"kind", "person", "due", "days_overdue", "reason", "followup_id"}
-FOLLOWUP_KEYS = {"id", "person", "due", "note", "every", "state"}
+FOLLOWUP_KEYS = {"id", "person", "due", "note", "every", "state", "closed"}
 
 
 # ---------------------------------------------------------------- helpers
@@ -278,6 +278,7 @@ def test_remind_due_date(pln: Any, trio: None, db_path: Path, when: str, expecte
         "note": "Send the KS3 quiz bank",
         "every": None,
         "state": "open",
+        "closed": None,
     }
     assert query(db_path, "SELECT person_id, due, note, every, state FROM followup") == [
         (1, expected, "Send the KS3 quiz bank", None, "open")
@@ -378,6 +379,7 @@ def test_done_marks_done_and_logs_contact(pln: Any, trio: None, db_path: Path) -
         "note": "Send the KS3 quiz bank",
         "every": None,
         "state": "done",
+        "closed": "2026-11-23",
     }
     assert query(db_path, "SELECT state, closed_at IS NOT NULL FROM followup") == [("done", 1)]
     timeline = pln.json("show", "Ana")["interactions"]
@@ -426,6 +428,7 @@ def test_done_recurring_rolls_forward_from_its_due_date(
         "note": "Mentoring check-in",
         "every": every,
         "state": "open",
+        "closed": None,
     }
     assert query(db_path, "SELECT id, due, state, every FROM followup ORDER BY id") == [
         (1, first_due, "done", every),
@@ -468,6 +471,7 @@ def test_snooze_moves_the_due_date(pln: Any, trio: None, db_path: Path) -> None:
         "note": "Send it",
         "every": None,
         "state": "open",
+        "closed": None,
         "next": None,
     }
     assert query(db_path, "SELECT due, state FROM followup") == [("2026-11-30", "open")]

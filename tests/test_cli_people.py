@@ -51,8 +51,9 @@ SHOW_KEYS = LIST_KEYS | {
     "followups",
     "interactions",
     "introduction_outcomes",
+    "done_followups",
 }
-FOLLOWUP_KEYS = {"id", "person", "due", "note", "every", "state"}
+FOLLOWUP_KEYS = {"id", "person", "due", "note", "every", "state", "closed"}
 INTERACTION_KEYS = {"id", "at", "kind", "note", "with", "topics"}
 EVENT_KEYS = {"id", "name", "on", "place", "met", "no_contact_since"}
 HIT_KEYS = {"person", "org", "archived", "match"}

@@ -590,7 +590,7 @@ def test_invalid_rows_import_nothing_and_are_listed(pln: Any, dump: Dump, tmp_pa
     pln("add", "Seed Person")
     path = invalid_rows(tmp_path)
     line, problems, _ = fails(pln, dump, 2, "import", path, listed=True)
-    assert line == f"error: 4 invalid record(s) in {path} (listed above); nothing imported"
+    assert line == f"error: 4 invalid records in {path} (listed above); nothing imported"
     assert [p.split(":")[0].strip() for p in problems] == ["line 3", "line 4", "line 5", "line 6"]
     assert [p.split(":")[1].strip() for p in problems] == ["email", "met_on", "circle", "notes"]
     assert "20000 characters" in problems[3]

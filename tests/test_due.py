@@ -74,7 +74,7 @@ def test_kinds_in_order_and_upcoming_last() -> None:
         ("reconnect", 1, 240),
         ("follow-up", 3, -2),
     ]
-    assert items[3].reason == "call (every 2w)"
+    assert items[3].reason == "call (every 2 weeks)"
     assert items[1].reason == "met at researchED 4 days ago; no contact since"
 
 

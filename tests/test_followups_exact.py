@@ -160,6 +160,7 @@ def test_snoozing_one_friday_leaves_the_series_on_fridays(
         "note": "Weekly check-in",
         "every": "1w",
         "state": "open",
+        "closed": None,
     }
     assert followups(db_path) == [
         (1, "2026-11-29", None, "open"),

@@ -59,8 +59,13 @@ Intervals (:func:`parse_interval`)
 
 Wording (:func:`humanize_day`)
     today / tomorrow / yesterday; under 14 days: "in 3 days", "3 days ago";
-    under 60 days: weeks; under 730 days: months (30.4375 days); then years
-    (365.25 days), each rounded to the nearest whole unit.
+    under 60 days: weeks; then months (30.4375 days) rounded to the nearest whole
+    month, said as years and months from 12 months on: "a year ago", "in 2 years",
+    "2 years 9 months ago" (never "12 months ago").
+
+Rhythms (:func:`say_every`, :func:`say_span`)
+    "daily", "weekly", "monthly", "yearly" for one unit; else "every 2 weeks",
+    "every 60 days", "every 1 month 2 weeks" (never the compact "2w").
 """
 
 from __future__ import annotations
@@ -76,8 +81,11 @@ __all__ = [
     "humanize_day",
     "local_now",
     "parse_day",
+    "parse_day_at",
     "parse_interval",
     "parse_moment",
+    "say_every",
+    "say_span",
 ]
 
 Prefer = Literal["future", "past"]
@@ -396,6 +404,12 @@ def _rule_numeric(m: re.Match[str], c: _Ctx) -> date | None:
     first, second, year = int(m[1]), int(m[3]), m[4]
     day, month = (first, second) if c.dayfirst else (second, first)
     full = int(year) if len(year) == 4 else _full_year(int(year), c.today.year)
+    if not 1 <= month <= 12 and 1 <= day <= 12:  # read the other way round, it would be a month
+        was, other, flag = ("day", "month", "false") if c.dayfirst else ("month", "day", "true")
+        raise DateError(
+            f"{m[0]} is not a date read {was} first (there is no month {month}); set"
+            f" dayfirst = {flag} in config.toml to read dates like it {other} first"
+        )
     return _make_date(full, month, day, m[0])
 
 
@@ -458,6 +472,29 @@ def parse_day(text: str, *, today: date, prefer: Prefer = "future", dayfirst: bo
     if d is None:
         raise _not_understood(text, "a date", _DAY_FORMS)
     return d
+
+
+def parse_day_at(
+    text: str, *, today: date, prefer: Prefer = "future", dayfirst: bool = False
+) -> tuple[date, time | None]:
+    """A day, possibly with a time of day ("tomorrow 9am", "friday at 15:30", "3pm"):
+    the day, and the time if one was given (None otherwise), for callers that keep only
+    the day and say so.  Errors are those of :func:`parse_day`, or of a time that is
+    not one ("tomorrow 25:00")."""
+    try:
+        return parse_day(text, today=today, prefer=prefer, dayfirst=dayfirst), None
+    except DateError as not_a_day:
+        norm = _normalize(text)
+        day_text, clock = _split_time(norm)
+        if clock is None:
+            raise
+        if isinstance(today, datetime):
+            today = today.date()
+        ctx = _Ctx(today, prefer, dayfirst)
+        day = today if day_text is None else _read_day(day_text, ctx)
+        if day is None:
+            raise not_a_day from None
+        return day, clock
 
 
 # ---------------------------------------------------------------- moments
@@ -548,19 +585,54 @@ def _describe_days(n: int) -> str:
         return _plural(n, "day")
     if n < 60:
         return _plural(round(n / 7), "week")
-    if n < 730:
-        return _plural(round(n / 30.4375), "month")
-    return _plural(round(n / 365.25), "year")
+    months = round(n / 30.4375)
+    if months < 12:
+        return _plural(months, "month")
+    years, months = divmod(months, 12)
+    if months == 0:
+        return "a year" if years == 1 else _plural(years, "year")
+    return f"{_plural(years, 'year')} {_plural(months, 'month')}"
 
 
 def humanize_day(d: date, *, today: date) -> str:
-    """Say how far ``d`` is from ``today``: "today", "in 3 days", "5 weeks ago", ..."""
+    """Say how far ``d`` is from ``today``: "today", "in 3 days", "5 weeks ago", "a year ago",
+    "2 years 9 months ago", ..."""
     n = (d - today).days
     named = {0: "today", 1: "tomorrow", -1: "yesterday"}
     if n in named:
         return named[n]
     span = _describe_days(abs(n))
     return f"in {span}" if n > 0 else f"{span} ago"
+
+
+def say_span(interval: Interval) -> str:
+    """An interval in words, with the units of its canonical form: "2 weeks", "60 days",
+    "1 month 2 weeks", "1 year"."""
+    parts = []
+    if interval.months:
+        years, months = divmod(interval.months, 12)
+        parts.append(_plural(years, "year") if months == 0 else _plural(interval.months, "month"))
+    if interval.days:
+        weeks, days = divmod(interval.days, 7)
+        parts.append(_plural(weeks, "week") if days == 0 else _plural(interval.days, "day"))
+    return " ".join(parts) or "0 days"
+
+
+_EVERY_ONE = {"1 day": "daily", "1 week": "weekly", "1 month": "monthly", "1 year": "yearly"}
+
+
+def say_every(interval: Interval | str) -> str:
+    """A repeat or keep-in-touch rhythm in words: "weekly", "monthly", "every 2 weeks",
+    "every 60 days"; the stored text (canonical form, or "never") is accepted as well."""
+    if isinstance(interval, str):
+        if interval == "never":
+            return "never"
+        try:
+            interval = parse_interval(interval)
+        except DateError:  # not pln's own form (a hand-edited database): shown as stored
+            return f"every {interval}"
+    span = say_span(interval)
+    return _EVERY_ONE.get(span) or f"every {span}"
 
 
 def local_now() -> datetime:

@@ -15,7 +15,7 @@ import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
-from .dates import Interval, humanize_day, parse_interval
+from .dates import Interval, humanize_day, parse_interval, say_every, say_span
 from .resolve import PersonRef
 from .text import TOPIC_WORDS, topic_pattern
 
@@ -85,7 +85,7 @@ def _interval(text: str | None) -> Interval | None:
 
 def _followup_item(f: OpenFollowUp, today: date) -> DueItem:
     what = f.note or "follow up"
-    repeat = f" (every {f.every})" if f.every else ""
+    repeat = f" ({say_every(f.every)})" if f.every else ""
     overdue = (today - f.due).days
     return DueItem("follow-up", f.person, f.due, overdue, f"{what}{repeat}", f.id, float(overdue))
 
@@ -137,12 +137,9 @@ def _reconnect(
 
 
 def _say(interval: Interval) -> str:
-    text = str(interval)
-    units = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
-    if text[:-1].isdigit():
-        n, unit = int(text[:-1]), units[text[-1]]
-        return f"{n} {unit[:-1] if n == 1 else unit}"
-    return text
+    """The cadence after "every": "month", "2 weeks", "60 days", "1 month 2 weeks"."""
+    span = say_span(interval)
+    return span[2:] if span.startswith("1 ") and span.count(" ") == 1 else span
 
 
 # The local calendar days of when a person was added and last contacted. SQLite's

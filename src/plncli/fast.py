@@ -74,7 +74,7 @@ def _options(command: str, rest: list[str]) -> tuple[dict[str, Any], list[str]] 
                 value = rest.pop(0)
             if name in opts:
                 return None
-            opts[name] = value
+            opts[name] = value.lower() if name == "--circle" else value
         else:
             return None
     if not least <= len(positional) <= most or not _valid(command, opts):

@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
-from .dates import humanize_day
+from .dates import humanize_day, say_every
 from .due import DueItem
 from .resolve import PersonRef
 from .tables import Block, Cell, Table, emit
@@ -95,7 +95,12 @@ def followup_json(f: FollowUpRow) -> dict[str, Any]:
         "note": f.note,
         "every": f.every,
         "state": f.state,
+        "closed": _local_day(f.closed),
     }
+
+
+def _local_day(at: datetime | None) -> str | None:
+    return None if at is None else at.astimezone().date().isoformat()
 
 
 def iso_instant(at: datetime) -> str:
@@ -129,6 +134,7 @@ def profile_json(p: Profile) -> dict[str, Any]:
         knows=[{**ref_json(a.person), "how": a.how} for a in p.knows],
         followups=[followup_json(f) for f in p.followups],
         interactions=[interaction_json(t) for t in p.timeline],
+        done_followups=[followup_json(f) for f in p.done],
         introduction_outcomes=[
             {
                 "introduction": o.introduction,
@@ -161,12 +167,17 @@ def hit_json(h: SearchHit) -> dict[str, Any]:
 # ---- human views -------------------------------------------------------------------------
 
 
+def number_of(n: int, one: str, many: str) -> str:
+    """ "1 person", "3 people", "1,200 people"."""
+    return f"{n:,} {one if n == 1 else many}"
+
+
 def when(d: date, today: date) -> str:
     return f"{d.isoformat()} ({humanize_day(d, today=today)})"
 
 
 def _repeat(note: str, every: str | None) -> str:
-    return note + (f" (every {every})" if every else "")
+    return note + (f" ({say_every(every)})" if every else "")
 
 
 KIND_STYLE = {"follow-up": "yellow", "first-contact": "cyan", "reconnect": "magenta"}
@@ -201,7 +212,7 @@ def show_people(rows: list[PersonRow], *, today: date) -> None:
         topics = ", ".join(r.attrs.get("topic", []))
         table.add_row(str(r.id), r.name, r.org or "", r.circle, topics, last)
     emit(table)
-    emit((f"{len(rows)} people", "dim"), stderr=True)
+    emit((number_of(len(rows), "person", "people"), "dim"), stderr=True)
 
 
 def show_profile(p: Profile, *, today: date) -> None:
@@ -212,7 +223,7 @@ def show_profile(p: Profile, *, today: date) -> None:
         ("role", p.role),
         ("location", p.location),
         ("circle", r.circle),
-        ("keep in touch", p.cadence or "circle default"),
+        ("keep in touch", say_every(p.cadence) if p.cadence else "circle default"),
         ("met", " ".join(x for x in (p.met_at, p.met_on and when(p.met_on, today)) if x)),
         ("introduced by", p.introduced_by.name if p.introduced_by else None),
         ("birthday", p.birthday.isoformat() if p.birthday else None),
@@ -239,7 +250,7 @@ def show_profile(p: Profile, *, today: date) -> None:
         for f in p.followups:
             fu.add_row(str(f.id), when(f.due, today), _repeat(f.note, f.every))
         blocks += ["", ("Open follow-ups", "bold"), fu]
-    blocks += ["", *_timeline(p.timeline, p.outcomes, today)]
+    blocks += ["", *_timeline(p.timeline, p.outcomes, p.done, today)]
     emit(*blocks)
 
 
@@ -249,13 +260,40 @@ def _names(p: Profile, shown: int = 8) -> str:
     return ", ".join(names[:shown]) + more
 
 
-def _timeline(rows: list[TimelineEntry], outcomes: list[OutcomeEntry], today: date) -> list[Block]:
-    """Interactions and introduction outcomes, newest first."""
-    if not rows and not outcomes:
+_NEVER = datetime.min.replace(tzinfo=UTC)  # a done follow-up with no closing time sorts last
+
+
+def _timeline(
+    rows: list[TimelineEntry],
+    outcomes: list[OutcomeEntry],
+    done: list[FollowUpRow],
+    today: date,
+) -> list[Block]:
+    """Interactions, introduction outcomes and done follow-ups, newest first.
+
+    Doing a follow-up logs an interaction of kind "follow-up" at the same moment (unless
+    --no-log): that row is labelled "follow-up #ID done" rather than shown twice."""
+    if not rows and not outcomes and not done:
         return [("No interactions yet.", "dim")]
     table = Table("when", "kind", "with", "note")
-    entries = [(t.at, t.kind, ", ".join(t.with_), t.note) for t in rows]
+    unmatched = {f.id: f for f in done}
+    by_moment: dict[tuple[datetime | None, str], list[int]] = {}
+    for f in done:
+        by_moment.setdefault((f.closed, f.note), []).append(f.id)
+    entries = []
+    for t in rows:
+        kind = t.kind
+        ids = by_moment.get((t.at, t.note)) if t.kind == "follow-up" else None
+        if ids:
+            fid = ids.pop(0)
+            kind = f"follow-up #{fid} done"
+            del unmatched[fid]
+        entries.append((t.at, kind, ", ".join(t.with_), t.note))
     entries += [(o.at, "introduction outcome", o.other.name, _outcome_text(o)) for o in outcomes]
+    entries += [
+        (f.closed or _NEVER, f"follow-up #{f.id} done", "", _repeat(f.note, f.every))
+        for f in unmatched.values()
+    ]
     for at, kind, with_, note in sorted(entries, key=lambda e: e[0], reverse=True):
         table.add_row(when(at.astimezone().date(), today), kind, with_, note)
     return [("Timeline", "bold"), table]
@@ -271,10 +309,12 @@ def show_followups(rows: list[FollowUpRow], *, today: date) -> None:
     if not rows:
         emit("No follow-ups.")
         return
-    table = Table("#", "who", "due", "state", "what")
+    closed = any(f.closed for f in rows)
+    table = Table("#", "who", "due", "state", *(["closed"] if closed else []), "what")
     for f in rows:
+        day = [when(f.closed.astimezone().date(), today) if f.closed else ""] if closed else []
         table.add_row(
-            str(f.id), f.person.name, when(f.due, today), f.state, _repeat(f.note, f.every)
+            str(f.id), f.person.name, when(f.due, today), f.state, *day, _repeat(f.note, f.every)
         )
     emit(table)
 

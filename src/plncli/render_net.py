@@ -5,7 +5,7 @@ from typing import Any
 
 from .dates import humanize_day
 from .introduce import Intro, KindStats, Recorded
-from .render import iso_instant, ref_json
+from .render import iso_instant, number_of, ref_json
 from .resolve import PersonRef
 from .suggest import Suggestion
 from .tables import Block, Table, emit
@@ -153,7 +153,8 @@ def show_group(group: GroupRow, members: list[PersonRef]) -> None:
     table = Table("#", "member")
     for m in members:
         table.add_row(str(m.id), m.name)
-    title = f"{group.name}: {len(members)} members" + ("  (private)" if group.private else "")
+    count = number_of(len(members), "member", "members")
+    title = f"{group.name}: {count}" + ("  (private)" if group.private else "")
     emit((title, "bold"), table if members else ("No members yet.", "dim"))
 
 

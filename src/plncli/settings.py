@@ -78,9 +78,31 @@ def load(cli_db: str | None = None) -> Settings:
         create_parent=own,
         cadence=_cadences(conf.get("cadence", {})),
         first_contact_days=_first_contact_days(conf),
-        dayfirst=_typed(conf, "dayfirst", bool, False),
+        dayfirst=_typed(conf, "dayfirst", bool, locale_dayfirst()),
         synonyms=_synonyms(conf.get("synonyms", {})),
     )
+
+
+# Territories whose dates are written month before day: the United States and the places
+# that follow its usage, and the year-first (Y-M-D) countries, whose month also comes first.
+_MONTH_FIRST = frozenset(
+    {"US", "PR", "GU", "VI", "AS", "MP", "UM", "PH", "FM", "MH", "PW", "CN", "TW", "JP", "KR", "HU"}
+)
+
+
+def locale_dayfirst(environ: dict[str, str] | None = None) -> bool:
+    """Whether the user's locale writes 12/03 for 12 March (en_GB, en_AU, fr_FR, de_DE...).
+
+    The locale is the first of LC_ALL, LC_TIME and LANG that is set (POSIX order). A locale
+    with no territory ("C", "POSIX", "C.UTF-8", "en") keeps pln's month-first default, as do
+    the month-first territories above and en_CA; every other territory reads day first."""
+    env = os.environ if environ is None else environ
+    name = next((env[v] for v in ("LC_ALL", "LC_TIME", "LANG") if env.get(v)), "")
+    base = name.split(".", 1)[0].split("@", 1)[0]
+    territory = base.partition("_")[2]
+    if not territory or base == "en_CA":
+        return False
+    return territory.upper() not in _MONTH_FIRST
 
 
 def _synonyms(section: object) -> dict[str, str]:

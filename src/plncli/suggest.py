@@ -503,7 +503,9 @@ def _shared_topics(book: Book, keys: list[str]) -> str:
     rarest = keys[0]
     df = book.df(f"i:{rarest}")
     text = f"both work on {_join(book.topic_names[k] for k in keys[:3])}"
-    if df <= RARE:
+    # "only N" is said when the topic is rare: at most RARE contacts, and at most one in
+    # ten of them (3 of 12 contacts is a quarter of the book, not rare).
+    if df <= RARE and df * 10 <= book.n:
         text += f" (only {df} of your contacts work on {book.topic_names[rarest]})"
     return text
 

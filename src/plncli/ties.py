@@ -137,15 +137,19 @@ def ensure_group(conn: sqlite3.Connection, name: str, *, now: datetime) -> tuple
     return Group(int(cur.lastrowid or 0), text), True
 
 
-def add_members(conn: sqlite3.Connection, group: Group, people: list[PersonRef]) -> int:
-    added = 0
-    for person in people:
+def add_members(
+    conn: sqlite3.Connection, group: Group, people: list[PersonRef]
+) -> tuple[list[PersonRef], list[PersonRef]]:
+    """Add each person (once, however often named); return (added, already members)."""
+    added: list[PersonRef] = []
+    already: list[PersonRef] = []
+    for person in {p.id: p for p in people}.values():
         cur = conn.execute(
             "INSERT OR IGNORE INTO pgroup_member (group_id, person_id) VALUES (?, ?)",
             (group.id, person.id),
         )
-        added += cur.rowcount
-    return added
+        (added if cur.rowcount else already).append(person)
+    return added, already
 
 
 def remove_members(conn: sqlite3.Connection, group: Group, people: list[PersonRef]) -> None:

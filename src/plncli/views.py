@@ -21,16 +21,19 @@ class FollowUpRow(NamedTuple):
     note: str
     every: str | None
     state: str
+    closed: datetime | None = None  # when it was done or dropped (UTC)
 
 
 _FOLLOWUP_SELECT = (
-    "SELECT f.id, p.id, p.name, f.due, f.note, f.every, f.state"
+    "SELECT f.id, p.id, p.name, f.due, f.note, f.every, f.state, f.closed_at"
     " FROM followup f JOIN person p ON p.id = f.person_id"
 )
 
 
-def _row(r: tuple[int, int, str, str, str, str | None, str]) -> FollowUpRow:
-    return FollowUpRow(r[0], PersonRef(r[1], r[2]), date.fromisoformat(r[3]), r[4], r[5], r[6])
+def _row(r: tuple[int, int, str, str, str, str | None, str, str | None]) -> FollowUpRow:
+    return FollowUpRow(
+        r[0], PersonRef(r[1], r[2]), date.fromisoformat(r[3]), r[4], r[5], r[6], from_db_time(r[7])
+    )
 
 
 def get_followup(conn: sqlite3.Connection, fid: int) -> FollowUpRow:
@@ -102,6 +105,7 @@ class Profile(NamedTuple):
     birthday: date | None
     knows: list[Acquaintance]
     outcomes: list[OutcomeEntry]
+    done: list[FollowUpRow]  # done follow-ups, newest first
 
 
 _PERSON_COLS = (
@@ -217,7 +221,18 @@ def profile(conn: sqlite3.Connection, person: PersonRef, *, limit: int | None) -
         date.fromisoformat(r[15]) if r[15] else None,
         acquaintances(conn, person),
         intro_outcomes(conn, person.id),
+        done_followups(conn, person.id, limit=limit),
     )
+
+
+def done_followups(conn: sqlite3.Connection, pid: int, *, limit: int | None) -> list[FollowUpRow]:
+    """This person's done follow-ups, the most recently done first."""
+    rows = conn.execute(
+        f"{_FOLLOWUP_SELECT} WHERE p.id = ? AND f.state = 'done'"
+        " ORDER BY f.closed_at DESC, f.id DESC LIMIT ?",
+        (pid, -1 if limit is None else limit),
+    )
+    return [_row(r) for r in rows]
 
 
 def intro_outcomes(conn: sqlite3.Connection, pid: int) -> list[OutcomeEntry]:

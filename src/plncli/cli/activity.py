@@ -137,7 +137,8 @@ def log(
             f" `pln done {f.id}` when it is done."
         )
     if len(still_open) > 3:
-        render.say(f"... and {len(still_open) - 3} more open follow-ups; see `pln reminders`.")
+        more = render.number_of(len(still_open) - 3, "more open follow-up", "more open follow-ups")
+        render.say(f"... and {more}; see `pln reminders`.")
     if next_due is not None:
         ids = ", ".join(f"#{fid}" for fid in planned)
         render.say(

@@ -27,6 +27,7 @@ HELP = """Keep your professional learning network alive.
   pln log "Ana Ruiz" -m "Coffee: swapped quiz designs" --kind coffee --on yesterday
   pln due                  what you owe, and whom you have let go quiet
   pln show Ana             profile, follow-ups and timeline
+  pln help COMMAND         the same as pln COMMAND --help
 
 PERSON is a name, a unique prefix, a close spelling, or #id.
 Dates: today, tomorrow, yesterday, in 3 days, 3d, 2w, next friday, last monday, dec 3, 2026-12-01.
@@ -47,6 +48,10 @@ class PlnGroup(TyperGroup):
                     stderr=True,
                 )
                 sys.exit(2)
+        asked = _help_words(words)
+        if asked != words:
+            args, words = (), asked
+            kwargs["args"] = asked
         COMMAND.set(words)
         standalone = kwargs.get("standalone_mode", True)
         kwargs["standalone_mode"] = False
@@ -62,6 +67,16 @@ class PlnGroup(TyperGroup):
         if not standalone:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _help_words(words: list[str]) -> list[str]:
+    """`pln help` is `pln --help`, and `pln help group add` is `pln group add --help`."""
+    i = 0
+    while i < len(words) and words[i].startswith("--db"):
+        i += 2 if words[i] == "--db" else 1
+    if i < len(words) and words[i] == "help":
+        return words[:i] + words[i + 1 :] + ["--help"]
+    return words
 
 
 def _usage_error(exc: Exception) -> NoReturn:
@@ -126,13 +141,26 @@ def fail(exc: PlnError) -> NoReturn:
     raise typer.Exit(exc.exit_code) from None
 
 
+_NOTES: list[str] = []  # said on stderr once the command has succeeded
+
+
+def note_on_success(message: str) -> None:
+    """A note about how the input was read, said after the command's own output and only
+    if it succeeds (a failed command prints its one `error:` line and nothing else)."""
+    _NOTES.append(message)
+
+
 def guarded(fn: F) -> F:
     """Turn PlnErrors and database trouble into one line on stderr and an exit code."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _NOTES.clear()
         try:
-            return fn(*args, **kwargs)
+            rv = fn(*args, **kwargs)
+            for note in _NOTES:
+                emit((note, "dim"), stderr=True)
+            return rv
         except PlnError as exc:
             fail(exc)
         except sqlite3.DatabaseError as exc:

@@ -109,8 +109,24 @@ def group_add(
     app_ = state(ctx)
     with transaction(app_.conn):
         group, created = ties.ensure_group(app_.conn, name, now=app_.now)
-        added = ties.add_members(app_.conn, group, [_person(app_, p) for p in people or []])
-    render.say(f"{'Created' if created else 'Updated'} {group.name}: {added} member(s) added.")
+        added, already = ties.add_members(
+            app_.conn, group, [_person(app_, p) for p in people or []]
+        )
+    render.say(f"{'Created' if created else 'Updated'} {group.name}: {_joined(added, already)}.")
+
+
+def _joined(added: list[PersonRef], already: list[PersonRef]) -> str:
+    """ "2 members added", "Ana was already a member", "1 member added; Ana and Ben were
+    already members"."""
+    said = []
+    if added or not already:
+        said.append(f"{render.number_of(len(added), 'member', 'members')} added")
+    if already:
+        names = [p.name for p in already]
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        were = "was already a member" if len(names) == 1 else "were already members"
+        said.append(f"{who} {were}")
+    return "; ".join(said)
 
 
 @group_app.command("remove")
@@ -129,7 +145,7 @@ def group_remove(
     with transaction(app_.conn):
         group = ties.find_group(app_.conn, name)
         ties.remove_members(app_.conn, group, [_person(app_, p) for p in people])
-    render.say(f"Removed {len(people)} member(s) from {group.name}.")
+    render.say(f"Removed {render.number_of(len(people), 'member', 'members')} from {group.name}.")
 
 
 @group_app.command("delete")

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Literal
 
 from ..context import AppContext
-from ..dates import DateError, parse_day, parse_interval, parse_moment
+from ..dates import DateError, parse_day, parse_day_at, parse_interval, parse_moment
 from ..errors import InvalidInput, NotFound
 from ..resolve import PersonRef, resolve
 
@@ -37,12 +37,24 @@ def met_day(app: AppContext, text: str) -> date:
 
 
 def followup_day(app: AppContext, text: str, what: str) -> date:
-    """The one rule for every follow-up date typed: today or later, never the past."""
-    found = day(app, text, what, "future")
+    """The one rule for every follow-up date typed: today or later, never the past.
+
+    A time typed with it ("tomorrow 9am") is not kept: follow-ups are due on a day, and a
+    note on stderr says so."""
+    try:
+        found, clock = parse_day_at(
+            text, today=app.today, prefer="future", dayfirst=app.settings.dayfirst
+        )
+    except DateError as exc:
+        raise InvalidInput(f"{what}: {exc}") from None
     if found < app.today:
         raise InvalidInput(
             f"{what} {text!r} is {found.isoformat()}, in the past", "give today or a later date"
         )
+    if clock is not None:
+        from .app import note_on_success
+
+        note_on_success(f"note: follow-ups are due on a day; the time ({clock:%H:%M}) is not kept")
     return found
 
 

@@ -53,7 +53,12 @@ LocationOpt = Annotated[
 ]
 CircleOpt = Annotated[
     parse.Circle | None,
-    typer.Option("--circle", help="colleague, network or following.", show_default=False),
+    typer.Option(
+        "--circle",
+        help="colleague, network or following.",
+        show_default=False,
+        case_sensitive=False,
+    ),
 ]
 EveryOpt = Annotated[
     str | None,

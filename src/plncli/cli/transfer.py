@@ -3,7 +3,7 @@
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from ..text import visible
 from . import parse
 from .app import JsonOpt, command, state
 from .parse import Circle
+
+if TYPE_CHECKING:
+    from ..merge import MergePlan
 
 FORMATS = ("vcard", "linkedin", "google", "csv", "json")
 EXPORTS = ("json", "csv", "vcard", "ics")
@@ -64,7 +67,12 @@ def import_(
     ] = None,
     circle: Annotated[
         Circle | None,
-        typer.Option("--circle", help="Put everyone in this circle.", show_default=False),
+        typer.Option(
+            "--circle",
+            help="Put everyone in this circle.",
+            show_default=False,
+            case_sensitive=False,
+        ),
     ] = None,
     json: JsonOpt = False,
 ) -> None:
@@ -101,8 +109,9 @@ def import_(
         )
     if plan.invalid and not skip_invalid:
         _list_problems(plan.invalid)
+        bad = render.number_of(len(plan.invalid), "invalid record", "invalid records")
         raise InvalidInput(
-            f"{len(plan.invalid)} invalid record(s) in {file} (listed above); nothing imported",
+            f"{bad} in {file} (listed above); nothing imported",
             "fix them, or add --skip-invalid to import the rest",
         )
     if dry_run:
@@ -158,8 +167,10 @@ def _restore_checked(app: AppContext, file: str, *, dry_run: bool, json: bool) -
     else:
         verb = "Would restore" if dry_run else "Restored"
         render.say(
-            f"{verb} {counts.get('person', 0)} people, {counts.get('interaction', 0)}"
-            f" interactions and {counts.get('followup', 0)} follow-ups from {file}."
+            f"{verb} {render.number_of(counts.get('person', 0), 'person', 'people')},"
+            f" {render.number_of(counts.get('interaction', 0), 'interaction', 'interactions')}"
+            f" and {render.number_of(counts.get('followup', 0), 'follow-up', 'follow-ups')}"
+            f" from {file}."
         )
 
 
@@ -174,7 +185,8 @@ def _write_rejects(file: str, problems: list[Problem]) -> None:
     path = f"{file}.rejects.txt"
     text = "".join(f"{p.where}\t{p.field}\t{p.why}\n" for p in problems)
     svc.write_atomically(path, text.encode("utf-8"))
-    render.say(f"{len(problems)} invalid record(s) skipped; listed in {path}.")
+    n = render.number_of(len(problems), "invalid record", "invalid records")
+    render.say(f"{n} skipped; listed in {path}.")
 
 
 def _report(
@@ -193,7 +205,7 @@ def _report(
             }
         )
         return
-    added = f"{counts[0]:,} {'person' if counts[0] == 1 else 'people'}"
+    added = render.number_of(counts[0], "person", "people")
     verb = "Would add" if dry else "Added"
     render.say(
         f"{verb} {added} from {file}; merged into people already in the book: {counts[1]},"
@@ -205,7 +217,8 @@ def _report(
             table.add_row(r.where, r.name, f"{p.name} (#{p.id})")
         emit(table, stderr=True)
     if plan.notes:
-        render.say(f"{len(plan.notes)} note(s) on what was not kept:", style="dim")
+        notes = render.number_of(len(plan.notes), "note", "notes")
+        render.say(f"{notes} on what was not kept:", style="dim")
         _list_problems(plan.notes)
 
 
@@ -258,6 +271,18 @@ def _render_export(app: AppContext, format_: str, *, raw: bool) -> Iterable[byte
     return [text.encode("utf-8")]
 
 
+def _moves(plan: "MergePlan") -> str:
+    """ "3 interactions, 1 follow-up, 0 ties, 0 groups, 1 introduction" (what a merge moves)."""
+    words = (
+        (plan.interactions, "interaction", "interactions"),
+        (plan.followups, "follow-up", "follow-ups"),
+        (plan.ties, "tie", "ties"),
+        (plan.groups, "group", "groups"),
+        (plan.introductions, "introduction", "introductions"),
+    )
+    return ", ".join(render.number_of(n, one, many) for n, one, many in words)
+
+
 @command("merge")
 def merge(
     ctx: typer.Context,
@@ -279,9 +304,8 @@ def merge(
     k, o = parse.person(app, keep), parse.person(app, other)
     plan = svc_merge.plan_merge(app.conn, k, o)  # read only: no lock held while the user reads
     render.say(
-        f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {plan.interactions} interaction(s),"
-        f" {plan.followups} follow-up(s), {plan.ties} tie(s), {plan.groups} group(s),"
-        f" {plan.introductions} introduction(s) move; {plan.values} value(s) added"
+        f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {_moves(plan)} move;"
+        f" {render.number_of(plan.values, 'value', 'values')} added"
         + (f"; fills {', '.join(plan.filled)}" if plan.filled else "")
         + f"; then {o.name} (#{o.id}) is archived."
     )
