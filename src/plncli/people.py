@@ -25,6 +25,7 @@ class PersonInput:
     cadence: str | None = None  # canonical interval text or "never"
     met_at: str | None = None
     met_on: date | None = None
+    place: str | None = None  # add: where the --met-at event was
     introduced_by: PersonRef | None = None
     clear_introduced_by: bool = False  # edit --introduced-by ""
     note: str | None = None
@@ -50,6 +51,10 @@ def add_people(
         for name in clean:
             _refuse_duplicate(conn, name, data.lists.get("email", []))
     event_id = ensure_event(conn, data.met_at, data.met_on, now=now) if data.met_at else None
+    if event_id is not None and data.place:
+        from .events import set_place
+
+        set_place(conn, event_id, data.place)
     met_on = data.met_on or now.date()
     added = [_insert_person(conn, name, data, event_id, met_on, now) for name in clean]
     refresh_search(conn, [p.id for p in added])
