@@ -23,7 +23,10 @@ event_app = typer.Typer(
 )
 app.add_typer(event_app, name="event")
 
-EventArg = Annotated[str, typer.Argument(help="EVENT: name, unique prefix, close spelling or #id.")]
+EventArg = Annotated[
+    str,
+    typer.Argument(metavar="EVENT", help="EVENT: name, unique prefix, close spelling or #id."),
+]
 
 
 def on_terminal() -> bool:
@@ -156,8 +159,10 @@ def edit(
 @guarded
 def merge(
     ctx: typer.Context,
-    keep: Annotated[str, typer.Argument(help="EVENT to keep.")],
-    other: Annotated[str, typer.Argument(help="EVENT to merge into KEEP (then removed).")],
+    keep: Annotated[str, typer.Argument(metavar="KEEP", help="EVENT to keep.")],
+    other: Annotated[
+        str, typer.Argument(metavar="OTHER", help="EVENT to merge into KEEP (then removed).")
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
 ) -> None:
     """Two spellings of one event become one: people met at OTHER were met at KEEP.
