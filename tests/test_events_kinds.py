@@ -370,7 +370,7 @@ def test_a_new_kind_close_to_a_known_one_is_noted_in_a_script(pln: Any, db_path:
 def test_a_built_in_kind_in_any_case_is_known(
     pln: Any, db_path: Path, kind: str, flips: list[bool]
 ) -> None:
-    if not rows(db_path, "SELECT 1 FROM person LIMIT 1") if db_path.exists() else True:
+    if not db_path.exists() or not rows(db_path, "SELECT 1 FROM person LIMIT 1"):
         pln("add", "Ana Ruiz")
     typed = "".join(c.upper() if up else c for c, up in zip(kind, flips, strict=False))
     result = pln("log", "Ana", "-m", "x", "--kind", f" {typed} ")
@@ -471,3 +471,27 @@ def test_a_new_kind_on_a_real_terminal_is_asked_about(tmp_path: Path) -> None:
 
 def test_errors_are_one_line(pln: Any, two_spellings: None) -> None:
     assert_clean_error(pln("event", "show", "", code=3))
+
+
+def test_a_private_event_stays_private_through_renames_and_their_undo(
+    pln: Any, db_path: Path, two_spellings: None
+) -> None:
+    pln("private", "event", "ResearchEd Natl")
+    before = data_rows(db_path)
+    pln("event", "edit", "natl", "--name", "RESEARCHED NATL")  # only the case changes
+    assert pln.json("private") == [{"kind": "event", "name": "RESEARCHED NATL"}]
+    pln("event", "edit", "natl", "--name", "researchED National")
+    assert pln.json("private") == [{"kind": "event", "name": "researchED National"}]
+    assert pln.json("event", "show", "National")["private"] is True
+    pln("undo", "--yes")
+    pln("undo", "--yes")
+    assert data_rows(db_path) == before
+
+
+@pytest.mark.parametrize("name", ["#5", "# 12"])
+def test_an_event_name_cannot_look_like_an_id(
+    pln: Any, dump: Dump, two_spellings: None, name: str
+) -> None:
+    line = fails(pln, dump, 2, "event", "edit", "natl", "--name", name)
+    assert line == f"error: an event name cannot look like an id ({name})"
+    fails(pln, dump, 2, "add", "Eve Stone", "--met-at", name)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import NamedTuple
 
 from .errors import Ambiguous, Conflict, InvalidInput, NotFound
+from .people import clean_event_name
 from .resolve import MAX_ID, MAX_LISTED, PersonRef
 from .text import clean_line, fold
 from .views import EventRow
@@ -142,15 +143,10 @@ def edit_event(conn: sqlite3.Connection, ref: EventRef, change: EventChange) -> 
     sets: dict[str, object] = {}
     name = ref.name
     if change.name is not None:
-        name = clean_line(change.name, "event name")
+        name = clean_event_name(change.name)
         _refuse_taken(conn, name, ref.id)
-        old_key = conn.execute("SELECT name_key FROM event WHERE id = ?", (ref.id,)).fetchone()[0]
         sets["name"], sets["name_key"] = name, fold(name)
-        # a private event stays private under its new name
-        conn.execute(
-            "UPDATE OR REPLACE private_mark SET key = ?, name = ? WHERE kind = 'event' AND key = ?",
-            (fold(name), name, old_key),
-        )
+        _keep_private(conn, ref.id, name)
     if change.on is not None:
         sets['"on"'] = change.on.isoformat()
     if change.clear_on:
@@ -162,6 +158,19 @@ def edit_event(conn: sqlite3.Connection, ref: EventRef, change: EventChange) -> 
     assignments = ", ".join(f"{col} = ?" for col in sets)
     conn.execute(f"UPDATE event SET {assignments} WHERE id = ?", (*sets.values(), ref.id))
     return EventRef(ref.id, name)
+
+
+def _keep_private(conn: sqlite3.Connection, eid: int, name: str) -> None:
+    """A private event stays private under its new name."""
+    (old_key,) = conn.execute("SELECT name_key FROM event WHERE id = ?", (eid,)).fetchone()
+    if not _is_private(conn, old_key):
+        return
+    if fold(name) != old_key:  # a mark left on the new name gives way to this one
+        conn.execute("DELETE FROM private_mark WHERE kind = 'event' AND key = ?", (fold(name),))
+    conn.execute(
+        "UPDATE private_mark SET key = ?, name = ? WHERE kind = 'event' AND key = ?",
+        (fold(name), name, old_key),
+    )
 
 
 def _refuse_taken(conn: sqlite3.Connection, name: str, eid: int) -> None:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from .db import to_db_time
 from .errors import Conflict, InvalidInput
 from .resolve import PersonRef
-from .text import attr_key, clean_email, clean_line, clean_text, fold
+from .text import ID_LIKE, attr_key, clean_email, clean_line, clean_text, fold
 
 LIST_KINDS = ("email", "phone", "link", "topic", "offers", "seeks", "role")
 SCALARS = ("org", "role", "location")
@@ -168,11 +168,23 @@ def _add_attrs(conn: sqlite3.Connection, pid: int, kind: str, values: list[str])
         )
 
 
+def clean_event_name(name: str) -> str:
+    """An event's name as stored; one that looks like an id (#5) is refused, as for people:
+    EVENT arguments read #N as an id."""
+    text = clean_line(name, "event name")
+    if ID_LIKE.fullmatch(text):
+        raise InvalidInput(
+            f"an event name cannot look like an id ({text})",
+            "EVENT arguments read #N as an id; give the event's name",
+        )
+    return text
+
+
 def ensure_event(
     conn: sqlite3.Connection, name: str, on: date | None, *, now: datetime, place: str | None = None
 ) -> int:
     """The id of the event called ``name``, created (dated ``on`` or today) if new."""
-    text = clean_line(name, "event name")
+    text = clean_event_name(name)
     row = conn.execute("SELECT id FROM event WHERE name_key = ?", (fold(text),)).fetchone()
     if row:
         return int(row[0])
