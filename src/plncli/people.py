@@ -1,5 +1,6 @@
 """People and events: add, edit, find by name, archive. Services never commit or print."""
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -7,7 +8,7 @@ from datetime import date, datetime
 from .db import to_db_time
 from .errors import Conflict, InvalidInput
 from .resolve import PersonRef
-from .text import ID_LIKE, attr_key, clean_email, clean_line, clean_text, fold
+from .text import attr_key, clean_email, clean_line, clean_text, fold
 
 LIST_KINDS = ("email", "phone", "link", "topic", "offers", "seeks", "role")
 SCALARS = ("org", "role", "location")
@@ -172,7 +173,7 @@ def clean_event_name(name: str) -> str:
     """An event's name as stored; one that looks like an id (#5) is refused, as for people:
     EVENT arguments read #N as an id."""
     text = clean_line(name, "event name")
-    if ID_LIKE.fullmatch(text):
+    if re.fullmatch(r"#\s*\d+", text):  # as text.clean_line refuses for a person's name
         raise InvalidInput(
             f"an event name cannot look like an id ({text})",
             "EVENT arguments read #N as an id; give the event's name",

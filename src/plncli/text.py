@@ -9,7 +9,7 @@ MAX_NAME = 200
 MAX_TEXT = 10_000
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-ID_LIKE = re.compile(r"#\s*\d+")  # what PERSON and EVENT arguments read as an id
+_ID_LIKE = re.compile(r"#\s*\d+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -58,7 +58,7 @@ def clean_line(value: str, what: str, *, limit: int = MAX_NAME) -> str:
         raise InvalidInput(
             f"{what} is {len(text)} characters long (at most {limit})", f"shorten the {what}"
         )
-    if what == "name" and ID_LIKE.fullmatch(text):
+    if what == "name" and _ID_LIKE.fullmatch(text):
         raise InvalidInput(
             f"a name cannot look like an id ({text})",
             "PERSON arguments read #N as an id; give the person's name",

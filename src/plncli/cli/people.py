@@ -126,7 +126,7 @@ def add(
         str | None,
         typer.Option(
             "--place",
-            help="With --met-at: where the event was (fills a new event's place).",
+            help="With --met-at: where the event was (fills a place it does not have yet).",
             show_default=False,
         ),
     ] = None,
