@@ -7,6 +7,7 @@ from typing import NamedTuple
 from .dates import DateError, Interval, parse_interval
 from .db import to_db_time
 from .errors import InvalidInput
+from .kinds import kind_key
 from .people import refresh_search
 from .resolve import PersonRef
 from .text import clean_line, clean_text, topic_key
@@ -29,7 +30,7 @@ def log_interaction(
     text = clean_text(note, "note")
     cur = conn.execute(
         "INSERT INTO interaction (at, kind, note, created_at) VALUES (?,?,?,?)",
-        (to_db_time(at), clean_line(kind, "kind", limit=40).lower(), text, to_db_time(now)),
+        (to_db_time(at), kind_key(kind), text, to_db_time(now)),
     )
     iid = int(cur.lastrowid or 0)
     conn.executemany(

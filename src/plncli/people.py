@@ -1,5 +1,6 @@
 """People and events: add, edit, find by name, archive. Services never commit or print."""
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,6 +26,7 @@ class PersonInput:
     cadence: str | None = None  # canonical interval text or "never"
     met_at: str | None = None
     met_on: date | None = None
+    place: str | None = None  # add: where the --met-at event was
     introduced_by: PersonRef | None = None
     clear_introduced_by: bool = False  # edit --introduced-by ""
     note: str | None = None
@@ -50,6 +52,10 @@ def add_people(
         for name in clean:
             _refuse_duplicate(conn, name, data.lists.get("email", []))
     event_id = ensure_event(conn, data.met_at, data.met_on, now=now) if data.met_at else None
+    if event_id is not None and data.place:
+        from .events import set_place
+
+        set_place(conn, event_id, data.place)
     met_on = data.met_on or now.date()
     added = [_insert_person(conn, name, data, event_id, met_on, now) for name in clean]
     refresh_search(conn, [p.id for p in added])
@@ -163,11 +169,23 @@ def _add_attrs(conn: sqlite3.Connection, pid: int, kind: str, values: list[str])
         )
 
 
+def clean_event_name(name: str) -> str:
+    """An event's name as stored; one that looks like an id (#5) is refused, as for people:
+    EVENT arguments read #N as an id."""
+    text = clean_line(name, "event name")
+    if re.fullmatch(r"#\s*\d+", text):  # as text.clean_line refuses for a person's name
+        raise InvalidInput(
+            f"an event name cannot look like an id ({text})",
+            "EVENT arguments read #N as an id; give the event's name",
+        )
+    return text
+
+
 def ensure_event(
     conn: sqlite3.Connection, name: str, on: date | None, *, now: datetime, place: str | None = None
 ) -> int:
     """The id of the event called ``name``, created (dated ``on`` or today) if new."""
-    text = clean_line(name, "event name")
+    text = clean_event_name(name)
     row = conn.execute("SELECT id FROM event WHERE name_key = ?", (fold(text),)).fetchone()
     if row:
         return int(row[0])

@@ -1,6 +1,15 @@
 """The command line: parse, call a service, render. Each module registers its commands."""
 
-from . import activity, forget, network, people, store, transfer  # noqa: F401  (registers)
+from . import (  # noqa: F401  (registers commands)
+    activity,
+    events,
+    forget,
+    kinds,
+    network,
+    people,
+    store,
+    transfer,
+)
 from .app import app
 
 __all__ = ["app"]

@@ -14,6 +14,7 @@ from ..errors import InvalidInput
 from ..resolve import resolve
 from . import parse
 from .app import JsonOpt, command, state
+from .kinds import checked_kind
 from .people import CircleOpt
 
 
@@ -36,7 +37,8 @@ def log(
         typer.Option(
             "--kind",
             "-k",
-            help="coffee, call, email, message, meeting, event, video, shared-resource, ...",
+            help="coffee, call, email, message, meeting, event, video, shared-resource, ..."
+            " (`pln kinds`); a new kind is asked about first.",
         ),
     ] = "note",
     on: Annotated[
@@ -87,6 +89,7 @@ def log(
         )
     if not people and not group:
         raise InvalidInput("name someone to log with", 'e.g. pln log Ana -m "coffee"')
+    kind, new_kind = checked_kind(app, kind)
     with transaction(app.conn):
         refs = [parse.person(app, p) for p in people or []]
         if group:
@@ -113,6 +116,8 @@ def log(
             if next_due is not None
             else []
         )
+    if new_kind:
+        render.say(new_kind)
     if json:
         render.print_json(
             {

@@ -127,6 +127,14 @@ def add(
     role_tag: RoleTagOpt = None,
     met_at: MetAtOpt = None,
     on: OnOpt = None,
+    place: Annotated[
+        str | None,
+        typer.Option(
+            "--place",
+            help="With --met-at: where the event was (fills a place it does not have yet).",
+            show_default=False,
+        ),
+    ] = None,
     introduced_by: IntroOpt = None,
     note: NoteOpt = None,
     follow_up: Annotated[
@@ -179,8 +187,11 @@ def add(
         cadence=parse.cadence(every),
         met_at=met_at,
         met_on=parse.met_day(app, on) if on else None,
+        place=place if place and place.strip() else None,
         note=note,
     )
+    if data.place and not met_at:
+        raise InvalidInput("--place is where the --met-at event was", "give --met-at EVENT too")
     due = parse.followup_day(app, follow_up, "--follow-up") if follow_up else None
     if introduced_by:
         data.introduced_by = parse.person(app, introduced_by)
