@@ -99,3 +99,55 @@ def test_an_empty_value_to_add_or_remove_is_refused(pln: Any, dump: Dump) -> Non
     line = fails(pln, dump, 2, "edit", "Ana", "--add-topic", "")
     assert "--add-topic needs a value" in line
     fails(pln, dump, 2, "edit", "Ana", "--remove-offers", " ")
+
+
+# ---------------------------------------------------------------- 8. undo one entry
+
+
+def _history_ids(pln: Any) -> dict[str, int]:
+    return {h["command"]: h["id"] for h in pln.json("history")}
+
+
+def test_undo_id_reverts_one_entry_and_leaves_later_ones(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz")
+    pln("add", "Ben Okafor")
+    pln("edit", "Ana", "--org", "Hillside")
+    ids = _history_ids(pln)
+    doc = pln.json("undo", str(ids["pln add 'Ben Okafor'"]), "--yes")
+    assert doc["undone"]["command"] == "pln add 'Ben Okafor'"
+    assert query(db_path, "SELECT name, org FROM person ORDER BY id") == [("Ana Ruiz", "Hillside")]
+    # `#N` as history prints it is accepted too; the undone entry cannot be undone twice
+    line = pln("undo", f"#{ids['pln add ' + chr(39) + 'Ben Okafor' + chr(39)]}", "--yes", code=2)
+    assert "already undone" in line.stderr
+
+
+def test_undo_id_refuses_when_a_later_change_touched_the_same_records(pln: Any, dump: Dump) -> None:
+    pln("add", "Ana Ruiz")
+    pln("edit", "Ana", "--org", "Hillside")
+    ids = _history_ids(pln)
+    line = fails(pln, dump, 5, "undo", str(ids["pln add 'Ana Ruiz'"]), "--yes")
+    edit = ids["pln edit Ana --org Hillside"]
+    assert f"change #{edit} changed the same records" in line
+
+
+def test_undo_id_refuses_a_cascade_into_later_work(pln: Any, dump: Dump) -> None:
+    pln("add", "Ana Ruiz")
+    pln("remind", "Ana", "tomorrow", "-m", "Send the quiz bank")  # a row of its own
+    ids = _history_ids(pln)
+    line = fails(pln, dump, 5, "undo", str(ids["pln add 'Ana Ruiz'"]), "--yes")
+    assert "would also remove what change #" in line
+
+
+@pytest.mark.parametrize(("arg", "code"), [("99", 3), ("abc", 2)])
+def test_undo_id_that_is_not_a_change(pln: Any, dump: Dump, arg: str, code: int) -> None:
+    pln("add", "Ana Ruiz")
+    fails(pln, dump, code, "undo", arg, "--yes")
+
+
+def test_an_undo_entry_cannot_itself_be_undone_by_id(pln: Any, dump: Dump) -> None:
+    pln("add", "Ana Ruiz")
+    pln("add", "Ben Okafor")
+    pln("undo", "--yes")
+    undo_id = next(h["id"] for h in pln.json("history") if h["kind"] == "undo")
+    line = fails(pln, dump, 2, "undo", str(undo_id), "--yes")
+    assert "only changes can be undone" in line

@@ -71,19 +71,105 @@ def next_to_undo(conn: sqlite3.Connection) -> Change:
     return _row(row)
 
 
-def undo(conn: sqlite3.Connection, path: str, target: Change, *, now: datetime) -> int:
+def change_to_undo(conn: sqlite3.Connection, change_id: int) -> Change:
+    """The history entry `pln undo ID` names: a change, not undone, after any forget."""
+    row = conn.execute(
+        "SELECT id, at, command, kind, summary, undone_at FROM change_log WHERE id = ?",
+        (change_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"there is no change #{change_id} in the history", "see `pln history`")
+    found = _row(row)
+    if found.kind != "change":
+        raise InvalidInput(
+            f"#{change_id} is {'an undo' if found.kind == 'undo' else 'a ' + found.kind};"
+            " only changes can be undone",
+            "see `pln history`",
+        )
+    if found.undone:
+        raise InvalidInput(f"change #{change_id} was already undone", "see `pln history`")
+    barrier = conn.execute("SELECT max(id) FROM change_log WHERE kind = 'forget'").fetchone()[0]
+    if barrier is not None and change_id < barrier:
+        raise InvalidInput(
+            f"change #{change_id} comes before `pln forget` (#{barrier}), which cannot be undone",
+            "see `pln history`",
+        )
+    return found
+
+
+# The row each undo step names: `DELETE/UPDATE ... WHERE rowid = N`, `INSERT ... VALUES (N,`
+_STEP_ROW = re.compile(r"WHERE rowid = (-?\d+)$|^INSERT INTO \w+ \(rowid,[^)]*\) VALUES \((-?\d+),")
+
+
+def rows_touched(conn: sqlite3.Connection, change_id: int) -> set[tuple[str, int]]:
+    """(table, rowid) of every row a history entry changed, read from its undo steps."""
+    found: set[tuple[str, int]] = set()
+    for tbl, sql in conn.execute(
+        "SELECT tbl, sql FROM undo_step WHERE change_id = ?", (change_id,)
+    ):
+        m = _STEP_ROW.search(sql)
+        if m:
+            found.add((tbl, int(m.group(1) or m.group(2))))
+    return found
+
+
+def _later_toucher(conn: sqlite3.Connection, target: int, rows: set[tuple[str, int]]) -> int | None:
+    """The first later history entry that changed one of ``rows``, if any."""
+    for (later,) in conn.execute(
+        "SELECT id FROM change_log WHERE id > ? ORDER BY id", (target,)
+    ).fetchall():
+        if rows_touched(conn, later) & rows:
+            return int(later)
+    return None
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a checked undo back."""
+
+
+def check_undo_alone(conn: sqlite3.Connection, path: str, target: Change, *, now: datetime) -> None:
+    """Everything `pln undo ID` will refuse, found before the user is asked: the undo is
+    tried in a transaction that is always rolled back."""
+    try:
+        undo(conn, path, target, now=now, only=True, dry_run=True)
+    except _DryRun:
+        return
+
+
+def undo(
+    conn: sqlite3.Connection,
+    path: str,
+    target: Change,
+    *,
+    now: datetime,
+    only: bool = False,
+    dry_run: bool = False,
+) -> int:
     """Revert ``target``; returns the id of the history entry the undo made.
 
     ``target`` was chosen (and shown to the user) before the write lock was taken;
     if another writer changed the book since, it is refused with nothing changed.
+    With ``only`` (`pln undo ID`) the target need not be the newest change: it is
+    refused, naming the later change, when a later change touched the same rows or
+    when reverting it would reach rows it did not make (a cascade into later work).
     """
     with transaction(conn, path, kind="undo") as change:
-        newest = conn.execute(_NEWEST).fetchone()
-        if newest is None or newest[0] != target.id:
-            raise Conflict(
-                f"the book changed since change #{target.id} was shown; nothing was undone",
-                "run `pln undo` again to see the newest change",
-            )
+        if only:
+            mine = rows_touched(conn, target.id)
+            later = _later_toucher(conn, target.id, mine)
+            if later is not None:
+                raise Conflict(
+                    f"change #{later} changed the same records after change #{target.id};"
+                    " nothing was undone",
+                    f"undo #{later} first (`pln undo {later}`), or use `pln undo` step by step",
+                )
+        else:
+            newest = conn.execute(_NEWEST).fetchone()
+            if newest is None or newest[0] != target.id:
+                raise Conflict(
+                    f"the book changed since change #{target.id} was shown; nothing was undone",
+                    "run `pln undo` again to see the newest change",
+                )
         steps = conn.execute(
             "SELECT tbl, sql FROM undo_step WHERE change_id = ? ORDER BY id DESC", (target.id,)
         ).fetchall()
@@ -101,6 +187,10 @@ def undo(conn: sqlite3.Connection, path: str, target: Change, *, now: datetime) 
             raise InvalidInput(f"change #{target.id} was already undone")
         conn.execute("PRAGMA defer_foreign_keys = ON")
         touched = _replay(conn, steps)
+        if only:
+            _refuse_spill(conn, target.id, change)
+            if dry_run:
+                raise _DryRun
         conn.execute(
             "UPDATE change_log SET undone_at = ? WHERE id = ?", (to_db_time(now), target.id)
         )
@@ -114,6 +204,21 @@ def undo(conn: sqlite3.Connection, path: str, target: Change, *, now: datetime) 
             refresh_search(conn, sorted(touched))
     assert change is not None
     return change
+
+
+def _refuse_spill(conn: sqlite3.Connection, target: int, undo_change: int | None) -> None:
+    """Undoing one change may reach only the rows it made: a delete that cascades into
+    rows a later change wrote (a follow-up for a person being un-added) is refused."""
+    if undo_change is None:
+        return
+    spill = rows_touched(conn, undo_change) - rows_touched(conn, target)
+    if spill:
+        later = _later_toucher(conn, target, spill)
+        who = f"change #{later}" if later is not None else "a later change"
+        raise Conflict(
+            f"undoing change #{target} would also remove what {who} recorded; nothing was undone",
+            f"undo #{later} first" if later is not None else "use `pln undo` step by step",
+        )
 
 
 # For the tables the search index is made of: the table and column that give the

@@ -210,6 +210,13 @@ def _change_json(c: hist.Change) -> dict[str, object]:
 @command("undo")
 def undo(
     ctx: typer.Context,
+    change: Annotated[
+        str | None,
+        typer.Argument(
+            help="A history entry (#ID, as `pln history` shows) to revert on its own.",
+            show_default=False,
+        ),
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
     json: JsonOpt = False,
 ) -> None:
@@ -218,17 +225,36 @@ def undo(
     \b
       pln undo              (shows the change and asks)
       pln undo --yes
+      pln undo 42           (only change #42, if nothing later touched the same records)
     """
     app_ = state(ctx)
-    target = hist.next_to_undo(app_.conn)
+    only = change is not None
+    target = (
+        hist.change_to_undo(app_.conn, _history_id(change))
+        if change is not None
+        else hist.next_to_undo(app_.conn)
+    )
     if not yes and not sys.stdin.isatty():
         raise InvalidInput("pln undo asks before it changes anything", "add --yes")
+    if only:
+        hist.check_undo_alone(app_.conn, app_.settings.db_path, target, now=app_.now)
     render.say(f"Undo #{target.id}: {target.command}  [{render.change_words(target.summary)}]")
     if not yes and not typer.confirm("Undo it?", default=False, err=True):
         render.say("Nothing changed.")
         return
-    made = hist.undo(app_.conn, app_.settings.db_path, target, now=app_.now)
+    made = hist.undo(app_.conn, app_.settings.db_path, target, now=app_.now, only=only)
     if json:
         render.print_json({"undone": _change_json(target), "history_id": made})
     else:
         render.say(f"Undone. (`pln history` shows it as #{made}.)")
+
+
+def _history_id(text: str) -> int:
+    import re
+
+    found = re.fullmatch(r"\s*#?(\d{1,18})\s*", text)
+    if found is None:
+        raise InvalidInput(
+            f"{text!r} is not a history entry", "give its id as `pln history` shows it"
+        )
+    return int(found.group(1))
