@@ -275,3 +275,9 @@ def test_in_a_pipe_every_row_stays_on_one_line(pln: Any, monkeypatch: pytest.Mon
     assert "the long reading list " * 4 in due_rows[2]
     show = pln("show", "Ana").stdout
     assert "line one" in show
+
+
+def test_add_help_says_it_asks_for_whole_cards(pln: Any) -> None:
+    text = " ".join(pln("add", "--help").stdout.split())
+    assert "business cards one at a time" in text
+    assert "one per line" not in text
