@@ -752,7 +752,7 @@ def test_export_to_stdout_and_to_an_owner_only_file(
     assert sorted(p.name for p in folder.iterdir()) == [target.name]
     # overwriting an existing file keeps it owner-only and leaves nothing beside it
     target.chmod(0o644)
-    pln("export", "--format", fmt, "--output", str(target))
+    pln("export", "--format", fmt, "--output", str(target), "--force")
     assert mode(target) == 0o600
     assert sorted(p.name for p in folder.iterdir()) == [target.name]
 
@@ -1665,6 +1665,7 @@ def test_killed_export_leaves_no_partial_file(tmp_path: Path) -> None:
         (folder / f".out.json.tmp-{dead.pid}").write_bytes(b'{"pln_export": 1, "tab')
         planted = True
     assert temps()
+    out.unlink(missing_ok=True)  # an existing out.json is refused without --force
     done = subprocess.run(argv, env=env, capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert temps() == [], "the next export should remove stale temporary files"

@@ -15,6 +15,7 @@ from .. import __version__
 from ..context import AppContext
 from ..db import COMMAND, store_error
 from ..errors import PlnError
+from ..files import is_output_error, output_error
 from ..tables import emit
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -131,14 +132,11 @@ def guarded(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            return _writing_output(fn, *args, **kwargs)
         except PlnError as exc:
             fail(exc)
         except sqlite3.DatabaseError as exc:
             fail(store_error(exc, "the database"))
-        except BrokenPipeError:  # `pln export | head`: the reader has all it wants
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(1) from None
         except Exception as exc:
             if os.environ.get("PLN_DEBUG"):
                 raise
@@ -150,6 +148,22 @@ def guarded(fn: F) -> F:
             )
 
     return wrapper  # type: ignore[return-value]
+
+
+def _writing_output(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run ``fn``; standard output that cannot be written is an error (a full disk) or,
+    for a reader that closed the pipe early (`pln export | head`), success."""
+    try:
+        result = fn(*args, **kwargs)
+        sys.stdout.flush()  # met here, not in Python's last flush at exit
+        return result
+    except OSError as exc:
+        if not is_output_error(exc):
+            raise
+        problem = output_error(exc)
+        if problem is not None:
+            raise problem from None
+        return None
 
 
 def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:

@@ -9,7 +9,7 @@ import typer
 from .. import history as hist
 from .. import render
 from ..db import backup_to, schema_version
-from ..errors import Conflict, InvalidInput, StoreError
+from ..errors import InvalidInput, StoreError
 from ..tables import Table, emit
 from .app import JsonOpt, command, guarded, state
 
@@ -119,6 +119,7 @@ def backup(
             "--keep", min=1, help="Keep only the newest N backups in backups/.", show_default=False
         ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
     json: JsonOpt = False,
 ) -> None:
     """Write a consistent, verified, owner-only copy of the database.
@@ -135,20 +136,13 @@ def backup(
         os.makedirs(folder, mode=0o700, exist_ok=True)
         path = os.path.join(folder, f"pln-{app_.now.strftime('%Y%m%d-%H%M%S')}.db")
     path = os.path.expanduser(path)
-    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-        raise InvalidInput(
-            f"directory {os.path.dirname(os.path.abspath(path))} does not exist",
-            "create it first, or choose another path",
-        )
-    if os.path.exists(path):
-        raise Conflict(f"{path} already exists", "choose another path; nothing was written")
-    backup_to(conn, path)
+    shown = backup_to(conn, path, force=force)
     removed = _rotate(folder, keep) if keep else []
     doc = {"path": path, "size_bytes": os.path.getsize(path), "removed": removed}
     if json:
         render.print_json(doc)
     else:
-        render.say(f"Backed up to {path} ({doc['size_bytes']:,} bytes, integrity checked).")
+        render.say(f"Backed up to {shown} ({doc['size_bytes']:,} bytes, integrity checked).")
         for old in removed:
             render.say(f"Removed old backup {old}.", style="dim")
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .. import render
+from .. import files, render
 from .. import transfer as svc
 from ..context import AppContext
 from ..db import transaction
@@ -64,6 +64,9 @@ def import_(
         Circle | None,
         typer.Option("--circle", help="Put everyone in this circle.", show_default=False),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace FILE.rejects.txt if it exists.")
+    ] = False,
     json: JsonOpt = False,
 ) -> None:
     """Import people from a file, all or nothing.
@@ -106,10 +109,11 @@ def import_(
     if dry_run:
         _report(plan, file, dry=True, json=json, counts=(len(plan.add), len(plan.merge), 0))
         return
+    rejects = files.target(f"{file}.rejects.txt", force=force) if plan.invalid else None
     with transaction(app.conn), _progress(len(plan.add), "writing", counted=False):
         counts = svc.apply_import(app.conn, plan, now=app.now)
-        if plan.invalid:  # written before the commit: if it cannot be, nothing is imported
-            _write_rejects(file, plan.invalid)
+        if rejects:  # written before the commit: if it cannot be, nothing is imported
+            _write_rejects(rejects, plan.invalid)
     _report(plan, file, dry=False, json=json, counts=counts)
 
 
@@ -158,11 +162,10 @@ def _list_problems(problems: list[Problem]) -> None:
         sys.stderr.write(f"  ... and {len(problems) - 50} more\n")
 
 
-def _write_rejects(file: str, problems: list[Problem]) -> None:
-    path = f"{file}.rejects.txt"
+def _write_rejects(where: files.Target, problems: list[Problem]) -> None:
     text = "".join(f"{p.where}\t{p.field}\t{p.why}\n" for p in problems)
-    svc.write_atomically(path, text.encode("utf-8"))
-    render.say(f"{len(problems)} invalid record(s) skipped; listed in {path}.")
+    files.write(where, text.encode("utf-8"))
+    render.say(f"{len(problems)} invalid record(s) skipped; listed in {where.shown}.")
 
 
 def _report(
@@ -208,6 +211,9 @@ def export(
     raw: Annotated[
         bool, typer.Option("--raw", help="CSV: leave cells as they are (no formula guard).")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the output file if it exists.")
+    ] = False,
 ) -> None:
     """Export the book: json (everything), csv (people), vcard (4.0), ics (follow-ups).
 
@@ -219,15 +225,15 @@ def export(
     app = state(ctx)
     if format_ not in EXPORTS:
         raise InvalidInput(f"--format {format_!r} is not known", f"use {', '.join(EXPORTS)}")
-    data = _render_export(app, format_, raw=raw)
     if output is None:
-        for chunk in data:
+        for chunk in _render_export(app, format_, raw=raw):
             sys.stdout.buffer.write(chunk)
         sys.stdout.flush()
         return
     svc.refuse_database_path(output, app.settings.db_path)
-    size = svc.write_atomically(output, data)
-    render.say(f"Wrote {output} ({size:,} bytes).")
+    where = files.target(output, force=force)  # refused before any work is done
+    size = files.write(where, _render_export(app, format_, raw=raw))
+    render.say(f"Wrote {where.shown} ({size:,} bytes).")
 
 
 def _render_export(app: AppContext, format_: str, *, raw: bool) -> Iterable[bytes]:

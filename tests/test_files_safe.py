@@ -1,0 +1,305 @@
+"""Files pln writes, files it opens, and its output stream.
+
+Issue 9 items 13-14 and issue 10 items 3-6 and 10.
+
+Each test drives the real CLI (in-process, or as a subprocess where a real pipe, a full device, a
+file-size limit or a kill is the point) against real files, and checks what the user sees and
+what is on disk, byte for byte where a file must not change.
+"""
+
+import hashlib
+import json
+import os
+import resource
+import signal
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import NOW
+from helpers import fails
+
+PEOPLE = 2_500  # enough that every listing is larger than a pipe's buffer (64 KiB)
+
+
+def env_for(db: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PLN_DEBUG", "FORCE_COLOR", "PLN_HOME", "PLN_DB", "PLN_NO_FASTPATH")
+    }
+    env.update(PLN_DB=str(db), PLN_NOW=NOW, NO_COLOR="1", COLUMNS="200", **extra)
+    return env
+
+
+def argv(*args: str) -> list[str]:
+    return [sys.executable, "-m", "plncli", *args]
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+@pytest.fixture
+def big_db(pln: Any, tmp_path: Path, db_path: Path) -> Path:
+    rows = "".join(
+        f"Person {i:05d},p{i}@example.org,,Organisation number {i} of a long list\n"
+        for i in range(PEOPLE)
+    )
+    src = tmp_path / "people.csv"
+    src.write_text("name,email,phone,org\n" + rows, encoding="utf-8")
+    pln("import", str(src))
+    return db_path
+
+
+# ---- issue 9 item 14: the output stream ------------------------------------------------------
+
+OUTPUTS = [
+    ("export",),
+    ("export", "--format", "csv"),
+    ("list",),
+    ("list", "--json"),
+    ("find", "Person"),
+    ("history",),
+]
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "typer"])
+@pytest.mark.parametrize("args", OUTPUTS, ids=" ".join)
+def test_a_reader_that_closes_the_pipe_early_is_success(
+    big_db: Path, args: tuple[str, ...], fast: bool
+) -> None:
+    env = env_for(big_db, **({} if fast else {"PLN_NO_FASTPATH": "1"}))
+    proc = subprocess.Popen(
+        argv(*args), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )  # `pln ... | head -1`
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, err
+    assert first.strip()
+    assert "error" not in err
+    assert "Traceback" not in err
+    assert "Exception" not in err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "typer"])
+@pytest.mark.parametrize("args", [*OUTPUTS, ("db", "path"), ("due",)], ids=" ".join)
+def test_a_full_output_is_a_clear_error(big_db: Path, args: tuple[str, ...], fast: bool) -> None:
+    env = env_for(big_db, **({} if fast else {"PLN_NO_FASTPATH": "1"}))
+    before = sha(big_db)
+    with open("/dev/full", "wb") as full:  # `pln ... > /dev/full`
+        r = subprocess.run(argv(*args), env=env, stdout=full, stderr=subprocess.PIPE, timeout=60)
+    err = r.stderr.decode()
+    assert r.returncode == 7, err
+    lines = err.splitlines()
+    assert lines[0] == "error: cannot write the output: the disk is full", lines
+    assert len(lines) == 2, lines
+    assert lines[1].startswith("hint: "), lines
+    assert sha(big_db) == before
+
+
+# ---- issue 10 item 3: an existing file is refused unless --force ---------------------------------
+
+
+def test_export_never_overwrites_an_existing_file_without_force(
+    pln: Any, dump: Any, tmp_path: Path
+) -> None:
+    pln("add", "Ana Ruiz", "--org", "Hillside")
+    backup = tmp_path / "only-backup.db"
+    pln("db", "backup", str(backup))
+    kept = sha(backup)
+    line = fails(pln, dump, 5, "export", "--format", "csv", "-o", str(backup))
+    assert line == f"error: {backup} already exists; nothing was written"
+    assert sha(backup) == kept
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "plnhome") == [backup.name]
+
+    result = pln("export", "--format", "csv", "-o", str(backup), "--force")
+    assert result.stderr == f"Wrote {backup} ({backup.stat().st_size:,} bytes).\n"
+    assert backup.read_text(encoding="utf-8").startswith("name,")
+    assert mode(backup) == 0o600
+
+
+def test_export_onto_a_link_writes_its_target_and_says_so(
+    pln: Any, dump: Any, tmp_path: Path
+) -> None:
+    pln("add", "Ana Ruiz")
+    real = tmp_path / "real.csv"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    line = fails(pln, dump, 5, "export", "--format", "csv", "-o", str(link))
+    assert line == f"error: {link} already exists (a link to {real}); nothing was written"
+    assert real.read_text(encoding="utf-8") == "old\n"
+
+    result = pln("export", "--format", "csv", "-o", str(link), "--force")
+    assert f"Wrote {real} (through the link {link})" in result.stderr
+    assert link.is_symlink()
+    assert os.readlink(link) == str(real)
+    assert real.read_text(encoding="utf-8").startswith("name,")
+
+    dangling = tmp_path / "dangling.csv"
+    dangling.symlink_to(tmp_path / "nowhere" / "x.csv")
+    line = fails(pln, dump, 2, "export", "--format", "csv", "-o", str(dangling), "--force")
+    assert "which does not exist; nothing was written" in line
+    assert dangling.is_symlink()
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_db_backup_refuses_an_existing_file_unless_force(
+    pln: Any, dump: Any, tmp_path: Path
+) -> None:
+    pln("add", "Ana Ruiz")
+    target = tmp_path / "b.db"
+    target.write_bytes(b"precious")
+    line = fails(pln, dump, 5, "db", "backup", str(target))
+    assert line == f"error: {target} already exists; nothing was written"
+    assert target.read_bytes() == b"precious"
+    pln("db", "backup", str(target), "--force")
+    assert target.read_bytes().startswith(b"SQLite format 3\x00")
+    link = tmp_path / "b-link.db"
+    link.symlink_to(target)
+    result = pln("db", "backup", str(link), "--force")
+    assert f"Backed up to {target} (through the link {link})" in result.stderr
+    assert link.is_symlink()
+
+
+def test_import_refuses_to_replace_an_existing_rejects_file(
+    pln: Any, dump: Any, tmp_path: Path
+) -> None:
+    pln("add", "Ana Ruiz")
+    src = tmp_path / "in.csv"
+    src.write_text("name,email\nBen Okafor,ben@example.org\nCleo,not-an-email\n", encoding="utf-8")
+    rejects = tmp_path / "in.csv.rejects.txt"
+    rejects.write_text("my own notes\n", encoding="utf-8")
+    line = fails(pln, dump, 5, "import", str(src), "--skip-invalid")
+    assert line == f"error: {rejects} already exists; nothing was written"
+    assert rejects.read_text(encoding="utf-8") == "my own notes\n"
+    pln("import", str(src), "--skip-invalid", "--force")
+    assert "not-an-email" in rejects.read_text(encoding="utf-8") or "email" in rejects.read_text(
+        encoding="utf-8"
+    )
+    assert [p["name"] for p in pln.json("list")] == ["Ana Ruiz", "Ben Okafor"]
+
+
+# ---- issue 10 item 4: FIFOs and devices are written to, never replaced ---------------------------
+
+
+def test_export_to_a_fifo_writes_into_it(pln: Any, tmp_path: Path) -> None:
+    pln("add", "Ana Ruiz", "--org", "Hillside")
+    fifo = tmp_path / "f"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    pln("export", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    doc = json.loads(got[0])
+    assert [p["name"] for p in doc["tables"]["person"]] == ["Ana Ruiz"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "plnhome") == ["f"]
+
+
+def test_export_to_dev_null_and_dev_stdout_keeps_them(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz")
+    before = os.stat("/dev/null")
+    pln("export", "-o", "/dev/null")
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode)
+    assert after.st_rdev == before.st_rdev
+    assert after.st_ino == before.st_ino
+    r = subprocess.run(
+        argv("export", "--format", "csv", "-o", "/dev/stdout"),
+        env=env_for(db_path),
+        capture_output=True,
+        timeout=60,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode().startswith("name,")
+    assert "Ana Ruiz" in r.stdout.decode()
+
+
+def test_a_backup_into_a_fifo_or_a_directory_is_refused(
+    pln: Any, dump: Any, tmp_path: Path
+) -> None:
+    pln("add", "Ana Ruiz")
+    fifo = tmp_path / "f"
+    os.mkfifo(fifo)
+    for flags in ((), ("--force",)):
+        line = fails(pln, dump, 2, "db", "backup", str(fifo), *flags)
+        assert line == f"error: {fifo} is not a regular file; nothing was written"
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    line = fails(pln, dump, 2, "export", "-o", str(tmp_path), "--force")
+    assert line == f"error: {tmp_path} is a directory; nothing was written"
+
+
+# ---- issue 10 item 10: leftovers of killed copies ----------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["export", "backup"])
+def test_temporary_files_of_gone_processes_are_removed_whatever_their_target(
+    pln: Any, tmp_path: Path, how: str
+) -> None:
+    pln("add", "Ana Ruiz")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    gone = dead_pid()
+    stale = [
+        f".people.csv.tmp-{gone}",
+        f"pln-20261101-090000.db.tmp-{gone}",
+        f"pln-20261101-090000.db.tmp-{gone}-journal",
+        f".book.json.tmp-{gone}",
+    ]
+    alive = [f".other.json.tmp-{os.getpid()}", "notes.tmp-1x", "keep.txt"]
+    for name in stale + alive:
+        (folder / name).write_bytes(b"personal data")
+    if how == "export":
+        pln("export", "-o", str(folder / "new.json"))
+        made = "new.json"
+    else:
+        pln("db", "backup", str(folder / "new.db"))
+        made = "new.db"
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*alive, made])
+
+
+def test_a_backup_on_a_full_disk_says_the_disk_is_full(big_db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    limit = big_db.stat().st_size // 2
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    before = sha(big_db)
+    for args in (("db", "backup", str(folder / "b.db")), ("export", "-o", str(folder / "e.json"))):
+        r = subprocess.run(
+            argv(*args),
+            env=env_for(big_db),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            preexec_fn=limited,
+        )
+        assert r.returncode == 7, r.stderr
+        assert r.stderr.splitlines()[0].endswith(": the disk is full; nothing was written")
+        assert list(folder.iterdir()) == []
+    assert sha(big_db) == before
