@@ -12,6 +12,7 @@ import json
 import os
 import resource
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from typing import Any
 import pytest
 
 from conftest import NOW
-from helpers import fails
+from helpers import assert_clean_error, fails
 
 PEOPLE = 2_500  # enough that every listing is larger than a pipe's buffer (64 KiB)
 
@@ -303,3 +304,161 @@ def test_a_backup_on_a_full_disk_says_the_disk_is_full(big_db: Path, tmp_path: P
         assert r.stderr.splitlines()[0].endswith(": the disk is full; nothing was written")
         assert list(folder.iterdir()) == []
     assert sha(big_db) == before
+
+
+# ---- issue 10 item 5: a file pln refuses keeps every byte ----------------------------------------
+
+
+def files_beside(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
+
+
+def newer(path: Path) -> None:
+    from plncli.migrations import LATEST
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.close()
+
+
+def made_by_pln(pln: Any, path: Path, *, wal: bool) -> Path:
+    """A small book; ``wal``: in WAL mode as pln leaves it, else a rollback-mode backup."""
+    pln("add", "Ana Ruiz", "--org", "Hillside")
+    if wal:
+        pln("--db", str(path), "add", "Ben Okafor")
+    else:
+        pln("db", "backup", str(path))
+    assert path.read_bytes()[18:20] == (b"\x02\x02" if wal else b"\x01\x01")
+    return path
+
+
+READS_AND_WRITES = [("list",), ("due",), ("add", "Cleo"), ("db", "status"), ("db", "check")]
+
+
+@pytest.mark.parametrize("wal", [False, True], ids=["rollback", "wal"])
+def test_a_database_from_a_newer_pln_is_refused_byte_for_byte(
+    pln: Any, tmp_path: Path, wal: bool
+) -> None:
+    book = made_by_pln(pln, tmp_path / "book.db", wal=wal)
+    newer(book)
+    before, beside = sha(book), files_beside(book)
+    for args in READS_AND_WRITES:
+        result = pln("--db", str(book), *args, code=7)
+        line = assert_clean_error(result)
+        assert line.startswith(f"error: database {book} was written by a newer pln"), line
+        assert sha(book) == before
+        assert files_beside(book) == beside
+
+
+def test_a_newer_version_only_in_the_wal_is_refused_byte_for_byte(pln: Any, tmp_path: Path) -> None:
+    from plncli.migrations import LATEST
+
+    book = made_by_pln(pln, tmp_path / "book.db", wal=True)
+    code = (
+        "import sqlite3, os, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None);"
+        f" c.execute('PRAGMA user_version = {LATEST + 1}'); os._exit(0)"
+    )
+    subprocess.run([sys.executable, "-c", code, str(book)], check=True)  # killed: -wal stays
+    wal = Path(f"{book}-wal")
+    assert wal.stat().st_size > 0
+    before = sha(book), sha(wal)
+    result = pln("--db", str(book), "list", code=7)
+    assert "was written by a newer pln" in result.stderr
+    assert (sha(book), sha(wal)) == before
+
+
+def damage(path: Path, page: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[(page - 1) * 4096] = 0x07  # not a b-tree page type
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_rollback_mode_file_is_refused_unchanged(pln: Any, tmp_path: Path) -> None:
+    book = made_by_pln(pln, tmp_path / "book.db", wal=False)
+    conn = sqlite3.connect(book)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'person'").fetchone()[0]
+    conn.close()
+    damage(book, root)
+    before = sha(book)
+    for args in (("list",), ("show", "Ana"), ("add", "Cleo")):
+        result = pln("--db", str(book), *args, code=7)
+        line = assert_clean_error(result)
+        assert line.startswith(f"error: database {book} is damaged"), line
+        assert sha(book) == before
+        assert files_beside(book) == ["book.db"]
+    result = pln("--db", str(book), "db", "check", code=7)
+    assert sha(book) == before
+    assert files_beside(book) == ["book.db"]
+
+
+@pytest.mark.parametrize("wal", [False, True], ids=["rollback", "wal"])
+def test_db_check_never_changes_the_file_it_checks(pln: Any, tmp_path: Path, wal: bool) -> None:
+    book = made_by_pln(pln, tmp_path / "book.db", wal=wal)
+    before = sha(book)
+    doc = pln.json("--db", str(book), "db", "check")
+    assert doc["healthy"] is True
+    assert sha(book) == before
+    assert files_beside(book) == ["book.db"]
+
+
+# ---- issue 10 item 6: an unclean -wal is kept aside ---------------------------------------------
+
+
+def unclean_wal(book: Path, sql: str) -> Path:
+    """Run ``sql`` in a process that then dies without closing: its -wal stays behind."""
+    code = (
+        "import sqlite3, os, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None);"
+        " c.execute(sys.argv[2]); os._exit(0)"
+    )
+    subprocess.run([sys.executable, "-c", code, str(book), sql], check=True)
+    wal = Path(f"{book}-wal")
+    assert wal.stat().st_size > 0
+    return wal
+
+
+def kept_copies(book: Path) -> list[Path]:
+    return sorted(book.parent.glob(f"{book.name}-wal.unclean-*"))
+
+
+def test_a_wal_left_by_an_unclean_close_is_copied_aside_first(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz", "--org", "Old Org")
+    wal = unclean_wal(db_path, "UPDATE person SET org = 'New Org'")
+    evidence = wal.read_bytes()
+    result = pln("list", "--json")
+    [kept] = kept_copies(db_path)
+    assert result.stderr == (
+        f"note: {wal} was left by a pln (or another program) that did not close the book"
+        f" cleanly; a copy is kept at {kept}\n"
+    )
+    assert kept.read_bytes() == evidence
+    assert mode(kept) == 0o600
+    assert [p["org"] for p in json.loads(result.stdout)] == ["New Org"]
+    pln("list")  # closed cleanly since: nothing more to keep
+    assert kept_copies(db_path) == [kept]
+
+
+def test_a_damaged_wal_is_kept_before_sqlite_drops_it(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz", "--org", "Old Org")
+    wal = unclean_wal(db_path, "UPDATE person SET org = 'New Org'")
+    data = bytearray(wal.read_bytes())
+    data[-100] ^= 0xFF  # the last frame's checksum no longer matches: SQLite ignores it
+    wal.write_bytes(bytes(data))
+    pln("list")
+    assert not wal.exists() or wal.stat().st_size == 0  # SQLite's clean close removed it...
+    [kept] = kept_copies(db_path)
+    assert kept.read_bytes() == bytes(data)  # ...but the evidence is kept
+
+
+def test_a_wal_of_a_book_in_use_is_left_alone(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz")
+    other = sqlite3.connect(db_path, isolation_level=None)  # another pln, still running
+    try:
+        other.execute("UPDATE person SET org = 'Busy Org'")
+        assert Path(f"{db_path}-wal").stat().st_size > 0
+        result = pln("list", "--json")
+        assert result.stderr == ""
+        assert [p["org"] for p in json.loads(result.stdout)] == ["Busy Org"]
+        assert kept_copies(db_path) == []
+        other.execute("UPDATE person SET org = 'Still Works'")  # its locks were not disturbed
+    finally:
+        other.close()

@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime
 
 from .errors import Busy, PlnError, StoreError
 from .migrations import LATEST, MIGRATIONS, OPEN
+from .opening import check_existing
 from .text import fold
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -63,7 +63,7 @@ def _prepare_file(path: str, *, create_parent: bool) -> None:
             )
         os.makedirs(parent, mode=0o700, exist_ok=True)
     if os.path.exists(path):
-        _check_header(path)
+        check_existing(path)  # not SQLite, newer, damaged: refused before anything writes
         _check_writable(path)
         return
     try:
@@ -84,20 +84,6 @@ def _check_writable(path: str) -> None:
         raise StoreError(
             f"database {path} is read-only ({exc.strerror})", "check the file's permissions"
         ) from None
-
-
-def _check_header(path: str) -> None:
-    """Refuse, untouched, any existing file that is not an SQLite database."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise StoreError(f"cannot read database {path}: {exc.strerror}") from None
-    if head != SQLITE_HEADER:
-        what = "is empty" if not head else "is not a pln database"
-        raise StoreError(
-            f"{path} {what}; refusing to touch it", "check the path, or restore it from a backup"
-        )
 
 
 def _configure(conn: sqlite3.Connection, path: str) -> None:

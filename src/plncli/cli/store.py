@@ -82,15 +82,21 @@ def check(ctx: typer.Context, json: JsonOpt = False) -> None:
     \b
       pln db check
     """
-    conn = state(ctx).conn
-    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    from ..opening import open_read_only
+
+    conn = open_read_only(state(ctx).settings.db_path)  # checking never changes the file
+    try:
+        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        version = schema_version(conn)
+    finally:
+        conn.close()
     healthy = integrity == ["ok"] and not fk_problems
     doc = {
         "healthy": healthy,
         "integrity": integrity,
         "foreign_key_problems": len(fk_problems),
-        "schema_version": schema_version(conn),
+        "schema_version": version,
     }
     if json:
         render.print_json(doc)
