@@ -1136,7 +1136,9 @@ def test_damaged_json_export_is_bad_input(
     DAMAGED_EXPORTS[damage](doc)
     f = tmp_path / "damaged.json"
     f.write_text(json.dumps(doc), encoding="utf-8")
-    pln("db", "status")  # an empty book, as a restore needs
+    from plncli.db import open_store  # an empty book, as a restore needs (reads create none)
+
+    open_store(Path(os.environ["PLN_HOME"]) / "pln.db", create_parent=True).close()
     fails(pln, dump, 2, "import", str(f))
 
 

@@ -462,3 +462,117 @@ def test_a_wal_of_a_book_in_use_is_left_alone(pln: Any, db_path: Path) -> None:
         other.execute("UPDATE person SET org = 'Still Works'")  # its locks were not disturbed
     finally:
         other.close()
+
+
+# ---- issue 9 item 13: reads never create a book ------------------------------------------------
+
+READS = [
+    ("due",),
+    ("due", "--json"),
+    ("list",),
+    ("list", "--json"),
+    ("find", "Ana"),
+    ("events",),
+    ("reminders",),
+    ("intros",),
+    ("who", "assessment"),
+    ("introduce",),
+    ("history",),
+    ("export",),
+    ("db", "status"),
+    ("private",),
+]
+WRITES_NEEDING_PEOPLE = [
+    ("done", "3"),
+    ("log", "Ana", "-m", "coffee"),
+    ("edit", "Ana", "--org", "X"),
+    ("undo", "--yes"),
+    ("db", "backup"),
+    ("db", "check"),
+]
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "typer"])
+@pytest.mark.parametrize("args", READS + WRITES_NEEDING_PEOPLE, ids=" ".join)
+def test_a_mistyped_database_path_is_an_error_not_a_new_book(
+    tmp_path: Path, args: tuple[str, ...], fast: bool
+) -> None:
+    typo = tmp_path / "typo.db"
+    for how in ("--db", "PLN_DB"):
+        env = env_for(typo, **({} if fast else {"PLN_NO_FASTPATH": "1"}))
+        cmd = argv("--db", str(typo), *args) if how == "--db" else argv(*args)
+        r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 7, (how, r.stderr)
+        assert r.stdout == ""
+        assert r.stderr.splitlines() == [
+            f"error: database {typo} does not exist",
+            "hint: check the path; `pln add NAME` or `pln import FILE` creates a new book there",
+        ]
+        assert list(tmp_path.iterdir()) == []
+
+
+EMPTY = "The book is empty: there is no {} yet. Start with `pln add NAME` or `pln import FILE`.\n"
+
+
+@pytest.mark.parametrize("args", READS, ids=" ".join)
+def test_a_read_before_the_first_write_says_the_book_is_empty(
+    pln: Any, env_setup: Path, db_path: Path, args: tuple[str, ...]
+) -> None:
+    result = pln(*args)
+    assert result.stderr.endswith(EMPTY.format(db_path))
+    assert not env_setup.exists()  # no file, not even pln's folder
+    if "--json" in args:
+        assert json.loads(result.stdout) == []
+
+
+def test_the_fast_path_says_the_book_is_empty_once(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = env_for(tmp_path / "unused.db")
+    del env["PLN_DB"]
+    env["PLN_HOME"] = str(home)
+    for args in (("due", "--json"), ("list",), ("show", "Ana")):
+        r = subprocess.run(argv(*args), env=env, capture_output=True, text=True, timeout=60)
+        if args[0] == "show":  # an error is one line (and its hint), nothing more
+            assert r.returncode == 3
+            assert r.stderr.splitlines()[0] == "error: no one matches 'Ana'"
+            assert "book is empty" not in r.stderr
+        else:
+            assert r.returncode == 0, r.stderr
+            assert r.stderr.count("The book is empty") == 1
+    assert not home.exists()
+
+
+def test_writes_that_need_people_say_there_is_no_book_yet(
+    pln: Any, env_setup: Path, db_path: Path
+) -> None:
+    needs = (("done", "3"), ("log", "Ana", "-m", "x"), ("db", "backup"), ("db", "check"))
+    for args in needs:
+        line = assert_clean_error(pln(*args, code=7))
+        assert line == f"error: there is no book at {db_path} yet", line
+    assert assert_clean_error(pln("undo", "-y", code=3)).startswith("error: ")
+    assert not env_setup.exists()
+    assert pln("db", "path").stdout == f"{db_path}\n"
+    assert not env_setup.exists()
+
+
+def test_only_a_write_creates_the_book_and_says_so_once(
+    pln: Any, env_setup: Path, db_path: Path, tmp_path: Path
+) -> None:
+    pln("add", "", code=2)  # a failed write leaves no book behind
+    assert not db_path.exists()
+    result = pln("add", "Ana Ruiz")
+    assert result.stderr == f"Added Ana Ruiz (#1).\nCreated a new book at {db_path}.\n"
+    assert mode(db_path) == 0o600
+    assert pln("add", "Ben Okafor").stderr == "Added Ben Okafor (#2).\n"
+    assert pln("due").stderr == ""
+    other = tmp_path / "elsewhere.db"
+    result = pln("--db", str(other), "add", "Cleo")
+    assert result.stderr == f"Added Cleo (#1).\nCreated a new book at {other}.\n"
+    src = tmp_path / "in.csv"
+    src.write_text("name\nDee\n", encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    pln("--db", str(fresh), "import", str(src), "--dry-run", code=7)  # a dry run only reads
+    assert not fresh.exists()
+    result = pln("--db", str(fresh), "import", str(src))
+    assert result.stderr.endswith(f"Created a new book at {fresh}.\n")
+    assert [p["name"] for p in pln.json("--db", str(fresh), "list")] == ["Dee"]

@@ -52,6 +52,32 @@ def open_store(path: "str | os.PathLike[str]", *, create_parent: bool) -> sqlite
     return conn
 
 
+class EmptyBook(sqlite3.Connection):
+    """The book a read sees before the first write created its file: empty, in memory,
+    with the current schema. Nothing can be written to it (``transaction`` refuses)."""
+
+    path = ""
+    sealed = False
+
+
+def open_empty_book(path: str) -> EmptyBook:
+    conn = sqlite3.connect(":memory:", isolation_level=None, factory=EmptyBook)
+    assert isinstance(conn, EmptyBook)
+    conn.path = path
+    conn.create_function("pln_fold", 1, _fold_or_none, deterministic=True)
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate(conn, path)
+    conn.sealed = True
+    return conn
+
+
+def no_book_yet(path: str) -> StoreError:
+    return StoreError(
+        f"there is no book at {path} yet",
+        "`pln add NAME` or `pln import FILE` starts one",
+    )
+
+
 def _prepare_file(path: str, *, create_parent: bool) -> None:
     parent = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
@@ -270,6 +296,8 @@ def transaction(
     With ``record``, the transaction is one entry of `pln history` (the command
     line that ran it), and the undo triggers log how to revert each row it changes.
     """
+    if isinstance(conn, EmptyBook) and conn.sealed:
+        raise no_book_yet(conn.path)
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:

@@ -103,13 +103,14 @@ def run(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     db, command, opts, positional = parsed
-    from .context import AppContext
+    from .context import AppContext, flush_notes
 
     try:
         app = AppContext(db)
         try:
             _dispatch(app, command, opts, positional)
             sys.stdout.flush()
+            flush_notes()
         finally:
             app.close()
     except OSError as exc:  # output that cannot be written (or an error: Typer reports it)

@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from ..context import AppContext
+from ..context import AppContext, command_failed, flush_notes
 from ..db import COMMAND, store_error
 from ..errors import PlnError
 from ..files import is_output_error, output_error
@@ -120,6 +120,8 @@ def root(
 def fail(exc: PlnError) -> NoReturn:
     from ..tables import emit
 
+    command_failed()
+
     emit(
         f"error: {exc.message}", *([(f"hint: {exc.hint}", "dim")] if exc.hint else []), stderr=True
     )
@@ -156,6 +158,7 @@ def _writing_output(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         result = fn(*args, **kwargs)
         sys.stdout.flush()  # met here, not in Python's last flush at exit
+        flush_notes()
         return result
     except OSError as exc:
         if not is_output_error(exc):
@@ -176,7 +179,9 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     return decorate
 
 
-def state(ctx: typer.Context) -> AppContext:
+def state(ctx: typer.Context, *, creates: bool = False) -> AppContext:
+    """The app context; ``creates``: this command may create a missing book (context.py)."""
     obj = ctx.find_root().obj
     assert isinstance(obj, AppContext)
+    obj.creates = obj.creates or creates
     return obj

@@ -141,7 +141,7 @@ def add(
       pln add "Carla Diaz" --circle colleague --topic assessment --offers "retrieval practice"
       pln add --met-at "TeachMeet North"      (asks for names, one per line)
     """
-    app = state(ctx)
+    app = state(ctx, creates=True)
     data = svc.PersonInput(
         lists=_lists(
             email=email,

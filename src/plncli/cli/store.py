@@ -8,7 +8,7 @@ import typer
 
 from .. import history as hist
 from .. import render
-from ..db import backup_to, schema_version
+from ..db import EmptyBook, backup_to, no_book_yet, schema_version
 from ..errors import InvalidInput, StoreError
 from ..tables import Table, emit
 from .app import JsonOpt, command, guarded, state
@@ -58,7 +58,7 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
     counts = {k: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, t in TABLES.items()}
     doc = {
         "path": p,
-        "size_bytes": os.path.getsize(p),
+        "size_bytes": os.path.getsize(p) if os.path.exists(p) else 0,  # none before a write
         "schema_version": schema_version(conn),
         "counts": counts,
     }
@@ -67,7 +67,7 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
         return
     table = Table("", "", header=False)
     table.add_row("path", p)
-    table.add_row("size", f"{os.path.getsize(p):,} bytes")
+    table.add_row("size", f"{doc['size_bytes']:,} bytes")
     table.add_row("schema version", str(doc["schema_version"]))
     for k, v in counts.items():
         table.add_row(k.replace("_", " "), str(v))
@@ -84,7 +84,7 @@ def check(ctx: typer.Context, json: JsonOpt = False) -> None:
     """
     from ..opening import open_read_only
 
-    conn = open_read_only(state(ctx).settings.db_path)  # checking never changes the file
+    conn = open_read_only(state(ctx).existing_path())  # checking never changes the file
     try:
         integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
@@ -137,6 +137,8 @@ def backup(
     """
     app_ = state(ctx)
     conn = app_.conn
+    if isinstance(conn, EmptyBook):
+        raise no_book_yet(conn.path)
     folder = os.path.join(os.path.dirname(os.path.abspath(app_.settings.db_path)), "backups")
     if path is None:
         os.makedirs(folder, mode=0o700, exist_ok=True)

@@ -77,7 +77,7 @@ def import_(
       pln import attendees.csv --met-at "researchED 2026" --topic assessment
       pln import backup.json                  (a pln export, into an empty database)
     """
-    app = state(ctx)
+    app = state(ctx, creates=not dry_run)
     if format_ is not None and format_ not in FORMATS:
         raise InvalidInput(f"--format {format_!r} is not known", f"use {', '.join(FORMATS)}")
     if on_duplicate not in svc.ON_DUPLICATE:
