@@ -449,6 +449,22 @@ def test_a_damaged_wal_is_kept_before_sqlite_drops_it(pln: Any, db_path: Path) -
     assert kept.read_bytes() == bytes(data)  # ...but the evidence is kept
 
 
+def test_a_lost_wal_is_an_error_until_the_user_decides(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz", "--org", "Old Org")
+    wal = unclean_wal(db_path, "UPDATE person SET org = 'New Org'")
+    wal.unlink()  # copied without it, or deleted by hand
+    before = sha(db_path)
+    for args in (("list",), ("add", "Ben"), ("db", "check")):
+        line = assert_clean_error(pln(*args, code=7))
+        assert line == (
+            f"error: {wal} is missing or cut short: the changes it held are not in {db_path};"
+            " pln did not change the book"
+        )
+        assert sha(db_path) == before
+    Path(f"{db_path}-shm").unlink()  # the user's choice: open without those changes
+    assert [p["org"] for p in pln.json("list")] == ["Old Org"]
+
+
 def test_a_wal_of_a_book_in_use_is_left_alone(pln: Any, db_path: Path) -> None:
     pln("add", "Ana Ruiz")
     other = sqlite3.connect(db_path, isolation_level=None)  # another pln, still running

@@ -20,8 +20,11 @@ empty while no process holds that lock (pln tries an exclusive, open-file-descri
 lock on it, and releases it at once) was left by a pln, or another program, that was
 killed or crashed. Before SQLite replays it, and may delete it on a clean close (with
 any frames it found damaged), pln copies it to ``BOOK-wal.unclean-DATE`` (owner-only)
-and says so on stderr. On a system without open-file-description locks the book counts
-as in use, and nothing is copied.
+and says so on stderr. If instead the ``-wal`` is missing or shorter than the ``-shm``
+left beside it says (its committed frames not yet copied into the book), the book is
+refused, unchanged, until the user puts the ``-wal`` back or removes the ``-shm`` (then
+SQLite opens the book without those changes). On a system without open-file-description
+locks the book counts as in use, and nothing is copied or refused.
 
 ``pln db check`` only ever reads (``open_read_only``): it never converts, migrates or
 checkpoints the file it checks.
@@ -149,9 +152,19 @@ def _wal_size(path: str) -> int:
 
 
 def keep_unclean_wal(path: str) -> str | None:
-    """Copy a ``-wal`` left by an unclean close aside (see the module's docstring)."""
+    """Copy a ``-wal`` left by an unclean close aside (see the module's docstring); refuse
+    a book whose ``-wal`` was lost after an unclean close."""
     wal = f"{path}-wal"
-    if _wal_size(path) == 0 or in_use(path):
+    if _wal_size(path) == 0 and not os.path.exists(f"{path}-shm") or in_use(path):
+        return None
+    if _wal_lost(path):
+        raise StoreError(
+            f"{wal} is missing or cut short: the changes it held are not in {path};"
+            " pln did not change the book",
+            f"put that file back beside the book, or remove {path}-shm to open the book"
+            " without those changes",
+        )
+    if _wal_size(path) == 0:
         return None
     kept = f"{wal}.unclean-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     try:
@@ -169,6 +182,26 @@ def keep_unclean_wal(path: str) -> str | None:
         f" cleanly; a copy is kept at {kept}\n"
     )
     return kept
+
+
+def _wal_lost(path: str) -> bool:
+    """Whether the ``-shm`` left by an unclean close counts committed frames that are not
+    in the ``-wal`` (missing or cut short) nor copied into the book yet. The wal-index
+    header (native byte order): isInit at byte 12, page size at 14, mxFrame (the last
+    committed frame) at 16; nBackfill (frames copied into the book) at 96."""
+    import struct
+
+    try:
+        with open(f"{path}-shm", "rb") as fh:
+            head = fh.read(100)
+    except OSError:
+        return False
+    if len(head) < 100 or not head[12]:
+        return False
+    size = struct.unpack_from("=H", head, 14)[0]
+    frames, copied = struct.unpack_from("=I", head, 16)[0], struct.unpack_from("=I", head, 96)[0]
+    page = 65536 if size == 1 else size
+    return bool(frames > copied and _wal_size(path) < 32 + frames * (24 + page))
 
 
 def _copy_private(source: str, target: str) -> None:
