@@ -10,16 +10,20 @@ what is on disk, byte for byte where a file must not change.
 import hashlib
 import json
 import os
+import re
 import resource
 import signal
 import sqlite3
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import NOW
 from helpers import assert_clean_error, fails
@@ -279,6 +283,32 @@ def test_temporary_files_of_gone_processes_are_removed_whatever_their_target(
         pln("db", "backup", str(folder / "new.db"))
         made = "new.db"
     assert sorted(p.name for p in folder.iterdir()) == sorted([*alive, made])
+
+
+NAMES = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"),
+    min_size=1,
+    max_size=40,
+).filter(lambda n: n not in (".", "..") and re.fullmatch(r".+\.tmp-\d+.*", n) is None)
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(names=st.lists(NAMES, min_size=1, max_size=4, unique=True))
+def test_stale_temporary_files_of_any_name_go_and_nothing_else(
+    pln: Any, tmp_path: Path, names: list[str]
+) -> None:
+    if not list(tmp_path.glob("plnhome")):
+        pln("add", "Ana Ruiz")
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    gone = dead_pid()
+    stale = [f".{n}.tmp-{gone}" for n in names] + [f"{n}.tmp-{gone}-journal" for n in names]
+    kept = [*names, *(f"{n}.tmp-{os.getpid()}" for n in names)]
+    for name in stale + kept:
+        (folder / name).write_bytes(b"personal data")
+    pln("export", "-o", str(folder / "out.json"))
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*kept, "out.json"])
 
 
 def test_a_backup_on_a_full_disk_says_the_disk_is_full(big_db: Path, tmp_path: Path) -> None:

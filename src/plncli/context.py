@@ -93,9 +93,12 @@ class AppContext:
         _NOTES.clear()
         if not self._created or self._conn is None:
             return
-        empty = self._conn.execute(
-            "SELECT NOT EXISTS (SELECT 1 FROM change_log) AND NOT EXISTS (SELECT 1 FROM person)"
-        ).fetchone()[0]
+        try:
+            empty = self._conn.execute(
+                "SELECT NOT EXISTS (SELECT 1 FROM change_log) AND NOT EXISTS (SELECT 1 FROM person)"
+            ).fetchone()[0]
+        except sqlite3.Error:
+            empty = False  # cannot tell: keep it
         self.close()
         if empty:
             path = self.settings.db_path
