@@ -106,7 +106,7 @@ def test_a_reader_that_closes_the_pipe_early_is_success(
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 @pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "typer"])
-@pytest.mark.parametrize("args", [*OUTPUTS, ("db", "path"), ("due",)], ids=" ".join)
+@pytest.mark.parametrize("args", [*OUTPUTS, ("db", "path"), ("due",), ("--version",)], ids=" ".join)
 def test_a_full_output_is_a_clear_error(big_db: Path, args: tuple[str, ...], fast: bool) -> None:
     env = env_for(big_db, **({} if fast else {"PLN_NO_FASTPATH": "1"}))
     before = sha(big_db)

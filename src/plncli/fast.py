@@ -97,7 +97,11 @@ def run(argv: list[str]) -> int | None:
     if argv == ["--version"]:
         from . import __version__
 
-        sys.stdout.write(f"pln {__version__}\n")
+        try:
+            sys.stdout.write(f"pln {__version__}\n")
+            sys.stdout.flush()
+        except OSError as exc:
+            return _output_failed(exc)
         return 0
     parsed = parse(argv)
     if parsed is None:

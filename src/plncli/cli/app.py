@@ -92,7 +92,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (schema in the
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"pln {__version__}\n")
+        try:
+            _writing_output(sys.stdout.write, f"pln {__version__}\n")
+        except PlnError as exc:
+            fail(exc)
         raise typer.Exit()
 
 
