@@ -223,16 +223,33 @@ def test_export_to_a_fifo_writes_into_it(pln: Any, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "plnhome") == ["f"]
 
 
-def test_export_to_dev_null_and_dev_stdout_keeps_them(pln: Any, db_path: Path) -> None:
+def system_file(tmp_path: Path, name: str) -> Path:
+    """``/dev/NAME``; as root, a private twin of it in tmp_path: a pln that replaced its
+    target (the bug tested for) could otherwise replace the system's own /dev/null."""
+    if os.geteuid() != 0:
+        return Path("/dev") / name
+    twin = tmp_path / name
+    if name == "null":
+        os.mknod(twin, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    else:
+        twin.symlink_to("/proc/self/fd/1")  # what /dev/stdout is
+    return twin
+
+
+def test_export_to_dev_null_and_dev_stdout_keeps_them(
+    pln: Any, db_path: Path, tmp_path: Path
+) -> None:
     pln("add", "Ana Ruiz")
-    before = os.stat("/dev/null")
-    pln("export", "-o", "/dev/null")
-    after = os.stat("/dev/null")
+    null = system_file(tmp_path, "null")
+    before = os.stat(null)
+    pln("export", "-o", str(null))
+    after = os.stat(null)
     assert stat.S_ISCHR(after.st_mode)
     assert after.st_rdev == before.st_rdev
     assert after.st_ino == before.st_ino
+    stdout = system_file(tmp_path, "stdout")
     r = subprocess.run(
-        argv("export", "--format", "csv", "-o", "/dev/stdout"),
+        argv("export", "--format", "csv", "-o", str(stdout)),
         env=env_for(db_path),
         capture_output=True,
         timeout=60,
@@ -240,6 +257,7 @@ def test_export_to_dev_null_and_dev_stdout_keeps_them(pln: Any, db_path: Path) -
     assert r.returncode == 0, r.stderr
     assert r.stdout.decode().startswith("name,")
     assert "Ana Ruiz" in r.stdout.decode()
+    assert stdout.is_symlink()
 
 
 def test_a_backup_into_a_fifo_or_a_directory_is_refused(
