@@ -23,7 +23,7 @@ HERE = Path(__file__).parent
 
 def main(path: Path) -> None:
     doc = json.loads(path.read_text(encoding="utf-8"))
-    app = AppContext(None)
+    app = AppContext(None, creates=True)
     conn, now = app.conn, app.now
     noon = now.replace(hour=12, minute=0, second=0, microsecond=0)
 

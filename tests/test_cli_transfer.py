@@ -753,7 +753,7 @@ def test_export_to_stdout_and_to_an_owner_only_file(
     assert sorted(p.name for p in folder.iterdir()) == [target.name]
     # overwriting an existing file keeps it owner-only and leaves nothing beside it
     target.chmod(0o644)
-    pln("export", "--format", fmt, "--output", str(target))
+    pln("export", "--format", fmt, "--output", str(target), "--force")
     assert mode(target) == 0o600
     assert sorted(p.name for p in folder.iterdir()) == [target.name]
 
@@ -1138,7 +1138,9 @@ def test_damaged_json_export_is_bad_input(
     DAMAGED_EXPORTS[damage](doc)
     f = tmp_path / "damaged.json"
     f.write_text(json.dumps(doc), encoding="utf-8")
-    pln("db", "status")  # an empty book, as a restore needs
+    from plncli.db import open_store  # an empty book, as a restore needs (reads create none)
+
+    open_store(Path(os.environ["PLN_HOME"]) / "pln.db", create_parent=True).close()
     fails(pln, dump, 2, "import", str(f), listed=True)  # the problems, listed
 
 
@@ -1667,6 +1669,7 @@ def test_killed_export_leaves_no_partial_file(tmp_path: Path) -> None:
         (folder / f".out.json.tmp-{dead.pid}").write_bytes(b'{"pln_export": 1, "tab')
         planted = True
     assert temps()
+    out.unlink(missing_ok=True)  # an existing out.json is refused without --force
     done = subprocess.run(argv, env=env, capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert temps() == [], "the next export should remove stale temporary files"

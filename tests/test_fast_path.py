@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from plncli import fast
+from plncli.db import open_store
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -89,6 +90,7 @@ def test_errors_are_left_to_typer(demo: Path, capsys, argv: list[str]) -> None:
 def test_global_db_option_and_version(tmp_path: Path, capsys) -> None:
     parsed = fast.parse(["--db", str(tmp_path / "x.db"), "due", "--json"])
     assert parsed == (str(tmp_path / "x.db"), "due", {"--json": True}, [])
+    open_store(tmp_path / "x.db", create_parent=False).close()  # reads never create a book
     assert fast.run(["--db=" + str(tmp_path / "x.db"), "due", "--json"]) == 0
     assert capsys.readouterr().out == "[]\n"
     assert fast.run(["--version"]) == 0

@@ -88,7 +88,7 @@ def test_what_commands_write_loads_through_the_models(pln, db_path: Path) -> Non
 
 
 def test_rows_written_through_the_models_are_read_by_the_commands(pln, db_path: Path) -> None:
-    pln("db", "status")  # creates and migrates the file
+    open_store(db_path, create_parent=True).close()  # creates and migrates the file
     engine = create_engine(f"sqlite:///{db_path}")
     stamp = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
     with Session(engine) as s:

@@ -17,6 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from typer.testing import CliRunner
 
 from plncli.cli import app
+from plncli.db import open_store
 from plncli.text import fold
 
 NAMES = ["Ana Ruiz", "ana  RUIZ", "Ben Okafor", "Zoë Kowalczyk", "Zoe Kowalczyk", "Carla Díaz"]
@@ -36,6 +37,7 @@ class Book(RuleBasedStateMachine):
 
         self.tmp = tempfile.TemporaryDirectory()
         self.db = str(Path(self.tmp.name) / "pln.db")
+        open_store(self.db, create_parent=False).close()  # reads never create a book
 
     def teardown(self) -> None:
         self.tmp.cleanup()

@@ -2,21 +2,55 @@
 
 import os
 import sqlite3
+import sys
+from contextlib import suppress
 from datetime import date, datetime
 
 from . import settings as settings_mod
-from .db import open_store
-from .errors import InvalidInput
+from .db import no_book_yet, open_empty_book, open_store
+from .errors import InvalidInput, StoreError
+
+_NOTES: list[str] = []  # said on stderr once the command has succeeded (flush_notes)
+
+
+_CURRENT: list["AppContext"] = []  # the command's context (this process runs one at a time)
+
+
+def add_note(message: str) -> None:
+    """Say ``message`` on stderr after the command's own output, if it succeeds."""
+    _NOTES.append(message)
+
+
+def flush_notes() -> None:
+    for line in _NOTES:
+        sys.stderr.write(line + "\n")
+    _NOTES.clear()
+
+
+def command_failed() -> None:
+    for app in _CURRENT:
+        app.failed()
 
 
 class AppContext:
-    """Opened lazily: `pln --help` reads no config and `pln db path` opens no database."""
+    """Opened lazily: `pln --help` reads no config and `pln db path` opens no database.
 
-    def __init__(self, db_option: str | None) -> None:
+    Only a command that can add to an empty book (``creates``: add, import, group add,
+    private) creates a missing database file, and says so. Any other command finds
+    a database named with ``--db`` or ``PLN_DB`` that does not exist an error (a
+    mistyped path); at the default location it reads an empty book, says so, and
+    writes nothing (``db.EmptyBook``).
+    """
+
+    def __init__(self, db_option: str | None, *, creates: bool = False) -> None:
         self.db_option = db_option
+        self.creates = creates
         self.now = _now()
         self._settings: settings_mod.Settings | None = None
         self._conn: sqlite3.Connection | None = None
+        self._created = False
+        _NOTES.clear()
+        _CURRENT[:] = [self]
 
     @property
     def settings(self) -> settings_mod.Settings:
@@ -27,9 +61,55 @@ class AppContext:
     @property
     def conn(self) -> sqlite3.Connection:
         if self._conn is None:
-            s = self.settings
-            self._conn = open_store(s.db_path, create_parent=s.create_parent)
+            self._conn = self._open()
         return self._conn
+
+    def _open(self) -> sqlite3.Connection:
+        s = self.settings
+        path = s.db_path
+        if os.path.lexists(path):
+            return open_store(path, create_parent=s.create_parent)
+        if self.creates:
+            conn = open_store(path, create_parent=s.create_parent)
+            self._created = True
+            _NOTES.append(f"Created a new book at {path}.")
+            return conn
+        if not s.create_parent:  # named with --db or PLN_DB: most likely a typo
+            raise StoreError(
+                f"database {path} does not exist",
+                "check the path; `pln add NAME` or `pln import FILE` creates a new book there",
+            )
+        _NOTES.append(
+            f"The book is empty: there is no {path} yet."
+            " Start with `pln add NAME` or `pln import FILE`."
+        )
+        return open_empty_book(path)
+
+    def existing_path(self) -> str:
+        """The database file, for a command that looks at the file itself: it must exist."""
+        path = self.settings.db_path
+        if not os.path.lexists(path):
+            self._open()  # the error for a path named with --db or PLN_DB
+            raise no_book_yet(path)
+        return path
+
+    def failed(self) -> None:
+        """The command failed: say no notes, and remove the book it created (still empty)."""
+        _NOTES.clear()
+        if not self._created or self._conn is None:
+            return
+        try:
+            empty = self._conn.execute(
+                "SELECT NOT EXISTS (SELECT 1 FROM change_log) AND NOT EXISTS (SELECT 1 FROM person)"
+            ).fetchone()[0]
+        except sqlite3.Error:
+            empty = False  # cannot tell: keep it
+        self.close()
+        if empty:
+            path = self.settings.db_path
+            for name in (path, f"{path}-wal", f"{path}-shm"):
+                with suppress(FileNotFoundError):
+                    os.unlink(name)
 
     @property
     def today(self) -> date:

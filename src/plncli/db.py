@@ -12,11 +12,11 @@ from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 
-from .errors import Busy, StoreError
+from .errors import Busy, PlnError, StoreError
 from .migrations import LATEST, MIGRATIONS, OPEN
+from .opening import check_existing
 from .text import fold
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -52,6 +52,32 @@ def open_store(path: "str | os.PathLike[str]", *, create_parent: bool) -> sqlite
     return conn
 
 
+class EmptyBook(sqlite3.Connection):
+    """The book a read sees before the first write created its file: empty, in memory,
+    with the current schema. Nothing can be written to it (``transaction`` refuses)."""
+
+    path = ""
+    sealed = False
+
+
+def open_empty_book(path: str) -> EmptyBook:
+    conn = sqlite3.connect(":memory:", isolation_level=None, factory=EmptyBook)
+    assert isinstance(conn, EmptyBook)
+    conn.path = path
+    conn.create_function("pln_fold", 1, _fold_or_none, deterministic=True)
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate(conn, path)
+    conn.sealed = True
+    return conn
+
+
+def no_book_yet(path: str) -> StoreError:
+    return StoreError(
+        f"there is no book at {path} yet",
+        "`pln add NAME` or `pln import FILE` starts one",
+    )
+
+
 def _prepare_file(path: str, *, create_parent: bool) -> None:
     parent = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
@@ -63,7 +89,7 @@ def _prepare_file(path: str, *, create_parent: bool) -> None:
             )
         os.makedirs(parent, mode=0o700, exist_ok=True)
     if os.path.exists(path):
-        _check_header(path)
+        check_existing(path)  # not SQLite, newer, damaged: refused before anything writes
         _check_writable(path)
         return
     try:
@@ -84,20 +110,6 @@ def _check_writable(path: str) -> None:
         raise StoreError(
             f"database {path} is read-only ({exc.strerror})", "check the file's permissions"
         ) from None
-
-
-def _check_header(path: str) -> None:
-    """Refuse, untouched, any existing file that is not an SQLite database."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise StoreError(f"cannot read database {path}: {exc.strerror}") from None
-    if head != SQLITE_HEADER:
-        what = "is empty" if not head else "is not a pln database"
-        raise StoreError(
-            f"{path} {what}; refusing to touch it", "check the path, or restore it from a backup"
-        )
 
 
 def _configure(conn: sqlite3.Connection, path: str) -> None:
@@ -166,7 +178,7 @@ def backup_before_migration(conn: sqlite3.Connection, path: str, version: int) -
     target = f"{path}.schema{version}-{stamp}.bak"
     try:
         backup_to(conn, target)
-    except StoreError as exc:
+    except PlnError as exc:
         raise StoreError(
             f"could not back up {path} before upgrading its schema: {exc.message}",
             "free some disk space; the database was not changed",
@@ -174,39 +186,19 @@ def backup_before_migration(conn: sqlite3.Connection, path: str, version: int) -
     return target
 
 
-def remove_stale_copies(target: str) -> None:
-    """Delete half-written copies of ``target`` left by a pln that was killed.
+def backup_to(conn: sqlite3.Connection, target: str, *, force: bool = False) -> str:
+    """A consistent copy through SQLite (VACUUM INTO), checked before it is kept: the file
+    written (a link's target, see files.py; a backup must be a regular file).
 
-    They are named ``<target>.tmp-<pid>`` (or ``.<name>.tmp-<pid>`` for exports); one
-    whose process is gone is garbage that may hold personal data."""
-    folder, name = os.path.split(os.path.abspath(target))
-    for entry in os.listdir(folder):
-        for prefix in (f"{name}.tmp-", f".{name}.tmp-"):
-            pid = entry[len(prefix) :] if entry.startswith(prefix) else ""
-            if pid.isdigit() and not _alive(int(pid)):
-                with suppress(OSError):
-                    os.unlink(os.path.join(folder, entry))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def backup_to(conn: sqlite3.Connection, target: str) -> None:
-    """A consistent copy through SQLite (VACUUM INTO), checked before it is kept.
-
-    Written owner-only under a temporary name in the target's directory and renamed
-    into place only once ``PRAGMA integrity_check`` passes: the target is either
-    absent or a complete, healthy database.
+    Written owner-only under a temporary name in the target's directory and moved into
+    place only once ``PRAGMA integrity_check`` passes: the target is either absent (or
+    the old file) or a complete, healthy database. An existing file is kept unless ``force``.
     """
-    remove_stale_copies(target)
-    tmp = f"{target}.tmp-{os.getpid()}"
+    from . import files
+
+    where = files.target(target, force=force, regular_only=True)
+    files.remove_stale_temps(os.path.dirname(os.path.abspath(where.real)))
+    tmp = f"{where.real}.tmp-{os.getpid()}"
     old_umask = os.umask(0o077)
     try:
         conn.execute("VACUUM INTO ?", (tmp,))
@@ -218,15 +210,45 @@ def backup_to(conn: sqlite3.Connection, target: str) -> None:
         if not ok:
             raise StoreError(f"the copy at {tmp} failed its integrity check")
         os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
+        files.place(tmp, where)
     except sqlite3.Error as exc:
-        raise StoreError(f"could not write {target}: {exc}") from None
+        raise _copy_error(conn, target, exc) from None
     except OSError as exc:
-        raise StoreError(f"could not write {target}: {exc.strerror}") from None
+        raise files.write_error(target, exc) from None
     finally:
         os.umask(old_umask)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        for leftover in (tmp, f"{tmp}-journal"):
+            files.discard(leftover)
+    return where.shown
+
+
+def _copy_error(conn: sqlite3.Connection, target: str, exc: sqlite3.Error) -> StoreError:
+    text = str(exc)
+    if "full" in text or (
+        getattr(exc, "sqlite_errorname", "") == "SQLITE_IOERR_WRITE" and _no_room(conn, target)
+    ):
+        return StoreError(
+            f"could not write {target}: the disk is full; nothing was written",
+            "free some space and try again",
+        )
+    return StoreError(f"could not write {target}: {text}")
+
+
+def _no_room(conn: sqlite3.Connection, target: str) -> bool:
+    """Whether a copy that failed to write had no room: on the disk, or under the process's
+    file-size limit (which SQLite reports as an I/O error, not as a full disk)."""
+    import resource
+
+    try:
+        pages, size = (
+            conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "page_size")
+        )
+        st = os.statvfs(os.path.dirname(os.path.abspath(target)))
+    except (sqlite3.Error, OSError):
+        return False
+    needed = pages * size
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    return st.f_bavail * st.f_frsize < needed or limit != resource.RLIM_INFINITY and limit < needed
 
 
 KEEP_UNDO = 100  # changes whose row-level undo steps are kept
@@ -274,6 +296,8 @@ def transaction(
     With ``record``, the transaction is one entry of `pln history` (the command
     line that ran it), and the undo triggers log how to revert each row it changes.
     """
+    if isinstance(conn, EmptyBook) and conn.sealed:
+        raise no_book_yet(conn.path)
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:

@@ -97,28 +97,48 @@ def run(argv: list[str]) -> int | None:
     if argv == ["--version"]:
         from . import __version__
 
-        sys.stdout.write(f"pln {__version__}\n")
+        try:
+            sys.stdout.write(f"pln {__version__}\n")
+            sys.stdout.flush()
+        except OSError as exc:
+            return _output_failed(exc)
         return 0
     parsed = parse(argv)
     if parsed is None:
         return None
     db, command, opts, positional = parsed
-    from .context import AppContext
+    from .context import AppContext, flush_notes
 
     try:
         app = AppContext(db)
         try:
             _dispatch(app, command, opts, positional)
+            sys.stdout.flush()
+            flush_notes()
         finally:
             app.close()
-    except BrokenPipeError:  # `pln list | head`: the reader has all it wants
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+    except OSError as exc:  # output that cannot be written (or an error: Typer reports it)
+        return _output_failed(exc)
     except Exception:
         # Errors come before any output; Typer runs the (read-only) command again
         # and reports the error its own way, with the same message and exit code.
         return None
     return 0
+
+
+def _output_failed(exc: OSError) -> int | None:
+    """`pln list | head` is success: the reader has all it wants; a full disk is exit 7."""
+    from .files import is_output_error, output_error
+
+    if not is_output_error(exc):
+        return None
+    problem = output_error(exc)
+    if problem is None:
+        return 0
+    from .tables import emit
+
+    emit(f"error: {problem.message}", (f"hint: {problem.hint}", "dim"), stderr=True)
+    return problem.exit_code
 
 
 def _dispatch(app: Any, command: str, o: dict[str, Any], positional: list[str]) -> None:

@@ -352,40 +352,11 @@ def refuse_database_path(path: str, db_path: str) -> None:
         raise Conflict(f"{path} is the database itself", "choose another file to export to")
 
 
-def write_atomically(path: str, data: bytes | Iterable[bytes]) -> int:
-    """Owner-only, through a temporary file in the same directory, then renamed into place:
-    the file is either absent, the old one, or complete."""
-    from .db import remove_stale_copies
+def write_atomically(path: str, data: bytes | Iterable[bytes], *, force: bool = False) -> int:
+    """Owner-only, through a temporary file renamed into place (the rules: files.py)."""
+    from . import files
 
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise InvalidInput(
-            f"cannot write {path}: directory {folder} does not exist",
-            "create it first, or choose another path",
-        )
-    remove_stale_copies(path)
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.tmp-{os.getpid()}")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in [data] if isinstance(data, bytes) else data:
-                fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-            size = fh.tell()
-        os.replace(tmp, path)
-    except OSError as exc:
-        _discard(tmp)
-        raise InvalidInput(f"cannot write {path}: {exc.strerror}", "check the path") from None
-    except BaseException:  # an error while producing the data: no half file is left
-        _discard(tmp)
-        raise
-    return size
-
-
-def _discard(tmp: str) -> None:
-    if os.path.exists(tmp):
-        os.unlink(tmp)
+    return files.write(files.target(path, force=force), data)
 
 
 # ---- people and calendar for the other formats ------------------------------------------

@@ -13,9 +13,10 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from ..context import AppContext
+from ..context import AppContext, add_note, command_failed, flush_notes
 from ..db import COMMAND, store_error
 from ..errors import InvalidInput, PlnError
+from ..files import is_output_error, output_error
 from ..tables import emit
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -107,7 +108,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (schema in the
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"pln {__version__}\n")
+        try:
+            _writing_output(sys.stdout.write, f"pln {__version__}\n")
+        except PlnError as exc:
+            fail(exc)
         raise typer.Exit()
 
 
@@ -135,19 +139,18 @@ def root(
 def fail(exc: PlnError) -> NoReturn:
     from ..tables import emit
 
+    command_failed()
+
     emit(
         f"error: {exc.message}", *([(f"hint: {exc.hint}", "dim")] if exc.hint else []), stderr=True
     )
     raise typer.Exit(exc.exit_code) from None
 
 
-_NOTES: list[str] = []  # said on stderr once the command has succeeded
-
-
 def note_on_success(message: str) -> None:
     """A note about how the input was read, said after the command's own output and only
     if it succeeds (a failed command prints its one `error:` line and nothing else)."""
-    _NOTES.append(message)
+    add_note(message)
 
 
 def guarded(fn: F) -> F:
@@ -155,19 +158,12 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _NOTES.clear()
         try:
-            rv = fn(*args, **kwargs)
-            for note in _NOTES:
-                emit((note, "dim"), stderr=True)
-            return rv
+            return _writing_output(fn, *args, **kwargs)
         except PlnError as exc:
             fail(exc)
         except sqlite3.DatabaseError as exc:
             fail(store_error(exc, "the database"))
-        except BrokenPipeError:  # `pln export | head`: the reader has all it wants
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(1) from None
         except UnicodeEncodeError as exc:
             fail(_unprintable(exc))
         except Exception as exc:
@@ -235,6 +231,23 @@ def safe_traceback(exc: BaseException) -> str:
     return "".join(reversed(parts))
 
 
+def _writing_output(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run ``fn``; standard output that cannot be written is an error (a full disk) or,
+    for a reader that closed the pipe early (`pln export | head`), success."""
+    try:
+        result = fn(*args, **kwargs)
+        sys.stdout.flush()  # met here, not in Python's last flush at exit
+        flush_notes()
+        return result
+    except OSError as exc:
+        if not is_output_error(exc):
+            raise
+        problem = output_error(exc)
+        if problem is not None:
+            raise problem from None
+        return None
+
+
 def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     """``app.command`` with the error boundary applied."""
 
@@ -245,7 +258,9 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     return decorate
 
 
-def state(ctx: typer.Context) -> AppContext:
+def state(ctx: typer.Context, *, creates: bool = False) -> AppContext:
+    """The app context; ``creates``: this command may create a missing book (context.py)."""
     obj = ctx.find_root().obj
     assert isinstance(obj, AppContext)
+    obj.creates = obj.creates or creates
     return obj

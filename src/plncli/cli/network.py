@@ -106,7 +106,7 @@ def group_add(
       pln group add "Science dept" Ana Ben Carla
       pln group add "#ChemChat DMs" Wei
     """
-    app_ = state(ctx)
+    app_ = state(ctx, creates=True)
     with transaction(app_.conn):
         group, created = ties.ensure_group(app_.conn, name, now=app_.now)
         added, already = ties.add_members(
@@ -523,7 +523,7 @@ def private(
       pln private group "Heads' WhatsApp" --off
       pln private               (list what is private)
     """
-    app_ = state(ctx)
+    app_ = state(ctx, creates=kind is not None)
     if kind is not None:
         if name is None:
             raise InvalidInput(

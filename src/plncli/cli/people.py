@@ -167,7 +167,7 @@ def add(
       pln add "Carla Diaz" --circle colleague --topic assessment --offers "retrieval practice"
       pln add --met-at "TeachMeet North"      (asks for one business card at a time)
     """
-    app = state(ctx)
+    app = state(ctx, creates=True)
     data = svc.PersonInput(
         lists={
             kind: values

@@ -8,8 +8,8 @@ import typer
 
 from .. import history as hist
 from .. import render
-from ..db import backup_to, schema_version
-from ..errors import Conflict, InvalidInput, StoreError
+from ..db import EmptyBook, backup_to, no_book_yet, schema_version
+from ..errors import InvalidInput, StoreError
 from ..tables import Table, emit
 from .app import JsonOpt, command, guarded, state
 
@@ -58,7 +58,7 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
     counts = {k: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, t in TABLES.items()}
     doc = {
         "path": p,
-        "size_bytes": os.path.getsize(p),
+        "size_bytes": os.path.getsize(p) if os.path.exists(p) else 0,  # none before a write
         "schema_version": schema_version(conn),
         "counts": counts,
     }
@@ -67,7 +67,7 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
         return
     table = Table("", "", header=False)
     table.add_row("path", p)
-    table.add_row("size", f"{os.path.getsize(p):,} bytes")
+    table.add_row("size", f"{doc['size_bytes']:,} bytes")
     table.add_row("schema version", str(doc["schema_version"]))
     for k, v in counts.items():
         table.add_row(k.replace("_", " "), str(v))
@@ -82,15 +82,21 @@ def check(ctx: typer.Context, json: JsonOpt = False) -> None:
     \b
       pln db check
     """
-    conn = state(ctx).conn
-    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    from ..opening import open_read_only
+
+    conn = open_read_only(state(ctx).existing_path())  # checking never changes the file
+    try:
+        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        version = schema_version(conn)
+    finally:
+        conn.close()
     healthy = integrity == ["ok"] and not fk_problems
     doc = {
         "healthy": healthy,
         "integrity": integrity,
         "foreign_key_problems": len(fk_problems),
-        "schema_version": schema_version(conn),
+        "schema_version": version,
     }
     if json:
         render.print_json(doc)
@@ -119,6 +125,7 @@ def backup(
             "--keep", min=1, help="Keep only the newest N backups in backups/.", show_default=False
         ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
     json: JsonOpt = False,
 ) -> None:
     """Write a consistent, verified, owner-only copy of the database.
@@ -130,25 +137,20 @@ def backup(
     """
     app_ = state(ctx)
     conn = app_.conn
+    if isinstance(conn, EmptyBook):
+        raise no_book_yet(conn.path)
     folder = os.path.join(os.path.dirname(os.path.abspath(app_.settings.db_path)), "backups")
     if path is None:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         path = os.path.join(folder, f"pln-{app_.now.strftime('%Y%m%d-%H%M%S')}.db")
     path = os.path.expanduser(path)
-    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-        raise InvalidInput(
-            f"directory {os.path.dirname(os.path.abspath(path))} does not exist",
-            "create it first, or choose another path",
-        )
-    if os.path.exists(path):
-        raise Conflict(f"{path} already exists", "choose another path; nothing was written")
-    backup_to(conn, path)
+    shown = backup_to(conn, path, force=force)
     removed = _rotate(folder, keep) if keep else []
     doc = {"path": path, "size_bytes": os.path.getsize(path), "removed": removed}
     if json:
         render.print_json(doc)
     else:
-        render.say(f"Backed up to {path} ({doc['size_bytes']:,} bytes, integrity checked).")
+        render.say(f"Backed up to {shown} ({doc['size_bytes']:,} bytes, integrity checked).")
         for old in removed:
             render.say(f"Removed old backup {old}.", style="dim")
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import render
+from .. import files, render
 from .. import transfer as svc
 from ..context import AppContext
 from ..db import transaction
@@ -74,6 +74,9 @@ def import_(
             case_sensitive=False,
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace FILE.rejects.txt if it exists.")
+    ] = False,
     json: JsonOpt = False,
 ) -> None:
     """Import people from a file, all or nothing.
@@ -84,7 +87,7 @@ def import_(
       pln import attendees.csv --met-at "researchED 2026" --topic assessment
       pln import backup.json                  (a pln export, into an empty database)
     """
-    app = state(ctx)
+    app = state(ctx, creates=not dry_run)
     if format_ is not None and format_ not in FORMATS:
         raise InvalidInput(f"--format {format_!r} is not known", f"use {', '.join(FORMATS)}")
     if on_duplicate not in svc.ON_DUPLICATE:
@@ -117,10 +120,11 @@ def import_(
     if dry_run:
         _report(plan, file, dry=True, json=json, counts=(len(plan.add), len(plan.merge), 0))
         return
+    rejects = files.target(f"{file}.rejects.txt", force=force) if plan.invalid else None
     with transaction(app.conn), _progress(len(plan.add), "writing", counted=False):
         counts = svc.apply_import(app.conn, plan, now=app.now)
-        if plan.invalid:  # written before the commit: if it cannot be, nothing is imported
-            _write_rejects(file, plan.invalid)
+        if rejects:  # written before the commit: if it cannot be, nothing is imported
+            _write_rejects(rejects, plan.invalid)
     _report(plan, file, dry=False, json=json, counts=counts)
 
 
@@ -181,12 +185,11 @@ def _list_problems(problems: list[Problem]) -> None:
         sys.stderr.write(f"  ... and {len(problems) - 50} more\n")
 
 
-def _write_rejects(file: str, problems: list[Problem]) -> None:
-    path = f"{file}.rejects.txt"
+def _write_rejects(where: files.Target, problems: list[Problem]) -> None:
     text = "".join(f"{p.where}\t{p.field}\t{p.why}\n" for p in problems)
-    svc.write_atomically(path, text.encode("utf-8"))
+    files.write(where, text.encode("utf-8"))
     n = render.number_of(len(problems), "invalid record", "invalid records")
-    render.say(f"{n} skipped; listed in {path}.")
+    render.say(f"{n} skipped; listed in {where.shown}.")
 
 
 def _report(
@@ -233,6 +236,9 @@ def export(
     raw: Annotated[
         bool, typer.Option("--raw", help="CSV: leave cells as they are (no formula guard).")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the output file if it exists.")
+    ] = False,
 ) -> None:
     """Export the book: json (everything), csv (people), vcard (4.0), ics (follow-ups).
 
@@ -244,15 +250,15 @@ def export(
     app = state(ctx)
     if format_ not in EXPORTS:
         raise InvalidInput(f"--format {format_!r} is not known", f"use {', '.join(EXPORTS)}")
-    data = _render_export(app, format_, raw=raw)
     if output is None:
-        for chunk in data:
+        for chunk in _render_export(app, format_, raw=raw):
             sys.stdout.buffer.write(chunk)
         sys.stdout.flush()
         return
     svc.refuse_database_path(output, app.settings.db_path)
-    size = svc.write_atomically(output, data)
-    render.say(f"Wrote {output} ({size:,} bytes).")
+    where = files.target(output, force=force)  # refused before any work is done
+    size = files.write(where, _render_export(app, format_, raw=raw))
+    render.say(f"Wrote {where.shown} ({size:,} bytes).")
 
 
 def _render_export(app: AppContext, format_: str, *, raw: bool) -> Iterable[bytes]:
