@@ -31,7 +31,7 @@ from typing import NamedTuple
 from .errors import Conflict, InvalidInput, PlnError, StoreError
 
 FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}  # "the disk is full", as the user sees it
-_STALE = re.compile(r".+\.tmp-(\d+)(?:-journal|-wal|-shm)?")
+_STALE = re.compile(r".+\.tmp-(\d+)(?:-journal|-wal|-shm)?", re.S)  # a name may hold a newline
 
 
 class Target(NamedTuple):
