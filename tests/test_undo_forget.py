@@ -164,7 +164,9 @@ def test_undo_answered_no_changes_nothing(tmp_path: Path) -> None:
 
 def test_every_foreign_key_has_an_index(tmp_path: Path) -> None:
     db = tmp_path / "fk.db"
-    run(db, "db", "status")
+    from plncli.db import open_store  # a new book at the latest schema (reads create none)
+
+    open_store(db, create_parent=True).close()
     conn = sqlite3.connect(db)
     tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     missing = []
