@@ -4,8 +4,9 @@ The old one (``Name,Given Name,Additional Name,Family Name,...,Group Membership,
 E-mail 1 - Type,E-mail 1 - Value,...``) and the 2024 one (``First Name,Middle Name,
 Last Name,...,Labels,E-mail 1 - Label,E-mail 1 - Value,...``). A cell may hold
 several values separated by `` ::: ``. Labels become topics, except Google's own
-system labels (``* myContacts``, ``* starred``). Every other non-empty cell is
-reported in the record's ``unknown``.
+system labels (``* myContacts``, ``* starred``). Every other non-empty cell (the
+kinds of values, "Home" or "Mobile", among them) is listed in the record's
+``unknown``, which the import reports column by column.
 """
 
 import re
@@ -58,7 +59,7 @@ class _Draft:
         elif listed:
             self.lists[_LIST_FIELD[listed.group(1)]] += _split(value)
         elif _LABEL_COLUMN.match(low):
-            pass  # the label of a value beside it ("Home", "Mobile"): not kept, nothing lost
+            self.unknown.append(f"column '{column}'")  # "Home", "Mobile": the kind of a value
         elif low in _SCALAR:
             self.scalars.setdefault(_SCALAR[low], value)
         elif low in _PLACE:
