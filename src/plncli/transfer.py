@@ -118,7 +118,7 @@ def _combine(first: Record, later: Record, notes: list[Problem]) -> Record:
     for field in _SCALARS:
         held, new = getattr(first, field), getattr(later, field)
         if _differs(held, new):
-            why = f"kept {_shown(held)} ({first.where}), file had {_shown(new)}"
+            why = f"kept {_shown(field, held)} ({first.where}), file had {_shown(field, new)}"
             notes.append(Problem(later.where, field, why))
     scalars = {f: getattr(first, f) or getattr(later, f) for f in _SCALARS}
     text = "\n".join(dict.fromkeys(n for n in (first.notes, later.notes) if n))
@@ -156,7 +156,9 @@ def _differences(
     ).fetchone()
     held = dict(zip(_SCALARS, row[:7], strict=True))
     notes += [
-        Problem(record.where, field, f"kept {_shown(held[field])}, file had {_shown(new)}")
+        Problem(
+            record.where, field, f"kept {_shown(field, held[field])}, file had {_shown(field, new)}"
+        )
         for field in _SCALARS
         if _differs(held[field], new := getattr(record, field))
     ]
@@ -180,8 +182,11 @@ def _differs(held: object, new: object) -> bool:
     return fold(str(held)) != fold(str(new))
 
 
-def _shown(value: object) -> str:
-    return value.isoformat() if isinstance(value, date) else f"'{value}'"
+def _shown(field: str, value: object) -> str:
+    """A value as the note shows it: dates bare, text quoted."""
+    if field in ("birthday", "met_on"):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    return f"'{value}'"
 
 
 def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tuple[int, int, int]:

@@ -116,7 +116,7 @@ class Card:
         self.where = where
         self.modern = modern  # vCard 3.0 or 4.0 (2.1 otherwise)
         self.entries: list[Entry] = []
-        self.labels: dict[str, str] = {}  # group -> its X-ABLabel
+        self.labels: dict[str, list[str]] = {}  # group -> its X-ABLabels
         self.dropped: dict[str, list[str]] = {}  # property -> what of it is not kept
 
     def take(self, line: Any) -> None:
@@ -136,7 +136,7 @@ class Card:
         elif name == "X-ABLABEL":
             label = unescape(value).strip()
             match = _APPLE_LABEL.match(label)
-            self.labels[group] = match.group(1) if match else label
+            self.labels.setdefault(group, []).append(match.group(1) if match else label)
         elif name not in _SKIP:
             as_text = any(v.lower() == "text" for v in params.get("VALUE", []))
             self.entries.append(Entry(name, group, value, *_params(params, singles), as_text))
@@ -161,10 +161,11 @@ class Card:
             else:
                 self.drop(entry.name, DESCRIBE.get(entry.name, "pln has no field for it"))
         record, notes = fields.finish()
-        for group, label in self.labels.items():
+        for group, labels in self.labels.items():
             if group not in fields.labelled:
                 owner = next((e.name for e in self.entries if e.group == group), "X-ABLABEL")
-                self.drop(owner, f"the label X-ABLabel={label}")
+                for label in labels:
+                    self.drop(owner, f"the label X-ABLabel={label}")
         return record, notes + self.problems(fields.moved)
 
     def problems(self, moved: list[str]) -> list[Problem]:
@@ -203,7 +204,7 @@ class Fields:
         kinds = [_KIND_WORDS.get(k, k) for k in entry.kinds if k not in skip]
         kinds += [o.split("=", 1)[1].lower() for o in entry.other if o.startswith(_SERVICE)]
         if entry.group in self.card.labels:
-            kinds.append(self.card.labels[entry.group])
+            kinds += self.card.labels[entry.group]
             self.labelled.add(entry.group)
         label = f"{base} ({', '.join(dict.fromkeys(kinds))})" if kinds else base
         self.lines.append(Line(entry.name, label, value))
@@ -251,10 +252,10 @@ class Fields:
             if other and fold(other) not in seen:
                 seen.add(fold(other))
                 self.note_line("Other name", entry, other)
-        words = fold(name)
+        words = _words(name)
         for parts in self.n:
             for part in parts:
-                if part and fold(part) not in words:
+                if part and not _within(_words(part), words):
                     self.card.drop("N", f"'{part}' (not part of the name)")
 
     def _titles(self) -> str | None:
@@ -298,6 +299,16 @@ class Fields:
                 size += len(entry) + 1
                 self.moved.append(line.label)
         return "\n\n".join(p for p in (text, "\n".join(lines)) if p)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
+
+
+def _within(part: list[str], words: list[str]) -> bool:
+    """True when the words of ``part`` come, in order, among ``words``."""
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
 def _only_parts(whys: list[str]) -> bool:
