@@ -202,9 +202,9 @@ def missing(props: list[Prop | str], person: dict[str, Any], notes: list[Any]) -
         if name == "X-ABLABEL":
             owner = groups.get(prop.group, name)
             label = pieces(prop)
-            if label and not contains(have, words(label[0])):
-                if not reported(notes, owner, words("X-ABLabel=" + label[0])):
-                    lost.append(f"X-ABLABEL {label[0]!r} of {owner}")
+            said = bool(label) and reported(notes, owner, words("X-ABLabel=" + label[0]))
+            if label and not contains(have, words(label[0])) and not said:
+                lost.append(f"X-ABLABEL {label[0]!r} of {owner}")
             continue
         whole = reported(notes, name, None)
         for piece in pieces(prop):
@@ -350,7 +350,7 @@ def test_linkedin_and_google_columns_pln_does_not_keep_are_reported(
 ) -> None:
     linkedin = tmp_path / "Connections.csv"
     linkedin.write_text(
-        "Notes:\n\"LinkedIn's notes\"\n\n"
+        'Notes:\n"LinkedIn\'s notes"\n\n'
         "First Name,Last Name,URL,Email Address,Company,Position,Connected On,Tags\n"
         "Maya,Okonkwo,https://x.example/maya,,Greenfield,Head,14 Mar 2024,mentor\n"
         "Tom,Lund,,tom@example.org,,,02 Nov 2025,\n",
@@ -370,7 +370,11 @@ def test_linkedin_and_google_columns_pln_does_not_keep_are_reported(
     assert {"where": "line 1", "field": "Nickname", "why": _unkept("Nickname", "2, 4")} in doc[
         "notes"
     ]
-    label = {"where": "line 1", "field": "E-mail 1 - Label", "why": _unkept("E-mail 1 - Label", "2")}
+    label = {
+        "where": "line 1",
+        "field": "E-mail 1 - Label",
+        "why": _unkept("E-mail 1 - Label", "2"),
+    }
     assert label in doc["notes"]
     text = pln("import", str(google), "--dry-run").stderr
     assert "line 1: Nickname: not kept: column 'Nickname'" in text
@@ -552,7 +556,9 @@ def test_two_rows_of_one_person_report_what_the_second_cannot_change(
 ) -> None:
     path = tmp_path / "rows.csv"
     path.write_text(
-        "name,email,org\nNew Person,new@example.org,NP Org\nNew Person,new2@example.org,Other Org\n",
+        "name,email,org\n"
+        "New Person,new@example.org,NP Org\n"
+        "New Person,new2@example.org,Other Org\n",
         encoding="utf-8",
     )
     doc = pln.json("import", str(path))

@@ -44,7 +44,11 @@ def import_(
         bool, typer.Option("--dry-run", help="Show what would happen; write nothing.")
     ] = False,
     on_duplicate: Annotated[
-        str, typer.Option("--on-duplicate", help="merge (fill empty fields), skip, or add anyway.")
+        str,
+        typer.Option(
+            "--on-duplicate",
+            help="merge (fill empty fields, add list values), skip, or add anyway.",
+        ),
     ] = "merge",
     skip_invalid: Annotated[
         bool,
@@ -193,7 +197,9 @@ def _report(
             table.add_row(r.where, r.name, f"{p.name} (#{p.id})")
         emit(table, stderr=True)
     if plan.notes:
-        render.say(f"{len(plan.notes)} note(s) on what was not kept:", style="dim")
+        render.say(
+            f"{len(plan.notes)} note(s) on what was not kept, or not kept as it was:", style="dim"
+        )
         _list_problems(plan.notes)
 
 
