@@ -360,24 +360,28 @@ def test_linkedin_and_google_columns_pln_does_not_keep_are_reported(
     assert {"where": "line 4", "field": "Tags", "why": _unkept("Tags", "5")} in doc["notes"]
     google = tmp_path / "contacts.csv"
     google.write_text(
-        "First Name,Last Name,Nickname,E-mail 1 - Label,E-mail 1 - Value\n"
-        "Ana,Ruiz,Annie,* Home,ana@example.org\n"
-        "Bo,Li,,,bo@example.org\n"
-        "Cy,Day,Cee,,cy@example.org\n",
+        "First Name,Last Name,Nickname,File As,E-mail 1 - Label,E-mail 1 - Value,"
+        "Phone 1 - Label,Phone 1 - Value,Phone 2 - Label,Phone 2 - Value\n"
+        "Ana,Ruiz,Annie,Ruiz A,* Home,ana@example.org,Mobile,+44 1,Work Fax,+44 2\n"
+        "Bo,Li,,,,bo@example.org,,,,\n"
+        "Cy,Day,Cee,Day C,,cy@example.org,,,,\n",
         encoding="utf-8",
     )
     doc = pln.json("import", str(google))
-    assert {"where": "line 1", "field": "Nickname", "why": _unkept("Nickname", "2, 4")} in doc[
-        "notes"
-    ]
-    label = {
-        "where": "line 1",
-        "field": "E-mail 1 - Label",
-        "why": _unkept("E-mail 1 - Label", "2"),
-    }
-    assert label in doc["notes"]
+    notes = doc["notes"]
+    assert {"where": "line 1", "field": "File As", "why": _unkept("File As", "2, 4")} in notes
+    for column in ("E-mail 1 - Label", "Phone 1 - Label"):  # "Home", "Mobile": not kept
+        assert {"where": "line 1", "field": column, "why": _unkept(column, "2")} in notes
+    assert {
+        "where": "line 2",
+        "field": "notes",
+        "why": "kept in the person's notes: Nickname, Fax (Work)",
+    } in notes
+    ana = pln.json("show", "Ana Ruiz")
+    assert ana["phones"] == ["+44 1"]  # the fax number is not a phone
+    assert ana["notes"] == "Nickname: Annie\nFax (Work): +44 2"
     text = pln("import", str(google), "--dry-run").stderr
-    assert "line 1: Nickname: not kept: column 'Nickname'" in text
+    assert "line 1: File As: not kept: column 'File As'" in text
 
 
 def _unkept(column: str, lines: str) -> str:
