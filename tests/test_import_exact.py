@@ -575,6 +575,25 @@ def test_two_rows_of_one_person_report_what_the_second_cannot_change(
     assert (new["org"], new["emails"]) == ("NP Org", ["new@example.org", "new2@example.org"])
 
 
+def test_two_records_merging_into_one_person_cannot_both_fill_a_field(
+    pln: Any, tmp_path: Path
+) -> None:
+    pln("add", "Ana Ruiz", "--email", "ana@example.org")
+    path = tmp_path / "ana.csv"
+    path.write_text(
+        "name,email,role\nAna Ruiz,ana@example.org,Head of Maths\nAna Ruiz,,Deputy Head\n",
+        encoding="utf-8",
+    )
+    doc = pln.json("import", str(path), "--dry-run")
+    assert {
+        "where": "line 3",
+        "field": "role",
+        "why": "kept 'Head of Maths', file had 'Deputy Head'",
+    } in doc["notes"]
+    pln("import", str(path))
+    assert pln.json("show", "#1")["role"] == "Head of Maths"
+
+
 def test_skipped_records_bring_no_notes(pln: Any, tmp_path: Path) -> None:
     _book_with_sam(pln)
     path = tmp_path / "sam.vcf"

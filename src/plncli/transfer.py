@@ -79,6 +79,7 @@ def plan_import(
     }
     plan = Plan([], [], [], list(result.invalid), list(result.notes))
     in_file: dict[str, int] = {}
+    filling: dict[int, dict[str, object]] = {}  # person -> values earlier records fill
     for record in result.records:
         tick()
         keys = [f"n:{fold(record.name)}"] + [f"e:{fold(e)}" for e in record.emails]
@@ -87,7 +88,7 @@ def plan_import(
         earlier = next((in_file[k] for k in keys if k in in_file), None)
         if match is not None and on_duplicate == "merge":
             record = _foreign_emails(record, match, by_email, plan.notes)
-            record = _differences(conn, record, match, plan.notes)
+            record = _differences(conn, record, match, plan.notes, filling)
             plan.merge.append((record, match))
         elif match is not None and on_duplicate == "skip":
             plan.skip.append((record, match))
@@ -145,16 +146,28 @@ def _foreign_emails(
 
 
 def _differences(
-    conn: sqlite3.Connection, record: Record, match: PersonRef, notes: list[Problem]
+    conn: sqlite3.Connection,
+    record: Record,
+    match: PersonRef,
+    notes: list[Problem],
+    filling: dict[int, dict[str, object]],
 ) -> Record:
-    """What merging the record into the person would not change, said field by field;
-    the record without notes that would not fit."""
+    """What merging the record into the person would not change, said field by field
+    (``filling``: what earlier records of the file fill); the record without notes that
+    would not fit."""
     row = conn.execute(
         "SELECT p.org, p.role, p.location, p.birthday, e.name, p.met_on, p.circle, p.notes"
         " FROM person p LEFT JOIN event e ON e.id = p.met_at_id WHERE p.id = ?",
         (match.id,),
     ).fetchone()
-    held = dict(zip(_SCALARS, row[:7], strict=True))
+    pending = filling.setdefault(match.id, {})
+    held = {
+        f: v if v not in (None, "") else pending.get(f)
+        for f, v in zip(_SCALARS, row[:7], strict=True)
+    }
+    for field in _SCALARS:
+        if held[field] in (None, "") and getattr(record, field) not in (None, ""):
+            pending[field] = getattr(record, field)
     notes += [
         Problem(
             record.where, field, f"kept {_shown(field, held[field])}, file had {_shown(field, new)}"
@@ -179,7 +192,7 @@ def _differs(held: object, new: object) -> bool:
         return False
     if isinstance(new, date):
         return str(held) != new.isoformat()
-    return fold(str(held)) != fold(str(new))
+    return held != new and fold(str(held)) != fold(str(new))
 
 
 def _shown(field: str, value: object) -> str:
