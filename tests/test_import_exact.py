@@ -190,9 +190,10 @@ def check_card(pln: Any, tmp_path: Path, card: str) -> list[str]:
 def missing(props: list[Prop | str], person: dict[str, Any], notes: list[Any]) -> list[str]:
     have = stored_words(person)
     lost: list[str] = []
-    groups = {
-        p.group: p.name for p in props if isinstance(p, Prop) and p.group and p.name != "X-ABLABEL"
-    }
+    groups: dict[str, set[str]] = {}  # a group's label may be reported with any of its lines
+    for p in props:
+        if isinstance(p, Prop) and p.group and p.name != "X-ABLABEL":
+            groups.setdefault(p.group, set()).add(p.name)
     for prop in props:
         if isinstance(prop, str):
             if not reported(notes, prop, None):
@@ -200,11 +201,13 @@ def missing(props: list[Prop | str], person: dict[str, Any], notes: list[Any]) -
             continue
         name = prop.name
         if name == "X-ABLABEL":
-            owner = groups.get(prop.group, name)
+            owners = groups.get(prop.group, {name})
             label = pieces(prop)
-            said = bool(label) and reported(notes, owner, words("X-ABLabel=" + label[0]))
+            said = bool(label) and any(
+                reported(notes, owner, words("X-ABLabel=" + label[0])) for owner in owners
+            )
             if label and not contains(have, words(label[0])) and not said:
-                lost.append(f"X-ABLABEL {label[0]!r} of {owner}")
+                lost.append(f"X-ABLABEL {label[0]!r} of {sorted(owners)}")
             continue
         whole = reported(notes, name, None)
         for piece in pieces(prop):
