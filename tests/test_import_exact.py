@@ -31,7 +31,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plncli.text import fold
+from plncli.text import attr_key, fold
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 VCARDS = sorted(p.name for p in (CORPORA / "vcard").glob("*.vcf")) if CORPORA.is_dir() else []
@@ -187,6 +187,19 @@ def check_card(pln: Any, tmp_path: Path, card: str) -> list[str]:
     return missing(list(properties(card)), person, doc["notes"])
 
 
+LISTED = {"TEL": ("phone", "phones"), "EMAIL": ("email", "emails"), "URL": ("link", "links")}
+LISTED["CATEGORIES"] = ("topic", "topics")
+
+
+def held_as_same(prop: str, piece: str, person: dict[str, Any]) -> bool:
+    """A list value pln holds already in another spelling it treats as the same
+    (a phone's digits, an email's case, a topic's plural)."""
+    if prop not in LISTED:
+        return False
+    kind, key = LISTED[prop]
+    return attr_key(kind, piece) in {attr_key(kind, v) for v in person[key]}
+
+
 def missing(props: list[Prop | str], person: dict[str, Any], notes: list[Any]) -> list[str]:
     have = stored_words(person)
     lost: list[str] = []
@@ -211,7 +224,8 @@ def missing(props: list[Prop | str], person: dict[str, Any], notes: list[Any]) -
             continue
         whole = reported(notes, name, None)
         for piece in pieces(prop):
-            if not (whole or contains(have, words(piece)) or reported(notes, name, words(piece))):
+            kept = contains(have, words(piece)) or held_as_same(name, piece, person)
+            if not (whole or kept or reported(notes, name, words(piece))):
                 lost.append(f"{name} value {piece!r}")
         for key, values in prop.params.items():
             if key in APPLIED:
