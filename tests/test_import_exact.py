@@ -619,3 +619,17 @@ def test_skipped_records_bring_no_notes(pln: Any, tmp_path: Path) -> None:
     assert [s["existing"]["id"] for s in doc["skipped"]] == [1]
     assert doc["notes"] == []
     assert pln.json("show", "#1")["emails"] == ["sam@oakfield.example"]
+
+
+def test_a_long_list_of_notes_ends_with_what_the_rest_are(pln: Any, tmp_path: Path) -> None:
+    cards = "".join(
+        f"BEGIN:VCARD\nVERSION:3.0\nFN:Person {i}\nEMAIL;TYPE=WORK:p{i}@example.org\n"
+        f"GEO:geo:1,2\nEND:VCARD\n"
+        for i in range(40)
+    )
+    path = tmp_path / "many.vcf"
+    path.write_text(cards, encoding="utf-8")
+    result = pln("import", str(path))
+    assert "80 note(s) on what was not kept" in result.stderr
+    assert "  ... and 30 more (EMAIL 15, GEO 15; all in --json)" in result.stderr
+    assert len(pln.json("list")) == 40

@@ -155,11 +155,15 @@ def _restore(app: AppContext, file: str, *, dry_run: bool, json: bool) -> None:
         )
 
 
-def _list_problems(problems: list[Problem]) -> None:
+def _list_problems(problems: list[Problem], *, rest: str = "") -> None:
     for p in problems[:50]:
         sys.stderr.write(f"  {p.where}: {p.field}: {p.why}\n")
     if len(problems) > 50:
-        sys.stderr.write(f"  ... and {len(problems) - 50} more\n")
+        from collections import Counter
+
+        common = Counter(p.field for p in problems[50:]).most_common(8)
+        fields = ", ".join(f"{field} {count:,}" for field, count in common)
+        sys.stderr.write(f"  ... and {len(problems) - 50:,} more ({fields}{rest})\n")
 
 
 def _write_rejects(file: str, problems: list[Problem]) -> None:
@@ -200,7 +204,7 @@ def _report(
         render.say(
             f"{len(plan.notes)} note(s) on what was not kept, or not kept as it was:", style="dim"
         )
-        _list_problems(plan.notes)
+        _list_problems(plan.notes, rest="; all in --json")
 
 
 @command("export")
