@@ -633,3 +633,18 @@ def test_a_long_list_of_notes_ends_with_what_the_rest_are(pln: Any, tmp_path: Pa
     assert "80 note(s) on what was not kept" in result.stderr
     assert "  ... and 30 more (EMAIL 15, GEO 15; all in --json)" in result.stderr
     assert len(pln.json("list")) == 40
+
+
+def test_a_line_with_control_characters_is_reported_not_kept(pln: Any, tmp_path: Path) -> None:
+    path = tmp_path / "ctl.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ana Ruiz\nNICKNAME:An\x01nie\nEND:VCARD\n", encoding="utf-8"
+    )
+    doc = pln.json("import", str(path))
+    assert doc["added"] == ["Ana Ruiz"]  # the card is not lost for its nickname
+    assert {
+        "where": "card 1",
+        "field": "NICKNAME",
+        "why": "not kept: Nickname (it holds control characters)",
+    } in doc["notes"]
+    assert pln.json("show", "#1")["notes"] == ""

@@ -24,8 +24,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, NamedTuple
 
-from ..errors import InvalidInput
-from ..text import MAX_TEXT, clean_text, fold
+from ..text import MAX_TEXT, fold
 from .records import Problem, Record, blank
 from .source import unify_breaks
 
@@ -88,6 +87,7 @@ _KIND_WORDS = {"pref": "preferred"}
 _ESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
 _DATE = re.compile(r"(\d{4})-?(\d\d)-?(\d\d)(?:T[\d:.Z+-]*)?")
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff]")
 
 
 class Entry(NamedTuple):
@@ -320,11 +320,8 @@ def _only_parts(whys: list[str]) -> bool:
 
 
 def _is_text(text: str) -> bool:
-    try:
-        clean_text(text, "notes")
-    except InvalidInput:
-        return False
-    return True
+    """What pln's notes accept (``text.clean_text``): no control characters, no U+FFFD."""
+    return not _NOT_TEXT.search(text)
 
 
 def _bad_birthday(value: str, as_text: bool) -> str:
