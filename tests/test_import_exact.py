@@ -648,3 +648,22 @@ def test_a_line_with_control_characters_is_reported_not_kept(pln: Any, tmp_path:
         "why": "not kept: Nickname (it holds control characters)",
     } in doc["notes"]
     assert pln.json("show", "#1")["notes"] == ""
+
+
+def test_notes_of_several_records_for_one_person_stay_within_the_limit(
+    pln: Any, tmp_path: Path
+) -> None:
+    pln("add", "Ana Ruiz", "--email", "ana@example.org")
+    path = tmp_path / "ana.csv"
+    first, second = "a" * 6_000, "b" * 6_000
+    path.write_text(
+        f"name,email,notes\nAna Ruiz,ana@example.org,{first}\nAna Ruiz,,{second}\n",
+        encoding="utf-8",
+    )
+    doc = pln.json("import", str(path))
+    assert {
+        "where": "line 3",
+        "field": "notes",
+        "why": "the file's notes not added: the notes would pass 10,000 characters",
+    } in doc["notes"]
+    assert pln.json("show", "#1")["notes"] == first

@@ -175,14 +175,17 @@ def _differences(
         for field in _SCALARS
         if _differs(held[field], new := getattr(record, field))
     ]
-    if not (record.notes and row[7]) or record.notes in row[7]:
+    held_notes = "\n".join(n for n in (row[7], str(pending.get("notes", ""))) if n)
+    if not record.notes or record.notes in held_notes:
         return record
-    if len(row[7]) + 1 + len(record.notes) > MAX_TEXT:
+    if len(held_notes) + 1 + len(record.notes) > MAX_TEXT:
         why = f"the file's notes not added: the notes would pass {MAX_TEXT:,} characters"
         notes.append(Problem(record.where, "notes", why))
         return record._replace(notes="")
-    why = "the file's notes are added after the notes already held"
-    notes.append(Problem(record.where, "notes", why))
+    if held_notes:
+        why = "the file's notes are added after the notes already held"
+        notes.append(Problem(record.where, "notes", why))
+    pending["notes"] = "\n".join(n for n in (str(pending.get("notes", "")), record.notes) if n)
     return record
 
 
