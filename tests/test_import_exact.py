@@ -667,3 +667,89 @@ def test_notes_of_several_records_for_one_person_stay_within_the_limit(
         "why": "the file's notes not added: the notes would pass 10,000 characters",
     } in doc["notes"]
     assert pln.json("show", "#1")["notes"] == first
+
+
+GOOGLE_COLUMNS = [
+    "Middle Name",
+    "Last Name",
+    "Name Prefix",
+    "Nickname",
+    "File As",
+    "Organization Name",
+    "Organization Title",
+    "Organization Department",
+    "Birthday",
+    "Notes",
+    "Labels",
+    "E-mail 1 - Label",
+    "E-mail 1 - Value",
+    "Phone 1 - Label",
+    "Phone 1 - Value",
+    "Phone 2 - Label",
+    "Phone 2 - Value",
+    "Address 1 - Label",
+    "Address 1 - Formatted",
+    "Address 1 - Street",
+    "Address 1 - City",
+    "Address 1 - Region",
+    "Address 1 - Country",
+    "Address 1 - Postal Code",
+    "Relation 1 - Label",
+    "Relation 1 - Value",
+    "Website 1 - Label",
+    "Website 1 - Value",
+    "IM 1 - Label",
+    "IM 1 - Value",
+    "Event 1 - Label",
+    "Event 1 - Value",
+    "Photo",
+]
+KIND_CELLS = st.sampled_from(["Mobile", "Work Fax", "* Home", "Pager", "Other", "Work"])
+
+
+@st.composite
+def google_rows(draw: Any) -> dict[str, str]:
+    row = {"First Name": draw(SAFE_TEXT), "E-mail 1 - Value": ""}  # a Google header needs one
+    for column in draw(st.lists(st.sampled_from(GOOGLE_COLUMNS), unique=True, max_size=20)):
+        if column.endswith("Label") and column != "Labels":
+            row[column] = draw(KIND_CELLS)
+        elif column == "E-mail 1 - Value":
+            row[column] = draw(st.sampled_from(["ana@example.org", "bo@school.example"]))
+        elif column == "Birthday":
+            row[column] = draw(st.sampled_from(["1990-05-17", "--05-17", "May 17"]))
+        else:
+            row[column] = draw(SAFE_TEXT)
+    return row
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(row=google_rows())
+def test_arbitrary_google_rows_lose_nothing(pln: Any, tmp_path: Path, row: dict[str, str]) -> None:
+    n = next(_counter)
+    path = tmp_path / f"google{n}.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    db = str(tmp_path / f"google{n}.db")
+    doc = pln.json("--db", db, "import", str(path), "--format", "google")
+    assert len(doc["added"]) == 1, doc
+    person = pln.json("--db", db, "show", "#1")
+    have = stored_words(person)
+    noted = {note["field"] for note in doc["notes"]}
+    lost = []
+    for column, value in row.items():
+        if not value or (column == "Labels" and value.startswith("*")):
+            continue  # Google's own system labels ("* starred") are not the person's
+        kept = contains(have, words(value.lstrip("* "))) or held_as_same("TEL", value, person)
+        if column == "Birthday":
+            kept = person["birthday"] == value or "birthday" in noted
+        if column.endswith(" - Label"):  # "Work Fax" kept as the label "Fax (Work)"
+            kept = set(words(value)) <= set(have)
+        if not (kept or column in noted):
+            lost.append(f"{column}={value!r}")
+    assert lost == [], (row, doc["notes"], person)

@@ -53,9 +53,9 @@ _IN_FORMATTED = re.compile(r"^(address \d+) - (street|po box|extended address|po
 
 
 class _Draft:
-    def __init__(self, kinds: dict[str, str], filled: set[str]) -> None:
+    def __init__(self, kinds: dict[str, str], filled: dict[str, str]) -> None:
         self.kinds = kinds  # "phone 1" -> its label ("Work Fax"), from the label columns
-        self.filled = filled  # the row's non-empty columns, lower case
+        self.filled = filled  # the row's non-empty cells by column, lower case
         self.lines: list[tuple[str, str, str]] = []  # (column, label, value) for the notes
         self.noted: set[str] = set()  # "address 1": values whose label column went into a line
         self.full = ""
@@ -73,15 +73,17 @@ class _Draft:
             self.full = value
         elif low in _NAME_PART:
             self.parts[_NAME_PART[low]] = value
-        elif listed and _special(self.kinds.get(low.rsplit(" - ", 1)[0], "")):
-            self.note(column, _special(self.kinds.get(low.rsplit(" - ", 1)[0], "")), value)
+        elif listed and listed.group(1) == "phone" and _special(self.kinds.get(low[:-8], "")):
+            self.note(column, _special(self.kinds[low[:-8]]), value)  # "phone 1 - value"
         elif listed:
             self.lists[_LIST_FIELD[listed.group(1)]] += _split(value)
         elif low in _NOTED:
             self.lines.append((column, _NOTED[low], value))
         elif _NOTED_LIST.match(low):
             self.note(column, _NOTED_BASE[low.split()[0]], value)
-        elif _IN_FORMATTED.match(low) and f"{low.split(' - ')[0]} - formatted" in self.filled:
+        elif _IN_FORMATTED.match(low) and _within(
+            value, self.filled.get(f"{low.split(' - ')[0]} - formatted", "")
+        ):
             pass  # part of the formatted address kept beside it
         elif _LABEL_COLUMN.match(low):
             pass  # "Home", "Mobile": the kind of a value; see finish_labels
@@ -128,6 +130,14 @@ class _Draft:
         return "\n\n".join(p for p in (text, "\n".join(lines)) if p), moved
 
 
+def _within(part: str, whole: str) -> bool:
+    """True when the words of ``part`` come, in order, in ``whole``."""
+    words, among = re.findall(r"\w+", part.casefold()), re.findall(r"\w+", whole.casefold())
+    return bool(words) and any(
+        among[i : i + len(words)] == words for i in range(len(among) - len(words) + 1)
+    )
+
+
 def _special(kind: str) -> str:
     """'Fax' or 'Pager' when a phone's label says it is one."""
     low = kind.lower()
@@ -142,7 +152,7 @@ def read_row(row: Row, header: Header) -> tuple[Record | Problem, list[Problem]]
         return Problem(where, bad.field, bad.why), []
     cells = [(c, v.strip()) for c, v in zip(columns, row.cells, strict=True) if v.strip()]
     kinds = {c.lower().rsplit(" - ", 1)[0]: v for c, v in cells if _LABEL_COLUMN.match(c.lower())}
-    draft = _Draft(kinds, {c.lower() for c, _ in cells})
+    draft = _Draft(kinds, {c.lower(): v for c, v in cells})
     for column, cell in cells:
         draft.take(column, cell)
     draft.finish_labels(cells)
