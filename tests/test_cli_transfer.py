@@ -526,7 +526,7 @@ def test_duplicates_are_merged_by_default(pln: Any, tmp_path: Path, two_in_book:
     assert ana["name"] == "Ana Ruiz"  # untouched
     assert ana["org"] == "Hillside"  # untouched
     assert ana["emails"] == ["ana@example.org"]  # untouched
-    assert ana["topics"] == ["kept"]  # a list the person holds is not overwritten
+    assert ana["topics"] == ["kept", "new"]  # lists take the union, as `pln merge` does
     assert ana["role"] == "Head of Maths"  # empty: filled
     assert ana["notes"] == "from the file"  # empty: filled
     jose = pln.json("show", "#2")  # matched by folded name (case, accents, spacing)

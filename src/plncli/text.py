@@ -111,8 +111,8 @@ def clean_email(value: str) -> str:
 def attr_key(kind: str, value: str) -> str:
     if kind in ("topic", "offers", "seeks"):
         return topic_key(value)
-    if kind == "phone":
-        return re.sub(r"[^\d+]", "", value)
+    if kind == "phone":  # the digits; a "number" without any is told apart by its text
+        return re.sub(r"[^\d+]", "", value) or fold(value)
     return fold(value)
 
 

@@ -19,7 +19,7 @@ from .formats.records import Problem, ReadResult, Record
 from .migrations import LATEST, UNDONE_TABLES
 from .people import ensure_event, rebuild_search, refresh_search
 from .resolve import PersonRef
-from .text import attr_key, fold, json_safe
+from .text import MAX_TEXT, attr_key, fold, json_safe
 from .ties import bulk_insert_ties
 
 if TYPE_CHECKING:
@@ -61,7 +61,12 @@ def plan_import(
     on_duplicate: str,
     tick: Callable[[], None] = lambda: None,
 ) -> Plan:
-    """Match each record against the book (email, then folded name) and within the file."""
+    """Match each record against the book (email, then folded name) and within the file.
+
+    A record merged into someone in the book (or combined with an earlier record of the
+    file) brings every value of its list fields; a single value that differs from the
+    one held is kept as held and reported, as is an email that belongs to someone else.
+    """
     by_name = {
         k: PersonRef(i, n) for i, n, k in conn.execute("SELECT id, name, name_key FROM person")
     }
@@ -74,16 +79,21 @@ def plan_import(
     }
     plan = Plan([], [], [], list(result.invalid), list(result.notes))
     in_file: dict[str, int] = {}
+    filling: dict[int, dict[str, object]] = {}  # person -> values earlier records fill
     for record in result.records:
         tick()
         keys = [f"n:{fold(record.name)}"] + [f"e:{fold(e)}" for e in record.emails]
         match = next((by_email[k[2:]] for k in keys[1:] if k[2:] in by_email), None)
         match = match or by_name.get(keys[0][2:])
         earlier = next((in_file[k] for k in keys if k in in_file), None)
-        if match is not None and on_duplicate != "add":
-            (plan.merge if on_duplicate == "merge" else plan.skip).append((record, match))
+        if match is not None and on_duplicate == "merge":
+            record = _foreign_emails(record, match, by_email, plan.notes)
+            record = _differences(conn, record, match, plan.notes, filling)
+            plan.merge.append((record, match))
+        elif match is not None and on_duplicate == "skip":
+            plan.skip.append((record, match))
         elif earlier is not None and on_duplicate != "add":
-            plan.add[earlier] = _combine(plan.add[earlier], record)
+            plan.add[earlier] = _combine(plan.add[earlier], record, plan.notes)
             plan.notes.append(
                 Problem(record.where, "name", f"same person as {plan.add[earlier].where}; combined")
             )
@@ -91,21 +101,108 @@ def plan_import(
             for k in keys:
                 in_file.setdefault(k, len(plan.add))
             plan.add.append(record)
+    skipped = {r.where for r, _ in plan.skip}
+    plan.notes[:] = [n for n in plan.notes if n.where not in skipped]
     return plan
 
 
-def _combine(first: Record, later: Record) -> Record:
-    """Two rows of one file about one person: keep the first's values, add the later's."""
+_SCALARS = ("org", "role", "location", "birthday", "met_at", "met_on", "circle")
+
+
+def _combine(first: Record, later: Record, notes: list[Problem]) -> Record:
+    """Two rows of one file about one person: keep the first's values, add the later's;
+    a single value of the later that differs is reported."""
     lists = {
         f: getattr(first, f) + [v for v in getattr(later, f) if v not in getattr(first, f)]
         for _, f in LISTS
     }
-    scalars = {
-        f: getattr(first, f) or getattr(later, f)
-        for f in ("org", "role", "location", "circle", "met_at", "met_on", "birthday")
+    for field in _SCALARS:
+        held, new = getattr(first, field), getattr(later, field)
+        if _differs(held, new):
+            why = f"kept {_shown(field, held)} ({first.where}), file had {_shown(field, new)}"
+            notes.append(Problem(later.where, field, why))
+    scalars = {f: getattr(first, f) or getattr(later, f) for f in _SCALARS}
+    text = "\n".join(dict.fromkeys(n for n in (first.notes, later.notes) if n))
+    if len(text) > MAX_TEXT:
+        why = f"notes not added to {first.where}'s: the notes would pass {MAX_TEXT:,} characters"
+        notes.append(Problem(later.where, "notes", why))
+        text = first.notes
+    return first._replace(**lists, **scalars, notes=text, knows=first.knows + later.knows)
+
+
+def _foreign_emails(
+    record: Record, match: PersonRef, by_email: dict[str, PersonRef], notes: list[Problem]
+) -> Record:
+    """The record without the emails that belong to another person in the book."""
+    kept = []
+    for email in record.emails:
+        owner = by_email.get(fold(email))
+        if owner is not None and owner.id != match.id:
+            why = f"'{email}' not added to {match.name}: it is {owner.name}'s (#{owner.id})"
+            notes.append(Problem(record.where, "email", why))
+        else:
+            kept.append(email)
+    return record._replace(emails=kept)
+
+
+def _differences(
+    conn: sqlite3.Connection,
+    record: Record,
+    match: PersonRef,
+    notes: list[Problem],
+    filling: dict[int, dict[str, object]],
+) -> Record:
+    """What merging the record into the person would not change, said field by field
+    (``filling``: what earlier records of the file fill); the record without notes that
+    would not fit."""
+    row = conn.execute(
+        "SELECT p.org, p.role, p.location, p.birthday, e.name, p.met_on, p.circle, p.notes"
+        " FROM person p LEFT JOIN event e ON e.id = p.met_at_id WHERE p.id = ?",
+        (match.id,),
+    ).fetchone()
+    pending = filling.setdefault(match.id, {})
+    held = {
+        f: v if v not in (None, "") else pending.get(f)
+        for f, v in zip(_SCALARS, row[:7], strict=True)
     }
-    notes = "\n".join(n for n in (first.notes, later.notes) if n)
-    return first._replace(**lists, **scalars, notes=notes, knows=first.knows + later.knows)
+    for field in _SCALARS:
+        if held[field] in (None, "") and getattr(record, field) not in (None, ""):
+            pending[field] = getattr(record, field)
+    notes += [
+        Problem(
+            record.where, field, f"kept {_shown(field, held[field])}, file had {_shown(field, new)}"
+        )
+        for field in _SCALARS
+        if _differs(held[field], new := getattr(record, field))
+    ]
+    held_notes = "\n".join(n for n in (row[7], str(pending.get("notes", ""))) if n)
+    if not record.notes or record.notes in held_notes:
+        return record
+    if len(held_notes) + 1 + len(record.notes) > MAX_TEXT:
+        why = f"the file's notes not added: the notes would pass {MAX_TEXT:,} characters"
+        notes.append(Problem(record.where, "notes", why))
+        return record._replace(notes="")
+    if held_notes:
+        why = "the file's notes are added after the notes already held"
+        notes.append(Problem(record.where, "notes", why))
+    pending["notes"] = "\n".join(n for n in (str(pending.get("notes", "")), record.notes) if n)
+    return record
+
+
+def _differs(held: object, new: object) -> bool:
+    """Both set, and not the same value (text compared with case, accents and spacing folded)."""
+    if held is None or new is None or held == "" or new == "":
+        return False
+    if isinstance(new, date):
+        return str(held) != new.isoformat()
+    return held != new and fold(str(held)) != fold(str(new))
+
+
+def _shown(field: str, value: object) -> str:
+    """A value as the note shows it: dates bare, text quoted."""
+    if field in ("birthday", "met_on"):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    return f"'{value}'"
 
 
 def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tuple[int, int, int]:
@@ -153,18 +250,13 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
     return len(plan.add), len(plan.merge), ties
 
 
-def _insert_attrs(
-    conn: sqlite3.Connection,
-    people: list[tuple[int, Record]],
-    skip: frozenset[str] | set[str] = frozenset(),
-) -> None:
+def _insert_attrs(conn: sqlite3.Connection, people: list[tuple[int, Record]]) -> None:
     conn.executemany(
         "INSERT OR IGNORE INTO person_attr (person_id, kind, value, key) VALUES (?,?,?,?)",
         [
             (pid, kind, v, attr_key(kind, v))
             for pid, r in people
             for kind, f in LISTS
-            if kind not in skip
             for v in getattr(r, f)
         ],
     )
@@ -173,11 +265,14 @@ def _insert_attrs(
 def _merge_record(
     conn: sqlite3.Connection, pid: int, r: Record, events: dict[str, int], stamp: str
 ) -> None:
-    """Fill the person's empty fields (and empty lists) from the record; keep the rest."""
+    """Fill the person's empty fields from the record and add every value of its lists
+    (as `pln merge` does); the notes it brings go after the person's own."""
     conn.execute(
         "UPDATE person SET org = coalesce(org, ?), role = coalesce(role, ?),"
         " location = coalesce(location, ?), birthday = coalesce(birthday, ?),"
-        " met_at_id = coalesce(met_at_id, ?), notes = CASE WHEN notes = '' THEN ? ELSE notes END,"
+        " met_at_id = coalesce(met_at_id, ?),"
+        " notes = CASE WHEN ? = '' OR instr(notes, ?) > 0 THEN notes WHEN notes = '' THEN ?"
+        " ELSE notes || char(10) || ? END,"
         " updated_at = ? WHERE id = ?",
         (
             r.org,
@@ -185,18 +280,12 @@ def _merge_record(
             r.location,
             r.birthday.isoformat() if r.birthday else None,
             events.get(fold(r.met_at)) if r.met_at else None,
-            r.notes,
+            *(r.notes,) * 4,
             stamp,
             pid,
         ),
     )
-    held = {
-        k
-        for (k,) in conn.execute(
-            "SELECT DISTINCT kind FROM person_attr WHERE person_id = ?", (pid,)
-        )
-    }
-    _insert_attrs(conn, [(pid, r)], skip=held)
+    _insert_attrs(conn, [(pid, r)])
 
 
 def _ties_from_knows(conn: sqlite3.Connection, plan: Plan, ids: list[int], now: datetime) -> int:

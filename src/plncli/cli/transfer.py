@@ -49,7 +49,11 @@ def import_(
         bool, typer.Option("--dry-run", help="Show what would happen; write nothing.")
     ] = False,
     on_duplicate: Annotated[
-        str, typer.Option("--on-duplicate", help="merge (fill empty fields), skip, or add anyway.")
+        str,
+        typer.Option(
+            "--on-duplicate",
+            help="merge (fill empty fields, add list values), skip, or add anyway.",
+        ),
     ] = "merge",
     skip_invalid: Annotated[
         bool,
@@ -178,11 +182,15 @@ def _restore_checked(app: AppContext, file: str, *, dry_run: bool, json: bool) -
         )
 
 
-def _list_problems(problems: list[Problem]) -> None:
+def _list_problems(problems: list[Problem], *, rest: str = "") -> None:
     for p in problems[:50]:  # a file's text may hold controls: escaped (text.visible)
         sys.stderr.write(visible(f"  {p.where}: {p.field}: {p.why}") + "\n")
     if len(problems) > 50:
-        sys.stderr.write(f"  ... and {len(problems) - 50} more\n")
+        from collections import Counter
+
+        common = Counter(p.field for p in problems[50:]).most_common(8)
+        fields = ", ".join(f"{field} {count:,}" for field, count in common)
+        sys.stderr.write(f"  ... and {len(problems) - 50:,} more ({fields}{rest})\n")
 
 
 def _write_rejects(where: files.Target, problems: list[Problem]) -> None:
@@ -221,8 +229,8 @@ def _report(
         emit(table, stderr=True)
     if plan.notes:
         notes = render.number_of(len(plan.notes), "note", "notes")
-        render.say(f"{notes} on what was not kept:", style="dim")
-        _list_problems(plan.notes)
+        render.say(f"{notes} on what was not kept, or not kept as it was:", style="dim")
+        _list_problems(plan.notes, rest="; all in --json")
 
 
 @command("export")

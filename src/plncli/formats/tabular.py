@@ -22,7 +22,24 @@ def read_rows(lines: list[str], header: Header) -> ReadResult:
                 invalid.append(result)
     except BrokenCsv as exc:
         invalid.append(Problem(f"line {exc.line}", "file", exc.why))
+    if columns is None:  # pln's own layout reports its unknown columns from the header
+        notes += unkept_columns(records, f"line {header.at + 1}")
     return ReadResult(header.format, records, invalid, notes)
+
+
+def unkept_columns(records: list[Record], where: str) -> list[Problem]:
+    """One note per column whose cells pln does not keep, with the lines that hold one."""
+    lines: dict[str, list[str]] = {}
+    for record in records:
+        for item in record.unknown:
+            lines.setdefault(item, []).append(record.where.removeprefix("line "))
+    notes = []
+    for item, found in lines.items():
+        column = item[len("column '") : -1] if item.startswith("column '") else "cell"
+        shown = ", ".join(found[:10]) + (f" and {len(found) - 10} more" if len(found) > 10 else "")
+        why = f"not kept: {item} (pln has no field for it), on line(s) {shown}"
+        notes.append(Problem(where, column, why))
+    return notes
 
 
 def _read_row(

@@ -10,7 +10,9 @@ here (see ``vcard_fields``), because vobject's own value decoding keeps only the
 text before the first unescaped comma (``FN:Doe, John`` would become ``Doe``).
 
 Binary properties pln never keeps (PHOTO, LOGO, SOUND, KEY) are set aside before
-parsing, so a damaged photo cannot cost a contact; they are listed in ``unknown``.
+parsing, so a damaged photo cannot cost a contact; they are reported as not kept.
+A card's notes (what was not kept, what went into the person's notes) are reported
+only when the card itself is valid.
 """
 
 import io
@@ -100,7 +102,8 @@ def read_card(chunk: Chunk, where: str) -> tuple[Record | Problem, list[Problem]
     kept, binary = _set_binary_aside(chunk.lines)
     text = "\n".join(kept) + "\n"
     card = Card(where, modern=bool(_MODERN.search(text)))
-    card.unknown += binary
+    for name in binary:
+        card.drop(name, DESCRIBE.get(name, "pln has no field for it"))
     try:
         for line in _content_lines(text, chunk.start, qp=not card.modern):
             card.take(line)
@@ -109,7 +112,8 @@ def read_card(chunk: Chunk, where: str) -> tuple[Record | Problem, list[Problem]
     except Exception as exc:  # anything else vobject's parser raises on a malformed card
         return Problem(where, "card", f"the card cannot be read: {_words(exc)}"), []
     record, notes = card.record()
-    return check(record), notes
+    checked = check(record)
+    return checked, notes if isinstance(checked, Record) else []
 
 
 def _content_lines(text: str, start: int, *, qp: bool) -> Iterator[Any]:
@@ -165,6 +169,6 @@ def _set_binary_aside(lines: list[str]) -> tuple[list[str], list[str]]:
         name = match.group(1).upper() if match else ""
         skipping = name in _BINARY or name == "PROFILE"
         if name in _BINARY:
-            names.append(DESCRIBE.get(name, name))
+            names.append(name)
         kept.append("" if skipping else line)
     return kept, list(dict.fromkeys(names))
