@@ -630,7 +630,7 @@ def test_a_long_list_of_notes_ends_with_what_the_rest_are(pln: Any, tmp_path: Pa
     path = tmp_path / "many.vcf"
     path.write_text(cards, encoding="utf-8")
     result = pln("import", str(path))
-    assert "80 note(s) on what was not kept" in result.stderr
+    assert "80 notes on what was not kept" in result.stderr
     assert "  ... and 30 more (EMAIL 15, GEO 15; all in --json)" in result.stderr
     assert len(pln.json("list")) == 40
 
