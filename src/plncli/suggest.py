@@ -37,10 +37,10 @@ scored on all of its evidence.
 import heapq
 import math
 import sqlite3
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
-from itertools import chain, combinations
+from itertools import combinations
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -50,9 +50,12 @@ from .text import fold, topic_key
 
 COMPLEMENT, TOPIC, SHARED_NEED = 3.0, 1.0, 0.6
 EVENT, ORG, PLACE, MUTUAL = 0.5, 0.3, 0.4, 0.3
-KNOW_EVENT, KNOW_ORG = 0.6, 1.0
-KNOW_AT = 1.0
+# know score: resource allocation (sum of 1 / degree over common acquaintances) plus
+# K / df for each shared event, organisation, place and topic held by df people
+KNOW_EVENT, KNOW_ORG, KNOW_PLACE, KNOW_TOPIC = 1.0, 1.0, 0.5, 0.5
+LIKELY_AT = 0.5  # a know score from here on is marked "likely" and never an introduction
 CAP, PAIR_CAP, DEGREE_CAP = 60, 5_000, 40
+KNOW_WEIGHT = {"e": KNOW_EVENT, "g": KNOW_ORG, "l": KNOW_PLACE, "i": KNOW_TOPIC}
 RARE = 10  # "only N of your contacts do" is said for topics at most this many share
 
 
@@ -85,6 +88,7 @@ class Suggestion(NamedTuple):
     reasons: list[str]
     evidence: list[str]  # complement, topic, need, event, org, place, mutual
     know: float = 0.0  # the know score, whichever list the pair is in
+    likely: bool = False  # already-know? pairs: the know score reaches LIKELY_AT
 
 
 def code(x: int, y: int) -> int:
@@ -254,8 +258,8 @@ class Book:
                 {"s": SHARED_NEED, "i": TOPIC, "e": EVENT, "g": ORG, "l": PLACE}[tag] * w,
                 focus,
             )
-            if tag in "eg":
-                _within(know, ids, (KNOW_EVENT if tag == "e" else KNOW_ORG) * w, focus)
+            if tag in KNOW_WEIGHT:
+                _within(know, ids, KNOW_WEIGHT[tag] / max(self.df(key), 1), focus)
         if topic is None:
             self._mutual(know, focus)
         for blocked in self.blocked:
@@ -272,32 +276,20 @@ class Book:
         return list(self.index)
 
     def _mutual(self, know: dict[int, float], focus: int | None) -> None:
-        """Pairs with common acquaintances, for the already-know list.
+        """Resource allocation over common acquaintances, for the already-know list.
 
-        With a focus, every acquaintance of an acquaintance. Over the whole book,
-        counted per person (memory stays per person, not per pair) and kept only
-        when the evidence can matter: two or more common acquaintances, or one who
-        knows just the two of them (1 / ln 2 > KNOW_AT).
+        Each acquaintance z hands 1 / degree(z) to every pair of people it knows:
+        with a focus, only the pairs with the focus; over the whole book, only from
+        acquaintances who know at most DEGREE_CAP people (one who knows more adds
+        less than 1 / DEGREE_CAP to each of very many pairs; exact scoring of the
+        candidates still counts them).
         """
         if focus is not None:
-            for z in self.neighbours.get(focus, set()):
-                nb = self.neighbours.get(z, set())
-                aa = 1 / math.log(max(len(nb), 2))
-                _within(know, [x for x in nb if x in self.people], aa, focus)
-            return
-        small = {z: nb for z, nb in self.neighbours.items() if len(nb) <= DEGREE_CAP}
-        for x in self.people:
-            mine = [small[z] for z in self.neighbours.get(x, ()) if z in small]
-            if not mine:
-                continue
-            counts = Counter(chain.from_iterable(mine))
-            base = x << 32
-            for y in [y for y, k in counts.items() if k >= 2 and y > x]:
-                know[base | y] += counts[y]
-        for nb in small.values():
-            if len(nb) == 2:
-                a, b = sorted(nb)
-                know[code(a, b)] += 1.0
+            hood = [self.neighbours[z] for z in self.neighbours.get(focus, ())]
+        else:
+            hood = [nb for nb in self.neighbours.values() if len(nb) <= DEGREE_CAP]
+        for nb in hood:
+            _within(know, [x for x in nb if x in self.people], 1 / len(nb), focus)
 
 
 def _aliases(book: Book, key: str) -> list[str]:
@@ -445,7 +437,9 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
     if comp:
         kinds.append("complement")
     intro += comp
-    shared = sorted((a.interests & b.interests) - met_needs, key=lambda k: (book.df(f"i:{k}"), k))
+    common_topics = a.interests & b.interests
+    know += sum(KNOW_TOPIC / max(book.df(f"i:{k}"), 1) for k in common_topics)
+    shared = sorted(common_topics - met_needs, key=lambda k: (book.df(f"i:{k}"), k))
     if shared:
         intro += sum(TOPIC * book.weight(f"i:{k}") for k in shared)
         kinds.append("topic")
@@ -461,33 +455,37 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
     topical = bool(kinds)
     for e in sorted(a.events & b.events):
         if e in book.event_names:
-            w = book.weight(f"e:{e}")
-            intro, know = intro + EVENT * w, know + KNOW_EVENT * w
+            key = f"e:{e}"
+            intro += EVENT * book.weight(key)
+            know += KNOW_EVENT / max(book.df(key), 1)
             kinds.append("event")
             reasons.append(f"both met at {book.event_names[e]}")
-    for attr, label, iw, kw, say in (
-        ("org", "org", ORG, KNOW_ORG, "both at"),
-        ("place", "place", PLACE, 0.0, "both in"),
+    for attr, tag, iw, kw, say in (
+        ("org", "g", ORG, KNOW_ORG, "both at"),
+        ("place", "l", PLACE, KNOW_PLACE, "both in"),
     ):
         ka, kb = getattr(a, f"{attr}_key"), getattr(b, f"{attr}_key")
-        va = getattr(a, attr)
         if ka and ka == kb:
-            w = book.weight(f"{'g' if attr == 'org' else 'l'}:{ka}")
-            intro, know = intro + iw * w, know + kw * w
-            kinds.append(label)
-            reasons.append(f"{say} {va}")
+            key = f"{tag}:{ka}"
+            intro += iw * book.weight(key)
+            know += kw / max(book.df(key), 1)
+            kinds.append(attr)
+            reasons.append(f"{say} {getattr(a, attr)}")
     common = book.neighbours.get(a.id, set()) & book.neighbours.get(b.id, set())
     if common:
         aa = sum(1 / math.log(max(len(book.neighbours[z]), 2)) for z in common)
-        intro, know = intro + MUTUAL * min(aa, 2.0), know + aa
+        intro += MUTUAL * min(aa, 2.0)
+        know += sum(1 / len(book.neighbours[z]) for z in common)
         kinds.append("mutual")
         reasons.append(_mutual(book, common))
     know = round(know, 3)
-    if know >= KNOW_AT:
+    if know >= LIKELY_AT:
+        return Suggestion(_ref(a), _ref(b), "already-know?", know, reasons, kinds, know, True)
+    if know > 0 and not topical:
         return Suggestion(_ref(a), _ref(b), "already-know?", know, reasons, kinds, know)
-    if not topical and not keep:
-        return None
-    return Suggestion(_ref(a), _ref(b), "introduce", round(intro, 3), reasons, kinds, know)
+    if topical or keep:
+        return Suggestion(_ref(a), _ref(b), "introduce", round(intro, 3), reasons, kinds, know)
+    return None
 
 
 def _ref(p: Person) -> PersonRef:
@@ -546,8 +544,15 @@ def suggestions(
             found.append(s)
     found.sort(key=lambda s: (-s.score, s.a.name, s.b.name))
     intro = _diverse([s for s in found if s.kind == "introduce"], per_person, limit, focus)
-    know = _diverse([s for s in found if s.kind != "introduce"], per_person, limit, focus)
-    return intro + know
+    # "already know?" ranks every pair with know evidence except those just proposed above
+    shown = {(s.a.id, s.b.id) for s in intro}
+    maybe = [
+        s if s.kind != "introduce" else s._replace(kind="already-know?", score=s.know)
+        for s in found
+        if s.kind != "introduce" or (s.know > 0 and (s.a.id, s.b.id) not in shown)
+    ]
+    maybe.sort(key=lambda s: (-s.score, s.a.name, s.b.name))
+    return intro + _diverse(maybe, per_person, limit, focus)
 
 
 def _about(a: Person, b: Person, key: str) -> bool:
