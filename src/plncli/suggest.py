@@ -40,7 +40,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
-from itertools import combinations
+from itertools import chain, combinations
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -54,7 +54,8 @@ EVENT, ORG, PLACE, MUTUAL = 0.5, 0.3, 0.4, 0.3
 # K / df for each shared event, organisation, place and topic held by df people
 KNOW_EVENT, KNOW_ORG, KNOW_PLACE, KNOW_TOPIC = 1.0, 1.0, 0.5, 0.5
 LIKELY_AT = 0.5  # a know score from here on is marked "likely" and never an introduction
-CAP, PAIR_CAP, DEGREE_CAP = 60, 5_000, 40
+CAP, PAIR_CAP, DEGREE_CAP = 60, 5_000, 40  # --topic walks (x 10)
+PAIR_BUDGET, PAIRS_PER_PERSON = 50_000, 10  # whole book: pair updates, max(budget, 10 N)
 KNOW_WEIGHT = {"e": KNOW_EVENT, "g": KNOW_ORG, "l": KNOW_PLACE, "i": KNOW_TOPIC}
 RARE = 10  # "only N of your contacts do" is said for topics at most this many share
 
@@ -78,6 +79,24 @@ class Person(NamedTuple):
         keys += [f"s:{k}" for k in self.seeks] + [f"e:{e}" for e in self.events]
         keys += [f"g:{self.org_key}"] if self.org_key else []
         return keys + ([f"l:{self.place_key}"] if self.place_key else [])
+
+
+class TopicNames(dict[str, str]):
+    """A topic key's name as the user first wrote it, looked up when first shown."""
+
+    def __init__(self, conn: sqlite3.Connection, book: "Book") -> None:
+        super().__init__()
+        self.conn, self.book = conn, book
+
+    def __missing__(self, key: str) -> str:
+        stored = _aliases(self.book, key)
+        row = self.conn.execute(
+            "SELECT value FROM person_attr WHERE kind IN ('topic', 'offers', 'seeks')"
+            f" AND key IN ({','.join('?' * len(stored))}) ORDER BY rowid LIMIT 1",
+            stored,
+        ).fetchone()
+        self[key] = row[0] if row else key
+        return self[key]
 
 
 class Suggestion(NamedTuple):
@@ -111,7 +130,7 @@ class Book:
         """Load the whole book, or (``focus``) only what suggestions for one person need."""
         self.synonyms = {topic_key(k): topic_key(v) for k, v in (synonyms or {}).items()}
         self.private = {r[0] for r in conn.execute("SELECT kind || ':' || key FROM private_mark")}
-        self.topic_names: dict[str, str] = {}
+        self.topic_names = TopicNames(conn, self)
         self.focus = focus
         self.counts: dict[str, int] | None = None
         self.scope = ""
@@ -152,34 +171,36 @@ class Book:
             "SELECT id, name, circle, org, location, met_at_id FROM person"
             f" WHERE archived_at IS NULL{circles}{scope}"
         ).fetchall()
-        attrs: dict[tuple[int, str], set[str]] = defaultdict(set)
+        where = "kind IN ('topic', 'offers', 'seeks')" + (
+            " AND person_id IN (SELECT id FROM _scope)" if self.scope else ""
+        )
         effective: dict[str, str | None] = {}
-        for pid, kind, value, stored in conn.execute(
-            "SELECT person_id, kind, value, key FROM person_attr"
-            " WHERE kind IN ('topic', 'offers', 'seeks')"
-            + (" AND person_id IN (SELECT id FROM _scope)" if self.scope else "")
+        for (stored,) in conn.execute(f"SELECT DISTINCT key FROM person_attr WHERE {where}"):
+            effective[stored] = self._effective(stored)
+        same = all(k == v for k, v in effective.items())
+        attrs: dict[tuple[int, str], frozenset[str]] = {}
+        for pid, kind, keys in conn.execute(
+            "SELECT person_id, kind, group_concat(key, char(31)) FROM person_attr"
+            f" WHERE {where} GROUP BY person_id, kind"
         ):
-            key = effective.get(stored, "")
-            if key == "":
-                key = effective[stored] = self._effective(stored)
-                if key:
-                    self.topic_names.setdefault(key, value)
-            if key:
-                attrs[pid, kind].add(key)
+            stored_keys = keys.split("\x1f")
+            attrs[pid, kind] = frozenset(
+                stored_keys if same else [k for k in map(effective.get, stored_keys) if k]
+            )
         folded: dict[str, str] = {}
         people = {}
-        empty: set[str] = set()
+        empty: frozenset[str] = frozenset()
         for pid, name, circle, org, place, met_at in rows:
-            offers = frozenset(attrs.get((pid, "offers"), empty))
+            offers = attrs.get((pid, "offers"), empty)
             people[pid] = Person(
                 pid,
                 name,
                 circle,
                 org,
                 place,
-                frozenset(attrs.get((pid, "topic"), empty)) | offers,
+                attrs.get((pid, "topic"), empty) | offers,
                 offers,
-                frozenset(attrs.get((pid, "seeks"), empty)),
+                attrs.get((pid, "seeks"), empty),
                 frozenset([met_at] if met_at else ()),
                 _fold_cached(folded, org),
                 _fold_cached(folded, place),
@@ -228,17 +249,18 @@ class Book:
 
     # ---- candidates ------------------------------------------------------------------
 
-    def accumulate(
-        self, focus: int | None = None, topic: str | None = None
-    ) -> tuple[dict[int, float], dict[int, float]]:
+    def accumulate(self, focus: int | None = None, topic: str | None = None) -> dict[int, complex]:
         """Approximate introduce and know scores of candidate pairs, from the index.
 
         Each posting list adds its evidence to every pair in it, so the work is the
         number of pairs sharing something, never all pairs. Capped lists (things too
         common to distinguish anyone) are left to the exact scoring of candidates.
+        Both sums live in one dictionary, as complex numbers: the real part is the
+        introduce score, the imaginary part the know score (one update per pair).
         """
-        intro: dict[int, float] = defaultdict(float)
-        know: dict[int, float] = defaultdict(float)
+        if focus is None and topic is None:
+            return self._accumulate_book()
+        acc: dict[int, complex] = defaultdict(complex)
         keys = self._keys_to_walk(focus, topic)
         scale = 10 if topic else 1
         for key in keys:
@@ -248,24 +270,61 @@ class Book:
                 offerers = self.index.get("o:" + rest, [])
                 if focus or len(ids) * len(offerers) <= PAIR_CAP * scale:
                     w = COMPLEMENT * (0.5 + 0.5 * self.weight("o:" + rest))
-                    _cross(intro, ids, offerers, w, focus)
+                    _cross(acc, ids, offerers, w, focus)
             if tag == "o" or not (focus or len(ids) <= CAP * scale):
                 continue
-            w = self.weight(key)
-            _within(
-                intro,
-                ids,
-                {"s": SHARED_NEED, "i": TOPIC, "e": EVENT, "g": ORG, "l": PLACE}[tag] * w,
-                focus,
-            )
-            if tag in KNOW_WEIGHT:
-                _within(know, ids, KNOW_WEIGHT[tag] / max(self.df(key), 1), focus)
+            intro = {"s": SHARED_NEED, "i": TOPIC, "e": EVENT, "g": ORG, "l": PLACE}[tag]
+            know = KNOW_WEIGHT.get(tag, 0.0) / max(self.df(key), 1)
+            _within(acc, ids, complex(intro * self.weight(key), know), focus)
         if topic is None:
-            self._mutual(know, focus)
+            self._mutual(acc, focus)
         for blocked in self.blocked:
-            intro.pop(blocked, None)
-            know.pop(blocked, None)
-        return intro, know
+            acc.pop(blocked, None)
+        return acc
+
+    def _accumulate_book(self) -> dict[int, complex]:
+        """The whole book: needs met first, then the cheapest (rarest, so weightiest) lists.
+
+        A list's cost is the number of pairs it adds to: seekers x offerers for a
+        need (walked when at most PAIR_CAP), C(df, 2) within a key, C(degree, 2) for
+        an acquaintance. Needs met are walked first (they weigh most); then the
+        other lists in order of cost, until max(PAIR_BUDGET, PAIRS_PER_PERSON x N)
+        pair updates are spent in all. What is left is evidence too common to single
+        anyone out, and still counts in the exact scoring of every candidate.
+        """
+        units: list[tuple[int, int, str | int]] = []
+        for key, ids in self.index.items():
+            tag = key[0]
+            if tag == "s":
+                offerers = self.index.get("o:" + key[2:], ())
+                if offerers and len(ids) * len(offerers) <= PAIR_CAP:
+                    units.append((0, len(ids) * len(offerers), key))  # needs met: first
+            if tag != "o" and len(ids) > 1:
+                units.append((1, len(ids) * (len(ids) - 1) // 2, key))
+        for z, nb in self.neighbours.items():
+            if len(nb) > 1:
+                units.append((1, len(nb) * (len(nb) - 1) // 2, z))
+        units.sort(key=itemgetter(0, 1))
+        acc: dict[int, complex] = defaultdict(complex)
+        budget = max(PAIR_BUDGET, PAIRS_PER_PERSON * len(self.people))
+        for kind, cost, item in units:
+            budget -= cost
+            if budget < 0 and kind:
+                break
+            if isinstance(item, int):
+                known = [x for x in self.neighbours[item] if x in self.people]
+                _within(acc, known, complex(0, 1 / len(self.neighbours[item])), None)
+            elif kind == 0:
+                w = COMPLEMENT * (0.5 + 0.5 * self.weight("o:" + item[2:]))
+                _cross(acc, self.index[item], self.index["o:" + item[2:]], w, None)
+            else:
+                tag = item[0]
+                intro = {"s": SHARED_NEED, "i": TOPIC, "e": EVENT, "g": ORG, "l": PLACE}[tag]
+                know = KNOW_WEIGHT.get(tag, 0.0) / self.df(item)
+                _within(acc, self.index[item], complex(intro * self.weight(item), know), None)
+        for blocked in self.blocked:
+            acc.pop(blocked, None)
+        return acc
 
     def _keys_to_walk(self, focus: int | None, topic: str | None) -> list[str]:
         if topic is not None:
@@ -275,7 +334,7 @@ class Book:
             return person.index_keys() + [f"s:{k}" for k in person.offers]  # who seeks what I offer
         return list(self.index)
 
-    def _mutual(self, know: dict[int, float], focus: int | None) -> None:
+    def _mutual(self, acc: dict[int, complex], focus: int | None) -> None:
         """Resource allocation over common acquaintances, for the already-know list.
 
         Each acquaintance z hands 1 / degree(z) to every pair of people it knows:
@@ -289,7 +348,7 @@ class Book:
         else:
             hood = [nb for nb in self.neighbours.values() if len(nb) <= DEGREE_CAP]
         for nb in hood:
-            _within(know, [x for x in nb if x in self.people], 1 / len(nb), focus)
+            _within(acc, [x for x in nb if x in self.people], complex(0, 1 / len(nb)), focus)
 
 
 def _aliases(book: Book, key: str) -> list[str]:
@@ -380,7 +439,7 @@ def _fold_cached(cache: dict[str, str], value: str | None) -> str | None:
 
 
 def _cross(
-    acc: dict[int, float], xs: list[int], ys: list[int], w: float, focus: int | None
+    acc: dict[int, complex], xs: list[int], ys: list[int], w: float, focus: int | None
 ) -> None:
     if focus is not None:
         if focus in xs:
@@ -399,7 +458,7 @@ def _cross(
                 acc[code(x, y)] += w
 
 
-def _within(acc: dict[int, float], ids: list[int], w: float, focus: int | None) -> None:
+def _within(acc: dict[int, complex], ids: list[int], w: complex, focus: int | None) -> None:
     if focus is not None:
         if focus in ids:
             for y in ids:
@@ -527,12 +586,13 @@ def suggestions(
 ) -> list[Suggestion]:
     """Both lists, each best first and at most ``limit`` long: introductions, then already-know?"""
     want = None if topic is None else book.synonyms.get(topic_key(topic), topic_key(topic))
-    intro_acc, know_acc = book.accumulate(focus, want)
+    acc = book.accumulate(focus, want)
     pool = max(limit * per_person * 25, 500)
     ranked = dict.fromkeys(
-        c
-        for acc in (intro_acc, know_acc)
-        for c, _ in heapq.nlargest(pool, acc.items(), key=itemgetter(1))
+        chain(
+            (c for c, _ in heapq.nlargest(pool, acc.items(), key=_real)),
+            (c for c, _ in heapq.nlargest(pool, acc.items(), key=_imag)),
+        )
     )
     found: list[Suggestion] = []
     for c in ranked:
@@ -553,6 +613,14 @@ def suggestions(
     ]
     maybe.sort(key=lambda s: (-s.score, s.a.name, s.b.name))
     return intro + _diverse(maybe, per_person, limit, focus)
+
+
+def _real(item: tuple[int, complex]) -> float:
+    return item[1].real
+
+
+def _imag(item: tuple[int, complex]) -> float:
+    return item[1].imag
 
 
 def _about(a: Person, b: Person, key: str) -> bool:
