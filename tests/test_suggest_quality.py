@@ -187,3 +187,54 @@ def test_a_pair_is_in_one_list_only(pln: Any) -> None:
     intro, know = lists(pln, "--limit", "50", "--per-person", "9")
     assert frozenset(("Ana Ruiz", "Ben Okafor")) in {names(s) for s in intro}
     assert not {names(s) for s in intro} & {names(s) for s in know}
+
+
+# ---------------------------------------------------------------- item 4: one pair, two people
+
+
+@pytest.fixture
+def loaded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many people each Book loads, command by command."""
+    sizes: list[int] = []
+    real = engine.Book._load_people
+
+    def spy(self: engine.Book, conn: Any, following: bool) -> dict[int, engine.Person]:
+        people = real(self, conn, following)
+        sizes.append(len(people))
+        return people
+
+    monkeypatch.setattr(engine.Book, "_load_people", spy)
+    return sizes
+
+
+def test_acting_on_one_pair_loads_only_the_two_and_their_acquaintances(
+    pln: Any, db_path: Path, loaded: list[int]
+) -> None:
+    add(pln, *[f"P{i} Person" for i in range(30)], "--topic", "oracy", "--org", "Hillside")
+    add(pln, "Ana Ruiz", "--seeks", "assessment", "--topic", "oracy", "--org", "Hillside")
+    add(pln, "Ben Okafor", "--offers", "assessment", "--topic", "oracy", "--org", "Hillside")
+    add(pln, "Zoe Hub", "Cy Moss")
+    for x in ("Ana", "Ben", "Cy"):
+        pln("knows", "Zoe", x)
+    [whole] = [
+        s
+        for s in pln.json("introduce", "--limit", "99", "--per-person", "99")
+        if names(s) == frozenset(("Ana Ruiz", "Ben Okafor"))
+    ]
+    assert whole["kind"] == "introduce"
+    loaded.clear()
+    drafts = pln.json("introduce", "Ana", "Ben", "--draft")
+    assert loaded == [3]  # Ana, Ben and Zoe, who knows both
+    assert (
+        "you mentioned you are looking for help with assessment, and Ben Okafor knows it well"
+        in drafts[0]["message"]
+    )
+    recorded = pln.json("introduce", "Ana", "Ben")
+    assert loaded == [3, 3]
+    # the same reasons as scoring the pair over the whole book
+    assert recorded["reasons"] == whole["reasons"]
+    assert recorded["evidence"] == whole["evidence"]
+    assert "Zoe Hub knows both" in recorded["reasons"]
+    pln("intro", "asked", "Ben", "Ana")
+    pln("intro", "made", "Ana", "Ben")
+    assert loaded[2:] == [3]  # intro asked scores the pair; intro made loads no book

@@ -126,8 +126,10 @@ class Book:
         today: date,
         synonyms: dict[str, str] | None = None,
         focus: int | None = None,
+        pair: tuple[int, int] | None = None,
     ) -> None:
-        """Load the whole book, or (``focus``) only what suggestions for one person need."""
+        """Load the whole book, or (``focus``) only what suggestions for one person need,
+        or (``pair``) only the two people and their acquaintances, to score one pair."""
         self.synonyms = {topic_key(k): topic_key(v) for k, v in (synonyms or {}).items()}
         self.private = {r[0] for r in conn.execute("SELECT kind || ':' || key FROM private_mark")}
         self.topic_names = TopicNames(conn, self)
@@ -136,22 +138,28 @@ class Book:
         self.scope = ""
         if focus is not None:
             self.scope = _scope(conn, self, focus)
+        elif pair is not None:
+            self.scope = _pair_scope(conn, pair)
         self.people = self._load_people(conn, include_following)
+        events = " WHERE id IN (SELECT met_at_id FROM person WHERE id IN (SELECT id FROM _scope))"
         self.event_names = {
             r[0]: r[1]
-            for r in conn.execute("SELECT id, name FROM event")
+            for r in conn.execute("SELECT id, name FROM event" + (events if self.scope else ""))
             if f"event:{fold(r[1])}" not in self.private
         }
         self.neighbours = self._load_ties(conn)
-        self.blocked = self._load_blocked(conn, today)
+        # one pair is scored whatever blocks it from the lists
+        self.blocked = self._load_blocked(conn, today) if pair is None else set()
         self.n = max(len(self.people), 2)
+        if pair is not None:
+            self.n, self.counts = _focus_counts(conn, self, include_following, pair)
         if focus is not None:
             if focus not in self.people:
                 raise InvalidInput(
                     "--for names someone you only follow",
                     "add --include-following to consider people you only follow",
                 )
-            self.n, self.counts = _focus_counts(conn, self, include_following)
+            self.n, self.counts = _focus_counts(conn, self, include_following, (focus,))
         self.index: dict[str, list[int]] = defaultdict(list)
         for p in self.people.values():
             for key in p.index_keys():
@@ -395,6 +403,22 @@ def _scope(conn: sqlite3.Connection, book: Book, focus: int) -> str:
     return "_scope"
 
 
+def _pair_scope(conn: sqlite3.Connection, pair: tuple[int, int]) -> str:
+    """Fill the temp tables with the two people and whom they know (for common
+    acquaintances and their degrees): all that scoring one pair needs."""
+    for table in ("_scope", "_hood"):
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
+        conn.execute(f"DELETE FROM {table}")
+    conn.executemany("INSERT OR IGNORE INTO _hood VALUES (?)", [(i,) for i in pair])
+    conn.execute(
+        "INSERT OR IGNORE INTO _scope SELECT a_id FROM tie WHERE b_id IN (SELECT id FROM _hood)"
+        " UNION SELECT b_id FROM tie WHERE a_id IN (SELECT id FROM _hood)"
+    )
+    conn.execute("INSERT OR IGNORE INTO _hood SELECT id FROM _scope")
+    conn.execute("INSERT OR IGNORE INTO _scope VALUES (?), (?)", pair)
+    return "_scope"
+
+
 def _add_scope(conn: sqlite3.Connection, select: str, args: Sequence[object]) -> None:
     count = conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?)", (*args, FOCUS_CAP + 1))
     if count.fetchone()[0] <= FOCUS_CAP:
@@ -402,14 +426,18 @@ def _add_scope(conn: sqlite3.Connection, select: str, args: Sequence[object]) ->
 
 
 def _focus_counts(
-    conn: sqlite3.Connection, book: Book, following: bool
+    conn: sqlite3.Connection, book: Book, following: bool, ids: Sequence[int]
 ) -> tuple[int, dict[str, int]]:
-    """The number of eligible people, and how many hold each of the focus's keys."""
+    """The number of eligible people, and how many hold each key of these people."""
     eligible = "archived_at IS NULL" + ("" if following else " AND circle != 'following'")
     n = conn.execute(f"SELECT count(*) FROM person WHERE {eligible}").fetchone()[0]
-    person = book.people[book.focus or 0]
     counts: dict[str, int] = {}
-    for key in person.index_keys():
+    held = [
+        (book.people[i], k) for i in ids if i in book.people for k in book.people[i].index_keys()
+    ]
+    for person, key in held:
+        if key in counts:
+            continue
         tag, rest = key[0], key[2:]
         if tag in "ios":
             kinds = {"i": "'topic','offers'", "o": "'offers'", "s": "'seeks'"}[tag]
