@@ -238,3 +238,58 @@ def test_acting_on_one_pair_loads_only_the_two_and_their_acquaintances(
     pln("intro", "asked", "Ben", "Ana")
     pln("intro", "made", "Ana", "Ben")
     assert loaded[2:] == [3]  # intro asked scores the pair; intro made loads no book
+
+
+# ---------------------------------------------------------------- README and docstring caps
+
+
+def _introduce_section() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("### `pln introduce`")
+    return readme[start : readme.index("\n### ", start + 1)]
+
+
+def _n(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def test_readme_and_docstring_give_the_caps_and_weights_the_code_uses() -> None:
+    section = _introduce_section()
+    doc = engine.__doc__ or ""
+    found = re.search(r"at most ([\d,]+) seeker–offerer pairings", section)
+    assert found
+    assert _n(found[1]) == engine.PAIR_CAP
+    found = re.search(r"until\s+max\(([\d,]+), (\d+) × N\) pair updates", section)
+    assert found
+    assert (_n(found[1]), _n(found[2])) == (engine.PAIR_BUDGET, engine.PAIRS_PER_PERSON)
+    found = re.search(r"held by at\s+most ([\d,]+) contacts \(([\d,]+) pairings", section)
+    assert found
+    assert (_n(found[1]), _n(found[2])) == (10 * engine.CAP, 10 * engine.PAIR_CAP)
+    found = re.search(r"held by at most ([\d,]+) contacts\)", section)
+    assert found
+    assert _n(found[1]) == engine.FOCUS_CAP
+    found = re.search(r"know score is ([\d.]+) or more is marked \*\*likely\*\*", section)
+    assert found
+    assert _n(found[1]) == engine.LIKELY_AT
+    rows = {
+        "met at the same event": engine.KNOW_EVENT,
+        "same organisation": engine.KNOW_ORG,
+        "same place": engine.KNOW_PLACE,
+        "both work on a topic": engine.KNOW_TOPIC,
+    }
+    for label, weight in rows.items():
+        row = next(line for line in section.splitlines() if label in line)
+        assert f"| {weight} / df" in row, row
+        doc_row = next(line for line in doc.splitlines() if line.startswith(label[:20]))
+        assert f"{weight} / df" in doc_row, doc_row
+    # the docstring names the same numbers beside the constants
+    for name, text in (
+        ("PAIR_CAP", f"{engine.PAIR_CAP:,}"),
+        ("PAIR_BUDGET", f"{engine.PAIR_BUDGET:,}"),
+        ("PAIRS_PER_PERSON", f"{engine.PAIRS_PER_PERSON} N"),
+        ("CAP", f"({10 * engine.CAP})"),
+        ("FOCUS_CAP", f"{engine.FOCUS_CAP:,}"),
+        ("LIKELY_AT", f"({engine.LIKELY_AT})"),
+    ):
+        assert f"``{name}``" in doc, name
+        assert text in " ".join(doc.split()), text

@@ -1,37 +1,47 @@
 """Who should meet whom: scoring pairs of contacts, with reasons a person would say.
 
-Evidence for a pair (a, b), each weighted by how rare it is in the book: a
-thing shared by ``df`` of ``N`` eligible contacts weighs ``w = ln(N/df) / ln(N)``
-(1 for a thing only these two share, near 0 for what everyone has).
+Evidence for a pair (a, b). The introduce score weighs a thing shared by ``df`` of
+``N`` eligible contacts by ``w = ln(N/df) / ln(N)`` (1 for a thing only these two
+share, near 0 for what everyone has); the know score by ``1 / df``.
 
-========================  ==================================  ================
+========================  ==================================  ===================
 evidence                  introduce score                     know score
-========================  ==================================  ================
+========================  ==================================  ===================
 a seeks what b offers     3 x (0.5 + 0.5 w) each way           -
-both work on a topic      1 x w per topic                      -
+both work on a topic      1 x w per topic                      0.5 / df per topic
 both look for a topic     0.6 x w per topic                    -
-met at the same event     0.5 x w                              0.6 x w
-same organisation         0.3 x w                              1.0 x w
-same place                0.4 x w                              -
-common acquaintances      0.3 x min(AA, 2)                     AA
-========================  ==================================  ================
+met at the same event     0.5 x w                              1.0 / df
+same organisation         0.3 x w                              1.0 / df
+same place                0.4 x w                              0.5 / df
+common acquaintances      0.3 x min(AA, 2)                     RA
+========================  ==================================  ===================
 
 AA is the Adamic-Adar index, the sum over common acquaintances z of
-1 / ln(degree z): a friend who knows few people says more than one who knows
-everyone. A pair whose know score reaches ``KNOW_AT`` probably already knows each
-other: it is listed apart ("already-know?") for the user to confirm with
-``pln knows``. Any other pair with a topical reason (a need met, a shared topic
-or a shared need) is an introduction to consider. Pairs already tied, in one
-group, introduced before, or dismissed are never suggested; neither are
+1 / ln(degree z); RA is resource allocation, the sum of 1 / degree z: a friend
+who knows few people says more than one who knows everyone, and RA shrinks as the
+book fills, so that one cut-off keeps its meaning (chosen by measurement with
+``benchmarks/eval_introduce.py``). A pair whose know score reaches ``LIKELY_AT``
+(0.5) is marked *likely* to know each other already: it is listed apart
+("already-know?") for the user to confirm with ``pln knows``, never proposed as
+an introduction. Any other pair with a topical reason (a need met, a shared topic
+or a shared need) is an introduction to consider; the "already-know?" list ranks
+every other pair with know evidence (*possible*, below the cut-off) after the
+likely ones, leaving out the introductions just proposed. Pairs already tied, in
+one group, introduced before, or dismissed are never suggested; neither are
 archived people nor (unless asked) people you only follow. Private topics,
 events and groups are never used as evidence.
 
 Candidates come from inverted indexes (people per topic, need, offer, event,
-organisation, place, and acquaintances of acquaintances), never from all pairs:
-a pair is considered when it shares something distinctive (a key held by at
-most ``CAP`` people, a need at most ``PAIR_CAP`` pairings can meet, or an
-acquaintance who knows at most ``DEGREE_CAP`` people). Every candidate is then
-scored on all of its evidence.
+organisation, place, and per acquaintance), never from all pairs. Over the whole
+book, needs met are walked first when seekers x offerers is at most ``PAIR_CAP``
+(5,000), then the other lists from the cheapest (rarest) up, until
+max(``PAIR_BUDGET``, ``PAIRS_PER_PERSON`` x N) = max(50,000, 10 N) pair updates
+are spent. With ``--topic`` the topic's lists are walked when held by at most
+10 x ``CAP`` (600) people (needs: 10 x ``PAIR_CAP`` pairings); with ``--for``
+every pair with that person is considered (through keys held by at most
+``FOCUS_CAP``, 3,000, people). One pair (``pln introduce A B``) loads only the
+two people and their acquaintances. Every candidate is then scored exactly, on
+all of its evidence.
 """
 
 import heapq
@@ -54,7 +64,7 @@ EVENT, ORG, PLACE, MUTUAL = 0.5, 0.3, 0.4, 0.3
 # K / df for each shared event, organisation, place and topic held by df people
 KNOW_EVENT, KNOW_ORG, KNOW_PLACE, KNOW_TOPIC = 1.0, 1.0, 0.5, 0.5
 LIKELY_AT = 0.5  # a know score from here on is marked "likely" and never an introduction
-CAP, PAIR_CAP, DEGREE_CAP = 60, 5_000, 40  # --topic walks (x 10)
+CAP, PAIR_CAP = 60, 5_000  # --topic walks lists of at most 10 x CAP (needs: 10 x PAIR_CAP)
 PAIR_BUDGET, PAIRS_PER_PERSON = 50_000, 10  # whole book: pair updates, max(budget, 10 N)
 KNOW_WEIGHT = {"e": KNOW_EVENT, "g": KNOW_ORG, "l": KNOW_PLACE, "i": KNOW_TOPIC}
 RARE = 10  # "only N of your contacts do" is said for topics at most this many share
@@ -284,7 +294,7 @@ class Book:
             intro = {"s": SHARED_NEED, "i": TOPIC, "e": EVENT, "g": ORG, "l": PLACE}[tag]
             know = KNOW_WEIGHT.get(tag, 0.0) / max(self.df(key), 1)
             _within(acc, ids, complex(intro * self.weight(key), know), focus)
-        if topic is None:
+        if focus is not None and topic is None:
             self._mutual(acc, focus)
         for blocked in self.blocked:
             acc.pop(blocked, None)
@@ -342,20 +352,12 @@ class Book:
             return person.index_keys() + [f"s:{k}" for k in person.offers]  # who seeks what I offer
         return list(self.index)
 
-    def _mutual(self, acc: dict[int, complex], focus: int | None) -> None:
-        """Resource allocation over common acquaintances, for the already-know list.
-
-        Each acquaintance z hands 1 / degree(z) to every pair of people it knows:
-        with a focus, only the pairs with the focus; over the whole book, only from
-        acquaintances who know at most DEGREE_CAP people (one who knows more adds
-        less than 1 / DEGREE_CAP to each of very many pairs; exact scoring of the
-        candidates still counts them).
-        """
-        if focus is not None:
-            hood = [self.neighbours[z] for z in self.neighbours.get(focus, ())]
-        else:
-            hood = [nb for nb in self.neighbours.values() if len(nb) <= DEGREE_CAP]
-        for nb in hood:
+    def _mutual(self, acc: dict[int, complex], focus: int) -> None:
+        """Resource allocation over common acquaintances, for the already-know list:
+        each acquaintance z of the focus hands 1 / degree(z) to the focus and each
+        other person z knows."""
+        for z in self.neighbours.get(focus, ()):
+            nb = self.neighbours[z]
             _within(acc, [x for x in nb if x in self.people], complex(0, 1 / len(nb)), focus)
 
 
