@@ -1,6 +1,7 @@
 """Generate a realistic synthetic pln book for benchmarks.
 
     python benchmarks/generate.py --people 10000 --out benchmarks/out/10k.db
+    python benchmarks/generate.py --people 10000 --shape dense --out benchmarks/out/10k-dense.db
 
 Topics come from a vocabulary of 300 with a Zipf-like skew (a few topics are
 everywhere, most are rare); organisations and events are skewed too. Each
@@ -9,6 +10,11 @@ person has ~20 interactions over two years (one in ten with several people),
 Rows go in through pln's own store (``db.open_store``, so the real schema and
 migrations) in one transaction with ``executemany``; the search index and the
 maintained last-contact values are then rebuilt the way pln keeps them.
+
+``--shape dense`` is the book of issue 11, where every pair finds something in
+common: every person has 1-6 topics drawn from the 300-word vocabulary with a
+Pareto (power-law, exponent 1.2) skew over the words' ranks, one offer and one
+seek drawn from the same words, and ~3 ties (clustered, as real ones are).
 """
 
 import argparse
@@ -142,7 +148,7 @@ def vocabulary(n: int = 300) -> list[str]:
     return (SUBJECTS + words)[:n]
 
 
-def generate(path: Path, people: int, seed: int = 7) -> None:
+def generate(path: Path, people: int, seed: int = 7, shape: str = "default") -> None:
     rng = random.Random(seed)
     now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     conn = open_store(path, create_parent=True)
@@ -161,9 +167,13 @@ def generate(path: Path, people: int, seed: int = 7) -> None:
                 for i, (n, d) in enumerate(events)
             ],
         )
-        _people(conn, rng, people, now, orgs, events, vocab, weights)
+        if shape == "dense":
+            dense = [1 / (i + 1) ** 1.2 for i in range(len(vocab))]
+            _people(conn, rng, people, now, orgs, events, vocab, dense, dense=True)
+        else:
+            _people(conn, rng, people, now, orgs, events, vocab, weights)
         _interactions(conn, rng, people, now)
-        _ties(conn, rng, people)
+        _ties(conn, rng, people, per_person=(0, 6) if shape == "dense" else (0, 10))
         _followups(conn, rng, people, now)
         conn.execute(
             "UPDATE person SET last_contact_at = (SELECT max(i.at) FROM interaction i"
@@ -176,7 +186,7 @@ def generate(path: Path, people: int, seed: int = 7) -> None:
     conn.close()
 
 
-def _people(conn, rng, n, now, orgs, events, vocab, weights) -> None:  # type: ignore[no-untyped-def]
+def _people(conn, rng, n, now, orgs, events, vocab, weights, dense=False) -> None:  # type: ignore[no-untyped-def]
     rows, attrs = [], []
     for pid in range(1, n + 1):
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {pid}"
@@ -201,11 +211,16 @@ def _people(conn, rng, n, now, orgs, events, vocab, weights) -> None:  # type: i
                 to_db_time(added),
             )
         )
-        for kind, count in (
-            ("topic", rng.randint(1, 5)),
-            ("offers", rng.randint(0, 2)),
-            ("seeks", rng.randint(0, 2)),
-        ):
+        counts = (
+            (("topic", rng.randint(1, 6)), ("offers", 1), ("seeks", 1))
+            if dense
+            else (
+                ("topic", rng.randint(1, 5)),
+                ("offers", rng.randint(0, 2)),
+                ("seeks", rng.randint(0, 2)),
+            )
+        )
+        for kind, count in counts:
             for topic in set(rng.choices(vocab, weights, k=count)):
                 attrs.append((pid, kind, topic, topic_key(topic)))
         attrs.append((pid, "email", f"p{pid}@example.org", f"p{pid}@example.org"))
@@ -244,12 +259,12 @@ def _interactions(conn, rng, n, now) -> None:  # type: ignore[no-untyped-def]
     conn.executemany("INSERT OR IGNORE INTO interaction_person VALUES (?,?)", links)
 
 
-def _ties(conn, rng, n) -> None:  # type: ignore[no-untyped-def]
+def _ties(conn, rng, n, per_person=(0, 10)) -> None:  # type: ignore[no-untyped-def]
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'tie'").fetchone():
         return
     pairs = set()
     for a in range(1, n + 1):
-        for _ in range(rng.randint(0, 10)):  # ~5 a person: 50,000 ties at 10k
+        for _ in range(rng.randint(*per_person)):  # ~5 a person: 50,000 ties at 10k
             b = max(1, min(n, a + rng.randint(-200, 200)))  # ties cluster, as real ones do
             if a != b:
                 pairs.add((min(a, b), max(a, b)))
@@ -283,12 +298,13 @@ def main() -> None:
     ap.add_argument("--people", type=int, required=True)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--shape", choices=("default", "dense"), default="default")
     args = ap.parse_args()
     if args.out.exists():
         sys.exit(f"{args.out} exists; remove it first")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    generate(args.out, args.people, args.seed)
+    generate(args.out, args.people, args.seed, args.shape)
     print(
         f"wrote {args.out} ({args.people} people) in {time.perf_counter() - start:.1f} s",
         file=sys.stderr,

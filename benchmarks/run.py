@@ -2,6 +2,7 @@
 
     make bench                                   # 1k and 10k people
     .venv/bin/python benchmarks/run.py --sizes 10000,100000 --runs 9
+    .venv/bin/python benchmarks/run.py --sizes 10000 --shape dense --only introduce,intro
 
 Each command runs in a fresh process, several times, in shuffled interleaved
 rounds after one warm-up; the table gives the median, the spread (min-max),
@@ -73,6 +74,12 @@ def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], st
         ),
         ("pln introduce --for PERSON", ["introduce", "--for", person], "x", 5.0),
         (
+            "pln introduce A B --draft",
+            ["introduce", person, f"#{int(person[1:]) + 1}", "--draft"],
+            "x",
+            3.0,
+        ),
+        (
             "pln import 10k CSV (into an empty book)",
             ["--db", str(IMPORT_DB), "import", str(csv), "--format", "csv"],
             "s",
@@ -121,11 +128,17 @@ def supported(args: list[str], env: dict[str, str]) -> bool:
     return r.returncode == 0
 
 
+SHAPE = "default"  # or "dense" (--shape): see generate.py
+ONLY: list[str] = []  # --only: run just the commands whose name holds one of these words
+
+
 def book(size: int) -> Path:
-    path = OUT / f"{size}.db"
+    path = OUT / (f"{size}.db" if SHAPE == "default" else f"{size}-{SHAPE}.db")
     if not path.exists():
         subprocess.run(
-            [PY, str(HERE / "generate.py"), "--people", str(size), "--out", str(path)], check=True
+            [PY, str(HERE / "generate.py"), "--people", str(size), "--out", str(path)]
+            + ["--shape", SHAPE],
+            check=True,
         )
     return path
 
@@ -142,7 +155,7 @@ def csv_file(rows: int) -> Path:
 
 
 def measure(size: int, runs: int) -> list[tuple[str, ...]]:
-    work = OUT / f"work-{size}.db"
+    work = OUT / f"work-{size}-{SHAPE}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
     src = sqlite3.connect(book(size))
@@ -159,7 +172,13 @@ def measure(size: int, runs: int) -> list[tuple[str, ...]]:
     )
     conn.close()
     todo = [c for c in commands(size, person, csv_file(10_000)) if supported(c[1], env)]
-    skipped = [c[0] for c in commands(size, person, csv_file(10_000)) if c not in todo]
+    if ONLY:
+        todo = [c for c in todo if any(w in c[0] for w in ONLY)]
+    skipped = [
+        c[0]
+        for c in commands(size, person, csv_file(10_000))
+        if c not in todo and (not ONLY or any(w in c[0] for w in ONLY))
+    ]
     jobs = {"floor": [PY, "-I", "-S", "-c", FLOOR, str(work)]}
     jobs.update({name: [PLN, *argv] for name, argv, _, _ in todo})
     samples: dict[str, list[tuple[float, float, int]]] = {k: [] for k in jobs}
@@ -223,7 +242,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description="Time pln commands beside the floor.")
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--shape", choices=("default", "dense"), default="default")
+    ap.add_argument("--only", default="", help="comma-separated words: only matching commands")
     args = ap.parse_args()
+    global SHAPE
+    SHAPE = args.shape
+    ONLY[:] = [w for w in args.only.split(",") if w]
     OUT.mkdir(exist_ok=True)
     subprocess.run(
         [PY, "-m", "compileall", "-q", str(ROOT / "src")], check=True, env=env_for(OUT / "none.db")

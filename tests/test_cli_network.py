@@ -19,7 +19,7 @@ from helpers import assert_clean_error, fails
 
 Dump = Callable[[], list[str]]
 
-SUGGESTION_KEYS = {"a", "b", "kind", "score", "reasons", "evidence"}
+SUGGESTION_KEYS = {"a", "b", "kind", "score", "reasons", "evidence", "likely"}
 INTRO_KEYS = {
     "id",
     "a",
@@ -61,6 +61,12 @@ def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
 
 def suggest(pln: Any, *args: str) -> list[dict[str, Any]]:
     return pln.json("introduce", *args)  # type: ignore[no-any-return]
+
+
+def intros(pln: Any, *args: str) -> list[dict[str, Any]]:
+    """Only the "introductions to consider" list (the "already know?" list is never empty
+    for no reason, so pairs sharing only an org, a place or an event are listed there)."""
+    return [s for s in suggest(pln, *args) if s["kind"] == "introduce"]
 
 
 def pair(s: dict[str, Any]) -> frozenset[str]:
@@ -328,8 +334,11 @@ def test_log_group_errors(pln: Any, dump: Dump, three: None) -> None:
 
 
 def test_complementary_pair_ranks_first_with_its_reason(pln: Any, book: None) -> None:
-    found = suggest(pln)
-    assert pairs(found) == [AB, CD]
+    found = intros(pln)
+    # Carla and Dev share a rare topic and Hillside (1/2 x 0.5 + 1/3 >= LIKELY_AT):
+    # they probably know each other already, so they are not proposed (issue 11)
+    assert pairs(found) == [AB]
+    assert find(suggest(pln), "Carla Diaz", "Dev Patel")["likely"] is True
     first = found[0]
     assert set(first) == SUGGESTION_KEYS
     assert first["kind"] == "introduce"
@@ -337,8 +346,7 @@ def test_complementary_pair_ranks_first_with_its_reason(pln: Any, book: None) ->
     assert first["reasons"][0] == "Ana is looking for help with assessment; Ben offers it"
     assert first["evidence"][0] == "complement"
     assert "topic" in first["evidence"]
-    assert first["score"] > found[1]["score"]
-    assert all(s["kind"] == "introduce" for s in found)
+    assert first["likely"] is False
 
 
 def test_scores_follow_the_documented_table(pln: Any) -> None:
@@ -392,7 +400,7 @@ def test_rarity_is_only_said_for_topics_ten_or_fewer_share(
     """Rare: at most 10 contacts and at most a tenth of them (3 of 29 is not rare)."""
     add(pln, *[f"P{i} Person" for i in range(n)], "--topic", "oracy")
     add(pln, *[f"Q{i} Other" for i in range(others)])
-    found = suggest(pln, "--limit", "3")
+    found = intros(pln, "--limit", "3")
     assert len(found) == 3
     for s in found:
         [reason] = s["reasons"]
@@ -402,7 +410,7 @@ def test_rarity_is_only_said_for_topics_ten_or_fewer_share(
 
 
 def test_place_org_or_event_alone_is_not_an_introduction(pln: Any, book: None) -> None:
-    found = pairs(suggest(pln))
+    found = pairs(intros(pln))
     # Ana and Eve share only Leeds; Dev and Eve only Hillside and researchED 2026
     assert P("Ana Ruiz", "Eve Stone") not in found
     assert P("Dev Patel", "Eve Stone") not in found
@@ -417,7 +425,7 @@ def test_mutual_acquaintance_or_org_only_is_not_an_introduction(pln: Any) -> Non
     add(pln, "Fay Four", "Gus Five", "Hal Six", "--org", "Hillside")
     add(pln, "Dee Seven", "--seeks", "coaching")
     add(pln, "Eli Eight", "--offers", "coaching")
-    found = suggest(pln)
+    found = intros(pln)
     assert pairs(found) == [P("Dee Seven", "Eli Eight")]
 
 
@@ -498,11 +506,11 @@ def test_dismissal_until_a_date_expires(
         (1, 2, "2026-12-05"),
         (3, 4, None),
     ]
-    assert pairs(suggest(pln)) == []
+    assert pairs(intros(pln)) == []
     monkeypatch.setenv("PLN_NOW", "2026-12-06T10:00:00")
-    assert pairs(suggest(pln)) == [AB]  # Carla + Dev were dismissed for good
+    assert pairs(intros(pln)) == [AB]  # Carla + Dev were dismissed for good
     monkeypatch.setenv("PLN_NOW", "2028-01-01T10:00:00")
-    assert pairs(suggest(pln)) == [AB]
+    assert pairs(intros(pln)) == [AB]
 
 
 def test_dismiss_until_a_past_date_is_refused(pln: Any, book: None, dump: Dump) -> None:
@@ -513,7 +521,7 @@ def test_for_person_keeps_only_their_pairs(pln: Any, book: None) -> None:
     add(pln, "Gil Moss", "--offers", "assessment")
     everyone = pairs(suggest(pln))
     assert {AB, P("Ana Ruiz", "Gil Moss"), CD, P("Ben Okafor", "Gil Moss")} <= set(everyone)
-    mine = suggest(pln, "--for", "Ana")
+    mine = intros(pln, "--for", "Ana")
     assert set(pairs(mine)) == {AB, P("Ana Ruiz", "Gil Moss")}
     assert all("Ana Ruiz" in pair(s) for s in mine)
     fails_line = pln("introduce", "--for", "Zed", code=3)
@@ -577,9 +585,9 @@ def test_private_topic_is_never_evidence(pln: Any, db_path: Path, dump: Dump) ->
     assert "both met at Wellbeing Day" in ab["reasons"]
 
     pln("private", "topic", "Mental health")
-    found = suggest(pln)
+    found = intros(pln)
     assert pairs(found) == [CD]
-    assert suggest(pln, "--for", "Ana") == []
+    assert intros(pln, "--for", "Ana") == []
     before = dump()
     drafts = pln.json("introduce", "Ana", "Ben", "--draft")
     assert dump() == before

@@ -21,6 +21,7 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
         "score": s.score,
         "reasons": s.reasons,
         "evidence": list(dict.fromkeys(s.evidence)),
+        "likely": s.likely,
     }
 
 
@@ -116,15 +117,16 @@ def show_suggestions(
         blocks += [
             "",
             ("Probably already know each other — confirm with `pln knows A B`", "bold"),
-            _pairs(know),
+            _pairs(know, marks=True),
         ]
     emit(*blocks)
 
 
-def _pairs(items: list[Suggestion]) -> Table:
-    table = Table("score", "who", "why")
+def _pairs(items: list[Suggestion], *, marks: bool = False) -> Table:
+    table = Table("score", *(["how sure"] if marks else []), "who", "why")
     for s in items:
-        table.add_row(f"{s.score:.1f}", f"{s.a.name} + {s.b.name}", "; ".join(s.reasons))
+        mark = ["likely" if s.likely else "possible"] if marks else []
+        table.add_row(f"{s.score:.1f}", *mark, f"{s.a.name} + {s.b.name}", "; ".join(s.reasons))
     return table
 
 

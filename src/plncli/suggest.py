@@ -1,43 +1,53 @@
 """Who should meet whom: scoring pairs of contacts, with reasons a person would say.
 
-Evidence for a pair (a, b), each weighted by how rare it is in the book: a
-thing shared by ``df`` of ``N`` eligible contacts weighs ``w = ln(N/df) / ln(N)``
-(1 for a thing only these two share, near 0 for what everyone has).
+Evidence for a pair (a, b). The introduce score weighs a thing shared by ``df`` of
+``N`` eligible contacts by ``w = ln(N/df) / ln(N)`` (1 for a thing only these two
+share, near 0 for what everyone has); the know score by ``1 / df``.
 
-========================  ==================================  ================
+========================  ==================================  ===================
 evidence                  introduce score                     know score
-========================  ==================================  ================
+========================  ==================================  ===================
 a seeks what b offers     3 x (0.5 + 0.5 w) each way           -
-both work on a topic      1 x w per topic                      -
+both work on a topic      1 x w per topic                      0.5 / df per topic
 both look for a topic     0.6 x w per topic                    -
-met at the same event     0.5 x w                              0.6 x w
-same organisation         0.3 x w                              1.0 x w
-same place                0.4 x w                              -
-common acquaintances      0.3 x min(AA, 2)                     AA
-========================  ==================================  ================
+met at the same event     0.5 x w                              1.0 / df
+same organisation         0.3 x w                              1.0 / df
+same place                0.4 x w                              0.5 / df
+common acquaintances      0.3 x min(AA, 2)                     RA
+========================  ==================================  ===================
 
 AA is the Adamic-Adar index, the sum over common acquaintances z of
-1 / ln(degree z): a friend who knows few people says more than one who knows
-everyone. A pair whose know score reaches ``KNOW_AT`` probably already knows each
-other: it is listed apart ("already-know?") for the user to confirm with
-``pln knows``. Any other pair with a topical reason (a need met, a shared topic
-or a shared need) is an introduction to consider. Pairs already tied, in one
-group, introduced before, or dismissed are never suggested; neither are
+1 / ln(degree z); RA is resource allocation, the sum of 1 / degree z: a friend
+who knows few people says more than one who knows everyone, and RA shrinks as the
+book fills, so that one cut-off keeps its meaning (chosen by measurement with
+``benchmarks/eval_introduce.py``). A pair whose know score reaches ``LIKELY_AT``
+(0.5) is marked *likely* to know each other already: it is listed apart
+("already-know?") for the user to confirm with ``pln knows``, never proposed as
+an introduction. Any other pair with a topical reason (a need met, a shared topic
+or a shared need) is an introduction to consider; the "already-know?" list ranks
+every other pair with know evidence (*possible*, below the cut-off) after the
+likely ones, leaving out the introductions just proposed. Pairs already tied, in
+one group, introduced before, or dismissed are never suggested; neither are
 archived people nor (unless asked) people you only follow. Private topics,
 events and groups are never used as evidence.
 
 Candidates come from inverted indexes (people per topic, need, offer, event,
-organisation, place, and acquaintances of acquaintances), never from all pairs:
-a pair is considered when it shares something distinctive (a key held by at
-most ``CAP`` people, a need at most ``PAIR_CAP`` pairings can meet, or an
-acquaintance who knows at most ``DEGREE_CAP`` people). Every candidate is then
-scored on all of its evidence.
+organisation, place, and per acquaintance), never from all pairs. Over the whole
+book, needs met are walked first when seekers x offerers is at most ``PAIR_CAP``
+(5,000), then the other lists from the cheapest (rarest) up, until
+max(``PAIR_BUDGET``, ``PAIRS_PER_PERSON`` x N) = max(50,000, 10 N) pair updates
+are spent. With ``--topic`` the topic's lists are walked when held by at most
+10 x ``CAP`` (600) people (needs: 10 x ``PAIR_CAP`` pairings); with ``--for``
+every pair with that person is considered (through keys held by at most
+``FOCUS_CAP``, 3,000, people). One pair (``pln introduce A B``) loads only the
+two people and their acquaintances. Every candidate is then scored exactly, on
+all of its evidence.
 """
 
 import heapq
 import math
 import sqlite3
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import chain, combinations
@@ -50,9 +60,13 @@ from .text import fold, topic_key
 
 COMPLEMENT, TOPIC, SHARED_NEED = 3.0, 1.0, 0.6
 EVENT, ORG, PLACE, MUTUAL = 0.5, 0.3, 0.4, 0.3
-KNOW_EVENT, KNOW_ORG = 0.6, 1.0
-KNOW_AT = 1.0
-CAP, PAIR_CAP, DEGREE_CAP = 60, 5_000, 40
+# know score: resource allocation (sum of 1 / degree over common acquaintances) plus
+# K / df for each shared event, organisation, place and topic held by df people
+KNOW_EVENT, KNOW_ORG, KNOW_PLACE, KNOW_TOPIC = 1.0, 1.0, 0.5, 0.5
+LIKELY_AT = 0.5  # a know score from here on is marked "likely" and never an introduction
+CAP, PAIR_CAP = 60, 5_000  # --topic walks lists of at most 10 x CAP (needs: 10 x PAIR_CAP)
+PAIR_BUDGET, PAIRS_PER_PERSON = 50_000, 10  # whole book: pair updates, max(budget, 10 N)
+KNOW_WEIGHT = {"e": KNOW_EVENT, "g": KNOW_ORG, "l": KNOW_PLACE, "i": KNOW_TOPIC}
 RARE = 10  # "only N of your contacts do" is said for topics at most this many share
 
 
@@ -77,6 +91,24 @@ class Person(NamedTuple):
         return keys + ([f"l:{self.place_key}"] if self.place_key else [])
 
 
+class TopicNames(dict[str, str]):
+    """A topic key's name as the user first wrote it, looked up when first shown."""
+
+    def __init__(self, conn: sqlite3.Connection, book: "Book") -> None:
+        super().__init__()
+        self.conn, self.book = conn, book
+
+    def __missing__(self, key: str) -> str:
+        stored = _aliases(self.book, key)
+        row = self.conn.execute(
+            "SELECT value FROM person_attr WHERE kind IN ('topic', 'offers', 'seeks')"
+            f" AND key IN ({','.join('?' * len(stored))}) ORDER BY rowid LIMIT 1",
+            stored,
+        ).fetchone()
+        self[key] = row[0] if row else key
+        return self[key]
+
+
 class Suggestion(NamedTuple):
     a: PersonRef
     b: PersonRef
@@ -85,6 +117,7 @@ class Suggestion(NamedTuple):
     reasons: list[str]
     evidence: list[str]  # complement, topic, need, event, org, place, mutual
     know: float = 0.0  # the know score, whichever list the pair is in
+    likely: bool = False  # already-know? pairs: the know score reaches LIKELY_AT
 
 
 def code(x: int, y: int) -> int:
@@ -103,32 +136,40 @@ class Book:
         today: date,
         synonyms: dict[str, str] | None = None,
         focus: int | None = None,
+        pair: tuple[int, int] | None = None,
     ) -> None:
-        """Load the whole book, or (``focus``) only what suggestions for one person need."""
+        """Load the whole book, or (``focus``) only what suggestions for one person need,
+        or (``pair``) only the two people and their acquaintances, to score one pair."""
         self.synonyms = {topic_key(k): topic_key(v) for k, v in (synonyms or {}).items()}
         self.private = {r[0] for r in conn.execute("SELECT kind || ':' || key FROM private_mark")}
-        self.topic_names: dict[str, str] = {}
+        self.topic_names = TopicNames(conn, self)
         self.focus = focus
         self.counts: dict[str, int] | None = None
         self.scope = ""
         if focus is not None:
             self.scope = _scope(conn, self, focus)
+        elif pair is not None:
+            self.scope = _pair_scope(conn, pair)
         self.people = self._load_people(conn, include_following)
+        events = " WHERE id IN (SELECT met_at_id FROM person WHERE id IN (SELECT id FROM _scope))"
         self.event_names = {
             r[0]: r[1]
-            for r in conn.execute("SELECT id, name FROM event")
+            for r in conn.execute("SELECT id, name FROM event" + (events if self.scope else ""))
             if f"event:{fold(r[1])}" not in self.private
         }
         self.neighbours = self._load_ties(conn)
-        self.blocked = self._load_blocked(conn, today)
+        # one pair is scored whatever blocks it from the lists
+        self.blocked = self._load_blocked(conn, today) if pair is None else set()
         self.n = max(len(self.people), 2)
+        if pair is not None:
+            self.n, self.counts = _focus_counts(conn, self, include_following, pair)
         if focus is not None:
             if focus not in self.people:
                 raise InvalidInput(
                     "--for names someone you only follow",
                     "add --include-following to consider people you only follow",
                 )
-            self.n, self.counts = _focus_counts(conn, self, include_following)
+            self.n, self.counts = _focus_counts(conn, self, include_following, (focus,))
         self.index: dict[str, list[int]] = defaultdict(list)
         for p in self.people.values():
             for key in p.index_keys():
@@ -148,34 +189,36 @@ class Book:
             "SELECT id, name, circle, org, location, met_at_id FROM person"
             f" WHERE archived_at IS NULL{circles}{scope}"
         ).fetchall()
-        attrs: dict[tuple[int, str], set[str]] = defaultdict(set)
+        where = "kind IN ('topic', 'offers', 'seeks')" + (
+            " AND person_id IN (SELECT id FROM _scope)" if self.scope else ""
+        )
         effective: dict[str, str | None] = {}
-        for pid, kind, value, stored in conn.execute(
-            "SELECT person_id, kind, value, key FROM person_attr"
-            " WHERE kind IN ('topic', 'offers', 'seeks')"
-            + (" AND person_id IN (SELECT id FROM _scope)" if self.scope else "")
+        for (stored,) in conn.execute(f"SELECT DISTINCT key FROM person_attr WHERE {where}"):
+            effective[stored] = self._effective(stored)
+        same = all(k == v for k, v in effective.items())
+        attrs: dict[tuple[int, str], frozenset[str]] = {}
+        for pid, kind, keys in conn.execute(
+            "SELECT person_id, kind, group_concat(key, char(31)) FROM person_attr"
+            f" WHERE {where} GROUP BY person_id, kind"
         ):
-            key = effective.get(stored, "")
-            if key == "":
-                key = effective[stored] = self._effective(stored)
-                if key:
-                    self.topic_names.setdefault(key, value)
-            if key:
-                attrs[pid, kind].add(key)
+            stored_keys = keys.split("\x1f")
+            attrs[pid, kind] = frozenset(
+                stored_keys if same else [k for k in map(effective.get, stored_keys) if k]
+            )
         folded: dict[str, str] = {}
         people = {}
-        empty: set[str] = set()
+        empty: frozenset[str] = frozenset()
         for pid, name, circle, org, place, met_at in rows:
-            offers = frozenset(attrs.get((pid, "offers"), empty))
+            offers = attrs.get((pid, "offers"), empty)
             people[pid] = Person(
                 pid,
                 name,
                 circle,
                 org,
                 place,
-                frozenset(attrs.get((pid, "topic"), empty)) | offers,
+                attrs.get((pid, "topic"), empty) | offers,
                 offers,
-                frozenset(attrs.get((pid, "seeks"), empty)),
+                attrs.get((pid, "seeks"), empty),
                 frozenset([met_at] if met_at else ()),
                 _fold_cached(folded, org),
                 _fold_cached(folded, place),
@@ -224,17 +267,18 @@ class Book:
 
     # ---- candidates ------------------------------------------------------------------
 
-    def accumulate(
-        self, focus: int | None = None, topic: str | None = None
-    ) -> tuple[dict[int, float], dict[int, float]]:
+    def accumulate(self, focus: int | None = None, topic: str | None = None) -> dict[int, complex]:
         """Approximate introduce and know scores of candidate pairs, from the index.
 
         Each posting list adds its evidence to every pair in it, so the work is the
         number of pairs sharing something, never all pairs. Capped lists (things too
         common to distinguish anyone) are left to the exact scoring of candidates.
+        Both sums live in one dictionary, as complex numbers: the real part is the
+        introduce score, the imaginary part the know score (one update per pair).
         """
-        intro: dict[int, float] = defaultdict(float)
-        know: dict[int, float] = defaultdict(float)
+        if focus is None and topic is None:
+            return self._accumulate_book()
+        acc: dict[int, complex] = defaultdict(complex)
         keys = self._keys_to_walk(focus, topic)
         scale = 10 if topic else 1
         for key in keys:
@@ -244,24 +288,61 @@ class Book:
                 offerers = self.index.get("o:" + rest, [])
                 if focus or len(ids) * len(offerers) <= PAIR_CAP * scale:
                     w = COMPLEMENT * (0.5 + 0.5 * self.weight("o:" + rest))
-                    _cross(intro, ids, offerers, w, focus)
+                    _cross(acc, ids, offerers, w, focus)
             if tag == "o" or not (focus or len(ids) <= CAP * scale):
                 continue
-            w = self.weight(key)
-            _within(
-                intro,
-                ids,
-                {"s": SHARED_NEED, "i": TOPIC, "e": EVENT, "g": ORG, "l": PLACE}[tag] * w,
-                focus,
-            )
-            if tag in "eg":
-                _within(know, ids, (KNOW_EVENT if tag == "e" else KNOW_ORG) * w, focus)
-        if topic is None:
-            self._mutual(know, focus)
+            intro = {"s": SHARED_NEED, "i": TOPIC, "e": EVENT, "g": ORG, "l": PLACE}[tag]
+            know = KNOW_WEIGHT.get(tag, 0.0) / max(self.df(key), 1)
+            _within(acc, ids, complex(intro * self.weight(key), know), focus)
+        if focus is not None and topic is None:
+            self._mutual(acc, focus)
         for blocked in self.blocked:
-            intro.pop(blocked, None)
-            know.pop(blocked, None)
-        return intro, know
+            acc.pop(blocked, None)
+        return acc
+
+    def _accumulate_book(self) -> dict[int, complex]:
+        """The whole book: needs met first, then the cheapest (rarest, so weightiest) lists.
+
+        A list's cost is the number of pairs it adds to: seekers x offerers for a
+        need (walked when at most PAIR_CAP), C(df, 2) within a key, C(degree, 2) for
+        an acquaintance. Needs met are walked first (they weigh most); then the
+        other lists in order of cost, until max(PAIR_BUDGET, PAIRS_PER_PERSON x N)
+        pair updates are spent in all. What is left is evidence too common to single
+        anyone out, and still counts in the exact scoring of every candidate.
+        """
+        units: list[tuple[int, int, str | int]] = []
+        for key, ids in self.index.items():
+            tag = key[0]
+            if tag == "s":
+                offerers = self.index.get("o:" + key[2:], ())
+                if offerers and len(ids) * len(offerers) <= PAIR_CAP:
+                    units.append((0, len(ids) * len(offerers), key))  # needs met: first
+            if tag != "o" and len(ids) > 1:
+                units.append((1, len(ids) * (len(ids) - 1) // 2, key))
+        for z, nb in self.neighbours.items():
+            if len(nb) > 1:
+                units.append((1, len(nb) * (len(nb) - 1) // 2, z))
+        units.sort(key=itemgetter(0, 1))
+        acc: dict[int, complex] = defaultdict(complex)
+        budget = max(PAIR_BUDGET, PAIRS_PER_PERSON * len(self.people))
+        for kind, cost, item in units:
+            budget -= cost
+            if budget < 0 and kind:
+                break
+            if isinstance(item, int):
+                known = [x for x in self.neighbours[item] if x in self.people]
+                _within(acc, known, complex(0, 1 / len(self.neighbours[item])), None)
+            elif kind == 0:
+                w = COMPLEMENT * (0.5 + 0.5 * self.weight("o:" + item[2:]))
+                _cross(acc, self.index[item], self.index["o:" + item[2:]], w, None)
+            else:
+                tag = item[0]
+                intro = {"s": SHARED_NEED, "i": TOPIC, "e": EVENT, "g": ORG, "l": PLACE}[tag]
+                know = KNOW_WEIGHT.get(tag, 0.0) / self.df(item)
+                _within(acc, self.index[item], complex(intro * self.weight(item), know), None)
+        for blocked in self.blocked:
+            acc.pop(blocked, None)
+        return acc
 
     def _keys_to_walk(self, focus: int | None, topic: str | None) -> list[str]:
         if topic is not None:
@@ -271,33 +352,13 @@ class Book:
             return person.index_keys() + [f"s:{k}" for k in person.offers]  # who seeks what I offer
         return list(self.index)
 
-    def _mutual(self, know: dict[int, float], focus: int | None) -> None:
-        """Pairs with common acquaintances, for the already-know list.
-
-        With a focus, every acquaintance of an acquaintance. Over the whole book,
-        counted per person (memory stays per person, not per pair) and kept only
-        when the evidence can matter: two or more common acquaintances, or one who
-        knows just the two of them (1 / ln 2 > KNOW_AT).
-        """
-        if focus is not None:
-            for z in self.neighbours.get(focus, set()):
-                nb = self.neighbours.get(z, set())
-                aa = 1 / math.log(max(len(nb), 2))
-                _within(know, [x for x in nb if x in self.people], aa, focus)
-            return
-        small = {z: nb for z, nb in self.neighbours.items() if len(nb) <= DEGREE_CAP}
-        for x in self.people:
-            mine = [small[z] for z in self.neighbours.get(x, ()) if z in small]
-            if not mine:
-                continue
-            counts = Counter(chain.from_iterable(mine))
-            base = x << 32
-            for y in [y for y, k in counts.items() if k >= 2 and y > x]:
-                know[base | y] += counts[y]
-        for nb in small.values():
-            if len(nb) == 2:
-                a, b = sorted(nb)
-                know[code(a, b)] += 1.0
+    def _mutual(self, acc: dict[int, complex], focus: int) -> None:
+        """Resource allocation over common acquaintances, for the already-know list:
+        each acquaintance z of the focus hands 1 / degree(z) to the focus and each
+        other person z knows."""
+        for z in self.neighbours.get(focus, ()):
+            nb = self.neighbours[z]
+            _within(acc, [x for x in nb if x in self.people], complex(0, 1 / len(nb)), focus)
 
 
 def _aliases(book: Book, key: str) -> list[str]:
@@ -344,6 +405,22 @@ def _scope(conn: sqlite3.Connection, book: Book, focus: int) -> str:
     return "_scope"
 
 
+def _pair_scope(conn: sqlite3.Connection, pair: tuple[int, int]) -> str:
+    """Fill the temp tables with the two people and whom they know (for common
+    acquaintances and their degrees): all that scoring one pair needs."""
+    for table in ("_scope", "_hood"):
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
+        conn.execute(f"DELETE FROM {table}")
+    conn.executemany("INSERT OR IGNORE INTO _hood VALUES (?)", [(i,) for i in pair])
+    conn.execute(
+        "INSERT OR IGNORE INTO _scope SELECT a_id FROM tie WHERE b_id IN (SELECT id FROM _hood)"
+        " UNION SELECT b_id FROM tie WHERE a_id IN (SELECT id FROM _hood)"
+    )
+    conn.execute("INSERT OR IGNORE INTO _hood SELECT id FROM _scope")
+    conn.execute("INSERT OR IGNORE INTO _scope VALUES (?), (?)", pair)
+    return "_scope"
+
+
 def _add_scope(conn: sqlite3.Connection, select: str, args: Sequence[object]) -> None:
     count = conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?)", (*args, FOCUS_CAP + 1))
     if count.fetchone()[0] <= FOCUS_CAP:
@@ -351,14 +428,18 @@ def _add_scope(conn: sqlite3.Connection, select: str, args: Sequence[object]) ->
 
 
 def _focus_counts(
-    conn: sqlite3.Connection, book: Book, following: bool
+    conn: sqlite3.Connection, book: Book, following: bool, ids: Sequence[int]
 ) -> tuple[int, dict[str, int]]:
-    """The number of eligible people, and how many hold each of the focus's keys."""
+    """The number of eligible people, and how many hold each key of these people."""
     eligible = "archived_at IS NULL" + ("" if following else " AND circle != 'following'")
     n = conn.execute(f"SELECT count(*) FROM person WHERE {eligible}").fetchone()[0]
-    person = book.people[book.focus or 0]
     counts: dict[str, int] = {}
-    for key in person.index_keys():
+    held = [
+        (book.people[i], k) for i in ids if i in book.people for k in book.people[i].index_keys()
+    ]
+    for person, key in held:
+        if key in counts:
+            continue
         tag, rest = key[0], key[2:]
         if tag in "ios":
             kinds = {"i": "'topic','offers'", "o": "'offers'", "s": "'seeks'"}[tag]
@@ -388,7 +469,7 @@ def _fold_cached(cache: dict[str, str], value: str | None) -> str | None:
 
 
 def _cross(
-    acc: dict[int, float], xs: list[int], ys: list[int], w: float, focus: int | None
+    acc: dict[int, complex], xs: list[int], ys: list[int], w: float, focus: int | None
 ) -> None:
     if focus is not None:
         if focus in xs:
@@ -407,7 +488,7 @@ def _cross(
                 acc[code(x, y)] += w
 
 
-def _within(acc: dict[int, float], ids: list[int], w: float, focus: int | None) -> None:
+def _within(acc: dict[int, complex], ids: list[int], w: complex, focus: int | None) -> None:
     if focus is not None:
         if focus in ids:
             for y in ids:
@@ -445,7 +526,9 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
     if comp:
         kinds.append("complement")
     intro += comp
-    shared = sorted((a.interests & b.interests) - met_needs, key=lambda k: (book.df(f"i:{k}"), k))
+    common_topics = a.interests & b.interests
+    know += sum(KNOW_TOPIC / max(book.df(f"i:{k}"), 1) for k in common_topics)
+    shared = sorted(common_topics - met_needs, key=lambda k: (book.df(f"i:{k}"), k))
     if shared:
         intro += sum(TOPIC * book.weight(f"i:{k}") for k in shared)
         kinds.append("topic")
@@ -461,33 +544,37 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
     topical = bool(kinds)
     for e in sorted(a.events & b.events):
         if e in book.event_names:
-            w = book.weight(f"e:{e}")
-            intro, know = intro + EVENT * w, know + KNOW_EVENT * w
+            key = f"e:{e}"
+            intro += EVENT * book.weight(key)
+            know += KNOW_EVENT / max(book.df(key), 1)
             kinds.append("event")
             reasons.append(f"both met at {book.event_names[e]}")
-    for attr, label, iw, kw, say in (
-        ("org", "org", ORG, KNOW_ORG, "both at"),
-        ("place", "place", PLACE, 0.0, "both in"),
+    for attr, tag, iw, kw, say in (
+        ("org", "g", ORG, KNOW_ORG, "both at"),
+        ("place", "l", PLACE, KNOW_PLACE, "both in"),
     ):
         ka, kb = getattr(a, f"{attr}_key"), getattr(b, f"{attr}_key")
-        va = getattr(a, attr)
         if ka and ka == kb:
-            w = book.weight(f"{'g' if attr == 'org' else 'l'}:{ka}")
-            intro, know = intro + iw * w, know + kw * w
-            kinds.append(label)
-            reasons.append(f"{say} {va}")
+            key = f"{tag}:{ka}"
+            intro += iw * book.weight(key)
+            know += kw / max(book.df(key), 1)
+            kinds.append(attr)
+            reasons.append(f"{say} {getattr(a, attr)}")
     common = book.neighbours.get(a.id, set()) & book.neighbours.get(b.id, set())
     if common:
         aa = sum(1 / math.log(max(len(book.neighbours[z]), 2)) for z in common)
-        intro, know = intro + MUTUAL * min(aa, 2.0), know + aa
+        intro += MUTUAL * min(aa, 2.0)
+        know += sum(1 / len(book.neighbours[z]) for z in common)
         kinds.append("mutual")
         reasons.append(_mutual(book, common))
     know = round(know, 3)
-    if know >= KNOW_AT:
+    if know >= LIKELY_AT:
+        return Suggestion(_ref(a), _ref(b), "already-know?", know, reasons, kinds, know, True)
+    if know > 0 and not topical:
         return Suggestion(_ref(a), _ref(b), "already-know?", know, reasons, kinds, know)
-    if not topical and not keep:
-        return None
-    return Suggestion(_ref(a), _ref(b), "introduce", round(intro, 3), reasons, kinds, know)
+    if topical or keep:
+        return Suggestion(_ref(a), _ref(b), "introduce", round(intro, 3), reasons, kinds, know)
+    return None
 
 
 def _ref(p: Person) -> PersonRef:
@@ -531,12 +618,13 @@ def suggestions(
 ) -> list[Suggestion]:
     """Both lists, each best first and at most ``limit`` long: introductions, then already-know?"""
     want = None if topic is None else book.synonyms.get(topic_key(topic), topic_key(topic))
-    intro_acc, know_acc = book.accumulate(focus, want)
+    acc = book.accumulate(focus, want)
     pool = max(limit * per_person * 25, 500)
     ranked = dict.fromkeys(
-        c
-        for acc in (intro_acc, know_acc)
-        for c, _ in heapq.nlargest(pool, acc.items(), key=itemgetter(1))
+        chain(
+            (c for c, _ in heapq.nlargest(pool, acc.items(), key=_real)),
+            (c for c, _ in heapq.nlargest(pool, acc.items(), key=_imag)),
+        )
     )
     found: list[Suggestion] = []
     for c in ranked:
@@ -548,8 +636,23 @@ def suggestions(
             found.append(s)
     found.sort(key=lambda s: (-s.score, s.a.name, s.b.name))
     intro = _diverse([s for s in found if s.kind == "introduce"], per_person, limit, focus)
-    know = _diverse([s for s in found if s.kind != "introduce"], per_person, limit, focus)
-    return intro + know
+    # "already know?" ranks every pair with know evidence except those just proposed above
+    shown = {(s.a.id, s.b.id) for s in intro}
+    maybe = [
+        s if s.kind != "introduce" else s._replace(kind="already-know?", score=s.know)
+        for s in found
+        if s.kind != "introduce" or (s.know > 0 and (s.a.id, s.b.id) not in shown)
+    ]
+    maybe.sort(key=lambda s: (-s.score, s.a.name, s.b.name))
+    return intro + _diverse(maybe, per_person, limit, focus)
+
+
+def _real(item: tuple[int, complex]) -> float:
+    return item[1].real
+
+
+def _imag(item: tuple[int, complex]) -> float:
+    return item[1].imag
 
 
 def _about(a: Person, b: Person, key: str) -> bool:

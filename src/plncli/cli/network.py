@@ -197,13 +197,19 @@ def group_list(ctx: typer.Context, json: JsonOpt = False) -> None:
         render_net.show_groups(rows)
 
 
-def _book(app_: AppContext, include_following: bool, focus: int | None = None) -> Book:
+def _book(
+    app_: AppContext,
+    include_following: bool,
+    focus: int | None = None,
+    pair: tuple[PersonRef, PersonRef] | None = None,
+) -> Book:
     return Book(
         app_.conn,
         include_following=include_following,
         today=app_.today,
         synonyms=app_.settings.synonyms,
         focus=focus,
+        pair=(pair[0].id, pair[1].id) if pair else None,
     )
 
 
@@ -343,7 +349,7 @@ def _one_pair(
             "--until goes with --dismiss", "pln introduce A B --dismiss --until WHEN"
         )
     if draft:
-        messages = intro_svc.drafts(_book(app_, True), a, b)
+        messages = intro_svc.drafts(_book(app_, True, pair=(a, b)), a, b)
         if json:
             render.print_json([{"to": n, "message": m} for n, m in messages])
         else:
@@ -362,7 +368,9 @@ def _one_pair(
         return
     _introducible(app_, [a, b], include_following)
     with transaction(app_.conn):
-        done = intro_svc.propose(app_.conn, _book(app_, True), a, b, note=note, now=app_.now)
+        done = intro_svc.propose(
+            app_.conn, _book(app_, True, pair=(a, b)), a, b, note=note, now=app_.now
+        )
     _report_intro(done, json, "Recorded the introduction")
 
 
@@ -395,7 +403,9 @@ def intro_asked(ctx: typer.Context, a: PersonArg, b: PersonArg, json: JsonOpt = 
     with transaction(app_.conn):
         pa, pb = _person(app_, a), _person(app_, b)
         _introducible(app_, [pa, pb], include_following=False)
-        done = intro_svc.mark_asked(app_.conn, _book(app_, True), pa, pb, now=app_.now)
+        done = intro_svc.mark_asked(
+            app_.conn, _book(app_, True, pair=(pa, pb)), pa, pb, now=app_.now
+        )
     _report_intro(done, json, f"Noted that {pa.name} was asked about the introduction")
 
 
