@@ -147,8 +147,8 @@ def log(
     if next_due is not None:
         ids = ", ".join(f"#{fid}" for fid in planned)
         render.say(
-            f"Next: follow-up {ids} due {render.when(next_due, app.today)}"
-            f" ({_next_note(about, message)})."
+            f"Next: follow-up {ids} due {render.when(next_due, app.today)}:"
+            f" {_next_note(about, message)}"
         )
 
 
