@@ -151,3 +151,8 @@ def test_an_undo_entry_cannot_itself_be_undone_by_id(pln: Any, dump: Dump) -> No
     undo_id = next(h["id"] for h in pln.json("history") if h["kind"] == "undo")
     line = fails(pln, dump, 2, "undo", str(undo_id), "--yes")
     assert "only changes can be undone" in line
+
+
+def test_the_default_kind_reads_as_a_note(pln: Any) -> None:
+    pln("add", "Ana Ruiz")
+    assert "Logged a note with Ana Ruiz (interaction #1)." in pln("log", "Ana", "-m", "x").stderr

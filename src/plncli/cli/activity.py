@@ -130,7 +130,8 @@ def log(
             }
         )
         return
-    render.say(f"Logged {kind} with {', '.join(r.name for r in refs)} (interaction #{iid}).")
+    what = "a note" if kind.strip().lower() == "note" else kind
+    render.say(f"Logged {what} with {', '.join(r.name for r in refs)} (interaction #{iid}).")
     for f in closed:
         render.say(
             f"Closed the first follow-up #{f.id} for {f.person.name}: this was that contact."
