@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,3 +140,20 @@ def test_a_closed_pipe_is_not_an_error(db_path: Path) -> None:
         proc.wait(timeout=30)
         assert "error" not in err, err
         assert "Traceback" not in err
+
+
+def test_every_option_of_every_command_has_help() -> None:
+    """STYLE: every option has help (the --add-*/--remove-* options of edit had none)."""
+    import typer.main
+
+    missing = []
+    stack: list[tuple[str, Any]] = [("pln", typer.main.get_command(app))]
+    while stack:
+        name, cmd = stack.pop()
+        if hasattr(cmd, "commands"):
+            stack += [(f"{name} {n}", c) for n, c in cmd.commands.items()]
+            continue
+        for param in cmd.params:
+            if param.param_type_name == "option" and not param.help:
+                missing.append(f"{name} {param.opts[0]}")
+    assert missing == []

@@ -17,7 +17,6 @@ from ..resolve import PersonRef
 from . import parse
 from .app import JsonOpt, command, state
 
-Many = Annotated[list[str] | None, typer.Option(show_default=False)]
 One = Annotated[str | None, typer.Option(show_default=False)]
 
 EmailOpt = Annotated[
@@ -318,20 +317,73 @@ def edit(
     offers: OffersOpt = None,
     seeks: SeeksOpt = None,
     role_tag: RoleTagOpt = None,
-    add_email: Many = None,
-    remove_email: Many = None,
-    add_phone: Many = None,
-    remove_phone: Many = None,
-    add_link: Many = None,
-    remove_link: Many = None,
-    add_topic: Many = None,
-    remove_topic: Many = None,
-    add_offers: Many = None,
-    remove_offers: Many = None,
-    add_seeks: Many = None,
-    remove_seeks: Many = None,
-    add_role_tag: Many = None,
-    remove_role_tag: Many = None,
+    add_email: Annotated[
+        list[str] | None,
+        typer.Option(help="Add to the emails (repeatable).", show_default=False),
+    ] = None,
+    remove_email: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Remove an email address from the list (repeatable).", show_default=False
+        ),
+    ] = None,
+    add_phone: Annotated[
+        list[str] | None,
+        typer.Option(help="Add to the phones (repeatable).", show_default=False),
+    ] = None,
+    remove_phone: Annotated[
+        list[str] | None,
+        typer.Option(help="Remove one of the phones (repeatable).", show_default=False),
+    ] = None,
+    add_link: Annotated[
+        list[str] | None,
+        typer.Option(help="Add to the links (repeatable).", show_default=False),
+    ] = None,
+    remove_link: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Remove a web page or handle from the list (repeatable).", show_default=False
+        ),
+    ] = None,
+    add_topic: Annotated[
+        list[str] | None,
+        typer.Option(help="Add to the topics (repeatable).", show_default=False),
+    ] = None,
+    remove_topic: Annotated[
+        list[str] | None,
+        typer.Option(help="Remove one of the topics (repeatable).", show_default=False),
+    ] = None,
+    add_offers: Annotated[
+        list[str] | None,
+        typer.Option(help="Add to the offers (repeatable).", show_default=False),
+    ] = None,
+    remove_offers: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Remove an offer (expertise) from the list (repeatable).", show_default=False
+        ),
+    ] = None,
+    add_seeks: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Add a need (what they look for) to the list (repeatable).", show_default=False
+        ),
+    ] = None,
+    remove_seeks: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Remove a need (what they look for) from the list (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    add_role_tag: Annotated[
+        list[str] | None,
+        typer.Option(help="Add to the role tags (repeatable).", show_default=False),
+    ] = None,
+    remove_role_tag: Annotated[
+        list[str] | None,
+        typer.Option(help="Remove one of the role tags (repeatable).", show_default=False),
+    ] = None,
     met_at: MetAtOpt = None,
     on: OnOpt = None,
     introduced_by: IntroOpt = None,
