@@ -4,6 +4,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 Dump = Callable[[], list[str]]
@@ -58,3 +59,14 @@ def remind_as_typed(pln: Any, person: str, when: str, *rest: str, today: date) -
         return pln.json("remind", person, when, *rest)
     with pinned_today(day):
         return pln.json("remind", person, day.isoformat(), *rest)
+
+
+def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
+    """Rows read straight from the database file: what is stored, not what pln says."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()

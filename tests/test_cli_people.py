@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from helpers import assert_clean_error, fails
+from helpers import assert_clean_error, fails, query
 from plncli.cli import app
 
 LIST_KEYS = {
@@ -74,14 +74,6 @@ def show(pln: Any, who: str) -> dict[str, Any]:
 
 def names(rows: list[dict[str, Any]]) -> list[str]:
     return [r["name"] for r in rows]
-
-
-def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,15 +14,7 @@ from typing import Any
 
 import pytest
 
-from helpers import Dump, assert_clean_error, fails
-
-
-def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
+from helpers import Dump, assert_clean_error, fails, query
 
 
 def people(db: Path) -> list[str]:

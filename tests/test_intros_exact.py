@@ -8,7 +8,6 @@ its "confusing" list; issue 12, item 4).
 """
 
 import re
-import sqlite3
 import tempfile
 import time
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import Dump, fails
+from helpers import Dump, fails, query
 from plncli import fast
 
 NOTE = "now co-running a retrieval trial"
@@ -31,14 +30,6 @@ def _utc_of_local(text: str) -> str:
 
     at = datetime.fromisoformat(text).astimezone(UTC)
     return at.isoformat().replace("+00:00", "Z")
-
-
-def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture
