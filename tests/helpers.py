@@ -34,9 +34,9 @@ def fails(pln: Any, dump: Dump, code: int, *args: str, input: str | None = None)
 
 @contextmanager
 def pinned_today(day: date) -> Iterator[None]:
-    """Run commands as if today were ``day`` (10:00 UTC), then put "now" back."""
+    """Run commands as if today were ``day`` (10:00 local time), then put "now" back."""
     before = os.environ.get("PLN_NOW")
-    os.environ["PLN_NOW"] = f"{day.isoformat()}T10:00:00+00:00"
+    os.environ["PLN_NOW"] = f"{day.isoformat()}T10:00:00"
     try:
         yield
     finally:

@@ -87,6 +87,7 @@ def test_what_commands_write_loads_through_the_models(pln, db_path: Path) -> Non
         assert (attr.value, attr.key) == ("Retrieval practice", "retrieval practice")
 
 
+@pytest.mark.usefixtures("utc")  # a UTC instant at 09:00 is another day in UTC-11
 def test_rows_written_through_the_models_are_read_by_the_commands(pln, db_path: Path) -> None:
     open_store(db_path, create_parent=True).close()  # creates and migrates the file
     engine = create_engine(f"sqlite:///{db_path}")
