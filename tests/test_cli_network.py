@@ -35,7 +35,7 @@ INTRO_KEYS = {
     "outcome_note",
     "outcome_at",
 }
-ACQUAINTANCE_KEYS = {"person", "since", "how", "note"}
+ACQUAINTANCE_KEYS = {"person", "since", "since_precision", "how", "note"}
 EXPERT_KEYS = {"person", "how", "circle", "last_contact", "via"}
 GROUP_KEYS = {"id", "name", "members", "private"}
 
@@ -145,6 +145,7 @@ def test_knows_records_one_tie_whichever_order(pln: Any, db_path: Path, three: N
         {
             "person": {"id": 2, "name": "Ben Okafor"},
             "since": "2024-09-01",
+            "since_precision": "day",
             "how": "manual",
             "note": "taught together",
         }
@@ -153,6 +154,7 @@ def test_knows_records_one_tie_whichever_order(pln: Any, db_path: Path, three: N
         {
             "person": {"id": 1, "name": "Ana Ruiz"},
             "since": "2024-09-01",
+            "since_precision": "day",
             "how": "manual",
             "note": "taught together",
         }
@@ -172,6 +174,7 @@ def test_knows_without_since_stores_no_date(pln: Any, three: None) -> None:
     assert row == {
         "person": {"id": 3, "name": "Carla Diaz"},
         "since": None,
+        "since_precision": None,
         "how": "manual",
         "note": "",
     }
@@ -240,10 +243,17 @@ def test_knows_lists_ties_then_fellow_group_members(pln: Any, db_path: Path, thr
     pln("group", "add", "Book club", "Ana", "Ben")
     pln("knows", "Ana", "Carla")
     assert pln.json("knows", "Ana") == [
-        {"person": {"id": 3, "name": "Carla Diaz"}, "since": None, "how": "manual", "note": ""},
+        {
+            "person": {"id": 3, "name": "Carla Diaz"},
+            "since": None,
+            "how": "manual",
+            "note": "",
+            "since_precision": None,
+        },
         {
             "person": {"id": 2, "name": "Ben Okafor"},
             "since": None,
+            "since_precision": None,
             "how": "group Book club",
             "note": "",
         },
@@ -782,6 +792,7 @@ def test_intro_made_records_everything(pln: Any, book: None, db_path: Path) -> N
         {
             "person": {"id": 2, "name": "Ben Okafor"},
             "since": "2026-11-23",
+            "since_precision": "day",
             "how": "introduction",
             "note": "you introduced them",
         }

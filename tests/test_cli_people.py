@@ -37,6 +37,7 @@ LIST_KEYS = {
     "archived",
 }
 SHOW_KEYS = LIST_KEYS | {
+    "met_on_precision",
     "role",
     "location",
     "phones",

@@ -146,3 +146,74 @@ def test_an_undo_entry_cannot_itself_be_undone_by_id(pln: Any, dump: Dump) -> No
 def test_the_default_kind_reads_as_a_note(pln: Any) -> None:
     pln("add", "Ana Ruiz")
     assert "Logged a note with Ana Ruiz (interaction #1)." in pln("log", "Ana", "-m", "x").stderr
+
+
+# ---------------------------------------------------------------- 5. a year or a month alone
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "precision", "shown"),
+    [
+        ("2019", "2019-01-01", "year", "in 2019"),
+        ("sept 2019", "2019-09-01", "month", "in September 2019"),
+        ("September 2019", "2019-09-01", "month", "in September 2019"),
+        ("2019-09", "2019-09-01", "month", "in September 2019"),
+        ("2019-09-14", "2019-09-14", None, "2019-09-14"),
+    ],
+)
+def test_met_on_a_year_or_a_month_is_kept_with_its_precision(
+    pln: Any, db_path: Path, typed: str, stored: str, precision: str | None, shown: str
+) -> None:
+    pln("add", "Ana Ruiz", "--on", typed)
+    assert query(db_path, "SELECT met_on, met_on_precision FROM person") == [(stored, precision)]
+    doc = pln.json("show", "Ana")
+    assert (doc["met_on"], doc["met_on_precision"]) == (stored, precision or "day")
+    if precision:
+        assert shown in pln("show", "Ana").stdout
+    # edit keeps the rule, and a whole day clears the precision
+    pln("edit", "Ana", "--on", "2020")
+    assert query(db_path, "SELECT met_on, met_on_precision FROM person") == [("2020-01-01", "year")]
+    pln("edit", "Ana", "--on", "2021-03-04")
+    assert query(db_path, "SELECT met_on, met_on_precision FROM person") == [("2021-03-04", None)]
+
+
+def test_knows_since_a_year_is_kept_and_shown_as_typed(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz", "Ben Okafor")
+    pln("knows", "Ana", "Ben", "--since", "2019")
+    assert query(db_path, "SELECT since, since_precision FROM tie") == [("2019-01-01", "year")]
+    (row,) = pln.json("knows", "Ana")
+    assert (row["since"], row["since_precision"]) == ("2019-01-01", "year")
+    assert "2019" in pln("knows", "Ana").stdout
+    pln("knows", "Ana", "Ben", "--since", "march 2020")
+    assert query(db_path, "SELECT since, since_precision FROM tie") == [("2020-03-01", "month")]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("add", "Ana Ruiz", "--on", "2030"), "in the future"),
+        (("add", "Ana Ruiz", "--on", "dec 2026"), "in the future"),
+        (("add", "Ana Ruiz", "--on", "2019-13"), "months run from 1 to 12"),
+        (("knows", "Ben", "Carla", "--since", "2031"), "in the future"),
+    ],
+)
+def test_a_year_or_month_in_the_future_or_impossible_is_refused(
+    pln: Any, dump: Dump, args: tuple[str, ...], words: str
+) -> None:
+    pln("add", "Ben Okafor", "Carla Diaz")
+    line = fails(pln, dump, 2, *args)
+    assert words in line
+
+
+def test_a_year_alone_survives_export_and_restore(pln: Any, tmp_path: Path) -> None:
+    pln("add", "Ana Ruiz", "Ben Okafor", "--on", "sept 2019")
+    pln("knows", "Ana", "Ben", "--since", "2018")
+    out = tmp_path / "book.json"
+    pln("export", "-o", str(out))
+    other = tmp_path / "other.db"
+    pln("--db", str(other), "import", str(out))
+    assert query(other, "SELECT met_on_precision FROM person ORDER BY id") == [
+        ("month",),
+        ("month",),
+    ]
+    assert query(other, "SELECT since, since_precision FROM tie") == [("2018-01-01", "year")]

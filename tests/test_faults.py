@@ -384,7 +384,8 @@ V2_ROWS = (
     "SELECT * FROM interaction ORDER BY id",
     "SELECT * FROM interaction_person ORDER BY interaction_id, person_id",
     "SELECT * FROM event ORDER BY id",
-    "SELECT * FROM tie ORDER BY a_id, b_id",
+    # the columns schema 2 had (later migrations add some: their values are new, not kept)
+    "SELECT a_id, b_id, since, note, source, created_at FROM tie ORDER BY a_id, b_id",
 )
 
 

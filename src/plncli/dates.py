@@ -638,3 +638,45 @@ def say_every(interval: Interval | str) -> str:
 def local_now() -> datetime:
     """The current local time as an aware datetime (fixed offset of the moment)."""
     return datetime.now().astimezone()
+
+
+# ---------------------------------------------------------------- partly known days
+
+Precision = Literal["day", "month", "year"]
+
+_YEAR_ONLY = re.compile(r"(?:in )?([0-9]{4})")
+_MONTH_YEAR = re.compile(rf"(?:in )?{_MONTH_RX},? ([0-9]{{4}})")
+_ISO_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+
+
+def parse_partial_day(text: str, *, today: date, dayfirst: bool = False) -> tuple[date, Precision]:
+    """A past day that may be known only to the year ("2019") or the month ("sept 2019",
+    "2019-09"): its first day and how much of it is known. Anything else is read by
+    :func:`parse_day` (preferring the past) and known to the day."""
+    if isinstance(today, datetime):
+        today = today.date()
+    norm = _normalize(text)
+    if m := _YEAR_ONLY.fullmatch(norm):
+        return _partial(int(m[1]), 1, "year", text), "year"
+    if m := _MONTH_YEAR.fullmatch(norm):
+        return _partial(int(m[2]), _month_number(m[1]), "month", text), "month"
+    if m := _ISO_MONTH.fullmatch(norm):
+        return _partial(int(m[1]), int(m[2]), "month", text), "month"
+    return parse_day(text, today=today, prefer="past", dayfirst=dayfirst), "day"
+
+
+def _partial(year: int, month: int, what: str, text: str) -> date:
+    if not 1 <= month <= 12:
+        raise DateError(f"{_quote(text)} is not a month: months run from 1 to 12")
+    if not 1 <= year <= 9998:
+        raise DateError(f"{_quote(text)} is not a {what} pln can keep (years 1 to 9998)")
+    return date(year, month, 1)
+
+
+def say_partial(d: date, precision: str | None) -> str:
+    """A partly known day as it was typed: "2019", "September 2019", or the ISO day."""
+    if precision == "year":
+        return str(d.year)
+    if precision == "month":
+        return f"{_MONTHS[d.month - 1].title()} {d.year}"
+    return d.isoformat()

@@ -244,7 +244,21 @@ UNDONE_TABLES = (
 )
 
 
-def undo_triggers(conn: sqlite3.Connection) -> Iterator[str]:
+def m005_date_precision(conn: sqlite3.Connection) -> Iterator[str]:
+    """A day met and a tie's start may be known only to the year or month ("2019",
+    "sept 2019"): the date holds the first day, the precision says how much of it is known
+    (NULL: the day). The undo triggers of both tables are made again to see the column."""
+    yield "ALTER TABLE person ADD COLUMN met_on_precision VARCHAR"
+    yield "ALTER TABLE tie ADD COLUMN since_precision VARCHAR"
+    for table in ("person", "tie"):
+        for op in ("insert", "update", "delete"):
+            yield f"DROP TRIGGER undo_{table}_{op}"
+    yield from undo_triggers(conn, tables=("person", "tie"))
+
+
+def undo_triggers(
+    conn: sqlite3.Connection, tables: tuple[str, ...] = UNDONE_TABLES
+) -> Iterator[str]:
     """Triggers that log, for every row change, the SQL that reverts it.
 
     Generated from the tables' columns as they are when the migration runs; a
@@ -254,7 +268,7 @@ def undo_triggers(conn: sqlite3.Connection) -> Iterator[str]:
     change = "(SELECT max(id) FROM change_log)"
     # Only while pln has a change open: writes by other tools are not pln's to undo.
     when = f"WHEN (SELECT summary FROM change_log WHERE id = {change}) = '{OPEN}'"
-    for table in UNDONE_TABLES:
+    for table in tables:
         cols = [r[1] for r in conn.execute(f"PRAGMA table_info('{table}')")]
         old = " || ',' || ".join(f'quote(OLD."{c}")' for c in cols)
         sets = " || ',' || ".join(f'\'"{c}"=\' || quote(OLD."{c}")' for c in cols)
@@ -307,6 +321,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], Iterator[str]]]] = [
     ("m002_network", _script(M002_NETWORK)),
     ("m003_history", m003_history),
     ("m004_fk_indexes", _script(M004_FK_INDEXES)),
+    ("m005_date_precision", m005_date_precision),
 ]
 
 LATEST = len(MIGRATIONS)

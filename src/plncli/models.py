@@ -79,6 +79,7 @@ class Person(SQLModel, table=True):
     archived_at: datetime | None = _utc(default=None)
     last_contact_at: datetime | None = _utc(default=None)
     birthday: date | None = None
+    met_on_precision: str | None = None  # "year" / "month" when only that is known; None: day
 
 
 class PersonAttr(SQLModel, table=True):
@@ -143,6 +144,7 @@ class Tie(SQLModel, table=True):
     note: str = ""
     source: str = "manual"  # manual | interaction | introduction
     created_at: datetime = _utc()
+    since_precision: str | None = None  # "year" / "month" when only that is known; None: day
 
 
 class PGroup(SQLModel, table=True):

@@ -26,6 +26,7 @@ class PersonInput:
     cadence: str | None = None  # canonical interval text or "never"
     met_at: str | None = None
     met_on: date | None = None
+    met_on_precision: str | None = None  # "year"/"month" when only that much is known
     place: str | None = None  # add: where the --met-at event was
     introduced_by: PersonRef | None = None
     clear_introduced_by: bool = False  # edit --introduced-by ""
@@ -124,8 +125,8 @@ def _insert_person(
     scalars = {k: _clean_scalar(k, data.scalars.get(k)) for k in SCALARS}
     cur = conn.execute(
         "INSERT INTO person (name, name_key, org, role, location, circle, cadence, met_on,"
-        " met_at_id, introduced_by_id, notes, created_at, updated_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " met_at_id, introduced_by_id, notes, created_at, updated_at, met_on_precision)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             name,
             fold(name),
@@ -140,6 +141,7 @@ def _insert_person(
             clean_text(data.note, "note") if data.note else "",
             stamp,
             stamp,
+            data.met_on_precision if data.met_on is not None else None,
         ),
     )
     pid = int(cur.lastrowid or 0)
@@ -244,6 +246,7 @@ def _collect_edit_scalars(
         )
     if data.met_on is not None:
         sets["met_on"] = data.met_on.isoformat()
+        sets["met_on_precision"] = data.met_on_precision
     if data.introduced_by is not None:
         sets["introduced_by_id"] = data.introduced_by.id
     if data.clear_introduced_by:

@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
-from .dates import humanize_day, say_every
+from .dates import humanize_day, say_every, say_partial
 from .due import DueItem
 from .resolve import PersonRef
 from .tables import Block, Cell, Table, emit
@@ -118,6 +118,15 @@ def interaction_json(t: TimelineEntry) -> dict[str, Any]:
     }
 
 
+def _met_when(p: Profile, today: date) -> str:
+    """The day met, or the year or month alone when only that is known, as it was typed."""
+    if p.met_on is None:
+        return ""
+    if p.met_on_precision in ("year", "month"):
+        return f"in {say_partial(p.met_on, p.met_on_precision)}"
+    return when(p.met_on, today)
+
+
 def profile_json(p: Profile) -> dict[str, Any]:
     doc = person_json(p.row)
     doc.update(
@@ -128,6 +137,7 @@ def profile_json(p: Profile) -> dict[str, Any]:
         cadence=p.cadence,
         met_at=p.met_at,
         met_on=_iso(p.met_on),
+        met_on_precision=p.met_on_precision or "day",
         introduced_by=ref_json(p.introduced_by) if p.introduced_by else None,
         notes=p.notes,
         birthday=_iso(p.birthday),
@@ -224,7 +234,7 @@ def show_profile(p: Profile, *, today: date) -> None:
         ("location", p.location),
         ("circle", r.circle),
         ("keep in touch", say_every(p.cadence) if p.cadence else "circle default"),
-        ("met", " ".join(x for x in (p.met_at, p.met_on and when(p.met_on, today)) if x)),
+        ("met", " ".join(x for x in (p.met_at, p.met_on and _met_when(p, today)) if x)),
         ("introduced by", p.introduced_by.name if p.introduced_by else None),
         ("birthday", p.birthday.isoformat() if p.birthday else None),
         ("knows", _names(p)),

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from .dates import humanize_day
+from .dates import humanize_day, say_partial
 from .introduce import Intro, KindStats, Recorded
 from .render import iso_instant, number_of, ref_json
 from .resolve import PersonRef
@@ -74,6 +74,7 @@ def acquaintance_json(a: Acquaintance) -> dict[str, Any]:
     return {
         "person": ref_json(a.person),
         "since": a.since.isoformat() if a.since else None,
+        "since_precision": (a.since_precision or "day") if a.since else None,
         "how": a.how,
         "note": a.note,
     }
@@ -136,7 +137,13 @@ def show_acquaintances(person: PersonRef, rows: list[Acquaintance], *, today: da
         return
     table = Table("#", "knows", "since", "how", "note")
     for a in rows:
-        since = humanize_day(a.since, today=today) if a.since else ""
+        since = (
+            ""
+            if a.since is None
+            else say_partial(a.since, a.since_precision)
+            if a.since_precision
+            else humanize_day(a.since, today=today)
+        )
         table.add_row(str(a.person.id), a.person.name, since, a.how, a.note)
     emit((f"{person.name} knows", "bold"), table)
 

@@ -173,6 +173,7 @@ TABLES: dict[str, Spec] = {
         "archived_at": (_instant, True),
         "last_contact_at": (_instant, True),
         "birthday": (_day, True),
+        "met_on_precision": (one_of("year", "month"), True),
     },
     "person_attr": {
         "id": (_ident, False),
@@ -213,6 +214,7 @@ TABLES: dict[str, Spec] = {
         "since": (_day, True),
         "note": (_free_text, False),
         "source": (one_of("manual", "interaction", "introduction", "import"), False),
+        "since_precision": (one_of("year", "month"), True),
         **STAMP,
     },
     "pgroup": {

@@ -26,20 +26,24 @@ def add_tie(
     note: str,
     source: str,
     now: datetime,
+    since_precision: str | None = None,
 ) -> bool:
-    """Record that a and b know each other; False if that was already known."""
+    """Record that a and b know each other; False if that was already known.
+    ``since_precision``: "year"/"month" when only that much of ``since`` is known."""
     x, y = _pair(a, b)
     note = clean_text(note, "note")
+    precision = since_precision if since else None
     cur = conn.execute(
-        "INSERT OR IGNORE INTO tie (a_id, b_id, since, note, source, created_at)"
-        " VALUES (?,?,?,?,?,?)",
-        (x, y, since.isoformat() if since else None, note, source, to_db_time(now)),
+        "INSERT OR IGNORE INTO tie (a_id, b_id, since, note, source, created_at,"
+        " since_precision) VALUES (?,?,?,?,?,?,?)",
+        (x, y, since.isoformat() if since else None, note, source, to_db_time(now), precision),
     )
     if cur.rowcount == 0 and (since or note):
         conn.execute(
-            "UPDATE tie SET since = coalesce(?, since), note = CASE WHEN ? = '' THEN note"
+            "UPDATE tie SET since = coalesce(?, since), since_precision = CASE WHEN ? IS NULL"
+            " THEN since_precision ELSE ? END, note = CASE WHEN ? = '' THEN note"
             " ELSE ? END WHERE a_id = ? AND b_id = ?",
-            (since.isoformat() if since else None, note, note, x, y),
+            (since.isoformat() if since else None, since, precision, note, note, x, y),
         )
     return cur.rowcount == 1
 
@@ -82,18 +86,21 @@ class Acquaintance(NamedTuple):
     since: date | None
     how: str  # "tie: <source>", or "group: <name>"
     note: str
+    since_precision: str | None = None  # "year"/"month": since is that period's first day
 
 
 def acquaintances(conn: sqlite3.Connection, person: PersonRef) -> list[Acquaintance]:
     """Whom this person knows: recorded ties, then fellow group members."""
     rows = conn.execute(
-        "SELECT p.id, p.name, t.since, t.source, t.note FROM tie t"
+        "SELECT p.id, p.name, t.since, t.source, t.note, t.since_precision FROM tie t"
         " JOIN person p ON p.id = CASE WHEN t.a_id = ? THEN t.b_id ELSE t.a_id END"
         " WHERE (t.a_id = ? OR t.b_id = ?) AND p.archived_at IS NULL ORDER BY p.name_key",
         (person.id, person.id, person.id),
     ).fetchall()
     out = [
-        Acquaintance(PersonRef(r[0], r[1]), date.fromisoformat(r[2]) if r[2] else None, r[3], r[4])
+        Acquaintance(
+            PersonRef(r[0], r[1]), date.fromisoformat(r[2]) if r[2] else None, r[3], r[4], r[5]
+        )
         for r in rows
     ]
     seen = {a.person.id for a in out} | {person.id}

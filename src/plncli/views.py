@@ -106,6 +106,7 @@ class Profile(NamedTuple):
     knows: list[Acquaintance]
     outcomes: list[OutcomeEntry]
     done: list[FollowUpRow]  # done follow-ups, newest first
+    met_on_precision: str | None = None  # "year"/"month": met_on is that period's first day
 
 
 _PERSON_COLS = (
@@ -201,7 +202,8 @@ def _like(value: str) -> str:
 def profile(conn: sqlite3.Connection, person: PersonRef, *, limit: int | None) -> Profile:
     r = conn.execute(
         f"SELECT {_PERSON_COLS}, p.role, p.location, p.cadence, e.name, p.met_on,"
-        " i.id, i.name, p.notes, p.birthday FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
+        " i.id, i.name, p.notes, p.birthday, p.met_on_precision"
+        " FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
         " LEFT JOIN person i ON i.id = p.introduced_by_id WHERE p.id = ?",
         (person.id,),
     ).fetchone()
@@ -222,6 +224,7 @@ def profile(conn: sqlite3.Connection, person: PersonRef, *, limit: int | None) -
         acquaintances(conn, person),
         intro_outcomes(conn, person.id),
         done_followups(conn, person.id, limit=limit),
+        r[16],
     )
 
 

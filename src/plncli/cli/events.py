@@ -142,7 +142,7 @@ def edit(
         raise InvalidInput("nothing to change", "give --name, --on or --place")
     change = svc.EventChange(
         name=new_name,
-        on=parse.met_day(app_, on) if on and on.strip() else None,
+        on=parse.past_day(app_, on) if on and on.strip() else None,
         clear_on=on is not None and not on.strip(),
         place=place,
     )

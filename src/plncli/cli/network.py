@@ -55,13 +55,18 @@ def knows(
         else:
             render_net.show_acquaintances(person, rows, today=app_.today)
         return
-    day = parse.day(app_, since, "--since", "past") if since else None
-    if day and day > app_.today:
-        raise InvalidInput(f"--since {since!r} is in the future", "give the date they met")
+    day, precision = parse.met_day(app_, since, "--since") if since else (None, None)
     with transaction(app_.conn):
         pa, pb = _person(app_, a), _person(app_, b)
         new = ties.add_tie(
-            app_.conn, pa, pb, since=day, note=message, source="manual", now=app_.now
+            app_.conn,
+            pa,
+            pb,
+            since=day,
+            note=message,
+            source="manual",
+            now=app_.now,
+            since_precision=precision,
         )
     render.say(f"{'Recorded' if new else 'Updated'}: {pa.name} and {pb.name} know each other.")
 

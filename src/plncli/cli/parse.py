@@ -7,7 +7,15 @@ from enum import StrEnum
 from typing import Literal
 
 from ..context import AppContext
-from ..dates import DateError, parse_day, parse_day_at, parse_interval, parse_moment
+from ..dates import (
+    DateError,
+    parse_day,
+    parse_day_at,
+    parse_interval,
+    parse_moment,
+    parse_partial_day,
+    say_partial,
+)
 from ..errors import InvalidInput, NotFound
 from ..resolve import PersonRef, resolve
 
@@ -25,13 +33,30 @@ def day(app: AppContext, text: str, what: str, prefer: Literal["future", "past"]
         raise InvalidInput(f"{what}: {exc}") from None
 
 
-def met_day(app: AppContext, text: str) -> date:
-    """When someone was met (`--on` of add and edit): today or earlier, never the future."""
-    found = day(app, text, "--on", "past")
+def met_day(app: AppContext, text: str, what: str = "--on") -> tuple[date, str | None]:
+    """When someone was met (`--on` of add and edit, `knows --since`): today or earlier,
+    never the future; a year or a month alone ("2019", "sept 2019") is kept as that much
+    (the precision: "year", "month", or None for a day)."""
+    try:
+        found, precision = parse_partial_day(text, today=app.today, dayfirst=app.settings.dayfirst)
+    except DateError as exc:
+        raise InvalidInput(f"{what}: {exc}") from None
     if found > app.today:
         raise InvalidInput(
-            f"--on {text!r} is {found.isoformat()}, in the future",
-            "--on is the day you met: today or earlier",
+            f"{what} {text!r} is {say_partial(found, precision)}, in the future",
+            f"{what} is {'the day you met' if what == '--on' else 'when they met'}:"
+            " today or earlier",
+        )
+    return found, None if precision == "day" else precision
+
+
+def past_day(app: AppContext, text: str, what: str = "--on") -> date:
+    """A whole day, today or earlier (an event's date)."""
+    found = day(app, text, what, "past")
+    if found > app.today:
+        raise InvalidInput(
+            f"{what} {text!r} is {found.isoformat()}, in the future",
+            f"{what} is a day that has been: today or earlier",
         )
     return found
 

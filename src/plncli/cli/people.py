@@ -167,6 +167,7 @@ def add(
       pln add --met-at "TeachMeet North"      (asks for one business card at a time)
     """
     app = state(ctx, creates=True)
+    met = parse.met_day(app, on) if on else None
     data = svc.PersonInput(
         lists={
             kind: values
@@ -185,7 +186,8 @@ def add(
         circle=circle.value if circle else None,
         cadence=parse.cadence(every),
         met_at=met_at,
-        met_on=parse.met_day(app, on) if on else None,
+        met_on=met[0] if met else None,
+        met_on_precision=met[1] if met else None,
         place=place if place and place.strip() else None,
         note=note,
     )
@@ -437,7 +439,7 @@ def edit(
     scalars: dict[str, str | None] = {
         k: v for k, v in {"org": org, "role": role, "location": location}.items() if v is not None
     }
-    met_on = parse.met_day(app, on) if on else None
+    met = parse.met_day(app, on) if on else None
     with transaction(app.conn):
         ref = parse.person(app, person, archived=True)
         base = svc.PersonInput(
@@ -445,7 +447,8 @@ def edit(
             circle=circle.value if circle else None,
             cadence=parse.cadence(every, allow_default=True),
             met_at=met_at,
-            met_on=met_on,
+            met_on=met[0] if met else None,
+            met_on_precision=met[1] if met else None,
             introduced_by=(
                 parse.person(app, introduced_by)
                 if introduced_by and introduced_by.strip()
