@@ -217,3 +217,21 @@ def test_a_year_alone_survives_export_and_restore(pln: Any, tmp_path: Path) -> N
         ("month",),
     ]
     assert query(other, "SELECT since, since_precision FROM tie") == [("2018-01-01", "year")]
+
+
+def test_a_year_alone_survives_a_csv_round_trip(pln: Any, tmp_path: Path) -> None:
+    pln("add", "Ana Ruiz", "--on", "2019")
+    pln("add", "Ben Okafor", "--on", "sept 2019")
+    pln("add", "Carla Diaz", "--on", "2020-02-03")
+    out = tmp_path / "book.csv"
+    pln("export", "--format", "csv", "-o", str(out))
+    text = out.read_text(encoding="utf-8")
+    assert ",2019," in text
+    assert ",2019-09," in text
+    other = tmp_path / "other.db"
+    pln("--db", str(other), "import", str(out))
+    assert query(other, "SELECT name, met_on, met_on_precision FROM person ORDER BY name") == [
+        ("Ana Ruiz", "2019-01-01", "year"),
+        ("Ben Okafor", "2019-09-01", "month"),
+        ("Carla Diaz", "2020-02-03", None),
+    ]

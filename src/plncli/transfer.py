@@ -217,7 +217,8 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
     stamp = to_db_time(now)
     conn.executemany(
         "INSERT INTO person (id, name, name_key, org, role, location, circle, met_on, met_at_id,"
-        " notes, created_at, updated_at, birthday) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " notes, created_at, updated_at, birthday, met_on_precision)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 pid,
@@ -233,6 +234,7 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
                 stamp,
                 stamp,
                 r.birthday.isoformat() if r.birthday else None,
+                r.met_on_precision if r.met_on else None,
             )
             for pid, r in zip(ids, plan.add, strict=True)
         ],
@@ -470,7 +472,7 @@ def export_people(conn: sqlite3.Connection) -> list["ExportPerson"]:
     out = []
     for r in conn.execute(
         "SELECT p.id, p.name, p.org, p.role, p.location, p.circle, p.notes, e.name, p.met_on,"
-        " p.birthday, date(p.last_contact_at, 'localtime') FROM person p"
+        " p.birthday, date(p.last_contact_at, 'localtime'), p.met_on_precision FROM person p"
         " LEFT JOIN event e ON e.id = p.met_at_id WHERE p.archived_at IS NULL ORDER BY p.name_key"
     ):
         a = attrs.get(r[0], {})
@@ -494,6 +496,7 @@ def export_people(conn: sqlite3.Connection) -> list["ExportPerson"]:
                 birthday=_day(r[9]),
                 last_contact=_day(r[10]),
                 knows=knows.get(r[0], []),
+                met_on_precision=r[11],
             )
         )
     return out

@@ -35,6 +35,7 @@ class ExportPerson(NamedTuple):
     birthday: date | None
     last_contact: date | None
     knows: list[str]
+    met_on_precision: str | None = None  # "year"/"month": written as 2019 / 2019-09
 
 
 class ExportDue(NamedTuple):
@@ -68,7 +69,7 @@ def to_csv(people: list[ExportPerson], *, raw: bool = False) -> str:
             ";".join(p.offers),
             ";".join(p.seeks),
             p.met_at or "",
-            _iso(p.met_on),
+            _partial_iso(p.met_on, p.met_on_precision),
             p.notes,
             ";".join(p.knows),
             _iso(p.birthday),
@@ -77,6 +78,14 @@ def to_csv(people: list[ExportPerson], *, raw: bool = False) -> str:
         ]
         writer.writerow(cells if raw else [_neutralise(c) for c in cells])
     return out.getvalue()
+
+
+def _partial_iso(day: date | None, precision: str | None) -> str:
+    """A day known only to the year or month as that much (2019, 2019-09): the CSV import
+    reads it back with its precision."""
+    if day is None:
+        return ""
+    return {"year": f"{day:%Y}", "month": f"{day:%Y-%m}"}.get(precision or "", day.isoformat())
 
 
 def _iso(day: date | None) -> str:

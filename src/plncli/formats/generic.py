@@ -12,6 +12,7 @@ guarded against spreadsheet formula injection (a leading ``'`` before ``= + - @`
 a tab, a carriage return or another ``'``) has that quote removed.
 """
 
+import re
 from datetime import date
 from typing import Any
 
@@ -88,6 +89,8 @@ def _fill(rec: Record, row: Row, cols: Columns) -> Record:
             unknown.append(f"column '{column}'" if column else "a cell past the last column")
         elif field in _LISTS:
             values[_LISTS[field]] = [v.strip() for v in cell.split(cols.separator) if v.strip()]
+        elif field == "met_on" and _PARTIAL.fullmatch(cell):
+            values["met_on"], values["met_on_precision"] = _partial(cell)
         else:
             values[field] = _scalar(field, cell)
     return rec._replace(unknown=list(dict.fromkeys(unknown)), **values)
@@ -102,6 +105,19 @@ def _scalar(field: str, cell: str) -> object:
             raise Bad("circle", f"'{cell}' is not a circle (use {', '.join(CIRCLES)})")
         return circle
     return cell
+
+
+# met_on may be known only to the year or month, as pln's own CSV export writes it
+_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?")
+
+
+def _partial(cell: str) -> tuple[date, str]:
+    m = _PARTIAL.fullmatch(cell)
+    assert m is not None
+    month = int(m[2] or 1)
+    if not 1 <= int(m[1]) <= 9998 or not 1 <= month <= 12:
+        raise Bad("met_on", f"'{cell}' is not a year or a month like 2019 or 2019-09")
+    return date(int(m[1]), month, 1), "month" if m[2] else "year"
 
 
 def _date(field: str, cell: str) -> date:

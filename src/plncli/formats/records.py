@@ -25,6 +25,7 @@ class Record(NamedTuple):
     birthday: date | None
     knows: list[str]  # names of others (generic CSV `knows` column)
     unknown: list[str]  # what the record holds that pln does not keep, in words
+    met_on_precision: str | None = None  # "year"/"month": met_on is that period's first day
 
 
 class Problem(NamedTuple):
