@@ -1050,6 +1050,7 @@ READS = [
 ]
 
 
+@pytest.mark.slow
 def test_json_export_restores_the_whole_book(pln: Any, db_path: Path, tmp_path: Path) -> None:
     build_rich_book(pln, tmp_path)
     original = export_doc(pln)
@@ -1185,6 +1186,7 @@ interaction_st = st.tuples(
     interactions=st.lists(interaction_st, max_size=3),
     reminder=st.none() | st.integers(0, 3),
 )
+@pytest.mark.slow
 def test_json_round_trip_of_generated_books(
     pln: Any,
     tmp_path: Path,
@@ -1506,6 +1508,7 @@ BASE_PEOPLE = 1_000
 BIG_IMPORT = 20_000
 
 
+@pytest.mark.slow
 def test_killed_import_leaves_the_book_before_or_after(tmp_path: Path) -> None:
     base_csv = write_csv(
         tmp_path / "base.csv",
@@ -1616,6 +1619,7 @@ def _big_book(db: Path) -> None:
         conn.close()
 
 
+@pytest.mark.slow
 def test_killed_export_leaves_no_partial_file(tmp_path: Path) -> None:
     db = tmp_path / "big.db"
     _big_book(db)

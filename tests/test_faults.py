@@ -55,6 +55,8 @@ from plncli.db import open_store, to_db_time, transaction
 from plncli.migrations import LATEST, M001_INITIAL, M002_NETWORK, statements
 from plncli.text import fold
 
+pytestmark = pytest.mark.slow  # subprocesses, kills and timing: `make test-fast` skips them
+
 NOW = "2026-11-23T10:00:00"
 SEED = 20261123
 STAMP = to_db_time(datetime(2026, 11, 1, 9, 0, tzinfo=UTC))

@@ -20,6 +20,8 @@ from plncli.cli import app
 from plncli.db import open_store
 from plncli.text import fold
 
+pytestmark = pytest.mark.slow  # subprocesses and many hypothesis steps: `make test-fast` skips them
+
 NAMES = ["Ana Ruiz", "ana  RUIZ", "Ben Okafor", "Zoë Kowalczyk", "Zoe Kowalczyk", "Carla Díaz"]
 
 

@@ -109,6 +109,7 @@ def test_a_failed_multi_name_add_adds_no_one(pln, dump) -> None:
     assert dump() == before
 
 
+@pytest.mark.slow
 def test_a_writer_holding_the_lock_gives_busy(pln, db_path: Path) -> None:
     pln("add", "Ana Ruiz")
     holder = subprocess.Popen(

@@ -132,6 +132,7 @@ def _race_add(db: Path) -> None:
     assert (f["person"]["name"], f["note"]) == ("Ana Ruiz", "send the quiz bank")
 
 
+@pytest.mark.slow
 def test_undo_refuses_when_another_writer_changed_the_book(tmp_path: Path) -> None:
     lost = 0
     for n in range(RACES):
@@ -473,6 +474,7 @@ def test_forget_leaves_a_first_name_alone_and_says_where(tmp_path: Path) -> None
     before=st.text(alphabet="Ala sozdiLIxy.,'", max_size=12),
     after=st.text(alphabet="Ala sozdiLIxy.,'", max_size=12),
 )
+@pytest.mark.slow
 def test_forget_replaces_the_name_only_where_it_stands_whole(
     tmp_path_factory: pytest.TempPathFactory, name: str, before: str, after: str
 ) -> None:
