@@ -9,7 +9,7 @@ older than the last ``db.KEEP_UNDO`` keep their summary but can no longer be und
 
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -103,10 +103,14 @@ _STEP_ROW = re.compile(r"WHERE rowid = (-?\d+)$|^INSERT INTO \w+ \(rowid,[^)]*\)
 
 def rows_touched(conn: sqlite3.Connection, change_id: int) -> set[tuple[str, int]]:
     """(table, rowid) of every row a history entry changed, read from its undo steps."""
+    return _step_rows(
+        conn.execute("SELECT tbl, sql FROM undo_step WHERE change_id = ?", (change_id,))
+    )
+
+
+def _step_rows(steps: Iterable[tuple[str, str]]) -> set[tuple[str, int]]:
     found: set[tuple[str, int]] = set()
-    for tbl, sql in conn.execute(
-        "SELECT tbl, sql FROM undo_step WHERE change_id = ?", (change_id,)
-    ):
+    for tbl, sql in steps:
         m = _STEP_ROW.search(sql)
         if m:
             found.add((tbl, int(m.group(1) or m.group(2))))
@@ -114,12 +118,14 @@ def rows_touched(conn: sqlite3.Connection, change_id: int) -> set[tuple[str, int
 
 
 def _later_toucher(conn: sqlite3.Connection, target: int, rows: set[tuple[str, int]]) -> int | None:
-    """The first later history entry that changed one of ``rows``, if any."""
-    for (later,) in conn.execute(
-        "SELECT id FROM change_log WHERE id > ? ORDER BY id", (target,)
-    ).fetchall():
-        if rows_touched(conn, later) & rows:
-            return int(later)
+    """The first later history entry that changed one of ``rows``, if any (one query)."""
+    steps = conn.execute(
+        "SELECT change_id, tbl, sql FROM undo_step WHERE change_id > ? ORDER BY change_id, id",
+        (target,),
+    )
+    for change_id, tbl, sql in steps:
+        if _step_rows([(tbl, sql)]) & rows:
+            return int(change_id)
     return None
 
 
