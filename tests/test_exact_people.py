@@ -272,3 +272,30 @@ def test_add_help_says_it_asks_for_whole_cards(pln: Any) -> None:
     text = " ".join(pln("add", "--help").stdout.split())
     assert "business cards one at a time" in text
     assert "one per line" not in text
+
+
+def test_a_duplicate_added_by_another_pln_while_typing_is_not_saved_silently(
+    pln: Any, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The duplicate check is made again under the write lock: another pln may have added
+    the same person while the card was being typed (simulated: the check at typing time
+    sees no one)."""
+    from plncli.cli import prompt
+
+    pln("add", "Leo Fischer")
+    ask = prompt.ask_cards
+    monkeypatch.setattr(
+        prompt, "ask_cards", lambda base, session, _dup, save: ask(base, session, _none, save)
+    )
+    result = pln("add", "-i", input="Leo Fischer\n\n\n\n\n\n\n\nAna Ruiz\n\n\n\n\n\n\n\n\n")
+    assert "not saved: 'Leo Fischer' looks like Leo Fischer (#1)" in result.stderr
+    assert "skipped Leo Fischer" in result.stderr
+    assert people_in(db_path) == ["Leo Fischer", "Ana Ruiz"]
+
+
+def people_in(db: Path) -> list[str]:
+    return [r[0] for r in query(db, "SELECT name FROM person ORDER BY id")]
+
+
+def _none(*_: object) -> None:
+    return None

@@ -12,7 +12,7 @@ from ..activity import FIRST_FOLLOWUP, add_followup
 from ..context import AppContext
 from ..dates import humanize_day
 from ..db import transaction
-from ..errors import InvalidInput
+from ..errors import Conflict, InvalidInput
 from ..resolve import PersonRef
 from . import parse
 from .app import JsonOpt, command, state
@@ -237,9 +237,14 @@ def _add_interactively(
 
     session, fids = Session(), []
 
-    def save(name: str, card: svc.PersonInput) -> PersonRef:
-        with transaction(app.conn):
-            added, new = _save(app, [(name, card)], True, due)
+    def save(name: str, card: svc.PersonInput, confirmed: bool) -> PersonRef | None:
+        # checked again under the write lock: another pln may have added them meanwhile
+        try:
+            with transaction(app.conn):
+                added, new = _save(app, [(name, card)], confirmed, due)
+        except Conflict as exc:
+            render.say(f"  not saved: {exc.message}")
+            return None
         fids.extend(new)
         return added[0]
 

@@ -26,8 +26,9 @@ FIELDS = [
 
 # (name, emails) -> the person already in the book this card may be, and why
 FindDuplicate = Callable[[str, list[str]], tuple[PersonRef, str] | None]
-# (name, card) -> the person saved (in its own transaction)
-Save = Callable[[str, PersonInput], PersonRef]
+# (name, card, the user said "add anyway") -> the person saved (in its own transaction), or
+# None when, meanwhile, someone else added a likely duplicate (the error is said)
+Save = Callable[[str, PersonInput, bool], PersonRef | None]
 
 
 @dataclass
@@ -74,15 +75,15 @@ def ask_cards(
             return
         session.typing = name
         dup = find_duplicate(name, [])
-        card, ended = (None, False) if dup and not _add_anyway(*dup) else (base, False)
-        if card is not None:
-            card, ended = _fields(base, name, None if dup else find_duplicate)
+        card, ended, confirmed = (None, False, False)
+        if not dup or _add_anyway(*dup):
+            card, ended, confirmed = _fields(base, name, None if dup else find_duplicate)
+        ref = None if card is None else save(name, card, confirmed or dup is not None)
         session.typing = None
-        if card is None:
+        if ref is None:
             session.skipped.append(name)
             _say(f"  skipped {name}")
         else:
-            ref = save(name, card)
             session.added.append(ref)
             _say(f"  saved {ref.name} (person #{ref.id})")
         if ended:
@@ -102,12 +103,13 @@ def _ask_name(number: int) -> str | None:
 
 def _fields(
     base: PersonInput, name: str, find_duplicate: FindDuplicate | None
-) -> tuple[PersonInput | None, bool]:
-    """The card's fields, each checked as typed: (the card, or None if skipped; input ended)."""
+) -> tuple[PersonInput | None, bool, bool]:
+    """The card's fields, each checked as typed: (the card, or None if skipped; input ended;
+    a likely duplicate by email was added anyway)."""
     lists = {k: list(v) for k, v in base.lists.items()}
     scalars = dict(base.scalars)
     note = base.note
-    ended = False
+    ended = confirmed = False
     for key, label in FIELDS:
         try:
             answer = _ask_field(key, label)
@@ -125,8 +127,9 @@ def _fields(
         if key == "email" and find_duplicate is not None:
             dup = find_duplicate(name, answer)
             if dup is not None and not _add_anyway(*dup):
-                return None, False
-    return replace(base, lists=lists, scalars=scalars, note=note), ended
+                return None, False, False
+            confirmed = dup is not None
+    return replace(base, lists=lists, scalars=scalars, note=note), ended, confirmed
 
 
 def _ask_field(key: str, label: str) -> list[str] | None:
