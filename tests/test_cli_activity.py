@@ -6,7 +6,6 @@ Everything runs through the real Typer app (in-process) against the test's own S
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from helpers import fails, pinned_today, remind_as_typed
+from helpers import fails, pinned_today, query, remind_as_typed
 
 Dump = Callable[[], list[str]]
 DUE_KEYS = {"kind", "person", "due", "days_overdue", "reason", "followup_id"}
@@ -23,14 +22,6 @@ FOLLOWUP_KEYS = {"id", "person", "due", "note", "every", "state", "closed"}
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def add(pln: Any, *args: str) -> list[dict[str, Any]]:

@@ -8,14 +8,13 @@ Everything runs through the real Typer app (in-process) against the test's own S
 from __future__ import annotations
 
 import math
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from helpers import assert_clean_error, fails
+from helpers import assert_clean_error, fails, query
 
 Dump = Callable[[], list[str]]
 
@@ -49,14 +48,6 @@ def add(pln: Any, *args: str) -> list[dict[str, Any]]:
 
 def show(pln: Any, who: str) -> dict[str, Any]:
     return pln.json("show", who)  # type: ignore[no-any-return]
-
-
-def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def suggest(pln: Any, *args: str) -> list[dict[str, Any]]:

@@ -47,7 +47,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import pinned_today
+from helpers import pinned_today, query
 from plncli.errors import InvalidInput
 from plncli.formats import read_file
 from plncli.text import fold
@@ -175,14 +175,6 @@ def export_doc(pln: Any, *db: str) -> dict[str, Any]:
     doc = json.loads(pln(*db, "export", "--format", "json").stdout)
     assert doc.pop("exported_at")
     return doc  # type: ignore[no-any-return]
-
-
-def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def dump_of(db: Path) -> list[str]:
