@@ -1,0 +1,90 @@
+"""The store: the one home of pln's SQL (issue 13, "one store, two engines").
+
+Layout, by aggregate (each module speaks in the domain's terms and returns named rows;
+commands and services call these functions and never execute SQL themselves):
+
+- ``people``    — person, person_attr, the search index, duplicates, merge, archive
+- ``activity``  — interactions, follow-ups, kinds, events and attendance, what is due
+- ``history``   — change_log and undo_step: recording, undo, forget's erasure
+- ``transfer``  — bulk reads for export and bulk writes for import and restore
+- ``network``   — ties, groups, introductions and the indexes suggestions are built from
+
+Rows: ``rows``/``row``/``scalar`` below run one statement and give NamedTuples whose fields
+are the statement's column names (``SELECT id, name AS full_name`` gives ``r.id`` and
+``r.full_name``), so no caller reads a row by position. Statements are written in the SQL
+both engines share (``?`` parameters, no ``INSERT OR IGNORE``/``ROWID`` outside the named
+engine-specific places), so that the PostgreSQL engine can run the same text.
+
+``Conn`` is the connection type the store functions take: today the standard library's
+``sqlite3.Connection`` (opened and migrated by ``db.py``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import namedtuple
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+Conn = sqlite3.Connection
+Params = Sequence[Any] | dict[str, Any]
+
+_CLASSES: dict[tuple[str, ...], type[Any]] = {}
+
+
+def _row_class(description: Sequence[Sequence[Any]]) -> type[Any]:
+    names = tuple(str(d[0]) for d in description)
+    cls = _CLASSES.get(names)
+    if cls is None:
+        cls = namedtuple("Row", names, rename=True)  # type: ignore[misc]
+        _CLASSES[names] = cls
+    return cls
+
+
+def rows(conn: Conn, sql: str, params: Params = ()) -> list[Any]:
+    """Every row of one statement, as NamedTuples named by its columns."""
+    cur = conn.execute(sql, params)
+    if cur.description is None:
+        return []
+    make = _row_class(cur.description)._make
+    return [make(r) for r in cur.fetchall()]
+
+
+def row(conn: Conn, sql: str, params: Params = ()) -> Any | None:
+    """The first row of one statement as a NamedTuple, or None."""
+    cur = conn.execute(sql, params)
+    first = cur.fetchone()
+    if first is None or cur.description is None:
+        return None
+    return _row_class(cur.description)._make(first)
+
+
+def scalar(conn: Conn, sql: str, params: Params = ()) -> Any:
+    """The first column of the first row (None when there is no row)."""
+    first = conn.execute(sql, params).fetchone()
+    return None if first is None else first[0]
+
+
+def column(conn: Conn, sql: str, params: Params = ()) -> list[Any]:
+    """The first column of every row."""
+    return [r[0] for r in conn.execute(sql, params).fetchall()]
+
+
+def execute(conn: Conn, sql: str, params: Params = ()) -> int:
+    """Run one writing statement; the new row's id for an INSERT, else the rows changed."""
+    cur = conn.execute(sql, params)
+    if sql.lstrip()[:6].upper() == "INSERT":
+        return int(cur.lastrowid or 0)
+    return int(cur.rowcount)
+
+
+def execute_many(conn: Conn, sql: str, params: Iterable[Params]) -> None:
+    conn.executemany(sql, params)
+
+
+def marks(n: int) -> str:
+    """``?, ?, ?`` for an ``IN (...)`` list of n values."""
+    return ", ".join("?" * n)
+
+
+__all__ = ["Conn", "NamedTuple", "column", "execute", "execute_many", "marks", "row", "rows", "scalar"]
