@@ -24,7 +24,7 @@ from __future__ import annotations
 import sqlite3
 from collections import namedtuple
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 Conn = sqlite3.Connection
 Params = Sequence[Any] | dict[str, Any]
@@ -34,11 +34,10 @@ _CLASSES: dict[tuple[str, ...], type[Any]] = {}
 
 def _row_class(description: Sequence[Sequence[Any]]) -> type[Any]:
     names = tuple(str(d[0]) for d in description)
-    cls = _CLASSES.get(names)
-    if cls is None:
-        cls = namedtuple("Row", names, rename=True)  # type: ignore[misc]
-        _CLASSES[names] = cls
-    return cls
+    known = _CLASSES.get(names)
+    if known is None:
+        known = _CLASSES[names] = namedtuple("Row", names, rename=True)
+    return known
 
 
 def rows(conn: Conn, sql: str, params: Params = ()) -> list[Any]:
@@ -87,4 +86,4 @@ def marks(n: int) -> str:
     return ", ".join("?" * n)
 
 
-__all__ = ["Conn", "NamedTuple", "column", "execute", "execute_many", "marks", "row", "rows", "scalar"]
+__all__ = ["Conn", "column", "execute", "execute_many", "marks", "row", "rows", "scalar"]
