@@ -203,7 +203,7 @@ values = st.one_of(
 def test_undo_steps_with_parameters_store_what_the_literal_sql_stores(
     row: tuple[Any, Any, Any], new: tuple[Any, Any, Any]
 ) -> None:
-    from plncli.history import parameterized
+    from plncli.store.history import parameterized
 
     results = []
     for literal in (True, False):

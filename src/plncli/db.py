@@ -2,7 +2,9 @@
 
 The standard library's sqlite3 is the only database code a command imports
 (see models.py for why). Every connection runs in WAL mode with foreign keys on
-and a busy timeout; every write is one ``BEGIN IMMEDIATE`` transaction.
+and a busy timeout; every write is one ``BEGIN IMMEDIATE`` transaction. This is the
+SQLite engine's connection layer: what a transaction records in the history is
+``store/history.py``'s.
 """
 
 import os
@@ -13,7 +15,7 @@ from contextvars import ContextVar
 from datetime import UTC, date, datetime
 
 from .errors import Busy, PlnError, StoreError
-from .migrations import LATEST, MIGRATIONS, OPEN
+from .migrations import LATEST, MIGRATIONS
 from .opening import check_existing
 from .text import fold
 
@@ -258,33 +260,13 @@ KEEP_UNDO = 100  # changes whose row-level undo steps are kept
 COMMAND: ContextVar[list[str] | None] = ContextVar("COMMAND", default=None)
 
 
-def _open_change(conn: sqlite3.Connection, kind: str) -> int:
+def command_line() -> str:
+    """The command line being run, as `pln history` shows it."""
     import shlex
     import sys
 
     argv = COMMAND.get()
-    command = "pln " + shlex.join(sys.argv[1:] if argv is None else argv)
-    cur = conn.execute(
-        "INSERT INTO change_log (at, command, kind, summary) VALUES (?, ?, ?, ?)",
-        (to_db_time(datetime.now(UTC)), command, kind, OPEN),
-    )
-    return int(cur.lastrowid or 0)
-
-
-def _close_change(conn: sqlite3.Connection, change: int) -> None:
-    """Summarise what the change did; forget a change that changed nothing."""
-    counts = conn.execute(
-        "SELECT tbl, op, count(*) FROM undo_step WHERE change_id = ? GROUP BY tbl, op"
-        " ORDER BY min(id)",
-        (change,),
-    ).fetchall()
-    if not counts:
-        conn.execute("DELETE FROM change_log WHERE id = ?", (change,))
-        return
-    sign = {"insert": "+", "update": "~", "delete": "-"}
-    summary = ", ".join(f"{tbl} {sign[op]}{n}" for tbl, op, n in counts)
-    conn.execute("UPDATE change_log SET summary = ? WHERE id = ?", (summary, change))
-    conn.execute("DELETE FROM undo_step WHERE change_id <= ?", (change - KEEP_UNDO,))
+    return "pln " + shlex.join(sys.argv[1:] if argv is None else argv)
 
 
 @contextmanager
@@ -303,10 +285,14 @@ def transaction(
     except sqlite3.OperationalError as exc:
         raise store_error(exc, path or "?") from None
     try:
-        change = _open_change(conn, kind) if record else None
+        change = None
+        if record:
+            from .store import history
+
+            change = history.open_change(conn, command_line(), kind)
         yield change
         if change is not None:
-            _close_change(conn, change)
+            history.close_change(conn, change, keep=KEEP_UNDO)
     except BaseException:
         _rollback(conn)
         raise
