@@ -29,17 +29,15 @@ database and the schema-upgrade ``.bak`` files); ``forget_in_backup`` rewrites o
 import os
 import re
 import shlex
-import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from difflib import SequenceMatcher
+from typing import Any
 
-from .db import backup_to, to_db_time
-from .errors import StoreError
-from .migrations import LATEST
 from .people import refresh_search
 from .resolve import PersonRef
+from .store import Conn, history
+from .store import forget as store
 from .text import fold
 
 FORGOTTEN = "(forgotten person)"
@@ -76,53 +74,26 @@ class Plan:
 # ------------------------------------------------------------------ what goes
 
 
-def plan(conn: sqlite3.Connection, person: PersonRef) -> Plan:
+def plan(conn: Conn, person: PersonRef) -> Plan:
     """What ``erase`` will do, read only (shown before the user is asked)."""
     pid = person.id
     result = Plan(person)
-
-    def count(sql: str) -> int:
-        return int(conn.execute(sql, (pid,) * sql.count("?")).fetchone()[0])
-
-    alone = "(SELECT count(*) FROM interaction_person o WHERE o.interaction_id = ip.interaction_id)"
+    theirs = store.what_is_theirs(conn, pid)
     result.counts = {
-        "attributes": count("SELECT count(*) FROM person_attr WHERE person_id = ?"),
-        "interactions": count(
-            f"SELECT count(*) FROM interaction_person ip WHERE person_id = ? AND {alone} = 1"
-        ),
-        "shared_interactions": count(
-            f"SELECT count(*) FROM interaction_person ip WHERE person_id = ? AND {alone} > 1"
-        ),
-        "followups": len(_followups(conn, pid)),
-        "ties": count("SELECT count(*) FROM tie WHERE a_id = ? OR b_id = ?"),
-        "groups": count("SELECT count(*) FROM pgroup_member WHERE person_id = ?"),
-        "introductions": count("SELECT count(*) FROM introduction WHERE a_id = ? OR b_id = ?"),
-        "dismissals": count("SELECT count(*) FROM dismissal WHERE a_id = ? OR b_id = ?"),
-        "introduced": count("SELECT count(*) FROM person WHERE introduced_by_id = ?"),
+        "attributes": theirs.attributes,
+        "interactions": theirs.interactions,
+        "shared_interactions": theirs.shared_interactions,
+        "followups": len(store.followups_of(conn, pid)),
+        "ties": theirs.ties,
+        "groups": theirs.groups,
+        "introductions": theirs.introductions,
+        "dismissals": theirs.dismissals,
+        "introduced": theirs.introduced,
         "history": len(_history_entries(conn, _Traits.of(conn, pid))),
     }
     result.mentions = list(_mentions(conn, person, rewrite=False))
-    result.merged_records = [
-        PersonRef(r[0], r[1])
-        for r in conn.execute(
-            "SELECT id, name FROM person WHERE id != ? AND instr(notes, ?) > 0 ORDER BY id",
-            (pid, f"merged into #{pid} "),
-        )
-    ]
+    result.merged_records = [PersonRef(r.id, r.name) for r in store.merged_into(conn, pid)]
     return result
-
-
-def _followups(conn: sqlite3.Connection, pid: int) -> list[int]:
-    """Their follow-ups, and those made by introductions with them (owed to either side)."""
-    return [
-        r[0]
-        for r in conn.execute(
-            "SELECT id FROM followup WHERE person_id = ? UNION SELECT f.followup_id"
-            " FROM intro_followup f JOIN introduction i ON i.id = f.introduction_id"
-            " WHERE i.a_id = ? OR i.b_id = ?",
-            (pid, pid, pid),
-        )
-    ]
 
 
 # ------------------------------------------------------------------ mentions
@@ -138,26 +109,24 @@ def _says(folded_text: str, folded_name: str) -> bool:
     return _name_pattern(folded_name).search(folded_text) is not None
 
 
-def _mentions(conn: sqlite3.Connection, person: PersonRef, *, rewrite: bool) -> Iterator[Mention]:
+def _mentions(conn: Conn, person: PersonRef, *, rewrite: bool) -> Iterator[Mention]:
     """Other records whose text holds their name; with ``rewrite``, the full name replaced."""
     pid, full = person.id, fold(person.name)
     words = [w for w in full.split() if len(w) >= 3]
     pattern = _name_pattern(person.name)
-    for kind, table, column, rows in _texts(conn, person, words):
-        for rid, text, owner_id in rows:
-            mention = _mention(conn, kind, rid, text, owner_id, full, words, pid)
+    for kind, texts in _texts(conn, person, words):
+        for t in texts:
+            mention = _mention(conn, kind, t.id, t.text, t.owner_id, full, words, pid)
             if mention is None:
                 continue
             if rewrite and mention.rewritten:
-                new = pattern.sub(FORGOTTEN, text)
-                conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (new, rid))
+                new = pattern.sub(FORGOTTEN, t.text)
+                store.rewrite_text(conn, kind, t.id, new)
                 mention.rewritten = not _says(fold(new), full)
             yield mention
 
 
-def _texts(
-    conn: sqlite3.Connection, person: PersonRef, words: list[str]
-) -> Iterator[tuple[str, str, str, list[tuple[int, str, int | None]]]]:
+def _texts(conn: Conn, person: PersonRef, words: list[str]) -> Iterator[tuple[str, list[Any]]]:
     """Notes, interaction notes and follow-up notes that may hold the name or a word of it.
 
     The search index (accents and case folded) finds the people whose notes or
@@ -166,59 +135,19 @@ def _texts(
     folded = fold(person.name)
     phrases = [folded, *words]
     likes = [*dict.fromkeys([*phrases, *(w for w in person.name.split() if len(w) >= 3)])]
-    like = " OR ".join("{c} LIKE ?" for _ in likes)
-    patterns = [f"%{w}%" for w in likes]
-    noted = _ids(_search(conn, "notes", phrases), person.id)
-    met = _ids(_search(conn, "interactions", phrases), person.id)
-    yield (
-        "notes",
-        "person",
-        "notes",
-        conn.execute(f"SELECT id, notes, id FROM person WHERE id IN ({noted})").fetchall(),
-    )
-    yield (
-        "interaction",
-        "interaction",
-        "note",
-        conn.execute(
-            "SELECT id, note, NULL FROM interaction WHERE id IN (SELECT interaction_id"
-            f" FROM interaction_person WHERE person_id IN ({met})) AND ({like.format(c='note')})",
-            patterns,
-        ).fetchall(),
-    )
-    yield (
-        "followup",
-        "followup",
-        "note",
-        conn.execute(
-            "SELECT id, note, person_id FROM followup WHERE person_id != ?"
-            f" AND ({like.format(c='note')})",
-            (person.id, *patterns),
-        ).fetchall(),
-    )
+    noted = _others(store.people_whose(conn, "notes", phrases), person.id)
+    met = _others(store.people_whose(conn, "interactions", phrases), person.id)
+    yield "notes", store.people_notes(conn, noted)
+    yield "interaction", store.interaction_notes(conn, met, likes)
+    yield "followup", store.followup_notes(conn, person.id, likes)
 
 
-def _ids(ids: list[int], but: int) -> str:
-    return ",".join(str(i) for i in ids if i != but) or "NULL"
-
-
-def _search(conn: sqlite3.Connection, column: str, phrases: list[str]) -> list[int]:
-    """People whose ``column`` of the search index holds one of ``phrases``."""
-    query = " OR ".join('"' + p.replace('"', '""') + '"' for p in phrases)
-    try:
-        return [
-            int(r[0])
-            for r in conn.execute(
-                "SELECT rowid FROM person_fts WHERE person_fts MATCH ?",
-                (f"{column} : ({query})",),
-            )
-        ]
-    except sqlite3.OperationalError:  # a phrase the index cannot parse: look everywhere
-        return [int(r[0]) for r in conn.execute("SELECT id FROM person")]
+def _others(ids: list[int], but: int) -> list[int]:
+    return [i for i in ids if i != but]
 
 
 def _mention(
-    conn: sqlite3.Connection,
+    conn: Conn,
     kind: str,
     rid: int,
     text: str,
@@ -231,22 +160,14 @@ def _mention(
     named = _says(folded, full)
     if not named and not any(_says(folded, w) for w in words):
         return None
-    if kind == "interaction" and _alone(conn, rid, pid):
+    if kind == "interaction" and not store.shares_interaction(conn, rid, pid):
         return None
     owner = rid if kind == "notes" else owner_id
     who = None
     if owner is not None:
-        row = conn.execute("SELECT id, name FROM person WHERE id = ?", (owner,)).fetchone()
-        who = PersonRef(row[0], row[1]) if row else None
+        found = store.person(conn, owner)
+        who = PersonRef(found.id, found.name) if found else None
     return Mention(kind, rid, who, rewritten=named)
-
-
-def _alone(conn: sqlite3.Connection, interaction: int, pid: int) -> bool:
-    others = conn.execute(
-        "SELECT count(*) FROM interaction_person WHERE interaction_id = ? AND person_id != ?",
-        (interaction, pid),
-    ).fetchone()[0]
-    return bool(others == 0)
 
 
 # ------------------------------------------------------------------ history
@@ -263,16 +184,9 @@ class _Traits:
     values: list[str]  # folded emails, phones, links
 
     @classmethod
-    def of(cls, conn: sqlite3.Connection, pid: int) -> "_Traits":
-        name = str(conn.execute("SELECT name FROM person WHERE id = ?", (pid,)).fetchone()[0])
-        values = [
-            fold(str(r[0]))
-            for r in conn.execute(
-                "SELECT value FROM person_attr WHERE person_id = ?"
-                " AND kind IN ('email', 'phone', 'link')",
-                (pid,),
-            )
-        ]
+    def of(cls, conn: Conn, pid: int) -> "_Traits":
+        name = store.name_of(conn, pid)
+        values = [fold(v) for v in store.contact_values(conn, pid, ("email", "phone", "link"))]
         return cls(pid, name, fold(name), fold(name).split(), [v for v in values if len(v) >= 3])
 
     def named_by(self, token: str) -> bool:
@@ -291,14 +205,14 @@ class _Traits:
         )
 
 
-def _history_entries(conn: sqlite3.Connection, traits: _Traits) -> list[int]:
+def _history_entries(conn: Conn, traits: _Traits) -> list[int]:
     """The history entries whose command line names them (the undo data all goes)."""
-    if not _has(conn, "change_log"):
+    if not store.table_exists(conn, "change_log"):
         return []
     found: set[int] = set()
-    for cid, command in conn.execute("SELECT id, command FROM change_log"):
-        if any(traits.named_by(t) for t in _tokens(command)[1:]):
-            found.add(int(cid))
+    for entry in history.command_lines(conn):
+        if any(traits.named_by(t) for t in _tokens(entry.command)[1:]):
+            found.add(int(entry.id))
     return sorted(found)
 
 
@@ -310,23 +224,22 @@ def _tokens(command: str) -> list[str]:
     return [w.strip("()") for w in words]
 
 
-def _rewrite_history(conn: sqlite3.Connection, entries: list[int], command_words: set[str]) -> None:
+def _rewrite_history(conn: Conn, entries: list[int], command_words: set[str]) -> None:
     """Command lines that name them lose their arguments; all undo data goes."""
     rewritten: dict[int, str] = {}
     undos: dict[int, tuple[int, str]] = {}
-    for cid, command in conn.execute("SELECT id, command FROM change_log ORDER BY id").fetchall():
-        if m := re.fullmatch(r"undo #(\d+) \((.*)\)", str(command), re.DOTALL):
-            undos[int(cid)] = (int(m[1]), m[2])
+    for entry in history.command_lines(conn):
+        cid, command = int(entry.id), str(entry.command)
+        if m := re.fullmatch(r"undo #(\d+) \((.*)\)", command, re.DOTALL):
+            undos[cid] = (int(m[1]), m[2])
         elif cid in entries:
-            rewritten[int(cid)] = _forgotten_command(str(command), command_words)
+            rewritten[cid] = _forgotten_command(command, command_words)
     for cid, (target, inner) in undos.items():
         if target in rewritten or cid in entries:
             new = rewritten.get(target) or _forgotten_command(inner, command_words)
             rewritten[cid] = f"undo #{target} ({new})"
-    conn.executemany(
-        "UPDATE change_log SET command = ? WHERE id = ?", [(c, i) for i, c in rewritten.items()]
-    )
-    conn.execute("DELETE FROM undo_step")
+    history.rename_commands(conn, rewritten)
+    history.drop_all_steps(conn)
 
 
 def _forgotten_command(command: str, command_words: set[str]) -> str:
@@ -367,7 +280,7 @@ _SUMMARY = (
 
 
 def erase(
-    conn: sqlite3.Connection,
+    conn: Conn,
     person: PersonRef,
     *,
     command_words: set[str],
@@ -380,97 +293,55 @@ def erase(
     return done, _record(conn, done)
 
 
-def _record(conn: sqlite3.Connection, done: Plan) -> int:
+def _record(conn: Conn, done: Plan) -> int:
     """The forget's own history entry: the barrier `pln undo` never goes past."""
     parts = ["person -1"] + [f"{t} -{done.counts[k]}" for t, k in _SUMMARY if done.counts.get(k)]
     if done.counts.get("introduced"):
         parts.append(f"person ~{done.counts['introduced']}")
-    cur = conn.execute(
-        "INSERT INTO change_log (at, command, kind, summary) VALUES (?, ?, 'forget', ?)",
-        (to_db_time(datetime.now(UTC)), f"pln forget {FORGOTTEN}", ", ".join(parts)),
-    )
-    return int(cur.lastrowid or 0)
+    return history.record_forget(conn, f"pln forget {FORGOTTEN}", ", ".join(parts))
 
 
-def _erase_person(conn: sqlite3.Connection, person: PersonRef) -> Plan:
+def _erase_person(conn: Conn, person: PersonRef) -> Plan:
     done = plan(conn, person)
     affected = _erase_rows(conn, person)
     done.mentions = list(_mentions(conn, person, rewrite=True))
     affected |= {m.person.id for m in done.mentions if m.person is not None}
-    affected |= _participants(conn, [m.id for m in done.mentions if m.kind == "interaction"])
-    conn.execute("DELETE FROM person WHERE id = ?", (person.id,))
-    conn.execute("DELETE FROM person_fts WHERE rowid = ?", (person.id,))
+    affected |= store.participants(conn, [m.id for m in done.mentions if m.kind == "interaction"])
+    store.erase_person(conn, person.id)
     refresh_search(conn, sorted(affected - {person.id}))
-    conn.execute("INSERT INTO person_fts (person_fts) VALUES ('optimize')")
+    store.merge_search_index(conn)
     return done
 
 
-def _erase_rows(conn: sqlite3.Connection, person: PersonRef) -> set[int]:
+def _erase_rows(conn: Conn, person: PersonRef) -> set[int]:
     """Their follow-ups and interactions; the people whose search rows change."""
     pid = person.id
-    fids = _followups(conn, pid)
-    conn.executemany("DELETE FROM followup WHERE id = ?", [(f,) for f in fids])
-    shared = [
-        r[0]
-        for r in conn.execute(
-            "SELECT interaction_id FROM interaction_person ip WHERE person_id = ? AND"
-            " (SELECT count(*) FROM interaction_person o"
-            "  WHERE o.interaction_id = ip.interaction_id) > 1",
-            (pid,),
-        )
-    ]
-    conn.execute(
-        "DELETE FROM interaction WHERE id IN (SELECT interaction_id FROM interaction_person ip"
-        " WHERE person_id = ? AND (SELECT count(*) FROM interaction_person o"
-        " WHERE o.interaction_id = ip.interaction_id) = 1)",
-        (pid,),
-    )
-    conn.execute("DELETE FROM interaction_person WHERE person_id = ?", (pid,))
-    return _participants(conn, shared)
-
-
-def _participants(conn: sqlite3.Connection, interactions: Iterable[int]) -> set[int]:
-    people: set[int] = set()
-    for iid in interactions:
-        people.update(
-            r[0]
-            for r in conn.execute(
-                "SELECT person_id FROM interaction_person WHERE interaction_id = ?", (iid,)
-            )
-        )
-    return people
-
-
-def _has(conn: sqlite3.Connection, table: str) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
-    return row.fetchone() is not None
+    store.erase_followups(conn, store.followups_of(conn, pid))
+    shared = store.shared_interactions_of(conn, pid)
+    store.erase_interactions_alone(conn, pid)
+    store.erase_participation(conn, pid)
+    return store.participants(conn, shared)
 
 
 # ------------------------------------------------------------------ bytes
 
 
-def wipe(conn: sqlite3.Connection) -> bool:
+def wipe(conn: Conn) -> bool:
     """Rewrite the file without the freed pages; False if a reader kept the -wal in use."""
-    try:
-        first = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        conn.execute("VACUUM")
-        last = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    except sqlite3.OperationalError:  # another pln kept writing: the erase is done anyway
-        return False
-    return bool(first[0] == 0 and last[0] == 0)
+    return store.rewrite_file(conn)
 
 
-def traits_of(conn: sqlite3.Connection, pid: int) -> _Traits:
+def traits_of(conn: Conn, pid: int) -> _Traits:
     return _Traits.of(conn, pid)
 
 
-def import_files(conn: sqlite3.Connection, marks: list[bytes]) -> list[str]:
+def import_files(conn: Conn, marks: list[bytes]) -> list[str]:
     """Files named by `pln import` in the history, and their rejects files, that hold them.
 
     They are the user's own files (or written beside them): listed, never changed."""
     found: list[str] = []
-    for (command,) in conn.execute("SELECT command FROM change_log WHERE command LIKE 'pln %'"):
-        words = _tokens(str(command))
+    for command in history.pln_command_lines(conn):
+        words = _tokens(command)
         if "import" not in words:
             continue
         rest = [w for w in words[words.index("import") + 1 :] if not w.startswith("-")]
@@ -516,83 +387,49 @@ def holds(path: str, needles: list[bytes]) -> bool:
     return False
 
 
-def marks(conn: sqlite3.Connection, person: PersonRef) -> list[bytes]:
+def marks(conn: Conn, person: PersonRef) -> list[bytes]:
     """The byte strings that would show a copy still holds them: name, emails, phones."""
     traits = _Traits.of(conn, person.id)
-    raw = [
-        str(r[0])
-        for r in conn.execute(
-            "SELECT value FROM person_attr WHERE person_id = ? AND kind IN ('email', 'phone')",
-            (person.id,),
-        )
-    ]
+    raw = store.contact_values(conn, person.id, ("email", "phone"))
     return [traits.name.encode(), traits.folded.encode(), *(v.encode() for v in raw)]
 
 
 def forget_in_backup(path: str, traits: "_Traits", *, command_words: set[str]) -> None:
     """Erase them from one backup file (whatever its schema) and rewrite it in place."""
-    conn = sqlite3.connect(path, isolation_level=None)
     tmp = f"{path}.forget"
-    try:
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if version > LATEST:
-            raise StoreError(f"{path} was written by a newer pln; it was not changed")
-        conn.create_function("pln_fold", 1, lambda t: None if t is None else fold(t))
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA secure_delete = ON")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            _erase_in_copy(conn, traits, command_words)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        backup_to(conn, tmp)
-    finally:
-        conn.close()
+    with store.erasing_in_copy(path, tmp) as conn:
+        _erase_in_copy(conn, traits, command_words)
     os.replace(tmp, path)
     for suffix in ("-journal", "-wal", "-shm"):
         if os.path.exists(path + suffix):
             os.unlink(path + suffix)
 
 
-def _erase_in_copy(conn: sqlite3.Connection, traits: "_Traits", command_words: set[str]) -> None:
+def _erase_in_copy(conn: Conn, traits: "_Traits", command_words: set[str]) -> None:
     """``erase`` for a copy whose schema may be older: the person by id or by name."""
-    ids = [
-        (int(r[0]), str(r[1]))
-        for r in conn.execute(
-            "SELECT id, name FROM person WHERE id = ? OR name_key = ?", (traits.id, traits.folded)
-        )
+    found = [
+        PersonRef(int(r.id), str(r.name))
+        for r in store.people_by_id_or_key(conn, traits.id, traits.folded)
     ]
-    history = _has(conn, "change_log")
-    entries = _history_entries(conn, traits) if history else []
-    for pid, name in ids:
-        if _has(conn, "intro_followup"):
-            _erase_person(conn, PersonRef(pid, name))
+    has_history = store.table_exists(conn, "change_log")
+    entries = _history_entries(conn, traits) if has_history else []
+    for ref in found:
+        if store.table_exists(conn, "intro_followup"):
+            _erase_person(conn, ref)
         else:
-            _erase_rows_old(conn, PersonRef(pid, name))
-    if history:
+            _erase_rows_old(conn, ref)
+    if has_history:
         _rewrite_history(conn, entries, command_words)
         _record(conn, Plan(PersonRef(traits.id, traits.name)))
 
 
-def _erase_rows_old(conn: sqlite3.Connection, person: PersonRef) -> None:
+def _erase_rows_old(conn: Conn, person: PersonRef) -> None:
     """A schema before the network tables: people, attributes, interactions, follow-ups."""
-    pid = person.id
-    conn.execute(
-        "DELETE FROM interaction WHERE id IN (SELECT interaction_id FROM interaction_person ip"
-        " WHERE person_id = ? AND (SELECT count(*) FROM interaction_person o"
-        " WHERE o.interaction_id = ip.interaction_id) = 1)",
-        (pid,),
-    )
+    store.erase_interactions_alone(conn, person.id)
     pattern = _name_pattern(person.name)
-    for table, column in (("person", "notes"), ("interaction", "note"), ("followup", "note")):
-        for rid, text in conn.execute(f"SELECT id, {column} FROM {table}").fetchall():
-            if text and pattern.search(text):
-                conn.execute(
-                    f"UPDATE {table} SET {column} = ? WHERE id = ?",
-                    (pattern.sub(FORGOTTEN, text), rid),
-                )
-    conn.execute("DELETE FROM person WHERE id = ?", (pid,))
-    conn.execute("DELETE FROM person_fts WHERE rowid = ?", (pid,))
-    conn.execute("INSERT INTO person_fts (person_fts) VALUES ('optimize')")
+    for kind in ("notes", "interaction", "followup"):
+        for t in store.all_texts(conn, kind):
+            if t.text and pattern.search(t.text):
+                store.rewrite_text(conn, kind, t.id, pattern.sub(FORGOTTEN, t.text))
+    store.erase_person(conn, person.id)
+    store.merge_search_index(conn)

@@ -11,6 +11,7 @@ from .. import render
 from ..db import transaction
 from ..errors import InvalidInput, PlnError
 from ..resolve import resolve
+from ..store.forget import secure_delete
 from .app import JsonOpt, app, command, state
 
 
@@ -49,7 +50,7 @@ def forget(
         return
     traits = svc.traits_of(conn, ref.id)
     words = _command_words()
-    conn.execute("PRAGMA secure_delete = ON")
+    secure_delete(conn)
     with transaction(conn, path, record=False):
         current = resolve(conn, f"#{ref.id}", archived=True)
         done, history_id = svc.erase(conn, current, command_words=words)
