@@ -5,7 +5,7 @@ commands and services call these functions and never execute SQL themselves):
 
 - ``people``    — person, person_attr, the search index, duplicates, merge, archive
 - ``activity``  — interactions, follow-ups, kinds, events and attendance, what is due
-- ``history``   — change_log and undo_step: recording, undo, forget's erasure
+- ``history``   — change_log and undo_step: recording, undo (``forget``: forget's erasure)
 - ``transfer``  — bulk reads for export and bulk writes for import and restore
 - ``network``   — ties, groups, introductions and the indexes suggestions are built from
 
