@@ -143,6 +143,8 @@ def done_followups(conn: Conn, person_id: int, *, limit: int | None) -> list[Any
 def open_followups_of(conn: Conn, person_ids: Sequence[int]) -> list[Any]:
     """The open follow-ups of these people (``id``, ``person_id``, ``person_name``, ``due``,
     ``note``), soonest first."""
+    if not person_ids:  # `IN ()` is SQLite's, not PostgreSQL's
+        return []
     return rows(
         conn,
         "SELECT f.id, p.id AS person_id, p.name AS person_name, f.due, f.note FROM followup f"
