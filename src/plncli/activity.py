@@ -5,11 +5,11 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from .dates import DateError, Interval, parse_interval
-from .db import to_db_time
 from .errors import InvalidInput
 from .kinds import kind_key
 from .people import refresh_search
 from .resolve import PersonRef
+from .store import activity as store
 from .text import clean_line, clean_text, topic_key
 from .ties import tie_everyone
 from .views import FollowUpRow, get_followup
@@ -28,27 +28,12 @@ def log_interaction(
     """Record one interaction with one or several people; keep their last contact current."""
     ids = _distinct(people)
     text = clean_text(note, "note")
-    cur = conn.execute(
-        "INSERT INTO interaction (at, kind, note, created_at) VALUES (?,?,?,?)",
-        (to_db_time(at), kind_key(kind), text, to_db_time(now)),
-    )
-    iid = int(cur.lastrowid or 0)
-    conn.executemany(
-        "INSERT INTO interaction_person (interaction_id, person_id) VALUES (?,?)",
-        [(iid, pid) for pid in ids],
-    )
+    iid = store.insert_interaction(conn, at=at, kind=kind_key(kind), note=text, now=now)
+    store.add_participants(conn, iid, ids)
     for topic in topics:
         value = clean_line(topic, "topic")
-        conn.execute(
-            "INSERT OR IGNORE INTO interaction_topic (interaction_id, key, topic) VALUES (?,?,?)",
-            (iid, topic_key(value), value),
-        )
-    stamp = to_db_time(at)
-    conn.executemany(
-        "UPDATE person SET last_contact_at = ? WHERE id = ?"
-        " AND (last_contact_at IS NULL OR last_contact_at < ?)",
-        [(stamp, pid, stamp) for pid in ids],
-    )
+        store.add_topic(conn, iid, topic_key(value), value)
+    store.advance_last_contact(conn, ids, at)
     if len(ids) > 1:
         tie_everyone(conn, ids, since=at.astimezone().date(), source="interaction", now=now)
     refresh_search(conn, ids)
@@ -73,12 +58,14 @@ def add_followup(
     every: Interval | None,
     now: datetime,
 ) -> int:
-    cur = conn.execute(
-        "INSERT INTO followup (person_id, due, note, every, state, created_at)"
-        " VALUES (?,?,?,?, 'open', ?)",
-        (person.id, due.isoformat(), clean_text(note, "note"), _every(every), to_db_time(now)),
+    return store.insert_followup(
+        conn,
+        person_id=person.id,
+        due=due,
+        note=clean_text(note, "note"),
+        every=_every(every),
+        now=now,
     )
-    return int(cur.lastrowid or 0)
 
 
 def _every(every: Interval | None) -> str | None:
@@ -162,9 +149,7 @@ def _first_on_rhythm(
 
 
 def _close(conn: sqlite3.Connection, fid: int, state: str, now: datetime) -> None:
-    conn.execute(
-        "UPDATE followup SET state = ?, closed_at = ? WHERE id = ?", (state, to_db_time(now), fid)
-    )
+    store.close_followups(conn, [fid], state=state, now=now)
 
 
 def drop_followup(conn: sqlite3.Connection, fid: int, *, now: datetime) -> FollowUpRow:
@@ -193,12 +178,8 @@ def snooze_followup(
     ):
         next_id = _continue_series(conn, row, after=today, now=now)
         every = None
-    conn.execute(
-        "UPDATE followup SET due = ?, every = ? WHERE id = ?", (until.isoformat(), every, fid)
-    )
+    store.move_followup(conn, fid, due=until, every=every)
     return FollowUpRow(row.id, row.person, until, row.note, every, row.state), next_id
-    conn.execute("UPDATE followup SET due = ? WHERE id = ?", (until.isoformat(), fid))
-    return FollowUpRow(row.id, row.person, until, row.note, row.every, row.state)
 
 
 # The note `pln add --follow-up` gives the first follow-up it creates (cli/people.py).
@@ -217,22 +198,12 @@ def settle_first_followups(
 ) -> tuple[list[OwedRow], list[OwedRow]]:
     """After contact is logged: close the automatic first follow-ups of these people (the
     contact is what they asked for) and return them, with the follow-ups still open."""
-    ids = [p.id for p in people]
-    marks = ",".join("?" * len(ids))
     rows = [
-        OwedRow(r[0], PersonRef(r[1], r[2]), date.fromisoformat(r[3]), r[4])
-        for r in conn.execute(
-            "SELECT f.id, p.id, p.name, f.due, f.note FROM followup f"
-            " JOIN person p ON p.id = f.person_id"
-            f" WHERE f.state = 'open' AND f.person_id IN ({marks}) ORDER BY f.due, f.id",
-            ids,
-        )
+        OwedRow(r.id, PersonRef(r.person_id, r.person_name), date.fromisoformat(r.due), r.note)
+        for r in store.open_followups_of(conn, [p.id for p in people])
     ]
     first = [
         r for r in rows if r.note == FIRST_FOLLOWUP or r.note.startswith(FIRST_FOLLOWUP + " after ")
     ]
-    conn.executemany(
-        "UPDATE followup SET state = 'done', closed_at = ? WHERE id = ?",
-        [(to_db_time(now), r.id) for r in first],
-    )
+    store.close_followups(conn, [r.id for r in first], state="done", now=now)
     return first, [r for r in rows if r not in first]

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .dates import Interval, humanize_day, parse_interval, say_every, say_span
 from .resolve import PersonRef
-from .text import TOPIC_WORDS, topic_pattern
+from .store import activity as store
 
 KIND_RANK = {"follow-up": 0, "first-contact": 1, "reconnect": 2}
 
@@ -142,11 +142,6 @@ def _say(interval: Interval) -> str:
     return span[2:] if span.startswith("1 ") and span.count(" ") == 1 else span
 
 
-# The local calendar days of when a person was added and last contacted. SQLite's
-# 'localtime' and Python's astimezone() both ask the C library, so they agree.
-LOCAL_DAYS = "date(p.created_at, 'localtime'), date(p.last_contact_at, 'localtime')"
-
-
 def local_day(stamp: str) -> date:
     return datetime.fromisoformat(stamp).replace(tzinfo=UTC).astimezone().date()
 
@@ -166,69 +161,44 @@ def load_due_inputs(
     counts as 28 days, a day of slack for time zones), so a book of 100,000
     people loads the few hundred that may be due, and ``due_items`` decides.
     """
-    where, args = ["p.archived_at IS NULL"], []
-    if circle:
-        where.append("p.circle = ?")
-        args.append(circle)
-    if topic:
-        where.append(
-            "p.id IN (SELECT person_id FROM person_attr"
-            f" WHERE kind IN ('topic', 'offers', 'seeks') AND {TOPIC_WORDS})"
-        )
-        args.append(topic_pattern(topic))
-    cond = " AND ".join(where)
-    maybe, maybe_args = _maybe_due(horizon, cadences, first_contact_days)
+    where = store.due_filter(circle, topic)
     people = [
         PersonState(
-            PersonRef(r[0], r[1]),
-            r[2],
-            r[3],
-            date.fromisoformat(r[4]),
-            date.fromisoformat(r[5]) if r[5] else None,
-            date.fromisoformat(r[6]) if r[6] else None,
-            r[7],
+            PersonRef(r.id, r.name),
+            r.circle,
+            r.cadence,
+            date.fromisoformat(r.added),
+            date.fromisoformat(r.last_contact) if r.last_contact else None,
+            date.fromisoformat(r.met_on) if r.met_on else None,
+            r.met_at,
             False,
         )
-        for r in conn.execute(
-            "SELECT p.id, p.name, p.circle, p.cadence, " + LOCAL_DAYS + ","
-            " p.met_on, e.name FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
-            f" WHERE {cond} AND NOT EXISTS (SELECT 1 FROM followup f"
-            "   WHERE f.person_id = p.id AND f.state = 'open') AND " + maybe,
-            [*args, *maybe_args],
+        for r in store.maybe_due_people_sqlite(
+            conn,
+            where,
+            met_before=horizon - timedelta(days=first_contact_days) + _SLACK,
+            circle_bounds=_circle_bounds(horizon, cadences),
         )
     ]
     followups = [
-        OpenFollowUp(r[0], PersonRef(r[1], r[2]), date.fromisoformat(r[3]), r[4], r[5])
-        for r in conn.execute(
-            "SELECT f.id, p.id, p.name, f.due, f.note, f.every FROM followup f"
-            " JOIN person p ON p.id = f.person_id"
-            f" WHERE f.state = 'open' AND f.due <= ? AND {cond}",
-            [horizon.isoformat(), *args],
+        OpenFollowUp(
+            r.id, PersonRef(r.person_id, r.person_name), date.fromisoformat(r.due), r.note, r.every
         )
+        for r in store.open_followups_due(conn, where, by=horizon)
     ]
     return people, followups
 
 
-def _maybe_due(
-    horizon: date, cadences: dict[str, str], first_contact_days: int
-) -> tuple[str, list[str]]:
-    """SQL that keeps every person who might be due by ``horizon`` (and a few more)."""
-    slack = timedelta(days=2)
-    met_cut = horizon - timedelta(days=first_contact_days) + slack
-    clauses = [
-        "(p.met_at_id IS NOT NULL AND p.met_on < ?"
-        " AND (p.last_contact_at IS NULL OR p.last_contact_at < date(p.met_on, '+1 day')))",
-        "(p.cadence IS NOT NULL AND p.cadence != 'never')",
-    ]
-    args = [met_cut.isoformat()]
+_SLACK = timedelta(days=2)  # a day of slack for time zones, and one more
+
+
+def _circle_bounds(horizon: date, cadences: dict[str, str]) -> list[tuple[str, date]]:
+    """Per circle on a cadence: the day before which its last contact must fall for it
+    to be due by ``horizon`` (a month counted as 28 days, so it can only over-include)."""
+    bounds = []
     for circle_name, text in sorted(cadences.items()):
         interval = _interval(text)
-        if interval is None:
-            continue
-        least = timedelta(days=interval.months * 28 + interval.days)
-        clauses.append(
-            "(p.cadence IS NULL AND p.circle = ? AND coalesce(p.last_contact_at,"
-            " min(p.created_at, coalesce(p.met_on, p.created_at))) < ?)"
-        )
-        args += [circle_name, (horizon - least + slack).isoformat()]
-    return "(" + " OR ".join(clauses) + ")", args
+        if interval is not None:
+            least = timedelta(days=interval.months * 28 + interval.days)
+            bounds.append((circle_name, horizon - least + _SLACK))
+    return bounds

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from .errors import Ambiguous, Conflict, InvalidInput, NotFound
 from .people import clean_event_name
 from .resolve import MAX_ID, MAX_LISTED, PersonRef
+from .store import events as store
 from .text import clean_line, fold
 from .views import EventRow
 
@@ -30,28 +31,16 @@ def resolve_event(conn: sqlite3.Connection, text: str) -> EventRef:
     typed = text.strip()
     if m := re.fullmatch(r"#(\d+)", typed):
         eid = int(m.group(1))
-        row = (
-            None
-            if eid > MAX_ID
-            else conn.execute("SELECT id, name FROM event WHERE id = ?", (eid,)).fetchone()
-        )
+        row = None if eid > MAX_ID else store.event(conn, eid)
         if row is None:
             raise NotFound(f"no event has id {typed}", _HINT)
-        return EventRef(row[0], row[1])
+        return EventRef(row.id, row.name)
     key = fold(typed)
     if not key:
         raise NotFound("an empty name matches no event", _HINT)
     like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    for sql, args in (
-        ("name_key = ?", (key,)),
-        (
-            "name_key LIKE ? ESCAPE '\\' OR name_key LIKE ? ESCAPE '\\'",
-            (like + "%", "% " + like + "%"),
-        ),
-    ):
-        rows = conn.execute(
-            f"SELECT id, name FROM event WHERE {sql} ORDER BY name_key, id", args
-        ).fetchall()
+    for find, arg in ((store.events_named, key), (store.events_with_word_starting, like)):
+        rows = [(r.id, r.name) for r in find(conn, arg)]
         if len(rows) == 1:
             return EventRef(*rows[0])
         if rows:
@@ -62,9 +51,7 @@ def resolve_event(conn: sqlite3.Connection, text: str) -> EventRef:
 def _close_spelling(conn: sqlite3.Connection, text: str, key: str) -> EventRef:
     import difflib
 
-    by_key = {
-        k: (eid, name) for eid, name, k in conn.execute("SELECT id, name, name_key FROM event")
-    }
+    by_key = {r.name_key: (r.id, r.name) for r in store.event_names(conn)}
     close = difflib.get_close_matches(key, list(by_key), n=MAX_LISTED, cutoff=0.8)
     if not close:
         raise NotFound(f"no event matches {text!r}", _HINT)
@@ -100,34 +87,22 @@ class EventDetail(NamedTuple):
 
 def event_detail(conn: sqlite3.Connection, ref: EventRef) -> EventDetail:
     """The event, and the people (not archived) met there, those still waiting first."""
-    e = conn.execute('SELECT id, name, "on", place, name_key FROM event WHERE id = ?', (ref.id,))
-    eid, name, on, place, key = e.fetchone()
-    rows = conn.execute(
-        "SELECT id, name, org, met_on, date(last_contact_at, 'localtime') FROM person"
-        " WHERE met_at_id = ? AND archived_at IS NULL ORDER BY name_key, id",
-        (eid,),
-    ).fetchall()
+    e = store.existing_event(conn, ref.id)
     people = [
         MetThere(
-            PersonRef(pid, pname),
-            org,
-            date.fromisoformat(met) if met else None,
-            date.fromisoformat(last) if last else None,
-            last is not None and (met is None or last >= met),
+            PersonRef(p.id, p.name),
+            p.org,
+            date.fromisoformat(p.met_on) if p.met_on else None,
+            date.fromisoformat(p.last_contact) if p.last_contact else None,
+            p.last_contact is not None and (p.met_on is None or p.last_contact >= p.met_on),
         )
-        for pid, pname, org, met, last in rows
+        for p in store.people_met_at(conn, e.id)
     ]
     people.sort(key=lambda m: m.contacted_since)  # stable: by name within each
     waiting = sum(not m.contacted_since for m in people)
-    row = EventRow(eid, name, date.fromisoformat(on) if on else None, place, len(people), waiting)
-    return EventDetail(row, _is_private(conn, key), people)
-
-
-def _is_private(conn: sqlite3.Connection, key: str) -> bool:
-    found = conn.execute(
-        "SELECT 1 FROM private_mark WHERE kind = 'event' AND key = ?", (key,)
-    ).fetchone()
-    return found is not None
+    on = date.fromisoformat(e.on) if e.on else None
+    row = EventRow(e.id, e.name, on, e.place, len(people), waiting)
+    return EventDetail(row, store.event_is_private(conn, e.name_key), people)
 
 
 class EventChange(NamedTuple):
@@ -140,7 +115,7 @@ class EventChange(NamedTuple):
 
 
 def edit_event(conn: sqlite3.Connection, ref: EventRef, change: EventChange) -> EventRef:
-    sets: dict[str, object] = {}
+    sets: dict[str, object] = {}  # column: new value
     name = ref.name
     if change.name is not None:
         name = clean_event_name(change.name)
@@ -148,39 +123,33 @@ def edit_event(conn: sqlite3.Connection, ref: EventRef, change: EventChange) -> 
         sets["name"], sets["name_key"] = name, fold(name)
         _keep_private(conn, ref.id, name)
     if change.on is not None:
-        sets['"on"'] = change.on.isoformat()
+        sets["on"] = change.on.isoformat()
     if change.clear_on:
-        sets['"on"'] = None
+        sets["on"] = None
     if change.place is not None:
         sets["place"] = clean_line(change.place, "place") if change.place.strip() else None
     if not sets:
         raise InvalidInput("nothing to change", "give --name, --on or --place")
-    assignments = ", ".join(f"{col} = ?" for col in sets)
-    conn.execute(f"UPDATE event SET {assignments} WHERE id = ?", (*sets.values(), ref.id))
+    store.update_event(conn, ref.id, sets)
     return EventRef(ref.id, name)
 
 
 def _keep_private(conn: sqlite3.Connection, eid: int, name: str) -> None:
     """A private event stays private under its new name."""
-    (old_key,) = conn.execute("SELECT name_key FROM event WHERE id = ?", (eid,)).fetchone()
-    if not _is_private(conn, old_key):
+    old_key = store.existing_event(conn, eid).name_key
+    if not store.event_is_private(conn, old_key):
         return
     if fold(name) != old_key:  # a mark left on the new name gives way to this one
-        conn.execute("DELETE FROM private_mark WHERE kind = 'event' AND key = ?", (fold(name),))
-    conn.execute(
-        "UPDATE private_mark SET key = ?, name = ? WHERE kind = 'event' AND key = ?",
-        (fold(name), name, old_key),
-    )
+        store.unmark_private_event(conn, fold(name))
+    store.rename_private_event(conn, old_key, key=fold(name), name=name)
 
 
 def _refuse_taken(conn: sqlite3.Connection, name: str, eid: int) -> None:
-    row = conn.execute(
-        "SELECT id, name FROM event WHERE name_key = ? AND id != ?", (fold(name), eid)
-    ).fetchone()
+    row = store.other_event_named(conn, fold(name), eid)
     if row is not None:
         raise Conflict(
-            f"there is already an event called {name!r} (#{row[0]})",
-            f"`pln event merge '#{row[0]}' '#{eid}'` makes the two one event",
+            f"there is already an event called {name!r} (#{row.id})",
+            f"`pln event merge '#{row.id}' '#{eid}'` makes the two one event",
         )
 
 
@@ -191,15 +160,15 @@ def set_place(conn: sqlite3.Connection, eid: int, place: str) -> bool:
     place is changed on purpose, with `pln event edit --place`.
     """
     text = clean_line(place, "place")
-    name, stored = conn.execute("SELECT name, place FROM event WHERE id = ?", (eid,)).fetchone()
-    if stored is not None and fold(stored) == fold(text):
+    e = store.existing_event(conn, eid)
+    if e.place is not None and fold(e.place) == fold(text):
         return False
-    if stored is not None:
+    if e.place is not None:
         raise Conflict(
-            f"the event {name!r} already has another place",
+            f"the event {e.name!r} already has another place",
             f"`pln event edit '#{eid}' --place ...` changes it",
         )
-    conn.execute("UPDATE event SET place = ? WHERE id = ?", (text, eid))
+    store.update_event(conn, eid, {"place": text})
     return True
 
 
@@ -212,40 +181,28 @@ class EventMergePlan(NamedTuple):
 def plan_event_merge(conn: sqlite3.Connection, keep: EventRef, other: EventRef) -> EventMergePlan:
     if keep.id == other.id:
         raise InvalidInput(f"{keep.name} is the same event twice", "name two events")
-    people = conn.execute(
-        "SELECT count(*) FROM person WHERE met_at_id = ?", (other.id,)
-    ).fetchone()[0]
-    k = conn.execute('SELECT "on", place, name_key FROM event WHERE id = ?', (keep.id,)).fetchone()
-    o = conn.execute('SELECT "on", place, name_key FROM event WHERE id = ?', (other.id,)).fetchone()
+    people = store.count_met_at(conn, other.id)
+    k, o = store.existing_event(conn, keep.id), store.existing_event(conn, other.id)
     filled = [
         what
-        for what, kv, ov in zip(("date", "place"), k[:2], o[:2], strict=True)
+        for what, kv, ov in (("date", k.on, o.on), ("place", k.place, o.place))
         if kv is None and ov
     ]
-    private = _is_private(conn, o[2]) and not _is_private(conn, k[2])
-    return EventMergePlan(int(people), filled, private)
+    private = store.event_is_private(conn, o.name_key) and not store.event_is_private(
+        conn, k.name_key
+    )
+    return EventMergePlan(people, filled, private)
 
 
 def merge_events(conn: sqlite3.Connection, keep: EventRef, other: EventRef) -> None:
     """People met at OTHER were met at KEEP; KEEP's empty date and place come from OTHER;
     a private OTHER makes KEEP private; then OTHER is removed."""
     k, o = keep.id, other.id
-    conn.execute("UPDATE person SET met_at_id = ? WHERE met_at_id = ?", (k, o))
-    conn.execute(
-        'UPDATE event SET "on" = coalesce("on", (SELECT "on" FROM event WHERE id = ?)),'
-        " place = coalesce(place, (SELECT place FROM event WHERE id = ?))"
-        ' WHERE id = ? AND ("on" IS NULL OR place IS NULL)',
-        (o, o, k),
-    )
-    (other_key,) = conn.execute("SELECT name_key FROM event WHERE id = ?", (o,)).fetchone()
-    (keep_key, keep_name) = conn.execute(
-        "SELECT name_key, name FROM event WHERE id = ?", (k,)
-    ).fetchone()
-    if _is_private(conn, other_key):
-        conn.execute(
-            "INSERT OR IGNORE INTO private_mark (kind, key, name, created_at)"
-            " SELECT 'event', ?, ?, created_at FROM private_mark WHERE kind = 'event' AND key = ?",
-            (keep_key, keep_name, other_key),
-        )
-        conn.execute("DELETE FROM private_mark WHERE kind = 'event' AND key = ?", (other_key,))
-    conn.execute("DELETE FROM event WHERE id = ?", (o,))
+    store.move_attendance(conn, from_event=o, to_event=k)
+    store.fill_event_from(conn, k, o)
+    other_key = store.existing_event(conn, o).name_key
+    kept = store.existing_event(conn, k)
+    if store.event_is_private(conn, other_key):
+        store.copy_private_event(conn, other_key, key=kept.name_key, name=kept.name)
+        store.unmark_private_event(conn, other_key)
+    store.delete_event(conn, o)

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from .db import from_db_time
+from .store import activity as store
 from .text import clean_line
 
 # What `pln log --kind` offers, then what pln logs itself (`done`, `intro made`, the default).
@@ -38,18 +39,14 @@ def kind_key(text: str) -> str:
 def is_known(conn: sqlite3.Connection, kind: str) -> bool:
     if kind in BUILTIN:
         return True
-    return (
-        conn.execute("SELECT 1 FROM interaction WHERE kind = ? LIMIT 1", (kind,)).fetchone()
-        is not None
-    )
+    return store.kind_used(conn, kind)
 
 
 def close_kind(conn: sqlite3.Connection, kind: str) -> str | None:
     """The one known kind ``kind`` is most likely a misspelling of, if any."""
     import difflib
 
-    used = [k for (k,) in conn.execute("SELECT DISTINCT kind FROM interaction")]
-    known = list(dict.fromkeys([*BUILTIN, *used]))
+    known = list(dict.fromkeys([*BUILTIN, *store.used_kinds(conn)]))
     close = difflib.get_close_matches(kind, known, n=1, cutoff=0.8)
     return close[0] if close else None
 
@@ -63,12 +60,7 @@ class KindCount(NamedTuple):
 
 def kind_counts(conn: sqlite3.Connection) -> list[KindCount]:
     """Every kind used, and the built-in ones not used yet; most used first."""
-    used = {
-        kind: (int(n), from_db_time(last))
-        for kind, n, last in conn.execute(
-            "SELECT kind, count(*), max(at) FROM interaction GROUP BY kind"
-        )
-    }
+    used = {r.kind: (int(r.interactions), from_db_time(r.last_at)) for r in store.kind_usage(conn)}
     rows = [
         KindCount(k, *used.get(k, (0, None)), builtin=k in BUILTIN)
         for k in dict.fromkeys([*BUILTIN, *used])

@@ -4,7 +4,9 @@ Layout, by aggregate (each module speaks in the domain's terms and returns named
 commands and services call these functions and never execute SQL themselves):
 
 - ``people``    — person, person_attr, the search index, duplicates, merge, archive
-- ``activity``  — interactions, follow-ups, kinds, events and attendance, what is due
+- ``activity``  — interactions, follow-ups, kinds, what is due
+- ``events``    — events and attendance, and events' private marks
+- ``views``     — the read views: `pln list`, `show`, `events`, `find`
 - ``history``   — change_log and undo_step: recording, undo (``forget``: forget's erasure)
 - ``transfer``  — bulk reads for export and bulk writes for import and restore
 - ``network``   — ties, groups, introductions and the indexes suggestions are built from

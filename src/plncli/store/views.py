@@ -1,0 +1,212 @@
+"""The read views' SQL: `pln list`, `show`, `events`, `find` (and the event detail).
+
+Rows are named by their columns and hold stored values (ISO days, stored UTC instants);
+``views.py`` turns them into the shapes the renderers and the JSON take. Engine-specific
+SQL sits in the functions named ``*_sqlite``; the rest is the SQL both engines share.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..text import TOPIC_WORDS, fold, topic_pattern
+from . import Conn, marks, row, rows
+from .activity import local_day_sqlite
+
+PERSON_COLUMNS = (
+    "p.id, p.name, p.org, p.circle,"
+    f" {local_day_sqlite('p.last_contact_at')} AS last_contact,"
+    f" {local_day_sqlite('p.created_at')} AS added, p.archived_at"
+)
+
+
+def org_contains_sqlite() -> str:
+    """The condition "the organisation holds these folded words" (a LIKE pattern).
+
+    SQLite only: ``pln_fold`` is the Python function ``db.py`` registers on every
+    connection (accents, case and spacing folded).
+    """
+    return "pln_fold(p.org) LIKE ? ESCAPE '\\'"
+
+
+def like_escaped(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+_ATTR = "p.id IN (SELECT person_id FROM person_attr WHERE kind {} AND key = ?)"
+_FILTERS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "topic": (
+        "p.id IN (SELECT person_id FROM person_attr"
+        f" WHERE kind IN ('topic', 'offers', 'seeks') AND {TOPIC_WORDS})",
+        topic_pattern,
+    ),
+    "role_tag": (_ATTR.format("= 'role'"), fold),
+    "circle": ("p.circle = ?", str),
+    "org": (org_contains_sqlite(), lambda v: "%" + like_escaped(fold(v)) + "%"),
+    "met_at": ("p.met_at_id IN (SELECT id FROM event WHERE name_key = ?)", fold),
+}
+_SORTS = {
+    "name": "p.name_key",
+    "last-contact": "p.last_contact_at IS NOT NULL, p.last_contact_at, p.name_key",
+    "added": "p.created_at DESC, p.id DESC",
+}
+
+
+def _people_where(filters: dict[str, str | None], archived: bool) -> tuple[str, list[str]]:
+    where = ["p.archived_at IS NOT NULL" if archived else "p.archived_at IS NULL"]
+    args: list[str] = []
+    for name, value in filters.items():
+        if value:
+            clause, arg = _FILTERS[name]
+            where.append(clause)
+            args.append(arg(value))
+    return " AND ".join(where), args
+
+
+def people(
+    conn: Conn,
+    *,
+    filters: dict[str, str | None],
+    sort: str,
+    archived: bool,
+    kinds: tuple[str, ...] | None,
+) -> tuple[list[Any], dict[int, dict[str, list[str]]]]:
+    """The people `pln list` shows (PERSON_COLUMNS, in ``sort`` order) and their attributes
+    of ``kinds`` (None: all), by person id and kind, in the order they were added.
+
+    ``filters`` may name topic, role_tag, circle, org and met_at.
+    """
+    cond, args = _people_where(filters, archived)
+    found = rows(
+        conn, f"SELECT {PERSON_COLUMNS} FROM person p WHERE {cond} ORDER BY {_SORTS[sort]}", args
+    )
+    return found, (_attributes(conn, cond, args, kinds) if found else {})
+
+
+def _attributes(
+    conn: Conn, cond: str, args: Sequence[object], kinds: tuple[str, ...] | None
+) -> dict[int, dict[str, list[str]]]:
+    """Attributes of the people matching ``cond``, by person and kind.
+
+    Built straight from the cursor (no named row per attribute): `pln list` reads tens of
+    thousands of them in a large book.
+    """
+    only = f" AND a.kind IN ({marks(len(kinds))})" if kinds else ""
+    found: dict[int, dict[str, list[str]]] = {}
+    for person_id, kind, value in conn.execute(
+        "SELECT a.person_id, a.kind, a.value FROM person_attr a JOIN person p ON p.id = a.person_id"
+        f" WHERE {cond}{only} ORDER BY a.id",
+        (*args, *(kinds or ())),
+    ):
+        found.setdefault(person_id, {}).setdefault(kind, []).append(value)
+    return found
+
+
+def person_profile(conn: Conn, person_id: int) -> Any:
+    """One person's row for `pln show`: PERSON_COLUMNS, ``role``, ``location``,
+    ``cadence``, ``met_at`` (the event's name), ``met_on``, ``introduced_by_id``,
+    ``introduced_by_name``, ``notes``, ``birthday``, ``met_on_precision``."""
+    return row(
+        conn,
+        f"SELECT {PERSON_COLUMNS}, p.role, p.location, p.cadence, e.name AS met_at, p.met_on,"
+        " i.id AS introduced_by_id, i.name AS introduced_by_name, p.notes, p.birthday,"
+        " p.met_on_precision"
+        " FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
+        " LEFT JOIN person i ON i.id = p.introduced_by_id WHERE p.id = ?",
+        (person_id,),
+    )
+
+
+def attributes_of(conn: Conn, person_id: int) -> dict[str, list[str]]:
+    """One person's attributes by kind, in the order they were added."""
+    return _attributes(conn, "p.id = ?", (person_id,), None).get(person_id, {})
+
+
+def intro_outcomes(conn: Conn, person_id: int) -> list[Any]:
+    """Introductions of this person with an outcome, newest first: ``id``, ``updated_at``,
+    ``other_id``, ``other_name``, ``outcome``, ``outcome_note``."""
+    return rows(
+        conn,
+        "SELECT i.id, i.updated_at, o.id AS other_id, o.name AS other_name, i.outcome,"
+        " i.outcome_note FROM introduction i"
+        " JOIN person o ON o.id = CASE WHEN i.a_id = ? THEN i.b_id ELSE i.a_id END"
+        " WHERE (i.a_id = ? OR i.b_id = ?) AND i.outcome IS NOT NULL"
+        " ORDER BY i.updated_at DESC, i.id DESC",
+        (person_id, person_id, person_id),
+    )
+
+
+_NEWEST = (
+    "SELECT i.id FROM interaction i JOIN interaction_person ip ON ip.interaction_id = i.id"
+    " WHERE ip.person_id = ? ORDER BY i.at DESC, i.id DESC LIMIT ?"
+)
+
+
+def interactions_of(conn: Conn, person_id: int, *, limit: int | None) -> list[Any]:
+    """This person's interactions, newest first: ``id``, ``at``, ``kind``, ``note``."""
+    return rows(
+        conn,
+        "SELECT i.id, i.at, i.kind, i.note FROM interaction i"
+        " JOIN interaction_person ip ON ip.interaction_id = i.id"
+        " WHERE ip.person_id = ? ORDER BY i.at DESC, i.id DESC LIMIT ?",
+        (person_id, -1 if limit is None else limit),
+    )
+
+
+def others_in_interactions(conn: Conn, person_id: int, *, limit: int | None) -> list[Any]:
+    """The other people in the same interactions as ``interactions_of`` (``interaction_id``,
+    ``name``), by interaction and person id."""
+    return rows(
+        conn,
+        "SELECT x.interaction_id, p.name FROM interaction_person x"
+        " JOIN person p ON p.id = x.person_id"
+        f" WHERE x.interaction_id IN ({_NEWEST}) AND p.id != ?"
+        " ORDER BY x.interaction_id, x.person_id",
+        (person_id, -1 if limit is None else limit, person_id),
+    )
+
+
+def topics_of_interactions(conn: Conn, person_id: int, *, limit: int | None) -> list[Any]:
+    """The topics of the interactions ``interactions_of`` gives (``interaction_id``,
+    ``topic``), by interaction and topic key."""
+    return rows(
+        conn,
+        "SELECT t.interaction_id, t.topic FROM interaction_topic t"
+        f" WHERE t.interaction_id IN ({_NEWEST}) ORDER BY t.interaction_id, t.key",
+        (person_id, -1 if limit is None else limit),
+    )
+
+
+def events_with_counts(conn: Conn) -> list[Any]:
+    """Every event, latest first: ``id``, ``name``, ``on``, ``place``, ``met`` (people not
+    archived met there), ``no_contact_since`` (of them, not contacted since the meeting)."""
+    return rows(
+        conn,
+        'SELECT e.id, e.name, e."on", e.place, count(p.id) AS met,'
+        " coalesce(sum(CASE WHEN p.id IS NOT NULL AND (p.last_contact_at IS NULL"
+        f"   OR {local_day_sqlite('p.last_contact_at')} < p.met_on) THEN 1 ELSE 0 END), 0)"
+        " AS no_contact_since"
+        " FROM event e LEFT JOIN person p ON p.met_at_id = e.id AND p.archived_at IS NULL"
+        ' GROUP BY e.id ORDER BY e."on" DESC, e.name',
+    )
+
+
+def search_sqlite(conn: Conn, words: list[str], *, limit: int, archived: bool) -> list[Any]:
+    """People whose indexed text has words starting with each of ``words`` (none holding
+    a double quote), best first: ``id``, ``name``, ``org``, ``archived`` (0/1),
+    ``snippet`` (the match in [brackets]).
+
+    SQLite only: the ``person_fts`` FTS5 table, its query syntax (``"word"*``), its
+    ``snippet`` and ``bm25`` ranking (name, org, tags, notes, interactions weighted
+    10, 4, 4, 2, 1).
+    """
+    query = " ".join(f'"{w}"*' for w in words)
+    scope = "" if archived else " AND p.archived_at IS NULL"
+    return rows(
+        conn,
+        "SELECT p.id, p.name, p.org, p.archived_at IS NOT NULL AS archived,"
+        " snippet(person_fts, -1, '[', ']', '…', 10) AS snippet"
+        " FROM person_fts JOIN person p ON p.id = person_fts.rowid"
+        f" WHERE person_fts MATCH ?{scope}"
+        " ORDER BY bm25(person_fts, 10.0, 4.0, 4.0, 2.0, 1.0) LIMIT ?",
+        (query, limit),
+    )
