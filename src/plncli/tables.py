@@ -154,40 +154,40 @@ STYLE_CODES = {
 _WORD = re.compile(r"\s*\S+\s*")
 
 
-def _sgr(text: str, style: str, colour: bool) -> str:
+def _sgr_on(style: str, colour: bool) -> str:
+    """The escape code that turns ``style`` on (NO_COLOR: bold and dim, no colours)."""
     codes = sorted(STYLE_CODES[w] for w in style.split())
     on = ";".join(str(c) for c in codes if colour or c < 30)
-    return f"\x1b[{on}m{text}\x1b[0m" if on and text else text
+    return f"\x1b[{on}m" if on else ""
 
 
 def _drawn(block: Block, columns: int, *, colour: bool) -> str:
     if isinstance(block, Table):
         return _drawn_table(block, columns, colour)
     style = "" if isinstance(block, str) else block[1]
-    return "".join(_sgr(line, style, colour) + "\n" for line in _text(block).split("\n"))
+    on = _sgr_on(style, colour) if style else ""
+    lines = _text(block).split("\n")
+    return "".join(f"{on}{line}\x1b[0m\n" if on and line else line + "\n" for line in lines)
 
 
 def _cell_lines(cell: Cell) -> tuple[list[str], str]:
     text, style = (cell, "") if isinstance(cell, str) else cell
-    return visible(text).expandtabs(8).split("\n"), style
+    text = visible(text)
+    if "\n" in text or "\t" in text:
+        return text.expandtabs(8).split("\n"), style
+    return [text], style
 
 
-def _measure(lines: list[str], extra: int, most: int) -> tuple[int, int]:
-    """Rich's Measurement of a padded Text: the longest word and the longest line."""
-    if most - extra < 1:
-        return most, most
-    longest = max(map(width, lines))
-    words = [w for line in lines for w in line.split()]
-    shortest = min(max(map(width, words)) if words else longest, longest)
-    inner = most - extra
-    return min(shortest, inner) + extra, min(longest, inner) + extra
+def _longest(lines: list[str]) -> int:
+    return max(map(width, lines)) if len(lines) > 1 else width(lines[0])
 
 
-def _column_widths(cells: list[list[list[str]]], pads: list[int], most: int) -> list[int]:
-    """Each column's width: its longest line, or less when the table is wider than ``most``."""
+def _column_widths(longest: list[int], pads: list[int], most: int) -> list[int]:
+    """Each column's width with its padding (Rich's measurement of padded text): its
+    longest line, or less when the table is wider than ``most``."""
 
     def measured(col: int, limit: int) -> int:
-        return min(max(_measure(row[col], pads[col], limit)[1] for row in cells), limit)
+        return limit if limit - pads[col] < 1 else min(longest[col] + pads[col], limit)
 
     widths = [measured(c, most) or 1 for c in range(len(pads))]
     if sum(widths) <= most:
@@ -244,6 +244,8 @@ def _fit(text: str, n: int) -> str:
 
 def _wrapped(line: str, n: int) -> list[str]:
     """One line of a cell in lines of ``n`` columns: broken at spaces, a long word cut."""
+    if width(line) <= n:
+        return [line]
     breaks, used = [0], 0
     for match in _WORD.finditer(line):
         start, word = match.start(), match.group()
@@ -273,24 +275,61 @@ def _drawn_table(table: Table, columns: int, colour: bool) -> str:
     last = len(table.columns) - 1
     lefts = [0 if c == 0 else 1 for c in range(last + 1)]
     pads = [lefts[c] + (0 if c == last else 1) for c in range(last + 1)]
-    widths = _column_widths([[lines for lines, _ in row] for row in rows], pads, columns)
+    sizes = [[_longest(lines) for lines, _ in row] for row in rows]
+    longest = [max(col) for col in zip(*sizes, strict=True)]
+    widths = _column_widths(longest, pads, columns)
+    inner = [max(w - p, 0) for w, p in zip(widths, pads, strict=True)]
+    room = [
+        (n, " " * left, n + pad - left) for n, left, pad in zip(inner, lefts, pads, strict=True)
+    ]
+    starts = {style: _sgr_on(style, colour) for row in rows for _, style in row if style}
     out: list[str] = []
     for r, row in enumerate(rows):
-        inner = [max(w - p, 0) for w, p in zip(widths, pads, strict=True)]
-        cells = [  # as Rich: a cell with no room inside its padding has no lines at all
-            [piece for line in lines for piece in _wrapped(line, n)] if n else []
-            for (lines, _), n in zip(row, inner, strict=True)
-        ]
-        height = max(1, *map(len, cells))
-        if table.header and r == 0:  # a header's cells line up at the bottom
-            cells = [[""] * (height - len(c)) + c for c in cells]
-        for i in range(height):
-            parts = []
-            for c, (lines, (_, style)) in enumerate(zip(cells, row, strict=True)):
-                text = lines[i].rstrip() if i < len(lines) else ""
-                pad = inner[c] - width(text)
-                parts.append(
-                    " " * lefts[c] + _sgr(text, style, colour) + " " * (pad + pads[c] - lefts[c])
-                )
-            out.append("".join(parts).rstrip() + "\n")
+        if all(
+            len(lines) == 1 and w <= n
+            for (lines, _), w, n in zip(row, sizes[r], inner, strict=True)
+        ):
+            out.append(_one_line_row(row, room, starts))  # the common case, kept quick
+        else:
+            out += _wrapped_row(row, room, starts, header=table.header and r == 0)
     return "".join(out)
+
+
+def _one_line_row(
+    row: list[tuple[list[str], str]], room: list[tuple[int, str, int]], starts: dict[str, str]
+) -> str:
+    parts = []
+    for (lines, style), (_, left, space) in zip(row, room, strict=True):
+        text = lines[0].rstrip()
+        used = len(text) if text.isascii() else width(text)
+        on = starts[style] if style and text else ""
+        parts.append(f"{left}{on}{text}\x1b[0m" if on else left + text)
+        parts.append(" " * (space - used))
+    return "".join(parts).rstrip() + "\n"
+
+
+def _wrapped_row(
+    row: list[tuple[list[str], str]],
+    room: list[tuple[int, str, int]],
+    starts: dict[str, str],
+    *,
+    header: bool,
+) -> list[str]:
+    cells = [  # as Rich: a cell with no room inside its padding has no lines at all
+        [piece for line in lines for piece in _wrapped(line, n)] if n else []
+        for (lines, _), (n, _, _) in zip(row, room, strict=True)
+    ]
+    height = max(1, *map(len, cells))
+    if header:  # a header's cells line up at the bottom
+        cells = [[""] * (height - len(c)) + c for c in cells]
+    return [
+        _one_line_row(
+            [
+                ([c[i] if i < len(c) else ""], style)
+                for c, (_, style) in zip(cells, row, strict=True)
+            ],
+            room,
+            starts,
+        )
+        for i in range(height)
+    ]
