@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plncli import fast, help_text, tables
@@ -57,6 +57,7 @@ def tables_(draw: Any) -> Table:
     return table
 
 
+@settings(deadline=None)  # Rich is slow to import and the machine may be busy
 @given(table=tables_(), columns=st.integers(30, 160))
 def test_terminal_tables_are_laid_out_as_rich_lays_them_out(table: Table, columns: int) -> None:
     if not table.rows and not table.header:

@@ -15,7 +15,6 @@ control sequence to the terminal.
 import os
 import re
 import sys
-import textwrap
 import unicodedata
 from typing import TextIO
 
@@ -38,9 +37,10 @@ Block = Table | Cell
 
 
 def _styled_wanted(stream: TextIO) -> bool:
+    """A terminal that is not dumb (Rich's test: TERM "dumb" or "unknown"), or FORCE_COLOR."""
     if os.environ.get("FORCE_COLOR"):
         return True
-    return stream.isatty() and os.environ.get("TERM") != "dumb"
+    return stream.isatty() and os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
 
 
 def emit(*blocks: Block, stderr: bool = False) -> None:
@@ -126,6 +126,8 @@ def _plain(block: Block, *, wrap: bool = False) -> str:
         if not wrap or len(row[-1]) <= room:
             lines.append(f"{first}  {row[-1]}" if first else row[-1])
             continue
+        import textwrap  # only a terminal without colour (TERM=dumb) folds the last column
+
         last = textwrap.wrap(row[-1], room) or [""]
         lines.append(f"{first}  {last[0]}" if first else last[0])
         lines += [" " * (len(first) + 2) + more for more in last[1:]]
