@@ -165,6 +165,23 @@ def test_the_fast_path_accepts_and_refuses_the_values_typer_does(command: str) -
                 assert fast.parse([command, *words, name, value]) is None, (name, value)
 
 
+def test_the_global_options_the_fast_path_reads_are_typers() -> None:
+    """`--db PATH` before the command, valued; `--version` and `--help` alone, flags."""
+    import typer.main
+
+    from plncli.cli import app
+
+    group = typer.main.get_command(app)
+    context = group.make_context("pln", ["due"], resilient_parsing=True)
+    root = {o: p for p in group.get_params(context) for o in p.opts}
+    assert not root["--db"].is_flag
+    assert root["--version"].is_flag
+    assert root["--help"].is_flag
+    assert set(root["--help"].opts) == {"-h", "--help"}
+    assert fast.parse(["--db", "x.db", "due"]) == ("x.db", "due", {}, [])
+    assert fast.parse(["--db=x.db", "due"]) == ("x.db", "due", {}, [])
+
+
 def test_a_wrong_spec_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """The comparison can fail: a flag taken for a valued option, a lost option, an arity."""
     valued, flags, arity = fast.SPECS["find"]
