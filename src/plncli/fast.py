@@ -1,12 +1,23 @@
-"""The fast path: `pln due`, `list`, `show`, `find` and `--version` without Typer.
+"""The fast path: `pln due`, `list`, `show`, `find`, `--version` and `--help` without Typer.
 
 Typer and its Click core cost ~35 ms to import, more than the rest of a read
-command together (benchmarks/README.md). These commands are the ones people run
+command together (README, Development). These commands are the ones people run
 many times a day, so ``__main__`` first offers the arguments here. This parser
-accepts only what it fully understands: anything else (``--help``, an unknown
-or malformed option, a bad choice, any error at all) returns ``None`` and the
-Typer app runs the command instead, with its own messages. Both ways call the
-same functions in ``reads.py``; tests prove they print the same.
+accepts only what it fully understands: anything else (a command's ``--help``,
+an unknown or malformed option, a bad choice) returns ``None`` and the Typer app
+runs the command instead, with its own messages. Both ways call the same
+functions in ``reads.py``; tests prove they print the same, and that ``SPECS``
+agrees with the Typer declarations of every command it lists.
+
+Errors: a user error (a ``PlnError``: no such person, a bad --within), a database
+that cannot be read, and text the output's encoding cannot show also go to Typer,
+which runs the read-only command again and words the error and its exit code in
+the one place that does so for every command. Any other exception is a bug, and
+it is reported as the Typer boundary reports one (`error: internal error (...)`,
+exit 1; the traceback with PLN_DEBUG=1), never hidden by a second run.
+
+`pln --help` (and `-h`, `pln help`, and a bare `pln`) print ``help_text.TOP``, the
+text Typer prints, on anything 80 columns wide or more.
 """
 
 import os
@@ -97,12 +108,9 @@ def run(argv: list[str]) -> int | None:
     if argv == ["--version"]:
         from . import __version__
 
-        try:
-            sys.stdout.write(f"pln {__version__}\n")
-            sys.stdout.flush()
-        except OSError as exc:
-            return _output_failed(exc)
-        return 0
+        return _write(f"pln {__version__}\n")
+    if argv in (["--help"], ["-h"], ["help"], []):
+        return _help(to_stderr=not argv)
     parsed = parse(argv)
     if parsed is None:
         return None
@@ -117,12 +125,77 @@ def run(argv: list[str]) -> int | None:
             flush_notes()
         finally:
             app.close()
-    except OSError as exc:  # output that cannot be written (or an error: Typer reports it)
+    except Exception as exc:
+        return _failed(exc)
+    return 0
+
+
+def _failed(exc: Exception) -> int | None:
+    """A user's error goes to Typer, which words it; anything else is a bug, said as one."""
+    import sqlite3
+
+    from .errors import PlnError
+
+    if isinstance(exc, OSError):
         return _output_failed(exc)
-    except Exception:
+    if isinstance(exc, PlnError | sqlite3.DatabaseError | UnicodeEncodeError):
         # Errors come before any output; Typer runs the (read-only) command again
         # and reports the error its own way, with the same message and exit code.
         return None
+    return _bug(exc)
+
+
+def _bug(exc: BaseException) -> int:
+    """As ``cli.app.guarded`` reports an unexpected exception: one line, or the traceback."""
+    from .context import command_failed
+    from .tables import emit
+
+    command_failed()
+    if os.environ.get("PLN_DEBUG"):
+        from .cli.app import safe_traceback  # Typer too, but only to debug
+
+        sys.stderr.write(safe_traceback(exc))
+        return 1
+    emit(
+        f"error: internal error ({type(exc).__name__}); this is a bug in pln",
+        ("hint: rerun with PLN_DEBUG=1 to see the traceback, and report it", "dim"),
+        stderr=True,
+    )
+    return 1
+
+
+def _help(*, to_stderr: bool) -> int | None:
+    """Typer's own top-level help, where it would be this very text (80 columns or more);
+    a bare `pln` prints it on stderr and exits 2, as Typer does."""
+    if any(k.startswith("_PLN_COMPLETE") for k in os.environ) or _help_columns() < 80:
+        return None  # shell completion, or a narrow terminal: Typer's business
+    from .help_text import TOP
+
+    code = _write(TOP, stream=sys.stderr if to_stderr else sys.stdout)
+    return 2 if to_stderr and code == 0 else code
+
+
+def _help_columns() -> int:
+    """The width Click formats help for (``shutil.get_terminal_size``, without shutil)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+def _write(text: str, stream: Any = None) -> int | None:
+    stream = stream or sys.stdout
+    try:
+        stream.write(text)
+        stream.flush()
+    except OSError as exc:
+        return _output_failed(exc)
     return 0
 
 
@@ -131,7 +204,7 @@ def _output_failed(exc: OSError) -> int | None:
     from .files import is_output_error, output_error
 
     if not is_output_error(exc):
-        return None
+        return _bug(exc)
     problem = output_error(exc)
     if problem is None:
         return 0

@@ -1,6 +1,7 @@
-"""Everything the user sees: JSON documents (stable, sorted keys) and Rich tables.
+"""Everything the user sees: JSON documents (stable, sorted keys) and tables.
 
-Human views are built as ``tables.Table``s; Rich draws them only on a terminal.
+Human views are built as ``tables.Table``s; ``tables.emit`` draws them in colour on a
+terminal and as plain aligned text in a pipe.
 """
 
 import json

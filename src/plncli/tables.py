@@ -1,22 +1,27 @@
-"""Drawing tables and lines: Rich on a colour terminal, plain aligned text otherwise.
+"""Drawing tables and lines: styled on a terminal, plain aligned text otherwise.
 
-Rich costs ~55 ms to import (PERF_NOTES.md), a third of a command's whole budget,
-and buys nothing when the output goes to a pipe or a file. So views build a
-``Table`` of plain cells, each optionally styled, and ``emit`` draws it with
-Rich only when the output is a terminal (or FORCE_COLOR is set). Every cell and
-line is passed through ``text.visible`` on the way out, so no stored value can
-send a control sequence to the terminal.
+Views build a ``Table`` of plain cells, each optionally styled ("bold", "dim",
+"yellow", "bold red", ...), and ``emit`` draws it. On a terminal (or with
+FORCE_COLOR) tables are laid out as Rich lays out ``Table(box=None, pad_edge=False,
+header_style="bold")``, drawn here by hand: with Rich, `pln due` on a terminal
+took ~55 ms more CPU than in a pipe (5.3x the floor's CPU against 3.4x) and a
+10,000-row `pln list` took 15-19 s; without it the two ways cost the same. A test
+draws random tables both ways and requires the same text; tabs are expanded to
+8 columns (Rich measured them as nothing). NO_COLOR keeps bold and dim but drops
+colours, as Rich does. A pipe or a file gets one line per row, however long. Every cell and line
+is passed through ``text.visible`` on the way out, so no stored value can send a
+control sequence to the terminal.
 """
 
 import os
+import re
 import sys
-import textwrap
 import unicodedata
 from typing import TextIO
 
 from .text import visible
 
-Cell = str | tuple[str, str]  # text, or (text, Rich style)
+Cell = str | tuple[str, str]  # text, or (text, style: words of STYLE_CODES)
 
 
 class Table:
@@ -32,17 +37,21 @@ class Table:
 Block = Table | Cell
 
 
-def _rich_wanted(stream: TextIO) -> bool:
+def _styled_wanted(stream: TextIO) -> bool:
+    """A terminal that is not dumb (Rich's test: TERM "dumb" or "unknown"), or FORCE_COLOR."""
     if os.environ.get("FORCE_COLOR"):
         return True
-    return stream.isatty() and os.environ.get("TERM") != "dumb"
+    return stream.isatty() and os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
 
 
 def emit(*blocks: Block, stderr: bool = False) -> None:
     """Print tables and lines to stdout (data) or stderr (chatter)."""
     stream = sys.stderr if stderr else sys.stdout
-    if _rich_wanted(stream):
-        _emit_rich(blocks, stderr)
+    if _styled_wanted(stream):
+        colour = not os.environ.get("NO_COLOR")
+        columns = terminal_columns()
+        stream.write("".join(_drawn(b, columns, colour=colour) for b in blocks))
+        stream.flush()
     else:
         # a pipe or a file gets one line per row, whatever its length, so that grep and
         # awk see whole rows; only a terminal without colour gets the last column wrapped
@@ -118,31 +127,212 @@ def _plain(block: Block, *, wrap: bool = False) -> str:
         if not wrap or len(row[-1]) <= room:
             lines.append(f"{first}  {row[-1]}" if first else row[-1])
             continue
+        import textwrap  # only a terminal without colour (TERM=dumb) folds the last column
+
         last = textwrap.wrap(row[-1], room) or [""]
         lines.append(f"{first}  {last[0]}" if first else last[0])
         lines += [" " * (len(first) + 2) + more for more in last[1:]]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-# ---- rich ----------------------------------------------------------------------------
+# ---- terminal ------------------------------------------------------------------------
+# Rich's table layout (rich/table.py, _wrap.py, _ratio.py), for the one kind of table pln
+# draws: no box, one space of padding between columns and none at the edges, left-justified
+# cells that wrap at spaces, a word too long for its column cut with "…".
+
+STYLE_CODES = {
+    "bold": 1,
+    "dim": 2,
+    "italic": 3,
+    "underline": 4,
+    "black": 30,
+    "red": 31,
+    "green": 32,
+    "yellow": 33,
+    "blue": 34,
+    "magenta": 35,
+    "cyan": 36,
+    "white": 37,
+}
+_WORD = re.compile(r"\s*\S+\s*")
 
 
-def _emit_rich(blocks: tuple[Block, ...], stderr: bool) -> None:
-    from rich.console import Console
-    from rich.table import Table as RichTable
-    from rich.text import Text
+def _sgr_on(style: str, colour: bool) -> str:
+    """The escape code that turns ``style`` on (NO_COLOR: bold and dim, no colours)."""
+    codes = sorted(STYLE_CODES[w] for w in style.split())
+    on = ";".join(str(c) for c in codes if colour or c < 30)
+    return f"\x1b[{on}m" if on else ""
 
-    def text(cell: Cell) -> Text:
-        return Text(_text(cell)) if isinstance(cell, str) else Text(_text(cell), style=cell[1])
 
-    console = Console(stderr=stderr, highlight=False)
-    for block in blocks:
-        if not isinstance(block, Table):
-            console.print(text(block), soft_wrap=True)
+def _drawn(block: Block, columns: int, *, colour: bool) -> str:
+    if isinstance(block, Table):
+        return _drawn_table(block, columns, colour)
+    style = "" if isinstance(block, str) else block[1]
+    on = _sgr_on(style, colour) if style else ""
+    lines = _text(block).split("\n")
+    return "".join(f"{on}{line}\x1b[0m\n" if on and line else line + "\n" for line in lines)
+
+
+def _cell_lines(cell: Cell) -> tuple[list[str], str]:
+    text, style = (cell, "") if isinstance(cell, str) else cell
+    text = visible(text)
+    if "\n" in text or "\t" in text:
+        return text.expandtabs(8).split("\n"), style
+    return [text], style
+
+
+def _longest(lines: list[str]) -> int:
+    return max(map(width, lines)) if len(lines) > 1 else width(lines[0])
+
+
+def _column_widths(longest: list[int], pads: list[int], most: int) -> list[int]:
+    """Each column's width with its padding (Rich's measurement of padded text): its
+    longest line, or less when the table is wider than ``most``."""
+
+    def measured(col: int, limit: int) -> int:
+        return limit if limit - pads[col] < 1 else min(longest[col] + pads[col], limit)
+
+    widths = [measured(c, most) or 1 for c in range(len(pads))]
+    if sum(widths) <= most:
+        return widths
+    widths = _collapse(widths, most)
+    if sum(widths) > most:
+        widths = _reduce(sum(widths) - most, [1] * len(widths), widths, widths)
+    return [measured(c, w) for c, w in enumerate(widths)]
+
+
+def _collapse(widths: list[int], most: int) -> list[int]:
+    """Narrow the widest columns, step by step, to the width of the next widest."""
+    excess = sum(widths) - most
+    while excess > 0:
+        top = max(widths)
+        second = max((w for w in widths if w != top), default=0)
+        ratios = [1 if w == top else 0 for w in widths]
+        if not top - second:
+            break
+        widths = _reduce(excess, ratios, [min(excess, top - second)] * len(widths), widths)
+        excess = sum(widths) - most
+    return widths
+
+
+def _reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
+    """Take ``total`` off ``values`` in proportion to ``ratios`` (Rich's ratio_reduce)."""
+    ratios = [r if m else 0 for r, m in zip(ratios, maximums, strict=True)]
+    left, weight = total, sum(ratios)
+    out = []
+    for ratio, most, value in zip(ratios, maximums, values, strict=True):
+        if ratio and weight > 0:
+            taken = min(most, round(ratio * left / weight))
+            out.append(value - taken)
+            left -= taken
+            weight -= ratio
+        else:
+            out.append(value)
+    return out
+
+
+def _fit(text: str, n: int) -> str:
+    """``text`` cut or padded to exactly ``n`` columns."""
+    if text.isascii():
+        return text[:n].ljust(n)
+    out, used = [], 0
+    for ch in text:
+        w = width(ch)
+        if used + w > n:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * (n - used)
+
+
+def _wrapped(line: str, n: int) -> list[str]:
+    """One line of a cell in lines of ``n`` columns: broken at spaces, a long word cut."""
+    if width(line) <= n:
+        return [line]
+    breaks, used = [0], 0
+    for match in _WORD.finditer(line):
+        start, word = match.start(), match.group()
+        size = width(word.rstrip())
+        if n - used >= size:
+            used += width(word)
             continue
-        table = RichTable(box=None, pad_edge=False, header_style="bold", show_header=block.header)
-        for col in block.columns:
-            table.add_column(col)
-        for row in block.rows:
-            table.add_row(*(text(c) for c in row))
-        console.print(table)
+        if start and (size > n or used):
+            breaks.append(start)
+        used = width(word)
+    pieces = [line[a:b] for a, b in zip(breaks, [*breaks[1:], len(line)], strict=True)]
+    out = []
+    for piece in pieces:
+        if len(piece) > n:
+            trail = len(piece) - len(piece.rstrip())
+            piece = piece[: len(piece) - min(trail, len(piece) - n)]
+        out.append(_fit(piece, n - 1) + "…" if width(piece) > n else piece)
+    return out
+
+
+def _drawn_table(table: Table, columns: int, colour: bool) -> str:
+    rows = [[_cell_lines(c) for c in row] for row in table.rows]
+    if table.header:
+        rows.insert(0, [([c], "bold") for c in table.columns])
+    if not rows:
+        return ""
+    last = len(table.columns) - 1
+    lefts = [0 if c == 0 else 1 for c in range(last + 1)]
+    pads = [lefts[c] + (0 if c == last else 1) for c in range(last + 1)]
+    sizes = [[_longest(lines) for lines, _ in row] for row in rows]
+    longest = [max(col) for col in zip(*sizes, strict=True)]
+    widths = _column_widths(longest, pads, columns)
+    inner = [max(w - p, 0) for w, p in zip(widths, pads, strict=True)]
+    room = [
+        (n, " " * left, n + pad - left) for n, left, pad in zip(inner, lefts, pads, strict=True)
+    ]
+    starts = {style: _sgr_on(style, colour) for row in rows for _, style in row if style}
+    out: list[str] = []
+    for r, row in enumerate(rows):
+        if all(
+            len(lines) == 1 and w <= n
+            for (lines, _), w, n in zip(row, sizes[r], inner, strict=True)
+        ):
+            out.append(_one_line_row(row, room, starts))  # the common case, kept quick
+        else:
+            out += _wrapped_row(row, room, starts, header=table.header and r == 0)
+    return "".join(out)
+
+
+def _one_line_row(
+    row: list[tuple[list[str], str]], room: list[tuple[int, str, int]], starts: dict[str, str]
+) -> str:
+    parts = []
+    for (lines, style), (_, left, space) in zip(row, room, strict=True):
+        text = lines[0].rstrip()
+        used = len(text) if text.isascii() else width(text)
+        on = starts[style] if style and text else ""
+        parts.append(f"{left}{on}{text}\x1b[0m" if on else left + text)
+        parts.append(" " * (space - used))
+    return "".join(parts).rstrip() + "\n"
+
+
+def _wrapped_row(
+    row: list[tuple[list[str], str]],
+    room: list[tuple[int, str, int]],
+    starts: dict[str, str],
+    *,
+    header: bool,
+) -> list[str]:
+    cells = [  # as Rich: a cell with no room inside its padding has no lines at all
+        [piece for line in lines for piece in _wrapped(line, n)] if n else []
+        for (lines, _), (n, _, _) in zip(row, room, strict=True)
+    ]
+    height = max(1, *map(len, cells))
+    if header:  # a header's cells line up at the bottom
+        cells = [[""] * (height - len(c)) + c for c in cells]
+    return [
+        _one_line_row(
+            [
+                ([c[i] if i < len(c) else ""], style)
+                for c, (_, style) in zip(cells, row, strict=True)
+            ],
+            room,
+            starts,
+        )
+        for i in range(height)
+    ]
