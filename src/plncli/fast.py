@@ -11,6 +11,7 @@ same functions in ``reads.py``; tests prove they print the same.
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 CIRCLES = ("colleague", "network", "following")
@@ -30,6 +31,21 @@ SPECS: dict[str, tuple[frozenset[str], frozenset[str], tuple[int, int]]] = {
     "show": (frozenset(), frozenset({"--json", "--all"}), (1, 1)),
     "find": (frozenset({"--limit"}), frozenset({"--json", "--archived"}), (1, 1_000)),
 }
+
+
+# command -> module whose run(argv) serves it (the same contract as run: an exit code or None)
+HOOKS = {"introduce": "fast_intro", "intro": "fast_intro"}
+
+
+def _hook(argv: list[str]) -> Callable[[list[str]], int | None] | None:
+    first = 2 if argv[:1] == ["--db"] else 1 if argv[:1] and argv[0].startswith("--db=") else 0
+    module = HOOKS.get(argv[first]) if len(argv) > first else None
+    if module is None:
+        return None
+    from importlib import import_module
+
+    run_: Callable[[list[str]], int | None] = import_module(f".{module}", __package__).run
+    return run_
 
 
 def parse(argv: list[str]) -> tuple[str | None, str, dict[str, Any], list[str]] | None:
@@ -103,6 +119,9 @@ def run(argv: list[str]) -> int | None:
         except OSError as exc:
             return _output_failed(exc)
         return 0
+    hooked = _hook(argv)
+    if hooked is not None:
+        return hooked(argv)
     parsed = parse(argv)
     if parsed is None:
         return None
