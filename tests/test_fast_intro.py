@@ -73,7 +73,7 @@ class TwoBooks:
         got = self.capsys.readouterr()
         if served is not None:
             return served, got.out, got.err, served
-        assert got.out == "" and got.err == "", "a command handed to Typer printed nothing"
+        assert (got.out, got.err) == ("", ""), "a command handed to Typer printed nothing"
         out, err, code = self._typer(argv)
         return None, out, err, code
 
