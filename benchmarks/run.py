@@ -79,6 +79,13 @@ def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], st
             "x",
             3.0,
         ),
+        # one pair each: every run takes a fresh pair of people ({a}, {b}), set up untimed
+        ("pln introduce A B (record)", ["introduce", "{a}", "{b}"], "x", 3.0),
+        ("pln introduce A B --dismiss", ["introduce", "{a}", "{b}", "--dismiss"], "x", 3.0),
+        ("pln intro asked A B", ["intro", "asked", "{a}", "{b}"], "x", 3.0),
+        ("pln intro made A B", ["intro", "made", "{a}", "{b}"], "x", 3.0),
+        ("pln intro declined A B", ["intro", "declined", "{a}", "{b}"], "x", 3.0),
+        ("pln intro outcome A B", ["intro", "outcome", "{a}", "{b}", "connected"], "x", 3.0),
         (
             "pln import 10k CSV (into an empty book)",
             ["--db", str(IMPORT_DB), "import", str(csv), "--format", "csv"],
@@ -93,6 +100,42 @@ def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], st
         ),
     ]
     return rows
+
+
+# what a pair command needs done first (untimed), on the same pair
+SETUP = {
+    "pln intro made A B": [["intro", "asked", "{a}", "{b}"]],
+    "pln intro declined A B": [["introduce", "{a}", "{b}"]],
+    "pln intro outcome A B": [["introduce", "{a}", "{b}"], ["intro", "made", "{a}", "{b}"]],
+}
+
+
+class Pairs:
+    """Fresh pairs of people no one has introduced: ids half the book apart (the generated
+    ties are between people at most 200 ids apart), never the benchmark's PERSON."""
+
+    def __init__(self, db: Path, skip: int) -> None:
+        conn = sqlite3.connect(db)
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM person WHERE circle != 'following' AND archived_at IS NULL"
+                " AND id > ? ORDER BY id",
+                (skip + 1,),
+            )
+        ]
+        conn.close()
+        half = len(ids) // 2
+        self.pairs = iter(zip(ids[:half], ids[half:], strict=False))
+
+    def fill(self, name: str, argv: list[str], env: dict[str, str]) -> list[str]:
+        if "{a}" not in argv:
+            return argv
+        a, b = (f"#{i}" for i in next(self.pairs))
+        for step in SETUP.get(name, []):
+            args = [a if x == "{a}" else b if x == "{b}" else x for x in step]
+            subprocess.run([PLN, *args], env=env, capture_output=True, check=True)
+        return [a if x == "{a}" else b if x == "{b}" else x for x in argv]
 
 
 def env_for(db: Path) -> dict[str, str]:
@@ -123,8 +166,9 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
 def supported(args: list[str], env: dict[str, str]) -> bool:
     if args[0] in ("--help", "--version"):
         return True
-    word = next(a for a in args if not a.startswith("-") and "/" not in a)
-    r = subprocess.run([PLN, word, "--help"], env=env, capture_output=True, check=False)
+    words = [a for a in args if not a.startswith("-") and "/" not in a]
+    words = words[:2] if words[0] == "intro" else words[:1]
+    r = subprocess.run([PLN, *words, "--help"], env=env, capture_output=True, check=False)
     return r.returncode == 0
 
 
@@ -182,13 +226,14 @@ def measure(size: int, runs: int) -> list[tuple[str, ...]]:
     jobs = {"floor": [PY, "-I", "-S", "-c", FLOOR, str(work)]}
     jobs.update({name: [PLN, *argv] for name, argv, _, _ in todo})
     samples: dict[str, list[tuple[float, float, int]]] = {k: [] for k in jobs}
+    pairs = Pairs(work, int(person[1:]))
     for name, argv in jobs.items():
-        timed(argv, env)  # warm-up: caches and bytecode
+        timed(pairs.fill(name, argv, env), env)  # warm-up: caches and bytecode
     for _ in range(runs):
         order = list(jobs.items())
         random.shuffle(order)
         for name, argv in order:
-            samples[name].append(timed(argv, env))
+            samples[name].append(timed(pairs.fill(name, argv, env), env))
     return report(size, samples, todo, skipped)
 
 
