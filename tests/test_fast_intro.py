@@ -380,3 +380,41 @@ def test_any_introduce_command_line_agrees(
         db.unlink()
         for suffix in ("-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def traced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every SQL statement the commands run from here on."""
+    from plncli import context, db
+
+    statements: list[str] = []
+
+    def open_traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = db.open_store(*args, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(context, "open_store", open_traced)
+    return statements
+
+
+def test_one_pair_reads_only_what_its_reasons_need(demo: Path, monkeypatch, capsys) -> None:
+    """A draft counts no one; recording counts only the keys the two share (for the reasons),
+    never every topic either of them has; neither loads people beyond the two and whom they know."""
+    statements = traced(monkeypatch)
+    assert fast.run(["introduce", "Declan", "Fiona", "--draft"]) == 0
+    assert "Hi Declan" in capsys.readouterr().out
+    assert not [s for s in statements if "count(DISTINCT" in s]
+    statements.clear()
+    assert fast.run(["introduce", "Declan", "Fiona"]) == 0
+    counted = [s for s in statements if "count(DISTINCT" in s]
+    keys = {
+        k
+        for (k,) in sqlite3.connect(demo).execute(
+            "SELECT DISTINCT key FROM person_attr WHERE kind IN ('topic', 'offers', 'seeks')"
+            " AND person_id IN (SELECT id FROM person WHERE name IN ('Declan Byrne', 'Fiona MacLeod'))"
+        )
+    }
+    assert 0 < len(counted) < len(keys)
+    people = [s for s in statements if s.startswith("SELECT id, name, circle, org")]
+    assert people
+    assert all("_scope" in s for s in people)
