@@ -19,6 +19,7 @@ reports it, since running the write again would repeat it.
 """
 
 import contextlib
+import gc
 import sqlite3
 import sys
 from typing import Any
@@ -118,6 +119,11 @@ def run(argv: list[str]) -> int | None:
     COMMAND.set(list(argv))  # what `pln history` records, as the Typer app sets it
     app: Any = None
     mark: int | None = None
+    collecting = gc.isenabled()
+    # Loading a book makes ~10 container objects per person, none of them garbage: the
+    # cycle collector would walk them again and again (a fifth of `pln introduce` at 10k
+    # people, a third at 100k). The command is one short process, and it makes few cycles.
+    gc.disable()
     try:
         app = AppContext(None if db is None else _as_typer_path(db))
         if _writes(command, opts, positional):
@@ -145,6 +151,8 @@ def run(argv: list[str]) -> int | None:
     finally:
         if app is not None:
             app.close()
+        if collecting:
+            gc.enable()
 
 
 def _as_typer_path(db: str) -> str:

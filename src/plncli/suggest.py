@@ -197,9 +197,11 @@ class Book:
             effective[stored] = self._effective(stored)
         same = all(k == v for k, v in effective.items())
         attrs: dict[tuple[int, str], frozenset[str]] = {}
+        # +kind: read the covering (person_id, kind, key) index in its order, with no sort
+        # (the (kind, key) index the planner picks otherwise costs a sort: 2.5x at 100k)
         for pid, kind, keys in conn.execute(
             "SELECT person_id, kind, group_concat(key, char(31)) FROM person_attr"
-            f" WHERE {where} GROUP BY person_id, kind"
+            f" WHERE +{where} GROUP BY person_id, kind"
         ):
             stored_keys = keys.split("\x1f")
             attrs[pid, kind] = frozenset(
