@@ -147,8 +147,10 @@ def env_for(db: Path) -> dict[str, str]:
 ERRORS: dict[str, str] = {}  # the first error line of a command that failed
 
 
-def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB and exit code of one fresh process."""
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, float]:
+    """Wall seconds, peak RSS in MB, exit code and CPU seconds (user + system) of one
+    fresh process. On a shared machine the CPU time says what the command costs; the
+    wall time also says how long it waited for a core or the disk."""
     if "import" in argv:  # every import starts from the same empty book
         for suffix in ("", "-wal", "-shm"):
             Path(f"{IMPORT_DB}{suffix}").unlink(missing_ok=True)
@@ -160,7 +162,7 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode != 0:
         ERRORS.setdefault(" ".join(argv[1:3]), err.strip().splitlines()[0] if err.strip() else "")
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 def supported(args: list[str], env: dict[str, str]) -> bool:
@@ -225,7 +227,7 @@ def measure(size: int, runs: int) -> list[tuple[str, ...]]:
     ]
     jobs = {"floor": [PY, "-I", "-S", "-c", FLOOR, str(work)]}
     jobs.update({name: [PLN, *argv] for name, argv, _, _ in todo})
-    samples: dict[str, list[tuple[float, float, int]]] = {k: [] for k in jobs}
+    samples: dict[str, list[tuple[float, float, int, float]]] = {k: [] for k in jobs}
     pairs = Pairs(work, int(person[1:]))
     for name, argv in jobs.items():
         timed(pairs.fill(name, argv, env), env)  # warm-up: caches and bytecode
@@ -239,12 +241,15 @@ def measure(size: int, runs: int) -> list[tuple[str, ...]]:
 
 def report(size, samples, todo, skipped):  # type: ignore[no-untyped-def]
     floor = statistics.median(s[0] for s in samples["floor"])
+    floor_cpu = statistics.median(s[3] for s in samples["floor"])
     rows = [
         (
             "floor (python -I -S + sqlite3 + 1 query)",
             f"{floor * 1000:.1f}",
             _spread(samples["floor"]),
             _mem(samples["floor"]),
+            "1.0",
+            f"{floor_cpu * 1000:.0f}",
             "1.0",
             "",
             "",
@@ -253,6 +258,7 @@ def report(size, samples, todo, skipped):  # type: ignore[no-untyped-def]
     for name, _, kind, target in todo:
         s = samples[name]
         med = statistics.median(x[0] for x in s)
+        cpu = statistics.median(x[3] for x in s)
         ratio = med / floor
         if kind == "x":
             ok, goal = ratio <= target, f"<= {target:g}x"
@@ -266,11 +272,13 @@ def report(size, samples, todo, skipped):  # type: ignore[no-untyped-def]
                 _spread(s),
                 _mem(s),
                 f"{ratio:.1f}",
+                f"{cpu * 1000:.0f}",
+                f"{cpu / floor_cpu:.1f}" if floor_cpu else "",
                 goal,
                 "EXIT!=0" if failed else ("ok" if ok else "MISS"),
             )
         )
-    rows += [(name, "not built yet", "", "", "", "", "") for name in skipped]
+    rows += [(name, "not built yet", "", "", "", "", "", "", "") for name in skipped]
     return rows
 
 
@@ -297,7 +305,17 @@ def main() -> None:
     subprocess.run(
         [PY, "-m", "compileall", "-q", str(ROOT / "src")], check=True, env=env_for(OUT / "none.db")
     )
-    head = ("command", "median ms", "min-max ms", "peak MB", "x floor", "target", "")
+    head = (
+        "command",
+        "median ms",
+        "min-max ms",
+        "peak MB",
+        "x floor",
+        "cpu ms",
+        "cpu x floor",
+        "target",
+        "",
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         rows = measure(size, args.runs)
         print(
