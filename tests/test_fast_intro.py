@@ -418,3 +418,24 @@ def test_one_pair_reads_only_what_its_reasons_need(demo: Path, monkeypatch, caps
     people = [s for s in statements if s.startswith("SELECT id, name, circle, org")]
     assert people
     assert all("_scope" in s for s in people)
+
+
+@pytest.mark.parametrize("command", sorted(fast_intro.SPECS))
+def test_the_fast_path_knows_exactly_the_typer_options(command: str) -> None:
+    """Read from the Typer declarations, so an option added there cannot be missed here
+    (the fast path would not take it, and fall back) nor one removed there kept here."""
+    import typer.main
+
+    found: Any = typer.main.get_command(typer_app)
+    for word in command.split():
+        found = found.commands[word]
+    options = [p for p in found.params if p.param_type_name == "option"]
+    flags = {o for p in options if p.is_flag for o in p.opts}
+    valued = {o for p in options if not p.is_flag for o in p.opts}
+    spec_valued, spec_flags, _ = fast_intro.SPECS[command]
+    assert (spec_valued, spec_flags) == (valued, flags)
+    integers = {o for p in options if type(p.type).__name__.startswith("Int") for o in p.opts}
+    assert integers == set(fast_intro.NUMBERS) & valued
+    for option in integers:  # at least 1, with the same default
+        param = next(p for p in options if option in p.opts)
+        assert (param.type.min, param.default) == (1, fast_intro.NUMBERS[option])
