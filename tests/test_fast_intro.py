@@ -411,7 +411,8 @@ def test_one_pair_reads_only_what_its_reasons_need(demo: Path, monkeypatch, caps
         k
         for (k,) in sqlite3.connect(demo).execute(
             "SELECT DISTINCT key FROM person_attr WHERE kind IN ('topic', 'offers', 'seeks')"
-            " AND person_id IN (SELECT id FROM person WHERE name IN ('Declan Byrne', 'Fiona MacLeod'))"
+            " AND person_id IN (SELECT id FROM person"
+            " WHERE name IN ('Declan Byrne', 'Fiona MacLeod'))"
         )
     }
     assert 0 < len(counted) < len(keys)
