@@ -37,8 +37,10 @@ lint: $(BIN)/pln
 clean:
 	rm -rf $(VENV) .demo
 
+# make bench SIZES=10000,100000 SHAPE=dense ONLY=introduce,intro RUNS=5
 bench: $(BIN)/pln
-	$(BIN)/python benchmarks/run.py --sizes $(or $(SIZES),1000,10000)
+	$(BIN)/python benchmarks/run.py --sizes $(or $(SIZES),1000,10000) --shape $(or $(SHAPE),default) \
+		--runs $(or $(RUNS),7) $(if $(ONLY),--only $(ONLY))
 
 eval: $(BIN)/pln
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"

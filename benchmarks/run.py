@@ -93,6 +93,13 @@ def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], st
             "x",
             3.0,
         ),
+        # one pair each: every run takes a fresh pair of people ({a}, {b}), set up untimed
+        ("pln introduce A B (record)", ["introduce", "{a}", "{b}"], "x", 3.0),
+        ("pln introduce A B --dismiss", ["introduce", "{a}", "{b}", "--dismiss"], "x", 3.0),
+        ("pln intro asked A B", ["intro", "asked", "{a}", "{b}"], "x", 3.0),
+        ("pln intro made A B", ["intro", "made", "{a}", "{b}"], "x", 3.0),
+        ("pln intro declined A B", ["intro", "declined", "{a}", "{b}"], "x", 3.0),
+        ("pln intro outcome A B", ["intro", "outcome", "{a}", "{b}", "connected"], "x", 3.0),
         (
             "pln import 10k CSV (into an empty book)",
             ["--db", str(IMPORT_DB), "import", str(csv), "--format", "csv"],
@@ -109,6 +116,42 @@ def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], st
     return rows
 
 
+# what a pair command needs done first (untimed), on the same pair
+SETUP = {
+    "pln intro made A B": [["intro", "asked", "{a}", "{b}"]],
+    "pln intro declined A B": [["introduce", "{a}", "{b}"]],
+    "pln intro outcome A B": [["introduce", "{a}", "{b}"], ["intro", "made", "{a}", "{b}"]],
+}
+
+
+class Pairs:
+    """Fresh pairs of people no one has introduced: ids half the book apart (the generated
+    ties are between people at most 200 ids apart), never the benchmark's PERSON."""
+
+    def __init__(self, db: Path, skip: int) -> None:
+        conn = sqlite3.connect(db)
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM person WHERE circle != 'following' AND archived_at IS NULL"
+                " AND id > ? ORDER BY id",
+                (skip + 1,),
+            )
+        ]
+        conn.close()
+        half = len(ids) // 2
+        self.pairs = iter(zip(ids[:half], ids[half:], strict=False))
+
+    def fill(self, name: str, argv: list[str], env: dict[str, str]) -> list[str]:
+        if "{a}" not in argv:
+            return argv
+        a, b = (f"#{i}" for i in next(self.pairs))
+        for step in SETUP.get(name, []):
+            args = [a if x == "{a}" else b if x == "{b}" else x for x in step]
+            subprocess.run([PLN, *args], env=env, capture_output=True, check=True)
+        return [a if x == "{a}" else b if x == "{b}" else x for x in argv]
+
+
 def env_for(db: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(PLN_DB=str(db), PLN_NOW=NOW, COLUMNS="120", NO_COLOR="1")
@@ -118,8 +161,10 @@ def env_for(db: Path) -> dict[str, str]:
 ERRORS: dict[str, str] = {}  # the first error line of a command that failed
 
 
-def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB and exit code of one fresh process."""
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, float]:
+    """Wall seconds, peak RSS in MB, exit code and CPU seconds (user + system) of one
+    fresh process. On a shared machine the CPU time says what the command costs; the
+    wall time also says how long it waited for a core or the disk."""
     if "import" in argv:  # every import starts from the same empty book
         for suffix in ("", "-wal", "-shm"):
             Path(f"{IMPORT_DB}{suffix}").unlink(missing_ok=True)
@@ -131,7 +176,7 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode != 0:
         ERRORS.setdefault(" ".join(argv[1:3]), err.strip().splitlines()[0] if err.strip() else "")
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 TERMINAL = (40, 120)  # rows, columns of the pseudo-terminal
@@ -187,8 +232,9 @@ def timed_on_terminal(argv: list[str], env: dict[str, str]) -> tuple[float, floa
 def supported(args: list[str], env: dict[str, str]) -> bool:
     if args[0] in ("--help", "--version"):
         return True
-    word = next(a for a in args if not a.startswith("-") and "/" not in a)
-    r = subprocess.run([PLN, word, "--help"], env=env, capture_output=True, check=False)
+    words = [a for a in args if not a.startswith("-") and "/" not in a]
+    words = words[:2] if words[0] == "intro" else words[:1]
+    r = subprocess.run([PLN, *words, "--help"], env=env, capture_output=True, check=False)
     return r.returncode == 0
 
 
@@ -246,20 +292,21 @@ def measure(size: int, runs: int) -> list[tuple[str, ...]]:
     ]
     jobs = {"floor": [PY, "-I", "-S", "-c", FLOOR, str(work)]}
     jobs.update({name: [PLN, *argv] for name, argv, _, _ in todo})
-    samples: dict[str, list[tuple[float, float, int]]] = {k: [] for k in jobs}
+    samples: dict[str, list[tuple[float, float, int, float]]] = {k: [] for k in jobs}
     on_tty: dict[str, list[tuple[float, float, int]]] = {k: [] for k in jobs}
     tty_env = terminal_env(env)
-    for argv in jobs.values():
-        timed(argv, env)  # warm-up: caches and bytecode
+    pairs = Pairs(work, int(person[1:]))
+    for name, argv in jobs.items():
+        timed(pairs.fill(name, argv, env), env)  # warm-up: caches and bytecode
         if ON_TERMINAL:
-            timed_on_terminal(argv, tty_env)
+            timed_on_terminal(pairs.fill(name, argv, env), tty_env)
     for _ in range(runs):
         order = list(jobs.items())
         random.shuffle(order)
         for name, argv in order:
-            samples[name].append(timed(argv, env))
+            samples[name].append(timed(pairs.fill(name, argv, env), env))
             if ON_TERMINAL:
-                on_tty[name].append(timed_on_terminal(argv, tty_env))
+                on_tty[name].append(timed_on_terminal(pairs.fill(name, argv, env), tty_env))
     return report(size, samples, todo, skipped, on_tty)
 
 
@@ -274,6 +321,7 @@ def report(size, samples, todo, skipped, on_tty=None):  # type: ignore[no-untype
         med = statistics.median(x[0] for x in tty[name])
         return (f"{med * 1000:.1f}", f"{med / tty_floor:.1f}")
 
+    floor_cpu = statistics.median(s[3] for s in samples["floor"])
     rows = [
         (
             "floor (python -I -S + sqlite3 + 1 query)",
@@ -282,6 +330,8 @@ def report(size, samples, todo, skipped, on_tty=None):  # type: ignore[no-untype
             _mem(samples["floor"]),
             "1.0",
             *terminal("floor"),
+            f"{floor_cpu * 1000:.0f}",
+            "1.0",
             "",
             "",
         )
@@ -289,6 +339,7 @@ def report(size, samples, todo, skipped, on_tty=None):  # type: ignore[no-untype
     for name, _, kind, target in todo:
         s = samples[name]
         med = statistics.median(x[0] for x in s)
+        cpu = statistics.median(x[3] for x in s)
         ratio = med / floor
         t_ms, t_ratio = terminal(name)
         t_med = float(t_ms) / 1000 if t_ms else 0.0
@@ -306,11 +357,13 @@ def report(size, samples, todo, skipped, on_tty=None):  # type: ignore[no-untype
                 f"{ratio:.1f}",
                 t_ms,
                 t_ratio,
+                f"{cpu * 1000:.0f}",
+                f"{cpu / floor_cpu:.1f}" if floor_cpu else "",
                 goal,
                 "EXIT!=0" if failed else ("ok" if ok else "MISS"),
             )
         )
-    rows += [(name, "not built yet", "", "", "", "", "", "", "") for name in skipped]
+    rows += [(name, "not built yet", *[""] * 9) for name in skipped]
     return rows
 
 
@@ -347,6 +400,8 @@ def main() -> None:
         "x floor",
         "terminal ms",
         "terminal x floor",
+        "cpu ms",
+        "cpu x floor",
         "target",
         "",
     )

@@ -22,6 +22,7 @@ text Typer prints, on anything 80 columns wide or more.
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 CIRCLES = ("colleague", "network", "following")
@@ -41,6 +42,21 @@ SPECS: dict[str, tuple[frozenset[str], frozenset[str], tuple[int, int]]] = {
     "show": (frozenset(), frozenset({"--json", "--all"}), (1, 1)),
     "find": (frozenset({"--limit"}), frozenset({"--json", "--archived"}), (1, 1_000)),
 }
+
+
+# command -> module whose run(argv) serves it (the same contract as run: an exit code or None)
+HOOKS = {"introduce": "fast_intro", "intro": "fast_intro"}
+
+
+def _hook(argv: list[str]) -> Callable[[list[str]], int | None] | None:
+    first = 2 if argv[:1] == ["--db"] else 1 if argv[:1] and argv[0].startswith("--db=") else 0
+    module = HOOKS.get(argv[first]) if len(argv) > first else None
+    if module is None:
+        return None
+    from importlib import import_module
+
+    run_: Callable[[list[str]], int | None] = import_module(f".{module}", __package__).run
+    return run_
 
 
 def parse(argv: list[str]) -> tuple[str | None, str, dict[str, Any], list[str]] | None:
@@ -111,6 +127,9 @@ def run(argv: list[str]) -> int | None:
         return _write(f"pln {__version__}\n")
     if argv in (["--help"], ["-h"], ["help"], []):
         return _help(to_stderr=not argv)
+    hooked = _hook(argv)
+    if hooked is not None:
+        return hooked(argv)
     parsed = parse(argv)
     if parsed is None:
         return None

@@ -12,14 +12,11 @@ import sqlite3
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from .activity import add_followup, log_interaction
 from .db import from_db_time, to_db_time
 from .errors import Conflict, InvalidInput, NotFound
-from .people import refresh_search
 from .resolve import PersonRef
 from .suggest import Book, Person, Suggestion, code, score_pair
 from .text import clean_text, topic_key
-from .ties import add_tie
 
 WAIT_DAYS = 7  # an unanswered ask comes back in `pln due` after a week
 CHECK_IN_DAYS = 21  # "did they connect?" three weeks after the introduction
@@ -165,6 +162,8 @@ def mark_asked(
     conn: sqlite3.Connection, book: Book, asked: PersonRef, other: PersonRef, *, now: datetime
 ) -> Intro:
     """``asked`` was asked whether they would like to meet ``other``."""
+    from .activity import add_followup  # only where needed: one-pair commands start fast
+
     intro = find_intro(conn, asked, other) or propose(conn, book, asked, other, note="", now=now)
     _open_state(intro, "asked")
     column = "asked_a_at" if asked.id == intro.a.id else "asked_b_at"
@@ -185,6 +184,9 @@ def mark_asked(
 
 
 def mark_made(conn: sqlite3.Connection, a: PersonRef, b: PersonRef, *, now: datetime) -> Intro:
+    from .activity import add_followup, log_interaction
+    from .ties import add_tie
+
     intro = _require(conn, a, b)
     _open_state(intro, "made")
     today = now.astimezone().date()
@@ -261,6 +263,8 @@ def record_outcome(
     A second outcome replaces the first, and keeps it: the earlier outcome, its day and
     its note become a line after the new note, so nothing recorded is lost.
     """
+    from .people import refresh_search
+
     if outcome not in OUTCOMES:
         raise InvalidInput(f"outcome {outcome!r} is not known", "use connected or nothing")
     before = _require(conn, a, b)

@@ -4,13 +4,13 @@ from typing import Annotated
 
 import typer
 
+from .. import intro_commands as intro_cmds
 from .. import introduce as intro_svc
 from .. import render, render_net, ties
 from ..context import AppContext
 from ..db import transaction
 from ..errors import InvalidInput
 from ..resolve import PersonRef, resolve
-from ..suggest import Book, suggestions
 from ..who import who as find_experts
 from . import parse
 from .app import JsonOpt, app, command, guarded, state
@@ -202,33 +202,6 @@ def group_list(ctx: typer.Context, json: JsonOpt = False) -> None:
         render_net.show_groups(rows)
 
 
-def _book(
-    app_: AppContext,
-    include_following: bool,
-    focus: int | None = None,
-    pair: tuple[PersonRef, PersonRef] | None = None,
-) -> Book:
-    return Book(
-        app_.conn,
-        include_following=include_following,
-        today=app_.today,
-        synonyms=app_.settings.synonyms,
-        focus=focus,
-        pair=(pair[0].id, pair[1].id) if pair else None,
-    )
-
-
-def _introducible(app_: AppContext, refs: list[PersonRef], include_following: bool) -> None:
-    for ref in refs:
-        circle = app_.conn.execute("SELECT circle FROM person WHERE id = ?", (ref.id,)).fetchone()
-        if circle[0] == "following" and not include_following:
-            raise InvalidInput(
-                f"you only follow {ref.name}, so you cannot introduce them",
-                "move them to your network with `pln edit --circle network`,"
-                " or add --include-following",
-            )
-
-
 @command("introduce")
 def introduce(
     ctx: typer.Context,
@@ -273,117 +246,21 @@ def introduce(
       pln introduce Ana Ben --draft          (a message to each side)
       pln introduce Ana Ben --dismiss --until "in 3 months"
     """
-    app_ = state(ctx)
-    names = people or []
-    if len(names) == 1:  # `pln introduce Tom` is `pln introduce --for Tom`
-        if for_ is not None:
-            raise InvalidInput(
-                "give one person, or --for, not both", f"e.g. pln introduce --for {names[0]!r}"
-            )
-        _one_person_only(message=message, draft=draft, dismiss=dismiss, until=until)
-        for_, names = names[0], []
-    if not names:
-        _suggest(app_, for_, topic, include_following, per_person, limit, json)
-        return
-    if len(names) != 2:
-        raise InvalidInput(
-            "give one person (suggestions for them) or two (their introduction)",
-            "e.g. pln introduce Ana, or pln introduce Ana Ben",
-        )
-    _one_pair(
-        app_,
-        names,
+    intro_cmds.run_introduce(
+        state(ctx),
+        people or [],
+        person=_person,
+        limit=limit,
+        for_=for_,
+        topic=topic,
+        include_following=include_following,
+        per_person=per_person,
+        message=message,
         draft=draft,
         dismiss=dismiss,
         until=until,
-        note=message,
-        include_following=include_following,
         json=json,
     )
-
-
-def _one_person_only(*, message: str, draft: bool, dismiss: bool, until: str | None) -> None:
-    """With one name, options that act on a pair are refused, not ignored."""
-    for given, option in ((message, "-m"), (draft, "--draft"), (dismiss, "--dismiss")):
-        if given:
-            raise InvalidInput(f"{option} needs two people", f"e.g. pln introduce Ana Ben {option}")
-    if until:
-        raise InvalidInput(
-            "--until goes with --dismiss", "pln introduce A B --dismiss --until WHEN"
-        )
-
-
-def _suggest(
-    app_: AppContext,
-    for_: str | None,
-    topic: str | None,
-    include_following: bool,
-    per_person: int,
-    limit: int,
-    json: bool,
-) -> None:
-    person = _person(app_, for_, write=False) if for_ else None
-    focus = person.id if person else None
-    book = _book(app_, include_following, focus)
-    found = suggestions(book, focus=focus, topic=topic, per_person=per_person, limit=limit)
-    if json:
-        render.print_json([render_net.suggestion_json(s) for s in found])
-        return
-    why = None
-    if not any(s.kind == "introduce" for s in found):
-        why = intro_svc.why_none(app_.conn, book, found, focus=focus, topic=topic)
-    render_net.show_suggestions(found, why=why, person=person)
-
-
-def _one_pair(
-    app_: AppContext,
-    names: list[str],
-    *,
-    draft: bool,
-    dismiss: bool,
-    until: str | None,
-    note: str,
-    include_following: bool,
-    json: bool,
-) -> None:
-    a, b = _person(app_, names[0]), _person(app_, names[1])
-    if a.id == b.id:
-        raise InvalidInput(f"cannot introduce {a.name} to themselves", "name two people")
-    if until and not dismiss:
-        raise InvalidInput(
-            "--until goes with --dismiss", "pln introduce A B --dismiss --until WHEN"
-        )
-    if draft:
-        messages = intro_svc.drafts(_book(app_, True, pair=(a, b)), a, b)
-        if json:
-            render.print_json([{"to": n, "message": m} for n, m in messages])
-        else:
-            render_net.show_drafts(messages)
-        return
-    if dismiss:
-        day = parse.day(app_, until, "--until", "future") if until else None
-        if day and day <= app_.today:
-            raise InvalidInput(f"--until {until!r} is not in the future", "give a later date")
-        with transaction(app_.conn):
-            intro_svc.dismiss(app_.conn, a, b, until=day, now=app_.now)
-        render.say(
-            f"Will not suggest {a.name} + {b.name}"
-            + (f" before {day.isoformat()}." if day else " again.")
-        )
-        return
-    _introducible(app_, [a, b], include_following)
-    with transaction(app_.conn):
-        done = intro_svc.propose(
-            app_.conn, _book(app_, True, pair=(a, b)), a, b, note=note, now=app_.now
-        )
-    _report_intro(done, json, "Recorded the introduction")
-
-
-def _report_intro(done: intro_svc.Intro, json: bool, verb: str) -> None:
-    if json:
-        render.print_json(render_net.intro_json(done))
-    else:
-        render.say(f"{verb} of {done.a.name} and {done.b.name} ({done.state}).")
 
 
 intro_app = typer.Typer(
@@ -404,14 +281,7 @@ def intro_asked(ctx: typer.Context, a: PersonArg, b: PersonArg, json: JsonOpt = 
     \b
       pln intro asked Ana Ben
     """
-    app_ = state(ctx)
-    with transaction(app_.conn):
-        pa, pb = _person(app_, a), _person(app_, b)
-        _introducible(app_, [pa, pb], include_following=False)
-        done = intro_svc.mark_asked(
-            app_.conn, _book(app_, True, pair=(pa, pb)), pa, pb, now=app_.now
-        )
-    _report_intro(done, json, f"Noted that {pa.name} was asked about the introduction")
+    intro_cmds.run_asked(state(ctx), a, b, person=_person, json=json)
 
 
 @intro_app.command("made")
@@ -422,13 +292,7 @@ def intro_made(ctx: typer.Context, a: PersonArg, b: PersonArg, json: JsonOpt = F
     \b
       pln intro made Ana Ben
     """
-    app_ = state(ctx)
-    with transaction(app_.conn):
-        done = intro_svc.mark_made(app_.conn, _person(app_, a), _person(app_, b), now=app_.now)
-    if not done.asked:
-        render.say("Note: neither side was recorded as asked first.", style="dim")
-    _report_intro(done, json, "Made the introduction")
-    render.say(f"A check-in follow-up is due in {intro_svc.CHECK_IN_DAYS} days.")
+    intro_cmds.run_made(state(ctx), a, b, person=_person, json=json)
 
 
 @intro_app.command("declined")
@@ -439,10 +303,7 @@ def intro_declined(ctx: typer.Context, a: PersonArg, b: PersonArg, json: JsonOpt
     \b
       pln intro declined Ana Ben
     """
-    app_ = state(ctx)
-    with transaction(app_.conn):
-        done = intro_svc.mark_declined(app_.conn, _person(app_, a), _person(app_, b), now=app_.now)
-    _report_intro(done, json, "Recorded the decline")
+    intro_cmds.run_declined(state(ctx), a, b, person=_person, json=json)
 
 
 @intro_app.command("outcome")
@@ -463,15 +324,7 @@ def intro_outcome(
     \b
       pln intro outcome Ana Ben connected -m "now co-running a trial"
     """
-    app_ = state(ctx)
-    with transaction(app_.conn):
-        done = intro_svc.record_outcome(
-            app_.conn, _person(app_, a), _person(app_, b), outcome, note=message, now=app_.now
-        )
-    _report_intro(done.after, json, f"Recorded the outcome ({outcome})")
-    replaced = render_net.replaced_outcome(done)
-    if replaced:
-        render.say(replaced)
+    intro_cmds.run_outcome(state(ctx), a, b, outcome, person=_person, message=message, json=json)
 
 
 @command("intros")

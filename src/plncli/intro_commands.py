@@ -1,0 +1,230 @@
+"""`pln introduce` and `pln intro asked|made|declined|outcome`, free of Typer.
+
+Both the Typer commands (``cli/network.py``) and the fast path (``fast_intro.py``)
+call these, so the two ways in cannot drift apart: they differ only in how the
+arguments are parsed and in how PERSON is found for a command that writes
+(``Finder``: the Typer path asks about a close spelling on a terminal; the fast
+path hands such a name back to Typer).
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from . import introduce as intro_svc
+from . import render, render_net
+from .context import AppContext
+from .dates import DateError, parse_day
+from .db import transaction
+from .errors import InvalidInput
+from .resolve import PersonRef, resolve
+from .suggest import Book, suggestions
+
+Finder = Callable[[AppContext, str], PersonRef]  # PERSON for a command that writes
+
+
+def read_person(app: AppContext, ref: str) -> PersonRef:
+    """PERSON for a read: a close spelling is taken, and said on stderr."""
+    found = resolve(app.conn, ref)
+    render.notice(found)
+    return found
+
+
+def book(
+    app: AppContext,
+    include_following: bool,
+    focus: int | None = None,
+    pair: tuple[PersonRef, PersonRef] | None = None,
+) -> Book:
+    return Book(
+        app.conn,
+        include_following=include_following,
+        today=app.today,
+        synonyms=app.settings.synonyms,
+        focus=focus,
+        pair=(pair[0].id, pair[1].id) if pair else None,
+    )
+
+
+def introducible(app: AppContext, refs: list[PersonRef], include_following: bool) -> None:
+    for ref in refs:
+        circle = app.conn.execute("SELECT circle FROM person WHERE id = ?", (ref.id,)).fetchone()
+        if circle[0] == "following" and not include_following:
+            raise InvalidInput(
+                f"you only follow {ref.name}, so you cannot introduce them",
+                "move them to your network with `pln edit --circle network`,"
+                " or add --include-following",
+            )
+
+
+def run_introduce(
+    app: AppContext,
+    names: list[str],
+    *,
+    person: Finder,
+    limit: int,
+    for_: str | None,
+    topic: str | None,
+    include_following: bool,
+    per_person: int,
+    message: str,
+    draft: bool,
+    dismiss: bool,
+    until: str | None,
+    json: bool,
+) -> None:
+    """Suggestions (no name, one name or --for), or act on one pair (two names)."""
+    if len(names) == 1:  # `pln introduce Tom` is `pln introduce --for Tom`
+        if for_ is not None:
+            raise InvalidInput(
+                "give one person, or --for, not both", f"e.g. pln introduce --for {names[0]!r}"
+            )
+        one_person_only(message=message, draft=draft, dismiss=dismiss, until=until)
+        for_, names = names[0], []
+    if not names:
+        suggest(app, for_, topic, include_following, per_person, limit, json)
+        return
+    if len(names) != 2:
+        raise InvalidInput(
+            "give one person (suggestions for them) or two (their introduction)",
+            "e.g. pln introduce Ana, or pln introduce Ana Ben",
+        )
+    one_pair(
+        app,
+        names,
+        person=person,
+        draft=draft,
+        dismiss=dismiss,
+        until=until,
+        note=message,
+        include_following=include_following,
+        json=json,
+    )
+
+
+def one_person_only(*, message: str, draft: bool, dismiss: bool, until: str | None) -> None:
+    """With one name, options that act on a pair are refused, not ignored."""
+    for given, option in ((message, "-m"), (draft, "--draft"), (dismiss, "--dismiss")):
+        if given:
+            raise InvalidInput(f"{option} needs two people", f"e.g. pln introduce Ana Ben {option}")
+    if until:
+        raise InvalidInput(
+            "--until goes with --dismiss", "pln introduce A B --dismiss --until WHEN"
+        )
+
+
+def suggest(
+    app: AppContext,
+    for_: str | None,
+    topic: str | None,
+    include_following: bool,
+    per_person: int,
+    limit: int,
+    json: bool,
+) -> None:
+    person = read_person(app, for_) if for_ else None
+    focus = person.id if person else None
+    found_book = book(app, include_following, focus)
+    found = suggestions(found_book, focus=focus, topic=topic, per_person=per_person, limit=limit)
+    if json:
+        render.print_json([render_net.suggestion_json(s) for s in found])
+        return
+    why = None
+    if not any(s.kind == "introduce" for s in found):
+        why = intro_svc.why_none(app.conn, found_book, found, focus=focus, topic=topic)
+    render_net.show_suggestions(found, why=why, person=person)
+
+
+def one_pair(
+    app: AppContext,
+    names: list[str],
+    *,
+    person: Finder,
+    draft: bool,
+    dismiss: bool,
+    until: str | None,
+    note: str,
+    include_following: bool,
+    json: bool,
+) -> None:
+    a, b = person(app, names[0]), person(app, names[1])
+    if a.id == b.id:
+        raise InvalidInput(f"cannot introduce {a.name} to themselves", "name two people")
+    if until and not dismiss:
+        raise InvalidInput(
+            "--until goes with --dismiss", "pln introduce A B --dismiss --until WHEN"
+        )
+    if draft:
+        messages = intro_svc.drafts(book(app, True, pair=(a, b)), a, b)
+        if json:
+            render.print_json([{"to": n, "message": m} for n, m in messages])
+        else:
+            render_net.show_drafts(messages)
+        return
+    if dismiss:
+        day = _future_day(app, until) if until else None
+        if day and day <= app.today:
+            raise InvalidInput(f"--until {until!r} is not in the future", "give a later date")
+        with transaction(app.conn):
+            intro_svc.dismiss(app.conn, a, b, until=day, now=app.now)
+        render.say(
+            f"Will not suggest {a.name} + {b.name}"
+            + (f" before {day.isoformat()}." if day else " again.")
+        )
+        return
+    introducible(app, [a, b], include_following)
+    with transaction(app.conn):
+        done = intro_svc.propose(
+            app.conn, book(app, True, pair=(a, b)), a, b, note=note, now=app.now
+        )
+    report_intro(done, json, "Recorded the introduction")
+
+
+def _future_day(app: AppContext, text: str) -> date:
+    """--until as `cli.parse.day` reads it (that module is not imported on the fast path)."""
+    try:
+        return parse_day(text, today=app.today, prefer="future", dayfirst=app.settings.dayfirst)
+    except DateError as exc:
+        raise InvalidInput(f"--until: {exc}") from None
+
+
+def report_intro(done: intro_svc.Intro, json: bool, verb: str) -> None:
+    if json:
+        render.print_json(render_net.intro_json(done))
+    else:
+        render.say(f"{verb} of {done.a.name} and {done.b.name} ({done.state}).")
+
+
+def run_asked(app: AppContext, a: str, b: str, *, person: Finder, json: bool) -> None:
+    with transaction(app.conn):
+        pa, pb = person(app, a), person(app, b)
+        introducible(app, [pa, pb], include_following=False)
+        done = intro_svc.mark_asked(app.conn, book(app, True, pair=(pa, pb)), pa, pb, now=app.now)
+    report_intro(done, json, f"Noted that {pa.name} was asked about the introduction")
+
+
+def run_made(app: AppContext, a: str, b: str, *, person: Finder, json: bool) -> None:
+    with transaction(app.conn):
+        done = intro_svc.mark_made(app.conn, person(app, a), person(app, b), now=app.now)
+    if not done.asked:
+        render.say("Note: neither side was recorded as asked first.", style="dim")
+    report_intro(done, json, "Made the introduction")
+    render.say(f"A check-in follow-up is due in {intro_svc.CHECK_IN_DAYS} days.")
+
+
+def run_declined(app: AppContext, a: str, b: str, *, person: Finder, json: bool) -> None:
+    with transaction(app.conn):
+        done = intro_svc.mark_declined(app.conn, person(app, a), person(app, b), now=app.now)
+    report_intro(done, json, "Recorded the decline")
+
+
+def run_outcome(
+    app: AppContext, a: str, b: str, outcome: str, *, person: Finder, message: str, json: bool
+) -> None:
+    with transaction(app.conn):
+        done = intro_svc.record_outcome(
+            app.conn, person(app, a), person(app, b), outcome, note=message, now=app.now
+        )
+    report_intro(done.after, json, f"Recorded the outcome ({outcome})")
+    replaced = render_net.replaced_outcome(done)
+    if replaced:
+        render.say(replaced)
