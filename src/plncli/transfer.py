@@ -19,6 +19,7 @@ from .formats.records import Problem, ReadResult, Record
 from .migrations import LATEST, UNDONE_TABLES
 from .people import ensure_event, rebuild_search, refresh_search
 from .resolve import PersonRef
+from .store.search import refresh_search_from
 from .text import MAX_TEXT, attr_key, fold, json_safe
 from .ties import bulk_insert_ties
 
@@ -243,11 +244,7 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
     for record, person in plan.merge:
         _merge_record(conn, person.id, record, events, stamp)
     ties = _ties_from_knows(conn, plan, ids, now)
-    conn.execute("DELETE FROM person_fts WHERE rowid >= ?", (first,))
-    if plan.add:
-        from .people import _SEARCH_ROWS
-
-        conn.execute(f"{_SEARCH_ROWS} WHERE p.id >= ?", (first,))
+    refresh_search_from(conn, first)
     refresh_search(conn, [p.id for _, p in plan.merge])
     return len(plan.add), len(plan.merge), ties
 

@@ -77,6 +77,12 @@ def execute(conn: Conn, sql: str, params: Params = ()) -> int:
     return int(cur.rowcount)
 
 
+def insert_id(conn: Conn, sql: str, params: Params = ()) -> int:
+    """Run one ``INSERT`` of one row and give the new row's ``id``, by ``RETURNING id``
+    (SQLite 3.35+ and PostgreSQL both speak it; the one place that learns a new id)."""
+    return int(conn.execute(f"{sql} RETURNING id", params).fetchall()[0][0])
+
+
 def execute_many(conn: Conn, sql: str, params: Iterable[Params]) -> None:
     conn.executemany(sql, params)
 
@@ -86,4 +92,14 @@ def marks(n: int) -> str:
     return ", ".join("?" * n)
 
 
-__all__ = ["Conn", "column", "execute", "execute_many", "marks", "row", "rows", "scalar"]
+__all__ = [
+    "Conn",
+    "column",
+    "execute",
+    "execute_many",
+    "insert_id",
+    "marks",
+    "row",
+    "rows",
+    "scalar",
+]
