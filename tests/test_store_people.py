@@ -80,6 +80,19 @@ def test_the_id_given_back_is_the_stored_row(conn: sqlite3.Connection) -> None:
     assert conn.execute("SELECT id FROM person WHERE name = 'Dana Lee'").fetchone()[0] == pid
 
 
+def test_the_id_without_returning_is_the_same(
+    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Python linked to SQLite older than 3.35 learns the id from the cursor instead."""
+    import plncli.store
+
+    with_returning = _person(conn, "Ana Ruiz")
+    monkeypatch.setattr(plncli.store, "RETURNING", False)
+    without = _person(conn, "Ben Okafor")
+    assert (with_returning, without) == (1, 2)
+    assert store.person_by_id(conn, without).name == "Ben Okafor"
+
+
 def test_scopes_separate_active_and_archived(conn: sqlite3.Connection) -> None:
     ana = _person(conn, "Ana Ruiz")
     with db.transaction(conn):
