@@ -427,13 +427,8 @@ def export_people(conn: sqlite3.Connection) -> list["ExportPerson"]:
     """Every active person, with everything the CSV and vCard exports carry."""
     from .formats.export import ExportPerson
 
-    attrs: dict[int, dict[str, list[str]]] = {}
-    for v in store.all_attrs(conn):
-        attrs.setdefault(v.person_id, {}).setdefault(v.kind, []).append(v.value)
-    knows: dict[int, list[str]] = {}
-    for t in store.ties_with_names(conn):
-        knows.setdefault(t.a_id, []).append(t.b_name)
-        knows.setdefault(t.b_id, []).append(t.a_name)
+    attrs = store.attrs_by_person(conn)
+    knows = store.names_known(conn)
     out = []
     for r in store.people_for_export(conn):
         a = attrs.get(r.id, {})
