@@ -99,9 +99,9 @@ class AppContext:
         if not self._created or self._conn is None:
             return
         try:
-            empty = self._conn.execute(
-                "SELECT NOT EXISTS (SELECT 1 FROM change_log) AND NOT EXISTS (SELECT 1 FROM person)"
-            ).fetchone()[0]
+            from .store.book import is_empty
+
+            empty = is_empty(self._conn)
         except sqlite3.Error:
             empty = False  # cannot tell: keep it
         self.close()

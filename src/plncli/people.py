@@ -8,6 +8,9 @@ from datetime import date, datetime
 from .db import to_db_time
 from .errors import Conflict, InvalidInput
 from .resolve import PersonRef
+from .store import people as store
+from .store.search import rebuild_search as rebuild_search  # their home; kept here for callers
+from .store.search import refresh_search as refresh_search
 from .text import attr_key, clean_email, clean_line, clean_text, fold
 
 LIST_KINDS = ("email", "phone", "link", "topic", "offers", "seeks", "role")
@@ -76,22 +79,12 @@ def find_duplicate(
 ) -> tuple[PersonRef, str] | None:
     """Someone already in the book who is likely this person, and why (same name or email)."""
     if name is not None:
-        row = conn.execute(
-            "SELECT id, name FROM person WHERE name_key = ? AND id != ? ORDER BY id",
-            (fold(name), other_than),
-        ).fetchone()
-        if row is not None:
-            return PersonRef(row[0], row[1]), "the same name"
-    keys = [fold(e) for e in emails]
-    if keys:
-        row = conn.execute(
-            "SELECT p.id, p.name FROM person_attr a JOIN person p ON p.id = a.person_id"
-            f" WHERE a.kind = 'email' AND a.key IN ({','.join('?' * len(keys))})"
-            " AND p.id != ? ORDER BY p.id",
-            (*keys, other_than),
-        ).fetchone()
-        if row is not None:
-            return PersonRef(row[0], row[1]), "the same email"
+        found = store.find_by_name_key(conn, fold(name), other_than=other_than)
+        if found is not None:
+            return PersonRef(found.id, found.name), "the same name"
+    found = store.find_by_email(conn, [fold(e) for e in emails], other_than=other_than)
+    if found is not None:
+        return PersonRef(found.id, found.name), "the same email"
     return None
 
 
@@ -123,28 +116,25 @@ def _insert_person(
 ) -> PersonRef:
     stamp = to_db_time(now)
     scalars = {k: _clean_scalar(k, data.scalars.get(k)) for k in SCALARS}
-    cur = conn.execute(
-        "INSERT INTO person (name, name_key, org, role, location, circle, cadence, met_on,"
-        " met_at_id, introduced_by_id, notes, created_at, updated_at, met_on_precision)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            name,
-            fold(name),
-            scalars["org"],
-            scalars["role"],
-            scalars["location"],
-            data.circle or "network",
-            data.cadence,
-            met_on.isoformat(),
-            event_id,
-            data.introduced_by.id if data.introduced_by else None,
-            clean_text(data.note, "note") if data.note else "",
-            stamp,
-            stamp,
-            data.met_on_precision if data.met_on is not None else None,
-        ),
+    pid = store.insert_person(
+        conn,
+        {
+            "name": name,
+            "name_key": fold(name),
+            "org": scalars["org"],
+            "role": scalars["role"],
+            "location": scalars["location"],
+            "circle": data.circle or "network",
+            "cadence": data.cadence,
+            "met_on": met_on.isoformat(),
+            "met_at_id": event_id,
+            "introduced_by_id": data.introduced_by.id if data.introduced_by else None,
+            "notes": clean_text(data.note, "note") if data.note else "",
+            "created_at": stamp,
+            "updated_at": stamp,
+            "met_on_precision": data.met_on_precision if data.met_on is not None else None,
+        },
     )
-    pid = int(cur.lastrowid or 0)
     for kind, values in data.lists.items():
         _add_attrs(conn, pid, kind, values)
     return PersonRef(pid, name)
@@ -165,10 +155,7 @@ def _clean_attr(kind: str, value: str) -> str:
 def _add_attrs(conn: sqlite3.Connection, pid: int, kind: str, values: list[str]) -> None:
     for value in values:
         text = _clean_attr(kind, value)
-        conn.execute(
-            "INSERT OR IGNORE INTO person_attr (person_id, kind, value, key) VALUES (?,?,?,?)",
-            (pid, kind, text, attr_key(kind, text)),
-        )
+        store.add_attr(conn, pid, kind, text, attr_key(kind, text))
 
 
 def clean_event_name(name: str) -> str:
@@ -188,14 +175,13 @@ def ensure_event(
 ) -> int:
     """The id of the event called ``name``, created (dated ``on`` or today) if new."""
     text = clean_event_name(name)
-    row = conn.execute("SELECT id FROM event WHERE name_key = ?", (fold(text),)).fetchone()
-    if row:
-        return int(row[0])
-    cur = conn.execute(
-        'INSERT INTO event (name, name_key, "on", place, created_at) VALUES (?,?,?,?,?)',
-        (text, fold(text), (on or now.date()).isoformat(), place, to_db_time(now)),
+    known = store.event_id_by_key(conn, fold(text))
+    if known is not None:
+        return known
+    on_day = (on or now.date()).isoformat()
+    return store.insert_event(
+        conn, text, fold(text), on_day, place=place, created_at=to_db_time(now)
     )
-    return int(cur.lastrowid or 0)
 
 
 def edit_person(
@@ -226,8 +212,7 @@ def edit_person(
             sets[kind] = _clean_scalar(kind, data.scalars[kind])
     _collect_edit_scalars(conn, data, sets, now)
     sets["updated_at"] = to_db_time(now)
-    assignments = ", ".join(f"{col} = ?" for col in sets)
-    conn.execute(f"UPDATE person SET {assignments} WHERE id = ?", (*sets.values(), person.id))
+    store.update_person(conn, person.id, sets)
     _edit_lists(conn, person.id, data)
     refresh_search(conn, [person.id])
     return PersonRef(person.id, name)
@@ -257,17 +242,13 @@ def _collect_edit_scalars(
 
 def _edit_lists(conn: sqlite3.Connection, pid: int, data: PersonInput) -> None:
     for kind, values in data.replace.items():
-        conn.execute("DELETE FROM person_attr WHERE person_id = ? AND kind = ?", (pid, kind))
+        store.delete_attrs(conn, pid, kind)
         _add_attrs(conn, pid, kind, values)
     for kind, values in data.lists.items():
         _add_attrs(conn, pid, kind, values)
     for kind, values in data.remove.items():
         for value in values:
-            cur = conn.execute(
-                "DELETE FROM person_attr WHERE person_id = ? AND kind = ? AND key = ?",
-                (pid, kind, attr_key(kind, value)),
-            )
-            if cur.rowcount == 0:
+            if store.delete_attr(conn, pid, kind, attr_key(kind, value)) == 0:
                 raise InvalidInput(
                     f"{value!r} is not among this person's {kind} values",
                     "see `pln show` for what is stored",
@@ -275,64 +256,11 @@ def _edit_lists(conn: sqlite3.Connection, pid: int, data: PersonInput) -> None:
 
 
 def is_archived(conn: sqlite3.Connection, person: PersonRef) -> bool:
-    row = conn.execute("SELECT archived_at FROM person WHERE id = ?", (person.id,)).fetchone()
-    return row is not None and row[0] is not None
+    return store.archived_at(conn, person.id) is not None
 
 
 def set_archived(
     conn: sqlite3.Connection, person: PersonRef, *, archived: bool, now: datetime
 ) -> None:
-    conn.execute(
-        "UPDATE person SET archived_at = ?, updated_at = ? WHERE id = ?",
-        (to_db_time(now) if archived else None, to_db_time(now), person.id),
-    )
-
-
-_SEARCH_COLUMNS = (
-    " INSERT INTO person_fts (rowid, name, org, tags, notes, interactions)"
-    " SELECT p.id, p.name,"
-    " trim(coalesce(p.org, '') || ' ' || coalesce(p.role, '')"
-    "   || ' ' || coalesce(p.location, '')),"
-    " (SELECT coalesce(group_concat(value, ' ; '), '') FROM person_attr"
-    "   WHERE person_id = p.id AND kind IN ('topic', 'offers', 'seeks', 'role')),"
-    " p.notes,"
-    " (SELECT coalesce(group_concat(i.note, ' ; '), '') FROM interaction i"
-    "   JOIN interaction_person ip ON ip.interaction_id = i.id WHERE ip.person_id = p.id)"
-    # Introduction outcome notes count as interaction notes: `pln find` finds them.
-    " || (SELECT coalesce(' ; ' || group_concat(replace(o.note, char(10), ' ; '), ' ; '), '')"
-    "   FROM outcome o WHERE o.pid = p.id)"
-    " FROM person p"
-)
-_OUTCOMES = (
-    "   SELECT a_id, outcome_note FROM introduction WHERE outcome_note != '' {}"
-    "   UNION ALL SELECT b_id, outcome_note FROM introduction WHERE outcome_note != '' {}"
-)
-# Many people at once: every outcome note is listed once, and looked up by person.
-_SEARCH_ROWS = f"WITH outcome (pid, note) AS ({_OUTCOMES.format('', '')})" + _SEARCH_COLUMNS
-# One person (`WHERE p.id = ?`, the id given twice more first): only their outcome notes.
-_SEARCH_ROW = (
-    "WITH outcome (pid, note) AS ("
-    + _OUTCOMES.format("AND a_id = ?", "AND b_id = ?")
-    + ")"
-    + _SEARCH_COLUMNS
-)
-
-
-def refresh_search(conn: sqlite3.Connection, person_ids: list[int]) -> None:
-    """Rewrite the full-text rows of these people from what is stored."""
-    if len(person_ids) <= 50:  # a few people: their own outcome notes only
-        for pid in person_ids:
-            conn.execute("DELETE FROM person_fts WHERE rowid = ?", (pid,))
-            conn.execute(f"{_SEARCH_ROW} WHERE p.id = ?", (pid, pid, pid))
-        return
-    for start in range(0, len(person_ids), 500):  # a statement per 500: undo of an import
-        chunk = person_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        conn.execute(f"DELETE FROM person_fts WHERE rowid IN ({marks})", chunk)
-        conn.execute(f"{_SEARCH_ROWS} WHERE p.id IN ({marks})", chunk)
-
-
-def rebuild_search(conn: sqlite3.Connection) -> None:
-    """Rewrite the whole full-text index (after a bulk load)."""
-    conn.execute("DELETE FROM person_fts")
-    conn.execute(_SEARCH_ROWS)
+    at = to_db_time(now) if archived else None
+    store.set_archived_at(conn, person.id, at, updated_at=to_db_time(now))

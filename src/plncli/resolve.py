@@ -7,9 +7,12 @@ candidates at any step is an error that lists them: never a silent guess.
 
 import re
 import sqlite3
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from .errors import Ambiguous, NotFound
+from .store import people as store
+from .store.people import Scope
 from .text import fold
 
 MAX_LISTED = 8
@@ -42,39 +45,30 @@ def _archived_match(conn: sqlite3.Connection, ref: str) -> PersonRef | None:
     text = ref.strip()
     if m := re.fullmatch(r"#(\d+)", text):
         pid = int(m.group(1))
-        rows = (
-            []
-            if pid > MAX_ID
-            else conn.execute(
-                "SELECT id, name FROM person WHERE id = ? AND archived_at IS NOT NULL", (pid,)
-            ).fetchall()
-        )
+        found = None if pid > MAX_ID else store.person_by_id(conn, pid, "archived")
+        rows = [] if found is None else [found]
     else:
-        key, scope = fold(text), " AND archived_at IS NOT NULL"
-        rows = (_exact(conn, key, scope) or _prefix(conn, key, scope)) if key else []
-    return PersonRef(*rows[0]) if len(rows) == 1 else None
+        key = fold(text)
+        rows = (_exact(conn, key, "archived") or _prefix(conn, key, "archived")) if key else []
+    return PersonRef(rows[0].id, rows[0].name) if len(rows) == 1 else None
 
 
 def _resolve(conn: sqlite3.Connection, ref: str, *, archived: bool) -> PersonRef:
     text = ref.strip()
-    scope = "" if archived else " AND archived_at IS NULL"
+    scope: Scope = "all" if archived else "active"
     if m := re.fullmatch(r"#(\d+)", text):
         pid = int(m.group(1))
-        row = (
-            None
-            if pid > MAX_ID
-            else conn.execute(f"SELECT id, name FROM person WHERE id = ?{scope}", (pid,)).fetchone()
-        )
+        row = None if pid > MAX_ID else store.person_by_id(conn, pid, scope)
         if row is None:
             raise NotFound(f"no {'' if archived else 'active '}person has id {text}", _HINT)
-        return PersonRef(row[0], row[1])
+        return PersonRef(row.id, row.name)
     key = fold(text)
     if not key:
         raise NotFound("an empty name matches no one", _HINT)
     for finder in (_exact, _prefix):
         rows = finder(conn, key, scope)
         if len(rows) == 1:
-            return PersonRef(*rows[0])
+            return PersonRef(rows[0].id, rows[0].name)
         if rows:
             raise _ambiguous(text, rows)
     return _fuzzy(conn, text, key, scope)
@@ -83,39 +77,32 @@ def _resolve(conn: sqlite3.Connection, ref: str, *, archived: bool) -> PersonRef
 _HINT = "see `pln list`, or `pln find TEXT` to search"
 
 
-def _exact(conn: sqlite3.Connection, key: str, scope: str) -> list[tuple[int, str]]:
-    return conn.execute(
-        f"SELECT id, name FROM person WHERE name_key = ?{scope} ORDER BY id", (key,)
-    ).fetchall()
+def _exact(conn: sqlite3.Connection, key: str, scope: Scope) -> list[Any]:
+    return store.people_by_name_key(conn, key, scope)
 
 
-def _prefix(conn: sqlite3.Connection, key: str, scope: str) -> list[tuple[int, str]]:
-    like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return conn.execute(
-        "SELECT id, name FROM person WHERE (name_key LIKE ? ESCAPE '\\'"
-        f" OR name_key LIKE ? ESCAPE '\\'){scope} ORDER BY name_key LIMIT 50",
-        (like + "%", "% " + like + "%"),
-    ).fetchall()
+def _prefix(conn: sqlite3.Connection, key: str, scope: Scope) -> list[Any]:
+    return store.people_by_name_prefix(conn, key, scope)
 
 
-def _fuzzy(conn: sqlite3.Connection, text: str, key: str, scope: str) -> PersonRef:
+def _fuzzy(conn: sqlite3.Connection, text: str, key: str, scope: Scope) -> PersonRef:
     import difflib
 
-    rows = conn.execute(f"SELECT id, name, name_key FROM person WHERE 1{scope}").fetchall()
-    by_key: dict[str, list[tuple[int, str]]] = {}
-    for pid, name, name_key in rows:
-        by_key.setdefault(name_key, []).append((pid, name))
+    by_key: dict[str, list[PersonRef]] = {}
+    for p in store.name_keys(conn, scope):
+        by_key.setdefault(p.name_key, []).append(PersonRef(p.id, p.name))
     close = difflib.get_close_matches(key, list(by_key), n=MAX_LISTED, cutoff=0.8)
     found = [person for k in close for person in by_key[k]]
     if not found:
         raise NotFound(f"no one matches {text!r}", _HINT)
     if len(found) > 1:
         raise _ambiguous(text, found)
-    return PersonRef(found[0][0], found[0][1], guessed_from=text)
+    return found[0]._replace(guessed_from=text)
 
 
-def _ambiguous(text: str, rows: list[tuple[int, str]]) -> Ambiguous:
-    shown = ", ".join(f"{name} (#{pid})" for pid, name in rows[:MAX_LISTED])
+def _ambiguous(text: str, rows: Sequence[Any]) -> Ambiguous:
+    """``rows``: the candidates, each with ``id`` and ``name``."""
+    shown = ", ".join(f"{p.name} (#{p.id})" for p in rows[:MAX_LISTED])
     more = f" and {len(rows) - MAX_LISTED} more" if len(rows) > MAX_LISTED else ""
     return Ambiguous(
         f"{text!r} matches {len(rows)} people: {shown}{more}",

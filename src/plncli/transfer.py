@@ -19,6 +19,9 @@ from .formats.records import Problem, ReadResult, Record
 from .migrations import LATEST, UNDONE_TABLES
 from .people import ensure_event, rebuild_search, refresh_search
 from .resolve import PersonRef
+from .store import people as people_store
+from .store import transfer as store
+from .store.search import refresh_search_from
 from .text import MAX_TEXT, attr_key, fold, json_safe
 from .ties import bulk_insert_ties
 
@@ -67,16 +70,8 @@ def plan_import(
     file) brings every value of its list fields; a single value that differs from the
     one held is kept as held and reported, as is an email that belongs to someone else.
     """
-    by_name = {
-        k: PersonRef(i, n) for i, n, k in conn.execute("SELECT id, name, name_key FROM person")
-    }
-    by_email = {
-        k: PersonRef(i, n)
-        for i, n, k in conn.execute(
-            "SELECT p.id, p.name, a.key FROM person_attr a JOIN person p ON p.id = a.person_id"
-            " WHERE a.kind = 'email'"
-        )
-    }
+    by_name = {p.name_key: PersonRef(p.id, p.name) for p in people_store.name_keys(conn)}
+    by_email = {e.key: PersonRef(e.id, e.name) for e in store.email_owners(conn)}
     plan = Plan([], [], [], list(result.invalid), list(result.notes))
     in_file: dict[str, int] = {}
     filling: dict[int, dict[str, object]] = {}  # person -> values earlier records fill
@@ -155,16 +150,10 @@ def _differences(
     """What merging the record into the person would not change, said field by field
     (``filling``: what earlier records of the file fill); the record without notes that
     would not fit."""
-    row = conn.execute(
-        "SELECT p.org, p.role, p.location, p.birthday, e.name, p.met_on, p.circle, p.notes"
-        " FROM person p LEFT JOIN event e ON e.id = p.met_at_id WHERE p.id = ?",
-        (match.id,),
-    ).fetchone()
+    row = store.merge_target(conn, match.id)
+    assert row is not None  # the match was read from the book in this transaction
     pending = filling.setdefault(match.id, {})
-    held = {
-        f: v if v not in (None, "") else pending.get(f)
-        for f, v in zip(_SCALARS, row[:7], strict=True)
-    }
+    held = {f: v if (v := getattr(row, f)) not in (None, "") else pending.get(f) for f in _SCALARS}
     for field in _SCALARS:
         if held[field] in (None, "") and getattr(record, field) not in (None, ""):
             pending[field] = getattr(record, field)
@@ -175,7 +164,7 @@ def _differences(
         for field in _SCALARS
         if _differs(held[field], new := getattr(record, field))
     ]
-    held_notes = "\n".join(n for n in (row[7], str(pending.get("notes", ""))) if n)
+    held_notes = "\n".join(n for n in (row.notes, str(pending.get("notes", ""))) if n)
     if not record.notes or record.notes in held_notes:
         return record
     if len(held_notes) + 1 + len(record.notes) > MAX_TEXT:
@@ -212,30 +201,28 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
         for r in plan.add + [m[0] for m in plan.merge]
         if r.met_at
     }
-    first = (conn.execute("SELECT coalesce(max(id), 0) FROM person").fetchone()[0]) + 1
+    first = store.next_person_id(conn)
     ids = list(range(first, first + len(plan.add)))
     stamp = to_db_time(now)
-    conn.executemany(
-        "INSERT INTO person (id, name, name_key, org, role, location, circle, met_on, met_at_id,"
-        " notes, created_at, updated_at, birthday, met_on_precision)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    store.insert_people(
+        conn,
         [
-            (
-                pid,
-                r.name,
-                fold(r.name),
-                r.org,
-                r.role,
-                r.location,
-                r.circle or "network",
-                (r.met_on or now.date()).isoformat(),
-                events.get(fold(r.met_at)) if r.met_at else None,
-                r.notes,
-                stamp,
-                stamp,
-                r.birthday.isoformat() if r.birthday else None,
-                r.met_on_precision if r.met_on else None,
-            )
+            {
+                "id": pid,
+                "name": r.name,
+                "name_key": fold(r.name),
+                "org": r.org,
+                "role": r.role,
+                "location": r.location,
+                "circle": r.circle or "network",
+                "met_on": (r.met_on or now.date()).isoformat(),
+                "met_at_id": events.get(fold(r.met_at)) if r.met_at else None,
+                "notes": r.notes,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "birthday": r.birthday.isoformat() if r.birthday else None,
+                "met_on_precision": r.met_on_precision if r.met_on else None,
+            }
             for pid, r in zip(ids, plan.add, strict=True)
         ],
     )
@@ -243,18 +230,14 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
     for record, person in plan.merge:
         _merge_record(conn, person.id, record, events, stamp)
     ties = _ties_from_knows(conn, plan, ids, now)
-    conn.execute("DELETE FROM person_fts WHERE rowid >= ?", (first,))
-    if plan.add:
-        from .people import _SEARCH_ROWS
-
-        conn.execute(f"{_SEARCH_ROWS} WHERE p.id >= ?", (first,))
+    refresh_search_from(conn, first)
     refresh_search(conn, [p.id for _, p in plan.merge])
     return len(plan.add), len(plan.merge), ties
 
 
 def _insert_attrs(conn: sqlite3.Connection, people: list[tuple[int, Record]]) -> None:
-    conn.executemany(
-        "INSERT OR IGNORE INTO person_attr (person_id, kind, value, key) VALUES (?,?,?,?)",
+    store.insert_attrs(
+        conn,
         [
             (pid, kind, v, attr_key(kind, v))
             for pid, r in people
@@ -269,23 +252,18 @@ def _merge_record(
 ) -> None:
     """Fill the person's empty fields from the record and add every value of its lists
     (as `pln merge` does); the notes it brings go after the person's own."""
-    conn.execute(
-        "UPDATE person SET org = coalesce(org, ?), role = coalesce(role, ?),"
-        " location = coalesce(location, ?), birthday = coalesce(birthday, ?),"
-        " met_at_id = coalesce(met_at_id, ?),"
-        " notes = CASE WHEN ? = '' OR instr(notes, ?) > 0 THEN notes WHEN notes = '' THEN ?"
-        " ELSE notes || char(10) || ? END,"
-        " updated_at = ? WHERE id = ?",
-        (
-            r.org,
-            r.role,
-            r.location,
-            r.birthday.isoformat() if r.birthday else None,
-            events.get(fold(r.met_at)) if r.met_at else None,
-            *(r.notes,) * 4,
-            stamp,
-            pid,
-        ),
+    store.fill_person(
+        conn,
+        pid,
+        {
+            "org": r.org,
+            "role": r.role,
+            "location": r.location,
+            "birthday": r.birthday.isoformat() if r.birthday else None,
+            "met_at_id": events.get(fold(r.met_at)) if r.met_at else None,
+            "notes": r.notes,
+        },
+        updated_at=stamp,
     )
     _insert_attrs(conn, [(pid, r)])
 
@@ -293,7 +271,7 @@ def _merge_record(
 def _ties_from_knows(conn: sqlite3.Connection, plan: Plan, ids: list[int], now: datetime) -> int:
     names = {fold(r.name): pid for pid, r in zip(ids, plan.add, strict=True)}
     names.update({fold(r.name): p.id for r, p in plan.merge + plan.skip})
-    book = {k: i for i, k in conn.execute("SELECT id, name_key FROM person")}
+    book = {p.name_key: p.id for p in store.person_keys(conn)}
     pairs = []
     owners = list(zip(ids, plan.add, strict=True)) + [(p.id, r) for r, p in plan.merge]
     for pid, record in owners:
@@ -324,11 +302,10 @@ def export_book(conn: sqlite3.Connection, *, now: datetime) -> Iterator[bytes]:
     head = {"pln_export": 1, "schema_version": LATEST, "exported_at": to_db_time(now)}
     yield (encode(head)[:-1] + ', "tables": {\n').encode()
     for n, table in enumerate(UNDONE_TABLES):
-        cur = conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
-        cols = [d[0] for d in cur.description]
+        cols, chunks = store.table_chunks(conn, table)
         yield f'"{table}": ['.encode()
         first = True
-        while rows := cur.fetchmany(5000):
+        for rows in chunks:
             text = ",\n".join(encode(dict(zip(cols, row, strict=True))) for row in rows)
             yield (("\n" if first else ",\n") + text).encode()
             first = False
@@ -349,14 +326,14 @@ def is_pln_json(path: str) -> bool:
 def restore_book(conn: sqlite3.Connection, path: str) -> dict[str, int]:
     """Load a pln JSON export into an empty book: every table, ids and all."""
     doc = load_export(path)
-    held = [t for t in UNDONE_TABLES if conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()]
+    held = store.tables_holding_rows(conn, UNDONE_TABLES)
     if held:
         raise Conflict(
             "a pln JSON export restores a whole book into an empty database; this one"
             f" already holds {', '.join(held)} rows",
             "import it into a new file (pln --db NEW.db import FILE), or use CSV to add people",
         )
-    conn.execute("PRAGMA defer_foreign_keys = ON")
+    store.defer_foreign_keys(conn)
     counts = {}
     for table in UNDONE_TABLES:
         rows = doc["tables"].get(table, [])
@@ -375,25 +352,18 @@ def restore_book(conn: sqlite3.Connection, path: str) -> dict[str, int]:
 def _restore_rows(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    valid = {r[1] for r in conn.execute(f"PRAGMA table_info('{table}')")}
+    valid = store.columns_of(conn, table)
     cols = list(dict.fromkeys(c for row in rows for c in row))  # every row's columns
     if not set(cols) <= valid:
         raise TypeError(f"unknown columns {sorted(set(cols) - valid)}")
-    names = ",".join('"' + c + '"' for c in cols)
-    conn.executemany(
-        f"INSERT INTO {table} ({names}) VALUES ({','.join('?' * len(cols))})",
-        [[row.get(c) for c in cols] for row in rows],
-    )
+    store.insert_rows(conn, table, cols, [[row.get(c) for c in cols] for row in rows])
 
 
 def note_restore(
     conn: sqlite3.Connection, path: str, counts: dict[str, int], *, now: datetime
 ) -> None:
     summary = ", ".join(f"{t} +{n}" for t, n in counts.items() if n)
-    conn.execute(
-        "INSERT INTO change_log (at, command, kind, summary) VALUES (?, ?, 'restore', ?)",
-        (to_db_time(now), f"pln import {path}", summary),
-    )
+    store.log_restore(conn, at=to_db_time(now), command=f"pln import {path}", summary=summary)
 
 
 def load_export(path: str) -> dict[str, Any]:
@@ -457,46 +427,32 @@ def export_people(conn: sqlite3.Connection) -> list["ExportPerson"]:
     """Every active person, with everything the CSV and vCard exports carry."""
     from .formats.export import ExportPerson
 
-    attrs: dict[int, dict[str, list[str]]] = {}
-    for pid, kind, value in conn.execute(
-        "SELECT person_id, kind, value FROM person_attr ORDER BY id"
-    ):
-        attrs.setdefault(pid, {}).setdefault(kind, []).append(value)
-    knows: dict[int, list[str]] = {}
-    for a, b, an, bn in conn.execute(
-        "SELECT t.a_id, t.b_id, pa.name, pb.name FROM tie t JOIN person pa ON pa.id = t.a_id"
-        " JOIN person pb ON pb.id = t.b_id ORDER BY t.rowid"
-    ):
-        knows.setdefault(a, []).append(bn)
-        knows.setdefault(b, []).append(an)
+    attrs = store.attrs_by_person(conn)
+    knows = store.names_known(conn)
     out = []
-    for r in conn.execute(
-        "SELECT p.id, p.name, p.org, p.role, p.location, p.circle, p.notes, e.name, p.met_on,"
-        " p.birthday, date(p.last_contact_at, 'localtime'), p.met_on_precision FROM person p"
-        " LEFT JOIN event e ON e.id = p.met_at_id WHERE p.archived_at IS NULL ORDER BY p.name_key"
-    ):
-        a = attrs.get(r[0], {})
+    for r in store.people_for_export(conn):
+        a = attrs.get(r.id, {})
         out.append(
             ExportPerson(
-                id=r[0],
-                name=r[1],
+                id=r.id,
+                name=r.name,
                 emails=a.get("email", []),
                 phones=a.get("phone", []),
-                org=r[2],
-                role=r[3],
-                location=r[4],
+                org=r.org,
+                role=r.role,
+                location=r.location,
                 links=a.get("link", []),
-                circle=r[5],
+                circle=r.circle,
                 topics=a.get("topic", []),
                 offers=a.get("offers", []),
                 seeks=a.get("seeks", []),
-                notes=r[6],
-                met_at=r[7],
-                met_on=_day(r[8]),
-                birthday=_day(r[9]),
-                last_contact=_day(r[10]),
-                knows=knows.get(r[0], []),
-                met_on_precision=r[11],
+                notes=r.notes,
+                met_at=r.met_at,
+                met_on=_day(r.met_on),
+                birthday=_day(r.birthday),
+                last_contact=_day(r.last_contact),
+                knows=knows.get(r.id, []),
+                met_on_precision=r.met_on_precision,
             )
         )
     return out

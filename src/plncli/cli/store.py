@@ -10,6 +10,7 @@ from .. import history as hist
 from .. import render
 from ..db import EmptyBook, backup_to, no_book_yet, schema_version
 from ..errors import InvalidInput, StoreError
+from ..store import book
 from ..tables import Table, emit
 from .app import JsonOpt, command, guarded, state
 
@@ -35,15 +36,6 @@ def path(ctx: typer.Context) -> None:
     print(state(ctx).settings.db_path)  # noqa: T201
 
 
-TABLES = {
-    "people": "person WHERE archived_at IS NULL",
-    "archived": "person WHERE archived_at IS NOT NULL",
-    "events": "event",
-    "interactions": "interaction",
-    "open_followups": "followup WHERE state = 'open'",
-}
-
-
 @db_app.command("status")
 @guarded
 def status(ctx: typer.Context, json: JsonOpt = False) -> None:
@@ -55,7 +47,7 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
     app_ = state(ctx)
     conn = app_.conn
     p = app_.settings.db_path
-    counts = {k: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for k, t in TABLES.items()}
+    counts = book.counts(conn)
     doc = {
         "path": p,
         "size_bytes": os.path.getsize(p) if os.path.exists(p) else 0,  # none before a write
@@ -86,8 +78,8 @@ def check(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     conn = open_read_only(state(ctx).existing_path())  # checking never changes the file
     try:
-        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        integrity = book.integrity_problems(conn)
+        fk_problems = book.foreign_key_problems(conn)
         version = schema_version(conn)
     finally:
         conn.close()

@@ -79,6 +79,19 @@ def execute(conn: Conn, sql: str, params: Params = ()) -> int:
     return int(cur.rowcount)
 
 
+# RETURNING came with SQLite 3.35 (2021); a Python linked to an older library (RHEL 9 has
+# 3.34) still has the cursor's lastrowid. pln's own floor is 3.27 (FTS5 remove_diacritics 2).
+RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
+
+
+def insert_id(conn: Conn, sql: str, params: Params = ()) -> int:
+    """Run one ``INSERT`` of one row and give the new row's ``id``: by ``RETURNING id``,
+    which SQLite 3.35+ and PostgreSQL both speak. The one place that learns a new id."""
+    if not RETURNING:
+        return int(conn.execute(sql, params).lastrowid or 0)
+    return int(conn.execute(f"{sql} RETURNING id", params).fetchall()[0][0])
+
+
 def execute_many(conn: Conn, sql: str, params: Iterable[Params]) -> None:
     conn.executemany(sql, params)
 
@@ -88,4 +101,14 @@ def marks(n: int) -> str:
     return ", ".join("?" * n)
 
 
-__all__ = ["Conn", "column", "execute", "execute_many", "marks", "row", "rows", "scalar"]
+__all__ = [
+    "Conn",
+    "column",
+    "execute",
+    "execute_many",
+    "insert_id",
+    "marks",
+    "row",
+    "rows",
+    "scalar",
+]
