@@ -66,6 +66,10 @@ def test_insert_person_gives_the_new_id_and_rows_read_by_name(conn: sqlite3.Conn
         (1, "Ana Ruiz", "ana ruiz"),
         (2, "Ben Okafor", "ben okafor"),
     ]
+    assert store.ids_and_names_by_key(conn) == {
+        "ana ruiz": [(1, "Ana Ruiz")],
+        "ben okafor": [(2, "Ben Okafor")],
+    }
     assert store.find_by_name_key(conn, "ana ruiz", other_than=ana) is None
     assert store.find_by_name_key(conn, "ana ruiz").id == ana
 

@@ -88,11 +88,9 @@ def _prefix(conn: sqlite3.Connection, key: str, scope: Scope) -> list[Any]:
 def _fuzzy(conn: sqlite3.Connection, text: str, key: str, scope: Scope) -> PersonRef:
     import difflib
 
-    by_key: dict[str, list[PersonRef]] = {}
-    for p in store.name_keys(conn, scope):
-        by_key.setdefault(p.name_key, []).append(PersonRef(p.id, p.name))
+    by_key = store.ids_and_names_by_key(conn, scope)
     close = difflib.get_close_matches(key, list(by_key), n=MAX_LISTED, cutoff=0.8)
-    found = [person for k in close for person in by_key[k]]
+    found = [PersonRef(*person) for k in close for person in by_key[k]]
     if not found:
         raise NotFound(f"no one matches {text!r}", _HINT)
     if len(found) > 1:

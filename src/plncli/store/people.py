@@ -53,6 +53,17 @@ def name_keys(conn: Conn, scope: Scope = "all") -> list[Any]:
     return rows(conn, f"SELECT id, name, name_key FROM person WHERE {_SCOPE[scope]}")
 
 
+def ids_and_names_by_key(conn: Conn, scope: Scope = "all") -> dict[str, list[tuple[int, str]]]:
+    """Everyone in ``scope`` as (id, name), grouped by folded name, in the book's order.
+
+    Grouped here from the statement's own columns: close spellings compare every name."""
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    sql = f"SELECT id, name, name_key FROM person WHERE {_SCOPE[scope]}"
+    for pid, name, key in conn.execute(sql):
+        grouped.setdefault(key, []).append((pid, name))
+    return grouped
+
+
 def find_by_name_key(conn: Conn, key: str, *, other_than: int = 0) -> Any | None:
     """(id, name) of the oldest person (archived or not) whose folded name is ``key``."""
     return row(

@@ -13,6 +13,7 @@ inserted in one ``executemany``. Table and column names passed in come from
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from . import Conn, column, execute, execute_many, marks, row, rows, scalar
@@ -58,7 +59,7 @@ def insert_people(conn: Conn, people: Sequence[Mapping[str, object]]) -> None:
     execute_many(
         conn,
         f"INSERT INTO person ({', '.join(cols)}) VALUES ({marks(len(cols))})",
-        [tuple(p[c] for c in cols) for p in people],
+        list(map(itemgetter(*cols), people)),
     )
 
 
