@@ -154,9 +154,22 @@ class PgServer:
         self.admin.close()
 
 
+_SKIPPED: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say once, at the end, why the PostgreSQL tests did not run."""
+    if _SKIPPED:
+        terminalreporter.write_line(_SKIPPED[0])
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
-    pytest.importorskip("psycopg", reason="PostgreSQL tests skipped: pip install -e '.[test]'")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        _SKIPPED.append("PostgreSQL tests skipped: no psycopg; pip install -e '.[test]'")
+        pytest.skip(_SKIPPED[-1])
     given = os.environ.get("PLN_TEST_PG")
     if given:
         server = PgServer(given)
@@ -164,15 +177,15 @@ def pg_server() -> Iterator[PgServer]:
         server.close()
         return
     if server_bin() is None:
+        _SKIPPED.append(SKIP)
         pytest.skip(SKIP)
-    folder = Path(tempfile.mkdtemp(prefix="pln-pg-"))
+    folder = Path(tempfile.mkdtemp(prefix="pln-pg-"))  # chowned to postgres when root
     try:
-        server = PgServer(start_cluster(folder / "cluster"))
+        server = PgServer(start_cluster(folder))
         yield server
         server.close()
     finally:
-        stop_cluster(folder / "cluster")
-        shutil.rmtree(folder, ignore_errors=True)
+        stop_cluster(folder)
 
 
 @pytest.fixture

@@ -47,8 +47,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import Conflict, InvalidInput, StoreError
 from ..migrations import LATEST, OPEN, UNDONE_TABLES
@@ -202,14 +201,15 @@ _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|%")
 
 
 def placeholders(sql: str) -> str:
-    """The store's ``?`` parameters as psycopg's ``%s`` (and a literal ``%`` as ``%%``),
-    leaving quoted strings and names alone."""
+    """The store's ``?`` parameters as psycopg's ``%s``, outside quoted strings and names;
+    every ``%`` doubled (psycopg reads ``%`` even inside quotes: statements always run
+    with a parameter list, so ``%%`` always means ``%``)."""
     known = _TRANSLATED.get(sql)
     if known is None:
 
         def swap(m: re.Match[str]) -> str:
             token = m[0]
-            return "%s" if token == "?" else "%%" if token == "%" else token
+            return "%s" if token == "?" else token.replace("%", "%%")
 
         known = _TRANSLATED[sql] = _TOKENS.sub(swap, sql)
     return known
@@ -254,7 +254,7 @@ class PgConn:
             and not re.search(r"\bRETURNING\b", sql, re.I)
         )
         cur = self.raw.cursor()
-        cur.execute((text + " RETURNING id") if wants_id else text, params or None)  # type: ignore[arg-type]
+        cur.execute((text + " RETURNING id") if wants_id else text, params)  # type: ignore[arg-type]
         if wants_id:
             first = cur.fetchone() if cur.rowcount == 1 else None
             return Cursor(cur, int(first[0]) if first else 0)
@@ -534,8 +534,7 @@ def find(conn: PgConn, text: str, *, limit: int, archived: bool = False) -> list
 # --- `pln db init` ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Prepared:
+class Prepared(NamedTuple):
     database: str
     where: str
     version: int
@@ -560,7 +559,7 @@ def _refuse_unless_empty(conn: psycopg.Connection[Any], where: str) -> None:
     if version is not None:
         raise Conflict(
             f"{where} is already a pln book (schema {version}); nothing was changed",
-            "members connect with `pln --db URL ...`; to start again, use a new empty database",
+            "to start again, use a new empty database",
         )
     found = conn.execute(
         "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -604,6 +603,17 @@ def _roles(conn: psycopg.Connection[Any], dbname: str) -> tuple[str, str, list[s
     return read, write, created
 
 
+def _writers_read(conn: psycopg.Connection[Any], read: str, write: str) -> None:
+    """``write`` is a member of ``read`` (granted once: granting needs CREATEROLE)."""
+    from psycopg import sql
+
+    member = conn.execute(
+        "SELECT pg_has_role(%s, %s, 'MEMBER')", (write, read)
+    ).fetchone()
+    if not (member and member[0]):
+        conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(read), sql.Identifier(write)))
+
+
 def grant_ddl(dbname: str, read: str, write: str) -> list[str]:
     """The two members' roles: ``read`` may SELECT; ``write`` may also change every table,
     except ``undo_step``, which only the capture trigger writes (a member may read and
@@ -615,7 +625,6 @@ def grant_ddl(dbname: str, read: str, write: str) -> list[str]:
         sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(db, r),
         sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(r),
         sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(r),
-        sql.SQL("GRANT {} TO {}").format(r, w),
         sql.SQL("GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(w),
         sql.SQL("REVOKE INSERT, UPDATE ON undo_step, pln_version FROM {}").format(w),
         sql.SQL("REVOKE DELETE ON pln_version FROM {}").format(w),
@@ -650,6 +659,7 @@ def init(url: str) -> Prepared:
             for statement in capture_ddl(conn):
                 conn.execute(statement)  # type: ignore[arg-type]
             read, write, created = _roles(conn, dbname)
+            _writers_read(conn, read, write)
             for statement in grant_ddl(dbname, read, write):
                 conn.execute(statement)  # type: ignore[arg-type]
             conn.commit()
