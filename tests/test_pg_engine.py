@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import assert_clean_error
 
+from helpers import assert_clean_error
 from plncli import history, models
 from plncli.db import open_store
 from plncli.migrations import LATEST, UNDONE_TABLES
@@ -36,6 +36,10 @@ def _tables(conn: Any) -> set[str]:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
         ).fetchall()
     }
+
+
+def _has_unaccent(conn: Any) -> bool:
+    return bool(conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'unaccent'").fetchone())
 
 
 def _columns(conn: Any, table: str) -> list[str]:
@@ -77,7 +81,7 @@ def test_db_init_creates_the_models_tables_and_the_postgresql_extras(pln, pg_url
             ).fetchall()
         }
         assert triggers == set(UNDONE_TABLES)
-        assert conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'unaccent'").fetchone()
+        assert _has_unaccent(conn)
         assert conn.execute("SELECT count(*) FROM person").fetchone() == (0,)
 
 
@@ -93,7 +97,7 @@ def test_db_init_json_names_the_roles(pln, pg_url: str) -> None:
 
 def test_the_id_tables_are_the_models_with_an_id() -> None:
     with_id = {n for n, t in models.SQLModel.metadata.tables.items() if "id" in t.columns}
-    assert pg.ID_TABLES == with_id
+    assert with_id == pg.ID_TABLES
 
 
 def test_a_non_empty_database_is_refused_unchanged(pln, pg_url: str) -> None:
@@ -104,7 +108,9 @@ def test_a_non_empty_database_is_refused_unchanged(pln, pg_url: str) -> None:
     assert "is not empty" in line
     with _admin(pg_url) as conn:
         assert _tables(conn) == {"grades"}
-        assert conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'unaccent'").fetchone() == (0,)
+        assert conn.execute(
+            "SELECT count(*) FROM pg_extension WHERE extname = 'unaccent'"
+        ).fetchone() == (0,)
         db = _db(pg_url)
         assert conn.execute(
             "SELECT count(*) FROM pg_roles WHERE rolname LIKE %s", (db + "\\_%",)
@@ -128,7 +134,9 @@ def test_init_without_the_right_to_create_roles_changes_nothing(
     assert "may not prepare" in line
     with _admin(pg_url) as conn:
         assert _tables(conn) == set()
-        assert conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'unaccent'").fetchone() == (0,)
+        assert conn.execute(
+            "SELECT count(*) FROM pg_extension WHERE extname = 'unaccent'"
+        ).fetchone() == (0,)
 
 
 def _broken_urls(pg_server: Any, pg_url: str) -> list[tuple[str, int, str]]:
@@ -280,7 +288,10 @@ def _steps(conn: Any, change: int) -> list[tuple[str, str, str]]:
 
 
 def _snapshot(conn: Any) -> dict[str, list[tuple[Any, ...]]]:
-    return {t: [tuple(r) for r in store_rows(conn, f"SELECT * FROM {t} ORDER BY rowid")] for t in UNDONE_TABLES}
+    return {
+        t: [tuple(r) for r in store_rows(conn, f"SELECT * FROM {t} ORDER BY rowid")]
+        for t in UNDONE_TABLES
+    }
 
 
 def _undo(conn: Any, change: int) -> None:
@@ -396,7 +407,9 @@ def test_without_unaccent_search_still_folds_case(
     book.close()
 
 
-def test_refresh_search_rewrites_one_persons_row(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refresh_search_rewrites_one_persons_row(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     book = _found_on_postgresql(pg_url, monkeypatch, unaccent=True)
     book.execute("UPDATE person SET notes = 'formative assessment' WHERE id = 3")
     assert pg.find(book, "formative", limit=5) == []
@@ -439,6 +452,32 @@ def test_the_fast_path_gives_the_same_refusal(tmp_path: Path) -> None:
         "error: this command cannot use a shared book on PostgreSQL yet"
     )
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_without_a_server_the_postgresql_tests_are_skipped_with_one_line(tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PLN_TEST_PG"}
+    env["PLN_TEST_PG_BINDIR"] = str(tmp_path)  # no initdb or pg_ctl there
+    here = Path(__file__).parent
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rN"]
+        + [str(here / "test_pg_engine.py"), "-k", "db_init or capture"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=here.parent,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    said = [line for line in done.stdout.splitlines() if "PostgreSQL tests skipped" in line]
+    assert said == [
+        "PostgreSQL tests skipped: no server binaries;"
+        " install the postgresql package or set PLN_TEST_PG"
+    ]
+    assert " passed" not in done.stdout
+    assert "skipped" in done.stdout.splitlines()[-1]
 
 
 def test_placeholders_leave_a_question_mark_in_quotes_alone() -> None:

@@ -299,7 +299,8 @@ def init(
     made = "created" if done.roles_created else "already there"
     lines = [
         f"Prepared {done.database} on {done.where} as a shared pln book (schema {done.version}).",
-        f"Members' roles ({made}): {done.read_role} may read, {done.write_role} may read and write.",
+        f"Members' roles ({made}): {done.read_role} may read,"
+        f" {done.write_role} may read and write.",
         "Next, as a role that may create roles (in psql), one role per member:",
         f"  CREATE ROLE alice LOGIN IN ROLE {done.write_role};   -- a member who writes",
         f"  CREATE ROLE ben LOGIN IN ROLE {done.read_role};      -- a member who only reads",

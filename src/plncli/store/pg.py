@@ -87,9 +87,7 @@ def conninfo(url: str) -> dict[str, str]:
     from psycopg.conninfo import conninfo_to_dict
 
     if not url.startswith(SCHEMES):
-        raise InvalidInput(
-            "not a PostgreSQL URL", "write postgresql://[USER@]HOST[:PORT]/DATABASE"
-        )
+        raise InvalidInput("not a PostgreSQL URL", "write postgresql://[USER@]HOST[:PORT]/DATABASE")
     try:
         params = {k: str(v) for k, v in conninfo_to_dict(url).items() if v is not None}
     except Exception:  # psycopg's message repeats the URL, which may hold a password
@@ -184,7 +182,9 @@ def connect(url: str) -> PgConn:
     where = f"{params.get('dbname', 'the database')} on {_where(params)}"
     if version is None:
         conn.close()
-        raise StoreError(f"{where} is not a pln book", "prepare an empty database: `pln db init URL`")
+        raise StoreError(
+            f"{where} is not a pln book", "prepare an empty database: `pln db init URL`"
+        )
     if version > LATEST:
         conn.close()
         raise StoreError(
@@ -254,14 +254,14 @@ class PgConn:
             and not re.search(r"\bRETURNING\b", sql, re.I)
         )
         cur = self.raw.cursor()
-        cur.execute((text + " RETURNING id") if wants_id else text, params)  # type: ignore[arg-type]
+        cur.execute((text + " RETURNING id") if wants_id else text, params)
         if wants_id:
             first = cur.fetchone() if cur.rowcount == 1 else None
             return Cursor(cur, int(first[0]) if first else 0)
         return Cursor(cur, None)
 
     def executemany(self, sql: str, params: Iterable[Sequence[Any] | dict[str, Any]]) -> None:
-        self.raw.cursor().executemany(placeholders(sql), list(params))  # type: ignore[arg-type]
+        self.raw.cursor().executemany(placeholders(sql), list(params))
 
     def commit(self) -> None:
         self.raw.commit()
@@ -281,9 +281,9 @@ def model_ddl() -> list[str]:
     PostgreSQL (imports SQLModel: only `pln db init` and migrations pay for it)."""
     from sqlalchemy.dialects import postgresql
     from sqlalchemy.schema import CreateIndex, CreateTable
+    from sqlmodel import SQLModel
 
     from .. import models  # noqa: F401  (registers the tables)
-    from ..models import SQLModel
 
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     out: list[str] = []
@@ -457,9 +457,7 @@ def extra_ddl(conn: psycopg.Connection[Any], *, unaccent: bool) -> list[str]:
         "SELECT conrelid::regclass::text, conname FROM pg_constraint"
         " WHERE contype = 'f' AND connamespace = 'public'::regnamespace ORDER BY 1, 2"
     ).fetchall():
-        out.append(
-            f'ALTER TABLE {table} ALTER CONSTRAINT "{name}" DEFERRABLE INITIALLY IMMEDIATE'
-        )
+        out.append(f'ALTER TABLE {table} ALTER CONSTRAINT "{name}" DEFERRABLE INITIALLY IMMEDIATE')
     out.extend(search_config_ddl(unaccent))
     out.append(SEARCH_TABLE)
     out.append("CREATE INDEX ix_person_search_doc ON person_search USING gin (doc)")
@@ -528,6 +526,7 @@ def find(conn: PgConn, text: str, *, limit: int, archived: bool = False) -> list
     if query is None:
         raise InvalidInput("nothing to search for", "give a word, e.g. `pln find assessment`")
     scope = "" if archived else "AND p.archived_at IS NULL"
+    # store.Conn names sqlite3's connection until the store is wired to both engines
     return rows(conn, FIND.format(scope=scope), (query, limit))  # type: ignore[arg-type]
 
 
@@ -607,9 +606,7 @@ def _writers_read(conn: psycopg.Connection[Any], read: str, write: str) -> None:
     """``write`` is a member of ``read`` (granted once: granting needs CREATEROLE)."""
     from psycopg import sql
 
-    member = conn.execute(
-        "SELECT pg_has_role(%s, %s, 'MEMBER')", (write, read)
-    ).fetchone()
+    member = conn.execute("SELECT pg_has_role(%s, %s, 'MEMBER')", (write, read)).fetchone()
     if not (member and member[0]):
         conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(read), sql.Identifier(write)))
 
@@ -644,6 +641,13 @@ def init(url: str) -> Prepared:
     """Prepare an empty database as a shared book, in one transaction: all or nothing."""
     import psycopg
 
+    try:
+        import sqlmodel  # noqa: F401  (the models the tables are created from)
+    except ImportError:
+        raise StoreError(
+            "preparing a shared book needs SQLModel, which is not installed",
+            "pip install 'plncli[postgres]'",
+        ) from None
     conn, params = _open(url)
     try:
         dbname = str(conn.info.dbname)
@@ -653,20 +657,21 @@ def init(url: str) -> Prepared:
         try:
             unaccent = _has_unaccent(conn)
             for statement in model_ddl():
-                conn.execute(statement)  # type: ignore[arg-type]
+                conn.execute(statement)
             for statement in extra_ddl(conn, unaccent=unaccent):
-                conn.execute(statement)  # type: ignore[arg-type]
+                conn.execute(statement)
             for statement in capture_ddl(conn):
-                conn.execute(statement)  # type: ignore[arg-type]
+                conn.execute(statement)
             read, write, created = _roles(conn, dbname)
             _writers_read(conn, read, write)
             for statement in grant_ddl(dbname, read, write):
-                conn.execute(statement)  # type: ignore[arg-type]
+                conn.execute(statement)
             conn.commit()
         except psycopg.errors.InsufficientPrivilege:
             conn.rollback()
             raise StoreError(
-                f"your role may not prepare {where} (it must own the database and may create roles)",
+                f"your role may not prepare {where}"
+                " (it must own the database and may create roles)",
                 "run `pln db init` as the database's owner with CREATEROLE, or as a superuser",
             ) from None
         return Prepared(dbname, _where(params), LATEST, read, write, created, unaccent)
