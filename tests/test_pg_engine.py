@@ -139,6 +139,27 @@ def test_init_without_the_right_to_create_roles_changes_nothing(
         ).fetchone() == (0,)
 
 
+def test_a_keeper_who_owns_the_database_and_may_create_roles_prepares_it(
+    pln, pg_url: str, pg_server: Any
+) -> None:
+    """The README's way, with no superuser: the owner, with CREATEROLE, adds a member."""
+    db = _db(pg_url)
+    keeper = f"{db}_keeper"
+    pg_server.admin.execute(f'CREATE ROLE "{keeper}" LOGIN CREATEROLE')
+    pg_server.admin.execute(f'ALTER DATABASE {db} OWNER TO "{keeper}"')
+    pln("db", "init", pg_server.url_for(db, user=keeper))
+    as_keeper = psycopg.connect(pg_server.url_for(db, user=keeper), autocommit=True)
+    as_keeper.execute(f'CREATE ROLE "{db}_ben" LOGIN IN ROLE "{db}_write"')
+    as_keeper.close()
+    ben = pg.connect(pg_server.url_for(db, user=f"{db}_ben"))
+    _open_change(ben)
+    _add_person(ben, "Ana Ruiz")
+    ben.commit()
+    assert [tuple(r) for r in store_rows(ben, "SELECT author FROM change_log")] == [(f"{db}_ben",)]
+    assert len(store_rows(ben, "SELECT sql FROM undo_step")) == 1
+    ben.close()
+
+
 def _broken_urls(pg_server: Any, pg_url: str) -> list[tuple[str, int, str]]:
     port = pg_server.params.get("port", "5432")
     return [
