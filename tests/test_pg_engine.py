@@ -2,12 +2,16 @@
 the members' roles, the history capture (the same undo steps SQLite's triggers write), the
 accent-folding search, and every refusal as one line. Skipped, with one line, without a server."""
 
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helpers import assert_clean_error
 from plncli import history, models
@@ -343,6 +347,50 @@ def test_the_capture_writes_the_undo_steps_sqlites_triggers_write(
         "postgres",
         "postgres",
     ]
+    lite.close()
+    book.close()
+
+
+# What a stored value can be: any character both engines store (text holds no NUL on
+# PostgreSQL, and no lone surrogate in UTF-8).
+TEXT = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(before=st.text(alphabet=TEXT), org=st.one_of(st.none(), st.text(alphabet=TEXT)))
+def test_any_text_is_captured_as_sqlite_quotes_it(
+    pg_book: Any, before: str, org: str | None
+) -> None:
+    """Whatever a value holds (quotes, %, ?, newlines, any script), the update's undo step
+    is SQLite's to the byte, and history.py reads the value back exactly."""
+    lite, book = pg_book
+    steps = []
+    lite.execute("BEGIN")
+    try:
+        for conn in (lite, book):
+            _open_change(conn)
+            _add_person(conn, "Ana", notes=before, met_on="2026-11-20")
+            conn.execute("UPDATE person SET notes = 'x', org = ? WHERE name = 'Ana'", (org,))
+            steps.append(store_rows(conn, "SELECT sql FROM undo_step WHERE op = 'update'")[0].sql)
+    finally:
+        lite.execute("ROLLBACK")
+        book.rollback()
+    steps[1] = re.sub(
+        r'"id"=\d+(.*)rowid = \d+$', r'"id"=1\1rowid = 1', steps[1], flags=re.S
+    )  # a sequence is not rolled back
+    assert steps[0] == steps[1]
+    _statement, values = history.parameterized(steps[1])
+    assert values[11] == before  # "notes", in the table's column order
+    assert values[3] is None  # the org before the update
+
+
+@pytest.fixture
+def pg_book(pg_url: str, tmp_path: Path) -> Iterator[tuple[Any, Any]]:
+    """A SQLite book and a PostgreSQL one, side by side."""
+    pg.init(pg_url)
+    lite = open_store(tmp_path / "pln.db", create_parent=False)
+    book = pg.connect(pg_url)
+    yield lite, book
     lite.close()
     book.close()
 

@@ -351,14 +351,14 @@ def _quoted(column: str, kind: str) -> str:
     """SQL giving, from the old row ``$1``, the value as SQLite's ``quote()`` writes it."""
     value = f'($1)."{column}"'
     if kind in {"integer", "bigint", "smallint"}:
-        text = f"{value}::text"
-    elif kind.startswith("timestamp"):
-        text = f"quote_literal(to_char({value}, 'YYYY-MM-DD HH24:MI:SS.US'))"
-    elif kind == "boolean":
-        text = f"(CASE WHEN {value} THEN '1' ELSE '0' END)"
-    else:
-        text = f"quote_literal({value}::text)"
-    return f"coalesce({text}, 'NULL')"
+        return f"coalesce({value}::text, 'NULL')"
+    if kind == "boolean":
+        return f"coalesce(CASE WHEN {value} THEN '1' ELSE '0' END, 'NULL')"
+    if kind.startswith("timestamp"):
+        value = f"to_char({value}, 'YYYY-MM-DD HH24:MI:SS.US')"
+    # As quote(): only ' is doubled (quote_literal writes a backslash as E'\\').
+    quote = "''''"  # SQL for the text '
+    return f"coalesce({quote} || replace({value}::text, {quote}, '''''') || {quote}, 'NULL')"
 
 
 def capture_ddl(conn: psycopg.Connection[Any], tables: Sequence[str] = UNDONE_TABLES) -> list[str]:
