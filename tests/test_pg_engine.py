@@ -184,6 +184,35 @@ def test_bad_urls_are_one_line_without_a_traceback(pln, pg_server: Any, pg_url: 
         assert "s3cret" not in line
 
 
+@given(
+    rest=st.text(alphabet=st.characters(blacklist_categories=("Cs",))),
+    scheme=st.sampled_from(["postgresql://", "postgres://", "", "http://"]),
+    secret=st.booleans(),
+)
+def test_any_url_is_read_or_refused_in_words_that_never_repeat_it(
+    scheme: str, rest: str, secret: bool
+) -> None:
+    """Any text given as a URL: its parameters, or a refusal (exit 2) naming no part of it;
+    a password anywhere in it is always refused."""
+    url = scheme + ("u:s3cretpw@h/" if secret else "") + rest
+    refused: pg.InvalidInput | None = None
+    try:
+        params = pg.conninfo(url)
+    except pg.InvalidInput as exc:
+        refused = exc
+    if refused is not None:
+        assert refused.exit_code == 2
+        assert refused.message in {
+            "not a PostgreSQL URL",
+            "the PostgreSQL URL cannot be read",
+            "the PostgreSQL URL holds a password; pln never takes one from a URL or its config",
+        }
+        return
+    assert scheme.startswith("postgres")
+    assert "password" not in params
+    assert not secret
+
+
 def test_connect_refuses_what_is_not_a_pln_book_or_is_newer(pg_url: str) -> None:
     with pytest.raises(pg.StoreError, match="is not a pln book") as info:
         pg.connect(pg_url)
