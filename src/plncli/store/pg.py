@@ -155,8 +155,14 @@ def _text_times(conn: psycopg.Connection[Any]) -> None:
     ``2026-11-23 10:00:00.000000``), so the code above the store sees one shape."""
     from psycopg.types.string import TextLoader
 
-    for name in ("date", "timestamp"):
-        conn.adapters.register_loader(name, TextLoader)
+    class SqliteTime(TextLoader):
+        def load(self, data: Any) -> str:
+            text = str(super().load(data))
+            day, dot, fraction = text.partition(".")
+            return f"{day}.{(fraction if dot else '').ljust(6, '0')}"
+
+    conn.adapters.register_loader("date", TextLoader)
+    conn.adapters.register_loader("timestamp", SqliteTime)
     conn.execute("SET datestyle = 'ISO, YMD'")
     conn.commit()
 
@@ -619,7 +625,7 @@ def grant_ddl(dbname: str, read: str, write: str) -> list[str]:
 
     r, w, db = sql.Identifier(read), sql.Identifier(write), sql.Identifier(dbname)
     statements = [
-        sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(db, r),
+        sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(db, r),
         sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(r),
         sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(r),
         sql.SQL("GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(w),
