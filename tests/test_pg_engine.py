@@ -21,6 +21,7 @@ from plncli.store import rows as store_rows
 
 psycopg = pytest.importorskip("psycopg")
 from plncli.store import pg  # noqa: E402  (psycopg first: it is an optional extra)
+from plncli.store.pg import prepare, schema, search  # noqa: E402
 
 T = "2026-11-23 10:00:00.000000"
 
@@ -67,7 +68,7 @@ def test_db_init_creates_the_models_tables_and_the_postgresql_extras(pln, pg_url
     assert f"CREATE ROLE alice LOGIN IN ROLE {db}_write" in result.stdout
     assert "coming release" in result.stdout
     with _admin(pg_url) as conn:
-        assert _tables(conn) == set(models.SQLModel.metadata.tables) | set(pg.EXTRA_TABLES)
+        assert _tables(conn) == set(models.SQLModel.metadata.tables) | set(schema.EXTRA_TABLES)
         for name, table in models.SQLModel.metadata.tables.items():
             extra = (["rowid"] if name in UNDONE_TABLES else []) + (
                 ["author"] if name == "change_log" else []
@@ -217,7 +218,7 @@ def test_connect_refuses_what_is_not_a_pln_book_or_is_newer(pg_url: str) -> None
     with pytest.raises(pg.StoreError, match="is not a pln book") as info:
         pg.connect(pg_url)
     assert info.value.exit_code == 7
-    pg.init(pg_url)
+    prepare.init(pg_url)
     pg.connect(pg_url).close()
     with _admin(pg_url) as conn:
         conn.execute("UPDATE pln_version SET version = %s", (LATEST + 1,))
@@ -254,7 +255,7 @@ def _add_person(conn: Any, name: str, **more: Any) -> int:
 def test_the_write_role_writes_and_is_the_author_the_read_role_only_reads(
     pg_url: str, pg_server: Any
 ) -> None:
-    pg.init(pg_url)
+    prepare.init(pg_url)
     alice, alice_role = _member(pg_server, pg_url, "alice", "write")
     ben, _ = _member(pg_server, pg_url, "ben", "read")
     change = _open_change(alice)
@@ -354,7 +355,7 @@ def _snapshot(conn: Any) -> dict[str, list[tuple[Any, ...]]]:
 
 def _undo(conn: Any, change: int) -> None:
     """Replay a change's steps newest first, as history.undo does (foreign keys at the end)."""
-    conn.execute(pg.DEFER_FOREIGN_KEYS)
+    conn.execute(schema.DEFER_FOREIGN_KEYS)
     for tbl, _op, sql in reversed(_steps(conn, change)):
         statement, params = history.parameterized(sql)
         assert statement != sql, f"{tbl}: a step history.py cannot read: {sql}"
@@ -364,7 +365,7 @@ def _undo(conn: Any, change: int) -> None:
 def test_the_capture_writes_the_undo_steps_sqlites_triggers_write(
     pg_url: str, tmp_path: Path
 ) -> None:
-    pg.init(pg_url)
+    prepare.init(pg_url)
     book = pg.connect(pg_url)
     lite = open_store(tmp_path / "pln.db", create_parent=False)
     for conn in (lite, book):
@@ -420,7 +421,7 @@ def test_any_text_is_captured_as_sqlite_quotes_it(
 @pytest.fixture
 def pg_book(pg_url: str, tmp_path: Path) -> Iterator[tuple[Any, Any]]:
     """A SQLite book and a PostgreSQL one, side by side."""
-    pg.init(pg_url)
+    prepare.init(pg_url)
     lite = open_store(tmp_path / "pln.db", create_parent=False)
     book = pg.connect(pg_url)
     yield lite, book
@@ -429,7 +430,7 @@ def pg_book(pg_url: str, tmp_path: Path) -> Iterator[tuple[Any, Any]]:
 
 
 def test_undoing_the_captured_steps_restores_the_rows_on_postgresql(pg_url: str) -> None:
-    pg.init(pg_url)
+    prepare.init(pg_url)
     book = pg.connect(pg_url)
     _change_adds(book)
     after_adds = _snapshot(book)
@@ -444,7 +445,7 @@ def test_undoing_the_captured_steps_restores_the_rows_on_postgresql(pg_url: str)
 
 
 def test_writes_outside_an_open_change_are_not_captured(pg_url: str) -> None:
-    pg.init(pg_url)
+    prepare.init(pg_url)
     book = pg.connect(pg_url)
     _add_person(book, "Ana Ruiz")  # another tool's write: no change is open
     _open_change(book)
@@ -472,12 +473,12 @@ def _found_on_sqlite(pln) -> dict[str, set[str]]:
 
 def _found_on_postgresql(url: str, monkeypatch: pytest.MonkeyPatch, *, unaccent: bool) -> Any:
     if not unaccent:
-        monkeypatch.setattr(pg, "_has_unaccent", lambda conn: False)
-    pg.init(url)
+        monkeypatch.setattr(prepare, "_has_unaccent", lambda conn: False)
+    prepare.init(url)
     book = pg.connect(url)
     for name, what in PEOPLE:
         _add_person(book, name, notes=what)
-    pg.rebuild_search(book)
+    search.rebuild_search(book)
     return book
 
 
@@ -486,16 +487,16 @@ def test_search_folds_accents_and_finds_what_sqlite_finds(
 ) -> None:
     expected = _found_on_sqlite(pln)
     book = _found_on_postgresql(pg_url, monkeypatch, unaccent=True)
-    found = {q: {h.name for h in pg.find(book, q, limit=20)} for q in QUERIES}
+    found = {q: {h.name for h in search.find(book, q, limit=20)} for q in QUERIES}
     assert found == expected
     assert expected["zoe"] == {"Zoë Kowalczyk"}
     assert expected["nunez"] == {"José Núñez"}
-    hit = pg.find(book, "retriev", limit=5)[0]
+    hit = search.find(book, "retriev", limit=5)[0]
     assert "[retrieval]" in hit.snippet
-    assert pg.find(book, "zoe", limit=5)[0].snippet == "[Zoë] Kowalczyk"
+    assert search.find(book, "zoe", limit=5)[0].snippet == "[Zoë] Kowalczyk"
     book.execute("UPDATE person SET archived_at = ? WHERE name = 'Ben Okafor'", (T,))
-    assert pg.find(book, "okafor", limit=5) == []
-    assert [h.name for h in pg.find(book, "okafor", limit=5, archived=True)] == ["Ben Okafor"]
+    assert search.find(book, "okafor", limit=5) == []
+    assert [h.name for h in search.find(book, "okafor", limit=5, archived=True)] == ["Ben Okafor"]
     book.close()
 
 
@@ -503,9 +504,9 @@ def test_without_unaccent_search_still_folds_case(
     pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     book = _found_on_postgresql(pg_url, monkeypatch, unaccent=False)
-    assert [h.name for h in pg.find(book, "Zoë", limit=5)] == ["Zoë Kowalczyk"]
-    assert [h.name for h in pg.find(book, "kowalczyk", limit=5)] == ["Zoë Kowalczyk"]
-    assert pg.find(book, "zoe", limit=5) == []  # the documented limit of the fallback
+    assert [h.name for h in search.find(book, "Zoë", limit=5)] == ["Zoë Kowalczyk"]
+    assert [h.name for h in search.find(book, "kowalczyk", limit=5)] == ["Zoë Kowalczyk"]
+    assert search.find(book, "zoe", limit=5) == []  # the documented limit of the fallback
     book.close()
 
 
@@ -514,9 +515,9 @@ def test_refresh_search_rewrites_one_persons_row(
 ) -> None:
     book = _found_on_postgresql(pg_url, monkeypatch, unaccent=True)
     book.execute("UPDATE person SET notes = 'formative assessment' WHERE id = 3")
-    assert pg.find(book, "formative", limit=5) == []
-    pg.refresh_search(book, [3])
-    assert [h.name for h in pg.find(book, "formative", limit=5)] == ["Ben Okafor"]
+    assert search.find(book, "formative", limit=5) == []
+    search.refresh_search(book, [3])
+    assert [h.name for h in search.find(book, "formative", limit=5)] == ["Ben Okafor"]
     book.close()
 
 
@@ -592,7 +593,7 @@ def test_placeholders_leave_a_question_mark_in_quotes_alone() -> None:
 
 
 def test_literal_percent_and_question_marks_reach_postgresql_as_written(pg_url: str) -> None:
-    pg.init(pg_url)
+    prepare.init(pg_url)
     book = pg.connect(pg_url)
     got = store_rows(book, "SELECT '100%?' AS a, ? AS b, 7 % 4 AS c", ("x?",))[0]
     assert tuple(got) == ("100%?", "x?", 3)

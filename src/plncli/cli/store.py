@@ -282,9 +282,9 @@ def init(
       createdb -O me department          (as a PostgreSQL administrator)
       pln db init postgresql://me@db.example.org/department
     """
-    from ..store import pg
+    from ..store.pg import prepare
 
-    done = pg.init(url)
+    done = prepare.init(url)
     doc = {
         "database": done.database,
         "server": done.where,
