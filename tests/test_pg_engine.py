@@ -90,6 +90,50 @@ def test_db_init_creates_the_models_tables_and_the_postgresql_extras(pln, pg_url
         assert conn.execute("SELECT count(*) FROM person").fetchone() == (0,)
 
 
+def _shape(conn: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Columns, constraints and indexes of the models' tables (the PostgreSQL extras aside)."""
+    tables = list(models.SQLModel.metadata.tables)
+    columns = conn.execute(
+        "SELECT table_name, column_name, data_type, is_nullable, column_default"
+        " FROM information_schema.columns WHERE table_schema = 'public'"
+        " AND table_name = ANY(%s) AND column_name NOT IN ('rowid', 'author') ORDER BY 1, 2",
+        (tables,),
+    ).fetchall()
+    constraints = conn.execute(
+        "SELECT conrelid::regclass::text, contype,"
+        " replace(pg_get_constraintdef(oid), ' DEFERRABLE', '')"
+        " FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1, 2, 3",
+        (tables,),
+    ).fetchall()
+    indexes = conn.execute(
+        "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+        " AND tablename = ANY(%s) AND indexname NOT LIKE '%%rowid' ORDER BY 1, 2",
+        (tables,),
+    ).fetchall()
+    return {"columns": columns, "constraints": constraints, "indexes": indexes}
+
+
+def test_db_init_makes_the_tables_sqlalchemy_create_all_makes(
+    pln, pg_url: str, pg_server: Any
+) -> None:
+    """The DDL `pln db init` runs in its one transaction is what create_all would run."""
+    from sqlalchemy import create_engine
+
+    pln("db", "init", pg_url)
+    other = pg_server.create_database()
+    try:
+        other_url = pg_server.url_for(other)
+        engine = create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(other_url))
+        models.SQLModel.metadata.create_all(engine)
+        engine.dispose()
+        with _admin(pg_url) as ours, _admin(other_url) as theirs:
+            assert _shape(ours) == _shape(theirs)
+            compared = {c[0] for c in _shape(ours)["columns"]}
+            assert compared == set(models.SQLModel.metadata.tables)
+    finally:
+        pg_server.drop_database(other)
+
+
 def test_db_init_json_names_the_roles(pln, pg_url: str) -> None:
     doc = pln.json("db", "init", pg_url)
     db = _db(pg_url)
@@ -442,6 +486,28 @@ def test_undoing_the_captured_steps_restores_the_rows_on_postgresql(pg_url: str)
     assert all(not r for r in _snapshot(book).values())
     book.commit()  # the deferred foreign keys hold at the commit
     book.close()
+
+
+def test_each_writer_s_rows_go_to_its_own_change(pg_url: str) -> None:
+    """Two members at once: a change another member opened (and committed) later is not
+    where this transaction's steps go (SQLite's triggers take the newest change)."""
+    prepare.init(pg_url)
+    ana, ben = pg.connect(pg_url), pg.connect(pg_url)
+    first = _open_change(ana, "pln add Ana")
+    second = _open_change(ben, "pln add Ben")
+    _add_person(ben, "Ben Okafor")
+    ben.execute("UPDATE change_log SET summary = 'person +1' WHERE id = ?", (second,))
+    ben.commit()
+    _add_person(ana, "Ana Ruiz")
+    ana.execute("UPDATE change_log SET summary = 'person +1' WHERE id = ?", (first,))
+    ana.commit()
+    steps = store_rows(ana, "SELECT change_id, sql FROM undo_step ORDER BY id")
+    assert [(s.change_id, s.sql.split(" = ")[0]) for s in steps] == [
+        (second, "DELETE FROM person WHERE rowid"),
+        (first, "DELETE FROM person WHERE rowid"),
+    ]
+    ana.close()
+    ben.close()
 
 
 def test_writes_outside_an_open_change_are_not_captured(pg_url: str) -> None:
