@@ -607,6 +607,21 @@ def test_other_commands_say_a_shared_book_comes_later(
     assert dump() == []
 
 
+@pytest.mark.parametrize("missing", ["psycopg", "sqlmodel"])
+def test_db_init_without_the_postgres_extra_says_what_to_install(
+    pln, missing: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == missing else real(name, *a)
+    )
+    result = pln("db", "init", URL, code=7)
+    assert assert_clean_error(result).startswith("error: a shared book on PostgreSQL needs")
+    assert "pip install 'plncli[postgres]'" in result.stderr
+
+
 @pytest.mark.slow
 def test_the_fast_path_gives_the_same_refusal(tmp_path: Path) -> None:
     done = subprocess.run(

@@ -84,12 +84,25 @@ def is_url(text: str) -> bool:
     return re.match(r"postgres(?:ql)?:/", text.strip()) is not None
 
 
+def require(*modules: str) -> None:
+    """The ``postgres`` extra must be installed (a personal book never needs it)."""
+    import importlib.util
+
+    for name in modules:
+        if importlib.util.find_spec(name) is None:
+            raise StoreError(
+                "a shared book on PostgreSQL needs pln's PostgreSQL support, not installed here",
+                "pip install 'plncli[postgres]'",
+            )
+
+
 def conninfo(url: str) -> dict[str, str]:
     """The URL's connection parameters; a malformed URL or one holding a password is refused."""
-    from psycopg.conninfo import conninfo_to_dict
-
     if not url.startswith(SCHEMES):
         raise InvalidInput("not a PostgreSQL URL", "write postgresql://[USER@]HOST[:PORT]/DATABASE")
+    require("psycopg")
+    from psycopg.conninfo import conninfo_to_dict
+
     try:
         params = {k: str(v) for k, v in conninfo_to_dict(url).items() if v is not None}
     except Exception:  # psycopg's message repeats the URL, which may hold a password
@@ -137,13 +150,8 @@ def _connect_error(exc: Exception, params: dict[str, str]) -> StoreError:
 
 def _open(url: str) -> tuple[psycopg.Connection[Any], dict[str, str]]:
     params = conninfo(url)
-    try:
-        import psycopg
-    except ImportError:
-        raise StoreError(
-            "a shared book needs PostgreSQL support, which is not installed",
-            "pip install 'plncli[postgres]'",
-        ) from None
+    import psycopg
+
     try:
         conn = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, application_name="pln")
     except psycopg.Error as exc:

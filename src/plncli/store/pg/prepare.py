@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ...errors import Conflict, InvalidInput, StoreError
 from ...migrations import LATEST
-from . import _open, _where, schema_version
+from . import _open, _where, conninfo, require, schema_version
 from .schema import capture_ddl, extra_ddl, model_ddl
 
 if TYPE_CHECKING:
@@ -120,15 +120,10 @@ def grant_ddl(dbname: str, read: str, write: str) -> list[str]:
 
 def init(url: str) -> Prepared:
     """Prepare an empty database as a shared book, in one transaction: all or nothing."""
+    conninfo(url)  # a bad URL is refused before anything else
+    require("psycopg", "sqlmodel")  # the driver, and the models the tables are made from
     import psycopg
 
-    try:
-        import sqlmodel  # noqa: F401  (the models the tables are created from)
-    except ImportError:
-        raise StoreError(
-            "preparing a shared book needs SQLModel, which is not installed",
-            "pip install 'plncli[postgres]'",
-        ) from None
     conn, params = _open(url)
     try:
         dbname = str(conn.info.dbname)
