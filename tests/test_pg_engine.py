@@ -2,6 +2,7 @@
 the members' roles, the history capture (the same undo steps SQLite's triggers write), the
 accent-folding search, and every refusal as one line. Skipped, with one line, without a server."""
 
+import os
 import re
 import subprocess
 import sys
@@ -142,6 +143,26 @@ def test_db_init_json_names_the_roles(pln, pg_url: str) -> None:
     assert doc["roles"] == {"read": f"{db}_read", "write": f"{db}_write"}
     assert doc["created_roles"] == [f"{db}_read", f"{db}_write"]
     assert doc["accent_folding"] is True
+
+
+def test_the_next_steps_name_the_role_as_sql_writes_it(pln, pg_server: Any) -> None:
+    """A database named with capitals and a dash: its roles are quoted in what to run next,
+    and what is printed runs."""
+    name = f"Dept-{os.getpid()}"
+    pg_server.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    try:
+        out = pln("db", "init", pg_server.url_for(name)).stdout
+        statement = next(line for line in out.splitlines() if "CREATE ROLE alice" in line)
+        assert f'IN ROLE "{name}_write";' in statement
+        member = statement.split(";")[0].strip().replace("alice", f'"{name}_alice"', 1)
+        pg_server.admin.execute(member)
+        assert pg_server.admin.execute(
+            "SELECT pg_has_role(%s, %s, 'MEMBER')", (f"{name}_alice", f"{name}_read")
+        ).fetchone() == (True,)
+    finally:
+        pg_server.drop_database(f'"{name}"')
+        for role in ("alice", "write", "read"):
+            pg_server.admin.execute(f'DROP ROLE IF EXISTS "{name}_{role}"')
 
 
 def test_the_id_tables_are_the_models_with_an_id() -> None:
@@ -640,8 +661,6 @@ def test_the_fast_path_gives_the_same_refusal(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_without_a_server_the_postgresql_tests_are_skipped_with_one_line(tmp_path: Path) -> None:
-    import os
-
     env = {k: v for k, v in os.environ.items() if k != "PLN_TEST_PG"}
     env["PLN_TEST_PG_BINDIR"] = str(tmp_path)  # no initdb or pg_ctl there
     here = Path(__file__).parent

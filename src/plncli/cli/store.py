@@ -297,13 +297,14 @@ def init(
         render.print_json(doc)
         return
     made = "created" if done.roles_created else "already there"
+    writer, reader = _sql_name(done.write_role), _sql_name(done.read_role)
     lines = [
         f"Prepared {done.database} on {done.where} as a shared pln book (schema {done.version}).",
         f"Members' roles ({made}): {done.read_role} may read,"
         f" {done.write_role} may read and write.",
         "Next, as a role that may create roles (in psql), one role per member:",
-        f"  CREATE ROLE alice LOGIN IN ROLE {done.write_role};   -- a member who writes",
-        f"  CREATE ROLE ben LOGIN IN ROLE {done.read_role};      -- a member who only reads",
+        f"  CREATE ROLE alice LOGIN IN ROLE {writer};   -- a member who writes",
+        f"  CREATE ROLE ben LOGIN IN ROLE {reader};      -- a member who only reads",
         "  \\password alice                                    -- each member's password",
         "Members keep their password in ~/.pgpass (or PGPASSWORD), never in pln's config.",
         "The other pln commands reach a shared book in a coming release.",
@@ -313,3 +314,12 @@ def init(
             "Note: the server has no unaccent extension: search folds case but not accents."
         )
     emit("\n".join(lines))
+
+
+def _sql_name(name: str) -> str:
+    """A role's name as SQL writes it: quoted unless plain lower-case (``"Dept-1_write"``)."""
+    import re
+
+    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name):
+        return name
+    return '"' + name.replace('"', '""') + '"'
