@@ -230,6 +230,23 @@ def test_a_keeper_who_owns_the_database_and_may_create_roles_prepares_it(
     ben.close()
 
 
+def test_a_statement_the_server_refuses_midway_leaves_the_database_empty(
+    pln, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when a second `pln db init` races the first: one line, and nothing kept."""
+    twice = ["CREATE TABLE person (id int)", "CREATE TABLE person (id int)"]
+    monkeypatch.setattr(prepare, "model_ddl", lambda: twice)
+    line = assert_clean_error(pln("db", "init", pg_url, code=7))
+    assert "refused to prepare" in line
+    assert "(DuplicateTable); nothing was changed" in line
+    with _admin(pg_url) as conn:
+        assert _tables(conn) == set()
+        assert not _has_unaccent(conn)
+        assert conn.execute(
+            "SELECT count(*) FROM pg_roles WHERE rolname LIKE %s", (_db(pg_url) + "\\_%",)
+        ).fetchone() == (0,)
+
+
 def _broken_urls(pg_server: Any, pg_url: str) -> list[tuple[str, int, str]]:
     port = pg_server.params.get("port", "5432")
     return [

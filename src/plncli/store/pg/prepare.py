@@ -150,6 +150,13 @@ def init(url: str) -> Prepared:
                 " (it must own the database and may create roles)",
                 "run `pln db init` as the database's owner with CREATEROLE, or as a superuser",
             ) from None
+        except psycopg.Error as exc:  # another `pln db init` at the same moment, say
+            conn.rollback()
+            raise StoreError(
+                f"the PostgreSQL server refused to prepare {where} ({type(exc).__name__});"
+                " nothing was changed",
+                "check that nothing else is preparing it, and run `pln db init` again",
+            ) from None
         return Prepared(dbname, _where(params), LATEST, read, write, created, unaccent)
     finally:
         conn.close()
