@@ -22,6 +22,8 @@ demo: $(BIN)/pln
 	@echo
 	@echo "The demo database is .demo/pln.db; try: PLN_DB=.demo/pln.db $(BIN)/pln show Ana"
 
+# Against SQLite and a real PostgreSQL server: $$PLN_TEST_PG, or a throw-away cluster the
+# tests start where the server binaries are installed (else one line says how to add them).
 test: $(BIN)/pln
 	$(BIN)/python -m pytest
 

@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 
 from plncli.cli import app
 
+pytest_plugins = ["pgserver"]  # a real PostgreSQL server: the pg_server and pg_url fixtures
+
 # `make test-fast` runs hypothesis with few examples; CI and `make test` use its defaults.
 settings.register_profile("dev", max_examples=15)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -48,14 +48,30 @@ def config_path() -> str:
 def resolve_db_path(cli_db: str | None) -> tuple[str, bool]:
     """Return the database path and whether its directory is pln's own."""
     if cli_db is not None:
+        _refuse_shared_book(cli_db)
         return os.path.expanduser(cli_db), False
     env = os.environ.get("PLN_DB")
     if env:
+        _refuse_shared_book(env)
         return os.path.expanduser(env), False
     home = os.environ.get("PLN_HOME")
     base = os.path.expanduser(home) if home else _platform_dir("data")
     _refuse_file_as_folder(base, "PLN_HOME" if home else "the data directory")
     return os.path.join(base, "pln.db"), True
+
+
+def _refuse_shared_book(value: str) -> None:
+    """A ``postgresql://`` book: only `pln db init` speaks to one in this release."""
+    if not value.lstrip().startswith("postgres"):
+        return
+    from .store.pg import is_url
+
+    if is_url(value):
+        raise StoreError(
+            "this command cannot use a shared book on PostgreSQL yet",
+            "only `pln db init URL` speaks to one in this release; the other commands reach"
+            " PostgreSQL in a coming release",
+        )
 
 
 def _refuse_file_as_folder(folder: str, what: str) -> None:

@@ -252,3 +252,66 @@ def _history_id(text: str) -> int:
             f"{text!r} is not a history entry", "give its id as `pln history` shows it"
         )
     return int(found.group(1))
+
+
+@db_app.command("init")
+@guarded
+def init(
+    url: Annotated[
+        str,
+        typer.Argument(
+            help="The empty PostgreSQL database: postgresql://[USER@]HOST[:PORT]/DATABASE.",
+            show_default=False,
+        ),
+    ],
+    json: JsonOpt = False,
+) -> None:
+    """Prepare an empty PostgreSQL database as a shared book, and its members' roles.
+
+    Passwords come from ~/.pgpass, PGPASSWORD or a service file, never from the URL.
+
+    \b
+      createdb -O me department          (as a PostgreSQL administrator)
+      pln db init postgresql://me@db.example.org/department
+    """
+    from ..store.pg import prepare
+
+    done = prepare.init(url)
+    doc = {
+        "database": done.database,
+        "server": done.where,
+        "schema_version": done.version,
+        "roles": {"read": done.read_role, "write": done.write_role},
+        "created_roles": done.roles_created,
+        "accent_folding": done.unaccent,
+    }
+    if json:
+        render.print_json(doc)
+        return
+    made = "created" if done.roles_created else "already there"
+    writer, reader = _sql_name(done.write_role), _sql_name(done.read_role)
+    lines = [
+        f"Prepared {done.database} on {done.where} as a shared pln book (schema {done.version}).",
+        f"Members' roles ({made}): {done.read_role} may read,"
+        f" {done.write_role} may read and write.",
+        "Next, as a role that may create roles (in psql), one role per member:",
+        f"  CREATE ROLE alice LOGIN IN ROLE {writer};   -- a member who writes",
+        f"  CREATE ROLE ben LOGIN IN ROLE {reader};      -- a member who only reads",
+        "  \\password alice                                    -- each member's password",
+        "Members keep their password in ~/.pgpass (or PGPASSWORD), never in pln's config.",
+        "The other pln commands reach a shared book in a coming release.",
+    ]
+    if not done.unaccent:
+        lines.append(
+            "Note: the server has no unaccent extension: search folds case but not accents."
+        )
+    emit("\n".join(lines))
+
+
+def _sql_name(name: str) -> str:
+    """A role's name as SQL writes it: quoted unless plain lower-case (``"Dept-1_write"``)."""
+    import re
+
+    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name):
+        return name
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,289 @@
+"""The PostgreSQL engine: a shared book on a server (issue 13).
+
+This module connects and runs the store's SQL (``?`` parameters, named rows, dates and
+instants read back as the text SQLite stores); ``schema`` holds the DDL, ``search`` the
+full-text search, ``prepare`` `pln db init`.
+
+What only PostgreSQL needs lives here; every other statement is the SQL both engines
+share (``store/__init__.py``). Imported only for a ``postgresql://`` book: psycopg and
+SQLAlchemy are the ``postgres`` extra, and nothing on the SQLite path imports this.
+
+- **Connecting** (``connect``): a libpq URL (``postgresql://`` or ``postgres://``; a
+  service file entry with ``?service=NAME``). Passwords come only from where libpq
+  looks (``PGPASSWORD``, ``~/.pgpass``, the service file): a URL holding one is refused,
+  so that no password sits in pln's config or shell history. Every failure is one line:
+  server unreachable, authentication failed, no such database, not a pln book, a book
+  from a newer pln.
+- **The schema** (``prepare.init``): the tables are created from the models' metadata
+  (``models.py``, compiled by SQLAlchemy for PostgreSQL), then ``extra_ddl`` adds what
+  the models cannot say (``schema.py``):
+
+  * ``pln_version``: one row, the schema number SQLite keeps in ``user_version``
+    (``migrations.LATEST``);
+  * ``change_log.author``: the database role that made the change (``current_user``),
+    set by a trigger whatever the client writes (PostgreSQL only: SQLite books have one
+    author and no such column, so the models and SQLite's migrations do not change);
+  * a ``rowid`` column on every table ``pln undo`` restores: on a table with an ``id``
+    it always equals ``id``; on the others it is a serial number. The undo steps name
+    rows by it, in the very format SQLite's triggers write (``history.py`` reads and
+    replays them unchanged), and ``ORDER BY rowid`` keeps meaning insertion order;
+  * every foreign key ``DEFERRABLE``: undo replays steps newest first and checks the
+    keys at the end (``SET CONSTRAINTS ALL DEFERRED``, SQLite's ``defer_foreign_keys``);
+  * the history capture: one PL/pgSQL function, ``pln_capture()``, attached to every
+    table ``migrations.UNDONE_TABLES`` lists, writing the same ``undo_step`` rows as
+    ``migrations.undo_triggers`` (values quoted as SQLite's ``quote()`` does, instants
+    as ``YYYY-MM-DD HH:MM:SS.ffffff``), for the change this transaction opened;
+  * the search index (``search.py``): ``person_search``, one row per person with the same five texts
+    as SQLite's ``person_fts`` and a weighted ``tsvector`` over them, in a text search
+    configuration ``pln`` that folds case and accents (the ``unaccent`` extension,
+    shipped in Debian's ``postgresql`` package). Where ``unaccent`` is not installed,
+    ``pln`` is the ``simple`` configuration: case is folded, accents are not
+    (``é`` finds ``é`` only) and ``pln db init`` says so.
+
+- **Members** (``prepare.init``, `pln db init`): two roles, ``<db>_read`` (SELECT) and
+  ``<db>_write`` (reads, and writes every table; ``undo_step`` only through the capture
+  trigger, so that no member can plant SQL another member's undo would run), with default
+  privileges for tables a later pln adds. pln writes no authentication of its own: members are
+  PostgreSQL roles (``CREATE ROLE alice LOGIN IN ROLE <db>_write``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ...errors import InvalidInput, StoreError
+from ...migrations import LATEST
+
+if TYPE_CHECKING:
+    import psycopg
+
+SCHEMES = ("postgresql://", "postgres://")
+CONNECT_TIMEOUT_S = 10
+# Tables whose key is an ``id`` column (an INSERT's new id: ``RETURNING id``).
+ID_TABLES = frozenset(
+    {
+        "event",
+        "person",
+        "person_attr",
+        "interaction",
+        "followup",
+        "pgroup",
+        "introduction",
+        "change_log",
+        "undo_step",
+    }
+)
+
+
+def is_url(text: str) -> bool:
+    """Whether a ``--db``/``PLN_DB`` value names a PostgreSQL book, not a file.
+
+    ``--db`` is read as a path, which folds ``//`` to ``/``: ``postgresql:/`` counts."""
+    return re.match(r"postgres(?:ql)?:/", text.strip()) is not None
+
+
+def require(*modules: str) -> None:
+    """The ``postgres`` extra must be installed (a personal book never needs it)."""
+    import importlib.util
+
+    for name in modules:
+        if importlib.util.find_spec(name) is None:
+            raise StoreError(
+                "a shared book on PostgreSQL needs pln's PostgreSQL support, not installed here",
+                "pip install 'plncli[postgres]'",
+            )
+
+
+def conninfo(url: str) -> dict[str, str]:
+    """The URL's connection parameters; a malformed URL or one holding a password is refused."""
+    if not url.startswith(SCHEMES):
+        raise InvalidInput("not a PostgreSQL URL", "write postgresql://[USER@]HOST[:PORT]/DATABASE")
+    require("psycopg")
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        params = {k: str(v) for k, v in conninfo_to_dict(url).items() if v is not None}
+    except Exception:  # psycopg's message repeats the URL, which may hold a password
+        raise InvalidInput(
+            "the PostgreSQL URL cannot be read", "write postgresql://[USER@]HOST[:PORT]/DATABASE"
+        ) from None
+    if "password" in params:
+        raise InvalidInput(
+            "the PostgreSQL URL holds a password; pln never takes one from a URL or its config",
+            "remove it and put it in ~/.pgpass (or PGPASSWORD, or a service file)",
+        )
+    return params
+
+
+def _where(params: dict[str, str]) -> str:
+    if "service" in params and "host" not in params:
+        return f"service {params['service']}"
+    host = params.get("host") or "the local socket"
+    return f"{host}:{params['port']}" if "port" in params else host
+
+
+def _connect_error(exc: Exception, params: dict[str, str]) -> StoreError:
+    """One line for why libpq could not connect (its message is not shown: it may be long)."""
+    text = str(exc)
+    dbname = params.get("dbname") or params.get("user") or "the default database"
+    if re.search(r'database "[^"]*" does not exist', text):
+        return StoreError(
+            f"there is no database {dbname} on the PostgreSQL server at {_where(params)}",
+            "create it (createdb NAME, as its future owner), then run `pln db init URL`",
+        )
+    if re.search(
+        r"password authentication failed|authentication failed|no password supplied"
+        r'|role "[^"]*" does not exist|pg_hba\.conf|permission denied for database',
+        text,
+    ):
+        return StoreError(
+            f"the PostgreSQL server at {_where(params)} refused the login (authentication failed)",
+            "check the user name, and the password in ~/.pgpass or PGPASSWORD",
+        )
+    return StoreError(
+        f"cannot reach the PostgreSQL server at {_where(params)}",
+        "check the host and port, and that the server is running",
+    )
+
+
+def _open(url: str) -> tuple[psycopg.Connection[Any], dict[str, str]]:
+    params = conninfo(url)
+    import psycopg
+
+    try:
+        conn = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, application_name="pln")
+    except psycopg.Error as exc:
+        raise _connect_error(exc, params) from None
+    _text_times(conn)
+    return conn, params
+
+
+def _text_times(conn: psycopg.Connection[Any]) -> None:
+    """Dates and instants read back as the text SQLite stores (``2026-11-23``,
+    ``2026-11-23 10:00:00.000000``), so the code above the store sees one shape."""
+    from psycopg.types.string import TextLoader
+
+    class SqliteTime(TextLoader):
+        def load(self, data: Any) -> str:
+            text = str(super().load(data))
+            day, dot, fraction = text.partition(".")
+            return f"{day}.{(fraction if dot else '').ljust(6, '0')}"
+
+    conn.adapters.register_loader("date", TextLoader)
+    conn.adapters.register_loader("timestamp", SqliteTime)
+    conn.execute("SET datestyle = 'ISO, YMD'")
+    conn.commit()
+
+
+def schema_version(conn: psycopg.Connection[Any]) -> int | None:
+    """The book's schema number, or None when the database holds no pln book."""
+    found = conn.execute("SELECT to_regclass('pln_version') IS NOT NULL").fetchone()
+    if not found or not found[0]:
+        return None
+    row = conn.execute("SELECT max(version) FROM pln_version").fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def connect(url: str) -> PgConn:
+    """Open a shared book: it must be a pln book this pln can read."""
+    conn, params = _open(url)
+    try:
+        version = schema_version(conn)
+        conn.rollback()
+    except Exception:
+        conn.close()
+        raise
+    where = f"{params.get('dbname', 'the database')} on {_where(params)}"
+    if version is None:
+        conn.close()
+        raise StoreError(
+            f"{where} is not a pln book", "prepare an empty database: `pln db init URL`"
+        )
+    if version > LATEST:
+        conn.close()
+        raise StoreError(
+            f"{where} was made by a newer pln (schema {version}; this pln knows {LATEST})",
+            "upgrade pln",
+        )
+    return PgConn(conn)
+
+
+# --- Running the store's SQL ------------------------------------------------------------
+
+_TRANSLATED: dict[str, str] = {}
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|%")
+
+
+def placeholders(sql: str) -> str:
+    """The store's ``?`` parameters as psycopg's ``%s``, outside quoted strings and names;
+    every ``%`` doubled (psycopg reads ``%`` even inside quotes: statements always run
+    with a parameter list, so ``%%`` always means ``%``)."""
+    known = _TRANSLATED.get(sql)
+    if known is None:
+
+        def swap(m: re.Match[str]) -> str:
+            token = m[0]
+            return "%s" if token == "?" else token.replace("%", "%%")
+
+        known = _TRANSLATED[sql] = _TOKENS.sub(swap, sql)
+    return known
+
+
+_INSERT_INTO = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.I)
+
+
+class Cursor:
+    """The part of sqlite3's cursor the store uses, over a psycopg cursor."""
+
+    def __init__(self, cur: psycopg.Cursor[Any], lastrowid: int | None) -> None:
+        self._cur = cur
+        self.lastrowid = lastrowid
+        self.rowcount = cur.rowcount
+        self.description = None if lastrowid is not None else cur.description
+
+    def fetchone(self) -> Any:
+        return None if self.description is None else self._cur.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return [] if self.description is None else self._cur.fetchall()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+
+class PgConn:
+    """A psycopg connection that runs the store's statements as sqlite3 would: ``?``
+    parameters, ``lastrowid`` after an INSERT into a table with an ``id`` (identity
+    columns are the engine's business: PostgreSQL reports the new id with RETURNING)."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.raw = conn
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
+        text = placeholders(sql)
+        into = _INSERT_INTO.match(sql)
+        wants_id = (
+            into is not None
+            and into[1].lower() in ID_TABLES
+            and not re.search(r"\bRETURNING\b", sql, re.I)
+        )
+        cur = self.raw.cursor()
+        cur.execute((text + " RETURNING id") if wants_id else text, params)
+        if wants_id:
+            first = cur.fetchone() if cur.rowcount == 1 else None
+            return Cursor(cur, int(first[0]) if first else 0)
+        return Cursor(cur, None)
+
+    def executemany(self, sql: str, params: Iterable[Sequence[Any] | dict[str, Any]]) -> None:
+        self.raw.cursor().executemany(placeholders(sql), list(params))
+
+    def commit(self) -> None:
+        self.raw.commit()
+
+    def rollback(self) -> None:
+        self.raw.rollback()
+
+    def close(self) -> None:
+        self.raw.close()

@@ -1,0 +1,75 @@
+"""`pln find` on PostgreSQL: ``person_search`` holds, per person, the texts SQLite's
+``person_fts`` holds, and a weighted ``tsvector`` over them in the ``pln`` configuration
+(case and accents folded); words match as prefixes, best first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ...errors import InvalidInput
+from . import PgConn
+
+SEARCH_ROWS = """
+INSERT INTO person_search (person_id, name, org, tags, notes, interactions)
+SELECT p.id, p.name,
+ trim(coalesce(p.org, '') || ' ' || coalesce(p.role, '') || ' ' || coalesce(p.location, '')),
+ coalesce((SELECT string_agg(value, ' ; ' ORDER BY id) FROM person_attr
+   WHERE person_id = p.id AND kind IN ('topic', 'offers', 'seeks', 'role')), ''),
+ p.notes,
+ coalesce((SELECT string_agg(i.note, ' ; ' ORDER BY i.id) FROM interaction i
+   JOIN interaction_person ip ON ip.interaction_id = i.id WHERE ip.person_id = p.id), '')
+ || coalesce((SELECT ' ; ' || string_agg(replace(o.outcome_note, chr(10), ' ; '), ' ; ')
+   FROM introduction o WHERE o.outcome_note <> '' AND p.id IN (o.a_id, o.b_id)), '')
+FROM person p
+"""
+
+
+def refresh_search(conn: PgConn, person_ids: Sequence[int]) -> None:
+    """Rewrite the search rows of these people from what is stored (``people.refresh_search``)."""
+    ids = list(person_ids)
+    conn.execute("DELETE FROM person_search WHERE person_id = ANY(?)", (ids,))
+    conn.execute(SEARCH_ROWS + " WHERE p.id = ANY(?)", (ids,))
+
+
+def rebuild_search(conn: PgConn) -> None:
+    conn.execute("DELETE FROM person_search")
+    conn.execute(SEARCH_ROWS)
+
+
+FIND = """
+SELECT p.id, p.name, p.org, p.archived_at IS NOT NULL AS archived,
+ ts_headline('pln', CASE
+     WHEN to_tsvector('pln', s.name) @@ q THEN s.name
+     WHEN to_tsvector('pln', s.org || ' ' || s.tags) @@ q THEN s.org || ' ' || s.tags
+     WHEN to_tsvector('pln', s.notes) @@ q THEN s.notes
+     ELSE s.interactions END, q,
+   'StartSel=[, StopSel=], MaxWords=10, MinWords=3, ShortWord=0, MaxFragments=1,
+    FragmentDelimiter=…') AS snippet
+FROM person_search s JOIN person p ON p.id = s.person_id,
+ to_tsquery('pln', ?) AS q
+WHERE s.doc @@ q {scope}
+ORDER BY ts_rank(s.doc, q, 0) DESC, p.id LIMIT ?
+"""
+
+
+def search_query(text: str) -> str | None:
+    """``to_tsquery`` text for ``pln find`` words: every word, each as a prefix (as the
+    FTS5 query ``"w1"* "w2"*``); None when no word is left."""
+    words = re.findall(r"\w+", text)
+    if not words:
+        return None
+    return " & ".join(f"'{w}':*" for w in words)
+
+
+def find(conn: PgConn, text: str, *, limit: int, archived: bool = False) -> list[Any]:
+    """People whose search row holds every word (as a word prefix), best first."""
+    from .. import rows
+
+    query = search_query(text)
+    if query is None:
+        raise InvalidInput("nothing to search for", "give a word, e.g. `pln find assessment`")
+    scope = "" if archived else "AND p.archived_at IS NULL"
+    # store.Conn names sqlite3's connection until the store is wired to both engines
+    return rows(conn, FIND.format(scope=scope), (query, limit))  # type: ignore[arg-type]
