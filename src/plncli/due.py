@@ -12,12 +12,13 @@ a reconnect or first contact: the follow-up is the plan.
 """
 
 import sqlite3
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from .dates import Interval, humanize_day, parse_interval, say_every, say_span
 from .resolve import PersonRef
-from .text import TOPIC_WORDS, topic_pattern
+from .topics import MATCHES, matching
 
 KIND_RANK = {"follow-up": 0, "first-contact": 1, "reconnect": 2}
 
@@ -159,6 +160,7 @@ def load_due_inputs(
     first_contact_days: int,
     circle: str | None = None,
     topic: str | None = None,
+    synonyms: Mapping[str, str] | None = None,
 ) -> tuple[list[PersonState], list[OpenFollowUp]]:
     """Read the rows ``due_items`` needs: open follow-ups, and the people who may be due.
 
@@ -173,9 +175,9 @@ def load_due_inputs(
     if topic:
         where.append(
             "p.id IN (SELECT person_id FROM person_attr"
-            f" WHERE kind IN ('topic', 'offers', 'seeks') AND {TOPIC_WORDS})"
+            f" WHERE kind IN ('topic', 'offers', 'seeks') AND {MATCHES})"
         )
-        args.append(topic_pattern(topic))
+        args.append(matching(conn, topic, synonyms or {}))
     cond = " AND ".join(where)
     maybe, maybe_args = _maybe_due(horizon, cadences, first_contact_days)
     people = [

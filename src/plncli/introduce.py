@@ -17,8 +17,8 @@ from .db import from_db_time, to_db_time
 from .errors import Conflict, InvalidInput, NotFound
 from .people import refresh_search
 from .resolve import PersonRef
-from .suggest import Book, Person, Suggestion, code, score_pair
-from .text import clean_text, topic_key
+from .suggest import Book, Person, Suggestion, code, score_pair, wanted
+from .text import clean_text
 from .ties import add_tie
 
 WAIT_DAYS = 7  # an unanswered ask comes back in `pln due` after a week
@@ -390,7 +390,7 @@ def why_none(
     topic: str | None,
 ) -> str:
     """Why no introduction is suggested, in words a person can act on."""
-    want = None if topic is None else book.synonyms.get(topic_key(topic), topic_key(topic))
+    want = None if topic is None else wanted(book, topic)
     if focus is None:
         return _why_none_overall(book, found, want, topic)
     person = book.people[focus]
@@ -400,7 +400,7 @@ def why_none(
             f"{first} has no topics, offers or seeks to match on (private ones are never"
             f" used): add some with `pln edit '{person.name}' --add-topic ...`."
         )
-    if want is not None and want not in person.interests | person.seeks:
+    if want is not None and not want & (person.interests | person.seeks):
         return f"{first} does not work on, offer or seek {topic}."
     sharing = [p.id for p in book.people.values() if p.id != focus and _topical(person, p, want)]
     what = f"{first}'s topics, offers or seeks" if want is None else f"{topic} with {first}"
@@ -421,9 +421,9 @@ def why_none(
     return f"every contact who shares {what} {joined}."
 
 
-def _topical(a: Person, b: Person, want: str | None) -> bool:
+def _topical(a: Person, b: Person, want: frozenset[str] | None) -> bool:
     if want is not None:
-        return want in a.interests | a.seeks and want in b.interests | b.seeks
+        return bool(want & (a.interests | a.seeks)) and bool(want & (b.interests | b.seeks))
     return bool(
         a.seeks & b.offers
         or b.seeks & a.offers
@@ -464,11 +464,11 @@ def _blocked_reasons(
 
 
 def _why_none_overall(
-    book: Book, found: list[Suggestion], want: str | None, topic: str | None
+    book: Book, found: list[Suggestion], want: frozenset[str] | None, topic: str | None
 ) -> str:
     holders = [p for p in book.people.values() if p.interests or p.seeks]
     if want is not None:
-        holders = [p for p in holders if want in p.interests | p.seeks]
+        holders = [p for p in holders if want & (p.interests | p.seeks)]
         if len(holders) < 2:
             return f"fewer than two of your contacts work on, offer or seek {topic}."
     elif len(holders) < 2:

@@ -1,15 +1,16 @@
 """Read-only views of the store: list, show, events, find."""
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import NamedTuple
 
 from .db import from_db_time
 from .errors import InvalidInput, NotFound
 from .resolve import PersonRef
-from .text import TOPIC_WORDS, fold, topic_pattern
+from .text import fold
 from .ties import Acquaintance, acquaintances
+from .topics import MATCHES, matching
 
 SORTS = ("name", "last-contact", "added")
 
@@ -156,6 +157,7 @@ def list_people(
     sort: str = "name",
     archived: bool = False,
     kinds: tuple[str, ...] | None = None,
+    synonyms: Mapping[str, str] | None = None,
 ) -> list[PersonRow]:
     """People matching ``filters``, with their ``kinds`` of attributes (None: all)."""
     where = ["p.archived_at IS NOT NULL" if archived else "p.archived_at IS NULL"]
@@ -164,7 +166,7 @@ def list_people(
         if value:
             clause, arg = _FILTERS[name]
             where.append(clause)
-            args.append(arg(value))
+            args.append(matching(conn, value, synonyms or {}) if name == "topic" else arg(value))
     order = {
         "name": "p.name_key",
         "last-contact": "p.last_contact_at IS NOT NULL, p.last_contact_at, p.name_key",
@@ -185,8 +187,8 @@ _ATTR = "p.id IN (SELECT person_id FROM person_attr WHERE kind {} AND key = ?)"
 _FILTERS: dict[str, tuple[str, Callable[[str], str]]] = {
     "topic": (
         "p.id IN (SELECT person_id FROM person_attr"
-        f" WHERE kind IN ('topic', 'offers', 'seeks') AND {TOPIC_WORDS})",
-        topic_pattern,
+        f" WHERE kind IN ('topic', 'offers', 'seeks') AND {MATCHES})",
+        str,  # bound to topics.matching(), which reads the book's topics
     ),
     "role_tag": (_ATTR.format("= 'role'"), fold),
     "circle": ("p.circle = ?", str),
