@@ -606,14 +606,17 @@ def _join(items: Iterable[str]) -> str:
 def _need_met(book: Book, seeker: Person, offerer: Person, key: str, sname: str, oname: str) -> str:
     """The reason for a need met; when the two wrote the same words differently, both
     spellings and the words that matched (topics.py). A synonym keeps the short reason."""
-    sought, offered = book.written(seeker.id, "seeks", key), book.written(offerer.id, "offers", key)
-    words = [] if sought is None or offered is None else matched_words(sought, offered)
-    if not words or topic_key(sought or "") == topic_key(offered or ""):
-        return f"{sname} is looking for help with {book.topic_names[key]}; {oname} offers it"
-    return (
-        f'{sname} is looking for help with "{sought}"; {oname} offers "{offered}"'
-        f" (matched: {', '.join(words)})"
-    )
+    if len(_aliases(book, key)) > 1:  # else both wrote it the same way
+        sought = book.written(seeker.id, "seeks", key)
+        offered = book.written(offerer.id, "offers", key)
+        if sought and offered and topic_key(sought) != topic_key(offered):
+            words = matched_words(sought, offered)
+            if words:
+                return (
+                    f'{sname} is looking for help with "{sought}"; {oname} offers "{offered}"'
+                    f" (matched: {', '.join(words)})"
+                )
+    return f"{sname} is looking for help with {book.topic_names[key]}; {oname} offers it"
 
 
 def _shared_topics(book: Book, keys: list[str]) -> str:

@@ -41,20 +41,6 @@ def topic_key(text: str) -> str:
     return " ".join(_singular(w) for w in words)
 
 
-# A topic filter matches words and word prefixes of stored topic keys, as `find` does:
-# "microscale" finds "microscale chemistry", "chem" finds it too. Bind topic_pattern().
-TOPIC_WORDS = "(' ' || key) LIKE ? ESCAPE '\\'"
-
-
-def topic_pattern(text: str) -> str:
-    """The LIKE pattern for TOPIC_WORDS: the folded words of ``text`` at a word start."""
-    key = topic_key(text)
-    if not key:
-        return "\x00"  # nothing to match: no stored key holds a NUL
-    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return "% " + escaped + "%"
-
-
 def _singular(word: str) -> str:
     if len(word) > 3 and word.endswith("ies"):
         return word[:-3] + "y"
