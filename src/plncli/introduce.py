@@ -356,13 +356,17 @@ def drafts(book: Book, a: PersonRef, b: PersonRef) -> list[tuple[str, str]]:
 def _draft(book: Book, to: Person, other: Person) -> str:
     names = book.topic_names
     lines = []
+    # a need met is said in the words the message's reader wrote it in
     for k in sorted(to.seeks & other.offers):
         lines.append(
-            f"you mentioned you are looking for help with {names[k]}, and {other.name}"
-            " knows it well"
+            f"you mentioned you are looking for help with"
+            f" {book.written(to.id, 'seeks', k) or names[k]}, and {other.name} knows it well"
         )
     for k in sorted(other.seeks & to.offers):
-        lines.append(f"{other.name} is looking for help with {names[k]}, which you know well")
+        lines.append(
+            f"{other.name} is looking for help with {book.written(to.id, 'offers', k) or names[k]},"
+            " which you know well"
+        )
     shared = sorted(to.interests & other.interests)
     if shared:
         lines.append(f"you both work on {', '.join(names[k] for k in shared[:3])}")
