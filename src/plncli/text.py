@@ -38,10 +38,11 @@ def fold(text: str) -> str:
 def topic_key(text: str) -> str:
     """A topic's matching key: folded, punctuation to spaces, a plural 's' dropped."""
     words = re.sub(r"[^\w]+", " ", fold(text)).split()
-    return " ".join(_singular(w) for w in words)
+    return " ".join(singular(w) for w in words)
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """A plural 's' dropped (the same word when it has none: applying it twice is once)."""
     if len(word) > 3 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):

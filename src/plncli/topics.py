@@ -1,7 +1,7 @@
 """Topics matched as people write them: by their words and the words' stems.
 
 A topic's *words* are what its key holds (``text.topic_key``: case and accents
-folded, punctuation to spaces, a plural ``s`` dropped) less the stop words
+folded, punctuation to spaces, a plural ``s`` dropped; an underscore parts words too) less the stop words
 (``STOP_WORDS``: "and", "of", "the", "for", ...; a topic made only of stop words
 keeps them), each reduced to its Snowball English stem: "Managing behaviours" and
 "behaviour management" both have the words {behaviour, manag}. A topic's
@@ -45,7 +45,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import NamedTuple, Protocol
 
-from .text import topic_key
+from .text import singular, topic_key
 
 # words that say how topics relate, not what they are about
 _STOP = "a an and as at by for from in into of on or the to via vs with"
@@ -93,9 +93,17 @@ def stem(word: str) -> str:
     return got
 
 
+def _split(key: str) -> list[str]:
+    """A key's words. An underscore, which keys keep (it is a word character), parts
+    words too, and the parts lose a plural as the key's words did."""
+    if "_" not in key:
+        return key.split()
+    return [singular(w) for w in key.replace("_", " ").split()]
+
+
 def content_words(text: str) -> list[str]:
     """The folded words of a topic, stop words left out (kept when there is nothing else)."""
-    words = topic_key(text).split()
+    words = _split(topic_key(text))
     return [w for w in words if w not in STOP_WORDS] or words
 
 
@@ -206,7 +214,7 @@ class Topics:
 
 def _could(key: str, initials: Iterable[frozenset[str]]) -> bool:
     """Cheap test before stemming: some word set's first letters all begin words of ``key``."""
-    have = {w[0] for w in key.split()}
+    have = {w[0] for w in _split(key)}
     return any(need and need <= have for need in initials)
 
 
