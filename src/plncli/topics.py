@@ -1,11 +1,11 @@
 """Topics matched as people write them: by their words and the words' stems.
 
 A topic's *words* are what its key holds (``text.topic_key``: case and accents
-folded, punctuation to spaces, a plural ``s`` dropped; an underscore parts words too) less the stop words
-(``STOP_WORDS``: "and", "of", "the", "for", ...; a topic made only of stop words
-keeps them), each reduced to its Snowball English stem: "Managing behaviours" and
-"behaviour management" both have the words {behaviour, manag}. A topic's
-``words_key`` is those stems, sorted, in one string.
+folded, punctuation to spaces, a plural ``s`` dropped; an underscore parts words
+too) less the stop words (``STOP_WORDS``: "and", "of", "the", "for", ...; a topic
+made only of stop words keeps them), each reduced to its Snowball English stem:
+"Managing behaviours" and "behaviour management" both have the words {behaviour,
+manag}. A topic's ``words_key`` is those stems, sorted, in one string.
 
 One rule decides every match: **a topic covers a query when every word of the
 query is among the topic's words**; ``grade`` says how well:
