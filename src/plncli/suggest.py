@@ -36,9 +36,9 @@ organisation, place, and per acquaintance), never from all pairs. Over the whole
 book, needs met are walked first when seekers x offerers is at most ``PAIR_CAP``
 (5,000), then the other lists from the cheapest (rarest) up, until
 max(``PAIR_BUDGET``, ``PAIRS_PER_PERSON`` x N) = max(50,000, 10 N) pair updates
-are spent. With ``--topic`` the topic's lists are walked when held by at most
-10 x ``CAP`` (600) people (needs: 10 x ``PAIR_CAP`` pairings); with ``--for``
-every pair with that person is considered (through keys held by at most
+are spent. With ``--topic`` the lists of each topic matching it (topics.py) are
+walked when held by at most 10 x ``CAP`` (600) people (needs: 10 x ``PAIR_CAP``
+pairings); with ``--for`` every pair with that person is considered (through keys held by at most
 ``FOCUS_CAP``, 3,000, people). One pair (``pln introduce A B``) loads only the
 two people and their acquaintances. Every candidate is then scored exactly, on
 all of its evidence.
