@@ -5,9 +5,12 @@ a topic matches a query holding all of its words (stemmed, stop words left out);
 two stored topics are one topic only when they have the same words.
 """
 
+import importlib.util
 import itertools
 import json
 import sqlite3
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -262,3 +265,40 @@ def test_a_topic_is_found_however_it_is_written(pln: Any, pair: tuple[str, str])
     found = {r[0]: r for r in who(pln, written)}
     assert found[name][3] == "same", (topic, written)
     assert name in names(pln.json("list", "--topic", written))
+
+
+# ---------------------------------------------------------------- the stemmer
+
+
+@given(st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=14))
+def test_stems_are_snowballs_and_keep_the_first_letter(word: str) -> None:
+    import snowballstemmer
+
+    from plncli import topics
+
+    assert topics.stem(word) == snowballstemmer.stemmer("english").stemWord(word)
+    # topics.py stems a stored word only when its first letter can match: this must hold
+    assert topics.stem(word)[:1] == word[:1]
+
+
+def test_matching_topics_loads_only_the_english_stemmer() -> None:
+    code = (
+        "import sys; from plncli import topics; topics.stem('managing');"
+        " print('snowballstemmer' in sys.modules, type(topics._stemmer()).__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "EnglishStemmer"]
+
+
+def test_without_the_english_module_the_package_import_is_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from plncli import topics
+
+    topics._stemmer.cache_clear()
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    try:
+        assert topics._stemmer().stemWord("managing") == "manag"
+        assert "snowballstemmer" in sys.modules
+    finally:
+        topics._stemmer.cache_clear()
