@@ -35,7 +35,7 @@ INTRO_KEYS = {
     "outcome_at",
 }
 ACQUAINTANCE_KEYS = {"person", "since", "since_precision", "how", "note"}
-EXPERT_KEYS = {"person", "how", "circle", "last_contact", "via"}
+EXPERT_KEYS = {"person", "how", "circle", "last_contact", "via", "topic", "match"}
 GROUP_KEYS = {"id", "name", "members", "private"}
 
 
@@ -910,6 +910,8 @@ def test_who_shows_whom_you_know_a_followed_person_through(pln: Any) -> None:
             "circle": "following",
             "last_contact": None,
             "via": {"id": 3, "name": "Cal Near"},
+            "topic": "coaching",
+            "match": "same",
         },
         {
             "person": {"id": 2, "name": "Gus Far"},
@@ -917,6 +919,8 @@ def test_who_shows_whom_you_know_a_followed_person_through(pln: Any) -> None:
             "circle": "following",
             "last_contact": None,
             "via": None,
+            "topic": "coaching",
+            "match": "same",
         },
     ]
     assert "you know them through Cal Near" in pln("who", "coaching").stdout

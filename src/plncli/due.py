@@ -12,12 +12,14 @@ a reconnect or first contact: the follow-up is the plan.
 """
 
 import sqlite3
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from .dates import Interval, humanize_day, parse_interval, say_every, say_span
 from .resolve import PersonRef
 from .store import activity as store
+from .topics import matching
 
 KIND_RANK = {"follow-up": 0, "first-contact": 1, "reconnect": 2}
 
@@ -154,6 +156,7 @@ def load_due_inputs(
     first_contact_days: int,
     circle: str | None = None,
     topic: str | None = None,
+    synonyms: Mapping[str, str] | None = None,
 ) -> tuple[list[PersonState], list[OpenFollowUp]]:
     """Read the rows ``due_items`` needs: open follow-ups, and the people who may be due.
 
@@ -161,7 +164,7 @@ def load_due_inputs(
     counts as 28 days, a day of slack for time zones), so a book of 100,000
     people loads the few hundred that may be due, and ``due_items`` decides.
     """
-    where = store.due_filter(circle, topic)
+    where = store.due_filter(circle, matching(conn, topic, synonyms or {}) if topic else None)
     people = [
         PersonState(
             PersonRef(r.id, r.name),

@@ -15,8 +15,8 @@ from typing import NamedTuple
 from .db import from_db_time, to_db_time
 from .errors import Conflict, InvalidInput, NotFound
 from .resolve import PersonRef
-from .suggest import Book, Person, Suggestion, code, score_pair
-from .text import clean_text, topic_key
+from .suggest import Book, Person, Suggestion, code, score_pair, wanted
+from .text import clean_text
 
 WAIT_DAYS = 7  # an unanswered ask comes back in `pln due` after a week
 CHECK_IN_DAYS = 21  # "did they connect?" three weeks after the introduction
@@ -360,13 +360,17 @@ def drafts(book: Book, a: PersonRef, b: PersonRef) -> list[tuple[str, str]]:
 def _draft(book: Book, to: Person, other: Person) -> str:
     names = book.topic_names
     lines = []
+    # a need met is said in the words the message's reader wrote it in
     for k in sorted(to.seeks & other.offers):
         lines.append(
-            f"you mentioned you are looking for help with {names[k]}, and {other.name}"
-            " knows it well"
+            f"you mentioned you are looking for help with"
+            f" {book.written(to.id, 'seeks', k) or names[k]}, and {other.name} knows it well"
         )
     for k in sorted(other.seeks & to.offers):
-        lines.append(f"{other.name} is looking for help with {names[k]}, which you know well")
+        lines.append(
+            f"{other.name} is looking for help with {book.written(to.id, 'offers', k) or names[k]},"
+            " which you know well"
+        )
     shared = sorted(to.interests & other.interests)
     if shared:
         lines.append(f"you both work on {', '.join(names[k] for k in shared[:3])}")
@@ -394,7 +398,7 @@ def why_none(
     topic: str | None,
 ) -> str:
     """Why no introduction is suggested, in words a person can act on."""
-    want = None if topic is None else book.synonyms.get(topic_key(topic), topic_key(topic))
+    want = None if topic is None else wanted(book, topic)
     if focus is None:
         return _why_none_overall(book, found, want, topic)
     person = book.people[focus]
@@ -404,7 +408,7 @@ def why_none(
             f"{first} has no topics, offers or seeks to match on (private ones are never"
             f" used): add some with `pln edit '{person.name}' --add-topic ...`."
         )
-    if want is not None and want not in person.interests | person.seeks:
+    if want is not None and not want & (person.interests | person.seeks):
         return f"{first} does not work on, offer or seek {topic}."
     sharing = [p.id for p in book.people.values() if p.id != focus and _topical(person, p, want)]
     what = f"{first}'s topics, offers or seeks" if want is None else f"{topic} with {first}"
@@ -425,9 +429,9 @@ def why_none(
     return f"every contact who shares {what} {joined}."
 
 
-def _topical(a: Person, b: Person, want: str | None) -> bool:
+def _topical(a: Person, b: Person, want: frozenset[str] | None) -> bool:
     if want is not None:
-        return want in a.interests | a.seeks and want in b.interests | b.seeks
+        return bool(want & (a.interests | a.seeks)) and bool(want & (b.interests | b.seeks))
     return bool(
         a.seeks & b.offers
         or b.seeks & a.offers
@@ -468,11 +472,11 @@ def _blocked_reasons(
 
 
 def _why_none_overall(
-    book: Book, found: list[Suggestion], want: str | None, topic: str | None
+    book: Book, found: list[Suggestion], want: frozenset[str] | None, topic: str | None
 ) -> str:
     holders = [p for p in book.people.values() if p.interests or p.seeks]
     if want is not None:
-        holders = [p for p in holders if want in p.interests | p.seeks]
+        holders = [p for p in holders if want & (p.interests | p.seeks)]
         if len(holders) < 2:
             return f"fewer than two of your contacts work on, offer or seek {topic}."
     elif len(holders) < 2:

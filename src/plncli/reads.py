@@ -37,6 +37,7 @@ def run_due(
         first_contact_days=s.first_contact_days,
         circle=circle,
         topic=topic,
+        synonyms=s.synonyms,
     )
     items = due_items(
         people,
@@ -61,7 +62,14 @@ def run_list(
     if sort not in views.SORTS:
         raise InvalidInput(f"--sort {sort!r} is not known", "use name, last-contact or added")
     kinds = None if json else ("topic",)  # the table shows topics only
-    rows = views.list_people(app.conn, filters=filters, sort=sort, archived=archived, kinds=kinds)
+    rows = views.list_people(
+        app.conn,
+        filters=filters,
+        sort=sort,
+        archived=archived,
+        kinds=kinds,
+        synonyms=app.settings.synonyms,
+    )
     if json:
         render.print_json([render.person_json(r) for r in rows])
     else:

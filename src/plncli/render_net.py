@@ -94,6 +94,8 @@ def expert_json(e: Expert) -> dict[str, Any]:
         "circle": e.circle,
         "last_contact": e.last_contact.isoformat() if e.last_contact else None,
         "via": ref_json(e.via) if e.via else None,
+        "topic": e.topic,
+        "match": e.match,
     }
 
 
@@ -205,7 +207,7 @@ def show_experts(topic: str, rows: list[Expert], *, today: date) -> None:
     if not rows:
         emit(f"No one in your book offers or works on {topic!r} yet.")
         return
-    table = Table("#", "who", "how", "last contact", "reach")
+    table = Table("#", "who", "how", "topic", "last contact", "reach")
     for e in rows:
         last = humanize_day(e.last_contact, today=today) if e.last_contact else "never"
         reach = (
@@ -213,7 +215,7 @@ def show_experts(topic: str, rows: list[Expert], *, today: date) -> None:
             if e.via
             else ("you follow them" if e.circle == "following" else "")
         )
-        table.add_row(str(e.person.id), e.person.name, e.how, last, reach)
+        table.add_row(str(e.person.id), e.person.name, e.how, e.topic, last, reach)
     emit(table)
 
 

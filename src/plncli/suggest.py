@@ -36,9 +36,9 @@ organisation, place, and per acquaintance), never from all pairs. Over the whole
 book, needs met are walked first when seekers x offerers is at most ``PAIR_CAP``
 (5,000), then the other lists from the cheapest (rarest) up, until
 max(``PAIR_BUDGET``, ``PAIRS_PER_PERSON`` x N) = max(50,000, 10 N) pair updates
-are spent. With ``--topic`` the topic's lists are walked when held by at most
-10 x ``CAP`` (600) people (needs: 10 x ``PAIR_CAP`` pairings); with ``--for``
-every pair with that person is considered (through keys held by at most
+are spent. With ``--topic`` the lists of each topic matching it (topics.py) are
+walked when held by at most 10 x ``CAP`` (600) people (needs: 10 x ``PAIR_CAP``
+pairings); with ``--for`` every pair with that person is considered (through keys held by at most
 ``FOCUS_CAP``, 3,000, people). One pair (``pln introduce A B``) loads only the
 two people and their acquaintances. Every candidate is then scored exactly, on
 all of its evidence.
@@ -57,6 +57,7 @@ from typing import NamedTuple
 from .errors import InvalidInput
 from .resolve import PersonRef
 from .text import fold, topic_key
+from .topics import Topics, matched_words
 
 COMPLEMENT, TOPIC, SHARED_NEED = 3.0, 1.0, 0.6
 EVENT, ORG, PLACE, MUTUAL = 0.5, 0.3, 0.4, 0.3
@@ -140,8 +141,14 @@ class Book:
     ) -> None:
         """Load the whole book, or (``focus``) only what suggestions for one person need,
         or (``pair``) only the two people and their acquaintances, to score one pair."""
-        self.synonyms = {topic_key(k): topic_key(v) for k, v in (synonyms or {}).items()}
+        # topics are matched by their words' stems and the synonyms (topics.py): a person's
+        # topics are held as the words_key they count as, so "managing behaviour" and
+        # "behaviour management" are one key here
+        self.topics = Topics(conn, synonyms or {})
         self.private = {r[0] for r in conn.execute("SELECT kind || ':' || key FROM private_mark")}
+        self.private_topics = {
+            self.topics.canonical(k[6:]) for k in self.private if k.startswith("topic:")
+        }
         self.topic_names = TopicNames(conn, self)
         self.focus = focus
         self.counts: dict[str, int] | None = None
@@ -176,11 +183,21 @@ class Book:
                 self.index[key].append(p.id)
 
     def _effective(self, key: str) -> str | None:
-        """The key a stored topic counts as (through synonyms); None when private."""
-        canonical = self.synonyms.get(key, key)
-        if f"topic:{key}" in self.private or f"topic:{canonical}" in self.private:
+        """The key a stored topic counts as (its words, through synonyms); None when private."""
+        canonical = self.topics.canonical(key)
+        if f"topic:{key}" in self.private or canonical in self.private_topics:
             return None
         return canonical
+
+    def written(self, pid: int, kind: str, key: str) -> str | None:
+        """How this person wrote the topic that counts as ``key`` (their first spelling)."""
+        stored = _aliases(self, key)
+        row = self.topics.conn.execute(
+            f"SELECT value FROM person_attr WHERE person_id = ? AND kind = ?"
+            f" AND key IN ({','.join('?' * len(stored))}) ORDER BY rowid LIMIT 1",
+            (pid, kind, *stored),
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def _load_people(self, conn: sqlite3.Connection, following: bool) -> dict[int, Person]:
         circles = "" if following else " AND circle != 'following'"
@@ -269,7 +286,9 @@ class Book:
 
     # ---- candidates ------------------------------------------------------------------
 
-    def accumulate(self, focus: int | None = None, topic: str | None = None) -> dict[int, complex]:
+    def accumulate(
+        self, focus: int | None = None, topic: frozenset[str] | None = None
+    ) -> dict[int, complex]:
         """Approximate introduce and know scores of candidate pairs, from the index.
 
         Each posting list adds its evidence to every pair in it, so the work is the
@@ -346,9 +365,9 @@ class Book:
             acc.pop(blocked, None)
         return acc
 
-    def _keys_to_walk(self, focus: int | None, topic: str | None) -> list[str]:
-        if topic is not None:
-            return [f"s:{topic}", f"i:{topic}"]
+    def _keys_to_walk(self, focus: int | None, topic: frozenset[str] | None) -> list[str]:
+        if topic is not None:  # every topic matching --topic (see ``wanted``)
+            return [f"{tag}:{key}" for key in sorted(topic) for tag in "si"]
         if focus is not None:
             person = self.people[focus]
             return person.index_keys() + [f"s:{k}" for k in person.offers]  # who seeks what I offer
@@ -364,8 +383,8 @@ class Book:
 
 
 def _aliases(book: Book, key: str) -> list[str]:
-    """Every stored key that counts as ``key`` through the synonyms."""
-    return [key] + [alias for alias, canon in book.synonyms.items() if canon == key]
+    """Every stored key that counts as ``key``: the same words, or a synonym."""
+    return book.topics.spellings(key) or [key]
 
 
 FOCUS_CAP = 3000  # with --for, a key held by more people than this finds no candidates
@@ -389,7 +408,7 @@ def _scope(conn: sqlite3.Connection, book: Book, focus: int) -> str:
         " AND kind IN ('topic', 'offers', 'seeks')",
         (focus,),
     ).fetchall():
-        keys = _aliases(book, book.synonyms.get(stored, stored))
+        keys = _aliases(book, book.topics.canonical(stored))
         where = f"kind IN ('topic', 'offers', 'seeks') AND key IN ({','.join('?' * len(keys))})"
         _add_scope(conn, f"SELECT person_id FROM person_attr WHERE {where}", keys)
     for column in ("met_at_id", "org", "location"):
@@ -541,9 +560,7 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
         for k in sorted(seeker.seeks & offerer.offers):
             met_needs.add(k)
             comp += COMPLEMENT * (0.5 + 0.5 * book.weight(f"o:{k}"))
-            reasons.append(
-                f"{sname} is looking for help with {book.topic_names[k]}; {oname} offers it"
-            )
+            reasons.append(_need_met(book, seeker, offerer, k, sname, oname))
     if comp:
         kinds.append("complement")
     intro += comp
@@ -607,6 +624,22 @@ def _join(items: Iterable[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _need_met(book: Book, seeker: Person, offerer: Person, key: str, sname: str, oname: str) -> str:
+    """The reason for a need met; when the two wrote the same words differently, both
+    spellings and the words that matched (topics.py). A synonym keeps the short reason."""
+    if len(_aliases(book, key)) > 1:  # else both wrote it the same way
+        sought = book.written(seeker.id, "seeks", key)
+        offered = book.written(offerer.id, "offers", key)
+        if sought and offered and topic_key(sought) != topic_key(offered):
+            words = matched_words(sought, offered)
+            if words:
+                return (
+                    f'{sname} is looking for help with "{sought}"; {oname} offers "{offered}"'
+                    f" (matched: {', '.join(words)})"
+                )
+    return f"{sname} is looking for help with {book.topic_names[key]}; {oname} offers it"
+
+
 def _shared_topics(book: Book, keys: list[str]) -> str:
     rarest = keys[0]
     df = book.df(f"i:{rarest}")
@@ -638,7 +671,7 @@ def suggestions(
     limit: int = 10,
 ) -> list[Suggestion]:
     """Both lists, each best first and at most ``limit`` long: introductions, then already-know?"""
-    want = None if topic is None else book.synonyms.get(topic_key(topic), topic_key(topic))
+    want = None if topic is None else wanted(book, topic)
     acc = book.accumulate(focus, want)
     pool = max(limit * per_person * 25, 500)
     ranked = dict.fromkeys(
@@ -676,9 +709,16 @@ def _imag(item: tuple[int, complex]) -> float:
     return item[1].imag
 
 
-def _about(a: Person, b: Person, key: str) -> bool:
-    both = (a.interests | a.seeks, b.interests | b.seeks)
-    return key in both[0] and key in both[1]
+def wanted(book: Book, topic: str) -> frozenset[str]:
+    """The keys ``--topic`` keeps: every stored topic that matches it, as ``pln who`` and
+    the other ``--topic`` filters match (topics.py), as the key it counts as here."""
+    found = book.topics.grades(topic, book.topics.stored())
+    return frozenset(k for k in map(book._effective, found) if k)
+
+
+def _about(a: Person, b: Person, keys: frozenset[str]) -> bool:
+    """Both hold a topic (or seek) that matches --topic."""
+    return bool(keys & (a.interests | a.seeks)) and bool(keys & (b.interests | b.seeks))
 
 
 def _diverse(

@@ -38,24 +38,11 @@ def fold(text: str) -> str:
 def topic_key(text: str) -> str:
     """A topic's matching key: folded, punctuation to spaces, a plural 's' dropped."""
     words = re.sub(r"[^\w]+", " ", fold(text)).split()
-    return " ".join(_singular(w) for w in words)
+    return " ".join(singular(w) for w in words)
 
 
-# A topic filter matches words and word prefixes of stored topic keys, as `find` does:
-# "microscale" finds "microscale chemistry", "chem" finds it too. Bind topic_pattern().
-TOPIC_WORDS = "(' ' || key) LIKE ? ESCAPE '\\'"
-
-
-def topic_pattern(text: str) -> str:
-    """The LIKE pattern for TOPIC_WORDS: the folded words of ``text`` at a word start."""
-    key = topic_key(text)
-    if not key:
-        return "\x00"  # nothing to match: no stored key holds a NUL
-    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return "% " + escaped + "%"
-
-
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """A plural 's' dropped (the same word when it has none: applying it twice is once)."""
     if len(word) > 3 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):

@@ -1,6 +1,7 @@
 """Read-only views of the store: list, show, events, find."""
 
 import sqlite3
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -10,6 +11,7 @@ from .resolve import PersonRef
 from .store import activity as activity_store
 from .store import views as store
 from .ties import Acquaintance, acquaintances
+from .topics import matching
 
 SORTS = ("name", "last-contact", "added")
 
@@ -122,8 +124,11 @@ def list_people(
     sort: str = "name",
     archived: bool = False,
     kinds: tuple[str, ...] | None = None,
+    synonyms: Mapping[str, str] | None = None,
 ) -> list[PersonRow]:
     """People matching ``filters``, with their ``kinds`` of attributes (None: all)."""
+    if filters.get("topic"):
+        filters = {**filters, "topic": matching(conn, str(filters["topic"]), synonyms or {})}
     found, attrs = store.people(conn, filters=filters, sort=sort, archived=archived, kinds=kinds)
     return [_person_row(r, attrs.get(r.id, {})) for r in found]
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..db import to_db_time
-from ..text import TOPIC_WORDS, topic_pattern
+from ..topics import MATCHES
 from . import Conn, column, execute, execute_many, marks, row, rows
 
 
@@ -176,18 +176,19 @@ def move_followup(conn: Conn, fid: int, *, due: date, every: str | None) -> None
 # What is due
 
 
-def due_filter(circle: str | None, topic: str | None) -> tuple[str, list[str]]:
-    """The condition on ``person p`` for `pln due --circle/--topic`, and its parameters."""
+def due_filter(circle: str | None, topic_keys: str | None) -> tuple[str, list[str]]:
+    """The condition on ``person p`` for `pln due --circle/--topic`, and its parameters
+    (``topic_keys``: the matching topics, as ``topics.matching`` gives them)."""
     where, args = ["p.archived_at IS NULL"], []
     if circle:
         where.append("p.circle = ?")
         args.append(circle)
-    if topic:
+    if topic_keys is not None:
         where.append(
             "p.id IN (SELECT person_id FROM person_attr"
-            f" WHERE kind IN ('topic', 'offers', 'seeks') AND {TOPIC_WORDS})"
+            f" WHERE kind IN ('topic', 'offers', 'seeks') AND {MATCHES})"
         )
-        args.append(topic_pattern(topic))
+        args.append(topic_keys)
     return " AND ".join(where), args
 
 

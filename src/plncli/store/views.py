@@ -8,7 +8,8 @@ SQL sits in the functions named ``*_sqlite``; the rest is the SQL both engines s
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..text import TOPIC_WORDS, fold, topic_pattern
+from ..text import fold
+from ..topics import MATCHES
 from . import Conn, marks, row, rows
 from .activity import local_day_sqlite
 
@@ -36,8 +37,8 @@ _ATTR = "p.id IN (SELECT person_id FROM person_attr WHERE kind {} AND key = ?)"
 _FILTERS: dict[str, tuple[str, Callable[[str], str]]] = {
     "topic": (
         "p.id IN (SELECT person_id FROM person_attr"
-        f" WHERE kind IN ('topic', 'offers', 'seeks') AND {TOPIC_WORDS})",
-        topic_pattern,
+        f" WHERE kind IN ('topic', 'offers', 'seeks') AND {MATCHES})",
+        str,  # the matching keys, from topics.matching()
     ),
     "role_tag": (_ATTR.format("= 'role'"), fold),
     "circle": ("p.circle = ?", str),
