@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import assert_clean_error
-from plncli import history, models
+from plncli import models
+from plncli.store import history
 from plncli.db import open_store
 from plncli.migrations import LATEST, UNDONE_TABLES
 from plncli.store import rows as store_rows

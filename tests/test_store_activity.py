@@ -20,6 +20,7 @@ from plncli.store import activity as store
 from plncli.store import events as event_store
 from plncli.store import views as view_store
 from plncli.text import fold
+from plncli.topics import matching
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "plncli"
 AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -169,7 +170,7 @@ def test_who_may_be_due_reads_local_days(book: sqlite3.Connection, auckland: Non
         store.open_followups_due(book, store.due_filter("colleague", None), by=date(2027, 1, 1))
         == []
     )
-    oracy = store.due_filter(None, "oracy")
+    oracy = store.due_filter(None, matching(book, "oracy", {}))
     none_due = store.maybe_due_people_sqlite(
         book, oracy, met_before=date(2026, 1, 1), circle_bounds=[]
     )
