@@ -27,13 +27,15 @@ carries it one step on: the sum over chains a - y - z - b of
 karate club with ``benchmarks/eval_introduce.py`` (other graphs held out).
 
 A pair whose know score reaches ``LIKELY_AT`` (0.7) is marked *likely* to know
-each other already, any other listed pair *possible*. The "already-know?" list is
-ranked by the know score alone and filled first, from every pair with evidence
-beyond shared topics (``SOCIAL``: acquaintances, chains, organisation, place,
-event), except a need met whose know score is under ``LIKELY_AT``, which stays an
-introduction. Introductions are then the pairs with a topical reason (a need met,
-a shared topic or a shared need) not in that list; pairs known by shared topics
-alone fill what the introductions leave. Pairs already tied, in one group,
+each other already, any other listed pair *possible*. The "already-know?" list
+shows, best first by the know score alone, the pairs with know evidence that are
+not proposed, and is chosen first: a pair with evidence beyond shared topics
+(``SOCIAL``: acquaintances, chains, organisation, place, event) that ranks within
+the limit there is never proposed. A need met under ``LIKELY_AT``, and a pair
+known by shared topics alone, are introductions first, listed as "already-know?"
+only when the introductions leave them out. Introductions are the pairs with a
+topical reason (a need met, a shared topic or a shared need) not kept for the
+other list. Pairs already tied, in one group,
 introduced before, or dismissed are never suggested; neither are archived people
 nor (unless asked) people you only follow. Private topics, events and groups are
 never used as evidence.
@@ -710,10 +712,9 @@ def suggestions(
         if s is not None:
             found.append(s)
     found.sort(key=lambda s: (-s.score, s.a.name, s.b.name))
-    # "already know?" first: every pair with social evidence (acquaintances, organisation,
-    # place, event) by its know score, except a need met under LIKELY_AT; introductions
-    # are the other pairs with a topical reason; pairs known by their topics alone fill
-    # what the introductions leave
+    # "already know?" is chosen first, from the pairs with evidence beyond topics (not a
+    # need met under LIKELY_AT); introductions are the other pairs with a topical reason;
+    # then "already know?" is every pair with know evidence not proposed, by know score
     first = [s for s in found if s.know > 0 and _social(s)]
     shown = {(s.a.id, s.b.id) for s in _diverse(_by_know(first), per_person, limit, focus)}
     intro = [s for s in found if s.kind == "introduce" and (s.a.id, s.b.id) not in shown]
