@@ -211,3 +211,25 @@ def test_readme_and_docstring_give_the_chain_weight_and_cap() -> None:
     assert {"mutual", "path", "org", "place", "event"} == engine.SOCIAL
     for kind in sorted(engine.SOCIAL):
         assert f"`{kind}`" in section  # named among the JSON evidence kinds
+
+
+def test_a_need_met_left_out_of_the_introductions_is_listed_to_confirm(pln: Any) -> None:
+    # two needs met for Ana; --limit 1 proposes Ben (two needs met), and Cy, who shares a
+    # town with Ana, is then listed as possible: never lost from both lists
+    pln("add", "Ana Ruiz", "--seeks", "assessment", "--seeks", "feedback", "--seeks", "oracy")
+    pln("edit", "Ana", "--location", "Leeds")
+    pln("add", "Ben Okafor", "--offers", "assessment", "--offers", "feedback")
+    pln("add", "Cy Moss", "--offers", "oracy", "--location", "Leeds")
+    pln("add", "Di Lowe", "--location", "Leeds")
+    intro, know = lists(pln, "--for", "Ana", "--limit", "5")
+    assert {names(s) for s in intro} == {
+        pair("Ana Ruiz", "Ben Okafor"),
+        pair("Ana Ruiz", "Cy Moss"),
+    }
+    assert pair("Ana Ruiz", "Cy Moss") not in {names(s) for s in know}
+    intro, know = lists(pln, "--for", "Ana", "--limit", "1")
+    assert [names(s) for s in intro] == [pair("Ana Ruiz", "Ben Okafor")]
+    [cy] = [s for s in know if names(s) == pair("Ana Ruiz", "Cy Moss")]
+    assert cy["likely"] is False
+    assert cy["score"] == pytest.approx(engine.KNOW_PLACE / 3, abs=1e-3)
+    assert cy["reasons"] == ["Ana is looking for help with oracy; Cy offers it", "both in Leeds"]
