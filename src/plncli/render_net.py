@@ -67,6 +67,7 @@ EVIDENCE_WORDS = {
     "org": "same organisation",
     "place": "same place",
     "mutual": "common acquaintances",
+    "path": "chains of acquaintances",
 }
 
 

@@ -8,28 +8,37 @@ share, near 0 for what everyone has); the know score by ``1 / df``.
 evidence                  introduce score                     know score
 ========================  ==================================  ===================
 a seeks what b offers     3 x (0.5 + 0.5 w) each way           -
-both work on a topic      1 x w per topic                      0.5 / df per topic
+both work on a topic      1 x w per topic                      0.25 / df per topic
 both look for a topic     0.6 x w per topic                    -
-met at the same event     0.5 x w                              1.0 / df
-same organisation         0.3 x w                              1.0 / df
-same place                0.4 x w                              0.5 / df
+met at the same event     0.5 x w                              0.5 / df
+same organisation         0.3 x w                              0.5 / df
+same place                0.4 x w                              0.25 / df
 common acquaintances      0.3 x min(AA, 2)                     RA
+chains of acquaintances   -                                    1.0 x RA3
 ========================  ==================================  ===================
 
 AA is the Adamic-Adar index, the sum over common acquaintances z of
 1 / ln(degree z); RA is resource allocation, the sum of 1 / degree z: a friend
 who knows few people says more than one who knows everyone, and RA shrinks as the
-book fills, so that one cut-off keeps its meaning (chosen by measurement with
-``benchmarks/eval_introduce.py``). A pair whose know score reaches ``LIKELY_AT``
-(0.5) is marked *likely* to know each other already: it is listed apart
-("already-know?") for the user to confirm with ``pln knows``, never proposed as
-an introduction. Any other pair with a topical reason (a need met, a shared topic
-or a shared need) is an introduction to consider; the "already-know?" list ranks
-every other pair with know evidence (*possible*, below the cut-off) after the
-likely ones, leaving out the introductions just proposed. Pairs already tied, in
-one group, introduced before, or dismissed are never suggested; neither are
-archived people nor (unless asked) people you only follow. Private topics,
-events and groups are never used as evidence.
+book fills, so that one cut-off keeps its meaning. RA3 (weight ``KNOW_PATH``)
+carries it one step on: the sum over chains a - y - z - b of
+1 / (degree y x degree z), walking only through people who know at most
+``PATH_CAP`` (100) others. Weights and cut-off were chosen by measurement on the
+karate club with ``benchmarks/eval_introduce.py`` (other graphs held out).
+
+A pair whose know score reaches ``LIKELY_AT`` (0.7) is marked *likely* to know
+each other already, any other listed pair *possible*. The "already-know?" list
+shows, best first by the know score alone, the pairs with know evidence that are
+not proposed, and is chosen first: a pair with evidence beyond shared topics
+(``SOCIAL``: acquaintances, chains, organisation, place, event) that ranks within
+the limit there is never proposed. A need met under ``LIKELY_AT``, and a pair
+known by shared topics alone, are introductions first, listed as "already-know?"
+only when the introductions leave them out. Introductions are the pairs with a
+topical reason (a need met, a shared topic or a shared need) not kept for the
+other list. Pairs already tied, in one group,
+introduced before, or dismissed are never suggested; neither are archived people
+nor (unless asked) people you only follow. Private topics, events and groups are
+never used as evidence.
 
 Candidates come from inverted indexes (people per topic, need, offer, event,
 organisation, place, and per acquaintance), never from all pairs. Over the whole
@@ -39,7 +48,8 @@ max(``PAIR_BUDGET``, ``PAIRS_PER_PERSON`` x N) = max(50,000, 10 N) pair updates
 are spent. With ``--topic`` the lists of each topic matching it (topics.py) are
 walked when held by at most 10 x ``CAP`` (600) people (needs: 10 x ``PAIR_CAP``
 pairings); with ``--for`` every pair with that person is considered (through keys held by at most
-``FOCUS_CAP``, 3,000, people). One pair (``pln introduce A B``) loads only the
+``FOCUS_CAP``, 3,000, people; pairs linked only by a chain of three ties are
+candidates too). One pair (``pln introduce A B``) loads only the
 two people and their acquaintances. Every candidate is then scored exactly, on
 all of its evidence.
 """
@@ -63,11 +73,15 @@ COMPLEMENT, TOPIC, SHARED_NEED = 3.0, 1.0, 0.6
 EVENT, ORG, PLACE, MUTUAL = 0.5, 0.3, 0.4, 0.3
 # know score: resource allocation (sum of 1 / degree over common acquaintances) plus
 # K / df for each shared event, organisation, place and topic held by df people
-KNOW_EVENT, KNOW_ORG, KNOW_PLACE, KNOW_TOPIC = 1.0, 1.0, 0.5, 0.5
-LIKELY_AT = 0.5  # a know score from here on is marked "likely" and never an introduction
+KNOW_EVENT, KNOW_ORG, KNOW_PLACE, KNOW_TOPIC = 0.5, 0.5, 0.25, 0.25
+LIKELY_AT = 0.7  # a know score from here on is marked "likely" and never an introduction
+# chains of acquaintances a - z1 - z2 - b add KNOW_PATH / (degree z1 x degree z2) each, through
+# people who know at most PATH_CAP others (past that a chain weighs under 1 / PATH_CAP^2)
+KNOW_PATH, PATH_CAP = 1.0, 100
 CAP, PAIR_CAP = 60, 5_000  # --topic walks lists of at most 10 x CAP (needs: 10 x PAIR_CAP)
 PAIR_BUDGET, PAIRS_PER_PERSON = 50_000, 10  # whole book: pair updates, max(budget, 10 N)
 KNOW_WEIGHT = {"e": KNOW_EVENT, "g": KNOW_ORG, "l": KNOW_PLACE, "i": KNOW_TOPIC}
+SOCIAL = frozenset(("mutual", "path", "org", "place", "event"))  # know evidence beyond topics
 RARE = 10  # "only N of your contacts do" is said for topics at most this many share
 
 
@@ -376,10 +390,23 @@ class Book:
     def _mutual(self, acc: dict[int, complex], focus: int) -> None:
         """Resource allocation over common acquaintances, for the already-know list:
         each acquaintance z of the focus hands 1 / degree(z) to the focus and each
-        other person z knows."""
+        other person z knows; then each chain focus - z1 - z2 - x hands
+        KNOW_PATH / (degree z1 x degree z2) to the pair (focus, x)."""
         for z in self.neighbours.get(focus, ()):
             nb = self.neighbours[z]
             _within(acc, [x for x in nb if x in self.people], complex(0, 1 / len(nb)), focus)
+        for z1 in self.neighbours.get(focus, ()):
+            d1 = len(self.neighbours[z1])
+            if d1 > PATH_CAP:
+                continue
+            for z2 in self.neighbours[z1]:
+                nb2 = self.neighbours[z2]
+                if z2 == focus or len(nb2) > PATH_CAP:
+                    continue
+                w = complex(0, KNOW_PATH / (d1 * len(nb2)))
+                for x in nb2:
+                    if x != focus and x != z1 and x in self.people:
+                        acc[code(focus, x)] += w
 
 
 def _aliases(book: Book, key: str) -> list[str]:
@@ -393,7 +420,7 @@ FOCUS_CAP = 3000  # with --for, a key held by more people than this finds no can
 def _scope(conn: sqlite3.Connection, book: Book, focus: int) -> str:
     """Fill temp tables with the people worth loading for ``focus``: whoever shares a
     topic, need, offer, event, organisation or place with them (unless that is held
-    by more than FOCUS_CAP people), and their acquaintances' acquaintances."""
+    by more than FOCUS_CAP people), and everyone within three ties of them."""
     for table in ("_scope", "_hood"):
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
         conn.execute(f"DELETE FROM {table}")
@@ -403,6 +430,7 @@ def _scope(conn: sqlite3.Connection, book: Book, focus: int) -> str:
         " FROM tie WHERE a_id = ? OR b_id = ?",
         (focus, focus, focus),
     )
+    _hood_through_chains(conn, focus)
     for (stored,) in conn.execute(
         "SELECT DISTINCT key FROM person_attr WHERE person_id = ?"
         " AND kind IN ('topic', 'offers', 'seeks')",
@@ -424,6 +452,25 @@ def _scope(conn: sqlite3.Connection, book: Book, focus: int) -> str:
     )
     conn.execute("INSERT OR IGNORE INTO _scope SELECT id FROM _hood")
     return "_scope"
+
+
+def _hood_through_chains(conn: sqlite3.Connection, focus: int) -> None:
+    """Add to _hood whom the focus's acquaintances know (through those who know at most
+    PATH_CAP people), so that the middle of every chain focus - z1 - z2 - x has its
+    ties loaded."""
+    near = [r[0] for r in conn.execute("SELECT id FROM _hood WHERE id != ?", (focus,))]
+    for z in near:
+        degree = conn.execute(
+            "SELECT (SELECT count(*) FROM tie WHERE a_id = ?) + (SELECT count(*) FROM tie"
+            " WHERE b_id = ?)",
+            (z, z),
+        ).fetchone()[0]
+        if degree <= PATH_CAP:
+            conn.execute(
+                "INSERT OR IGNORE INTO _hood SELECT b_id FROM tie WHERE a_id = ?"
+                " UNION SELECT a_id FROM tie WHERE b_id = ?",
+                (z, z),
+            )
 
 
 def _pair_scope(conn: sqlite3.Connection, pair: tuple[int, int]) -> str:
@@ -605,6 +652,12 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
         know += sum(1 / len(book.neighbours[z]) for z in common)
         kinds.append("mutual")
         reasons.append(_mutual(book, common))
+    chains, best = _chains(book, a.id, b.id)
+    if chains:
+        know += KNOW_PATH * chains
+        kinds.append("path")
+        if not common and best is not None:
+            reasons.append(_chain_reason(book, best, na, nb))
     know = round(know, 3)
     if know >= LIKELY_AT:
         return Suggestion(_ref(a), _ref(b), "already-know?", know, reasons, kinds, know, True)
@@ -613,6 +666,30 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
     if topical or keep:
         return Suggestion(_ref(a), _ref(b), "introduce", round(intro, 3), reasons, kinds, know)
     return None
+
+
+def _chains(book: Book, a: int, b: int) -> tuple[float, tuple[int, int] | None]:
+    """Chains of acquaintances a - z1 - z2 - b: the sum of 1 / (degree z1 x degree z2)
+    over them (people who know more than PATH_CAP others are not walked), and the
+    heaviest chain's (z1, z2)."""
+    nbb = book.neighbours.get(b, set())
+    total, heaviest, best = 0.0, 0.0, None
+    for z1 in book.neighbours.get(a, ()):
+        d1 = len(book.neighbours[z1])
+        if z1 == b or d1 > PATH_CAP:
+            continue
+        for z2 in book.neighbours[z1] & nbb:
+            d2 = len(book.neighbours[z2])
+            if z2 != a and d2 <= PATH_CAP:
+                total += 1 / (d1 * d2)
+                if 1 / (d1 * d2) > heaviest:
+                    heaviest, best = 1 / (d1 * d2), (z1, z2)
+    return total, best
+
+
+def _chain_reason(book: Book, chain: tuple[int, int], a_name: str, b_name: str) -> str:
+    z1, z2 = (book.people[z].name if z in book.people else "someone you know" for z in chain)
+    return f"{a_name} knows {z1}, who knows {z2}, who knows {b_name}"
 
 
 def _ref(p: Person) -> PersonRef:
@@ -689,16 +766,32 @@ def suggestions(
         if s is not None:
             found.append(s)
     found.sort(key=lambda s: (-s.score, s.a.name, s.b.name))
-    intro = _diverse([s for s in found if s.kind == "introduce"], per_person, limit, focus)
-    # "already know?" ranks every pair with know evidence except those just proposed above
-    shown = {(s.a.id, s.b.id) for s in intro}
-    maybe = [
+    # "already know?" is chosen first, from the pairs with evidence beyond topics (not a
+    # need met under LIKELY_AT); introductions are the other pairs with a topical reason;
+    # then "already know?" is every pair with know evidence not proposed, by know score
+    first = [s for s in found if s.know > 0 and _social(s)]
+    shown = {(s.a.id, s.b.id) for s in _diverse(_by_know(first), per_person, limit, focus)}
+    intro = [s for s in found if s.kind == "introduce" and (s.a.id, s.b.id) not in shown]
+    intro = _diverse(intro, per_person, limit, focus)
+    proposed = {(s.a.id, s.b.id) for s in intro}
+    rest = [s for s in found if s.know > 0 and (s.a.id, s.b.id) not in proposed]
+    return intro + _diverse(_by_know(rest), per_person, limit, focus)
+
+
+def _social(s: Suggestion) -> bool:
+    """Is the pair in the "already know?" list before the introductions are chosen?"""
+    if s.kind != "introduce":
+        return True
+    return "complement" not in s.evidence and bool(SOCIAL.intersection(s.evidence))
+
+
+def _by_know(found: list[Suggestion]) -> list[Suggestion]:
+    """Best first by the know score, each marked as an "already know?" pair."""
+    out = [
         s if s.kind != "introduce" else s._replace(kind="already-know?", score=s.know)
         for s in found
-        if s.kind != "introduce" or (s.know > 0 and (s.a.id, s.b.id) not in shown)
     ]
-    maybe.sort(key=lambda s: (-s.score, s.a.name, s.b.name))
-    return intro + _diverse(maybe, per_person, limit, focus)
+    return sorted(out, key=lambda s: (-s.score, s.a.name, s.b.name))
 
 
 def _real(item: tuple[int, complex]) -> float:
