@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from helpers import assert_clean_error
 from plncli import models
-from plncli.store import history
 from plncli.db import open_store
 from plncli.migrations import LATEST, UNDONE_TABLES
+from plncli.store import history
 from plncli.store import rows as store_rows
 
 psycopg = pytest.importorskip("psycopg")
