@@ -603,6 +603,9 @@ def test_the_fast_path_says_the_book_is_empty_once(tmp_path: Path) -> None:
         else:
             assert r.returncode == 0, r.stderr
             assert r.stderr.count("The book is empty") == 1
+    r = subprocess.run(argv("due"), env=env, capture_output=True, text=True, timeout=60)
+    assert (r.returncode, r.stdout) == (0, "")  # not "in good shape": there is no book
+    assert r.stderr.count("The book is empty") == 1
     assert not home.exists()
 
 

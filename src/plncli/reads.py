@@ -6,6 +6,7 @@ ways in cannot drift apart: they differ only in how the arguments are parsed.
 
 from . import render, views
 from .context import AppContext
+from .db import EmptyBook
 from .dates import DateError, parse_interval
 from .due import due_items, load_due_inputs
 from .errors import InvalidInput
@@ -52,8 +53,9 @@ def run_due(
     shown = items[:limit] if limit else items
     if json:
         render.print_json([render.due_json(i) for i in shown])
-    else:
+    elif items or not isinstance(app.conn, EmptyBook):
         render.show_due(shown, today=app.today, more=len(items) - len(shown))
+    # else: no book yet; its note says how to start ("in good shape" would be untrue)
 
 
 def run_list(
