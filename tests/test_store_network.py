@@ -78,7 +78,8 @@ def test_a_tie_is_recorded_once_and_read_by_name(conn: sqlite3.Connection) -> No
         "met at BETT",
         "month",
     )
-    assert store.tie_exists(conn, ana, ben) and not store.tie_exists(conn, ben, ana)
+    assert store.tie_exists(conn, ana, ben)
+    assert not store.tie_exists(conn, ben, ana)
     with db.transaction(conn):
         assert store.delete_tie(conn, ana, ben) is True
         assert store.delete_tie(conn, ana, ben) is False
@@ -141,7 +142,9 @@ def test_groups_members_and_private_marks(conn: sqlite3.Connection) -> None:
     assert store.named_exists(conn, "group", "maths hub")
     assert not store.named_exists(conn, "event", "maths hub")
     with db.transaction(conn):
-        assert store.insert_private_mark(conn, "group", "maths hub", name="Maths Hub", created_at=STAMP)
+        assert store.insert_private_mark(
+            conn, "group", "maths hub", name="Maths Hub", created_at=STAMP
+        )
         assert not store.insert_private_mark(conn, "group", "maths hub", name="x", created_at=STAMP)
     [g] = store.groups(conn)
     assert (g.id, g.name, g.members, bool(g.private)) == (gid, "Maths Hub", 2, True)
@@ -158,7 +161,9 @@ def test_groups_members_and_private_marks(conn: sqlite3.Connection) -> None:
 def test_introductions_are_named_rows_and_dismissals_upsert(conn: sqlite3.Connection) -> None:
     ana, ben, cy = (_person(conn, n) for n in ("Ana Ruiz", "Ben Okafor", "Cy Lam"))
     with db.transaction(conn):
-        intros.insert_intro(conn, ana, ben, reasons='["both teach"]', kinds="topic", note="", at=STAMP)
+        intros.insert_intro(
+            conn, ana, ben, reasons='["both teach"]', kinds="topic", note="", at=STAMP
+        )
         found = intros.intro_between(conn, ana, ben)
         assert found is not None
         intros.mark_asked(conn, found.id, side="b", at="2026-11-24 09:00:00.000000")
@@ -167,7 +172,13 @@ def test_introductions_are_named_rows_and_dismissals_upsert(conn: sqlite3.Connec
         intros.append_note(conn, ana, "first")
         intros.append_note(conn, ana, "second")
     r = intros.intro_between(conn, ana, ben)
-    assert (r.a_id, r.a_name, r.b_id, r.b_name, r.state) == (ana, "Ana Ruiz", ben, "Ben Okafor", "asked")
+    assert (r.a_id, r.a_name, r.b_id, r.b_name, r.state) == (
+        ana,
+        "Ana Ruiz",
+        ben,
+        "Ben Okafor",
+        "asked",
+    )
     assert (r.asked_a_at, r.asked_b_at, r.reasons, r.kinds) == (
         None,
         "2026-11-24 09:00:00.000000",
@@ -224,7 +235,10 @@ def test_who_and_the_index_read_what_is_stored(conn: sqlite3.Connection) -> None
     assert hidden[ana, "offers"] == frozenset({"chem"})
     assert index.neighbours(conn, scoped=False) == {ana: {ben}, ben: {ana}}
     assert index.count_eligible(conn, following=True) == 2
-    assert index.count_holders(conn, ("topic", "offers"), ["microscale chemistry"], following=True) == 2
+    assert (
+        index.count_holders(conn, ("topic", "offers"), ["microscale chemistry"], following=True)
+        == 2
+    )
     assert index.count_holders(conn, ("offers",), ["microscale chemistry"], following=False) == 1
     assert index.count_sharing_sqlite(conn, "org", "HILL SCHOOL", following=True) == 2
     assert index.topic_as_first_written_sqlite(conn, ["microscale chemistry"]) == (
@@ -323,7 +337,9 @@ def test_the_network_store_keeps_sqlite_idioms_in_named_places(module: str) -> N
             if isinstance(c, ast.Constant) and isinstance(c.value, str)
         )
         body = text.replace(ast.get_docstring(fn) or "", "")
-        idioms = [i for i in ("OR IGNORE", "rowid", "json_each", "NOCASE", "group_concat") if i in body]
+        idioms = [
+            i for i in ("OR IGNORE", "rowid", "json_each", "NOCASE", "group_concat") if i in body
+        ]
         if idioms:
             assert fn.name.endswith("_sqlite"), (fn.name, idioms)
             assert "SQLite only" in (ast.get_docstring(fn) or ""), fn.name

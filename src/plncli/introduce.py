@@ -14,9 +14,8 @@ from typing import Any, NamedTuple
 from .db import from_db_time, to_db_time
 from .errors import Conflict, InvalidInput, NotFound
 from .resolve import PersonRef
-from .store import Conn
+from .store import Conn, network
 from .store import intros as store
-from .store import network
 from .suggest import Book, Person, Suggestion, code, score_pair, wanted
 from .text import clean_text
 
@@ -127,9 +126,7 @@ def _link_followup(conn: Conn, intro: Intro, fid: int, purpose: str) -> None:
     store.link_followup(conn, intro.id, fid, purpose)
 
 
-def _close_followups(
-    conn: Conn, intro: Intro, purpose: str, state: str, now: datetime
-) -> None:
+def _close_followups(conn: Conn, intro: Intro, purpose: str, state: str, now: datetime) -> None:
     store.close_followups(conn, intro.id, purpose, state=state, at=to_db_time(now))
 
 
@@ -280,13 +277,9 @@ def _kept_note(before: Intro, note: str) -> str:
     return "\n".join([*([note] if note else []), line, *older])
 
 
-def dismiss(
-    conn: Conn, a: PersonRef, b: PersonRef, *, until: date | None, now: datetime
-) -> None:
+def dismiss(conn: Conn, a: PersonRef, b: PersonRef, *, until: date | None, now: datetime) -> None:
     x, y = _ordered(a, b)
-    store.dismiss(
-        conn, x.id, y.id, until=until.isoformat() if until else None, at=to_db_time(now)
-    )
+    store.dismiss(conn, x.id, y.id, until=until.isoformat() if until else None, at=to_db_time(now))
 
 
 def list_intros(conn: Conn, state: str | None = None) -> list[Intro]:

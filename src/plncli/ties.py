@@ -50,9 +50,7 @@ def add_tie(
     return new
 
 
-def tie_everyone(
-    conn: Conn, ids: list[int], *, since: date, source: str, now: datetime
-) -> None:
+def tie_everyone(conn: Conn, ids: list[int], *, since: date, source: str, now: datetime) -> None:
     """People in one conversation know each other."""
     pairs = [(x, y) for i, x in enumerate(sorted(ids)) for y in sorted(ids)[i + 1 :]]
     bulk_insert_ties(conn, pairs, since=since, source=source, now=now)
@@ -183,9 +181,7 @@ def private_key(kind: str, name: str) -> str:
     return topic_key(name) if kind == "topic" else fold(name)
 
 
-def set_private(
-    conn: Conn, kind: str, name: str, *, private: bool, now: datetime
-) -> None:
+def set_private(conn: Conn, kind: str, name: str, *, private: bool, now: datetime) -> None:
     if kind not in PRIVATE_KINDS:
         raise InvalidInput(f"cannot mark a {kind!r} private", "use topic, event or group")
     text = clean_line(name, kind)

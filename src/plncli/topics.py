@@ -230,4 +230,3 @@ def matching(
     if interactions:
         keys = keys + store.interaction_topic_keys(conn)
     return json.dumps(topics.grades(text, keys))
-

@@ -30,9 +30,7 @@ class Expert(NamedTuple):
     match: str  # how well: "same", "words" or "prefix" (see topics.py)
 
 
-def who(
-    conn: Conn, topic: str, *, synonyms: dict[str, str], limit: int
-) -> list[Expert]:
+def who(conn: Conn, topic: str, *, synonyms: dict[str, str], limit: int) -> list[Expert]:
     # every stored topic that matches (topics.py), with its grade: SAME, WORDS or PREFIX;
     # a person's best hit is the best way of knowing it, then the best grade within it
     found = matching(conn, topic, synonyms, interactions=True)

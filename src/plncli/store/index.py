@@ -56,7 +56,9 @@ def topic_as_written_by_sqlite(conn: Conn, pid: int, kind: str, keys: Sequence[s
     return None if found is None else str(found[0])
 
 
-def people(conn: Conn, *, following: bool, scoped: bool) -> list[tuple[int, str, str, str, str, int]]:
+def people(
+    conn: Conn, *, following: bool, scoped: bool
+) -> list[tuple[int, str, str, str, str, int]]:
     """The people to index, not archived (``following``: those you only follow too;
     ``scoped``: only those in the scope table): plain tuples of ``id``, ``name``,
     ``circle``, ``org``, ``location``, ``met_at_id``."""
@@ -101,7 +103,10 @@ def topic_keys_by_person_sqlite(
 def event_names(conn: Conn, *, scoped: bool) -> list[tuple[int, str]]:
     """Events (``id``, ``name``): all, or (``scoped``) those someone in the scope was met at."""
     events = " WHERE id IN (SELECT met_at_id FROM person WHERE id IN (SELECT id FROM _scope))"
-    return [(r.id, r.name) for r in rows(conn, "SELECT id, name FROM event" + (events if scoped else ""))]
+    return [
+        (r.id, r.name)
+        for r in rows(conn, "SELECT id, name FROM event" + (events if scoped else ""))
+    ]
 
 
 def neighbours(conn: Conn, *, scoped: bool) -> dict[int, set[int]]:
@@ -260,9 +265,7 @@ def count_eligible(conn: Conn, *, following: bool) -> int:
     return int(scalar(conn, f"SELECT count(*) FROM person WHERE {_eligible(following)}"))
 
 
-def count_holders(
-    conn: Conn, kinds: Sequence[str], keys: Sequence[str], *, following: bool
-) -> int:
+def count_holders(conn: Conn, kinds: Sequence[str], keys: Sequence[str], *, following: bool) -> int:
     """How many people considered hold one of ``keys`` as one of ``kinds``."""
     sql = (
         f"SELECT count(DISTINCT a.person_id) FROM person_attr a JOIN person p"
@@ -283,4 +286,3 @@ def count_sharing_sqlite(conn: Conn, column_name: str, value: object, *, followi
             (value,),
         )
     )
-

@@ -99,8 +99,7 @@ def append_note(conn: Conn, pid: int, line: str) -> None:
     """Add a line to the person's notes (the first line when they have none)."""
     execute(
         conn,
-        "UPDATE person SET notes = CASE WHEN notes = '' THEN ? ELSE notes || ? END"
-        " WHERE id = ?",
+        "UPDATE person SET notes = CASE WHEN notes = '' THEN ? ELSE notes || ? END WHERE id = ?",
         (line, "\n" + line, pid),
     )
 

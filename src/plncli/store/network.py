@@ -157,9 +157,7 @@ def add_member(conn: Conn, gid: int, pid: int) -> bool:
 def remove_member(conn: Conn, gid: int, pid: int) -> bool:
     """Take the person out of the group; False when they were not in it."""
     return (
-        execute(
-            conn, "DELETE FROM pgroup_member WHERE group_id = ? AND person_id = ?", (gid, pid)
-        )
+        execute(conn, "DELETE FROM pgroup_member WHERE group_id = ? AND person_id = ?", (gid, pid))
         > 0
     )
 
@@ -274,4 +272,3 @@ def experts_sqlite(conn: Conn, found: str, limit: int) -> list[Any]:
         " p.last_contact_at IS NULL, p.last_contact_at DESC, p.name_key LIMIT ?",
         (found, limit),
     )
-
