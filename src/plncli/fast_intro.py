@@ -175,7 +175,9 @@ def _writes(command: str, opts: dict[str, Any], positional: list[str]) -> bool:
 
 
 def _last_change(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()[0])
+    from .store.history import last_change_id
+
+    return last_change_id(conn)
 
 
 def _committed(app: Any, mark: int | None) -> bool:

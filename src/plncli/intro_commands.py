@@ -17,6 +17,7 @@ from .dates import DateError, parse_day
 from .db import transaction
 from .errors import InvalidInput
 from .resolve import PersonRef, resolve
+from .store import intros as intro_store
 from .suggest import Book, suggestions
 
 Finder = Callable[[AppContext, str], PersonRef]  # PERSON for a command that writes
@@ -47,8 +48,7 @@ def book(
 
 def introducible(app: AppContext, refs: list[PersonRef], include_following: bool) -> None:
     for ref in refs:
-        circle = app.conn.execute("SELECT circle FROM person WHERE id = ?", (ref.id,)).fetchone()
-        if circle[0] == "following" and not include_following:
+        if intro_store.circle_of(app.conn, ref.id) == "following" and not include_following:
             raise InvalidInput(
                 f"you only follow {ref.name}, so you cannot introduce them",
                 "move them to your network with `pln edit --circle network`,"

@@ -8,13 +8,14 @@ and, over time, shows which kinds of introductions work.
 """
 
 import json
-import sqlite3
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .db import from_db_time, to_db_time
 from .errors import Conflict, InvalidInput, NotFound
 from .resolve import PersonRef
+from .store import Conn, network
+from .store import intros as store
 from .suggest import Book, Person, Suggestion, code, score_pair, wanted
 from .text import clean_text
 
@@ -40,33 +41,25 @@ class Intro(NamedTuple):
     outcome_at: datetime | None  # when the outcome was recorded
 
 
-_SELECT = (
-    "SELECT i.id, a.id, a.name, b.id, b.name, i.state, i.reasons, i.kinds, i.note,"
-    " i.asked_a_at, i.asked_b_at, i.created_at, i.made_at, i.outcome, i.outcome_note,"
-    " i.updated_at FROM introduction i"
-    " JOIN person a ON a.id = i.a_id JOIN person b ON b.id = i.b_id"
-)
-
-
-def _row(r: tuple[object, ...]) -> Intro:
-    a, b = PersonRef(int(str(r[1])), str(r[2])), PersonRef(int(str(r[3])), str(r[4]))
-    asked = [p.name for p, at in ((a, r[9]), (b, r[10])) if at]
+def _row(r: Any) -> Intro:
+    a, b = PersonRef(int(r.a_id), str(r.a_name)), PersonRef(int(r.b_id), str(r.b_name))
+    asked = [p.name for p, at in ((a, r.asked_a_at), (b, r.asked_b_at)) if at]
     return Intro(
-        int(str(r[0])),
+        int(r.id),
         a,
         b,
-        str(r[5]),
-        json.loads(str(r[6])),
-        [k for k in str(r[7]).split(",") if k],
-        str(r[8]),
+        str(r.state),
+        json.loads(str(r.reasons)),
+        [k for k in str(r.kinds).split(",") if k],
+        str(r.note),
         asked,
-        from_db_time(str(r[11])) or datetime.min,
-        from_db_time(str(r[12])) if r[12] else None,
-        None if r[13] is None else str(r[13]),
-        str(r[14]),
+        from_db_time(str(r.created_at)) or datetime.min,
+        from_db_time(str(r.made_at)) if r.made_at else None,
+        None if r.outcome is None else str(r.outcome),
+        str(r.outcome_note),
         # Once made, an introduction changes only by its outcome: updated_at is when
         # the outcome was recorded.
-        from_db_time(str(r[15])) if r[13] is not None else None,
+        from_db_time(str(r.updated_at)) if r.outcome is not None else None,
     )
 
 
@@ -76,13 +69,13 @@ def _ordered(a: PersonRef, b: PersonRef) -> tuple[PersonRef, PersonRef]:
     return (a, b) if a.id < b.id else (b, a)
 
 
-def find_intro(conn: sqlite3.Connection, a: PersonRef, b: PersonRef) -> Intro | None:
+def find_intro(conn: Conn, a: PersonRef, b: PersonRef) -> Intro | None:
     x, y = _ordered(a, b)
-    row = conn.execute(f"{_SELECT} WHERE i.a_id = ? AND i.b_id = ?", (x.id, y.id)).fetchone()
+    row = store.intro_between(conn, x.id, y.id)
     return None if row is None else _row(row)
 
 
-def _require(conn: sqlite3.Connection, a: PersonRef, b: PersonRef) -> Intro:
+def _require(conn: Conn, a: PersonRef, b: PersonRef) -> Intro:
     intro = find_intro(conn, a, b)
     if intro is None:
         raise NotFound(
@@ -100,10 +93,10 @@ def evidence(book: Book, a: PersonRef, b: PersonRef) -> Suggestion | None:
 
 
 def propose(
-    conn: sqlite3.Connection, book: Book, a: PersonRef, b: PersonRef, *, note: str, now: datetime
+    conn: Conn, book: Book, a: PersonRef, b: PersonRef, *, note: str, now: datetime
 ) -> Intro:
     x, y = _ordered(a, b)
-    if conn.execute("SELECT 1 FROM tie WHERE a_id = ? AND b_id = ?", (x.id, y.id)).fetchone():
+    if network.tie_exists(conn, x.id, y.id):
         raise Conflict(
             f"{x.name} and {y.name} already know each other", f"see `pln knows '{x.name}'`"
         )
@@ -116,38 +109,25 @@ def propose(
     found = evidence(book, x, y)
     reasons, kinds = (found.reasons, found.evidence) if found else ([], [])
     stamp = to_db_time(now)
-    conn.execute(
-        "INSERT INTO introduction (a_id, b_id, state, reasons, kinds, note, outcome_note,"
-        " created_at, updated_at) VALUES (?, ?, 'suggested', ?, ?, ?, '', ?, ?)",
-        (
-            x.id,
-            y.id,
-            json.dumps(reasons),
-            ",".join(dict.fromkeys(kinds)),
-            clean_text(note, "note"),
-            stamp,
-            stamp,
-        ),
+    store.insert_intro(
+        conn,
+        x.id,
+        y.id,
+        reasons=json.dumps(reasons),
+        kinds=",".join(dict.fromkeys(kinds)),
+        note=clean_text(note, "note"),
+        at=stamp,
     )
-    conn.execute("DELETE FROM dismissal WHERE a_id = ? AND b_id = ?", (x.id, y.id))
+    store.undismiss(conn, x.id, y.id)
     return _require(conn, x, y)
 
 
-def _link_followup(conn: sqlite3.Connection, intro: Intro, fid: int, purpose: str) -> None:
-    conn.execute(
-        "INSERT INTO intro_followup (introduction_id, followup_id, purpose) VALUES (?, ?, ?)",
-        (intro.id, fid, purpose),
-    )
+def _link_followup(conn: Conn, intro: Intro, fid: int, purpose: str) -> None:
+    store.link_followup(conn, intro.id, fid, purpose)
 
 
-def _close_followups(
-    conn: sqlite3.Connection, intro: Intro, purpose: str, state: str, now: datetime
-) -> None:
-    conn.execute(
-        "UPDATE followup SET state = ?, closed_at = ? WHERE state = 'open' AND id IN"
-        " (SELECT followup_id FROM intro_followup WHERE introduction_id = ? AND purpose = ?)",
-        (state, to_db_time(now), intro.id, purpose),
-    )
+def _close_followups(conn: Conn, intro: Intro, purpose: str, state: str, now: datetime) -> None:
+    store.close_followups(conn, intro.id, purpose, state=state, at=to_db_time(now))
 
 
 def _open_state(intro: Intro, verb: str) -> None:
@@ -159,18 +139,15 @@ def _open_state(intro: Intro, verb: str) -> None:
 
 
 def mark_asked(
-    conn: sqlite3.Connection, book: Book, asked: PersonRef, other: PersonRef, *, now: datetime
+    conn: Conn, book: Book, asked: PersonRef, other: PersonRef, *, now: datetime
 ) -> Intro:
     """``asked`` was asked whether they would like to meet ``other``."""
     from .activity import add_followup  # only where needed: one-pair commands start fast
 
     intro = find_intro(conn, asked, other) or propose(conn, book, asked, other, note="", now=now)
     _open_state(intro, "asked")
-    column = "asked_a_at" if asked.id == intro.a.id else "asked_b_at"
-    conn.execute(
-        f"UPDATE introduction SET state = 'asked', {column} = ?, updated_at = ? WHERE id = ?",
-        (to_db_time(now), to_db_time(now), intro.id),
-    )
+    side = "a" if asked.id == intro.a.id else "b"
+    store.mark_asked(conn, intro.id, side=side, at=to_db_time(now))
     fid = add_followup(
         conn,
         asked,
@@ -183,17 +160,14 @@ def mark_asked(
     return _require(conn, asked, other)
 
 
-def mark_made(conn: sqlite3.Connection, a: PersonRef, b: PersonRef, *, now: datetime) -> Intro:
+def mark_made(conn: Conn, a: PersonRef, b: PersonRef, *, now: datetime) -> Intro:
     from .activity import add_followup, log_interaction
     from .ties import add_tie
 
     intro = _require(conn, a, b)
     _open_state(intro, "made")
     today = now.astimezone().date()
-    conn.execute(
-        "UPDATE introduction SET state = 'made', made_at = ?, updated_at = ? WHERE id = ?",
-        (to_db_time(now), to_db_time(now), intro.id),
-    )
+    store.mark_made(conn, intro.id, at=to_db_time(now))
     add_tie(
         conn,
         intro.a,
@@ -227,21 +201,14 @@ def mark_made(conn: sqlite3.Connection, a: PersonRef, b: PersonRef, *, now: date
     return _require(conn, a, b)
 
 
-def _append_note(conn: sqlite3.Connection, person: PersonRef, line: str) -> None:
-    conn.execute(
-        "UPDATE person SET notes = CASE WHEN notes = '' THEN ? ELSE notes || char(10) || ? END"
-        " WHERE id = ?",
-        (line, line, person.id),
-    )
+def _append_note(conn: Conn, person: PersonRef, line: str) -> None:
+    store.append_note(conn, person.id, line)
 
 
-def mark_declined(conn: sqlite3.Connection, a: PersonRef, b: PersonRef, *, now: datetime) -> Intro:
+def mark_declined(conn: Conn, a: PersonRef, b: PersonRef, *, now: datetime) -> Intro:
     intro = _require(conn, a, b)
     _open_state(intro, "declined")
-    conn.execute(
-        "UPDATE introduction SET state = 'declined', declined_at = ?, updated_at = ? WHERE id = ?",
-        (to_db_time(now), to_db_time(now), intro.id),
-    )
+    store.mark_declined(conn, intro.id, at=to_db_time(now))
     _close_followups(conn, intro, "waiting", "dropped", now)
     return _require(conn, a, b)
 
@@ -256,7 +223,7 @@ class Recorded(NamedTuple):
 
 
 def record_outcome(
-    conn: sqlite3.Connection, a: PersonRef, b: PersonRef, outcome: str, *, note: str, now: datetime
+    conn: Conn, a: PersonRef, b: PersonRef, outcome: str, *, note: str, now: datetime
 ) -> Recorded:
     """Record the outcome; returns the introduction before and after.
 
@@ -276,9 +243,8 @@ def record_outcome(
     text = clean_text(note, "note")
     changed = not _same_outcome(before, outcome, text)
     if changed:
-        conn.execute(
-            "UPDATE introduction SET outcome = ?, outcome_note = ?, updated_at = ? WHERE id = ?",
-            (outcome, _kept_note(before, text), to_db_time(now), before.id),
+        store.set_outcome(
+            conn, before.id, outcome, note=_kept_note(before, text), at=to_db_time(now)
         )
         refresh_search(conn, [before.a.id, before.b.id])
     _close_followups(conn, before, "check-in", "done", now)
@@ -311,24 +277,13 @@ def _kept_note(before: Intro, note: str) -> str:
     return "\n".join([*([note] if note else []), line, *older])
 
 
-def dismiss(
-    conn: sqlite3.Connection, a: PersonRef, b: PersonRef, *, until: date | None, now: datetime
-) -> None:
+def dismiss(conn: Conn, a: PersonRef, b: PersonRef, *, until: date | None, now: datetime) -> None:
     x, y = _ordered(a, b)
-    conn.execute(
-        "INSERT INTO dismissal (a_id, b_id, until, created_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (a_id, b_id) DO UPDATE SET until = excluded.until",
-        (x.id, y.id, until.isoformat() if until else None, to_db_time(now)),
-    )
+    store.dismiss(conn, x.id, y.id, until=until.isoformat() if until else None, at=to_db_time(now))
 
 
-def list_intros(conn: sqlite3.Connection, state: str | None = None) -> list[Intro]:
-    where, args = ("WHERE i.state = ?", (state,)) if state else ("", ())
-    order = "CASE i.state WHEN 'asked' THEN 0 WHEN 'suggested' THEN 1 WHEN 'made' THEN 2 ELSE 3 END"
-    return [
-        _row(r)
-        for r in conn.execute(f"{_SELECT} {where} ORDER BY {order}, i.updated_at DESC", args)
-    ]
+def list_intros(conn: Conn, state: str | None = None) -> list[Intro]:
+    return [_row(r) for r in store.intros(conn, state)]
 
 
 class KindStats(NamedTuple):
@@ -390,7 +345,7 @@ def _draft(book: Book, to: Person, other: Person) -> str:
 
 
 def why_none(
-    conn: sqlite3.Connection,
+    conn: Conn,
     book: Book,
     found: list[Suggestion],
     *,
@@ -441,18 +396,12 @@ def _topical(a: Person, b: Person, want: frozenset[str] | None) -> bool:
 
 
 def _blocked_reasons(
-    conn: sqlite3.Connection, book: Book, focus: int, others: list[int], found: list[Suggestion]
+    conn: Conn, book: Book, focus: int, others: list[int], found: list[Suggestion]
 ) -> dict[str, int]:
     """How many of ``others`` are kept from the list by each reason, the first that applies."""
-    pairs = {
-        "intro": "SELECT a_id, b_id FROM introduction WHERE a_id = ? OR b_id = ?",
-        "dismissed": "SELECT a_id, b_id FROM dismissal WHERE a_id = ? OR b_id = ?",
-        "group": "SELECT ?, m.person_id FROM pgroup_member g JOIN pgroup_member m"
-        " ON m.group_id = g.group_id AND m.person_id != g.person_id WHERE g.person_id = ?",
-    }
     held = {
-        kind: {code(x, y) for x, y in conn.execute(sql, (focus, focus))}
-        for kind, sql in pairs.items()
+        kind: {code(r.a_id, r.b_id) for r in found_rows}
+        for kind, found_rows in store.pairs_kept_from_suggestions(conn, focus).items()
     }
     listed = {code(s.a.id, s.b.id) for s in found}
     counts = dict.fromkeys(("tie", "group", "intro", "dismissed", "know"), 0)

@@ -56,7 +56,6 @@ all of its evidence.
 
 import heapq
 import math
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -66,6 +65,8 @@ from typing import NamedTuple
 
 from .errors import InvalidInput
 from .resolve import PersonRef
+from .store import Conn
+from .store import index as store
 from .text import fold, topic_key
 from .topics import Topics, matched_words
 
@@ -109,18 +110,14 @@ class Person(NamedTuple):
 class TopicNames(dict[str, str]):
     """A topic key's name as the user first wrote it, looked up when first shown."""
 
-    def __init__(self, conn: sqlite3.Connection, book: "Book") -> None:
+    def __init__(self, conn: Conn, book: "Book") -> None:
         super().__init__()
         self.conn, self.book = conn, book
 
     def __missing__(self, key: str) -> str:
         stored = _aliases(self.book, key)
-        row = self.conn.execute(
-            "SELECT value FROM person_attr WHERE kind IN ('topic', 'offers', 'seeks')"
-            f" AND key IN ({','.join('?' * len(stored))}) ORDER BY rowid LIMIT 1",
-            stored,
-        ).fetchone()
-        self[key] = row[0] if row else key
+        first = store.topic_as_first_written_sqlite(self.conn, stored)
+        self[key] = key if first is None else first
         return self[key]
 
 
@@ -145,7 +142,7 @@ class Book:
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Conn,
         *,
         include_following: bool,
         today: date,
@@ -159,7 +156,7 @@ class Book:
         # topics are held as the words_key they count as, so "managing behaviour" and
         # "behaviour management" are one key here
         self.topics = Topics(conn, synonyms or {})
-        self.private = {r[0] for r in conn.execute("SELECT kind || ':' || key FROM private_mark")}
+        self.private = store.private_keys(conn)
         self.private_topics = {
             self.topics.canonical(k[6:]) for k in self.private if k.startswith("topic:")
         }
@@ -172,11 +169,10 @@ class Book:
         elif pair is not None:
             self.scope = _pair_scope(conn, pair)
         self.people = self._load_people(conn, include_following)
-        events = " WHERE id IN (SELECT met_at_id FROM person WHERE id IN (SELECT id FROM _scope))"
         self.event_names = {
-            r[0]: r[1]
-            for r in conn.execute("SELECT id, name FROM event" + (events if self.scope else ""))
-            if f"event:{fold(r[1])}" not in self.private
+            eid: name
+            for eid, name in store.event_names(conn, scoped=bool(self.scope))
+            if f"event:{fold(name)}" not in self.private
         }
         self.neighbours = self._load_ties(conn)
         # one pair is scored whatever blocks it from the lists
@@ -206,38 +202,18 @@ class Book:
     def written(self, pid: int, kind: str, key: str) -> str | None:
         """How this person wrote the topic that counts as ``key`` (their first spelling)."""
         stored = _aliases(self, key)
-        row = self.topics.conn.execute(
-            f"SELECT value FROM person_attr WHERE person_id = ? AND kind = ?"
-            f" AND key IN ({','.join('?' * len(stored))}) ORDER BY rowid LIMIT 1",
-            (pid, kind, *stored),
-        ).fetchone()
-        return None if row is None else str(row[0])
+        return store.topic_as_written_by_sqlite(self.topics.conn, pid, kind, stored)
 
-    def _load_people(self, conn: sqlite3.Connection, following: bool) -> dict[int, Person]:
-        circles = "" if following else " AND circle != 'following'"
-        scope = " AND id IN (SELECT id FROM _scope)" if self.scope else ""
-        rows = conn.execute(
-            "SELECT id, name, circle, org, location, met_at_id FROM person"
-            f" WHERE archived_at IS NULL{circles}{scope}"
-        ).fetchall()
-        where = "kind IN ('topic', 'offers', 'seeks')" + (
-            " AND person_id IN (SELECT id FROM _scope)" if self.scope else ""
-        )
+    def _load_people(self, conn: Conn, following: bool) -> dict[int, Person]:
+        scoped = bool(self.scope)
+        rows = store.people(conn, following=following, scoped=scoped)
         effective: dict[str, str | None] = {}
-        for (stored,) in conn.execute(f"SELECT DISTINCT key FROM person_attr WHERE {where}"):
+        for stored in store.held_topic_keys(conn, scoped=scoped):
             effective[stored] = self._effective(stored)
         same = all(k == v for k, v in effective.items())
-        attrs: dict[tuple[int, str], frozenset[str]] = {}
-        # +kind: read the covering (person_id, kind, key) index in its order, with no sort
-        # (the (kind, key) index the planner picks otherwise costs a sort: 2.5x at 100k)
-        for pid, kind, keys in conn.execute(
-            "SELECT person_id, kind, group_concat(key, char(31)) FROM person_attr"
-            f" WHERE +{where} GROUP BY person_id, kind"
-        ):
-            stored_keys = keys.split("\x1f")
-            attrs[pid, kind] = frozenset(
-                stored_keys if same else [k for k in map(effective.get, stored_keys) if k]
-            )
+        attrs = store.topic_keys_by_person_sqlite(
+            conn, scoped=scoped, effective=None if same else effective
+        )
         folded: dict[str, str] = {}
         people = {}
         empty: frozenset[str] = frozenset()
@@ -258,34 +234,16 @@ class Book:
             )
         return people
 
-    def _load_ties(self, conn: sqlite3.Connection) -> dict[int, set[int]]:
-        neighbours: dict[int, set[int]] = defaultdict(set)
-        hood = ""
-        if self.scope:  # the focus's ties, and the ties of everyone it knows
-            hood = " WHERE t.a_id IN (SELECT id FROM _hood) OR t.b_id IN (SELECT id FROM _hood)"
-        for a, b in conn.execute(
-            "SELECT a_id, b_id FROM tie t JOIN person p ON p.id = t.a_id AND p.archived_at IS NULL"
-            " JOIN person q ON q.id = t.b_id AND q.archived_at IS NULL" + hood
-        ):
-            neighbours[a].add(b)
-            neighbours[b].add(a)
-        return neighbours
+    def _load_ties(self, conn: Conn) -> dict[int, set[int]]:
+        # scoped: the focus's ties, and the ties of everyone it knows
+        return store.neighbours(conn, scoped=bool(self.scope))
 
-    def _load_blocked(self, conn: sqlite3.Connection, today: date) -> set[int]:
+    def _load_blocked(self, conn: Conn, today: date) -> set[int]:
         """Pairs never to suggest: tied, introduced, dismissed, or in one group."""
         blocked = {code(a, b) for a, nb in self.neighbours.items() for b in nb if a < b}
-        blocked.update(code(a, b) for a, b in conn.execute("SELECT a_id, b_id FROM introduction"))
-        blocked.update(
-            code(a, b)
-            for a, b in conn.execute(
-                "SELECT a_id, b_id FROM dismissal WHERE until IS NULL OR until > ?",
-                (today.isoformat(),),
-            )
-        )
-        groups: dict[int, list[int]] = defaultdict(list)
-        for gid, pid in conn.execute("SELECT group_id, person_id FROM pgroup_member"):
-            groups[gid].append(pid)
-        for ids in groups.values():
+        blocked.update(code(a, b) for a, b in store.introduced_pairs(conn))
+        blocked.update(code(a, b) for a, b in store.dismissed_pairs(conn, today.isoformat()))
+        for ids in store.group_memberships(conn).values():
             blocked.update(code(x, y) for i, x in enumerate(ids) for y in ids[i + 1 :])
         return blocked
 
@@ -417,91 +375,44 @@ def _aliases(book: Book, key: str) -> list[str]:
 FOCUS_CAP = 3000  # with --for, a key held by more people than this finds no candidates
 
 
-def _scope(conn: sqlite3.Connection, book: Book, focus: int) -> str:
+def _scope(conn: Conn, book: Book, focus: int) -> str:
     """Fill temp tables with the people worth loading for ``focus``: whoever shares a
     topic, need, offer, event, organisation or place with them (unless that is held
     by more than FOCUS_CAP people), and everyone within three ties of them."""
-    for table in ("_scope", "_hood"):
-        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
-        conn.execute(f"DELETE FROM {table}")
-    conn.execute("INSERT INTO _hood VALUES (?)", (focus,))
-    conn.execute(
-        "INSERT OR IGNORE INTO _hood SELECT CASE WHEN a_id = ? THEN b_id ELSE a_id END"
-        " FROM tie WHERE a_id = ? OR b_id = ?",
-        (focus, focus, focus),
-    )
+    store.open_scope_sqlite(conn)
+    store.hood_add_focus_sqlite(conn, focus)
     _hood_through_chains(conn, focus)
-    for (stored,) in conn.execute(
-        "SELECT DISTINCT key FROM person_attr WHERE person_id = ?"
-        " AND kind IN ('topic', 'offers', 'seeks')",
-        (focus,),
-    ).fetchall():
+    for stored in store.topic_keys_of(conn, focus):
         keys = _aliases(book, book.topics.canonical(stored))
-        where = f"kind IN ('topic', 'offers', 'seeks') AND key IN ({','.join('?' * len(keys))})"
-        _add_scope(conn, f"SELECT person_id FROM person_attr WHERE {where}", keys)
+        store.scope_add_holders_sqlite(conn, keys, cap=FOCUS_CAP)
     for column in ("met_at_id", "org", "location"):
-        _add_scope(
-            conn,
-            f"SELECT p.id FROM person p JOIN person f ON f.id = ?"
-            f" WHERE p.{column} = f.{column} COLLATE NOCASE",
-            [focus],
-        )
-    conn.execute(
-        "INSERT OR IGNORE INTO _scope SELECT a_id FROM tie WHERE b_id IN (SELECT id FROM _hood)"
-        " UNION SELECT b_id FROM tie WHERE a_id IN (SELECT id FROM _hood)"
-    )
-    conn.execute("INSERT OR IGNORE INTO _scope SELECT id FROM _hood")
+        store.scope_add_sharing_sqlite(conn, focus, column, cap=FOCUS_CAP)
+    store.scope_add_hood_sqlite(conn)
     return "_scope"
 
 
-def _hood_through_chains(conn: sqlite3.Connection, focus: int) -> None:
+def _hood_through_chains(conn: Conn, focus: int) -> None:
     """Add to _hood whom the focus's acquaintances know (through those who know at most
     PATH_CAP people), so that the middle of every chain focus - z1 - z2 - x has its
     ties loaded."""
-    near = [r[0] for r in conn.execute("SELECT id FROM _hood WHERE id != ?", (focus,))]
-    for z in near:
-        degree = conn.execute(
-            "SELECT (SELECT count(*) FROM tie WHERE a_id = ?) + (SELECT count(*) FROM tie"
-            " WHERE b_id = ?)",
-            (z, z),
-        ).fetchone()[0]
-        if degree <= PATH_CAP:
-            conn.execute(
-                "INSERT OR IGNORE INTO _hood SELECT b_id FROM tie WHERE a_id = ?"
-                " UNION SELECT a_id FROM tie WHERE b_id = ?",
-                (z, z),
-            )
+    for z in store.hood_others(conn, focus):
+        if store.tie_degree(conn, z) <= PATH_CAP:
+            store.hood_add_ties_of_sqlite(conn, z)
 
 
-def _pair_scope(conn: sqlite3.Connection, pair: tuple[int, int]) -> str:
+def _pair_scope(conn: Conn, pair: tuple[int, int]) -> str:
     """Fill the temp tables with the two people and whom they know (for common
     acquaintances and their degrees): all that scoring one pair needs."""
-    for table in ("_scope", "_hood"):
-        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
-        conn.execute(f"DELETE FROM {table}")
-    conn.executemany("INSERT OR IGNORE INTO _hood VALUES (?)", [(i,) for i in pair])
-    conn.execute(
-        "INSERT OR IGNORE INTO _scope SELECT a_id FROM tie WHERE b_id IN (SELECT id FROM _hood)"
-        " UNION SELECT b_id FROM tie WHERE a_id IN (SELECT id FROM _hood)"
-    )
-    conn.execute("INSERT OR IGNORE INTO _hood SELECT id FROM _scope")
-    conn.execute("INSERT OR IGNORE INTO _scope VALUES (?), (?)", pair)
+    store.pair_scope_sqlite(conn, pair)
     return "_scope"
 
 
-def _add_scope(conn: sqlite3.Connection, select: str, args: Sequence[object]) -> None:
-    count = conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?)", (*args, FOCUS_CAP + 1))
-    if count.fetchone()[0] <= FOCUS_CAP:
-        conn.execute(f"INSERT OR IGNORE INTO _scope {select}", args)
-
-
 def _focus_counts(
-    conn: sqlite3.Connection, book: Book, following: bool, ids: Sequence[int]
+    conn: Conn, book: Book, following: bool, ids: Sequence[int]
 ) -> tuple[int, dict[str, int]]:
     """The number of eligible people, and how many hold each key of these people (each
     counted when first asked for: one pair's draft asks for none)."""
-    eligible = "archived_at IS NULL" + ("" if following else " AND circle != 'following'")
-    n = conn.execute(f"SELECT count(*) FROM person WHERE {eligible}").fetchone()[0]
+    n = store.count_eligible(conn, following=following)
     held: dict[str, Person] = {}
     for i in ids:
         for k in book.people[i].index_keys() if i in book.people else ():
@@ -511,22 +422,11 @@ def _focus_counts(
         person = held[key]
         tag, rest = key[0], key[2:]
         if tag in "ios":
-            kinds = {"i": "'topic','offers'", "o": "'offers'", "s": "'seeks'"}[tag]
-            stored = _aliases(book, rest)
-            sql = (
-                f"SELECT count(DISTINCT a.person_id) FROM person_attr a JOIN person p"
-                f" ON p.id = a.person_id WHERE a.kind IN ({kinds})"
-                f" AND a.key IN ({','.join('?' * len(stored))}) AND p.{eligible}"
-            )
-            return int(conn.execute(sql, stored).fetchone()[0])
+            kinds = {"i": ("topic", "offers"), "o": ("offers",), "s": ("seeks",)}[tag]
+            return store.count_holders(conn, kinds, _aliases(book, rest), following=following)
         column = {"e": "met_at_id", "g": "org", "l": "location"}[tag]
         value = {"e": next(iter(person.events), None), "g": person.org, "l": person.place}[tag]
-        return int(
-            conn.execute(
-                f"SELECT count(*) FROM person WHERE {column} = ? COLLATE NOCASE AND {eligible}",
-                (value,),
-            ).fetchone()[0]
-        )
+        return store.count_sharing_sqlite(conn, column, value, following=following)
 
     return max(n, 2), _Held(count, set(held))
 

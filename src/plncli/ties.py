@@ -1,6 +1,5 @@
 """Who knows whom: ties between contacts, groups, and private marks."""
 
-import sqlite3
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import NamedTuple
@@ -8,6 +7,8 @@ from typing import NamedTuple
 from .db import to_db_time
 from .errors import Conflict, InvalidInput, NotFound
 from .resolve import PersonRef
+from .store import Conn
+from .store import network as store
 from .text import clean_line, clean_text, fold, topic_key
 
 
@@ -18,7 +19,7 @@ def _pair(a: PersonRef, b: PersonRef) -> tuple[int, int]:
 
 
 def add_tie(
-    conn: sqlite3.Connection,
+    conn: Conn,
     a: PersonRef,
     b: PersonRef,
     *,
@@ -33,31 +34,30 @@ def add_tie(
     x, y = _pair(a, b)
     note = clean_text(note, "note")
     precision = since_precision if since else None
-    cur = conn.execute(
-        "INSERT OR IGNORE INTO tie (a_id, b_id, since, note, source, created_at,"
-        " since_precision) VALUES (?,?,?,?,?,?,?)",
-        (x, y, since.isoformat() if since else None, note, source, to_db_time(now), precision),
+    day = since.isoformat() if since else None
+    new = store.insert_tie(
+        conn,
+        x,
+        y,
+        since=day,
+        note=note,
+        source=source,
+        created_at=to_db_time(now),
+        since_precision=precision,
     )
-    if cur.rowcount == 0 and (since or note):
-        conn.execute(
-            "UPDATE tie SET since = coalesce(?, since), since_precision = CASE WHEN ? IS NULL"
-            " THEN since_precision ELSE ? END, note = CASE WHEN ? = '' THEN note"
-            " ELSE ? END WHERE a_id = ? AND b_id = ?",
-            (since.isoformat() if since else None, since, precision, note, note, x, y),
-        )
-    return cur.rowcount == 1
+    if not new and (since or note):
+        store.update_tie(conn, x, y, since=day, since_precision=precision, note=note)
+    return new
 
 
-def tie_everyone(
-    conn: sqlite3.Connection, ids: list[int], *, since: date, source: str, now: datetime
-) -> None:
+def tie_everyone(conn: Conn, ids: list[int], *, since: date, source: str, now: datetime) -> None:
     """People in one conversation know each other."""
     pairs = [(x, y) for i, x in enumerate(sorted(ids)) for y in sorted(ids)[i + 1 :]]
     bulk_insert_ties(conn, pairs, since=since, source=source, now=now)
 
 
 def bulk_insert_ties(
-    conn: sqlite3.Connection,
+    conn: Conn,
     pairs: Iterable[tuple[int, int]],
     *,
     since: date | None = None,
@@ -66,16 +66,18 @@ def bulk_insert_ties(
 ) -> None:
     stamp = to_db_time(now or datetime.now().astimezone())
     day = since.isoformat() if since else None
-    conn.executemany(
-        "INSERT OR IGNORE INTO tie (a_id, b_id, since, note, source, created_at)"
-        " VALUES (?, ?, ?, '', ?, ?)",
-        ((min(x, y), max(x, y), day, source, stamp) for x, y in pairs if x != y),
+    store.insert_ties(
+        conn,
+        ((min(x, y), max(x, y)) for x, y in pairs if x != y),
+        since=day,
+        source=source,
+        created_at=stamp,
     )
 
 
-def remove_tie(conn: sqlite3.Connection, a: PersonRef, b: PersonRef) -> None:
+def remove_tie(conn: Conn, a: PersonRef, b: PersonRef) -> None:
     x, y = _pair(a, b)
-    if conn.execute("DELETE FROM tie WHERE a_id = ? AND b_id = ?", (x, y)).rowcount == 0:
+    if not store.delete_tie(conn, x, y):
         raise NotFound(
             f"no tie between {a.name} and {b.name} is recorded", f"see `pln knows '{a.name}'`"
         )
@@ -89,31 +91,23 @@ class Acquaintance(NamedTuple):
     since_precision: str | None = None  # "year"/"month": since is that period's first day
 
 
-def acquaintances(conn: sqlite3.Connection, person: PersonRef) -> list[Acquaintance]:
+def acquaintances(conn: Conn, person: PersonRef) -> list[Acquaintance]:
     """Whom this person knows: recorded ties, then fellow group members."""
-    rows = conn.execute(
-        "SELECT p.id, p.name, t.since, t.source, t.note, t.since_precision FROM tie t"
-        " JOIN person p ON p.id = CASE WHEN t.a_id = ? THEN t.b_id ELSE t.a_id END"
-        " WHERE (t.a_id = ? OR t.b_id = ?) AND p.archived_at IS NULL ORDER BY p.name_key",
-        (person.id, person.id, person.id),
-    ).fetchall()
     out = [
         Acquaintance(
-            PersonRef(r[0], r[1]), date.fromisoformat(r[2]) if r[2] else None, r[3], r[4], r[5]
+            PersonRef(r.id, r.name),
+            date.fromisoformat(r.since) if r.since else None,
+            r.source,
+            r.note,
+            r.since_precision,
         )
-        for r in rows
+        for r in store.ties_of(conn, person.id)
     ]
     seen = {a.person.id for a in out} | {person.id}
-    for pid, name, group in conn.execute(
-        "SELECT p.id, p.name, g.name FROM pgroup_member m JOIN pgroup_member o"
-        " ON o.group_id = m.group_id JOIN person p ON p.id = o.person_id"
-        " JOIN pgroup g ON g.id = m.group_id WHERE m.person_id = ? AND p.archived_at IS NULL"
-        " ORDER BY p.name_key",
-        (person.id,),
-    ):
-        if pid not in seen:
-            seen.add(pid)
-            out.append(Acquaintance(PersonRef(pid, name), None, f"group {group}", ""))
+    for r in store.group_fellows(conn, person.id):
+        if r.id not in seen:
+            seen.add(r.id)
+            out.append(Acquaintance(PersonRef(r.id, r.name), None, f"group {r.group_name}", ""))
     return out
 
 
@@ -125,63 +119,46 @@ class Group(NamedTuple):
     name: str
 
 
-def find_group(conn: sqlite3.Connection, name: str) -> Group:
-    row = conn.execute("SELECT id, name FROM pgroup WHERE name_key = ?", (fold(name),)).fetchone()
+def find_group(conn: Conn, name: str) -> Group:
+    row = store.group_named(conn, fold(name))
     if row is None:
         raise NotFound(f"there is no group called {name!r}", "see `pln group list`")
-    return Group(row[0], row[1])
+    return Group(row.id, row.name)
 
 
-def ensure_group(conn: sqlite3.Connection, name: str, *, now: datetime) -> tuple[Group, bool]:
+def ensure_group(conn: Conn, name: str, *, now: datetime) -> tuple[Group, bool]:
     text = clean_line(name, "group name")
-    row = conn.execute("SELECT id, name FROM pgroup WHERE name_key = ?", (fold(text),)).fetchone()
+    row = store.group_named(conn, fold(text))
     if row:
-        return Group(row[0], row[1]), False
-    cur = conn.execute(
-        "INSERT INTO pgroup (name, name_key, created_at) VALUES (?,?,?)",
-        (text, fold(text), to_db_time(now)),
-    )
-    return Group(int(cur.lastrowid or 0), text), True
+        return Group(row.id, row.name), False
+    gid = store.insert_group(conn, name=text, key=fold(text), created_at=to_db_time(now))
+    return Group(gid, text), True
 
 
 def add_members(
-    conn: sqlite3.Connection, group: Group, people: list[PersonRef]
+    conn: Conn, group: Group, people: list[PersonRef]
 ) -> tuple[list[PersonRef], list[PersonRef]]:
     """Add each person (once, however often named); return (added, already members)."""
     added: list[PersonRef] = []
     already: list[PersonRef] = []
     for person in {p.id: p for p in people}.values():
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO pgroup_member (group_id, person_id) VALUES (?, ?)",
-            (group.id, person.id),
-        )
-        (added if cur.rowcount else already).append(person)
+        new = store.add_member(conn, group.id, person.id)
+        (added if new else already).append(person)
     return added, already
 
 
-def remove_members(conn: sqlite3.Connection, group: Group, people: list[PersonRef]) -> None:
+def remove_members(conn: Conn, group: Group, people: list[PersonRef]) -> None:
     for person in people:
-        cur = conn.execute(
-            "DELETE FROM pgroup_member WHERE group_id = ? AND person_id = ?",
-            (group.id, person.id),
-        )
-        if cur.rowcount == 0:
+        if not store.remove_member(conn, group.id, person.id):
             raise InvalidInput(f"{person.name} is not in {group.name}", "see `pln group show`")
 
 
-def delete_group(conn: sqlite3.Connection, group: Group) -> None:
-    conn.execute("DELETE FROM pgroup WHERE id = ?", (group.id,))
+def delete_group(conn: Conn, group: Group) -> None:
+    store.delete_group(conn, group.id)
 
 
-def members(conn: sqlite3.Connection, group: Group) -> list[PersonRef]:
-    return [
-        PersonRef(r[0], r[1])
-        for r in conn.execute(
-            "SELECT p.id, p.name FROM pgroup_member m JOIN person p ON p.id = m.person_id"
-            " WHERE m.group_id = ? AND p.archived_at IS NULL ORDER BY p.name_key",
-            (group.id,),
-        )
-    ]
+def members(conn: Conn, group: Group) -> list[PersonRef]:
+    return [PersonRef(r.id, r.name) for r in store.group_members(conn, group.id)]
 
 
 class GroupRow(NamedTuple):
@@ -191,17 +168,8 @@ class GroupRow(NamedTuple):
     private: bool
 
 
-def list_groups(conn: sqlite3.Connection) -> list[GroupRow]:
-    return [
-        GroupRow(r[0], r[1], r[2], bool(r[3]))
-        for r in conn.execute(
-            "SELECT g.id, g.name, count(p.id), EXISTS (SELECT 1 FROM private_mark"
-            "   WHERE kind = 'group' AND key = g.name_key)"
-            " FROM pgroup g LEFT JOIN pgroup_member m ON m.group_id = g.id"
-            " LEFT JOIN person p ON p.id = m.person_id AND p.archived_at IS NULL"
-            " GROUP BY g.id ORDER BY g.name_key"
-        )
-    ]
+def list_groups(conn: Conn) -> list[GroupRow]:
+    return [GroupRow(r.id, r.name, r.members, bool(r.private)) for r in store.groups(conn)]
 
 
 # ---- private marks ------------------------------------------------------------------
@@ -213,38 +181,23 @@ def private_key(kind: str, name: str) -> str:
     return topic_key(name) if kind == "topic" else fold(name)
 
 
-def set_private(
-    conn: sqlite3.Connection, kind: str, name: str, *, private: bool, now: datetime
-) -> None:
+def set_private(conn: Conn, kind: str, name: str, *, private: bool, now: datetime) -> None:
     if kind not in PRIVATE_KINDS:
         raise InvalidInput(f"cannot mark a {kind!r} private", "use topic, event or group")
     text = clean_line(name, kind)
     key = private_key(kind, text)
-    table = {"event": "event", "group": "pgroup"}.get(kind)
-    known = (
-        table is None
-        or conn.execute(f"SELECT 1 FROM {table} WHERE name_key = ?", (key,)).fetchone()
-    )
+    known = kind == "topic" or store.named_exists(conn, kind, key)
     if private and not known:
         raise NotFound(
             f"there is no {kind} called {text!r}",
             f"see `pln {kind}s`" if kind == "event" else "see `pln group list`",
         )
     if private:
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO private_mark (kind, key, name, created_at) VALUES (?,?,?,?)",
-            (kind, key, text, to_db_time(now)),
-        )
-        if cur.rowcount == 0:
+        if not store.insert_private_mark(conn, kind, key, name=text, created_at=to_db_time(now)):
             raise Conflict(f"the {kind} {text!r} is already private")
-    elif (
-        conn.execute("DELETE FROM private_mark WHERE kind = ? AND key = ?", (kind, key)).rowcount
-        == 0
-    ):
+    elif not store.delete_private_mark(conn, kind, key):
         raise NotFound(f"the {kind} {text!r} is not marked private", "see `pln private`")
 
 
-def private_marks(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    return [
-        (r[0], r[1]) for r in conn.execute("SELECT kind, name FROM private_mark ORDER BY kind, key")
-    ]
+def private_marks(conn: Conn) -> list[tuple[str, str]]:
+    return [(r.kind, r.name) for r in store.private_marks(conn)]

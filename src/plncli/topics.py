@@ -38,13 +38,14 @@ letter could match (a Snowball stem keeps the word's first letter).
 import importlib
 import importlib.util
 import json
-import sqlite3
 import sys
 import types
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import NamedTuple, Protocol
 
+from .store import Conn
+from .store import network as store
 from .text import singular, topic_key
 
 # words that say how topics relate, not what they are about
@@ -137,23 +138,10 @@ class Query(NamedTuple):
     initials: tuple[frozenset[str], ...]  # first letters a stored topic needs for a match
 
 
-# The distinct keys by skipping along the (kind, key) index: one seek per key, ~1 ms at
-# 10,000 people where DISTINCT reads every row (~15 ms).
-_DISTINCT_KEYS = (
-    "WITH RECURSIVE k(kind, key) AS ("
-    " SELECT s.kind, (SELECT min(a.key) FROM person_attr a WHERE a.kind = s.kind)"
-    " FROM (SELECT 'topic' AS kind UNION ALL SELECT 'offers' UNION ALL SELECT 'seeks') s"
-    " UNION ALL SELECT k.kind,"
-    " (SELECT min(a.key) FROM person_attr a WHERE a.kind = k.kind AND a.key > k.key)"
-    " FROM k WHERE k.key IS NOT NULL)"
-    " SELECT DISTINCT key FROM k WHERE key IS NOT NULL"
-)
-
-
 class Topics:
     """The user's synonyms and the book's stored topics, read once per command."""
 
-    def __init__(self, conn: sqlite3.Connection, synonyms: Mapping[str, str]) -> None:
+    def __init__(self, conn: Conn, synonyms: Mapping[str, str]) -> None:
         self.conn = conn
         self._raw = dict(synonyms)
         self._synonyms: dict[str, str] | None = None
@@ -179,7 +167,7 @@ class Topics:
     def stored(self) -> list[str]:
         """The distinct keys of people's topics, offers and seeks."""
         if self._stored is None:
-            self._stored = [r[0] for r in self.conn.execute(_DISTINCT_KEYS)]
+            self._stored = store.topic_keys(self.conn)
         return self._stored
 
     def spellings(self, canonical: str) -> list[str]:
@@ -232,17 +220,13 @@ def grade(q: Query, key: str) -> int:
 
 
 def matching(
-    conn: sqlite3.Connection, text: str, synonyms: Mapping[str, str], *, interactions: bool = False
+    conn: Conn, text: str, synonyms: Mapping[str, str], *, interactions: bool = False
 ) -> str:
     """The stored topic keys matching ``text``, as a JSON object {key: grade}, to bind
-    where ``MATCHES`` (or a join with ``json_each``) reads it. ``interactions``: also
+    where ``store.network.MATCHES`` (or ``experts_sqlite``) reads it. ``interactions``: also
     the topics of interactions."""
     topics = Topics(conn, synonyms)
     keys = topics.stored()
     if interactions:
-        keys = keys + [r[0] for r in conn.execute("SELECT DISTINCT key FROM interaction_topic")]
+        keys = keys + store.interaction_topic_keys(conn)
     return json.dumps(topics.grades(text, keys))
-
-
-# A topic filter: the row's `key` is one of the keys `matching()` found. Bind its JSON.
-MATCHES = "key IN (SELECT j.key FROM json_each(?) AS j)"

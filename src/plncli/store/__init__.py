@@ -9,7 +9,9 @@ commands and services call these functions and never execute SQL themselves):
 - ``views``     — the read views: `pln list`, `show`, `events`, `find`
 - ``history``   — change_log and undo_step: recording, undo (``forget``: forget's erasure)
 - ``transfer``  — bulk reads for export and bulk writes for import and restore
-- ``network``   — ties, groups, introductions and the indexes suggestions are built from
+- ``network``   — ties, groups, private marks, `pln who` and the stored topic keys
+- ``intros``    — introductions, dismissals and their follow-ups
+- ``index``     — what suggestions load: people and their keys, ties, blocked pairs, scopes
 
 Rows: ``rows``/``row``/``scalar`` below run one statement and give NamedTuples whose fields
 are the statement's column names (``SELECT id, name AS full_name`` gives ``r.id`` and

@@ -15,8 +15,8 @@ from datetime import date, datetime
 from typing import Any
 
 from ..db import to_db_time
-from ..topics import MATCHES
 from . import Conn, column, execute, execute_many, marks, row, rows
+from .network import MATCHES
 
 
 def local_day_sqlite(column: str) -> str:

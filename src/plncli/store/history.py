@@ -111,6 +111,11 @@ def last_forget(conn: Conn) -> int | None:
     return None if found is None else int(found)
 
 
+def last_change_id(conn: Conn) -> int:
+    """The id of the newest entry of the history (0 when it is empty)."""
+    return int(scalar(conn, "SELECT coalesce(max(id), 0) FROM change_log"))
+
+
 def still_done(conn: Conn, change_id: int) -> bool:
     """Whether entry ``change_id`` exists and no undo has reverted it."""
     return (

@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..text import fold
-from ..topics import MATCHES
 from . import Conn, marks, row, rows
 from .activity import local_day_sqlite
+from .network import MATCHES
 
 PERSON_COLUMNS = (
     "p.id, p.name, p.org, p.circle,"

@@ -1,0 +1,288 @@
+"""What suggestions load (``suggest.Book``): people and their keys, ties, what blocks a pair,
+and, for one person or one pair, the scope worth loading and the counts of their keys.
+
+Speed is the point here (`pln introduce` reads the whole book): the statements are the
+tuned ones (the covering-index read with ``+kind``, the scope's temp tables, counts taken
+only when asked for), and the loops that make one entry per person iterate the cursor
+right here and build what ``suggest.py`` needs, with no named row per person in between
+(the people's rows are plain tuples, unpacked by name where they are read).
+
+SQLite-only SQL is in the functions named ``*_sqlite``: the scope's temp tables are filled
+with ``INSERT OR IGNORE`` (their statements and plans as measured), shared organisations
+and places compare ``COLLATE NOCASE``, a person's keys come in one ``group_concat`` string,
+and "as first written" is ``ORDER BY rowid``.
+"""
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from . import Conn, column, rows, scalar
+
+_TOPIC_KINDS = "kind IN ('topic', 'offers', 'seeks')"
+_IN_SCOPE = " AND person_id IN (SELECT id FROM _scope)"
+
+# ---- the book -----------------------------------------------------------------------------
+
+
+def private_keys(conn: Conn) -> set[str]:
+    """Every private mark as ``kind:key``."""
+    return {mark for (mark,) in conn.execute("SELECT kind || ':' || key FROM private_mark")}
+
+
+def _first_written_sqlite() -> str:
+    """The order of insertion, oldest first. SQLite only: ``rowid``."""
+    return "ORDER BY rowid LIMIT 1"
+
+
+def topic_as_first_written_sqlite(conn: Conn, keys: Sequence[str]) -> str | None:
+    """The first stored value (as the user wrote it) of a topic, offer or need with one of
+    these keys. SQLite only: insertion order (``_first_written_sqlite``)."""
+    found = conn.execute(
+        "SELECT value FROM person_attr WHERE kind IN ('topic', 'offers', 'seeks')"
+        f" AND key IN ({','.join('?' * len(keys))}) {_first_written_sqlite()}",
+        keys,
+    ).fetchone()
+    return None if found is None else str(found[0])
+
+
+def topic_as_written_by_sqlite(conn: Conn, pid: int, kind: str, keys: Sequence[str]) -> str | None:
+    """How this person first wrote their ``kind`` with one of these keys. SQLite only:
+    insertion order (``_first_written_sqlite``)."""
+    found = conn.execute(
+        f"SELECT value FROM person_attr WHERE person_id = ? AND kind = ?"
+        f" AND key IN ({','.join('?' * len(keys))}) {_first_written_sqlite()}",
+        (pid, kind, *keys),
+    ).fetchone()
+    return None if found is None else str(found[0])
+
+
+def people(
+    conn: Conn, *, following: bool, scoped: bool
+) -> list[tuple[int, str, str, str, str, int]]:
+    """The people to index, not archived (``following``: those you only follow too;
+    ``scoped``: only those in the scope table): plain tuples of ``id``, ``name``,
+    ``circle``, ``org``, ``location``, ``met_at_id``."""
+    circles = "" if following else " AND circle != 'following'"
+    scope = " AND id IN (SELECT id FROM _scope)" if scoped else ""
+    return conn.execute(
+        "SELECT id, name, circle, org, location, met_at_id FROM person"
+        f" WHERE archived_at IS NULL{circles}{scope}"
+    ).fetchall()
+
+
+def held_topic_keys(conn: Conn, *, scoped: bool) -> list[str]:
+    """The distinct keys of the topics, offers and needs held (in the scope)."""
+    where = _TOPIC_KINDS + (_IN_SCOPE if scoped else "")
+    return column(conn, f"SELECT DISTINCT key FROM person_attr WHERE {where}")
+
+
+def topic_keys_by_person_sqlite(
+    conn: Conn, *, scoped: bool, effective: Mapping[str, str | None] | None
+) -> dict[tuple[int, str], frozenset[str]]:
+    """Each person's topic, offers and seeks keys, by (person id, kind): the stored keys,
+    or (``effective``) what each counts as, without those that count as None.
+
+    SQLite only: the keys come in one ``group_concat(key, char(31))`` string a person
+    and kind (PostgreSQL: ``string_agg``).
+    """
+    where = _TOPIC_KINDS + (_IN_SCOPE if scoped else "")
+    attrs: dict[tuple[int, str], frozenset[str]] = {}
+    # +kind: read the covering (person_id, kind, key) index in its order, with no sort
+    # (the (kind, key) index the planner picks otherwise costs a sort: 2.5x at 100k)
+    for pid, kind, keys in conn.execute(
+        "SELECT person_id, kind, group_concat(key, char(31)) FROM person_attr"
+        f" WHERE +{where} GROUP BY person_id, kind"
+    ):
+        stored_keys = keys.split("\x1f")
+        attrs[pid, kind] = frozenset(
+            stored_keys if effective is None else [k for k in map(effective.get, stored_keys) if k]
+        )
+    return attrs
+
+
+def event_names(conn: Conn, *, scoped: bool) -> list[tuple[int, str]]:
+    """Events (``id``, ``name``): all, or (``scoped``) those someone in the scope was met at."""
+    events = " WHERE id IN (SELECT met_at_id FROM person WHERE id IN (SELECT id FROM _scope))"
+    return [
+        (r.id, r.name)
+        for r in rows(conn, "SELECT id, name FROM event" + (events if scoped else ""))
+    ]
+
+
+def neighbours(conn: Conn, *, scoped: bool) -> dict[int, set[int]]:
+    """Whom each person knows (ties between people not archived): all ties, or
+    (``scoped``) those of the people in the hood table."""
+    found: dict[int, set[int]] = defaultdict(set)
+    hood = ""
+    if scoped:  # the focus's ties, and the ties of everyone it knows
+        hood = " WHERE t.a_id IN (SELECT id FROM _hood) OR t.b_id IN (SELECT id FROM _hood)"
+    for a, b in conn.execute(
+        "SELECT a_id, b_id FROM tie t JOIN person p ON p.id = t.a_id AND p.archived_at IS NULL"
+        " JOIN person q ON q.id = t.b_id AND q.archived_at IS NULL" + hood
+    ):
+        found[a].add(b)
+        found[b].add(a)
+    return found
+
+
+def introduced_pairs(conn: Conn) -> list[tuple[int, int]]:
+    """Every pair with an introduction recorded (a_id, b_id)."""
+    return conn.execute("SELECT a_id, b_id FROM introduction").fetchall()
+
+
+def dismissed_pairs(conn: Conn, today: str) -> list[tuple[int, int]]:
+    """Every pair dismissed for good or until after ``today`` (a_id, b_id)."""
+    return conn.execute(
+        "SELECT a_id, b_id FROM dismissal WHERE until IS NULL OR until > ?", (today,)
+    ).fetchall()
+
+
+def group_memberships(conn: Conn) -> dict[int, list[int]]:
+    """Each group's member ids, by group id."""
+    found: dict[int, list[int]] = defaultdict(list)
+    for gid, pid in conn.execute("SELECT group_id, person_id FROM pgroup_member"):
+        found[gid].append(pid)
+    return found
+
+
+# ---- the scope of one person or one pair --------------------------------------------------
+
+
+def open_scope_sqlite(conn: Conn) -> None:
+    """Empty temp tables ``_scope`` (whom to load) and ``_hood`` (whose ties to load).
+
+    SQLite only: kept as measured with the statements that fill them (``INSERT OR IGNORE``).
+    """
+    for table in ("_scope", "_hood"):
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
+        conn.execute(f"DELETE FROM {table}")
+
+
+def hood_add_focus_sqlite(conn: Conn, focus: int) -> None:
+    """Put the focus and whom they know in ``_hood``. SQLite only: ``INSERT OR IGNORE``."""
+    conn.execute("INSERT INTO _hood VALUES (?)", (focus,))
+    conn.execute(
+        "INSERT OR IGNORE INTO _hood SELECT CASE WHEN a_id = ? THEN b_id ELSE a_id END"
+        " FROM tie WHERE a_id = ? OR b_id = ?",
+        (focus, focus, focus),
+    )
+
+
+def hood_others(conn: Conn, focus: int) -> list[int]:
+    """Who is in ``_hood`` besides the focus."""
+    return column(conn, "SELECT id FROM _hood WHERE id != ?", (focus,))
+
+
+def tie_degree(conn: Conn, pid: int) -> int:
+    """How many ties this person has."""
+    return int(
+        scalar(
+            conn,
+            "SELECT (SELECT count(*) FROM tie WHERE a_id = ?) + (SELECT count(*) FROM tie"
+            " WHERE b_id = ?)",
+            (pid, pid),
+        )
+    )
+
+
+def hood_add_ties_of_sqlite(conn: Conn, pid: int) -> None:
+    """Put whom this person knows in ``_hood``. SQLite only: ``INSERT OR IGNORE``."""
+    conn.execute(
+        "INSERT OR IGNORE INTO _hood SELECT b_id FROM tie WHERE a_id = ?"
+        " UNION SELECT a_id FROM tie WHERE b_id = ?",
+        (pid, pid),
+    )
+
+
+def topic_keys_of(conn: Conn, pid: int) -> list[str]:
+    """The distinct keys of this person's topics, offers and needs."""
+    return column(
+        conn,
+        "SELECT DISTINCT key FROM person_attr WHERE person_id = ?"
+        " AND kind IN ('topic', 'offers', 'seeks')",
+        (pid,),
+    )
+
+
+def _add_scope_sqlite(conn: Conn, select: str, args: Sequence[object], cap: int) -> None:
+    """Add the ids ``select`` gives to ``_scope``, unless there are more than ``cap``.
+    SQLite only: ``INSERT OR IGNORE``."""
+    count = conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?)", (*args, cap + 1))
+    if count.fetchone()[0] <= cap:
+        conn.execute(f"INSERT OR IGNORE INTO _scope {select}", args)
+
+
+def scope_add_holders_sqlite(conn: Conn, keys: Sequence[str], *, cap: int) -> None:
+    """Add who holds a topic, offer or need with one of ``keys`` (at most ``cap`` of them)."""
+    where = f"kind IN ('topic', 'offers', 'seeks') AND key IN ({','.join('?' * len(keys))})"
+    _add_scope_sqlite(conn, f"SELECT person_id FROM person_attr WHERE {where}", keys, cap)
+
+
+def scope_add_sharing_sqlite(conn: Conn, focus: int, column_name: str, *, cap: int) -> None:
+    """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` (at most ``cap``).
+    SQLite only: ``COLLATE NOCASE``."""
+    _add_scope_sqlite(
+        conn,
+        f"SELECT p.id FROM person p JOIN person f ON f.id = ?"
+        f" WHERE p.{column_name} = f.{column_name} COLLATE NOCASE",
+        [focus],
+        cap,
+    )
+
+
+def scope_add_hood_sqlite(conn: Conn) -> None:
+    """Add the hood and whom they know to ``_scope``. SQLite only: ``INSERT OR IGNORE``."""
+    conn.execute(
+        "INSERT OR IGNORE INTO _scope SELECT a_id FROM tie WHERE b_id IN (SELECT id FROM _hood)"
+        " UNION SELECT b_id FROM tie WHERE a_id IN (SELECT id FROM _hood)"
+    )
+    conn.execute("INSERT OR IGNORE INTO _scope SELECT id FROM _hood")
+
+
+def pair_scope_sqlite(conn: Conn, pair: tuple[int, int]) -> None:
+    """Fill the temp tables with the two people and whom they know (for common
+    acquaintances and their degrees): all that scoring one pair needs.
+    SQLite only: ``INSERT OR IGNORE``."""
+    open_scope_sqlite(conn)
+    conn.executemany("INSERT OR IGNORE INTO _hood VALUES (?)", [(i,) for i in pair])
+    conn.execute(
+        "INSERT OR IGNORE INTO _scope SELECT a_id FROM tie WHERE b_id IN (SELECT id FROM _hood)"
+        " UNION SELECT b_id FROM tie WHERE a_id IN (SELECT id FROM _hood)"
+    )
+    conn.execute("INSERT OR IGNORE INTO _hood SELECT id FROM _scope")
+    conn.execute("INSERT OR IGNORE INTO _scope VALUES (?), (?)", pair)
+
+
+# ---- counts of keys, for one person or one pair -------------------------------------------
+
+
+def _eligible(following: bool) -> str:
+    return "archived_at IS NULL" + ("" if following else " AND circle != 'following'")
+
+
+def count_eligible(conn: Conn, *, following: bool) -> int:
+    """How many people suggestions consider."""
+    return int(scalar(conn, f"SELECT count(*) FROM person WHERE {_eligible(following)}"))
+
+
+def count_holders(conn: Conn, kinds: Sequence[str], keys: Sequence[str], *, following: bool) -> int:
+    """How many people considered hold one of ``keys`` as one of ``kinds``."""
+    sql = (
+        f"SELECT count(DISTINCT a.person_id) FROM person_attr a JOIN person p"
+        f" ON p.id = a.person_id WHERE a.kind IN ({','.join(repr(k) for k in kinds)})"
+        f" AND a.key IN ({','.join('?' * len(keys))}) AND p.{_eligible(following)}"
+    )
+    return int(scalar(conn, sql, keys))
+
+
+def count_sharing_sqlite(conn: Conn, column_name: str, value: object, *, following: bool) -> int:
+    """How many people considered have this ``met_at_id``, ``org`` or ``location``.
+    SQLite only: ``COLLATE NOCASE``."""
+    return int(
+        scalar(
+            conn,
+            f"SELECT count(*) FROM person WHERE {column_name} = ? COLLATE NOCASE"
+            f" AND {_eligible(following)}",
+            (value,),
+        )
+    )
