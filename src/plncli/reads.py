@@ -6,8 +6,8 @@ ways in cannot drift apart: they differ only in how the arguments are parsed.
 
 from . import render, views
 from .context import AppContext
-from .db import EmptyBook
 from .dates import DateError, parse_interval
+from .db import EmptyBook
 from .due import due_items, load_due_inputs
 from .errors import InvalidInput
 from .resolve import resolve
