@@ -1,0 +1,137 @@
+"""The framework-free command functions (`plncli.commands`), called directly against a real
+book: they take an AppContext and typed values and return a result (or raise a PlnError),
+and importing them loads no Typer, Click or Rich."""
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from helpers import query
+from plncli.commands import never
+from plncli.commands import people as people_cmd
+from plncli.context import AppContext
+from plncli.errors import InvalidInput, NotFound
+from plncli.people import PersonInput
+from plncli.resolve import PersonRef
+
+
+@pytest.fixture
+def app(db_path: Path) -> Iterator[AppContext]:
+    ctx = AppContext(None, creates=True)  # the book at $PLN_HOME/pln.db: db_path
+    yield ctx
+    ctx.close()
+
+
+def _input(**given: object) -> PersonInput:
+    values: dict[str, object] = {
+        "lists": {},
+        "scalars": {"org": None, "role": None, "location": None},
+        "circle": None,
+        "cadence": None,
+        "met_at": None,
+        "met": None,
+        "place": None,
+        "note": None,
+    }
+    values.update(given)
+    return people_cmd.person_input(**values)  # type: ignore[arg-type]
+
+
+def test_add_returns_the_people_and_their_first_followups(app: AppContext, db_path: Path) -> None:
+    data = _input(lists={"topic": ["oracy"]}, met_at="researchED 2026")
+    due = date(2026, 11, 26)
+    done = people_cmd.add(app, ["Ana Ruiz", "Ben Okafor"], data, due=due, confirm=never)
+    assert [p.name for p in done.people] == ["Ana Ruiz", "Ben Okafor"]
+    assert len(done.followup_ids) == 2
+    assert done.due == due
+    assert query(db_path, "SELECT name FROM person ORDER BY id") == [("Ana Ruiz",), ("Ben Okafor",)]
+    assert query(db_path, "SELECT id, due FROM followup ORDER BY id") == [
+        (fid, "2026-11-26") for fid in done.followup_ids
+    ]
+
+
+def test_a_place_needs_its_event() -> None:
+    with pytest.raises(InvalidInput, match="--place is where the --met-at event was"):
+        _input(place="Leeds")
+
+
+def test_a_close_spelling_is_put_to_confirm(app: AppContext, db_path: Path) -> None:
+    people_cmd.add(app, ["Ana Ruiz"], _input(), confirm=never)
+    asked: list[str] = []
+
+    def no(question: str) -> bool:
+        asked.append(question)
+        return False
+
+    with pytest.raises(NotFound):
+        people_cmd.add(app, ["Ben Okafor"], _input(), introduced_by="Ana Ruis", confirm=no)
+    assert asked == ["no one is called 'Ana Ruis'; did you mean Ana Ruiz (#1)?"]
+    assert query(db_path, "SELECT count(*) FROM person") == [(1,)]  # nothing written
+
+    done = people_cmd.add(
+        app, ["Ben Okafor"], _input(), introduced_by="Ana Ruis", confirm=lambda q: True
+    )
+    assert query(
+        db_path, "SELECT introduced_by_id FROM person WHERE id = ?", done.people[0].id
+    ) == [(1,)]
+
+
+def test_no_names_asks_for_cards_or_is_an_error(app: AppContext, db_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="no NAME given"):
+        people_cmd.add(app, [], _input(), confirm=never)
+
+    def cards(base: PersonInput, duplicate: object, save: people_cmd.SaveCard) -> list[PersonRef]:
+        return [save("Ana Ruiz", base, False), save("Ben Okafor", base, False)]
+
+    done = people_cmd.add(
+        app,
+        [],
+        _input(met_at="TeachMeet North"),
+        due=date(2026, 11, 30),
+        confirm=never,
+        cards=cards,
+    )
+    assert [p.name for p in done.people] == ["Ana Ruiz", "Ben Okafor"]
+    assert query(db_path, "SELECT count(*) FROM followup") == [(2,)]
+
+
+def test_edit_changes_and_returns_the_person(app: AppContext, db_path: Path) -> None:
+    people_cmd.add(app, ["Ana Ruiz"], _input(), confirm=never)
+    change = PersonInput(scalars={"org": "Hillside Trust"}, lists={"topic": ["oracy"]})
+    done = people_cmd.edit(app, "ana", change, every="30d", confirm=never, with_profile=True)
+    assert done.person == PersonRef(1, "Ana Ruiz")
+    assert done.profile is not None
+    assert query(db_path, "SELECT org, cadence FROM person") == [("Hillside Trust", "30d")]
+    assert query(db_path, "SELECT value FROM person_attr WHERE kind = 'topic'") == [("oracy",)]
+    with pytest.raises(InvalidInput, match="nothing to change"):
+        people_cmd.edit(app, "ana", PersonInput(), confirm=never)
+
+
+def test_archive_and_restore(app: AppContext, db_path: Path) -> None:
+    people_cmd.add(app, ["Ana Ruiz"], _input(), confirm=never)
+    assert people_cmd.set_archived(app, "Ana", True, confirm=never).archived
+    assert query(db_path, "SELECT archived_at IS NOT NULL FROM person") == [(1,)]
+    with pytest.raises(NotFound, match="is archived"):
+        people_cmd.set_archived(app, "Ana", True, confirm=never)
+    people_cmd.set_archived(app, "Ana", False, confirm=never)
+    assert query(db_path, "SELECT archived_at IS NULL FROM person") == [(1,)]
+    with pytest.raises(InvalidInput, match="is not archived"):
+        people_cmd.set_archived(app, "Ana", False, confirm=never)
+
+
+def test_commands_import_no_framework() -> None:
+    code = (
+        "import sys, pkgutil, importlib, plncli.commands as c\n"
+        "for m in pkgutil.iter_modules(c.__path__):\n"
+        "    importlib.import_module(f'plncli.commands.{m.name}')\n"
+        "names = [n for n in sys.modules if n.split('.')[0] in ('typer', 'click', 'rich')]\n"
+        "print(len(list(pkgutil.iter_modules(c.__path__))), ' '.join(sorted(names)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    count, *loaded = out.stdout.split()
+    assert int(count) >= 1  # the modules were found and imported
+    assert loaded == []
