@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from helpers import query
+from plncli.commands import activity as activity_cmd
 from plncli.commands import never
 from plncli.commands import people as people_cmd
 from plncli.context import AppContext
+from plncli.dates import parse_interval
 from plncli.errors import InvalidInput, NotFound
 from plncli.people import PersonInput
 from plncli.resolve import PersonRef
@@ -135,3 +137,73 @@ def test_commands_import_no_framework() -> None:
     count, *loaded = out.stdout.split()
     assert int(count) >= 1  # the modules were found and imported
     assert loaded == []
+
+
+def test_log_settles_first_followups_and_plans_the_next(app: AppContext, db_path: Path) -> None:
+    people_cmd.add(app, ["Ana Ruiz", "Ben Okafor"], _input(), due=date(2026, 11, 25), confirm=never)
+    done = activity_cmd.log(
+        app,
+        ["Ana", "Ben"],
+        at=app.now,
+        message="Coffee: swapped quiz designs",
+        kind="coffee",
+        next_due=date(2026, 12, 7),
+        confirm=never,
+    )
+    assert [p.name for p in done.people] == ["Ana Ruiz", "Ben Okafor"]
+    assert [f.id for f in done.closed] == [1, 2]
+    assert done.still_open == []
+    assert done.next_note == "Follow up on: Coffee: swapped quiz designs"
+    assert query(db_path, "SELECT id, state FROM followup ORDER BY id") == [
+        (1, "done"),
+        (2, "done"),
+        *((fid, "open") for fid in done.followup_ids),
+    ]
+    assert query(db_path, "SELECT kind, note FROM interaction") == [
+        ("coffee", "Coffee: swapped quiz designs")
+    ]
+
+
+def test_log_puts_a_new_kind_to_the_asker(app: AppContext, db_path: Path) -> None:
+    people_cmd.add(app, ["Ana Ruiz"], _input(), confirm=never)
+    asked: list[tuple[str, bool]] = []
+
+    def decline(question: str, default: bool) -> bool:
+        asked.append((question, default))
+        return False
+
+    with pytest.raises(InvalidInput, match="was not created; nothing was logged"):
+        activity_cmd.log(app, ["Ana"], at=app.now, kind="podcast", confirm=never, ask_kind=decline)
+    assert asked == [("'podcast' is a new kind of interaction; create it?", True)]
+    assert query(db_path, "SELECT count(*) FROM interaction") == [(0,)]
+    unasked = activity_cmd.log(app, ["Ana"], at=app.now, kind="podcast", confirm=never)
+    assert unasked.new_kind == "new kind 'podcast'"
+
+
+def test_remind_done_snooze_drop(app: AppContext, db_path: Path) -> None:
+    people_cmd.add(app, ["Ana Ruiz"], _input(), confirm=never)
+    first = activity_cmd.remind(
+        app, "Ana", date(2026, 11, 30), message="Send the quiz bank", confirm=never
+    )
+    assert first.followup.note == "Send the quiz bank"
+    assert first.followup.due == date(2026, 11, 30)
+    monthly = activity_cmd.remind(
+        app, "Ana", date(2026, 11, 24), every=parse_interval("1m"), confirm=never
+    )
+    [moved] = activity_cmd.done(app, [monthly.followup.id])
+    assert moved.followup.state == "done"
+    assert moved.next is not None
+    assert moved.next.due == date(2026, 12, 24)
+    [snoozed] = activity_cmd.snooze(app, [first.followup.id], date(2026, 12, 4))
+    assert snoozed.followup.due == date(2026, 12, 4)
+    with pytest.raises(NotFound):  # one id unknown: nothing dropped
+        activity_cmd.drop(app, [first.followup.id, 99])
+    assert query(db_path, "SELECT state FROM followup WHERE id = ?", first.followup.id) == [
+        ("open",)
+    ]
+    [dropped] = activity_cmd.drop(app, [first.followup.id])
+    assert dropped.state == "dropped"
+    open_now = activity_cmd.reminders(app, person="Ana", state="open")
+    assert [r.id for r in open_now] == [moved.next.id]
+    with pytest.raises(InvalidInput, match="--state 'later' is not known"):
+        activity_cmd.reminders(app, person=None, state="later")
