@@ -4,7 +4,8 @@ and importing them loads no Typer, Click or Rich."""
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from helpers import query
 from plncli.commands import activity as activity_cmd
 from plncli.commands import never
 from plncli.commands import people as people_cmd
+from plncli.commands import transfer as transfer_cmd
 from plncli.context import AppContext
 from plncli.dates import parse_interval
 from plncli.errors import InvalidInput, NotFound
@@ -207,3 +209,49 @@ def test_remind_done_snooze_drop(app: AppContext, db_path: Path) -> None:
     assert [r.id for r in open_now] == [moved.next.id]
     with pytest.raises(InvalidInput, match="--state 'later' is not known"):
         activity_cmd.reminders(app, person=None, state="later")
+
+
+def test_import_all_or_nothing_then_skip_invalid(
+    app: AppContext, db_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("name,email\nAna Ruiz,ana@example.org\nBen Okafor,not-an-email\n")
+    with pytest.raises(transfer_cmd.InvalidRecords) as refused:
+        transfer_cmd.import_file(app, str(path))
+    assert [(p.where, p.field) for p in refused.value.problems] == [("line 3", "email")]
+    assert query(db_path, "SELECT count(*) FROM person") == [(0,)]
+
+    ticks: list[tuple[int, str, bool]] = []
+
+    @contextmanager
+    def progress(size: int, what: str, counted: bool) -> Iterator[Callable[[], None]]:
+        ticks.append((size, what, counted))
+        yield lambda: None
+
+    done = transfer_cmd.import_file(
+        app, str(path), skip_invalid=True, topics=["oracy"], progress=progress
+    )
+    assert isinstance(done, transfer_cmd.Imported)
+    assert done.counts == (1, 0, 0)
+    assert done.rejects is not None
+    assert Path(done.rejects.real).read_text().startswith("line 3\temail\t")
+    assert ticks == [(1, "checking 1 records", True), (1, "writing", False)]  # read: 1 valid
+    assert query(
+        db_path,
+        "SELECT p.name, a.value FROM person p JOIN person_attr a ON a.person_id = p.id"
+        " WHERE a.kind IN ('email', 'topic') ORDER BY a.kind",
+    ) == [("Ana Ruiz", "ana@example.org"), ("Ana Ruiz", "oracy")]
+
+
+def test_export_to_a_file_and_read_it_back(app: AppContext, tmp_path: Path) -> None:
+    people_cmd.add(app, ["Ana Ruiz", "Ben Okafor"], _input(), confirm=never)
+    with pytest.raises(InvalidInput, match="--format 'pdf' is not known"):
+        transfer_cmd.export(app, "pdf")
+    out = tmp_path / "book.json"
+    written = transfer_cmd.export_file(app, str(out), "json")
+    assert written.shown == str(out)
+    assert written.size == out.stat().st_size
+    assert b"".join(transfer_cmd.export(app, "csv")).decode().count("Ruiz") == 1
+    again = transfer_cmd.import_file(app, str(out), dry_run=True)
+    assert again == transfer_cmd.Restored(True, again.tables)
+    assert again.tables["person"] == 2
