@@ -8,17 +8,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from helpers import query
 from plncli.commands import activity as activity_cmd
+from plncli.commands import events as events_cmd
 from plncli.commands import never
 from plncli.commands import people as people_cmd
 from plncli.commands import transfer as transfer_cmd
 from plncli.context import AppContext
 from plncli.dates import parse_interval
 from plncli.errors import InvalidInput, NotFound
+from plncli.events import EventChange
 from plncli.people import PersonInput
 from plncli.resolve import PersonRef
 
@@ -255,3 +258,44 @@ def test_export_to_a_file_and_read_it_back(app: AppContext, tmp_path: Path) -> N
     again = transfer_cmd.import_file(app, str(out), dry_run=True)
     assert again == transfer_cmd.Restored(True, again.tables)
     assert again.tables["person"] == 2
+
+
+def test_merge_people_shows_the_plan_before_anything_changes(
+    app: AppContext, db_path: Path
+) -> None:
+    people_cmd.add(app, ["Ana Ruiz"], _input(), confirm=never)
+    people_cmd.add(app, ["Ana Ruiz-Garcia"], _input(lists={"topic": ["oracy"]}), confirm=never)
+    activity_cmd.log(app, ["Ana Ruiz-Garcia"], at=app.now, confirm=never)
+    seen: list[tuple[int, str, str]] = []
+
+    def decline(plan: Any, keep: PersonRef, other: PersonRef) -> bool:
+        seen.append((plan.interactions, keep.name, other.name))
+        return False
+
+    refused = people_cmd.merge(app, "#1", "#2", confirm=never, approve=decline)
+    assert not refused.merged
+    assert seen == [(1, "Ana Ruiz", "Ana Ruiz-Garcia")]
+    assert query(db_path, "SELECT count(*) FROM person WHERE archived_at IS NULL") == [(2,)]
+    done = people_cmd.merge(app, "#1", "#2", confirm=never, approve=lambda *_: True)
+    assert done.merged
+    assert query(db_path, "SELECT id FROM person WHERE archived_at IS NULL") == [(1,)]
+    assert query(db_path, "SELECT person_id FROM interaction_person") == [(1,)]
+
+
+def test_event_show_edit_merge(app: AppContext, db_path: Path) -> None:
+    people_cmd.add(app, ["Ana Ruiz"], _input(met_at="researchED 2026"), confirm=never)
+    people_cmd.add(app, ["Ben Okafor"], _input(met_at="ResearchEd Natl"), confirm=never)
+    shown = events_cmd.show(app, "researchED 2025")  # a close spelling: taken for a read
+    assert shown.event.guessed_from == "researchED 2025"
+    assert [m.person.name for m in shown.detail.people] == ["Ana Ruiz"]
+    with pytest.raises(NotFound, match="did you mean researchED 2026"):  # refused for a write
+        events_cmd.edit(app, "researchED 2025", EventChange(place="London"), confirm=never)
+    with pytest.raises(InvalidInput, match="nothing to change"):
+        events_cmd.edit(app, "#1", EventChange(), confirm=never)
+    edited = events_cmd.edit(app, "#1", EventChange(place="London"), confirm=never)
+    assert edited.event.name == "researchED 2026"
+    assert query(db_path, "SELECT place FROM event WHERE id = 1") == [("London",)]
+    merged = events_cmd.merge(app, "#1", "#2", confirm=never, approve=lambda *_: True)
+    assert merged.plan.people == 1
+    assert query(db_path, "SELECT id FROM event") == [(1,)]
+    assert [e.name for e in events_cmd.list_events(app)] == ["researchED 2026"]

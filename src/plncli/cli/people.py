@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from .. import reads, render, views
+from .. import reads, render
 from ..commands import people as cmd
+from ..commands.events import list_events
 from ..dates import humanize_day
 from ..errors import Conflict, InvalidInput
 from ..people import PersonInput
@@ -501,7 +502,7 @@ def events(ctx: typer.Context, json: JsonOpt = False) -> None:
       pln events
     """
     app = state(ctx)
-    rows = views.list_events(app.conn)
+    rows = list_events(app)
     if json:
         render.print_json([render.event_json(e) for e in rows])
     else:

@@ -9,11 +9,11 @@ import typer
 
 from .. import render
 from .. import transfer as svc
+from ..commands import people as people_cmd
 from ..commands import transfer as cmd
-from ..db import transaction
 from ..errors import InvalidInput
 from ..formats.records import Problem
-from ..resolve import resolve
+from ..resolve import PersonRef
 from ..tables import Table, emit
 from ..text import visible
 from . import parse
@@ -251,24 +251,18 @@ def merge(
       pln merge "Ana Ruiz" "Ana Ruiz-Garcia"
       pln merge "#12" "#40" --yes
     """
-    from .. import merge as svc_merge
-
     app = state(ctx)
     if not yes and not sys.stdin.isatty():
         raise InvalidInput("pln merge asks before it changes anything", "add --yes")
-    k, o = parse.person(app, keep), parse.person(app, other)
-    plan = svc_merge.plan_merge(app.conn, k, o)  # read only: no lock held while the user reads
-    render.say(
-        f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {_moves(plan)} move;"
-        f" {render.number_of(plan.values, 'value', 'values')} added"
-        + (f"; fills {', '.join(plan.filled)}" if plan.filled else "")
-        + f"; then {o.name} (#{o.id}) is archived."
-    )
-    if not yes and not typer.confirm("Merge?", default=False, err=True):
-        render.say("Nothing changed.")
-        return
-    with transaction(app.conn):
-        svc_merge.merge(
-            app.conn, resolve(app.conn, f"#{k.id}"), resolve(app.conn, f"#{o.id}"), now=app.now
+
+    def approve(plan: "MergePlan", k: PersonRef, o: PersonRef) -> bool:
+        render.say(
+            f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {_moves(plan)} move;"
+            f" {render.number_of(plan.values, 'value', 'values')} added"
+            + (f"; fills {', '.join(plan.filled)}" if plan.filled else "")
+            + f"; then {o.name} (#{o.id}) is archived."
         )
-    render.say("Merged. `pln undo` reverts it.")
+        return yes or typer.confirm("Merge?", default=False, err=True)
+
+    done = people_cmd.merge(app, keep, other, confirm=parse.ask, approve=approve)
+    render.say("Merged. `pln undo` reverts it." if done.merged else "Nothing changed.")

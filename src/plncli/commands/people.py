@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import people as svc
 from .. import views
@@ -14,6 +14,9 @@ from ..errors import InvalidInput
 from ..resolve import PersonRef
 from ..views import Profile
 from . import Confirm, cadence, find_person
+
+if TYPE_CHECKING:
+    from ..merge import MergePlan
 
 # (name, emails) -> the person already in the book a card may be, and why
 FindDuplicate = Callable[[str, list[str]], tuple[PersonRef, str] | None]
@@ -193,3 +196,34 @@ def set_archived(app: AppContext, person: str, archived: bool, *, confirm: Confi
             raise InvalidInput(f"{ref.name} is not archived", "nothing to restore")
         svc.set_archived(app.conn, ref, archived=archived, now=app.now)
     return Archived(ref, archived)
+
+
+class Merged(NamedTuple):
+    keep: PersonRef
+    other: PersonRef
+    plan: "MergePlan"
+    merged: bool  # False: not approved, nothing changed
+
+
+# (the plan, KEEP, OTHER) -> go ahead: shown to the user and asked, or --yes
+ApproveMerge = Callable[["MergePlan", PersonRef, PersonRef], bool]
+
+
+def merge(
+    app: AppContext, keep: str, other: str, *, confirm: Confirm, approve: ApproveMerge
+) -> Merged:
+    """Two records of one person become one: OTHER's history moves to KEEP and OTHER is
+    archived, once ``approve`` has seen the plan (read without holding the lock)."""
+    from .. import merge as svc_merge
+    from ..resolve import resolve
+
+    k = find_person(app, keep, confirm=confirm)
+    o = find_person(app, other, confirm=confirm)
+    plan = svc_merge.plan_merge(app.conn, k, o)
+    if not approve(plan, k, o):
+        return Merged(k, o, plan, False)
+    with transaction(app.conn):
+        svc_merge.merge(
+            app.conn, resolve(app.conn, f"#{k.id}"), resolve(app.conn, f"#{o.id}"), now=app.now
+        )
+    return Merged(k, o, plan, True)
