@@ -299,3 +299,12 @@ def test_event_show_edit_merge(app: AppContext, db_path: Path) -> None:
     assert merged.plan.people == 1
     assert query(db_path, "SELECT id FROM event") == [(1,)]
     assert [e.name for e in events_cmd.list_events(app)] == ["researchED 2026"]
+
+
+def test_kinds_in_use_counts_what_was_logged(app: AppContext) -> None:
+    people_cmd.add(app, ["Ana Ruiz"], _input(), confirm=never)
+    for _ in range(2):
+        activity_cmd.log(app, ["Ana"], at=app.now, kind="coffee", confirm=never)
+    counts = {k.kind: k.interactions for k in activity_cmd.kinds_in_use(app)}
+    assert counts["coffee"] == 2
+    assert counts["call"] == 0

@@ -2,9 +2,8 @@
 
 import typer
 
-from .. import kinds as svc
 from .. import render
-from ..commands.activity import AskKind
+from ..commands.activity import AskKind, kinds_in_use
 from ..dates import humanize_day
 from ..tables import Table, emit
 from .app import JsonOpt, command, state
@@ -30,7 +29,7 @@ def kinds(ctx: typer.Context, json: JsonOpt = False) -> None:
       pln log Ana -m "..." --kind coffee      (a new kind is asked about first)
     """
     app = state(ctx)
-    rows = svc.kind_counts(app.conn)
+    rows = kinds_in_use(app)
     if json:
         render.print_json(
             [

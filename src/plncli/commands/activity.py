@@ -1,4 +1,4 @@
-"""`pln log`, `remind`, `done`, `snooze`, `drop` and `reminders`, free of Typer."""
+"""`pln log`, `remind`, `done`, `snooze`, `drop`, `reminders` and `kinds`, free of Typer."""
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -73,6 +73,11 @@ def checked_kind(app: AppContext, typed: str, *, ask: AskKind | None) -> tuple[s
     if ask(question, close is None):
         return kind, None
     raise InvalidInput(f"the new kind {kind!r} was not created; nothing was logged", _DECLINED)
+
+
+def kinds_in_use(app: AppContext) -> list[kinds.KindCount]:
+    """Every kind of interaction, how often each was logged, and when last."""
+    return kinds.kind_counts(app.conn)
 
 
 def log(
