@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from .. import reads, render
+from .. import reads, render, views
 from ..commands import people as cmd
-from ..commands.events import list_events
 from ..dates import humanize_day
 from ..errors import Conflict, InvalidInput
 from ..people import PersonInput
@@ -502,7 +501,7 @@ def events(ctx: typer.Context, json: JsonOpt = False) -> None:
       pln events
     """
     app = state(ctx)
-    rows = list_events(app)
+    rows = views.list_events(app.conn)
     if json:
         render.print_json([render.event_json(e) for e in rows])
     else:

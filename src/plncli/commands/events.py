@@ -1,14 +1,12 @@
-"""`pln events` and `pln event show|edit|merge`, free of Typer."""
+"""`pln event show|edit|merge`, free of Typer."""
 
 from collections.abc import Callable
 from typing import NamedTuple
 
 from .. import events as svc
-from .. import views
 from ..context import AppContext
 from ..db import transaction
 from ..errors import InvalidInput, NotFound
-from ..views import EventRow
 from . import Confirm
 
 # (the plan, KEEP, OTHER) -> go ahead: shown to the user and asked, or --yes
@@ -30,11 +28,6 @@ class Merged(NamedTuple):
     other: svc.EventRef
     plan: svc.EventMergePlan
     merged: bool  # False: not approved, nothing changed
-
-
-def list_events(app: AppContext) -> list[EventRow]:
-    """Every event, who was met there, and how many have had no contact since."""
-    return views.list_events(app.conn)
 
 
 def find_event(app: AppContext, text: str, *, confirm: Confirm) -> svc.EventRef:
