@@ -307,3 +307,14 @@ def test_kinds_in_use_counts_what_was_logged(app: AppContext) -> None:
     counts = {k.kind: k.interactions for k in activity_cmd.kinds_in_use(app)}
     assert counts["coffee"] == 2
     assert counts["call"] == 0
+
+
+@pytest.mark.parametrize("module", ["people", "activity", "events", "kinds", "transfer"])
+def test_the_typer_layer_opens_no_transaction(module: str) -> None:
+    """The converted Typer modules declare, call one command function, and render: the
+    transaction (and any statement) is the command function's."""
+    import plncli.cli
+
+    source = (Path(plncli.cli.__file__).parent / f"{module}.py").read_text(encoding="utf-8")
+    assert "transaction" not in source
+    assert ".execute(" not in source
