@@ -1,20 +1,16 @@
 """Interaction and follow-up commands: log, remind, done, snooze, drop, reminders, due."""
 
-from datetime import timedelta
 from typing import Annotated
 
 import typer
 
-from .. import activity as svc
-from .. import reads, render, ties, views
-from ..context import AppContext
+from .. import reads, render
+from ..commands import activity as cmd
 from ..dates import DateError, parse_interval
-from ..db import transaction
 from ..errors import InvalidInput
-from ..resolve import resolve
 from . import parse
 from .app import JsonOpt, command, state
-from .kinds import checked_kind
+from .kinds import kind_asker
 from .people import CircleOpt
 
 
@@ -79,87 +75,58 @@ def log(
     """
     app = state(ctx)
     at = parse.moment(app, on, "--on")
-    if about is not None and follow_up is None:
-        raise InvalidInput("--about describes a follow-up", 'add --follow-up, e.g. "in 2 weeks"')
-    next_due = parse.followup_day(app, follow_up, "--follow-up") if follow_up else None
-    if at > app.now + timedelta(minutes=1):
-        raise InvalidInput(
-            f"--on {on!r} is in the future",
-            "log what has happened; use `pln remind` for what is owed",
-        )
-    if not people and not group:
-        raise InvalidInput("name someone to log with", 'e.g. pln log Ana -m "coffee"')
-    kind, new_kind = checked_kind(app, kind)
-    with transaction(app.conn):
-        refs = [parse.person(app, p) for p in people or []]
-        if group:
-            found = ties.find_group(app.conn, group)
-            refs += [m for m in ties.members(app.conn, found) if m not in refs]
-            if not refs:
-                raise InvalidInput(f"{found.name} has no members", "pln group add NAME PERSON ...")
-        iid = svc.log_interaction(
-            app.conn, refs, at=at, kind=kind, note=message, topics=topic or [], now=app.now
-        )
-        closed, still_open = svc.settle_first_followups(app.conn, refs, now=app.now)
-        planned = (
-            [
-                svc.add_followup(
-                    app.conn,
-                    r,
-                    due=next_due,
-                    note=_next_note(about, message),
-                    every=None,
-                    now=app.now,
-                )
-                for r in refs
-            ]
-            if next_due is not None
-            else []
-        )
-    if new_kind:
-        render.say(new_kind)
+    done = cmd.log(
+        app,
+        people or [],
+        at=at,
+        on=on,
+        message=message,
+        group=group,
+        kind=kind,
+        topics=topic,
+        next_due=parse.followup_day(app, follow_up, "--follow-up") if follow_up else None,
+        about=about,
+        confirm=parse.ask,
+        ask_kind=kind_asker(),
+    )
+    if done.new_kind:
+        render.say(done.new_kind)
     if json:
         render.print_json(
             {
-                "id": iid,
-                "at": render.iso_instant(at),
-                "people": [render.ref_json(r) for r in refs],
-                "closed_followups": [f.id for f in closed],
-                "open_followups": [f.id for f in still_open],
-                "followup_ids": planned,
+                "id": done.id,
+                "at": render.iso_instant(done.at),
+                "people": [render.ref_json(r) for r in done.people],
+                "closed_followups": [f.id for f in done.closed],
+                "open_followups": [f.id for f in done.still_open],
+                "followup_ids": done.followup_ids,
             }
         )
         return
-    what = "a note" if kind.strip().lower() == "note" else kind
-    render.say(f"Logged {what} with {', '.join(r.name for r in refs)} (interaction #{iid}).")
-    for f in closed:
+    what = "a note" if done.kind.strip().lower() == "note" else done.kind
+    render.say(
+        f"Logged {what} with {', '.join(r.name for r in done.people)} (interaction #{done.id})."
+    )
+    for f in done.closed:
         render.say(
             f"Closed the first follow-up #{f.id} for {f.person.name}: this was that contact."
         )
-    for f in still_open[:3]:
+    for f in done.still_open[:3]:
         render.say(
             f"Still open: follow-up #{f.id} for {f.person.name}, due"
             f" {render.when(f.due, app.today)} ({f.note or 'follow up'});"
             f" `pln done {f.id}` when it is done."
         )
-    if len(still_open) > 3:
-        more = render.number_of(len(still_open) - 3, "more open follow-up", "more open follow-ups")
-        render.say(f"... and {more}; see `pln reminders`.")
-    if next_due is not None:
-        ids = ", ".join(f"#{fid}" for fid in planned)
-        render.say(
-            f"Next: follow-up {ids} due {render.when(next_due, app.today)}:"
-            f" {_next_note(about, message)}"
+    if len(done.still_open) > 3:
+        more = render.number_of(
+            len(done.still_open) - 3, "more open follow-up", "more open follow-ups"
         )
-
-
-def _next_note(about: str | None, message: str) -> str:
-    """The follow-up `log --follow-up` plans: what --about says, else what the contact was."""
-    if about and about.strip():
-        return about
-    first = message.strip().splitlines()[0] if message.strip() else ""
-    short = first if len(first) <= 60 else first[:57].rstrip() + "..."
-    return f"Follow up on: {short}" if short else "Follow up"
+        render.say(f"... and {more}; see `pln reminders`.")
+    if done.next_due is not None:
+        ids = ", ".join(f"#{fid}" for fid in done.followup_ids)
+        render.say(
+            f"Next: follow-up {ids} due {render.when(done.next_due, app.today)}: {done.next_note}"
+        )
 
 
 @command("remind")
@@ -188,14 +155,14 @@ def remind(
         interval = parse_interval(every) if every else None
     except DateError as exc:
         raise InvalidInput(f"--every: {exc}") from None
-    with transaction(app.conn):
-        ref = parse.person(app, person)
-        fid = svc.add_followup(app.conn, ref, due=due, note=message, every=interval, now=app.now)
-        row = views.get_followup(app.conn, fid)
+    done = cmd.remind(app, person, due, message=message, every=interval, confirm=parse.ask)
     if json:
-        render.print_json(render.followup_json(row))
+        render.print_json(render.followup_json(done.followup))
     else:
-        render.say(f"Follow-up #{fid} for {ref.name} due {render.when(due, app.today)}.")
+        render.say(
+            f"Follow-up #{done.followup.id} for {done.person.name}"
+            f" due {render.when(due, app.today)}."
+        )
 
 
 FidsArg = Annotated[
@@ -206,12 +173,6 @@ FidsArg = Annotated[
         show_default=False,
     ),
 ]
-
-
-def _existing(app: AppContext, ids: list[int]) -> None:
-    """Every id given names a follow-up that exists now; the first that does not is the error."""
-    for fid in ids:
-        views.get_followup(app.conn, fid)
 
 
 @command("done")
@@ -232,31 +193,21 @@ def done(
       pln done 3 4 "#5"
     """
     app = state(ctx)
-    ids = parse.followup_ids(fids)
-    with transaction(app.conn):
-        _existing(app, ids)  # before any change: an id this command creates is no id typed
-        results = [
-            svc.complete_followup(app.conn, fid, today=app.today, now=app.now, log=not no_log)
-            for fid in ids
-        ]
-        docs = [
-            (
-                views.get_followup(app.conn, row.id),
-                views.get_followup(app.conn, nid) if nid else None,
-            )
-            for row, nid in results
-        ]
+    moved = cmd.done(app, parse.followup_ids(fids), log=not no_log)
     if json:
         shown = [
-            {"done": render.followup_json(d), "next": render.followup_json(n) if n else None}
-            for d, n in docs
+            {
+                "done": render.followup_json(m.followup),
+                "next": render.followup_json(m.next) if m.next else None,
+            }
+            for m in moved
         ]
-        render.print_json(shown[0] if len(ids) == 1 else shown)
+        render.print_json(shown[0] if len(moved) == 1 else shown)
         return
-    for row, nxt in docs:
-        render.say(f"Done: #{row.id} for {row.person.name}.")
-        if nxt:
-            render.say(f"Next one: #{nxt.id} due {render.when(nxt.due, app.today)}.")
+    for m in moved:
+        render.say(f"Done: #{m.followup.id} for {m.followup.person.name}.")
+        if m.next:
+            render.say(f"Next one: #{m.next.id} due {render.when(m.next.due, app.today)}.")
 
 
 @command("snooze")
@@ -287,28 +238,26 @@ def snooze(
         )
     ids, when = parse.followup_ids(fids_when[:-1]), fids_when[-1]
     until = parse.followup_day(app, when, "WHEN")
-    with transaction(app.conn):
-        _existing(app, ids)  # before any change: an id this command creates is no id typed
-        results = [
-            svc.snooze_followup(app.conn, fid, until=until, today=app.today, now=app.now)
-            for fid in ids
-        ]
-        docs = [(row, views.get_followup(app.conn, nid) if nid else None) for row, nid in results]
+    moved = cmd.snooze(app, ids, until)
     if json:
         shown = [
-            {**render.followup_json(row), "next": render.followup_json(n) if n else None}
-            for row, n in docs
+            {
+                **render.followup_json(m.followup),
+                "next": render.followup_json(m.next) if m.next else None,
+            }
+            for m in moved
         ]
-        render.print_json(shown[0] if len(ids) == 1 else shown)
+        render.print_json(shown[0] if len(moved) == 1 else shown)
         return
-    for row, nxt in docs:
+    for m in moved:
         render.say(
-            f"Snoozed #{row.id} for {row.person.name} until {render.when(until, app.today)}."
+            f"Snoozed #{m.followup.id} for {m.followup.person.name}"
+            f" until {render.when(until, app.today)}."
         )
-        if nxt:
+        if m.next:
             render.say(
-                f"Only this one moved: its series goes on as #{nxt.id}"
-                f" due {render.when(nxt.due, app.today)}."
+                f"Only this one moved: its series goes on as #{m.next.id}"
+                f" due {render.when(m.next.due, app.today)}."
             )
 
 
@@ -322,15 +271,10 @@ def drop(ctx: typer.Context, fids: FidsArg, json: JsonOpt = False) -> None:
       pln drop 7
       pln drop 3 4
     """
-    app = state(ctx)
-    ids = parse.followup_ids(fids)
-    with transaction(app.conn):
-        for fid in ids:
-            svc.drop_followup(app.conn, fid, now=app.now)
-        rows = [views.get_followup(app.conn, fid) for fid in ids]
+    rows = cmd.drop(state(ctx), parse.followup_ids(fids))
     if json:
         shown = [render.followup_json(row) for row in rows]
-        render.print_json(shown[0] if len(ids) == 1 else shown)
+        render.print_json(shown[0] if len(rows) == 1 else shown)
         return
     for row in rows:
         render.say(f"Dropped #{row.id} for {row.person.name}.")
@@ -352,10 +296,7 @@ def reminders(
       pln reminders --person Ana --state all
     """
     app = state(ctx)
-    if state_ not in ("open", "done", "dropped", "all"):
-        raise InvalidInput(f"--state {state_!r} is not known", "use open, done, dropped or all")
-    ref = resolve(app.conn, person) if person else None
-    rows = views.list_followups(app.conn, person=ref, state=state_)
+    rows = cmd.reminders(app, person=person, state=state_)
     if json:
         render.print_json([render.followup_json(r) for r in rows])
     else:

@@ -7,10 +7,10 @@ import typer
 
 from .. import events as svc
 from .. import render
+from ..commands import events as cmd
 from ..context import AppContext
 from ..dates import humanize_day
-from ..db import transaction
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
 from ..tables import Block, Table, emit
 from . import parse
 from .app import JsonOpt, app, guarded, state
@@ -34,23 +34,9 @@ def on_terminal() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
-def event(app_: AppContext, text: str, *, write: bool) -> svc.EventRef:
-    """EVENT as typed. A close spelling is followed, with a note, by a read; for a write it
-    is asked about on a terminal and refused in a script, as for PERSON."""
-    ref = svc.resolve_event(app_.conn, text)
-    if ref.guessed_from is None:
-        return ref
-    if not write:
-        render.say(f"taking {text!r} to mean {ref.name} (#{ref.id})", style="dim")
-        return ref
-    question = f"did you mean {ref.name} (#{ref.id})?"
-    if on_terminal() and typer.confirm(
-        f"no event is called {text!r}; {question}", default=False, err=True
-    ):
-        return svc.EventRef(ref.id, ref.name)
-    raise NotFound(
-        f"no event is called {text!r}; {question}", f"give the exact name or '#{ref.id}'"
-    )
+def ask(question: str) -> bool:
+    """EVENT's close spelling for a write: asked about on a terminal, refused in a script."""
+    return on_terminal() and typer.confirm(question, default=False, err=True)
 
 
 @event_app.command("show")
@@ -63,11 +49,16 @@ def show(ctx: typer.Context, name: EventArg, json: JsonOpt = False) -> None:
       pln event show research --json
     """
     app_ = state(ctx)
-    detail = svc.event_detail(app_.conn, event(app_, name, write=False))
+    shown = cmd.show(app_, name)
+    if shown.event.guessed_from is not None:
+        render.say(
+            f"taking {shown.event.guessed_from!r} to mean {shown.event.name} (#{shown.event.id})",
+            style="dim",
+        )
     if json:
-        render.print_json(detail_json(detail))
+        render.print_json(detail_json(shown.detail))
     else:
-        show_detail(detail, app_)
+        show_detail(shown.detail, app_)
 
 
 def detail_json(d: svc.EventDetail) -> dict[str, Any]:
@@ -138,21 +129,17 @@ def edit(
       pln event edit research --name "researchED National 2026"
     """
     app_ = state(ctx)
-    if new_name is None and on is None and place is None:
-        raise InvalidInput("nothing to change", "give --name, --on or --place")
     change = svc.EventChange(
         name=new_name,
         on=parse.past_day(app_, on) if on and on.strip() else None,
         clear_on=on is not None and not on.strip(),
         place=place,
     )
-    ref = event(app_, name, write=True)  # asked about before the book is locked
-    with transaction(app_.conn):
-        ref = svc.edit_event(app_.conn, svc.resolve_event(app_.conn, f"#{ref.id}"), change)
-    if json:
-        render.print_json(detail_json(svc.event_detail(app_.conn, ref)))
+    done = cmd.edit(app_, name, change, confirm=ask, with_detail=json)
+    if done.detail is not None:
+        render.print_json(detail_json(done.detail))
     else:
-        render.say(f"Updated {ref.name} (#{ref.id}).")
+        render.say(f"Updated {done.event.name} (#{done.event.id}).")
 
 
 @event_app.command("merge")
@@ -177,22 +164,16 @@ def merge(
     app_ = state(ctx)
     if not yes and not on_terminal():
         raise InvalidInput("pln event merge asks before it changes anything", "add --yes")
-    k, o = event(app_, keep, write=True), event(app_, other, write=True)
-    plan = svc.plan_event_merge(app_.conn, k, o)  # read only: no lock held while the user reads
-    render.say(
-        f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {_people(plan.people)} met there"
-        f" move{'s' if plan.people == 1 else ''}"
-        + (f"; fills {' and '.join(plan.filled)}" if plan.filled else "")
-        + ("; it becomes private, as the other was" if plan.private else "")
-        + f"; then {o.name} (#{o.id}) is removed."
-    )
-    if not yes and not typer.confirm("Merge?", default=False, err=True):
-        render.say("Nothing changed.")
-        return
-    with transaction(app_.conn):
-        svc.merge_events(
-            app_.conn,
-            svc.resolve_event(app_.conn, f"#{k.id}"),
-            svc.resolve_event(app_.conn, f"#{o.id}"),
+
+    def approve(plan: svc.EventMergePlan, k: svc.EventRef, o: svc.EventRef) -> bool:
+        render.say(
+            f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {_people(plan.people)} met there"
+            f" move{'s' if plan.people == 1 else ''}"
+            + (f"; fills {' and '.join(plan.filled)}" if plan.filled else "")
+            + ("; it becomes private, as the other was" if plan.private else "")
+            + f"; then {o.name} (#{o.id}) is removed."
         )
-    render.say("Merged. `pln undo` reverts it.")
+        return yes or typer.confirm("Merge?", default=False, err=True)
+
+    done = cmd.merge(app_, keep, other, confirm=ask, approve=approve)
+    render.say("Merged. `pln undo` reverts it." if done.merged else "Nothing changed.")

@@ -6,18 +6,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
+from .. import commands
 from ..context import AppContext
 from ..dates import (
     DateError,
     parse_day,
     parse_day_at,
-    parse_interval,
     parse_moment,
     parse_partial_day,
     say_partial,
 )
-from ..errors import InvalidInput, NotFound
-from ..resolve import PersonRef, resolve
+from ..errors import InvalidInput
+from ..resolve import PersonRef
 
 
 class Circle(StrEnum):
@@ -111,30 +111,20 @@ def moment(app: AppContext, text: str | None, what: str) -> datetime:
 
 def cadence(text: str | None, *, allow_default: bool = False) -> str | None:
     """An --every value: canonical interval text, "never", or (edit) "default"."""
-    if text is None:
-        return None
-    word = text.strip().lower()
-    if word in ("never", "none", "no"):
-        return "never"
-    if allow_default and word == "default":
-        return "default"
-    try:
-        return str(parse_interval(text))
-    except DateError as exc:
-        raise InvalidInput(f"--every: {exc}", "or `never` for no keep-in-touch rhythm") from None
+    return commands.cadence(text, allow_default=allow_default)
+
+
+def ask(question: str) -> bool:
+    """The ``Confirm`` of the Typer layer: asked on a terminal; in a script, no."""
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        import typer
+
+        return typer.confirm(question, default=False, err=True)
+    return False
 
 
 def person(app: AppContext, text: str, *, archived: bool = False) -> PersonRef:
     """PERSON for a command that writes. Exact names, unique prefixes and #id are taken as
     they are; a close spelling is asked about on a terminal and refused in a script, so a
     typo never writes to the wrong person."""
-    ref = resolve(app.conn, text, archived=archived)
-    if ref.guessed_from is None:
-        return ref
-    question = f"did you mean {ref.name} (#{ref.id})?"
-    if sys.stdin.isatty() and sys.stderr.isatty():
-        import typer
-
-        if typer.confirm(f"no one is called {text!r}; {question}", default=False, err=True):
-            return PersonRef(ref.id, ref.name)
-    raise NotFound(f"no one is called {text!r}; {question}", f"give the exact name or '#{ref.id}'")
+    return commands.find_person(app, text, confirm=ask, archived=archived)

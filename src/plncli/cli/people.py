@@ -6,13 +6,11 @@ from typing import Annotated
 
 import typer
 
-from .. import people as svc
 from .. import reads, render, views
-from ..activity import FIRST_FOLLOWUP, add_followup
-from ..context import AppContext
+from ..commands import people as cmd
 from ..dates import humanize_day
-from ..db import transaction
 from ..errors import Conflict, InvalidInput
+from ..people import PersonInput
 from ..resolve import PersonRef
 from . import parse
 from .app import JsonOpt, command, state
@@ -168,100 +166,65 @@ def add(
     """
     app = state(ctx, creates=True)
     met = parse.met_day(app, on) if on else None
-    data = svc.PersonInput(
-        lists={
-            kind: values
-            for kind, values in _lists(
-                email=email,
-                phone=phone,
-                link=link,
-                topic=topic,
-                offers=offers,
-                seeks=seeks,
-                role_tag=role_tag,
-            ).items()
-            if values
-        },
+    data = cmd.person_input(
+        lists=_lists(
+            email=email,
+            phone=phone,
+            link=link,
+            topic=topic,
+            offers=offers,
+            seeks=seeks,
+            role_tag=role_tag,
+        ),
         scalars={"org": org, "role": role, "location": location},
         circle=circle.value if circle else None,
         cadence=parse.cadence(every),
         met_at=met_at,
-        met_on=met[0] if met else None,
-        met_on_precision=met[1] if met else None,
-        place=place if place and place.strip() else None,
+        met=met,
+        place=place,
         note=note,
     )
-    if data.place and not met_at:
-        raise InvalidInput("--place is where the --met-at event was", "give --met-at EVENT too")
     due = parse.followup_day(app, follow_up, "--follow-up") if follow_up else None
-    if introduced_by:
-        data.introduced_by = parse.person(app, introduced_by)
-    if not names:
-        if not (interactive or sys.stdin.isatty()):
-            raise InvalidInput(
-                "no NAME given", 'e.g. pln add "Ana Ruiz" --met-at "researchED 2026"'
-            )
-        _add_interactively(app, data, due, json)
-        return
-    with transaction(app.conn):
-        added, fids = _save(app, [(n, data) for n in names], allow_duplicate, due)
-    _report_added(added, fids, due, app.today, json)
-
-
-def _save(
-    app: AppContext,
-    cards: list[tuple[str, svc.PersonInput]],
-    allow: bool,
-    due: date | None,
-) -> tuple[list[PersonRef], list[int]]:
-    """Add the cards (people sharing one PersonInput together) and their first follow-ups."""
-    added: list[PersonRef] = []
-    groups: dict[int, tuple[svc.PersonInput, list[str]]] = {}
-    for name, data in cards:
-        groups.setdefault(id(data), (data, []))[1].append(name)
-    for data, names in groups.values():
-        added += svc.add_people(app.conn, names, data, now=app.now, allow_duplicate=allow)
-    if due is None:
-        return added, []
-    note = _first_note(cards[0][1].met_at)
-    return added, [
-        add_followup(app.conn, p, due=due, note=note, every=None, now=app.now) for p in added
-    ]
-
-
-def _add_interactively(
-    app: AppContext, data: svc.PersonInput, due: date | None, json: bool
-) -> None:
-    """Cards typed one at a time, each saved (one transaction) as soon as it is finished."""
-    from .prompt import Session, ask_cards
-
-    session, fids = Session(), []
-
-    def save(name: str, card: svc.PersonInput, confirmed: bool) -> PersonRef | None:
-        # checked again under the write lock: another pln may have added them meanwhile
-        try:
-            with transaction(app.conn):
-                added, new = _save(app, [(name, card)], confirmed, due)
-        except Conflict as exc:
-            render.say(f"  not saved: {exc.message}")
-            return None
-        fids.extend(new)
-        return added[0]
-
-    def duplicate(name: str, emails: list[str]) -> tuple[PersonRef, str] | None:
-        return svc.find_duplicate(app.conn, name, emails)
-
-    try:
-        ask_cards(data, session, duplicate, save)
-    except KeyboardInterrupt:
-        _report_interrupted(session.added, session.typing)
-        sys.exit(130)
-    if not session.added:
+    cards = _ask_cards if not names and (interactive or sys.stdin.isatty()) else None
+    done = cmd.add(
+        app,
+        names or [],
+        data,
+        due=due,
+        introduced_by=introduced_by,
+        allow_duplicate=allow_duplicate,
+        confirm=parse.ask,
+        cards=cards,
+    )
+    if cards is not None and not done.people:
         render.say("No one added.")
         if json:
             render.print_json([])
         return
-    _report_added(session.added, fids, due, app.today, json)
+    _report_added(done, app.today, json)
+
+
+def _ask_cards(
+    data: PersonInput, duplicate: cmd.FindDuplicate, save: cmd.SaveCard
+) -> list[PersonRef]:
+    """Business cards typed one at a time (`pln add` with no NAME, on a terminal)."""
+    from .prompt import Session, ask_cards
+
+    session = Session()
+
+    def save_or_say(name: str, card: PersonInput, confirmed: bool) -> PersonRef | None:
+        try:
+            return save(name, card, confirmed)
+        except Conflict as exc:
+            render.say(f"  not saved: {exc.message}")
+            return None
+
+    try:
+        ask_cards(data, session, duplicate, save_or_say)
+    except KeyboardInterrupt:
+        _report_interrupted(session.added, session.typing)
+        sys.exit(130)
+    return session.added
 
 
 def _report_interrupted(added: list[PersonRef], typing: str | None) -> None:
@@ -273,29 +236,22 @@ def _report_interrupted(added: list[PersonRef], typing: str | None) -> None:
         render.say(f"Not added: the card for {typing!r} that was being typed.")
 
 
-def _first_note(met_at: str | None) -> str:
-    return f"{FIRST_FOLLOWUP} after {met_at}" if met_at else FIRST_FOLLOWUP
-
-
-def _report_added(
-    added: list[PersonRef],
-    fids: list[int],
-    due: date | None,
-    today: date,
-    json: bool,
-) -> None:
+def _report_added(done: cmd.Added, today: date, json: bool) -> None:
     if json:
         render.print_json(
             [
-                {**render.ref_json(p), "followup_id": fids[i] if fids else None}
-                for i, p in enumerate(added)
+                {
+                    **render.ref_json(p),
+                    "followup_id": done.followup_ids[i] if done.followup_ids else None,
+                }
+                for i, p in enumerate(done.people)
             ]
         )
         return
-    who = ", ".join(f"{p.name} (#{p.id})" for p in added)
+    who = ", ".join(f"{p.name} (#{p.id})" for p in done.people)
     render.say(f"Added {who}.")
-    if due:
-        render.say(f"Follow-up due {due.isoformat()} ({humanize_day(due, today=today)}).")
+    if done.due:
+        render.say(f"Follow-up due {done.due.isoformat()} ({humanize_day(done.due, today=today)}).")
 
 
 @command("edit")
@@ -445,45 +401,32 @@ def edit(
         k: v for k, v in {"org": org, "role": role, "location": location}.items() if v is not None
     }
     met = parse.met_day(app, on) if on else None
-    with transaction(app.conn):
-        ref = parse.person(app, person, archived=True)
-        base = svc.PersonInput(
+    done = cmd.edit(
+        app,
+        person,
+        PersonInput(
             scalars=scalars,
             circle=circle.value if circle else None,
-            cadence=parse.cadence(every, allow_default=True),
             met_at=met_at,
             met_on=met[0] if met else None,
             met_on_precision=met[1] if met else None,
-            introduced_by=(
-                parse.person(app, introduced_by)
-                if introduced_by and introduced_by.strip()
-                else None
-            ),
-            clear_introduced_by=introduced_by is not None and not introduced_by.strip(),
             note=note,
             name=name,
             replace=replace,
             lists=adds,
             remove=removes,
-        )
-        if not (
-            replace
-            or adds
-            or removes
-            or any(
-                v is not None
-                for v in (name, org, role, location, circle, every, met_at, on, introduced_by, note)
-            )
-        ):
-            raise InvalidInput(
-                "nothing to change",
-                "give an option, e.g. --org or --add-topic; see pln edit --help",
-            )
-        ref = svc.edit_person(app.conn, ref, base, now=app.now, allow_duplicate=allow_duplicate)
-    if json:
-        render.print_json(render.profile_json(views.profile(app.conn, ref, limit=0)))
+        ),
+        every=every,
+        met_given=on is not None,
+        introduced_by=introduced_by,
+        allow_duplicate=allow_duplicate,
+        confirm=parse.ask,
+        with_profile=json,
+    )
+    if done.profile is not None:
+        render.print_json(render.profile_json(done.profile))
     else:
-        render.say(f"Updated {ref.name} (#{ref.id}).")
+        render.say(f"Updated {done.person.name} (#{done.person.id}).")
 
 
 @command("show")
@@ -583,14 +526,9 @@ def find(
 
 
 def _set_archived(ctx: typer.Context, person: str, archived: bool) -> None:
-    app = state(ctx)
-    with transaction(app.conn):
-        ref = parse.person(app, person, archived=not archived)
-        if not archived and not svc.is_archived(app.conn, ref):
-            raise InvalidInput(f"{ref.name} is not archived", "nothing to restore")
-        svc.set_archived(app.conn, ref, archived=archived, now=app.now)
+    done = cmd.set_archived(state(ctx), person, archived, confirm=parse.ask)
     verb = "Archived" if archived else "Restored"
-    render.say(f"{verb} {ref.name} (#{ref.id}).")
+    render.say(f"{verb} {done.person.name} (#{done.person.id}).")
 
 
 @command("archive")

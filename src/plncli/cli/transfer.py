@@ -1,19 +1,19 @@
 """Data in and out: import, export, merge."""
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import files, render
+from .. import render
 from .. import transfer as svc
-from ..context import AppContext
-from ..db import transaction
+from ..commands import people as people_cmd
+from ..commands import transfer as cmd
 from ..errors import InvalidInput
 from ..formats.records import Problem
-from ..resolve import resolve
+from ..resolve import PersonRef
 from ..tables import Table, emit
 from ..text import visible
 from . import parse
@@ -22,9 +22,6 @@ from .parse import Circle
 
 if TYPE_CHECKING:
     from ..merge import MergePlan
-
-FORMATS = ("vcard", "linkedin", "google", "csv", "json")
-EXPORTS = ("json", "csv", "vcard", "ics")
 
 
 @command("import")
@@ -91,52 +88,41 @@ def import_(
       pln import attendees.csv --met-at "researchED 2026" --topic assessment
       pln import backup.json                  (a pln export, into an empty database)
     """
-    app = state(ctx, creates=not dry_run)
-    if format_ is not None and format_ not in FORMATS:
-        raise InvalidInput(f"--format {format_!r} is not known", f"use {', '.join(FORMATS)}")
-    if on_duplicate not in svc.ON_DUPLICATE:
-        raise InvalidInput(
-            f"--on-duplicate {on_duplicate!r} is not known", "use merge, skip or add"
-        )
-    if format_ == "json" or (format_ is None and svc.is_pln_json(file)):
-        _restore(app, file, dry_run=dry_run, json=json)
-        return
-    from ..formats import read_file
+    from ..restore_check import Refused
 
-    result = read_file(file, fmt=format_, encoding=encoding)
-    records = [
-        svc.with_defaults(
-            r, met_at=met_at, topic=topic or [], circle=circle.value if circle else None
+    app = state(ctx, creates=not dry_run)
+    try:
+        done = cmd.import_file(
+            app,
+            file,
+            format_=format_,
+            encoding=encoding,
+            dry_run=dry_run,
+            on_duplicate=on_duplicate,
+            skip_invalid=skip_invalid,
+            met_at=met_at,
+            topics=topic,
+            circle=circle.value if circle else None,
+            force=force,
+            progress=_progress,
         )
-        for r in result.records
-    ]
-    with _progress(len(records), f"checking {len(records):,} records") as tick:
-        plan = svc.plan_import(
-            app.conn, result._replace(records=records), on_duplicate=on_duplicate, tick=tick
-        )
-    if plan.invalid and not skip_invalid:
-        _list_problems(plan.invalid)
-        bad = render.number_of(len(plan.invalid), "invalid record", "invalid records")
-        raise InvalidInput(
-            f"{bad} in {file} (listed above); nothing imported",
-            "fix them, or add --skip-invalid to import the rest",
-        )
-    if dry_run:
-        _report(plan, file, dry=True, json=json, counts=(len(plan.add), len(plan.merge), 0))
+    except (Refused, cmd.InvalidRecords) as exc:
+        _list_problems(exc.problems)
+        raise
+    if isinstance(done, cmd.Restored):
+        _report_restore(done, file, json=json)
         return
-    rejects = files.target(f"{file}.rejects.txt", force=force) if plan.invalid else None
-    with transaction(app.conn), _progress(len(plan.add), "writing", counted=False):
-        counts = svc.apply_import(app.conn, plan, now=app.now)
-        if rejects:  # written before the commit: if it cannot be, nothing is imported
-            _write_rejects(rejects, plan.invalid)
-    _report(plan, file, dry=False, json=json, counts=counts)
+    if done.rejects:
+        n = render.number_of(len(done.plan.invalid), "invalid record", "invalid records")
+        render.say(f"{n} skipped; listed in {done.rejects.shown}.")
+    _report(done.plan, file, dry=done.dry_run, json=json, counts=done.counts)
 
 
 PROGRESS_FROM = 2000  # records: smaller imports are over before a bar could be read
 
 
 @contextmanager
-def _progress(size: int, what: str, *, counted: bool = True) -> Iterator[Callable[[], None]]:
+def _progress(size: int, what: str, counted: bool) -> Iterator[Callable[[], None]]:
     """A progress bar on stderr, only on a terminal and only for large imports
     (``counted``: one tick per record; else a bar that only shows pln is working)."""
     if not sys.stderr.isatty() or size < PROGRESS_FROM:
@@ -150,30 +136,12 @@ def _progress(size: int, what: str, *, counted: bool = True) -> Iterator[Callabl
         yield lambda: bar.advance(task)
 
 
-def _restore(app: AppContext, file: str, *, dry_run: bool, json: bool) -> None:
-    from ..restore_check import Refused
-
-    try:
-        _restore_checked(app, file, dry_run=dry_run, json=json)
-    except Refused as exc:
-        _list_problems(exc.problems)
-        raise
-
-
-def _restore_checked(app: AppContext, file: str, *, dry_run: bool, json: bool) -> None:
-    if dry_run:
-        doc = svc.load_export(file)
-        counts = {t: len(rows) for t, rows in doc["tables"].items()}
-    else:
-        # A restore fills an empty book: it is one history entry, not row-by-row undo
-        # steps (undoing it is deleting the new file).
-        with transaction(app.conn, record=False):
-            counts = svc.restore_book(app.conn, file)
-            svc.note_restore(app.conn, file, counts, now=app.now)
+def _report_restore(done: cmd.Restored, file: str, *, json: bool) -> None:
+    counts = done.tables
     if json:
-        render.print_json({"restored": not dry_run, "tables": counts})
+        render.print_json({"restored": not done.dry_run, "tables": counts})
     else:
-        verb = "Would restore" if dry_run else "Restored"
+        verb = "Would restore" if done.dry_run else "Restored"
         render.say(
             f"{verb} {render.number_of(counts.get('person', 0), 'person', 'people')},"
             f" {render.number_of(counts.get('interaction', 0), 'interaction', 'interactions')}"
@@ -191,13 +159,6 @@ def _list_problems(problems: list[Problem], *, rest: str = "") -> None:
         common = Counter(p.field for p in problems[50:]).most_common(8)
         fields = ", ".join(f"{field} {count:,}" for field, count in common)
         sys.stderr.write(f"  ... and {len(problems) - 50:,} more ({fields}{rest})\n")
-
-
-def _write_rejects(where: files.Target, problems: list[Problem]) -> None:
-    text = "".join(f"{p.where}\t{p.field}\t{p.why}\n" for p in problems)
-    files.write(where, text.encode("utf-8"))
-    n = render.number_of(len(problems), "invalid record", "invalid records")
-    render.say(f"{n} skipped; listed in {where.shown}.")
 
 
 def _report(
@@ -256,33 +217,13 @@ def export(
       pln export --format ics -o follow-ups.ics      (subscribe from a calendar)
     """
     app = state(ctx)
-    if format_ not in EXPORTS:
-        raise InvalidInput(f"--format {format_!r} is not known", f"use {', '.join(EXPORTS)}")
     if output is None:
-        for chunk in _render_export(app, format_, raw=raw):
+        for chunk in cmd.export(app, format_, raw=raw):
             sys.stdout.buffer.write(chunk)
         sys.stdout.flush()
         return
-    svc.refuse_database_path(output, app.settings.db_path)
-    where = files.target(output, force=force)  # refused before any work is done
-    size = files.write(where, _render_export(app, format_, raw=raw))
-    render.say(f"Wrote {where.shown} ({size:,} bytes).")
-
-
-def _render_export(app: AppContext, format_: str, *, raw: bool) -> Iterable[bytes]:
-    from ..formats import export as fx
-
-    if format_ == "json":
-        return svc.export_book(app.conn, now=app.now)
-    if format_ == "ics":
-        s = app.settings
-        items = svc.calendar_items(
-            app.conn, today=app.today, cadences=s.cadence, first_contact_days=s.first_contact_days
-        )
-        return [fx.to_ics(items, now=app.now)]
-    people = svc.export_people(app.conn)
-    text = fx.to_csv(people, raw=raw) if format_ == "csv" else fx.to_vcard(people)
-    return [text.encode("utf-8")]
+    done = cmd.export_file(app, output, format_, raw=raw, force=force)
+    render.say(f"Wrote {done.shown} ({done.size:,} bytes).")
 
 
 def _moves(plan: "MergePlan") -> str:
@@ -310,24 +251,18 @@ def merge(
       pln merge "Ana Ruiz" "Ana Ruiz-Garcia"
       pln merge "#12" "#40" --yes
     """
-    from .. import merge as svc_merge
-
     app = state(ctx)
     if not yes and not sys.stdin.isatty():
         raise InvalidInput("pln merge asks before it changes anything", "add --yes")
-    k, o = parse.person(app, keep), parse.person(app, other)
-    plan = svc_merge.plan_merge(app.conn, k, o)  # read only: no lock held while the user reads
-    render.say(
-        f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {_moves(plan)} move;"
-        f" {render.number_of(plan.values, 'value', 'values')} added"
-        + (f"; fills {', '.join(plan.filled)}" if plan.filled else "")
-        + f"; then {o.name} (#{o.id}) is archived."
-    )
-    if not yes and not typer.confirm("Merge?", default=False, err=True):
-        render.say("Nothing changed.")
-        return
-    with transaction(app.conn):
-        svc_merge.merge(
-            app.conn, resolve(app.conn, f"#{k.id}"), resolve(app.conn, f"#{o.id}"), now=app.now
+
+    def approve(plan: "MergePlan", k: PersonRef, o: PersonRef) -> bool:
+        render.say(
+            f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {_moves(plan)} move;"
+            f" {render.number_of(plan.values, 'value', 'values')} added"
+            + (f"; fills {', '.join(plan.filled)}" if plan.filled else "")
+            + f"; then {o.name} (#{o.id}) is archived."
         )
-    render.say("Merged. `pln undo` reverts it.")
+        return yes or typer.confirm("Merge?", default=False, err=True)
+
+    done = people_cmd.merge(app, keep, other, confirm=parse.ask, approve=approve)
+    render.say("Merged. `pln undo` reverts it." if done.merged else "Nothing changed.")
