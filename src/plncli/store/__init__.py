@@ -96,6 +96,17 @@ def execute_many(conn: Conn, sql: str, params: Iterable[Params]) -> None:
     conn.executemany(sql, params)
 
 
+def engine(conn: object) -> str:
+    """``"sqlite"`` or ``"postgresql"``: which engine a connection speaks (the PostgreSQL
+    adapter says so; sqlite3's connection has no such attribute)."""
+    return str(getattr(conn, "engine", "sqlite"))
+
+
+def is_pg(conn: object) -> bool:
+    """Whether ``conn`` is a shared book on PostgreSQL (``store/pg``)."""
+    return getattr(conn, "engine", "sqlite") == "postgresql"
+
+
 def marks(n: int) -> str:
     """``?, ?, ?`` for an ``IN (...)`` list of n values."""
     return ", ".join("?" * n)
@@ -104,9 +115,11 @@ def marks(n: int) -> str:
 __all__ = [
     "Conn",
     "column",
+    "engine",
     "execute",
     "execute_many",
     "insert_id",
+    "is_pg",
     "marks",
     "row",
     "rows",

@@ -33,6 +33,12 @@ def refresh_search(conn: PgConn, person_ids: Sequence[int]) -> None:
     conn.execute(SEARCH_ROWS + " WHERE p.id = ANY(?)", (ids,))
 
 
+def refresh_search_from(conn: PgConn, first_id: int) -> None:
+    """Rewrite the search rows of every person whose id is ``first_id`` or more."""
+    conn.execute("DELETE FROM person_search WHERE person_id >= ?", (first_id,))
+    conn.execute(SEARCH_ROWS + " WHERE p.id >= ?", (first_id,))
+
+
 def rebuild_search(conn: PgConn) -> None:
     conn.execute("DELETE FROM person_search")
     conn.execute(SEARCH_ROWS)
