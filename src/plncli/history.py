@@ -119,7 +119,9 @@ def undo(
     with transaction(conn, path, kind="undo") as change:
         if only or shared:
             mine = store.rows_changed_by(conn, target.id)
-            later = store.later_change_touching(conn, target.id, mine)
+            # A shared book: another member's change that was undone since no longer counts.
+            skip = store.cancelled_after(conn, target.id) if shared else frozenset()
+            later = store.later_change_touching(conn, target.id, mine, skip)
             if later is not None:
                 raise Conflict(
                     f"change #{later}{_by(conn, later)} changed the same records after change"
@@ -174,7 +176,8 @@ def _refuse_spill(conn: Conn, target: int, undo_change: int) -> None:
     rows a later change wrote (a follow-up for a person being un-added) is refused."""
     spill = store.rows_changed_by(conn, undo_change) - store.rows_changed_by(conn, target)
     if spill:
-        later = store.later_change_touching(conn, target, spill)
+        skip = store.cancelled_after(conn, target) if is_pg(conn) else frozenset()
+        later = store.later_change_touching(conn, target, spill, skip)
         who = f"change #{later}{_by(conn, later)}" if later is not None else "a later change"
         raise Conflict(
             f"undoing change #{target} would also remove what {who} recorded; nothing was undone",

@@ -107,6 +107,14 @@ def is_pg(conn: object) -> bool:
     return getattr(conn, "engine", "sqlite") == "postgresql"
 
 
+def limit(conn: object, n: int | None) -> int | None:
+    """The value to bind to ``LIMIT ?`` for at most ``n`` rows, None for all of them:
+    SQLite reads a negative limit as none, PostgreSQL a NULL one."""
+    if n is not None:
+        return n
+    return None if is_pg(conn) else -1
+
+
 def marks(n: int) -> str:
     """``?, ?, ?`` for an ``IN (...)`` list of n values."""
     return ", ".join("?" * n)
@@ -120,6 +128,7 @@ __all__ = [
     "execute_many",
     "insert_id",
     "is_pg",
+    "limit",
     "marks",
     "row",
     "rows",

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..db import to_db_time
 from ..topics import MATCHES
-from . import Conn, column, execute, execute_many, is_pg, marks, row, rows
+from . import Conn, limit as limit_value, column, execute, execute_many, is_pg, marks, row, rows
 
 # ``topics.MATCHES`` on PostgreSQL: the keys of the JSON object ``topics.matching`` gives.
 MATCHES_PG = "key IN (SELECT jsonb_object_keys(CAST(? AS jsonb)))"
@@ -156,7 +156,7 @@ def done_followups(conn: Conn, person_id: int, *, limit: int | None) -> list[Any
         conn,
         f"{FOLLOWUP_COLUMNS} WHERE p.id = ? AND f.state = 'done'"
         " ORDER BY f.closed_at DESC, f.id DESC LIMIT ?",
-        (person_id, -1 if limit is None else limit),
+        (person_id, limit_value(conn, limit)),
     )
 
 

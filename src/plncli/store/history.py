@@ -197,17 +197,43 @@ def rows_changed_by(conn: Conn, change_id: int) -> set[tuple[str, int]]:
     return found
 
 
-def later_change_touching(conn: Conn, change_id: int, touched: set[tuple[str, int]]) -> int | None:
-    """The first entry after ``change_id`` that changed one of ``touched`` (one query)."""
+def later_change_touching(
+    conn: Conn,
+    change_id: int,
+    touched: set[tuple[str, int]],
+    skip: frozenset[int] = frozenset(),
+) -> int | None:
+    """The first entry after ``change_id`` that changed one of ``touched`` (one query),
+    but the entries in ``skip``."""
     for step in rows(
         conn,
         "SELECT change_id, tbl, sql FROM undo_step WHERE change_id > ? ORDER BY change_id, id",
         (change_id,),
     ):
+        if step.change_id in skip:
+            continue
         key = _row_of(step.sql)
         if key is not None and (step.tbl, key) in touched:
             return int(step.change_id)
     return None
+
+
+def cancelled_after(conn: Conn, change_id: int) -> frozenset[int]:
+    """The entries after ``change_id`` that no longer count: each change undone since,
+    with the undo entry that reverted it (its command reads ``undo #N (…)``)."""
+    later = rows(
+        conn,
+        "SELECT id, kind, command, undone_at FROM change_log WHERE id > ? ORDER BY id",
+        (change_id,),
+    )
+    undone = {int(r.id) for r in later if r.undone_at is not None}
+    undos = {
+        int(r.id)
+        for r in later
+        if r.kind == "undo" and (m := re.match(r"undo #(\d+) ", str(r.command)))
+        and int(m[1]) in undone
+    }
+    return frozenset(undone | undos)
 
 
 def defer_foreign_keys(conn: Conn) -> None:

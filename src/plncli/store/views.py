@@ -10,7 +10,7 @@ from typing import Any
 
 from ..text import fold
 from ..topics import MATCHES
-from . import Conn, is_pg, marks, row, rows
+from . import Conn, limit as limit_value, is_pg, marks, row, rows
 from .activity import MATCHES_PG, local_day_pg, local_day_sqlite
 
 PERSON_COLUMNS = (
@@ -179,7 +179,7 @@ def interactions_of(conn: Conn, person_id: int, *, limit: int | None) -> list[An
         "SELECT i.id, i.at, i.kind, i.note FROM interaction i"
         " JOIN interaction_person ip ON ip.interaction_id = i.id"
         " WHERE ip.person_id = ? ORDER BY i.at DESC, i.id DESC LIMIT ?",
-        (person_id, -1 if limit is None else limit),
+        (person_id, limit_value(conn, limit)),
     )
 
 
@@ -192,7 +192,7 @@ def others_in_interactions(conn: Conn, person_id: int, *, limit: int | None) -> 
         " JOIN person p ON p.id = x.person_id"
         f" WHERE x.interaction_id IN ({_NEWEST}) AND p.id != ?"
         " ORDER BY x.interaction_id, x.person_id",
-        (person_id, -1 if limit is None else limit, person_id),
+        (person_id, limit_value(conn, limit), person_id),
     )
 
 
@@ -203,7 +203,7 @@ def topics_of_interactions(conn: Conn, person_id: int, *, limit: int | None) -> 
         conn,
         "SELECT t.interaction_id, t.topic FROM interaction_topic t"
         f" WHERE t.interaction_id IN ({_NEWEST}) ORDER BY t.interaction_id, t.key",
-        (person_id, -1 if limit is None else limit),
+        (person_id, limit_value(conn, limit)),
     )
 
 

@@ -48,7 +48,8 @@ FIND = """
 SELECT p.id, p.name, p.org, p.archived_at IS NOT NULL AS archived,
  ts_headline('pln', CASE
      WHEN to_tsvector('pln', s.name) @@ q THEN s.name
-     WHEN to_tsvector('pln', s.org || ' ' || s.tags) @@ q THEN s.org || ' ' || s.tags
+     WHEN to_tsvector('pln', s.org) @@ q THEN s.org
+     WHEN to_tsvector('pln', s.tags) @@ q THEN s.tags
      WHEN to_tsvector('pln', s.notes) @@ q THEN s.notes
      ELSE s.interactions END, q,
    'StartSel=[, StopSel=], MaxWords=10, MinWords=3, ShortWord=0, MaxFragments=1,
