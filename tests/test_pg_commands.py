@@ -24,7 +24,16 @@ SRC = str(Path(__file__).resolve().parent.parent / "src")
 
 # A day of a small book: adding, listing, showing, searching, logging, what is due.
 DAY = [
-    ["add", "Ana Ruiz", "--org", "Escuela Pública", "--topic", "assessment", "--circle", "colleague"],
+    [
+        "add",
+        "Ana Ruiz",
+        "--org",
+        "Escuela Pública",
+        "--topic",
+        "assessment",
+        "--circle",
+        "colleague",
+    ],
     ["add", "Ben Okafor", "--org", "Northfield Academy", "--topic", "reading", "--role", "HoD"],
     ["add", "Carla Núñez", "--topic", "Assessment for learning", "--note", "quiz designs"],
     ["add", "Dev Patel", "--met-at", "ResearchEd", "--on", "2026-11-01", "--role-tag", "mentor"]
@@ -100,7 +109,8 @@ def test_the_everyday_commands_say_the_same_on_both_engines(
     results = on_both(pln, tmp_path, pg_url, DAY)
     codes = {" ".join(argv): r.exit_code for argv, r in zip(DAY, results, strict=True)}
     assert codes["add Ana Ruiz"] == 5
-    assert codes["show Nobody"] == 3 and codes["log Zed -m nobody"] == 3
+    assert codes["show Nobody"] == 3
+    assert codes["log Zed -m nobody"] == 3
     assert "Escuela Pública" in results[DAY.index(["find", "escuela"])].stdout
     assert "Carla Núñez" in results[DAY.index(["find", "nunez"])].stdout  # accents folded
     # and what is stored on the shared book: four people, two interactions, three links
@@ -211,7 +221,8 @@ def test_undo_reverts_your_own_newest_change_not_another_members(
     pln("--db", ben, "add", "Dev Patel")  # ben's, newer: not ana's to undo
     result = pln("--db", ana, "undo", "--yes")
     said = result.stdout + result.stderr
-    assert said.startswith("Undo #1: ") and "add 'Carla Núñez'" in said
+    assert said.startswith("Undo #1: ")
+    assert "add 'Carla Núñez'" in said
     names = [p["name"] for p in pln.json("--db", ben, "list")]
     assert names == ["Dev Patel"]
     undone = pln.json("--db", ana, "history")[0]
@@ -250,9 +261,7 @@ def test_undo_is_refused_naming_the_other_members_change_to_the_same_rows(
     assert carla["interactions"] == []
 
 
-def test_a_command_not_yet_ported_refuses_a_shared_book_in_one_line(
-    pln: Any, pg_url: str
-) -> None:
+def test_a_command_not_yet_ported_refuses_a_shared_book_in_one_line(pln: Any, pg_url: str) -> None:
     pln("db", "init", pg_url)
     result = pln("--db", pg_url, "export", code=7)
     line = assert_clean_error(result)

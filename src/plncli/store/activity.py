@@ -16,7 +16,8 @@ from typing import Any
 
 from ..db import to_db_time
 from ..topics import MATCHES
-from . import Conn, limit as limit_value, column, execute, execute_many, is_pg, marks, row, rows
+from . import Conn, column, execute, execute_many, is_pg, marks, row, rows
+from . import limit as limit_value
 
 # ``topics.MATCHES`` on PostgreSQL: the keys of the JSON object ``topics.matching`` gives.
 MATCHES_PG = "key IN (SELECT jsonb_object_keys(CAST(? AS jsonb)))"

@@ -230,7 +230,8 @@ def cancelled_after(conn: Conn, change_id: int) -> frozenset[int]:
     undos = {
         int(r.id)
         for r in later
-        if r.kind == "undo" and (m := re.match(r"undo #(\d+) ", str(r.command)))
+        if r.kind == "undo"
+        and (m := re.match(r"undo #(\d+) ", str(r.command)))
         and int(m[1]) in undone
     }
     return frozenset(undone | undos)

@@ -10,7 +10,8 @@ from typing import Any
 
 from ..text import fold
 from ..topics import MATCHES
-from . import Conn, limit as limit_value, is_pg, marks, row, rows
+from . import Conn, is_pg, marks, row, rows
+from . import limit as limit_value
 from .activity import MATCHES_PG, local_day_pg, local_day_sqlite
 
 PERSON_COLUMNS = (
@@ -64,7 +65,7 @@ _SORTS = {
 
 # On PostgreSQL: the topic filter reads the JSON object as jsonb; the organisation is
 # matched in Python (``people``), with the very ``text.fold`` SQLite's ``pln_fold`` calls.
-_FILTERS_PG = {
+_FILTERS_PG: dict[str, tuple[str, Callable[[str], str]]] = {
     **_FILTERS,
     "topic": (_FILTERS["topic"][0].replace(MATCHES, MATCHES_PG), str),
 }
