@@ -332,3 +332,21 @@ def test_eight_writers_at_once_lose_nothing(pln: Any, pg_url: str) -> None:
         assert count("SELECT count(*) FROM interaction_person") == logged + with_shared
         assert count("SELECT count(*) FROM change_log") == added + logged
         assert count("SELECT count(*) FROM person WHERE name = 'Shared Person'") == 1
+
+
+def test_a_member_who_only_reads_reads_and_is_refused_a_write_in_one_line(
+    pln: Any, pg_server: Any, pg_url: str
+) -> None:
+    pln("db", "init", pg_url)
+    pln("--db", pg_url, "add", "Ana Ruiz")
+    db = _db(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute(f'CREATE ROLE "{db}_cleo" LOGIN IN ROLE "{db}_read"')
+    cleo = str(pg_server.url_for(db, user=f"{db}_cleo"))
+    assert [p["name"] for p in pln.json("--db", cleo, "list")] == ["Ana Ruiz"]
+    assert "Ana Ruiz" in pln("--db", cleo, "find", "ruiz").stdout
+    result = pln("--db", cleo, "log", "Ana", "-m", "Coffee", code=7)
+    assert assert_clean_error(result) == "error: your PostgreSQL role may not change this book"
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT count(*) FROM interaction").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM change_log").fetchone()[0] == 1
