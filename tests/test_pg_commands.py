@@ -350,3 +350,24 @@ def test_a_member_who_only_reads_reads_and_is_refused_a_write_in_one_line(
     with psycopg.connect(pg_url) as conn:
         assert conn.execute("SELECT count(*) FROM interaction").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM change_log").fetchone()[0] == 1
+
+
+@pytest.mark.slow
+def test_a_write_that_waits_too_long_for_the_book_is_busy_and_changes_nothing(
+    pln: Any, pg_url: str
+) -> None:
+    """Another writer holds the book's write lock past the 5 s lock timeout: exit 6, one line."""
+    from plncli.store.pg import WRITE_LOCK
+
+    pln("db", "init", pg_url)
+    pln("--db", pg_url, "add", "Ana Ruiz")
+    with psycopg.connect(pg_url) as holder:
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        result = pln("--db", pg_url, "log", "Ana", "-m", "Coffee", code=6)
+        assert "Ana Ruiz" in pln("--db", pg_url, "list").stdout  # readers never wait
+        holder.rollback()
+    line = assert_clean_error(result)
+    assert line == "error: the shared book is busy (other members are writing)"
+    assert pln.json("--db", pg_url, "show", "Ana")["interactions"] == []
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT count(*) FROM change_log").fetchone()[0] == 1
