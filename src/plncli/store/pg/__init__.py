@@ -220,7 +220,8 @@ def connect(url: str) -> PgConn:
 
 def local_zone_name() -> str | None:
     """The IANA name of this machine's zone (``TZ``, else ``/etc/localtime``), or None when
-    it has none (``TZ`` holding a POSIX rule such as ``EST5EDT,M3.2.0,M11.1.0``)."""
+    it has none (``TZ`` holding a POSIX rule such as ``EST5``, or a zone file that names
+    no zone): the caller then uses today's offset."""
     import os
     import zoneinfo
 
@@ -237,7 +238,15 @@ def local_zone_name() -> str | None:
             return None
         return name
     real = os.path.realpath("/etc/localtime")
-    return real.rsplit("zoneinfo/", 1)[1] if "zoneinfo/" in real else "UTC"
+    if "zoneinfo/" in real:
+        return real.rsplit("zoneinfo/", 1)[1]
+    try:  # Debian keeps the name here when /etc/localtime is a copy, not a link
+        with open("/etc/timezone", encoding="utf-8") as fh:
+            name = fh.read().strip()
+        zoneinfo.ZoneInfo(name)
+    except (OSError, ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return None
+    return name
 
 
 def _local_zone(conn: psycopg.Connection[Any]) -> None:
