@@ -42,9 +42,12 @@ class AppContext:
     writes nothing (``db.EmptyBook``).
     """
 
-    def __init__(self, db_option: str | None, *, creates: bool = False) -> None:
+    def __init__(
+        self, db_option: str | None, *, creates: bool = False, command: str | None = None
+    ) -> None:
         self.db_option = db_option
         self.creates = creates
+        self.command = command  # the command's name: a shared book serves only some
         self.now = _now()
         self._settings: settings_mod.Settings | None = None
         self._conn: sqlite3.Connection | None = None
@@ -55,7 +58,7 @@ class AppContext:
     @property
     def settings(self) -> settings_mod.Settings:
         if self._settings is None:
-            self._settings = settings_mod.load(self.db_option)
+            self._settings = settings_mod.load(self.db_option, self.command)
         return self._settings
 
     @property
@@ -67,6 +70,10 @@ class AppContext:
     def _open(self) -> sqlite3.Connection:
         s = self.settings
         path = s.db_path
+        if s.shared:  # a shared book on PostgreSQL: the store's adapter (store/pg)
+            from .store.pg import connect
+
+            return connect(path)  # type: ignore[return-value]
         if os.path.lexists(path):
             return open_store(path, create_parent=s.create_parent)
         if self.creates:

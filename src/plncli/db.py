@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
+from typing import Any
 
 from .errors import Busy, PlnError, StoreError
 from .migrations import LATEST, MIGRATIONS
@@ -280,6 +281,10 @@ def transaction(
     """
     if isinstance(conn, EmptyBook) and conn.sealed:
         raise no_book_yet(conn.path)
+    if getattr(conn, "engine", "sqlite") != "sqlite":  # a shared book (store/pg)
+        with _shared_transaction(conn, record=record, kind=kind) as shared:
+            yield shared
+        return
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
@@ -301,6 +306,21 @@ def transaction(
     except sqlite3.OperationalError as exc:
         _rollback(conn)
         raise store_error(exc, path or "the database") from None
+
+
+@contextmanager
+def _shared_transaction(conn: Any, *, record: bool, kind: str) -> Iterator[int | None]:
+    """``transaction`` on PostgreSQL (``store.pg.transaction``: the isolation and the
+    write lock). The change is opened first, so the capture trigger files every undo
+    step under it and the server records its author (the member's role)."""
+    from .store import history
+    from .store.pg import transaction as pg_transaction
+
+    with pg_transaction(conn):
+        change = history.open_change(conn, command_line(), kind) if record else None
+        yield change
+        if change is not None:
+            history.close_change(conn, change, keep=KEEP_UNDO)
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from .dates import Interval, humanize_day, parse_interval, say_every, say_span
 from .resolve import PersonRef
 from .store import activity as store
+from .store import is_pg
 from .topics import matching
 
 KIND_RANK = {"follow-up": 0, "first-contact": 1, "reconnect": 2}
@@ -164,7 +165,11 @@ def load_due_inputs(
     counts as 28 days, a day of slack for time zones), so a book of 100,000
     people loads the few hundred that may be due, and ``due_items`` decides.
     """
-    where = store.due_filter(circle, matching(conn, topic, synonyms or {}) if topic else None)
+    where = store.due_filter(
+        circle,
+        matching(conn, topic, synonyms or {}) if topic else None,
+        pg=is_pg(conn),
+    )
     people = [
         PersonState(
             PersonRef(r.id, r.name),
@@ -176,7 +181,7 @@ def load_due_inputs(
             r.met_at,
             False,
         )
-        for r in store.maybe_due_people_sqlite(
+        for r in store.maybe_due_people(
             conn,
             where,
             met_before=horizon - timedelta(days=first_contact_days) + _SLACK,

@@ -137,7 +137,7 @@ def run(argv: list[str]) -> int | None:
     from .context import AppContext, flush_notes
 
     try:
-        app = AppContext(db)
+        app = AppContext(db, command=command)
         try:
             _dispatch(app, command, opts, positional)
             sys.stdout.flush()
@@ -157,7 +157,9 @@ def _failed(exc: Exception) -> int | None:
 
     if isinstance(exc, OSError):
         return _output_failed(exc)
-    if isinstance(exc, PlnError | sqlite3.DatabaseError | UnicodeEncodeError):
+    if isinstance(exc, PlnError | sqlite3.DatabaseError | UnicodeEncodeError) or type(
+        exc
+    ).__module__.startswith("psycopg"):
         # Errors come before any output; Typer runs the (read-only) command again
         # and reports the error its own way, with the same message and exit code.
         return None

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from .db import transaction
 from .errors import Conflict, InvalidInput, NotFound
 from .people import rebuild_search, refresh_search
-from .store import Conn
+from .store import Conn, is_pg
 from .store import history as store
 
 
@@ -25,6 +25,7 @@ class Change(NamedTuple):
     kind: str
     summary: str
     undone: bool
+    author: str | None = None  # on a shared book, the member's database role
 
 
 def _change(r: Any) -> Change:
@@ -35,6 +36,7 @@ def _change(r: Any) -> Change:
         str(r.kind),
         str(r.summary),
         r.undone_at is not None,
+        getattr(r, "author", None),
     )
 
 
@@ -43,8 +45,12 @@ def changes(conn: Conn, *, limit: int) -> list[Change]:
 
 
 def next_to_undo(conn: Conn) -> Change:
-    """The newest change not undone; `pln forget` is a barrier no undo goes past."""
-    newest = store.newest_undoable(conn)
+    """The newest change not undone; `pln forget` is a barrier no undo goes past. On a
+    shared book: the newest change of the member's own."""
+    shared = is_pg(conn)
+    newest = store.newest_undoable(conn, mine=shared)
+    if newest is None and shared:
+        raise NotFound("you have no change to undo", "see `pln history`")
     if newest is None:
         forget = store.last_forget(conn)
         if forget is not None:
@@ -109,18 +115,23 @@ def undo(
     refused, naming the later change, when a later change touched the same rows or
     when reverting it would reach rows it did not make (a cascade into later work).
     """
+    shared = is_pg(conn)  # other members may have written since: check as `undo ID` does
     with transaction(conn, path, kind="undo") as change:
-        if only:
+        if only or shared:
             mine = store.rows_changed_by(conn, target.id)
-            later = store.later_change_touching(conn, target.id, mine)
+            # A shared book: another member's change that was undone since no longer counts.
+            skip = store.cancelled_after(conn, target.id) if shared else frozenset()
+            later = store.later_change_touching(conn, target.id, mine, skip)
             if later is not None:
                 raise Conflict(
-                    f"change #{later} changed the same records after change #{target.id};"
-                    " nothing was undone",
-                    f"undo #{later} first (`pln undo {later}`), or use `pln undo` step by step",
+                    f"change #{later}{_by(conn, later)} changed the same records after change"
+                    f" #{target.id}; nothing was undone",
+                    f"undo #{later} first (`pln undo {later}`), or use `pln undo` step by step"
+                    if not shared
+                    else f"see `pln history`; #{later} is undone by whoever made it",
                 )
-        else:
-            newest = store.newest_undoable(conn)
+        if not only:
+            newest = store.newest_undoable(conn, mine=shared)
             if newest is None or newest.id != target.id:
                 raise Conflict(
                     f"the book changed since change #{target.id} was shown; nothing was undone",
@@ -137,7 +148,7 @@ def undo(
         store.defer_foreign_keys(conn)
         touched = store.revert(conn, steps)
         assert change is not None
-        if only:
+        if only or shared:
             _refuse_spill(conn, target.id, change)
             if dry_run:
                 raise _DryRun
@@ -151,13 +162,23 @@ def undo(
     return change
 
 
+def _by(conn: Conn, change_id: int) -> str:
+    """`` (by ROLE)`` naming who made a change, on a shared book; else nothing."""
+    if not is_pg(conn):
+        return ""
+    found = store.change(conn, change_id)
+    author = getattr(found, "author", None)
+    return "" if author is None else f" (by {author})"
+
+
 def _refuse_spill(conn: Conn, target: int, undo_change: int) -> None:
     """Undoing one change may reach only the rows it made: a delete that cascades into
     rows a later change wrote (a follow-up for a person being un-added) is refused."""
     spill = store.rows_changed_by(conn, undo_change) - store.rows_changed_by(conn, target)
     if spill:
-        later = store.later_change_touching(conn, target, spill)
-        who = f"change #{later}" if later is not None else "a later change"
+        skip = store.cancelled_after(conn, target) if is_pg(conn) else frozenset()
+        later = store.later_change_touching(conn, target, spill, skip)
+        who = f"change #{later}{_by(conn, later)}" if later is not None else "a later change"
         raise Conflict(
             f"undoing change #{target} would also remove what {who} recorded; nothing was undone",
             f"undo #{later} first" if later is not None else "use `pln undo` step by step",

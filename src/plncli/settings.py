@@ -19,6 +19,13 @@ class Settings(NamedTuple):
     first_contact_days: int = 3
     dayfirst: bool = False
     synonyms: dict[str, str] = {}  # alias -> canonical topic (never mutated)
+    shared: bool = False  # db_path is a postgresql:// URL (a shared book, store/pg)
+
+
+# The commands that run on a shared book on PostgreSQL (README, "A shared book on
+# PostgreSQL"); every other command refuses one in one line. `db init` takes its URL as
+# an argument and opens no book through the settings.
+SHARED_COMMANDS = frozenset({"add", "list", "show", "find", "log", "due", "history", "undo"})
 
 
 def _platform_dir(kind: str) -> str:
@@ -45,14 +52,17 @@ def config_path() -> str:
     return os.path.join(_platform_dir("config"), "config.toml")
 
 
-def resolve_db_path(cli_db: str | None) -> tuple[str, bool]:
-    """Return the database path and whether its directory is pln's own."""
+def resolve_db_path(cli_db: str | None, command: str | None = None) -> tuple[str, bool]:
+    """Return the database path (or a shared book's URL) and whether its directory is
+    pln's own."""
     if cli_db is not None:
-        _refuse_shared_book(cli_db)
+        if _shared_book(cli_db, command):
+            return cli_db.strip(), False
         return os.path.expanduser(cli_db), False
     env = os.environ.get("PLN_DB")
     if env:
-        _refuse_shared_book(env)
+        if _shared_book(env, command):
+            return env.strip(), False
         return os.path.expanduser(env), False
     home = os.environ.get("PLN_HOME")
     base = os.path.expanduser(home) if home else _platform_dir("data")
@@ -60,18 +70,23 @@ def resolve_db_path(cli_db: str | None) -> tuple[str, bool]:
     return os.path.join(base, "pln.db"), True
 
 
-def _refuse_shared_book(value: str) -> None:
-    """A ``postgresql://`` book: only `pln db init` speaks to one in this release."""
+def _shared_book(value: str, command: str | None) -> bool:
+    """Whether ``value`` names a shared book (``postgresql://``); one that ``command``
+    cannot use yet is refused in one line."""
     if not value.lstrip().startswith("postgres"):
-        return
+        return False
     from .store.pg import is_url
 
-    if is_url(value):
+    if not is_url(value):
+        return False
+    if command not in SHARED_COMMANDS:
         raise StoreError(
-            "this command cannot use a shared book on PostgreSQL yet",
-            "only `pln db init URL` speaks to one in this release; the other commands reach"
-            " PostgreSQL in a coming release",
+            f"{'this command' if command is None else f'`pln {command}`'}"
+            " cannot use a shared book on PostgreSQL yet",
+            f"on a shared book this release runs: {', '.join(sorted(SHARED_COMMANDS))}"
+            " (and `pln db init URL`)",
         )
+    return True
 
 
 def _refuse_file_as_folder(folder: str, what: str) -> None:
@@ -86,8 +101,8 @@ def _refuse_file_as_folder(folder: str, what: str) -> None:
         )
 
 
-def load(cli_db: str | None = None) -> Settings:
-    path, own = resolve_db_path(cli_db)
+def load(cli_db: str | None = None, command: str | None = None) -> Settings:
+    path, own = resolve_db_path(cli_db, command)
     conf = _read_config(config_path())
     return Settings(
         db_path=path,
@@ -96,6 +111,7 @@ def load(cli_db: str | None = None) -> Settings:
         first_contact_days=_first_contact_days(conf),
         dayfirst=_typed(conf, "dayfirst", bool, locale_dayfirst()),
         synonyms=_synonyms(conf.get("synonyms", {})),
+        shared=not own and path.startswith(("postgres://", "postgresql://")),
     )
 
 

@@ -231,5 +231,5 @@ def find(
     words = [w for w in text.replace('"', " ").split() if w]
     if not words:
         raise InvalidInput("nothing to search for", "give a word, e.g. `pln find assessment`")
-    found = store.search_sqlite(conn, words, limit=limit, archived=archived)
+    found = store.search(conn, words, limit=limit, archived=archived)
     return [SearchHit(PersonRef(r.id, r.name), r.org, bool(r.archived), r.snippet) for r in found]

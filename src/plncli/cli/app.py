@@ -131,9 +131,25 @@ def root(
     ] = False,
 ) -> None:
     """Keep your professional learning network alive."""
-    app_ctx = guarded(lambda: AppContext(None if db is None else str(db)))()
+    given = None if db is None else _raw_db(str(db))
+    command = ctx.invoked_subcommand
+    app_ctx = guarded(lambda: AppContext(given, command=command))()
     ctx.obj = app_ctx
     ctx.call_on_close(app_ctx.close)
+
+
+def _raw_db(value: str) -> str:
+    """``--db`` as typed: a path folds ``postgresql://`` to ``postgresql:/``, so a shared
+    book's URL is taken from the command line itself."""
+    if not value.startswith("postgres"):
+        return value
+    words = COMMAND.get() or []
+    for n, word in enumerate(words):
+        if word == "--db" and n + 1 < len(words):
+            return words[n + 1]
+        if word.startswith("--db="):
+            return word[5:]
+    return value
 
 
 def fail(exc: PlnError) -> NoReturn:
@@ -167,6 +183,10 @@ def guarded(fn: F) -> F:
         except UnicodeEncodeError as exc:
             fail(_unprintable(exc))
         except Exception as exc:
+            if type(exc).__module__.startswith("psycopg"):  # a shared book's server refused
+                from ..store.pg import write_error
+
+                fail(write_error(exc))
             if os.environ.get("PLN_DEBUG"):
                 sys.stderr.write(safe_traceback(exc))
                 raise typer.Exit(1) from None

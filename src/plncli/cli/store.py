@@ -178,12 +178,14 @@ def history(
     if not rows:
         emit("No changes yet.")
         return
-    table = Table("#", "when", "command", "changed")
+    shared = any(c.author is not None for c in rows)  # a shared book: who made each
+    table = Table("#", "when", *(["by"] if shared else []), "command", "changed")
     for c in rows:
         when = c.at.astimezone().strftime("%Y-%m-%d %H:%M")
         table.add_row(
             str(c.id),
             when,
+            *([c.author or ""] if shared else []),
             c.command + ("  (undone)" if c.undone else ""),
             render.change_words(c.summary),
         )
@@ -198,6 +200,7 @@ def _change_json(c: hist.Change) -> dict[str, object]:
         "kind": c.kind,
         "summary": c.summary,
         "undone": c.undone,
+        **({"author": c.author} if c.author is not None else {}),
     }
 
 
@@ -299,7 +302,8 @@ def init(
         f"  CREATE ROLE ben LOGIN IN ROLE {reader};      -- a member who only reads",
         "  \\password alice                                    -- each member's password",
         "Members keep their password in ~/.pgpass (or PGPASSWORD), never in pln's config.",
-        "The other pln commands reach a shared book in a coming release.",
+        "On a shared book pln runs add, list, show, find, log, due, history and undo;"
+        " the other commands in a coming release.",
     ]
     if not done.unaccent:
         lines.append(

@@ -98,6 +98,25 @@ def execute_many(conn: Conn, sql: str, params: Iterable[Params]) -> None:
     conn.executemany(sql, params)
 
 
+def engine(conn: object) -> str:
+    """``"sqlite"`` or ``"postgresql"``: which engine a connection speaks (the PostgreSQL
+    adapter says so; sqlite3's connection has no such attribute)."""
+    return str(getattr(conn, "engine", "sqlite"))
+
+
+def is_pg(conn: object) -> bool:
+    """Whether ``conn`` is a shared book on PostgreSQL (``store/pg``)."""
+    return getattr(conn, "engine", "sqlite") == "postgresql"
+
+
+def limit(conn: object, n: int | None) -> int | None:
+    """The value to bind to ``LIMIT ?`` for at most ``n`` rows, None for all of them:
+    SQLite reads a negative limit as none, PostgreSQL a NULL one."""
+    if n is not None:
+        return n
+    return None if is_pg(conn) else -1
+
+
 def marks(n: int) -> str:
     """``?, ?, ?`` for an ``IN (...)`` list of n values."""
     return ", ".join("?" * n)
@@ -106,9 +125,12 @@ def marks(n: int) -> str:
 __all__ = [
     "Conn",
     "column",
+    "engine",
     "execute",
     "execute_many",
     "insert_id",
+    "is_pg",
+    "limit",
     "marks",
     "row",
     "rows",

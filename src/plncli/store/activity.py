@@ -15,8 +15,17 @@ from datetime import date, datetime
 from typing import Any
 
 from ..db import to_db_time
-from . import Conn, column, execute, execute_many, marks, row, rows
+from . import Conn, column, execute, execute_many, is_pg, marks, row, rows
+from . import limit as limit_value
 from .network import MATCHES
+
+# ``network.MATCHES`` on PostgreSQL: the keys of the JSON object ``topics.matching`` gives.
+MATCHES_PG = "key IN (SELECT jsonb_object_keys(CAST(? AS jsonb)))"
+
+
+def topic_matches(conn: object) -> str:
+    """``network.MATCHES`` in the connection's engine's SQL."""
+    return MATCHES_PG if is_pg(conn) else MATCHES
 
 
 def local_day_sqlite(column: str) -> str:
@@ -26,6 +35,18 @@ def local_day_sqlite(column: str) -> str:
     ``astimezone()`` does, so SQL and Python agree on which day an instant fell on.
     """
     return f"date({column}, 'localtime')"
+
+
+def local_day_pg(column: str) -> str:
+    """``local_day_sqlite`` on PostgreSQL: the stored instant (a ``timestamp`` in UTC) as
+    a ``timestamptz``, written as a day in the session's time zone, which ``store.pg``
+    sets to this machine's zone when it connects (daylight saving included)."""
+    return f"to_char(({column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+
+
+def local_day(conn: object, column: str) -> str:
+    """The local day of a stored instant, in the connection's engine's SQL."""
+    return local_day_pg(column) if is_pg(conn) else local_day_sqlite(column)
 
 
 def _insert(conn: Conn, sql: str, params: Sequence[Any]) -> int:
@@ -136,7 +157,7 @@ def done_followups(conn: Conn, person_id: int, *, limit: int | None) -> list[Any
         conn,
         f"{FOLLOWUP_COLUMNS} WHERE p.id = ? AND f.state = 'done'"
         " ORDER BY f.closed_at DESC, f.id DESC LIMIT ?",
-        (person_id, -1 if limit is None else limit),
+        (person_id, limit_value(conn, limit)),
     )
 
 
@@ -176,9 +197,12 @@ def move_followup(conn: Conn, fid: int, *, due: date, every: str | None) -> None
 # What is due
 
 
-def due_filter(circle: str | None, topic_keys: str | None) -> tuple[str, list[str]]:
+def due_filter(
+    circle: str | None, topic_keys: str | None, *, pg: bool = False
+) -> tuple[str, list[str]]:
     """The condition on ``person p`` for `pln due --circle/--topic`, and its parameters
-    (``topic_keys``: the matching topics, as ``topics.matching`` gives them)."""
+    (``topic_keys``: the matching topics, as ``topics.matching`` gives them; ``pg``: in
+    PostgreSQL's SQL)."""
     where, args = ["p.archived_at IS NULL"], []
     if circle:
         where.append("p.circle = ?")
@@ -186,7 +210,7 @@ def due_filter(circle: str | None, topic_keys: str | None) -> tuple[str, list[st
     if topic_keys is not None:
         where.append(
             "p.id IN (SELECT person_id FROM person_attr"
-            f" WHERE kind IN ('topic', 'offers', 'seeks') AND {MATCHES})"
+            f" WHERE kind IN ('topic', 'offers', 'seeks') AND {MATCHES_PG if pg else MATCHES})"
         )
         args.append(topic_keys)
     return " AND ".join(where), args
@@ -236,6 +260,52 @@ def maybe_due_people_sqlite(
     )
 
 
+def maybe_due_people_pg(
+    conn: Conn,
+    where: tuple[str, list[str]],
+    *,
+    met_before: date,
+    circle_bounds: list[tuple[str, date]],
+) -> list[Any]:
+    """``maybe_due_people_sqlite`` on PostgreSQL: local days (``local_day_pg``), a day
+    added to a date, and ``least``."""
+    cond, args = where
+    clauses = [
+        "(p.met_at_id IS NOT NULL AND p.met_on < ?"
+        " AND (p.last_contact_at IS NULL OR p.last_contact_at < p.met_on + 1))",
+        "(p.cadence IS NOT NULL AND p.cadence != 'never')",
+    ]
+    maybe_args = [met_before.isoformat()]
+    for circle_name, bound in circle_bounds:
+        clauses.append(
+            "(p.cadence IS NULL AND p.circle = ? AND coalesce(p.last_contact_at,"
+            " least(p.created_at, coalesce(p.met_on, p.created_at))) < ?)"
+        )
+        maybe_args += [circle_name, bound.isoformat()]
+    return rows(
+        conn,
+        f"SELECT p.id, p.name, p.circle, p.cadence, {local_day_pg('p.created_at')} AS added,"
+        f" {local_day_pg('p.last_contact_at')} AS last_contact, p.met_on, e.name AS met_at"
+        " FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
+        f" WHERE {cond} AND NOT EXISTS (SELECT 1 FROM followup f"
+        "   WHERE f.person_id = p.id AND f.state = 'open')"
+        f" AND ({' OR '.join(clauses)})",
+        [*args, *maybe_args],
+    )
+
+
+def maybe_due_people(
+    conn: Conn,
+    where: tuple[str, list[str]],
+    *,
+    met_before: date,
+    circle_bounds: list[tuple[str, date]],
+) -> list[Any]:
+    """``maybe_due_people_sqlite`` or its PostgreSQL twin, by the connection's engine."""
+    run = maybe_due_people_pg if is_pg(conn) else maybe_due_people_sqlite
+    return run(conn, where, met_before=met_before, circle_bounds=circle_bounds)
+
+
 def open_followups_due(conn: Conn, where: tuple[str, list[str]], *, by: date) -> list[Any]:
     """Open follow-ups due by ``by`` of people matching ``where`` (``id``, ``person_id``,
     ``person_name``, ``due``, ``note``, ``every``)."""
@@ -251,7 +321,10 @@ def open_followups_due(conn: Conn, where: tuple[str, list[str]], *, by: date) ->
 
 __all__ = [
     "FOLLOWUP_COLUMNS",
+    "local_day",
+    "local_day_pg",
     "local_day_sqlite",
+    "topic_matches",
     "add_participants",
     "add_topic",
     "advance_last_contact",
@@ -264,6 +337,8 @@ __all__ = [
     "insert_interaction",
     "kind_usage",
     "kind_used",
+    "maybe_due_people",
+    "maybe_due_people_pg",
     "maybe_due_people_sqlite",
     "move_followup",
     "open_followups_due",

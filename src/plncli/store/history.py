@@ -52,11 +52,17 @@ from typing import Any, NamedTuple
 
 from ..db import to_db_time
 from ..migrations import OPEN
-from . import Conn, column, execute, marks, row, rows, scalar
+from . import Conn, column, execute, is_pg, marks, row, rows, scalar
 
 # ------------------------------------------------------------------ change_log
 
 _CHANGE = "SELECT id, at, command, kind, summary, undone_at FROM change_log"
+# On a shared book each entry also names its author (the member's database role).
+_CHANGE_PG = "SELECT id, at, command, kind, summary, undone_at, author FROM change_log"
+
+
+def _changes(conn: Conn) -> str:
+    return _CHANGE_PG if is_pg(conn) else _CHANGE
 
 
 def open_change(conn: Conn, command: str, kind: str) -> int:
@@ -88,18 +94,20 @@ def close_change(conn: Conn, change: int, *, keep: int) -> None:
 
 def recent_changes(conn: Conn, limit: int) -> list[Any]:
     """The newest ``limit`` entries, newest first (id, at, command, kind, summary, undone_at)."""
-    return rows(conn, f"{_CHANGE} ORDER BY id DESC LIMIT ?", (limit,))
+    return rows(conn, f"{_changes(conn)} ORDER BY id DESC LIMIT ?", (limit,))
 
 
 def change(conn: Conn, change_id: int) -> Any | None:
-    return row(conn, f"{_CHANGE} WHERE id = ?", (change_id,))
+    return row(conn, f"{_changes(conn)} WHERE id = ?", (change_id,))
 
 
-def newest_undoable(conn: Conn) -> Any | None:
-    """The newest change not undone since the last forget (a barrier), or None."""
+def newest_undoable(conn: Conn, *, mine: bool = False) -> Any | None:
+    """The newest change not undone since the last forget (a barrier), or None. ``mine``
+    (a shared book): the newest of those the connected member made."""
+    own = " AND author = current_user" if mine else ""
     return row(
         conn,
-        f"{_CHANGE} WHERE kind = 'change' AND undone_at IS NULL"
+        f"{_changes(conn)} WHERE kind = 'change' AND undone_at IS NULL{own}"
         " AND id > coalesce((SELECT max(id) FROM change_log WHERE kind = 'forget'), 0)"
         " ORDER BY id DESC LIMIT 1",
     )
@@ -194,23 +202,53 @@ def rows_changed_by(conn: Conn, change_id: int) -> set[tuple[str, int]]:
     return found
 
 
-def later_change_touching(conn: Conn, change_id: int, touched: set[tuple[str, int]]) -> int | None:
-    """The first entry after ``change_id`` that changed one of ``touched`` (one query)."""
+def later_change_touching(
+    conn: Conn,
+    change_id: int,
+    touched: set[tuple[str, int]],
+    skip: frozenset[int] = frozenset(),
+) -> int | None:
+    """The first entry after ``change_id`` that changed one of ``touched`` (one query),
+    but the entries in ``skip``."""
     for step in rows(
         conn,
         "SELECT change_id, tbl, sql FROM undo_step WHERE change_id > ? ORDER BY change_id, id",
         (change_id,),
     ):
+        if step.change_id in skip:
+            continue
         key = _row_of(step.sql)
         if key is not None and (step.tbl, key) in touched:
             return int(step.change_id)
     return None
 
 
+def cancelled_after(conn: Conn, change_id: int) -> frozenset[int]:
+    """The entries after ``change_id`` that no longer count: each change undone since,
+    with the undo entry that reverted it (its command reads ``undo #N (…)``)."""
+    later = rows(
+        conn,
+        "SELECT id, kind, command, undone_at FROM change_log WHERE id > ? ORDER BY id",
+        (change_id,),
+    )
+    undone = {int(r.id) for r in later if r.undone_at is not None}
+    undos = {
+        int(r.id)
+        for r in later
+        if r.kind == "undo"
+        and (m := re.match(r"undo #(\d+) ", str(r.command)))
+        and int(m[1]) in undone
+    }
+    return frozenset(undone | undos)
+
+
 def defer_foreign_keys(conn: Conn) -> None:
     """Check foreign keys at the commit: a change's steps revert parents and children in
     the order they happened, not the order the keys need (SQLite; PostgreSQL: SET
     CONSTRAINTS ALL DEFERRED)."""
+    if is_pg(conn):
+        conn.execute("SET CONSTRAINTS ALL DEFERRED")
+        return
     conn.execute("PRAGMA defer_foreign_keys = ON")
 
 

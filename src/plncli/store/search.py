@@ -10,7 +10,7 @@ person's row holds, services call ``refresh_search`` (a few people or many) or
 
 from __future__ import annotations
 
-from . import Conn, execute, marks
+from . import Conn, execute, is_pg, marks
 
 _SEARCH_COLUMNS = (
     " INSERT INTO person_fts (rowid, name, org, tags, notes, interactions)"
@@ -44,6 +44,11 @@ _SEARCH_ROW = (
 
 def refresh_search(conn: Conn, person_ids: list[int]) -> None:
     """Rewrite the full-text rows of these people from what is stored."""
+    if is_pg(conn):  # the PostgreSQL twin: ``person_search`` (store/pg/search.py)
+        from .pg import search
+
+        search.refresh_search(conn, person_ids)  # type: ignore[arg-type]
+        return
     if len(person_ids) <= 50:  # a few people: their own outcome notes only
         for pid in person_ids:
             execute(conn, "DELETE FROM person_fts WHERE rowid = ?", (pid,))
@@ -58,11 +63,21 @@ def refresh_search(conn: Conn, person_ids: list[int]) -> None:
 def refresh_search_from(conn: Conn, first_id: int) -> None:
     """Rewrite the full-text rows of every person whose id is ``first_id`` or more
     (the people a bulk import has just added)."""
+    if is_pg(conn):
+        from .pg import search
+
+        search.refresh_search_from(conn, first_id)  # type: ignore[arg-type]
+        return
     execute(conn, "DELETE FROM person_fts WHERE rowid >= ?", (first_id,))
     execute(conn, f"{_SEARCH_ROWS} WHERE p.id >= ?", (first_id,))
 
 
 def rebuild_search(conn: Conn) -> None:
     """Rewrite the whole full-text index (after a bulk load)."""
+    if is_pg(conn):
+        from .pg import search
+
+        search.rebuild_search(conn)  # type: ignore[arg-type]
+        return
     execute(conn, "DELETE FROM person_fts")
     execute(conn, _SEARCH_ROWS)

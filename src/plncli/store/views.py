@@ -9,8 +9,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..text import fold
-from . import Conn, marks, row, rows
-from .activity import local_day_sqlite
+from . import Conn, is_pg, marks, row, rows
+from . import limit as limit_value
+from .activity import MATCHES_PG, local_day_pg, local_day_sqlite
 from .network import MATCHES
 
 PERSON_COLUMNS = (
@@ -18,6 +19,16 @@ PERSON_COLUMNS = (
     f" {local_day_sqlite('p.last_contact_at')} AS last_contact,"
     f" {local_day_sqlite('p.created_at')} AS added, p.archived_at"
 )
+PERSON_COLUMNS_PG = (
+    "p.id, p.name, p.org, p.circle,"
+    f" {local_day_pg('p.last_contact_at')} AS last_contact,"
+    f" {local_day_pg('p.created_at')} AS added, p.archived_at"
+)
+
+
+def person_columns(conn: Conn) -> str:
+    """PERSON_COLUMNS in the connection's engine's SQL."""
+    return PERSON_COLUMNS_PG if is_pg(conn) else PERSON_COLUMNS
 
 
 def org_contains_sqlite() -> str:
@@ -52,12 +63,22 @@ _SORTS = {
 }
 
 
-def _people_where(filters: dict[str, str | None], archived: bool) -> tuple[str, list[str]]:
+# On PostgreSQL: the topic filter reads the JSON object as jsonb; the organisation is
+# matched in Python (``people``), with the very ``text.fold`` SQLite's ``pln_fold`` calls.
+_FILTERS_PG: dict[str, tuple[str, Callable[[str], str]]] = {
+    **_FILTERS,
+    "topic": (_FILTERS["topic"][0].replace(MATCHES, MATCHES_PG), str),
+}
+
+
+def _people_where(
+    filters: dict[str, str | None], archived: bool, *, pg: bool = False
+) -> tuple[str, list[str]]:
     where = ["p.archived_at IS NOT NULL" if archived else "p.archived_at IS NULL"]
     args: list[str] = []
     for name, value in filters.items():
-        if value:
-            clause, arg = _FILTERS[name]
+        if value and not (pg and name == "org"):
+            clause, arg = (_FILTERS_PG if pg else _FILTERS)[name]
             where.append(clause)
             args.append(arg(value))
     return " AND ".join(where), args
@@ -76,10 +97,20 @@ def people(
 
     ``filters`` may name topic, role_tag, circle, org and met_at.
     """
-    cond, args = _people_where(filters, archived)
+    pg = is_pg(conn)
+    cond, args = _people_where(filters, archived, pg=pg)
     found = rows(
-        conn, f"SELECT {PERSON_COLUMNS} FROM person p WHERE {cond} ORDER BY {_SORTS[sort]}", args
+        conn,
+        f"SELECT {person_columns(conn)} FROM person p WHERE {cond} ORDER BY {_SORTS[sort]}",
+        args,
     )
+    org = filters.get("org")
+    if pg and org:  # as ``org_contains_sqlite``: the folded words, anywhere in the folded org
+        needle = fold(org)
+        found = [r for r in found if r.org is not None and needle in fold(r.org)]
+        attrs = _attributes(conn, cond, args, kinds) if found else {}
+        keep = {r.id for r in found}
+        return found, {pid: a for pid, a in attrs.items() if pid in keep}
     return found, (_attributes(conn, cond, args, kinds) if found else {})
 
 
@@ -108,7 +139,7 @@ def person_profile(conn: Conn, person_id: int) -> Any:
     ``introduced_by_name``, ``notes``, ``birthday``, ``met_on_precision``."""
     return row(
         conn,
-        f"SELECT {PERSON_COLUMNS}, p.role, p.location, p.cadence, e.name AS met_at, p.met_on,"
+        f"SELECT {person_columns(conn)}, p.role, p.location, p.cadence, e.name AS met_at, p.met_on,"
         " i.id AS introduced_by_id, i.name AS introduced_by_name, p.notes, p.birthday,"
         " p.met_on_precision"
         " FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
@@ -149,7 +180,7 @@ def interactions_of(conn: Conn, person_id: int, *, limit: int | None) -> list[An
         "SELECT i.id, i.at, i.kind, i.note FROM interaction i"
         " JOIN interaction_person ip ON ip.interaction_id = i.id"
         " WHERE ip.person_id = ? ORDER BY i.at DESC, i.id DESC LIMIT ?",
-        (person_id, -1 if limit is None else limit),
+        (person_id, limit_value(conn, limit)),
     )
 
 
@@ -162,7 +193,7 @@ def others_in_interactions(conn: Conn, person_id: int, *, limit: int | None) -> 
         " JOIN person p ON p.id = x.person_id"
         f" WHERE x.interaction_id IN ({_NEWEST}) AND p.id != ?"
         " ORDER BY x.interaction_id, x.person_id",
-        (person_id, -1 if limit is None else limit, person_id),
+        (person_id, limit_value(conn, limit), person_id),
     )
 
 
@@ -173,7 +204,7 @@ def topics_of_interactions(conn: Conn, person_id: int, *, limit: int | None) -> 
         conn,
         "SELECT t.interaction_id, t.topic FROM interaction_topic t"
         f" WHERE t.interaction_id IN ({_NEWEST}) ORDER BY t.interaction_id, t.key",
-        (person_id, -1 if limit is None else limit),
+        (person_id, limit_value(conn, limit)),
     )
 
 
@@ -189,6 +220,16 @@ def events_with_counts(conn: Conn) -> list[Any]:
         " FROM event e LEFT JOIN person p ON p.met_at_id = e.id AND p.archived_at IS NULL"
         ' GROUP BY e.id ORDER BY e."on" DESC, e.name',
     )
+
+
+def search(conn: Conn, words: list[str], *, limit: int, archived: bool) -> list[Any]:
+    """``search_sqlite`` or its PostgreSQL twin (``store.pg.search.find``: ``tsvector``,
+    accents and case folded), by the connection's engine; the same columns."""
+    if is_pg(conn):
+        from .pg.search import find
+
+        return find(conn, " ".join(words), limit=limit, archived=archived)  # type: ignore[arg-type]
+    return search_sqlite(conn, words, limit=limit, archived=archived)
 
 
 def search_sqlite(conn: Conn, words: list[str], *, limit: int, archived: bool) -> list[Any]:

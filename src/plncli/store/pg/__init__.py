@@ -51,9 +51,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
-from ...errors import InvalidInput, StoreError
+from ...errors import Busy, InvalidInput, StoreError
 from ...migrations import LATEST
 
 if TYPE_CHECKING:
@@ -156,6 +157,8 @@ def _open(url: str) -> tuple[psycopg.Connection[Any], dict[str, str]]:
         conn = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, application_name="pln")
     except psycopg.Error as exc:
         raise _connect_error(exc, params) from None
+    # Whatever the server's default: pln's writes rely on READ COMMITTED (``transaction``).
+    conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
     _text_times(conn)
     return conn, params
 
@@ -207,7 +210,68 @@ def connect(url: str) -> PgConn:
             f"{where} was made by a newer pln (schema {version}; this pln knows {LATEST})",
             "upgrade pln",
         )
+    try:
+        _local_zone(conn)
+    except Exception:
+        conn.close()
+        raise
     return PgConn(conn)
+
+
+def local_zone_name() -> str | None:
+    """The IANA name of this machine's zone (``TZ``, else ``/etc/localtime``), or None when
+    it has none (``TZ`` holding a POSIX rule such as ``EST5``, or a zone file that names
+    no zone): the caller then uses today's offset."""
+    import os
+    import zoneinfo
+
+    given = os.environ.get("TZ")
+    if given is not None:
+        name = given.lstrip(":")
+        if "zoneinfo/" in name:
+            name = name.rsplit("zoneinfo/", 1)[1]
+        if name in ("", "UTC", "UTC0", "GMT", "GMT0"):
+            return "UTC"
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            return None
+        return name
+    real = os.path.realpath("/etc/localtime")
+    if "zoneinfo/" in real:
+        return real.rsplit("zoneinfo/", 1)[1]
+    try:  # Debian keeps the name here when /etc/localtime is a copy, not a link
+        with open("/etc/timezone", encoding="utf-8") as fh:
+            name = fh.read().strip()
+        zoneinfo.ZoneInfo(name)
+    except (OSError, ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return None
+    return name
+
+
+def _local_zone(conn: psycopg.Connection[Any]) -> None:
+    """Local days are the user's (as SQLite's ``date(…, 'localtime')``): the session's
+    time zone is this machine's, so that ``local_day`` computes them on the server,
+    daylight saving included. A zone with no IANA name gets its offset of today."""
+    import time
+
+    name = local_zone_name()
+    if name is None:
+        offset = -time.altzone if time.localtime().tm_isdst > 0 else -time.timezone
+        sign = "+" if offset >= 0 else "-"
+        name = f"{sign}{abs(offset) // 3600:02d}{abs(offset) % 3600 // 60:02d}"
+        # PostgreSQL reads a bare offset in POSIX's sense (west positive): write it as ISO.
+        conn.execute("SELECT set_config('TimeZone', %s, false)", (f"<{name}>{_posix(offset)}",))
+    else:
+        conn.execute("SELECT set_config('TimeZone', %s, false)", (name,))
+    conn.commit()
+
+
+def _posix(offset: int) -> str:
+    """A POSIX zone's offset: hours west of Greenwich (the opposite sign of ISO's)."""
+    west = -offset
+    sign = "-" if west < 0 else ""
+    return f"{sign}{abs(west) // 3600}:{abs(west) % 3600 // 60:02d}"
 
 
 # --- Running the store's SQL ------------------------------------------------------------
@@ -232,6 +296,15 @@ def placeholders(sql: str) -> str:
 
 
 _INSERT_INTO = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.I)
+_OR_IGNORE = re.compile(r"^(\s*INSERT)\s+OR\s+IGNORE(\s+INTO\b)", re.I)
+
+
+def upserts(sql: str) -> str:
+    """SQLite's ``INSERT OR IGNORE`` (still written by modules whose SQL has not moved
+    into the store yet: ties.py) as PostgreSQL's ``INSERT … ON CONFLICT DO NOTHING``."""
+    if _OR_IGNORE.match(sql) is None:
+        return sql
+    return _OR_IGNORE.sub(r"\1\2", sql, count=1).rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
 
 
 class Cursor:
@@ -258,10 +331,19 @@ class PgConn:
     parameters, ``lastrowid`` after an INSERT into a table with an ``id`` (identity
     columns are the engine's business: PostgreSQL reports the new id with RETURNING)."""
 
+    engine = "postgresql"
+
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.raw = conn
 
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return self.raw.info.transaction_status != TransactionStatus.IDLE
+
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
+        sql = upserts(sql)
         text = placeholders(sql)
         into = _INSERT_INTO.match(sql)
         wants_id = (
@@ -277,7 +359,7 @@ class PgConn:
         return Cursor(cur, None)
 
     def executemany(self, sql: str, params: Iterable[Sequence[Any] | dict[str, Any]]) -> None:
-        self.raw.cursor().executemany(placeholders(sql), list(params))
+        self.raw.cursor().executemany(placeholders(upserts(sql)), list(params))
 
     def commit(self) -> None:
         self.raw.commit()
@@ -287,3 +369,73 @@ class PgConn:
 
     def close(self) -> None:
         self.raw.close()
+
+
+# --- One transaction per write ---------------------------------------------------------
+
+# The book's write lock: an advisory lock every pln write takes first (key: "pln" in ASCII).
+WRITE_LOCK = 0x706C6E
+LOCK_TIMEOUT = "5s"  # as SQLite's busy timeout (db.BUSY_TIMEOUT_MS)
+
+
+@contextmanager
+def transaction(conn: PgConn) -> Iterator[None]:
+    """One write, all of it or none: a READ COMMITTED transaction (``connect`` asks for it
+    whatever the server's default), whose first act is to take the book's write lock.
+
+    pln's writers take turns, as on SQLite (``BEGIN IMMEDIATE``: one writer at a time,
+    readers never wait): each write first takes a transaction-level advisory lock, so
+    every statement after it sees every earlier write committed, and no read-then-write
+    (is this person already here? the newest contact) can lose another member's update.
+    Writes take milliseconds; a member who waits more than ``LOCK_TIMEOUT`` for the lock
+    (or whom the server refuses as a deadlock or serialization failure) gets ``Busy``
+    (exit 6) and nothing is written. Readers never take the lock.
+    """
+    import psycopg
+
+    try:
+        if conn.in_transaction:  # a read's transaction (psycopg opens one): the write starts anew
+            conn.raw.commit()
+        conn.raw.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")  # BEGINs (read committed)
+        conn.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+    except psycopg.Error as exc:
+        _rollback(conn)
+        raise write_error(exc) from None
+    try:
+        yield
+    except psycopg.Error as exc:
+        _rollback(conn)
+        raise write_error(exc) from None
+    except BaseException:
+        _rollback(conn)
+        raise
+    try:
+        conn.raw.commit()
+    except psycopg.Error as exc:
+        _rollback(conn)
+        raise write_error(exc) from None
+
+
+def _rollback(conn: PgConn) -> None:
+    import psycopg
+
+    with suppress(psycopg.Error):
+        conn.raw.rollback()
+
+
+def write_error(exc: Exception) -> StoreError | Busy:
+    """What the server's refusal of a write means for the user, in one line."""
+    code = getattr(exc, "sqlstate", None) or ""
+    if code in ("55P03", "40001", "40P01", "57014"):
+        return Busy("the shared book is busy (other members are writing)", "try again in a moment")
+    if code.startswith("08"):
+        return StoreError(
+            "the connection to the PostgreSQL server was lost; nothing was changed",
+            "check the server, and try again",
+        )
+    if code == "42501":
+        return StoreError(
+            "your PostgreSQL role may not change this book",
+            "ask its owner to grant you the book's _write role",
+        )
+    return StoreError(f"the PostgreSQL server refused pln's request ({code or 'no code'})")

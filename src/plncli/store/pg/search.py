@@ -33,6 +33,12 @@ def refresh_search(conn: PgConn, person_ids: Sequence[int]) -> None:
     conn.execute(SEARCH_ROWS + " WHERE p.id = ANY(?)", (ids,))
 
 
+def refresh_search_from(conn: PgConn, first_id: int) -> None:
+    """Rewrite the search rows of every person whose id is ``first_id`` or more."""
+    conn.execute("DELETE FROM person_search WHERE person_id >= ?", (first_id,))
+    conn.execute(SEARCH_ROWS + " WHERE p.id >= ?", (first_id,))
+
+
 def rebuild_search(conn: PgConn) -> None:
     conn.execute("DELETE FROM person_search")
     conn.execute(SEARCH_ROWS)
@@ -42,7 +48,8 @@ FIND = """
 SELECT p.id, p.name, p.org, p.archived_at IS NOT NULL AS archived,
  ts_headline('pln', CASE
      WHEN to_tsvector('pln', s.name) @@ q THEN s.name
-     WHEN to_tsvector('pln', s.org || ' ' || s.tags) @@ q THEN s.org || ' ' || s.tags
+     WHEN to_tsvector('pln', s.org) @@ q THEN s.org
+     WHEN to_tsvector('pln', s.tags) @@ q THEN s.tags
      WHEN to_tsvector('pln', s.notes) @@ q THEN s.notes
      ELSE s.interactions END, q,
    'StartSel=[, StopSel=], MaxWords=10, MinWords=3, ShortWord=0, MaxFragments=1,
