@@ -436,6 +436,6 @@ def write_error(exc: Exception) -> StoreError | Busy:
     if code == "42501":
         return StoreError(
             "your PostgreSQL role may not change this book",
-            "ask its owner to grant you the book's _write role",
+            "ask the book's keeper to grant you its write role (DATABASE_write)",
         )
     return StoreError(f"the PostgreSQL server refused pln's request ({code or 'no code'})")
