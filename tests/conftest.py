@@ -3,7 +3,6 @@
 import json
 import os
 import sqlite3
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,8 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
+from helpers import in_zone
+from plncli import db
 from plncli.cli import app
 
 pytest_plugins = ["pgserver"]  # a real PostgreSQL server: the pg_server and pg_url fixtures
@@ -43,17 +44,18 @@ def utc() -> Iterator[None]:
 
     The suite itself runs in whatever zone the machine has; setting TZ without
     time.tzset() would change nothing in this process."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    try:
+    with in_zone("UTC"):
         yield
+
+
+@pytest.fixture
+def store_book(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    """A real migrated book, opened as the commands open one, for tests of the store."""
+    conn = db.open_store(tmp_path / "book.db", create_parent=True)
+    try:
+        yield conn
     finally:
-        if old is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = old
-        time.tzset()
+        conn.close()
 
 
 @pytest.fixture

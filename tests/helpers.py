@@ -1,6 +1,7 @@
 """Checks the CLI test files share."""
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -30,6 +31,23 @@ def fails(pln: Any, dump: Dump, code: int, *args: str, input: str | None = None)
     line = assert_clean_error(result)
     assert dump() == before
     return line
+
+
+@contextmanager
+def in_zone(name: str) -> Iterator[None]:
+    """Run in the time zone ``name`` (TZ plus time.tzset(), which a running process needs),
+    then restore the zone the suite had."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
 
 
 @contextmanager

@@ -3,10 +3,8 @@ events and the read views speak through ``plncli.store`` in named rows, against 
 migrated book; and the services and commands of that slice hold no SQL of their own."""
 
 import ast
-import os
 import re
 import sqlite3
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import in_zone
 from plncli import db
 from plncli.store import activity as store
 from plncli.store import events as event_store
@@ -47,17 +46,8 @@ def pid(conn: sqlite3.Connection, name: str) -> int:
 @pytest.fixture
 def auckland() -> Iterator[None]:
     """Run in Pacific/Auckland (UTC+13 in November), then restore the zone."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "Pacific/Auckland"
-    time.tzset()
-    try:
+    with in_zone("Pacific/Auckland"):
         yield
-    finally:
-        if old is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = old
-        time.tzset()
 
 
 def test_an_interaction_is_written_and_read_back_by_name(book: sqlite3.Connection) -> None:

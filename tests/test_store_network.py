@@ -5,7 +5,6 @@ SQL left anywhere outside ``src/plncli/store/`` but the connection layer's named
 import ast
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,12 +25,8 @@ STAMP = "2026-11-23 10:00:00.000000"
 
 
 @pytest.fixture
-def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
-    c = db.open_store(tmp_path / "book.db", create_parent=True)
-    try:
-        yield c
-    finally:
-        c.close()
+def conn(store_book: sqlite3.Connection) -> sqlite3.Connection:
+    return store_book
 
 
 def _person(conn: sqlite3.Connection, name: str, **more: object) -> int:

@@ -4,7 +4,6 @@ the search index, and no SQL left in the modules that call it."""
 import ast
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,12 +24,8 @@ STAMP = "2026-11-23 10:00:00.000000"
 
 
 @pytest.fixture
-def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
-    c = db.open_store(tmp_path / "book.db", create_parent=True)
-    try:
-        yield c
-    finally:
-        c.close()
+def conn(store_book: sqlite3.Connection) -> sqlite3.Connection:
+    return store_book
 
 
 def _person(conn: sqlite3.Connection, name: str, **more: object) -> int:
