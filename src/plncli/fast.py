@@ -59,8 +59,10 @@ def _hook(argv: list[str]) -> Callable[[list[str]], int | None] | None:
     return run_
 
 
-def parse(argv: list[str]) -> tuple[str | None, str, dict[str, Any], list[str]] | None:
-    """Split ``[--db PATH] COMMAND [options/args]``; None when not fully understood."""
+def split_db(argv: list[str]) -> tuple[str | None, list[str]] | None:
+    """``[--db PATH]... REST`` as (the last PATH given, REST), as Click reads a repeated
+    option; None for a ``--db`` without a value (or an empty one, or one that looks like an
+    option), which the Typer app words better."""
     db: str | None = None
     args = list(argv)
     while args and args[0].startswith("--db"):
@@ -71,6 +73,17 @@ def parse(argv: list[str]) -> tuple[str | None, str, dict[str, Any], list[str]] 
             db = args.pop(0)
         else:
             return None
+        if not db or db.startswith("-"):
+            return None
+    return db, args
+
+
+def parse(argv: list[str]) -> tuple[str | None, str, dict[str, Any], list[str]] | None:
+    """Split ``[--db PATH] COMMAND [options/args]``; None when not fully understood."""
+    split = split_db(argv)
+    if split is None:
+        return None
+    db, args = split
     if not args or args[0] not in SPECS:
         return None
     command, rest = args[0], args[1:]

@@ -51,18 +51,12 @@ def parse(argv: list[str]) -> Parsed | None:
     """Split ``[--db PATH] COMMAND [options/args]``; None when not fully understood."""
     if any("\udc80" <= ch <= "\udcff" for word in argv for ch in word):
         return None  # not UTF-8: Typer says so
-    args = list(argv)
-    db: str | None = None
-    if args and args[0].startswith("--db"):
-        flag = args.pop(0)
-        if flag.startswith("--db="):
-            db = flag[5:]
-        elif flag == "--db" and args:
-            db = args.pop(0)
-        else:
-            return None
-        if not db or db.startswith("-"):
-            return None
+    from .fast import split_db
+
+    split = split_db(argv)
+    if split is None:
+        return None
+    db, args = split
     if args[:1] == ["intro"]:
         args[:2] = [" ".join(args[:2])]
     if not args or args[0] not in SPECS:
