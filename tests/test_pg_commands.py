@@ -267,8 +267,8 @@ def test_a_command_not_yet_ported_refuses_a_shared_book_in_one_line(pln: Any, pg
     line = assert_clean_error(result)
     assert line == "error: `pln export` cannot use a shared book on PostgreSQL yet"
     assert (
-        "add, done, drop, due, find, history, list, log, remind, reminders, show, snooze, undo"
-        in result.stderr
+        "add, archive, done, drop, due, edit, find, history, kinds, list, log, remind,"
+        " reminders, restore, show, snooze, undo" in result.stderr
     )
 
 

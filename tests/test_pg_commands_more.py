@@ -2,6 +2,7 @@
 script on a SQLite book and on PostgreSQL, every command printing the same and exiting
 the same, normal use and bad input alike (issue 13, item 3). Skipped without a server."""
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,39 @@ FOLLOWUPS = [
     ["show", "Ben", "--json"],
 ]
 
+EDITS = [
+    ["edit", "Ana", "--org", "Hillside Trust", "--add-topic", "oracy"],
+    ["edit", "Ben", "--email", "ben@example.org", "--every", "30d", "--role-tag", "mentor"],
+    ["edit", "Carla", "--name", "Carla Núñez Gil", "--topic", "reading", "--topic", "maths"],
+    ["edit", "Ana", "--org", ""],
+    ["edit", "Zed", "--org", "x"],  # unknown person
+    ["edit", "Ana", "--every", "whenever"],  # bad cadence
+    ["edit", "Ana", "--circle", "bogus"],
+    ["edit", "Ben", "--name", "Carla Núñez Gil"],  # another's name
+    ["edit", "#99", "--org", "x"],  # bad id
+    ["show", "Ana", "--json"],
+    ["show", "Carla", "--all"],
+    ["find", "hillside"],
+    ["find", "maths"],
+    ["list", "--topic", "oracy"],
+    ["archive", "Ben"],
+    ["archive", "Ben"],  # archived already: not found among the active
+    ["archive", "Zed"],
+    ["list"],
+    ["find", "northfield"],
+    ["due", "--within", "1y"],
+    ["restore", "Ben"],
+    ["restore", "Ben"],  # not archived
+    ["restore", "Zed"],
+    ["list"],
+    ["log", "Ana", "-m", "Coffee", "--kind", "coffee", "--on", "2026-11-01"],
+    ["log", "Ben", "-m", "Call", "--kind", "call"],
+    ["log", "Carla", "-m", "Another coffee", "--kind", "coffee"],
+    ["kinds"],
+    ["kinds", "--json"],
+]
+
+
 def _codes(script: list[list[str]], results: list[Any]) -> list[tuple[str, int]]:
     return [(" ".join(argv), r.exit_code) for argv, r in zip(script, results, strict=True)]
 
@@ -81,3 +115,51 @@ def test_follow_ups_say_the_same_on_both_engines(pln: Any, tmp_path: Path, pg_ur
     with psycopg.connect(pg_url) as conn:
         state = conn.execute("SELECT state FROM followup WHERE id = 4").fetchone()[0]
     assert state == "open"
+
+
+def test_edit_archive_and_kinds_say_the_same_on_both_engines(
+    pln: Any, tmp_path: Path, pg_url: str
+) -> None:
+    script = SETUP + EDITS
+    results = on_both(pln, tmp_path, pg_url, script)
+    codes = [code for _, code in _codes(script, results)][len(SETUP) :]
+    # edit x4, then an unknown person (3), a bad cadence, a bad circle (2), another's
+    # name (5: a likely duplicate), an id that is no one's (3)
+    assert codes[:9] == [0, 0, 0, 0, 3, 2, 2, 5, 3]
+    # archive: ok, archived already (3: not among the active), unknown (3)
+    assert codes[14:17] == [0, 3, 3]
+    # restore: ok, not archived (2), unknown (3)
+    assert codes[20:23] == [0, 2, 3]
+    assert all(code == 0 for code in codes[9:14] + codes[17:20] + codes[23:])
+    kinds = json.loads(results[-1].stdout)
+    counts = {k["kind"]: k["count"] for k in kinds}
+    assert (counts["coffee"], counts["call"]) == (2, 1)
+    # what is stored on the shared book
+    with psycopg.connect(pg_url) as conn:
+        people = conn.execute(
+            "SELECT name, org, cadence, archived_at IS NULL FROM person ORDER BY id"
+        ).fetchall()
+        attrs = conn.execute(
+            "SELECT p.name, a.kind, a.value FROM person_attr a JOIN person p"
+            " ON p.id = a.person_id ORDER BY p.id, a.kind, a.key"
+        ).fetchall()
+    assert people == [
+        ("Ana Ruiz", None, None, True),
+        ("Ben Okafor", "Northfield Academy", "30d", True),
+        ("Carla Núñez Gil", None, None, True),
+    ]
+    assert attrs == [
+        ("Ana Ruiz", "topic", "assessment"),
+        ("Ana Ruiz", "topic", "oracy"),
+        ("Ben Okafor", "email", "ben@example.org"),
+        ("Ben Okafor", "role", "mentor"),
+        ("Carla Núñez Gil", "topic", "maths"),
+        ("Carla Núñez Gil", "topic", "reading"),
+    ]
+    # and an edit is undone on the shared book as on a personal one
+    pln("--db", pg_url, "edit", "Ana", "--org", "Hillside Trust")
+    undone = pln("--db", pg_url, "undo", "--yes")
+    assert "edit Ana" in undone.stderr + undone.stdout
+    with psycopg.connect(pg_url) as conn:
+        org = conn.execute("SELECT org FROM person WHERE name = 'Ana Ruiz'").fetchone()[0]
+    assert org is None

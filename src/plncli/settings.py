@@ -27,7 +27,7 @@ class Settings(NamedTuple):
 # an argument and opens no book through the settings.
 SHARED_COMMANDS = frozenset(
     {"add", "list", "show", "find", "log", "due", "history", "undo"}
-    | {"remind", "done", "snooze", "drop", "reminders"}
+    | {"remind", "done", "snooze", "drop", "reminders", "edit", "archive", "restore", "kinds"}
 )
 
 
