@@ -25,7 +25,10 @@ class Settings(NamedTuple):
 # The commands that run on a shared book on PostgreSQL (README, "A shared book on
 # PostgreSQL"); every other command refuses one in one line. `db init` takes its URL as
 # an argument and opens no book through the settings.
-SHARED_COMMANDS = frozenset({"add", "list", "show", "find", "log", "due", "history", "undo"})
+SHARED_COMMANDS = frozenset(
+    {"add", "list", "show", "find", "log", "due", "history", "undo"}
+    | {"remind", "done", "snooze", "drop", "reminders", "edit", "archive", "restore", "kinds"}
+)
 
 
 def _platform_dir(kind: str) -> str:

@@ -302,7 +302,8 @@ def init(
         f"  CREATE ROLE ben LOGIN IN ROLE {reader};      -- a member who only reads",
         "  \\password alice                                    -- each member's password",
         "Members keep their password in ~/.pgpass (or PGPASSWORD), never in pln's config.",
-        "On a shared book pln runs add, list, show, find, log, due, history and undo;"
+        "On a shared book pln runs add, edit, archive, restore, list, show, find, log, kinds,"
+        " due, remind, done, snooze, drop, reminders, history and undo;"
         " the other commands in a coming release.",
     ]
     if not done.unaccent:

@@ -1,6 +1,8 @@
 """`pln find` on PostgreSQL: ``person_search`` holds, per person, the texts SQLite's
-``person_fts`` holds, and a weighted ``tsvector`` over them in the ``pln`` configuration
-(case and accents folded); words match as prefixes, best first."""
+``person_fts`` holds (a person's topics, offers, seeks and roles in the order SQLite's
+``group_concat`` reads them: by kind, then folded key, byte-wise), and a weighted
+``tsvector`` over them in the ``pln`` configuration (case and accents folded); words match
+as prefixes, best first."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ SEARCH_ROWS = """
 INSERT INTO person_search (person_id, name, org, tags, notes, interactions)
 SELECT p.id, p.name,
  trim(coalesce(p.org, '') || ' ' || coalesce(p.role, '') || ' ' || coalesce(p.location, '')),
- coalesce((SELECT string_agg(value, ' ; ' ORDER BY id) FROM person_attr
+ coalesce((SELECT string_agg(value, ' ; ' ORDER BY kind COLLATE "C", key COLLATE "C")
+   FROM person_attr
    WHERE person_id = p.id AND kind IN ('topic', 'offers', 'seeks', 'role')), ''),
  p.notes,
  coalesce((SELECT string_agg(i.note, ' ; ' ORDER BY i.id) FROM interaction i
