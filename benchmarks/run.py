@@ -489,6 +489,7 @@ def load_pg(book_path: Path, url: str) -> dict[str, int]:
                         f" coalesce(max({serial}), 1), max({serial}) IS NOT NULL) FROM {table}"
                         f" HAVING pg_get_serial_sequence('{table}', '{serial}') IS NOT NULL"
                     )
+        conn.execute("ANALYZE")  # else the search rows' subqueries scan whole tables: minutes
         rebuild_search(PgConn(conn))
         conn.commit()
         steps = src.execute("SELECT count(*) FROM undo_step").fetchone()[0]
