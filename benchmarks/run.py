@@ -517,9 +517,8 @@ def measure_pg(size: int, runs: int, server: str) -> list[tuple[str, ...]]:
     subprocess.run([PLN, "db", "init", url], env=env, check=True, capture_output=True)
     began = time.perf_counter()
     copied = load_pg(book(size), url)
-    sys.stderr.write(
-        f"loaded {sum(copied.values()):,} rows into {dbname} in {time.perf_counter() - began:.1f} s\n"
-    )
+    took = time.perf_counter() - began
+    sys.stderr.write(f"loaded {sum(copied.values()):,} rows into {dbname} in {took:.1f} s\n")
     with psycopg.connect(url) as conn:
         row = conn.execute(
             "SELECT id FROM person WHERE circle != 'following' ORDER BY id LIMIT 1 OFFSET 41"
@@ -550,6 +549,8 @@ def measure_pg(size: int, runs: int, server: str) -> list[tuple[str, ...]]:
             if ON_TERMINAL:
                 on_tty[name].append(timed_on_terminal(argv, tty_env))
     rows = report(size, samples, todo, [], on_tty, "python -I -S + psycopg connect + 1 query")
+    for key in [k for k in ERRORS if url in k]:  # "pln --db URL", not the whole URL
+        ERRORS[key.replace(url, "URL")] = ERRORS.pop(key)
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
         for role in ("read", "write"):
@@ -577,7 +578,7 @@ def main() -> None:
         "--engine",
         choices=("sqlite", "postgresql"),
         default="sqlite",
-        help="postgresql: the read commands on a shared book (PLN_BENCH_PG, or a throw-away server)",
+        help="postgresql: the reads on a shared book (PLN_BENCH_PG, or a throw-away server)",
     )
     args = ap.parse_args()
     global SHAPE, ON_TERMINAL
