@@ -40,9 +40,10 @@ clean:
 	rm -rf $(VENV) .demo
 
 # make bench SIZES=10000,100000 SHAPE=dense ONLY=introduce,intro RUNS=5
+# make bench ENGINE=postgresql SIZES=10000 RUNS=5   (the reads on a shared book; PLN_BENCH_PG=URL)
 bench: $(BIN)/pln
 	$(BIN)/python benchmarks/run.py --sizes $(or $(SIZES),1000,10000) --shape $(or $(SHAPE),default) \
-		--runs $(or $(RUNS),7) $(if $(ONLY),--only $(ONLY))
+		--runs $(or $(RUNS),7) $(if $(ONLY),--only $(ONLY)) $(if $(ENGINE),--engine $(ENGINE))
 
 eval: $(BIN)/pln
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"

@@ -18,6 +18,15 @@ The floor is the interpreter itself opening the same database and running one
 query: ``python -I -S -c "import sqlite3; ..."``. Books are generated once by
 ``generate.py`` into ``benchmarks/out/`` and copied before each size, so the
 write commands never change the cached book. Not part of the test suite.
+
+``--engine postgresql`` (``make bench ENGINE=postgresql``) times the read commands
+(``due``, ``list``, ``show``, ``find``) on a shared book, ``--db URL``, on the same
+machine: the server of ``PLN_BENCH_PG`` (or ``PLN_TEST_PG``; a URL whose role may create
+databases), else a throw-away cluster started with ``tests/pgserver.py``. A database is
+created, prepared by ``pln db init`` and loaded with the generated SQLite book, table by
+table (see ``load_pg``). The floor is then the interpreter connecting with psycopg and
+running one query: ``python -I -S -c "import psycopg; ..."`` (psycopg's folder put on
+``sys.path`` by hand, as ``-S`` leaves site-packages out).
 """
 
 import argparse
@@ -60,6 +69,12 @@ READ = {
     "show PERSON": ["show", "{person}"],
     "find WORD": ["find", "retrieval"],
 }
+
+
+FLOOR_PG = (
+    "import sys; sys.path.append(sys.argv[2]); import psycopg;"
+    " c = psycopg.connect(sys.argv[1]); c.execute('SELECT count(*) FROM person').fetchone()"
+)
 
 
 def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], str, float]]:
@@ -310,7 +325,9 @@ def measure(size: int, runs: int) -> list[tuple[str, ...]]:
     return report(size, samples, todo, skipped, on_tty)
 
 
-def report(size, samples, todo, skipped, on_tty=None):  # type: ignore[no-untyped-def]
+def report(  # type: ignore[no-untyped-def]
+    size, samples, todo, skipped, on_tty=None, floor_name="python -I -S + sqlite3 + 1 query"
+):
     floor = statistics.median(s[0] for s in samples["floor"])
     tty = on_tty if on_tty and on_tty["floor"] else None
     tty_floor = statistics.median(s[0] for s in tty["floor"]) if tty else 0.0
@@ -324,7 +341,7 @@ def report(size, samples, todo, skipped, on_tty=None):  # type: ignore[no-untype
     floor_cpu = statistics.median(s[3] for s in samples["floor"])
     rows = [
         (
-            "floor (python -I -S + sqlite3 + 1 query)",
+            f"floor ({floor_name})",
             f"{floor * 1000:.1f}",
             _spread(samples["floor"]),
             _mem(samples["floor"]),
@@ -367,6 +384,180 @@ def report(size, samples, todo, skipped, on_tty=None):  # type: ignore[no-untype
     return rows
 
 
+# PostgreSQL (--engine postgresql)
+
+SKIP_TABLES = ("sqlite_", "person_fts")  # SQLite's own, and its search index (rebuilt)
+
+
+def pg_server(folder: Path) -> tuple[str, bool]:
+    """A server URL, and whether this run started it (in ``folder``)."""
+    given = os.environ.get("PLN_BENCH_PG") or os.environ.get("PLN_TEST_PG")
+    if given:
+        return given, False
+    started = subprocess.run(
+        [PY, str(ROOT / "tests" / "pgserver.py"), "start", str(folder)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return started.stdout.strip(), True
+
+
+def url_for(server: str, dbname: str) -> str:
+    """The server's URL with another database (the keyword form pgserver.py writes)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = {**conninfo_to_dict(server), "dbname": dbname}
+    return "postgresql://?" + "&".join(f"{k}={v}" for k, v in params.items() if v)
+
+
+def load_order(src: sqlite3.Connection) -> list[str]:
+    """The book's tables, every table after the tables its foreign keys name."""
+    tables = [
+        r[0]
+        for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        if not r[0].startswith(SKIP_TABLES)
+    ]
+    needs = {
+        t: {r[2] for r in src.execute(f'PRAGMA foreign_key_list("{t}")')} - {t} for t in tables
+    }
+    order: list[str] = []
+    while len(order) < len(tables):
+        ready = [t for t in tables if t not in order and needs[t] <= set(order)]
+        if not ready:
+            raise SystemExit(f"foreign keys go round: {sorted(set(tables) - set(order))}")
+        order += ready
+    return order
+
+
+def load_pg(book_path: Path, url: str) -> dict[str, int]:
+    """Copy the generated SQLite book into the prepared shared book at ``url``, rows as
+    stored (ids kept), with COPY, in one transaction; then move each ``id`` sequence past
+    the rows, rebuild ``person_search`` and ANALYZE. No change is open in the transaction,
+    so the capture triggers record nothing (``pln_capture`` only records for a
+    ``change_log`` row this transaction opened with the summary ``(open)``): the history
+    copied is the generated book's own. Each row keeps its SQLite ``rowid`` (on a table
+    with an ``id`` it is the id, as the ``pln_rowid`` trigger makes it). As a superuser,
+    the load runs with ``session_replication_role = replica``: no trigger fires (the
+    capture function's one query per row made a 10k book take three minutes) and the
+    foreign keys are not checked again (the rows come from a consistent book).
+    Returns the rows copied per table."""
+    import psycopg
+
+    from plncli.migrations import OPEN
+    from plncli.store.pg import PgConn
+    from plncli.store.pg.search import rebuild_search
+
+    src = sqlite3.connect(book_path)
+    if src.execute("SELECT count(*) FROM change_log WHERE summary = ?", (OPEN,)).fetchone()[0]:
+        raise SystemExit(f"{book_path} has an open change: its copy would be recorded")
+    copied: dict[str, int] = {}
+    with psycopg.connect(url) as conn:
+        conn.execute("SET CONSTRAINTS ALL DEFERRED")  # a person's introducer, say
+        superuser = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if (superuser.fetchone() or (False,))[0]:
+            conn.execute("SET LOCAL session_replication_role = replica")
+        for table in load_order(src):
+            theirs = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass"
+                    " AND attnum > 0 AND NOT attisdropped",
+                    (table,),
+                )
+            }
+            cols = [
+                r[1]
+                for r in src.execute(f'PRAGMA table_info("{table}")')
+                if r[1] in theirs and r[1] != "rowid"
+            ]
+            names = ", ".join(f'"{c}"' for c in cols)
+            rowid = ["rowid"] if "rowid" in theirs else []
+            into = ", ".join([f'"{c}"' for c in cols] + rowid)
+            n = 0
+            with conn.cursor().copy(f"COPY {table} ({into}) FROM STDIN") as copy:
+                for row in src.execute(
+                    f'SELECT {", ".join([names, *rowid])} FROM "{table}" ORDER BY rowid'
+                ):
+                    copy.write_row(row)
+                    n += 1
+            copied[table] = n
+            for serial in ("id", "rowid"):
+                if serial in theirs:  # NULL when the column takes no default from a sequence
+                    conn.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', '{serial}'),"
+                        f" coalesce(max({serial}), 1), max({serial}) IS NOT NULL) FROM {table}"
+                        f" HAVING pg_get_serial_sequence('{table}', '{serial}') IS NOT NULL"
+                    )
+        conn.execute("ANALYZE")  # else the search rows' subqueries scan whole tables: minutes
+        rebuild_search(PgConn(conn))
+        conn.commit()
+        steps = src.execute("SELECT count(*) FROM undo_step").fetchone()[0]
+        found = conn.execute("SELECT count(*) FROM undo_step").fetchone()[0]
+        if found != steps:
+            raise SystemExit(f"the load was recorded: {found} undo steps, not {steps}")
+    src.close()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return copied
+
+
+def measure_pg(size: int, runs: int, server: str) -> list[tuple[str, ...]]:
+    import psycopg
+
+    dbname = f"pln_bench_{size}_{SHAPE}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+        for role in ("read", "write"):
+            admin.execute(f"DROP ROLE IF EXISTS {dbname}_{role}")
+        admin.execute(f"CREATE DATABASE {dbname}")
+    url = url_for(server, dbname)
+    env = env_for(OUT / "none.db")
+    env["PLN_DB"] = url
+    subprocess.run([PLN, "db", "init", url], env=env, check=True, capture_output=True)
+    began = time.perf_counter()
+    copied = load_pg(book(size), url)
+    took = time.perf_counter() - began
+    sys.stderr.write(f"loaded {sum(copied.values()):,} rows into {dbname} in {took:.1f} s\n")
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT id FROM person WHERE circle != 'following' ORDER BY id LIMIT 1 OFFSET 41"
+        ).fetchone()
+        assert row is not None
+        person = f"#{row[0]}"
+    todo = [
+        (f"pln {k}", ["--db", url, *(a.format(person=person) for a in v)], "x", 3.0)
+        for k, v in READ.items()
+    ]
+    if ONLY:
+        todo = [c for c in todo if any(w in c[0] for w in ONLY)]
+    where = str(Path(psycopg.__file__).parent.parent)
+    jobs = {"floor": [PY, "-I", "-S", "-c", FLOOR_PG, url, where]}
+    jobs.update({name: [PLN, *argv] for name, argv, _, _ in todo})
+    samples: dict[str, list[tuple[float, float, int, float]]] = {k: [] for k in jobs}
+    on_tty: dict[str, list[tuple[float, float, int]]] = {k: [] for k in jobs}
+    tty_env = terminal_env(env)
+    for argv in jobs.values():
+        timed(argv, env)  # warm-up: caches and bytecode
+        if ON_TERMINAL:
+            timed_on_terminal(argv, tty_env)
+    for _ in range(runs):
+        order = list(jobs.items())
+        random.shuffle(order)
+        for name, argv in order:
+            samples[name].append(timed(argv, env))
+            if ON_TERMINAL:
+                on_tty[name].append(timed_on_terminal(argv, tty_env))
+    rows = report(size, samples, todo, [], on_tty, "python -I -S + psycopg connect + 1 query")
+    for key in [k for k in ERRORS if url in k]:  # "pln --db URL", not the whole URL
+        ERRORS[key.replace(url, "URL")] = ERRORS.pop(key)
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+        for role in ("read", "write"):
+            admin.execute(f"DROP ROLE IF EXISTS {dbname}_{role}")
+    return rows
+
+
 def _spread(s) -> str:  # type: ignore[no-untyped-def]
     times = [x[0] * 1000 for x in s]
     return f"{min(times):.0f}-{max(times):.0f}"
@@ -383,6 +574,12 @@ def main() -> None:
     ap.add_argument("--shape", choices=("default", "dense"), default="default")
     ap.add_argument("--only", default="", help="comma-separated words: only matching commands")
     ap.add_argument("--no-terminal", action="store_true", help="skip the runs on a pseudo-terminal")
+    ap.add_argument(
+        "--engine",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: the reads on a shared book (PLN_BENCH_PG, or a throw-away server)",
+    )
     args = ap.parse_args()
     global SHAPE, ON_TERMINAL
     SHAPE = args.shape
@@ -405,6 +602,9 @@ def main() -> None:
         "target",
         "",
     )
+    if args.engine == "postgresql":
+        main_pg(args, head)
+        return
     for size in (int(s) for s in args.sizes.split(",")):
         rows = measure(size, args.runs)
         print(
@@ -419,6 +619,39 @@ def main() -> None:
             print(f"\nfailed: pln {command}: {error}")
         ERRORS.clear()
     shutil.rmtree(OUT / "none.db", ignore_errors=True)
+
+
+def main_pg(args: argparse.Namespace, head: tuple[str, ...]) -> None:
+    import tempfile
+
+    import psycopg
+
+    folder = Path(tempfile.mkdtemp(prefix="pln-bench-pg-"))
+    server, started = pg_server(folder)
+    try:
+        with psycopg.connect(server) as conn:
+            version = conn.execute("SHOW server_version").fetchone()
+        for size in (int(s) for s in args.sizes.split(",")):
+            rows = measure_pg(size, args.runs, server)
+            print(
+                f"\n### {size:,} people on PostgreSQL {version[0] if version else '?'}"
+                f" ({'a throw-away cluster' if started else 'PLN_BENCH_PG'}, same machine;"
+                f" {args.runs} runs each, {os.cpu_count()} cores,"
+                f" Python {sys.version.split()[0]}, psycopg {psycopg.__version__})\n"
+            )
+            print("| " + " | ".join(head) + " |")
+            print("|" + "---|" * len(head))
+            for row in rows:
+                print("| " + " | ".join(row) + " |")
+            for command, error in ERRORS.items():
+                print(f"\nfailed: pln {command}: {error}")
+            ERRORS.clear()
+    finally:
+        if started:
+            subprocess.run(
+                [PY, str(ROOT / "tests" / "pgserver.py"), "stop", str(folder)], check=False
+            )
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
