@@ -10,7 +10,7 @@ Everything here is the SQL both engines share, except what the functions named
 ``INSERT … RETURNING id`` (SQLite 3.35+ and PostgreSQL), in ``_insert`` alone.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -235,28 +235,14 @@ def maybe_due_people_sqlite(
     SQLite only: local days (``local_day_sqlite``), ``date(…, '+1 day')`` and the
     two-argument ``min``.
     """
-    cond, args = where
-    clauses = [
-        "(p.met_at_id IS NOT NULL AND p.met_on < ?"
-        " AND (p.last_contact_at IS NULL OR p.last_contact_at < date(p.met_on, '+1 day')))",
-        "(p.cadence IS NOT NULL AND p.cadence != 'never')",
-    ]
-    maybe_args = [met_before.isoformat()]
-    for circle_name, bound in circle_bounds:
-        clauses.append(
-            "(p.cadence IS NULL AND p.circle = ? AND coalesce(p.last_contact_at,"
-            " min(p.created_at, coalesce(p.met_on, p.created_at))) < ?)"
-        )
-        maybe_args += [circle_name, bound.isoformat()]
-    return rows(
+    return _maybe_due_people(
         conn,
-        f"SELECT p.id, p.name, p.circle, p.cadence, {local_day_sqlite('p.created_at')} AS added,"
-        f" {local_day_sqlite('p.last_contact_at')} AS last_contact, p.met_on, e.name AS met_at"
-        " FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
-        f" WHERE {cond} AND NOT EXISTS (SELECT 1 FROM followup f"
-        "   WHERE f.person_id = p.id AND f.state = 'open')"
-        f" AND ({' OR '.join(clauses)})",
-        [*args, *maybe_args],
+        where,
+        met_before=met_before,
+        circle_bounds=circle_bounds,
+        local_day=local_day_sqlite,
+        day_after_met="date(p.met_on, '+1 day')",
+        least="min",
     )
 
 
@@ -269,23 +255,46 @@ def maybe_due_people_pg(
 ) -> list[Any]:
     """``maybe_due_people_sqlite`` on PostgreSQL: local days (``local_day_pg``), a day
     added to a date, and ``least``."""
+    return _maybe_due_people(
+        conn,
+        where,
+        met_before=met_before,
+        circle_bounds=circle_bounds,
+        local_day=local_day_pg,
+        day_after_met="p.met_on + 1",
+        least="least",
+    )
+
+
+def _maybe_due_people(
+    conn: Conn,
+    where: tuple[str, list[str]],
+    *,
+    met_before: date,
+    circle_bounds: list[tuple[str, date]],
+    local_day: Callable[[str], str],
+    day_after_met: str,
+    least: str,
+) -> list[Any]:
+    """The statement both engines share, given each one's local day, the day after the
+    meeting and its two-argument minimum."""
     cond, args = where
     clauses = [
         "(p.met_at_id IS NOT NULL AND p.met_on < ?"
-        " AND (p.last_contact_at IS NULL OR p.last_contact_at < p.met_on + 1))",
+        f" AND (p.last_contact_at IS NULL OR p.last_contact_at < {day_after_met}))",
         "(p.cadence IS NOT NULL AND p.cadence != 'never')",
     ]
     maybe_args = [met_before.isoformat()]
     for circle_name, bound in circle_bounds:
         clauses.append(
             "(p.cadence IS NULL AND p.circle = ? AND coalesce(p.last_contact_at,"
-            " least(p.created_at, coalesce(p.met_on, p.created_at))) < ?)"
+            f" {least}(p.created_at, coalesce(p.met_on, p.created_at))) < ?)"
         )
         maybe_args += [circle_name, bound.isoformat()]
     return rows(
         conn,
-        f"SELECT p.id, p.name, p.circle, p.cadence, {local_day_pg('p.created_at')} AS added,"
-        f" {local_day_pg('p.last_contact_at')} AS last_contact, p.met_on, e.name AS met_at"
+        f"SELECT p.id, p.name, p.circle, p.cadence, {local_day('p.created_at')} AS added,"
+        f" {local_day('p.last_contact_at')} AS last_contact, p.met_on, e.name AS met_at"
         " FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
         f" WHERE {cond} AND NOT EXISTS (SELECT 1 FROM followup f"
         "   WHERE f.person_id = p.id AND f.state = 'open')"
