@@ -88,3 +88,25 @@ def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
         return conn.execute(sql, args).fetchall()
     finally:
         conn.close()
+
+
+STAMP = "2026-11-23 10:00:00.000000"  # a stored instant, as the store writes one
+
+
+def insert_person(conn: Any, name: str, **more: object) -> int:
+    """One person put straight into a book through the store, in its own transaction."""
+    from plncli import db
+    from plncli.store import people
+    from plncli.text import fold
+
+    fields: dict[str, object] = {
+        "name": name,
+        "name_key": fold(name),
+        "circle": "network",
+        "notes": "",
+        "created_at": STAMP,
+        "updated_at": STAMP,
+    }
+    fields.update(more)
+    with db.transaction(conn):
+        return people.insert_person(conn, fields)

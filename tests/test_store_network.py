@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from helpers import query
+from helpers import insert_person, query
 from plncli import db
 from plncli.store import index, intros
 from plncli.store import network as store
@@ -27,20 +27,6 @@ STAMP = "2026-11-23 10:00:00.000000"
 @pytest.fixture
 def conn(store_book: sqlite3.Connection) -> sqlite3.Connection:
     return store_book
-
-
-def _person(conn: sqlite3.Connection, name: str, **more: object) -> int:
-    fields: dict[str, object] = {
-        "name": name,
-        "name_key": fold(name),
-        "circle": "network",
-        "notes": "",
-        "created_at": STAMP,
-        "updated_at": STAMP,
-    }
-    fields.update(more)
-    with db.transaction(conn):
-        return people_store.insert_person(conn, fields)
 
 
 def _tie(conn: sqlite3.Connection, a: int, b: int, note: str = "") -> bool:
@@ -58,7 +44,7 @@ def _tie(conn: sqlite3.Connection, a: int, b: int, note: str = "") -> bool:
 
 
 def test_a_tie_is_recorded_once_and_read_by_name(conn: sqlite3.Connection) -> None:
-    ana, ben = _person(conn, "Ana Ruiz"), _person(conn, "Ben Okafor")
+    ana, ben = insert_person(conn, "Ana Ruiz"), insert_person(conn, "Ben Okafor")
     assert _tie(conn, ana, ben, "met at BETT") is True
     assert _tie(conn, ana, ben, "another note") is False  # ON CONFLICT DO NOTHING
     assert conn.execute("SELECT note FROM tie").fetchall() == [("met at BETT",)]
@@ -92,7 +78,7 @@ def test_bulk_and_single_ties_agree_on_conflicts(
     books = []
     for how in ("bulk", "single"):
         c = db.open_store(tmp_path_factory.mktemp(how) / "book.db", create_parent=True)
-        ids = [_person(c, f"P{i}") for i in range(6)]
+        ids = [insert_person(c, f"P{i}") for i in range(6)]
         wanted = [(min(ids[x], ids[y]), max(ids[x], ids[y])) for x, y in pairs if x != y]
         with db.transaction(c):
             if how == "bulk":
@@ -119,7 +105,7 @@ def test_bulk_and_single_ties_agree_on_conflicts(
 
 
 def test_groups_members_and_private_marks(conn: sqlite3.Connection) -> None:
-    ana, ben = _person(conn, "Ana Ruiz"), _person(conn, "Ben Okafor")
+    ana, ben = insert_person(conn, "Ana Ruiz"), insert_person(conn, "Ben Okafor")
     with db.transaction(conn):
         gid = store.insert_group(conn, name="Maths Hub", key=fold("Maths Hub"), created_at=STAMP)
         assert store.add_member(conn, gid, ana) is True
@@ -154,7 +140,7 @@ def test_groups_members_and_private_marks(conn: sqlite3.Connection) -> None:
 
 
 def test_introductions_are_named_rows_and_dismissals_upsert(conn: sqlite3.Connection) -> None:
-    ana, ben, cy = (_person(conn, n) for n in ("Ana Ruiz", "Ben Okafor", "Cy Lam"))
+    ana, ben, cy = (insert_person(conn, n) for n in ("Ana Ruiz", "Ben Okafor", "Cy Lam"))
     with db.transaction(conn):
         intros.insert_intro(
             conn, ana, ben, reasons='["both teach"]', kinds="topic", note="", at=STAMP
@@ -195,8 +181,8 @@ def test_introductions_are_named_rows_and_dismissals_upsert(conn: sqlite3.Connec
 
 
 def test_who_and_the_index_read_what_is_stored(conn: sqlite3.Connection) -> None:
-    ana = _person(conn, "Ana Ruiz", org="Hill School", last_contact_at=STAMP)
-    ben = _person(conn, "Ben Okafor", org="hill school", circle="following")
+    ana = insert_person(conn, "Ana Ruiz", org="Hill School", last_contact_at=STAMP)
+    ben = insert_person(conn, "Ben Okafor", org="hill school", circle="following")
     with db.transaction(conn):
         for pid, kind, value in (
             (ana, "offers", "Microscale chemistry"),

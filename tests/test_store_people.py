@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from helpers import query
+from helpers import insert_person, query
 from plncli import db
 from plncli.store import book, search
 from plncli.store import merge as merge_store
@@ -28,28 +28,14 @@ def conn(store_book: sqlite3.Connection) -> sqlite3.Connection:
     return store_book
 
 
-def _person(conn: sqlite3.Connection, name: str, **more: object) -> int:
-    fields: dict[str, object] = {
-        "name": name,
-        "name_key": fold(name),
-        "circle": "network",
-        "notes": "",
-        "created_at": STAMP,
-        "updated_at": STAMP,
-    }
-    fields.update(more)
-    with db.transaction(conn):
-        return store.insert_person(conn, fields)
-
-
 def _fts(conn: sqlite3.Connection, word: str) -> list[int]:
     sql = "SELECT rowid FROM person_fts WHERE person_fts MATCH ? ORDER BY rowid"
     return [r[0] for r in conn.execute(sql, (word,))]
 
 
 def test_insert_person_gives_the_new_id_and_rows_read_by_name(conn: sqlite3.Connection) -> None:
-    ana = _person(conn, "Ana Ruiz", org="Lakeside School")
-    ben = _person(conn, "Ben Okafor")
+    ana = insert_person(conn, "Ana Ruiz", org="Lakeside School")
+    ben = insert_person(conn, "Ben Okafor")
     assert (ana, ben) == (1, 2)
     found = store.person_by_id(conn, ana)
     assert (found.id, found.name) == (ana, "Ana Ruiz")
@@ -72,10 +58,10 @@ def test_insert_person_gives_the_new_id_and_rows_read_by_name(conn: sqlite3.Conn
 def test_the_id_given_back_is_the_stored_row(conn: sqlite3.Connection) -> None:
     """RETURNING id names the row just written, wherever the engine put it."""
     for n in range(3):
-        _person(conn, f"Person {n}")
+        insert_person(conn, f"Person {n}")
     with db.transaction(conn):
         conn.execute("DELETE FROM person WHERE id = 2")
-    pid = _person(conn, "Dana Lee")
+    pid = insert_person(conn, "Dana Lee")
     assert conn.execute("SELECT id FROM person WHERE name = 'Dana Lee'").fetchone()[0] == pid
 
 
@@ -85,15 +71,15 @@ def test_the_id_without_returning_is_the_same(
     """A Python linked to SQLite older than 3.35 learns the id from the cursor instead."""
     import plncli.store
 
-    with_returning = _person(conn, "Ana Ruiz")
+    with_returning = insert_person(conn, "Ana Ruiz")
     monkeypatch.setattr(plncli.store, "RETURNING", False)
-    without = _person(conn, "Ben Okafor")
+    without = insert_person(conn, "Ben Okafor")
     assert (with_returning, without) == (1, 2)
     assert store.person_by_id(conn, without).name == "Ben Okafor"
 
 
 def test_scopes_separate_active_and_archived(conn: sqlite3.Connection) -> None:
-    ana = _person(conn, "Ana Ruiz")
+    ana = insert_person(conn, "Ana Ruiz")
     with db.transaction(conn):
         store.set_archived_at(conn, ana, STAMP, updated_at=STAMP)
     assert store.archived_at(conn, ana) == STAMP
@@ -108,7 +94,7 @@ def test_scopes_separate_active_and_archived(conn: sqlite3.Connection) -> None:
 
 
 def test_a_value_the_person_has_is_kept_as_first_given(conn: sqlite3.Connection) -> None:
-    ana = _person(conn, "Ana Ruiz")
+    ana = insert_person(conn, "Ana Ruiz")
     with db.transaction(conn):
         for value in ("ana@example.org", "ANA@Example.org"):
             store.add_attr(conn, ana, "email", value, attr_key("email", value))
@@ -132,7 +118,7 @@ def test_bulk_and_single_values_agree_on_conflicts(
     conn: sqlite3.Connection, topics: list[str]
 ) -> None:
     """Whichever way values arrive, each folded key is stored once, with its first spelling."""
-    one, many = _person(conn, "One"), _person(conn, "Many")
+    one, many = insert_person(conn, "One"), insert_person(conn, "Many")
     with db.transaction(conn):
         for t in topics:
             store.add_attr(conn, one, "topic", t, attr_key("topic", t))
@@ -155,7 +141,7 @@ def test_events_are_found_by_folded_name(conn: sqlite3.Connection) -> None:
 
 
 def test_refresh_search_follows_what_is_stored(conn: sqlite3.Connection) -> None:
-    ana = _person(conn, "Ana Ruiz", org="Lakeside School")
+    ana = insert_person(conn, "Ana Ruiz", org="Lakeside School")
     with db.transaction(conn):
         store.add_attr(conn, ana, "topic", "retrieval", "retrieval")
         search.refresh_search(conn, [ana])
@@ -168,7 +154,7 @@ def test_refresh_search_follows_what_is_stored(conn: sqlite3.Connection) -> None
 
 
 def test_refresh_search_of_many_and_from_an_id_and_rebuild(conn: sqlite3.Connection) -> None:
-    ids = [_person(conn, f"Person {n}", org="Oldorg") for n in range(120)]
+    ids = [insert_person(conn, f"Person {n}", org="Oldorg") for n in range(120)]
     with db.transaction(conn):
         search.refresh_search(conn, ids)  # more than 50: the chunked statements
     assert _fts(conn, "oldorg") == ids
@@ -185,7 +171,7 @@ def test_refresh_search_of_many_and_from_an_id_and_rebuild(conn: sqlite3.Connect
 
 
 def test_merge_moves_links_once_and_rekeys_pairs(conn: sqlite3.Connection) -> None:
-    keep, other, third = (_person(conn, n) for n in ("Keep", "Other", "Third"))
+    keep, other, third = (insert_person(conn, n) for n in ("Keep", "Other", "Third"))
     with db.transaction(conn):
         conn.execute(
             "INSERT INTO interaction (id, at, kind, note, created_at) VALUES (1, ?, 'call', '', ?)",
@@ -210,7 +196,7 @@ def test_merge_moves_links_once_and_rekeys_pairs(conn: sqlite3.Connection) -> No
 
 def test_book_counts_and_emptiness(conn: sqlite3.Connection) -> None:
     assert book.is_empty(conn)
-    _person(conn, "Ana Ruiz")
+    insert_person(conn, "Ana Ruiz")
     assert not book.is_empty(conn)
     assert book.counts(conn) == {
         "people": 1,
