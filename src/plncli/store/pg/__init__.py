@@ -296,17 +296,6 @@ def placeholders(sql: str) -> str:
 
 
 _INSERT_INTO = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.I)
-_OR_IGNORE = re.compile(r"^(\s*INSERT)\s+OR\s+IGNORE(\s+INTO\b)", re.I)
-
-
-def upserts(sql: str) -> str:
-    """SQLite's ``INSERT OR IGNORE`` (still written by modules whose SQL has not moved
-    into the store yet: ties.py) as PostgreSQL's ``INSERT … ON CONFLICT DO NOTHING``."""
-    if _OR_IGNORE.match(sql) is None:
-        return sql
-    return _OR_IGNORE.sub(r"\1\2", sql, count=1).rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
-
-
 class Cursor:
     """The part of sqlite3's cursor the store uses, over a psycopg cursor."""
 
@@ -343,7 +332,6 @@ class PgConn:
         return self.raw.info.transaction_status != TransactionStatus.IDLE
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
-        sql = upserts(sql)
         text = placeholders(sql)
         into = _INSERT_INTO.match(sql)
         wants_id = (
@@ -359,7 +347,7 @@ class PgConn:
         return Cursor(cur, None)
 
     def executemany(self, sql: str, params: Iterable[Sequence[Any] | dict[str, Any]]) -> None:
-        self.raw.cursor().executemany(placeholders(upserts(sql)), list(params))
+        self.raw.cursor().executemany(placeholders(sql), list(params))
 
     def commit(self) -> None:
         self.raw.commit()
