@@ -302,3 +302,23 @@ def test_without_the_english_module_the_package_import_is_used(
         assert "snowballstemmer" in sys.modules
     finally:
         topics._stemmer.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("who", ""),
+        ("who", "?!"),
+        ("list", "--topic", "   "),
+        ("due", "--topic", "-"),
+        ("introduce", "--topic", ""),
+    ],
+    ids=" ".join,
+)
+def test_a_topic_with_no_word_is_refused_not_read_as_no_match(
+    pln: Any, book: None, args: tuple[str, ...]
+) -> None:
+    from helpers import assert_clean_error
+
+    line = assert_clean_error(pln(*args, code=2))
+    assert line.startswith("error: no topic to look for in ")

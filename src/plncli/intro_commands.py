@@ -19,6 +19,7 @@ from .errors import InvalidInput
 from .resolve import PersonRef, resolve
 from .store import intros as intro_store
 from .suggest import Book, suggestions
+from .topics import require_words
 
 Finder = Callable[[AppContext, str], PersonRef]  # PERSON for a command that writes
 
@@ -121,6 +122,8 @@ def suggest(
     limit: int,
     json: bool,
 ) -> None:
+    if topic is not None:
+        require_words(topic)
     person = read_person(app, for_) if for_ else None
     focus = person.id if person else None
     found_book = book(app, include_following, focus)

@@ -44,6 +44,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import NamedTuple, Protocol
 
+from .errors import InvalidInput
 from .store import Conn
 from .store import network as store
 from .text import singular, topic_key
@@ -219,12 +220,19 @@ def grade(q: Query, key: str) -> int:
     return 0
 
 
+def require_words(text: str) -> None:
+    """Refuse a topic typed with no word in it (it would otherwise match nothing, silently)."""
+    if not topic_key(text).strip():
+        raise InvalidInput(f"no topic to look for in {text!r}", "give a word, e.g. assessment")
+
+
 def matching(
     conn: Conn, text: str, synonyms: Mapping[str, str], *, interactions: bool = False
 ) -> str:
     """The stored topic keys matching ``text``, as a JSON object {key: grade}, to bind
     where ``store.network.MATCHES`` (or ``experts_sqlite``) reads it. ``interactions``: also
     the topics of interactions."""
+    require_words(text)
     topics = Topics(conn, synonyms)
     keys = topics.stored()
     if interactions:

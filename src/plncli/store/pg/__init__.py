@@ -296,6 +296,8 @@ def placeholders(sql: str) -> str:
 
 
 _INSERT_INTO = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.I)
+
+
 class Cursor:
     """The part of sqlite3's cursor the store uses, over a psycopg cursor."""
 
