@@ -230,7 +230,7 @@ def matching(
     conn: Conn, text: str, synonyms: Mapping[str, str], *, interactions: bool = False
 ) -> str:
     """The stored topic keys matching ``text``, as a JSON object {key: grade}, to bind
-    where ``store.network.MATCHES`` (or ``experts_sqlite``) reads it. ``interactions``: also
+    where ``store.network.MATCHES`` (or ``experts``) reads it. ``interactions``: also
     the topics of interactions."""
     require_words(text)
     topics = Topics(conn, synonyms)

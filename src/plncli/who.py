@@ -44,7 +44,7 @@ def who(conn: Conn, topic: str, *, synonyms: dict[str, str], limit: int) -> list
             r.topic,
             GRADE_NAMES[r.score % 4],
         )
-        for r in store.experts_sqlite(conn, found, limit)
+        for r in store.experts(conn, found, limit)
     ]
 
 

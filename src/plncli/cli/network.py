@@ -6,12 +6,11 @@ import typer
 
 from .. import intro_commands as intro_cmds
 from .. import introduce as intro_svc
-from .. import render, render_net, ties
+from .. import render, render_net
+from ..commands import network as cmd
 from ..context import AppContext
-from ..db import transaction
 from ..errors import InvalidInput
 from ..resolve import PersonRef, resolve
-from ..who import who as find_experts
 from . import parse
 from .app import JsonOpt, app, command, guarded, state
 
@@ -48,27 +47,18 @@ def knows(
             raise InvalidInput(
                 "--since and -m describe a tie: name two people", "pln knows A B -m ..."
             )
-        person = _person(app_, a, write=False)
-        rows = ties.acquaintances(app_.conn, person)
+        found = cmd.acquaintances(app_, a)
+        render.notice(found.person)
         if json:
-            render.print_json([render_net.acquaintance_json(r) for r in rows])
+            render.print_json([render_net.acquaintance_json(r) for r in found.known])
         else:
-            render_net.show_acquaintances(person, rows, today=app_.today)
+            render_net.show_acquaintances(found.person, found.known, today=app_.today)
         return
-    day, precision = parse.met_day(app_, since, "--since") if since else (None, None)
-    with transaction(app_.conn):
-        pa, pb = _person(app_, a), _person(app_, b)
-        new = ties.add_tie(
-            app_.conn,
-            pa,
-            pb,
-            since=day,
-            note=message,
-            source="manual",
-            now=app_.now,
-            since_precision=precision,
-        )
-    render.say(f"{'Recorded' if new else 'Updated'}: {pa.name} and {pb.name} know each other.")
+    began = parse.met_day(app_, since, "--since") if since else None
+    tie = cmd.knows(app_, a, b, since=began, note=message, confirm=parse.ask)
+    render.say(
+        f"{'Recorded' if tie.new else 'Updated'}: {tie.a.name} and {tie.b.name} know each other."
+    )
 
 
 @command("unknows")
@@ -78,11 +68,8 @@ def unknows(ctx: typer.Context, a: PersonArg, b: PersonArg) -> None:
     \b
       pln unknows Ana Ben
     """
-    app_ = state(ctx)
-    with transaction(app_.conn):
-        pa, pb = _person(app_, a), _person(app_, b)
-        ties.remove_tie(app_.conn, pa, pb)
-    render.say(f"Removed the tie between {pa.name} and {pb.name}.")
+    tie = cmd.unknows(state(ctx), a, b, confirm=parse.ask)
+    render.say(f"Removed the tie between {tie.a.name} and {tie.b.name}.")
 
 
 group_app = typer.Typer(
@@ -91,11 +78,6 @@ group_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(group_app, name="group")
-
-
-def _group_row(app_: AppContext, name: str) -> ties.GroupRow:
-    group = ties.find_group(app_.conn, name)
-    return next(g for g in ties.list_groups(app_.conn) if g.id == group.id)
 
 
 @group_app.command("add")
@@ -111,13 +93,11 @@ def group_add(
       pln group add "Science dept" Ana Ben Carla
       pln group add "#ChemChat DMs" Wei
     """
-    app_ = state(ctx, creates=True)
-    with transaction(app_.conn):
-        group, created = ties.ensure_group(app_.conn, name, now=app_.now)
-        added, already = ties.add_members(
-            app_.conn, group, [_person(app_, p) for p in people or []]
-        )
-    render.say(f"{'Created' if created else 'Updated'} {group.name}: {_joined(added, already)}.")
+    done = cmd.group_add(state(ctx, creates=True), name, people or [], confirm=parse.ask)
+    render.say(
+        f"{'Created' if done.created else 'Updated'} {done.group.name}:"
+        f" {_joined(done.added, done.already)}."
+    )
 
 
 def _joined(added: list[PersonRef], already: list[PersonRef]) -> str:
@@ -146,10 +126,7 @@ def group_remove(
     \b
       pln group remove "Science dept" Carla
     """
-    app_ = state(ctx)
-    with transaction(app_.conn):
-        group = ties.find_group(app_.conn, name)
-        ties.remove_members(app_.conn, group, [_person(app_, p) for p in people])
+    group = cmd.group_remove(state(ctx), name, people, confirm=parse.ask)
     render.say(f"Removed {render.number_of(len(people), 'member', 'members')} from {group.name}.")
 
 
@@ -161,10 +138,7 @@ def group_delete(ctx: typer.Context, name: Annotated[str, typer.Argument(help="G
     \b
       pln group delete "Old book club"
     """
-    app_ = state(ctx)
-    with transaction(app_.conn):
-        group = ties.find_group(app_.conn, name)
-        ties.delete_group(app_.conn, group)
+    group = cmd.group_delete(state(ctx), name)
     render.say(f"Deleted {group.name}.")
 
 
@@ -178,13 +152,11 @@ def group_show(
     \b
       pln group show "Science dept"
     """
-    app_ = state(ctx)
-    row = _group_row(app_, name)
-    people = ties.members(app_.conn, ties.Group(row.id, row.name))
+    shown = cmd.group_show(state(ctx), name)
     if json:
-        render.print_json(render_net.group_json(row, people))
+        render.print_json(render_net.group_json(shown.group, shown.people))
     else:
-        render_net.show_group(row, people)
+        render_net.show_group(shown.group, shown.people)
 
 
 @group_app.command("list")
@@ -195,7 +167,7 @@ def group_list(ctx: typer.Context, json: JsonOpt = False) -> None:
     \b
       pln group list
     """
-    rows = ties.list_groups(state(ctx).conn)
+    rows = cmd.group_list(state(ctx))
     if json:
         render.print_json([render_net.group_json(g) for g in rows])
     else:
@@ -369,7 +341,7 @@ def who(
     """
     app_ = state(ctx)
     text = " ".join(topic)
-    rows = find_experts(app_.conn, text, synonyms=app_.settings.synonyms, limit=limit)
+    rows = cmd.who(app_, text, limit=limit)
     if json:
         render.print_json([render_net.expert_json(e) for e in rows])
     else:
@@ -393,15 +365,10 @@ def private(
     """
     app_ = state(ctx, creates=kind is not None)
     if kind is not None:
-        if name is None:
-            raise InvalidInput(
-                "give the name of the topic, event or group", "see pln private --help"
-            )
-        with transaction(app_.conn):
-            ties.set_private(app_.conn, kind, name, private=not off, now=app_.now)
+        cmd.set_private(app_, kind, name, off=off)
         render.say(f"The {kind} {name!r} is {'usable as a reason again' if off else 'private'}.")
         return
-    marks = ties.private_marks(app_.conn)
+    marks = cmd.private_marks(app_)
     if json:
         render.print_json([{"kind": k, "name": n} for k, n in marks])
     else:

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from .. import reads, render, views
+from .. import reads, render
+from ..commands import events as event_cmd
 from ..commands import people as cmd
 from ..dates import humanize_day
 from ..errors import Conflict, InvalidInput
@@ -501,7 +502,7 @@ def events(ctx: typer.Context, json: JsonOpt = False) -> None:
       pln events
     """
     app = state(ctx)
-    rows = views.list_events(app.conn)
+    rows = event_cmd.listed(app)
     if json:
         render.print_json([render.event_json(e) for e in rows])
     else:

@@ -1,12 +1,14 @@
-"""`pln event show|edit|merge`, free of Typer."""
+"""`pln events` and `pln event show|edit|merge`, free of Typer."""
 
 from collections.abc import Callable
 from typing import NamedTuple
 
 from .. import events as svc
+from .. import views
 from ..context import AppContext
 from ..db import transaction
 from ..errors import InvalidInput, NotFound
+from ..views import EventRow
 from . import Confirm
 
 # (the plan, KEEP, OTHER) -> go ahead: shown to the user and asked, or --yes
@@ -41,6 +43,12 @@ def find_event(app: AppContext, text: str, *, confirm: Confirm) -> svc.EventRef:
     raise NotFound(
         f"no event is called {text!r}; {question}", f"give the exact name or '#{ref.id}'"
     )
+
+
+def listed(app: AppContext) -> list[EventRow]:
+    """Every event (`pln events`): latest first, with how many people were met there and
+    how many of them have had no contact since."""
+    return views.list_events(app.conn)
 
 
 def show(app: AppContext, text: str) -> Shown:

@@ -1,13 +1,13 @@
 """Events and attendance: the event table, who was met there, and events' private marks.
 
 Rows are named by their columns (``on`` is the event's ISO day, or None). The SQL is the
-one both engines share, except the local day of a last contact (``local_day_sqlite``).
+one both engines share, but for the local day of a last contact (``activity.local_day``).
 """
 
 from typing import Any
 
 from . import Conn, execute, row, rows, scalar
-from .activity import local_day_sqlite
+from .activity import local_day
 
 
 def event(conn: Conn, eid: int) -> Any | None:
@@ -56,7 +56,7 @@ def people_met_at(conn: Conn, eid: int) -> list[Any]:
     return rows(
         conn,
         "SELECT id, name, org, met_on,"
-        f" {local_day_sqlite('last_contact_at')} AS last_contact FROM person"
+        f" {local_day(conn, 'last_contact_at')} AS last_contact FROM person"
         " WHERE met_at_id = ? AND archived_at IS NULL ORDER BY name_key, id",
         (eid,),
     )

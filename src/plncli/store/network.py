@@ -9,7 +9,7 @@ introductions' SQL is in ``intros.py``; what suggestions load, in ``index.py``.
 from collections.abc import Iterable
 from typing import Any
 
-from . import Conn, column, execute, execute_many, insert_id, row, rows
+from . import Conn, column, execute, execute_many, insert_id, is_pg, row, rows
 
 
 def key_matches_sqlite() -> str:
@@ -52,13 +52,18 @@ def update_tie(
     conn: Conn, a_id: int, b_id: int, *, since: str | None, since_precision: str | None, note: str
 ) -> None:
     """Give a known tie the day it began (when ``since``) and its note (when not empty)."""
-    execute(
-        conn,
-        "UPDATE tie SET since = coalesce(?, since), since_precision = CASE WHEN ? IS NULL"
-        " THEN since_precision ELSE ? END, note = CASE WHEN ? = '' THEN note"
-        " ELSE ? END WHERE a_id = ? AND b_id = ?",
-        (since, since, since_precision, note, note, a_id, b_id),
-    )
+    sets: dict[str, object] = {}
+    if since is not None:
+        sets["since"], sets["since_precision"] = since, since_precision
+    if note:
+        sets["note"] = note
+    if sets:
+        assignments = ", ".join(f"{col} = ?" for col in sets)
+        execute(
+            conn,
+            f"UPDATE tie SET {assignments} WHERE a_id = ? AND b_id = ?",
+            (*sets.values(), a_id, b_id),
+        )
 
 
 def insert_ties(
@@ -124,7 +129,7 @@ def best_known_contact_of(conn: Conn, pid: int) -> Any | None:
         " JOIN person p ON p.id = CASE WHEN t.a_id = ? THEN t.b_id ELSE t.a_id END"
         " WHERE (t.a_id = ? OR t.b_id = ?) AND p.archived_at IS NULL"
         " AND p.circle != 'following' AND p.last_contact_at IS NOT NULL"
-        " ORDER BY p.last_contact_at DESC LIMIT 1",
+        " ORDER BY p.last_contact_at DESC, p.name_key, p.id LIMIT 1",
         (pid, pid, pid),
     )
 
@@ -246,29 +251,62 @@ def interaction_topic_keys(conn: Conn) -> list[str]:
     return column(conn, "SELECT DISTINCT key FROM interaction_topic")
 
 
-def experts_sqlite(conn: Conn, found: str, limit: int) -> list[Any]:
+# `pln who`'s ranking, written once: each engine says how it reads the JSON of the matching
+# keys ({keys}), the local day of the last contact ({last_contact}), and the byte order
+# ({bytes}) that chooses between two topics of one person that match equally well.
+_EXPERTS = (
+    "WITH m AS ({keys}),"
+    " hits AS ("
+    " SELECT a.person_id, CASE a.kind WHEN 'offers' THEN 3 ELSE 2 END * 4 + m.grade AS score,"
+    "  a.value AS topic FROM m JOIN person_attr a ON a.key = m.key"
+    "  WHERE a.kind IN ('offers', 'topic')"
+    " UNION ALL SELECT ip.person_id, 4 + m.grade, t.topic FROM m"
+    "  JOIN interaction_topic t ON t.key = m.key"
+    "  JOIN interaction_person ip ON ip.interaction_id = t.interaction_id),"
+    " best AS (SELECT person_id, score, topic, row_number() OVER (PARTITION BY person_id"
+    "  ORDER BY score DESC, topic COLLATE {bytes}) AS n FROM hits)"
+    " SELECT p.id, p.name, p.circle, {last_contact} AS last_contact, b.score, b.topic"
+    " FROM best b JOIN person p ON p.id = b.person_id WHERE b.n = 1 AND p.archived_at IS NULL"
+    " ORDER BY b.score DESC, p.circle = 'following', p.last_contact_at IS NULL,"
+    " p.last_contact_at DESC, p.name_key, p.id LIMIT ?"
+)
+
+
+def experts(conn: Conn, found: str, limit: int) -> list[Any]:
     """`pln who`: the people (not archived) holding a matching topic, best first:
     ``id``, ``name``, ``circle``, ``last_contact`` (local ISO day), ``score`` (how they
     know it x 4 + the match's grade: offers 3, works on 2, talked about it 1) and the
-    ``topic`` that matched, as written. ``found`` is ``topics.matching()``'s JSON.
+    ``topic`` that matched, as written (of two that match equally well, the first in
+    byte order). ``found`` is ``topics.matching()``'s JSON. ``experts_sqlite`` or
+    ``experts_pg``, by the connection's engine."""
+    return (experts_pg if is_pg(conn) else experts_sqlite)(conn, found, limit)
+
+
+def experts_sqlite(conn: Conn, found: str, limit: int) -> list[Any]:
+    """``experts`` on SQLite.
 
     SQLite only: ``json_each`` reads the JSON; ``date(…, 'localtime')`` is the local day
-    (as ``activity.local_day_sqlite`` gives it).
+    (as ``activity.local_day_sqlite`` gives it); ``BINARY`` is its byte order.
     """
-    return rows(
-        conn,
-        "WITH m AS (SELECT j.key AS key, j.value AS grade FROM json_each(?) AS j),"
-        " hits AS ("
-        " SELECT a.person_id, CASE a.kind WHEN 'offers' THEN 3 ELSE 2 END * 4 + m.grade AS score,"
-        "  a.value AS topic FROM m JOIN person_attr a ON a.key = m.key"
-        "  WHERE a.kind IN ('offers', 'topic')"
-        " UNION ALL SELECT ip.person_id, 4 + m.grade, t.topic FROM m"
-        "  JOIN interaction_topic t ON t.key = m.key"
-        "  JOIN interaction_person ip ON ip.interaction_id = t.interaction_id)"
-        " SELECT p.id, p.name, p.circle, date(p.last_contact_at, 'localtime') AS last_contact,"
-        " max(h.score) AS score,"
-        " h.topic FROM hits h JOIN person p ON p.id = h.person_id WHERE p.archived_at IS NULL"
-        " GROUP BY p.id ORDER BY max(h.score) DESC, p.circle = 'following',"
-        " p.last_contact_at IS NULL, p.last_contact_at DESC, p.name_key LIMIT ?",
-        (found, limit),
+    from .activity import local_day_sqlite  # (activity imports this module)
+
+    sql = _EXPERTS.format(
+        keys="SELECT j.key AS key, j.value AS grade FROM json_each(?) AS j",
+        last_contact=local_day_sqlite("p.last_contact_at"),
+        bytes="BINARY",
     )
+    return rows(conn, sql, (found, limit))
+
+
+def experts_pg(conn: Conn, found: str, limit: int) -> list[Any]:
+    """``experts`` on PostgreSQL: ``jsonb_each_text`` reads the JSON, the local day is
+    ``activity.local_day_pg``'s (in the session's zone, the user's), ``"C"`` the byte order."""
+    from .activity import local_day_pg
+
+    sql = _EXPERTS.format(
+        keys="SELECT j.key AS key, CAST(j.value AS integer) AS grade"
+        " FROM jsonb_each_text(CAST(? AS jsonb)) AS j",
+        last_contact=local_day_pg("p.last_contact_at"),
+        bytes='"C"',
+    )
+    return rows(conn, sql, (found, limit))

@@ -11,7 +11,7 @@ from typing import Any
 from ..text import fold
 from . import Conn, is_pg, marks, row, rows
 from . import limit as limit_value
-from .activity import MATCHES_PG, local_day_pg, local_day_sqlite
+from .activity import MATCHES_PG, local_day, local_day_pg, local_day_sqlite
 from .network import MATCHES
 
 PERSON_COLUMNS = (
@@ -209,16 +209,18 @@ def topics_of_interactions(conn: Conn, person_id: int, *, limit: int | None) -> 
 
 
 def events_with_counts(conn: Conn) -> list[Any]:
-    """Every event, latest first: ``id``, ``name``, ``on``, ``place``, ``met`` (people not
-    archived met there), ``no_contact_since`` (of them, not contacted since the meeting)."""
+    """Every event, latest first (those with no date last), then by name: ``id``, ``name``,
+    ``on``, ``place``, ``met`` (people not archived met there), ``no_contact_since``
+    (of them, not contacted since the meeting: ISO days compared as text, on both engines)."""
     return rows(
         conn,
         'SELECT e.id, e.name, e."on", e.place, count(p.id) AS met,'
         " coalesce(sum(CASE WHEN p.id IS NOT NULL AND (p.last_contact_at IS NULL"
-        f"   OR {local_day_sqlite('p.last_contact_at')} < p.met_on) THEN 1 ELSE 0 END), 0)"
+        f"   OR {local_day(conn, 'p.last_contact_at')} < CAST(p.met_on AS TEXT))"
+        " THEN 1 ELSE 0 END), 0)"
         " AS no_contact_since"
         " FROM event e LEFT JOIN person p ON p.met_at_id = e.id AND p.archived_at IS NULL"
-        ' GROUP BY e.id ORDER BY e."on" DESC, e.name',
+        ' GROUP BY e.id ORDER BY e."on" IS NULL, e."on" DESC, e.name, e.id',
     )
 
 
