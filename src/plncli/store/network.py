@@ -252,8 +252,11 @@ def interaction_topic_keys(conn: Conn) -> list[str]:
 
 
 # `pln who`'s ranking, written once: each engine says how it reads the JSON of the matching
-# keys ({keys}), the local day of the last contact ({last_contact}), and the byte order
-# ({bytes}) that chooses between two topics of one person that match equally well.
+# keys ({keys}), the local day of the last contact ({last_contact}), and its byte order
+# ({bytes}). A person's best hit is the highest score and, of two topics that match equally
+# well, the first in byte order: the least of "99 - score" (two digits: scores are 5 to 15)
+# followed by the topic, which one aggregate finds (a window function made SQLite read every
+# interaction: ~190 ms at 10,000 people against ~5-20 ms).
 _EXPERTS = (
     "WITH m AS ({keys}),"
     " hits AS ("
@@ -262,13 +265,12 @@ _EXPERTS = (
     "  WHERE a.kind IN ('offers', 'topic')"
     " UNION ALL SELECT ip.person_id, 4 + m.grade, t.topic FROM m"
     "  JOIN interaction_topic t ON t.key = m.key"
-    "  JOIN interaction_person ip ON ip.interaction_id = t.interaction_id),"
-    " best AS (SELECT person_id, score, topic, row_number() OVER (PARTITION BY person_id"
-    "  ORDER BY score DESC, topic COLLATE {bytes}) AS n FROM hits)"
-    " SELECT p.id, p.name, p.circle, {last_contact} AS last_contact, b.score, b.topic"
-    " FROM best b JOIN person p ON p.id = b.person_id WHERE b.n = 1 AND p.archived_at IS NULL"
-    " ORDER BY b.score DESC, p.circle = 'following', p.last_contact_at IS NULL,"
-    " p.last_contact_at DESC, p.name_key, p.id LIMIT ?"
+    "  JOIN interaction_person ip ON ip.interaction_id = t.interaction_id)"
+    " SELECT p.id, p.name, p.circle, {last_contact} AS last_contact, max(h.score) AS score,"
+    " substr(min((CAST(99 - h.score AS TEXT) || h.topic) COLLATE {bytes}), 3) AS topic"
+    " FROM hits h JOIN person p ON p.id = h.person_id WHERE p.archived_at IS NULL"
+    " GROUP BY p.id ORDER BY max(h.score) DESC, p.circle = 'following',"
+    " p.last_contact_at IS NULL, p.last_contact_at DESC, p.name_key, p.id LIMIT ?"
 )
 
 
