@@ -83,13 +83,13 @@ def test_shell_completion_completes_commands_and_options() -> None:
 
 
 def test_an_internal_error_is_one_line_without_traceback(pln, monkeypatch) -> None:
-    import plncli.cli.people as people_cli
+    from plncli import views
 
     def boom(*args: object, **kwargs: object) -> None:
         secret = "marker-ana@example.org"
         raise RuntimeError(secret)
 
-    monkeypatch.setattr(people_cli.views, "list_people", boom)
+    monkeypatch.setattr(views, "list_people", boom)
     r = pln("list", code=1)
     assert r.stderr.startswith("error: internal error (RuntimeError)")
     assert "marker" not in r.output

@@ -143,5 +143,5 @@ def set_private(app: AppContext, kind: str, name: str | None, *, off: bool) -> N
 
 
 def private_marks(app: AppContext) -> list[tuple[str, str]]:
-    """What is private: (kind, name), by kind and name."""
+    """What is private: (kind, name), by kind, then by the folded name."""
     return ties.private_marks(app.conn)
