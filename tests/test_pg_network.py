@@ -49,9 +49,11 @@ KNOWS = [
     ["unknows", "Ana", "Zed"],  # (3)
     ["unknows", "Ana", "Ana"],  # (2)
     ["knows", "Dev", "--json"],
+    ["knows", "Fay"],  # no one yet
 ]
 
 GROUPS = [
+    ["group", "list"],  # none yet
     ["group", "add", "Science dept", "Ana", "Ben", "Eve"],
     ["group", "add", "science DEPT", "Carla", "Ana"],  # the same group; Ana already in it
     ["group", "add", "ChemChat"],
@@ -153,7 +155,8 @@ def test_knows_and_unknows_say_the_same_on_both_engines(
     # knows x4; the same person twice, unknown (3), bad date, the future, --since with one
     # person (2), an id that is no one's, a close spelling in a write (3); the list x3,
     # unknown (3); unknows, no such tie, unknown (3), the same person twice (2); a list
-    assert _codes(script, results) == [0, 0, 0, 0, 2, 3, 2, 2, 2, 3, 3, 0, 0, 0, 3, 0, 3, 3, 2, 0]
+    codes = [0, 0, 0, 0, 2, 3, 2, 2, 2, 3, 3, 0, 0, 0, 3, 0, 3, 3, 2, 0, 0]
+    assert _codes(script, results) == codes
     said = [r.stderr for r in results[len(SETUP) :]]
     assert said[0] == "Recorded: Ana Ruiz and Carla Núñez know each other.\n"
     assert said[1] == "Updated: Ana Ruiz and Ben Okafor know each other.\n"
@@ -165,7 +168,7 @@ def test_knows_and_unknows_say_the_same_on_both_engines(
         ("Ben Okafor", "2019-01-01", "year"),
         ("Carla Núñez", "2019-09-01", "month"),
     ]
-    assert json.loads(results[-1].stdout) == []  # Dev's one tie was removed
+    assert json.loads(results[-2].stdout) == []  # Dev's one tie was removed
     # what is stored on the shared book: the two ties, with their start and precision
     assert _rows(
         pg_url,
@@ -180,13 +183,13 @@ def test_knows_and_unknows_say_the_same_on_both_engines(
 def test_groups_say_the_same_on_both_engines(pln: Any, tmp_path: Path, pg_url: str) -> None:
     script = SETUP + GROUPS
     results = on_both(pln, tmp_path, pg_url, script)
-    # add x3; unknown, a close spelling (3), an empty name (2); show x2, unknown (3); list
-    # x2; remove, not a member (2), no such group, unknown person (3); delete, again (3)
-    assert _codes(script, results) == [0, 0, 0, 3, 3, 2, 0, 0, 3, 0, 0, 0, 2, 3, 3, 0, 3, 0, 0]
-    said = [r.stderr for r in results[len(SETUP) :]]
+    # list (none); add x3; unknown, a close spelling (3), an empty name (2); show x2, unknown
+    # (3); list x2; remove, not a member (2), no such group, unknown person (3); delete, again (3)
+    assert _codes(script, results) == [0, 0, 0, 0, 3, 3, 2, 0, 0, 3, 0, 0, 0, 2, 3, 3, 0, 3, 0, 0]
+    said = [r.stderr for r in results[len(SETUP) + 1 :]]
     assert said[0] == "Created Science dept: 3 members added.\n"
     assert said[1] == "Updated Science dept: 1 member added; Ana Ruiz was already a member.\n"
-    shown = json.loads(results[len(SETUP) + 7].stdout)
+    shown = json.loads(results[len(SETUP) + 8].stdout)
     members = [m["name"] for m in shown["members"]]
     assert members == ["Ana Ruiz", "Ben Okafor", "Carla Núñez", "Eve Adams"]
     assert results[-1].stdout.count("group Science dept") == 2  # Eve knows Ana and Ben
@@ -364,3 +367,15 @@ def test_a_refused_write_leaves_the_shared_book_as_it_was(pln: Any, pg_url: str)
     for argv, code in REFUSED:
         assert_clean_error(pln("--db", pg_url, *argv, code=code))
         assert (_book(pg_url), _changes(pg_url)) == (before, changes), argv
+
+
+def test_the_readme_names_every_command_a_shared_book_runs() -> None:
+    """The list in "A shared book on PostgreSQL" is read against settings.SHARED_COMMANDS."""
+    import re
+
+    from plncli.settings import SHARED_COMMANDS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## A shared book on PostgreSQL", 1)[1].split("From nothing", 1)[0]
+    listed = set(re.findall(r"`(?:pln )?([a-z]+)`", section))
+    assert listed >= SHARED_COMMANDS, sorted(SHARED_COMMANDS - listed)
