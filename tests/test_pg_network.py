@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helpers import assert_clean_error
 from test_pg_commands import on_both
@@ -379,3 +381,54 @@ def test_the_readme_names_every_command_a_shared_book_runs() -> None:
     section = readme.split("## A shared book on PostgreSQL", 1)[1].split("From nothing", 1)[0]
     listed = set(re.findall(r"`(?:pln )?([a-z]+)`", section))
     assert listed >= SHARED_COMMANDS, sorted(SHARED_COMMANDS - listed)
+
+
+# Names as people type them: quotes, LIKE's wildcards, backslashes, accents, other scripts.
+NAMES = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("%_\\'\"#- ."),
+        st.characters(blacklist_categories=("Cs", "Cc"), max_codepoint=0x1FFFF),
+    ),
+    min_size=1,
+    max_size=20,
+)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=NAMES)
+def test_any_name_of_a_group_or_event_says_the_same_on_both_engines(
+    pln: Any, tmp_path: Path, pg_server: Any, name: str
+) -> None:
+    """Whatever a group, an event or a note is called, every command of this slice prints
+    the same and exits the same on both engines (a refusal included)."""
+    db = pg_server.create_database()
+    folder = tmp_path / db
+    folder.mkdir()
+    try:
+        on_both(
+            pln,
+            folder,
+            pg_server.url_for(db),
+            [
+                ["add", "Ana Ruiz", "--topic", "assessment"],
+                ["group", "add", name, "Ana"],
+                ["group", "show", name, "--json"],
+                ["private", "group", name],
+                ["group", "list"],
+                ["add", "Ben Okafor", "--met-at", name, "--on", "2026-11-01"],
+                ["event", "show", name, "--json"],
+                ["event", "edit", "#1", "--place", name],
+                ["events"],
+                ["knows", "Ana", "Ben", "-m", name],
+                ["knows", "Ben"],
+                ["who", name],
+                ["private"],
+            ],
+        )
+    finally:
+        pg_server.drop_database(db)
