@@ -65,9 +65,12 @@ def people(
     ``circle``, ``org``, ``location``, ``met_at_id``."""
     circles = "" if following else " AND circle != 'following'"
     scope = " AND id IN (SELECT id FROM _scope)" if scoped else ""
+    # in id order, as SQLite's scan gives them (PostgreSQL's follows its heap, where an
+    # updated row moves): the whole book's walk breaks ties between lists in this order
+    order = " ORDER BY id" if is_pg(conn) else ""
     return conn.execute(
         "SELECT id, name, circle, org, location, met_at_id FROM person"
-        f" WHERE archived_at IS NULL{circles}{scope}"
+        f" WHERE archived_at IS NULL{circles}{scope}{order}"
     ).fetchall()
 
 
