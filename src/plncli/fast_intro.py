@@ -205,7 +205,7 @@ def _failed(exc: BaseException) -> int:
         problem = exc
     elif isinstance(exc, sqlite3.DatabaseError):
         problem = store_error(exc, "the database")
-    elif _from_server(exc):
+    elif isinstance(exc, Exception) and _from_server(exc):
         from .store.pg import write_error
 
         problem = write_error(exc)
