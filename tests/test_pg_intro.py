@@ -394,6 +394,8 @@ def test_a_bug_on_the_fast_path_is_reported_on_a_shared_book_not_hidden(
 ) -> None:
     """An exception that is no user's error is a bug, said as one (never run again by
     Typer); a server's refusal is handed to Typer, which words it."""
+    from plncli.store.index import topic_keys_by_person_pg as working
+
     on_both(pln, tmp_path, pg_url, BOOK)
 
     def broken(*args: Any, **kwargs: Any) -> Any:
@@ -409,9 +411,17 @@ def test_a_bug_on_the_fast_path_is_reported_on_a_shared_book_not_hidden(
         raise psycopg.errors.UndefinedTable("no such table")
 
     monkeypatch.setattr("plncli.store.index.topic_keys_by_person_pg", refused)
-    assert fast.run(["--db", pg_url, "intro", "asked", "Ana", "Ben"]) is None
+    assert fast.run(["--db", pg_url, "introduce", "Ana", "Ben"]) is None
     assert capsys.readouterr() == ("", "")
     assert _changes(pg_url) == len(BOOK)
+    # after the write committed, the fast path reports the trouble itself: never twice
+    monkeypatch.setattr("plncli.store.index.topic_keys_by_person_pg", working)
+    monkeypatch.setattr("plncli.intro_commands.report_intro", refused)
+    assert fast.run(["--db", pg_url, "introduce", "Ana", "Ben"]) == 7
+    line = capsys.readouterr().err.splitlines()[0]
+    assert line == "error: the PostgreSQL server refused pln's request (42P01)"
+    assert [r[:3] for r in _stored(pg_url)["intros"]] == [("Ana Ruiz", "Ben Okafor", "suggested")]
+    assert _changes(pg_url) == len(BOOK) + 1
 
 
 def test_a_member_who_only_reads_gets_suggestions_and_is_refused_a_write(
