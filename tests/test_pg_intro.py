@@ -375,7 +375,11 @@ FAST = [
 
 
 def test_the_fast_path_serves_a_shared_book_as_a_personal_one(
-    pln: Any, tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+    pln: Any,
+    tmp_path: Path,
+    pg_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     on_both(pln, tmp_path, pg_url, BOOK)
     lite = str(tmp_path / "book.db")
@@ -385,6 +389,11 @@ def test_the_fast_path_serves_a_shared_book_as_a_personal_one(
         assert on_pg[0] == served, (argv, on_pg)
     assert _stored(pg_url) == _stored_sqlite(tmp_path / "book.db")
     assert _stored(pg_url)["intros"][0][:3] == ("Ana Ruiz", "Ben Okafor", "made")
+    # and a shared book named by PLN_DB
+    monkeypatch.setenv("PLN_DB", pg_url)
+    capsys.readouterr()
+    assert fast.run(["introduce", "--for", "Eve"]) == 0
+    assert capsys.readouterr().out == _run(pln, pg_url, ["introduce", "--for", "Eve"]).stdout
     commands = [e["command"] for e in pln.json("--db", pg_url, "history")]
     assert commands[0].endswith("introduce Dev Eve --dismiss --until 'in 2 weeks'")
 
