@@ -34,6 +34,10 @@ BOOK = [
     ["add", "Finn Lee", "--offers", "phonics", "--location", "Leeds", "--topic", "oracy"],
     ["add", "Gus Berg", "--circle", "following", "--offers", "assessment"],
     ["add", "Hana Ito", "--location", "leeds", "--topic", "reading", "--topic", "oracy"],
+    # one school written with and without capitals off A-Z: SQLite's case-blind comparison
+    # folds A-Z only, so neither engine counts them as one organisation when it counts
+    ["add", "Íñigo Sanz", "--org", "ÉCOLE Nord", "--topic", "maths", "--offers", "chess"],
+    ["add", "Jo Marsh", "--org", "école nord", "--topic", "maths", "--seeks", "chess"],
 ]
 
 SUGGEST = [
@@ -51,6 +55,8 @@ SUGGEST = [
     ["introduce", "--limit", "1", "--per-person", "1"],
     ["introduce", "Ana", "Ben", "--draft"],
     ["introduce", "Eve", "Finn", "--draft", "--json"],
+    ["introduce", "--for", "Íñigo", "--json"],
+    ["introduce", "Íñigo", "Jo", "--draft"],
 ]
 
 WORKFLOW = [
