@@ -214,6 +214,7 @@ def test_the_introduction_workflow_says_and_stores_the_same_on_both_engines(
     assert (
         "Waiting: did Ana Ruiz answer about meeting Ben Okafor?" in out["due --within 30d"].stdout
     )
+    assert out["introduce --for Dev"].stdout.startswith("No introductions to suggest for Dev Patel")
     # what is stored on the shared book, by names: the same as on the personal one
     stored = _stored(pg_url)
     assert stored == _stored_sqlite(tmp_path / "book.db")
@@ -346,6 +347,26 @@ def test_each_write_is_undone_on_a_shared_book(pln: Any, tmp_path: Path, pg_url:
     ]
     assert _stored(pg_url)["dismissals"] == []
     assert len(_stored(pg_url)["intros"]) == 3
+
+
+@pytest.mark.slow
+def test_an_introductions_write_waits_for_the_books_write_lock(pln: Any, pg_url: str) -> None:
+    """Each write is one transaction that first takes the book's write lock: while another
+    member holds it past the lock timeout, the write is refused (exit 6) and nothing lands."""
+    from plncli.store.pg import WRITE_LOCK
+
+    pln("db", "init", pg_url)
+    for argv in BOOK[:2]:
+        pln("--db", pg_url, *argv)
+    before = _dump(pg_url)
+    with psycopg.connect(pg_url) as holder:
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        result = pln("--db", pg_url, "introduce", "Ana", "Ben", code=6)
+        assert "Ana Ruiz + Ben Okafor" in pln("--db", pg_url, "introduce").stdout  # reads go on
+        holder.rollback()
+    line = assert_clean_error(result)
+    assert line == "error: the shared book is busy (other members are writing)"
+    assert (_dump(pg_url), _changes(pg_url)) == (before, 2)
 
 
 # --- the fast path on a shared book --------------------------------------------------------
