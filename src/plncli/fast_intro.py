@@ -119,7 +119,8 @@ def run(argv: list[str]) -> int | None:
     # people, a third at 100k). The command is one short process, and it makes few cycles.
     gc.disable()
     try:
-        app = AppContext(None if db is None else _as_typer_path(db))
+        # the command's name, as the Typer app gives it: a shared book serves only some
+        app = AppContext(None if db is None else _as_typer_path(db), command=command.split()[0])
         if _writes(command, opts, positional):
             mark = _last_change(app.conn)
         _dispatch(app, command, opts, positional)
@@ -143,7 +144,7 @@ def run(argv: list[str]) -> int | None:
             return _failed(exc)
         from .errors import PlnError
 
-        if isinstance(exc, PlnError | sqlite3.DatabaseError):
+        if isinstance(exc, PlnError | sqlite3.DatabaseError) or _from_server(exc):
             return None  # a user's error, nothing written: Typer words it and exits
         from .fast import _bug
 
@@ -156,10 +157,19 @@ def run(argv: list[str]) -> int | None:
 
 
 def _as_typer_path(db: str) -> str:
-    """--db as the Typer app passes it on (a ``Path``: `a//b/` is `a/b`)."""
+    """--db as the Typer app passes it on (a ``Path``: `a//b/` is `a/b`), but a shared
+    book's URL as typed (the Typer app takes it from the command line: ``cli.app._raw_db``)."""
+    if db.startswith("postgres"):
+        return db
     from pathlib import Path
 
     return str(Path(db))
+
+
+def _from_server(exc: BaseException) -> bool:
+    """A shared book's server refused a statement (psycopg's errors; ``cli.app.guarded``
+    words them)."""
+    return type(exc).__module__.startswith("psycopg")
 
 
 def _writes(command: str, opts: dict[str, Any], positional: list[str]) -> bool:
@@ -195,6 +205,10 @@ def _failed(exc: BaseException) -> int:
         problem = exc
     elif isinstance(exc, sqlite3.DatabaseError):
         problem = store_error(exc, "the database")
+    elif isinstance(exc, Exception) and _from_server(exc):
+        from .store.pg import write_error
+
+        problem = write_error(exc)
     elif isinstance(exc, UnicodeEncodeError):
         problem = InvalidInput(
             f"the output's encoding ({exc.encoding}) cannot show some of the text",

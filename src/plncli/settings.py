@@ -29,6 +29,7 @@ SHARED_COMMANDS = frozenset(
     {"add", "list", "show", "find", "log", "due", "history", "undo"}
     | {"remind", "done", "snooze", "drop", "reminders", "edit", "archive", "restore", "kinds"}
     | {"knows", "unknows", "group", "who", "private", "events", "event"}
+    | {"introduce", "intro", "intros"}
 )
 
 

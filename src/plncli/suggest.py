@@ -116,7 +116,7 @@ class TopicNames(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         stored = _aliases(self.book, key)
-        first = store.topic_as_first_written_sqlite(self.conn, stored)
+        first = store.topic_as_first_written(self.conn, stored)
         self[key] = key if first is None else first
         return self[key]
 
@@ -202,7 +202,7 @@ class Book:
     def written(self, pid: int, kind: str, key: str) -> str | None:
         """How this person wrote the topic that counts as ``key`` (their first spelling)."""
         stored = _aliases(self, key)
-        return store.topic_as_written_by_sqlite(self.topics.conn, pid, kind, stored)
+        return store.topic_as_written_by(self.topics.conn, pid, kind, stored)
 
     def _load_people(self, conn: Conn, following: bool) -> dict[int, Person]:
         scoped = bool(self.scope)
@@ -211,7 +211,7 @@ class Book:
         for stored in store.held_topic_keys(conn, scoped=scoped):
             effective[stored] = self._effective(stored)
         same = all(k == v for k, v in effective.items())
-        attrs = store.topic_keys_by_person_sqlite(
+        attrs = store.topic_keys_by_person(
             conn, scoped=scoped, effective=None if same else effective
         )
         folded: dict[str, str] = {}
@@ -379,15 +379,15 @@ def _scope(conn: Conn, book: Book, focus: int) -> str:
     """Fill temp tables with the people worth loading for ``focus``: whoever shares a
     topic, need, offer, event, organisation or place with them (unless that is held
     by more than FOCUS_CAP people), and everyone within three ties of them."""
-    store.open_scope_sqlite(conn)
-    store.hood_add_focus_sqlite(conn, focus)
+    store.open_scope(conn)
+    store.hood_add_focus(conn, focus)
     _hood_through_chains(conn, focus)
     for stored in store.topic_keys_of(conn, focus):
         keys = _aliases(book, book.topics.canonical(stored))
-        store.scope_add_holders_sqlite(conn, keys, cap=FOCUS_CAP)
+        store.scope_add_holders(conn, keys, cap=FOCUS_CAP)
     for column in ("met_at_id", "org", "location"):
-        store.scope_add_sharing_sqlite(conn, focus, column, cap=FOCUS_CAP)
-    store.scope_add_hood_sqlite(conn)
+        store.scope_add_sharing(conn, focus, column, cap=FOCUS_CAP)
+    store.scope_add_hood(conn)
     return "_scope"
 
 
@@ -397,13 +397,13 @@ def _hood_through_chains(conn: Conn, focus: int) -> None:
     ties loaded."""
     for z in store.hood_others(conn, focus):
         if store.tie_degree(conn, z) <= PATH_CAP:
-            store.hood_add_ties_of_sqlite(conn, z)
+            store.hood_add_ties_of(conn, z)
 
 
 def _pair_scope(conn: Conn, pair: tuple[int, int]) -> str:
     """Fill the temp tables with the two people and whom they know (for common
     acquaintances and their degrees): all that scoring one pair needs."""
-    store.pair_scope_sqlite(conn, pair)
+    store.pair_scope(conn, pair)
     return "_scope"
 
 
@@ -426,7 +426,7 @@ def _focus_counts(
             return store.count_holders(conn, kinds, _aliases(book, rest), following=following)
         column = {"e": "met_at_id", "g": "org", "l": "location"}[tag]
         value = {"e": next(iter(person.events), None), "g": person.org, "l": person.place}[tag]
-        return store.count_sharing_sqlite(conn, column, value, following=following)
+        return store.count_sharing(conn, column, value, following=following)
 
     return max(n, 2), _Held(count, set(held))
 

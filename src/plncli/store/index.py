@@ -10,13 +10,14 @@ right here and build what ``suggest.py`` needs, with no named row per person in 
 SQLite-only SQL is in the functions named ``*_sqlite``: the scope's temp tables are filled
 with ``INSERT OR IGNORE`` (their statements and plans as measured), shared organisations
 and places compare ``COLLATE NOCASE``, a person's keys come in one ``group_concat`` string,
-and "as first written" is ``ORDER BY rowid``.
+and "as first written" is ``ORDER BY rowid``. Each has a twin ``*_pg`` for a shared book
+(at the end of the module), and ``suggest.py`` calls the engine-neutral name between them.
 """
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from . import Conn, column, rows, scalar
+from . import Conn, column, is_pg, rows, scalar
 
 _TOPIC_KINDS = "kind IN ('topic', 'offers', 'seeks')"
 _IN_SCOPE = " AND person_id IN (SELECT id FROM _scope)"
@@ -64,9 +65,12 @@ def people(
     ``circle``, ``org``, ``location``, ``met_at_id``."""
     circles = "" if following else " AND circle != 'following'"
     scope = " AND id IN (SELECT id FROM _scope)" if scoped else ""
+    # in id order, as SQLite's scan gives them (PostgreSQL's follows its heap, where an
+    # updated row moves): the whole book's walk breaks ties between lists in this order
+    order = " ORDER BY id" if is_pg(conn) else ""
     return conn.execute(
         "SELECT id, name, circle, org, location, met_at_id FROM person"
-        f" WHERE archived_at IS NULL{circles}{scope}"
+        f" WHERE archived_at IS NULL{circles}{scope}{order}"
     ).fetchall()
 
 
@@ -286,3 +290,201 @@ def count_sharing_sqlite(conn: Conn, column_name: str, value: object, *, followi
             (value,),
         )
     )
+
+
+# ---- the same on PostgreSQL, and the names suggest.py calls -------------------------------
+#
+# Each ``*_sqlite`` function above has a twin ``*_pg`` here that reads or fills the same
+# thing in the SQL PostgreSQL speaks, and one engine-neutral name that chooses between
+# them (``is_pg``): ``ON CONFLICT DO NOTHING`` for ``INSERT OR IGNORE``, ``array_agg`` for
+# ``group_concat``, ``ORDER BY id`` for ``rowid`` (on PostgreSQL ``rowid`` equals ``id`` in
+# ``person_attr``), and ASCII-only case folding for ``COLLATE NOCASE``, which folds only
+# A-Z (so ``ÉCOLE`` and ``école`` differ on both engines).
+
+
+def _equal_folding_ascii_pg(left: str, right: str, column_name: str) -> str:
+    """Equal as SQLite's case-blind collation compares: A-Z folded, nothing else (an id
+    column compares as it is)."""
+    if column_name == "met_at_id":
+        return f"{left} = {right}"
+    upper, lower = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
+    return f"translate({left}, '{upper}', '{lower}') = translate({right}, '{upper}', '{lower}')"
+
+
+def topic_as_first_written_pg(conn: Conn, keys: Sequence[str]) -> str | None:
+    """``topic_as_first_written_sqlite`` on PostgreSQL."""
+    found = conn.execute(
+        "SELECT value FROM person_attr WHERE kind IN ('topic', 'offers', 'seeks')"
+        f" AND key IN ({','.join('?' * len(keys))}) ORDER BY id LIMIT 1",
+        keys,
+    ).fetchone()
+    return None if found is None else str(found[0])
+
+
+def topic_as_written_by_pg(conn: Conn, pid: int, kind: str, keys: Sequence[str]) -> str | None:
+    """``topic_as_written_by_sqlite`` on PostgreSQL."""
+    found = conn.execute(
+        "SELECT value FROM person_attr WHERE person_id = ? AND kind = ?"
+        f" AND key IN ({','.join('?' * len(keys))}) ORDER BY id LIMIT 1",
+        (pid, kind, *keys),
+    ).fetchone()
+    return None if found is None else str(found[0])
+
+
+def topic_keys_by_person_pg(
+    conn: Conn, *, scoped: bool, effective: Mapping[str, str | None] | None
+) -> dict[tuple[int, str], frozenset[str]]:
+    """``topic_keys_by_person_sqlite`` on PostgreSQL."""
+    where = _TOPIC_KINDS + (_IN_SCOPE if scoped else "")
+    attrs: dict[tuple[int, str], frozenset[str]] = {}
+    for pid, kind, stored_keys in conn.execute(
+        f"SELECT person_id, kind, array_agg(key) FROM person_attr WHERE {where}"
+        " GROUP BY person_id, kind"
+    ):
+        attrs[pid, kind] = frozenset(
+            stored_keys if effective is None else [k for k in map(effective.get, stored_keys) if k]
+        )
+    return attrs
+
+
+def open_scope_pg(conn: Conn) -> None:
+    """``open_scope_sqlite`` on PostgreSQL."""
+    for table in ("_scope", "_hood"):
+        if scalar(conn, "SELECT to_regclass(?) IS NULL", (f"pg_temp.{table}",)):
+            conn.execute(f"CREATE TEMP TABLE {table} (id INTEGER PRIMARY KEY)")
+        conn.execute(f"DELETE FROM {table}")
+
+
+def hood_add_focus_pg(conn: Conn, focus: int) -> None:
+    """``hood_add_focus_sqlite`` on PostgreSQL."""
+    conn.execute("INSERT INTO _hood VALUES (?)", (focus,))
+    conn.execute(
+        "INSERT INTO _hood SELECT CASE WHEN a_id = ? THEN b_id ELSE a_id END"
+        " FROM tie WHERE a_id = ? OR b_id = ? ON CONFLICT DO NOTHING",
+        (focus, focus, focus),
+    )
+
+
+def hood_add_ties_of_pg(conn: Conn, pid: int) -> None:
+    """``hood_add_ties_of_sqlite`` on PostgreSQL."""
+    conn.execute(
+        "INSERT INTO _hood SELECT b_id FROM tie WHERE a_id = ?"
+        " UNION SELECT a_id FROM tie WHERE b_id = ? ON CONFLICT DO NOTHING",
+        (pid, pid),
+    )
+
+
+def _add_scope_pg(conn: Conn, select: str, args: Sequence[object], cap: int) -> None:
+    """``_add_scope_sqlite`` on PostgreSQL."""
+    count = conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?) AS found", (*args, cap + 1))
+    if count.fetchone()[0] <= cap:
+        conn.execute(f"INSERT INTO _scope {select} ON CONFLICT DO NOTHING", args)
+
+
+def scope_add_holders_pg(conn: Conn, keys: Sequence[str], *, cap: int) -> None:
+    """``scope_add_holders_sqlite`` on PostgreSQL."""
+    where = f"kind IN ('topic', 'offers', 'seeks') AND key IN ({','.join('?' * len(keys))})"
+    _add_scope_pg(conn, f"SELECT person_id FROM person_attr WHERE {where}", keys, cap)
+
+
+def scope_add_sharing_pg(conn: Conn, focus: int, column_name: str, *, cap: int) -> None:
+    """``scope_add_sharing_sqlite`` on PostgreSQL."""
+    same = _equal_folding_ascii_pg(f"p.{column_name}", f"f.{column_name}", column_name)
+    _add_scope_pg(
+        conn, f"SELECT p.id FROM person p JOIN person f ON f.id = ? WHERE {same}", [focus], cap
+    )
+
+
+def scope_add_hood_pg(conn: Conn) -> None:
+    """``scope_add_hood_sqlite`` on PostgreSQL."""
+    conn.execute(
+        "INSERT INTO _scope SELECT a_id FROM tie WHERE b_id IN (SELECT id FROM _hood)"
+        " UNION SELECT b_id FROM tie WHERE a_id IN (SELECT id FROM _hood) ON CONFLICT DO NOTHING"
+    )
+    conn.execute("INSERT INTO _scope SELECT id FROM _hood ON CONFLICT DO NOTHING")
+
+
+def pair_scope_pg(conn: Conn, pair: tuple[int, int]) -> None:
+    """``pair_scope_sqlite`` on PostgreSQL."""
+    open_scope_pg(conn)
+    conn.executemany("INSERT INTO _hood VALUES (?) ON CONFLICT DO NOTHING", [(i,) for i in pair])
+    conn.execute(
+        "INSERT INTO _scope SELECT a_id FROM tie WHERE b_id IN (SELECT id FROM _hood)"
+        " UNION SELECT b_id FROM tie WHERE a_id IN (SELECT id FROM _hood) ON CONFLICT DO NOTHING"
+    )
+    conn.execute("INSERT INTO _hood SELECT id FROM _scope ON CONFLICT DO NOTHING")
+    conn.execute("INSERT INTO _scope VALUES (?), (?) ON CONFLICT DO NOTHING", pair)
+
+
+def count_sharing_pg(conn: Conn, column_name: str, value: object, *, following: bool) -> int:
+    """``count_sharing_sqlite`` on PostgreSQL."""
+    same = _equal_folding_ascii_pg(column_name, "?", column_name)
+    return int(
+        scalar(
+            conn, f"SELECT count(*) FROM person WHERE {same} AND {_eligible(following)}", (value,)
+        )
+    )
+
+
+def topic_as_first_written(conn: Conn, keys: Sequence[str]) -> str | None:
+    """The first stored value of a topic, offer or need with one of these keys."""
+    if is_pg(conn):
+        return topic_as_first_written_pg(conn, keys)
+    return topic_as_first_written_sqlite(conn, keys)
+
+
+def topic_as_written_by(conn: Conn, pid: int, kind: str, keys: Sequence[str]) -> str | None:
+    """How this person first wrote their ``kind`` with one of these keys."""
+    if is_pg(conn):
+        return topic_as_written_by_pg(conn, pid, kind, keys)
+    return topic_as_written_by_sqlite(conn, pid, kind, keys)
+
+
+def topic_keys_by_person(
+    conn: Conn, *, scoped: bool, effective: Mapping[str, str | None] | None
+) -> dict[tuple[int, str], frozenset[str]]:
+    """Each person's topic, offers and seeks keys, by (person id, kind)."""
+    either = topic_keys_by_person_pg if is_pg(conn) else topic_keys_by_person_sqlite
+    return either(conn, scoped=scoped, effective=effective)
+
+
+def open_scope(conn: Conn) -> None:
+    """Empty temp tables ``_scope`` (whom to load) and ``_hood`` (whose ties to load)."""
+    (open_scope_pg if is_pg(conn) else open_scope_sqlite)(conn)
+
+
+def hood_add_focus(conn: Conn, focus: int) -> None:
+    """Put the focus and whom they know in ``_hood``."""
+    (hood_add_focus_pg if is_pg(conn) else hood_add_focus_sqlite)(conn, focus)
+
+
+def hood_add_ties_of(conn: Conn, pid: int) -> None:
+    """Put whom this person knows in ``_hood``."""
+    (hood_add_ties_of_pg if is_pg(conn) else hood_add_ties_of_sqlite)(conn, pid)
+
+
+def scope_add_holders(conn: Conn, keys: Sequence[str], *, cap: int) -> None:
+    """Add who holds a topic, offer or need with one of ``keys`` (at most ``cap`` of them)."""
+    (scope_add_holders_pg if is_pg(conn) else scope_add_holders_sqlite)(conn, keys, cap=cap)
+
+
+def scope_add_sharing(conn: Conn, focus: int, column_name: str, *, cap: int) -> None:
+    """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` (at most ``cap``)."""
+    either = scope_add_sharing_pg if is_pg(conn) else scope_add_sharing_sqlite
+    either(conn, focus, column_name, cap=cap)
+
+
+def scope_add_hood(conn: Conn) -> None:
+    """Add the hood and whom they know to ``_scope``."""
+    (scope_add_hood_pg if is_pg(conn) else scope_add_hood_sqlite)(conn)
+
+
+def pair_scope(conn: Conn, pair: tuple[int, int]) -> None:
+    """Fill the temp tables with the two people and whom they know."""
+    (pair_scope_pg if is_pg(conn) else pair_scope_sqlite)(conn, pair)
+
+
+def count_sharing(conn: Conn, column_name: str, value: object, *, following: bool) -> int:
+    """How many people considered have this ``met_at_id``, ``org`` or ``location``."""
+    either = count_sharing_pg if is_pg(conn) else count_sharing_sqlite
+    return either(conn, column_name, value, following=following)

@@ -25,9 +25,10 @@ def intro_between(conn: Conn, a_id: int, b_id: int) -> Any | None:
 
 def intros(conn: Conn, state: str | None) -> list[Any]:
     """Every introduction (in ``state``, when given): asked, suggested, made, declined,
-    newest change first within each; the rows of ``intro_between``."""
+    newest change first within each, and the first recorded first among changes made at
+    the same instant (as SQLite's scan happened to give them; PostgreSQL would not)."""
     where, args = ("WHERE i.state = ?", (state,)) if state else ("", ())
-    return rows(conn, f"{_SELECT} {where} ORDER BY {_ORDER}, i.updated_at DESC", args)
+    return rows(conn, f"{_SELECT} {where} ORDER BY {_ORDER}, i.updated_at DESC, i.id", args)
 
 
 def insert_intro(
