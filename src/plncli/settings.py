@@ -28,6 +28,7 @@ class Settings(NamedTuple):
 SHARED_COMMANDS = frozenset(
     {"add", "list", "show", "find", "log", "due", "history", "undo"}
     | {"remind", "done", "snooze", "drop", "reminders", "edit", "archive", "restore", "kinds"}
+    | {"db", "forget"}  # db path, status, check; db backup names pg_dump (cli/store.py)
 )
 
 

@@ -12,6 +12,7 @@ from ..db import transaction
 from ..errors import InvalidInput, PlnError
 from ..resolve import resolve
 from ..store.forget import secure_delete
+from . import parse
 from .app import JsonOpt, app, command, state
 
 
@@ -35,14 +36,14 @@ def forget(
     app_ = state(ctx)
     if not yes and not sys.stdin.isatty():
         raise InvalidInput("pln forget asks before it erases anything", "add --yes")
-    conn, path = app_.conn, app_.settings.db_path
-    ref = resolve(conn, person, archived=True)
-    render.notice(ref)
+    conn, path, shared = app_.conn, app_.settings.db_path, app_.settings.shared
+    ref = parse.person(app_, person, archived=True)  # a close spelling: asked, or refused
     plan = svc.plan(conn, ref)  # read only: no lock held while the user reads
     marks = svc.marks(conn, ref)
-    holding = [c for c in svc.backup_files(path) if svc.holds(c, marks)]
+    # pln makes no copies of a shared book (`pln db backup` names pg_dump)
+    holding = [] if shared else [c for c in svc.backup_files(path) if svc.holds(c, marks)]
     files = svc.import_files(conn, marks)
-    _show_plan(plan, holding, files, backups)
+    _show_plan(plan, holding, files, backups, shared=shared)
     if not yes and not typer.confirm(
         "Forget them? This cannot be undone.", default=False, err=True
     ):
@@ -54,7 +55,8 @@ def forget(
     with transaction(conn, path, record=False):
         current = resolve(conn, f"#{ref.id}", archived=True)
         done, history_id = svc.erase(conn, current, command_words=words)
-    wiped = svc.wipe(conn)
+    kept = svc.wipe_shared(conn) if shared else []  # the tables not rewritten
+    wiped = not kept if shared else svc.wipe(conn)
     rewritten = []
     if backups:
         for copy in holding:
@@ -70,9 +72,13 @@ def forget(
         "file_rewritten": wiped,
         "backups": [{"path": c, "rewritten": c in rewritten} for c in holding],
         "files": files,
+        **({"tables_not_rewritten": kept} if shared else {}),
     }
     if json:
         render.print_json(doc)
+        return
+    if shared:
+        _show_done_shared(done.person.name, done.person.id, kept)
         return
     _show_done(done.person.name, done.person.id, wiped, holding, rewritten)
 
@@ -87,7 +93,9 @@ def _command_words() -> set[str]:
     return words - {""}
 
 
-def _show_plan(plan: svc.Plan, holding: list[str], files: list[str], backups: bool) -> None:
+def _show_plan(
+    plan: svc.Plan, holding: list[str], files: list[str], backups: bool, *, shared: bool
+) -> None:
     c, p = plan.counts, plan.person
     render.say(
         f"Forget {p.name} (#{p.id}): {c['attributes']} attribute(s),"
@@ -118,7 +126,17 @@ def _show_plan(plan: svc.Plan, holding: list[str], files: list[str], backups: bo
         render.say(f"Backup {copy} {verb}.")
     for f in files:
         render.say(f"{f} (a file you imported) holds them; pln does not change it.")
+    if shared:
+        render.say(SERVER_COPIES)
     render.say("This cannot be undone.", style="bold")
+
+
+SERVER_COPIES = (
+    "On a shared book pln erases them from every table and rewrites the tables your role"
+    " owns; the server's own copies (its write-ahead log and WAL archive, base backups,"
+    " replicas, pg_dump files) may hold them until they expire: clearing those is the"
+    " server operator's job."
+)
 
 
 def _where(mentions: list[svc.Mention]) -> str:
@@ -131,6 +149,21 @@ def _where(mentions: list[svc.Mention]) -> str:
         else:
             parts.append(f"interaction #{m.id}")
     return ", ".join(parts)
+
+
+def _show_done_shared(name: str, pid: int, kept: list[str]) -> None:
+    render.say(f"Forgot {name} (#{pid}). This cannot be undone.")
+    if not kept:
+        render.say(
+            "The book's tables were rewritten (VACUUM FULL): their files on the server no"
+            " longer hold them."
+        )
+        return
+    render.say(
+        f"Not rewritten: {', '.join(kept)} (only a table's owner may, and members may have"
+        " kept it busy); their files on the server may hold them until the book's owner"
+        " runs `VACUUM (FULL, ANALYZE)` on them, or runs `pln forget` itself."
+    )
 
 
 def _show_done(name: str, pid: int, wiped: bool, holding: list[str], rewritten: list[str]) -> None:
