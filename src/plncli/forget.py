@@ -333,12 +333,18 @@ def wipe(conn: Conn) -> bool:
     return store.rewrite_file(conn)
 
 
-def wipe_shared(conn: Conn) -> list[str]:
+def erasing_transaction(conn: Conn) -> int:
+    """A shared book: the id of the transaction that erases (inside it)."""
+    return store.transaction_id_pg(conn)
+
+
+def wipe_shared(conn: Conn, erased_in: int) -> store.Rewrite:
     """A shared book: rewrite the tables (``VACUUM (FULL, ANALYZE)``) the member's role
-    owns; the tables it could not. What the server keeps besides (its write-ahead log and
-    archives, base backups, replicas, ``pg_dump`` files) is beyond pln's reach: the
-    server's operator's (README, "A shared book on PostgreSQL")."""
-    return store.rewrite_tables_pg(conn)
+    owns, once no transaction older than the erase runs; the tables it could not. What
+    the server keeps besides (its write-ahead log and archives, base backups, replicas,
+    ``pg_dump`` files) is beyond pln's reach: the server's operator's (README, "A shared
+    book on PostgreSQL")."""
+    return store.rewrite_tables_pg(conn, erased_in)
 
 
 def traits_of(conn: Conn, pid: int) -> _Traits:

@@ -37,6 +37,8 @@ def forget(
     if not yes and not sys.stdin.isatty():
         raise InvalidInput("pln forget asks before it erases anything", "add --yes")
     conn, path, shared = app_.conn, app_.settings.db_path, app_.settings.shared
+    if shared:
+        _refuse_a_reader(conn)
     ref = parse.person(app_, person, archived=True)  # a close spelling: asked, or refused
     plan = svc.plan(conn, ref)  # read only: no lock held while the user reads
     marks = svc.marks(conn, ref)
@@ -55,8 +57,13 @@ def forget(
     with transaction(conn, path, record=False):
         current = resolve(conn, f"#{ref.id}", archived=True)
         done, history_id = svc.erase(conn, current, command_words=words)
-    kept = svc.wipe_shared(conn) if shared else []  # the tables not rewritten
-    wiped = not kept if shared else svc.wipe(conn)
+        erased_in = svc.erasing_transaction(conn) if shared else 0
+    if shared:
+        rewrite = svc.wipe_shared(conn, erased_in)
+        kept, older_open = rewrite.not_rewritten, rewrite.older_open
+        wiped = not kept and not older_open
+    else:
+        kept, older_open, wiped = [], False, svc.wipe(conn)
     rewritten = []
     if backups:
         for copy in holding:
@@ -72,15 +79,23 @@ def forget(
         "file_rewritten": wiped,
         "backups": [{"path": c, "rewritten": c in rewritten} for c in holding],
         "files": files,
-        **({"tables_not_rewritten": kept} if shared else {}),
+        **({"tables_not_rewritten": kept, "older_transaction_open": older_open} if shared else {}),
     }
     if json:
         render.print_json(doc)
         return
     if shared:
-        _show_done_shared(done.person.name, done.person.id, kept)
+        _show_done_shared(done.person.name, done.person.id, kept, older_open)
         return
     _show_done(done.person.name, done.person.id, wiped, holding, rewritten)
+
+
+def _refuse_a_reader(conn: object) -> None:
+    """A member who may only read is told so before the plan, not after it."""
+    from ..store.pg import book, not_a_writer
+
+    if not book.may_write(conn):  # type: ignore[arg-type]
+        raise not_a_writer()
 
 
 def _command_words() -> set[str]:
@@ -151,13 +166,19 @@ def _where(mentions: list[svc.Mention]) -> str:
     return ", ".join(parts)
 
 
-def _show_done_shared(name: str, pid: int, kept: list[str]) -> None:
+def _show_done_shared(name: str, pid: int, kept: list[str], older_open: bool) -> None:
     render.say(f"Forgot {name} (#{pid}). This cannot be undone.")
-    if not kept:
+    if older_open:
+        render.say(
+            "A transaction older than the forget was still running on the server: the"
+            " rewritten tables may keep a copy of them until their next `VACUUM FULL`."
+        )
+    if not kept and not older_open:
         render.say(
             "The book's tables were rewritten (VACUUM FULL): their files on the server no"
             " longer hold them."
         )
+    if not kept:
         return
     render.say(
         f"Not rewritten: {', '.join(kept)} (only a table's owner may, and members may have"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..db import backup_to
 from ..errors import StoreError
@@ -334,15 +334,30 @@ def rewrite_file(conn: Conn) -> bool:
 
 # How long a table's rewrite waits for members reading or writing it (then it is skipped).
 REWRITE_LOCK_TIMEOUT = "5s"
+# How long the rewrite waits for transactions older than the erase to end (seconds).
+OLDER_WAIT_S = 10.0
 
 
-def rewrite_tables_pg(conn: Conn) -> list[str]:
+def transaction_id_pg(conn: Conn) -> int:
+    """PostgreSQL: the id of the transaction being run (it gets one if it has none)."""
+    return int(scalar(conn, "SELECT pg_current_xact_id()::text"))
+
+
+class Rewrite(NamedTuple):
+    not_rewritten: list[str]  # tables, sorted
+    older_open: bool  # a transaction older than the erase was still running
+
+
+def rewrite_tables_pg(conn: Conn, erased_in: int) -> Rewrite:
     """PostgreSQL: rewrite every table of the book the connected role owns, with its
     indexes and TOAST (``VACUUM (FULL, ANALYZE)``: new files without the erased rows'
     bytes, and the planner's statistics, which sample values, taken again). Run after
-    the erase has committed (VACUUM runs outside a transaction). The tables it could not
-    rewrite, sorted: not owned by the role (only an owner may VACUUM), or kept busy by
-    other members past ``REWRITE_LOCK_TIMEOUT``."""
+    the erase (transaction ``erased_in``) has committed: VACUUM runs outside a
+    transaction, and copies any row a transaction still running might see, so it first
+    waits (up to ``OLDER_WAIT_S``) until no transaction older than the erase runs on the
+    server, in any database. The tables it could not rewrite: not owned by the role
+    (only an owner may VACUUM), or kept busy by other members past
+    ``REWRITE_LOCK_TIMEOUT``."""
     import psycopg
 
     owned = {
@@ -356,10 +371,12 @@ def rewrite_tables_pg(conn: Conn) -> list[str]:
     conn.rollback()
     raw = conn.raw  # type: ignore[attr-defined]
     skipped = [t for t, mine in owned.items() if not mine]
+    mine = sorted(t for t, m in owned.items() if m)
     raw.autocommit = True
     try:
+        older_open = bool(mine) and not _older_ended(raw, erased_in)
         raw.execute(f"SET lock_timeout = '{REWRITE_LOCK_TIMEOUT}'")
-        for table in sorted(t for t, mine in owned.items() if mine):
+        for table in mine:
             try:
                 raw.execute(f'VACUUM (FULL, ANALYZE) "{table}"')
                 _forget_statistics_if_empty(raw, table)
@@ -368,7 +385,21 @@ def rewrite_tables_pg(conn: Conn) -> list[str]:
         raw.execute("RESET lock_timeout")
     finally:
         raw.autocommit = False
-    return sorted(skipped)
+    return Rewrite(sorted(skipped), older_open)
+
+
+def _older_ended(raw: Any, xid: int) -> bool:
+    """Wait until every transaction that began before ``xid`` ended; False on timeout."""
+    import time
+
+    deadline = time.monotonic() + OLDER_WAIT_S
+    while True:
+        (ended,) = raw.execute(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot()) > %s::text::xid8", (str(xid),)
+        ).fetchone()
+        if ended or time.monotonic() > deadline:
+            return bool(ended)
+        time.sleep(0.05)
 
 
 def _forget_statistics_if_empty(raw: Any, table: str) -> None:

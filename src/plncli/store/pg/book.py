@@ -23,6 +23,17 @@ def _store(conn: PgConn) -> Conn:
     return cast(Conn, conn)
 
 
+_MAY_WRITE = (
+    "has_table_privilege('person', 'INSERT') AND has_table_privilege('person', 'UPDATE')"
+    " AND has_table_privilege('person', 'DELETE')"
+)
+
+
+def may_write(conn: PgConn) -> bool:
+    """Whether the connected role may change the book (its write role, or its owner)."""
+    return bool(scalar(_store(conn), f"SELECT {_MAY_WRITE}"))
+
+
 class Facts(NamedTuple):
     server: str
     database: str
@@ -39,8 +50,7 @@ def facts(conn: PgConn) -> Facts:
         "SELECT current_database() AS database, current_user AS role,"
         " pg_database_size(current_database()) AS size_bytes,"
         " (SELECT max(version) FROM pln_version) AS schema_version,"
-        " has_table_privilege('person', 'INSERT') AND has_table_privilege('person', 'UPDATE')"
-        " AND has_table_privilege('person', 'DELETE') AS may_write",
+        f" {_MAY_WRITE} AS may_write",
     )
     assert found is not None
     info = conn.raw.info
