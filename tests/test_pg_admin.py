@@ -3,12 +3,16 @@ and names in the same order as on SQLite whatever the database's collation (issu
 Skipped, with one line, without a server (tests/pgserver.py)."""
 
 import json
+import shlex
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from helpers import assert_clean_error
 from plncli.text import fold
 from test_pg_commands import _run, _stderr, on_both
 
@@ -312,3 +316,201 @@ def test_forget_leaves_no_row_statistic_or_byte_of_them_in_the_book(
         assert conn.execute("SELECT note FROM interaction").fetchall() == [
             ("Coffee with (forgotten person) and Ben",)
         ]
+
+
+def _role(pg_server: Any, url: str, name: str, group: str) -> str:
+    """A LOGIN role in the book's ``group`` role (read or write); the URL it connects with."""
+    db = str(psycopg.conninfo.conninfo_to_dict(url)["dbname"])
+    role = f"{db}_{name}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE ROLE "{role}" LOGIN IN ROLE "{db}_{group}"')
+    return str(pg_server.url_for(db, user=role))
+
+
+def test_a_member_forgets_and_is_told_what_only_the_owner_can_rewrite(
+    pln: Any, pg_server: Any, pg_url: str
+) -> None:
+    pln("db", "init", pg_url)
+    ana, ben = (_role(pg_server, pg_url, n, "write") for n in ("ana", "ben"))
+    pln("--db", ben, "add", "Carla Núñez", "--note", "friend of Dana Zanzibarqa")
+    pln("--db", ana, "add", "Dana Zanzibarqa", "--email", EMAIL)
+    pln("--db", ana, "log", "Dana", "Carla", "-m", "Lunch with Dana Zanzibarqa")
+    result = pln("--db", ana, "forget", "Dana", "--yes")
+    assert _line(result, "On a shared book pln erases them")
+    kept = _line(result, "Not rewritten: ")
+    assert "person, person_attr, person_search" in kept  # the book's owner owns them
+    assert "the book's owner runs `VACUUM (FULL, ANALYZE)`" in kept
+    assert REWRITTEN not in result.stderr
+    assert _rows_holding_them(pg_url) == {}  # the rows are gone whoever forgets
+    # ben's earlier change is behind the forget now: no member undoes past it
+    line = assert_clean_error(pln("--db", ben, "undo", "--yes", code=3))
+    assert line.startswith("error: you have no change to undo since `pln forget` (#")
+    assert [p["name"] for p in pln.json("--db", ben, "list")] == ["Carla Núñez"]
+    assert pln.json("--db", ben, "show", "Carla")["notes"] == "friend of (forgotten person)"
+
+
+def test_a_member_who_only_reads_is_refused_a_forget_before_anything(
+    pln: Any, pg_server: Any, pg_url: str
+) -> None:
+    pln("db", "init", pg_url)
+    reader = _role(pg_server, pg_url, "cleo", "read")
+    pln("--db", pg_url, "add", "Dana Zanzibarqa", "--email", EMAIL)
+    before = _rows_holding_them(pg_url)
+    line = assert_clean_error(pln("--db", reader, "forget", "Dana", "--yes", code=7))
+    assert line == "error: your PostgreSQL role may not change this book"
+    assert _rows_holding_them(pg_url) == before
+    assert [p["name"] for p in pln.json("--db", reader, "list")] == ["Dana Zanzibarqa"]
+
+
+# --- pln db path, status, check and backup --------------------------------------------------
+
+DB = [
+    ["add", "Ana Ruiz", "--follow-up", "tomorrow"],
+    ["add", "Ben Okafor", "--met-at", "ResearchEd"],
+    ["log", "Ana", "-m", "Coffee"],
+    ["archive", "Ben"],
+    ["db", "check"],
+    ["db", "check", "--json"],
+    ["db", "bogus"],
+    ["db", "status", "--bogus"],
+]
+
+
+def test_db_status_and_check_on_a_shared_book(pln: Any, tmp_path: Path, pg_url: str) -> None:
+    results = on_both(pln, tmp_path, pg_url, DB)
+    assert results[DB.index(["db", "check"])].stderr == (
+        "integrity: ok; foreign-key problems: 0; schema version"
+        f" {pln.json('--db', pg_url, 'db', 'check')['schema_version']}\n"
+    )
+    assert [r.exit_code for r in results[-2:]] == [2, 2]
+    assert pln("--db", pg_url, "db", "path").stdout == pg_url + "\n"
+    lite = pln.json("--db", str(tmp_path / "book.db"), "db", "status")
+    doc = pln.json("--db", pg_url, "db", "status")
+    db = str(psycopg.conninfo.conninfo_to_dict(pg_url)["dbname"])
+    assert doc["counts"] == lite["counts"] == {
+        "people": 1,
+        "archived": 1,
+        "events": 1,
+        "interactions": 1,
+        "open_followups": 0,  # the coffee closed Ana's first follow-up
+    }
+    assert doc["schema_version"] == lite["schema_version"]
+    assert (doc["path"], doc["database"], doc["role"], doc["may_write"]) == (
+        pg_url,
+        db,
+        "postgres",
+        True,
+    )
+    assert doc["server"].endswith(f":{psycopg.conninfo.conninfo_to_dict(pg_url)['port']}")
+    assert doc["size_bytes"] > 0
+    table = pln("--db", pg_url, "db", "status").stdout
+    assert f"database        {db}\n" in table
+    assert "you may         read and write\n" in table
+
+
+def test_db_status_tells_a_reader_they_may_only_read(
+    pln: Any, pg_server: Any, pg_url: str
+) -> None:
+    pln("db", "init", pg_url)
+    reader = _role(pg_server, pg_url, "cleo", "read")
+    doc = pln.json("--db", reader, "db", "status")
+    assert (doc["role"].endswith("_cleo"), doc["may_write"]) == (True, False)
+    assert "you may         read only\n" in pln("--db", reader, "db", "status").stdout
+    assert pln.json("--db", reader, "db", "check")["healthy"] is True
+
+
+def _hand(url: str, *statements: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        for sql in statements:
+            conn.execute(sql)
+
+
+def _catalog(url: str) -> list[Any]:
+    """What `pln db check` reads, to show it changed nothing."""
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t"
+            " JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE c.relnamespace = 'public'::regnamespace ORDER BY 1, 2"
+        ).fetchall() + conn.execute(
+            "SELECT (SELECT count(*) FROM person_attr), (SELECT count(*) FROM person_search),"
+            " (SELECT count(*) FROM change_log)"
+        ).fetchall()
+
+
+def test_db_check_finds_what_was_changed_by_hand_and_changes_nothing(
+    pln: Any, pg_url: str
+) -> None:
+    pln("db", "init", pg_url)
+    pln("--db", pg_url, "add", "Ana Ruiz", "--topic", "assessment")
+    pln("--db", pg_url, "add", "Ben Okafor")
+    _hand(
+        pg_url,
+        "ALTER TABLE person DISABLE TRIGGER pln_capture_write",
+        "DROP TRIGGER pln_author ON change_log",
+        "ALTER TABLE person_attr DISABLE TRIGGER ALL",  # its foreign keys too
+        "INSERT INTO person_attr (person_id, kind, value, key) VALUES (99, 'topic', 'x', 'x')",
+        "DELETE FROM person_search WHERE person_id = 2",
+    )
+    before = _catalog(pg_url)
+    result = pln("--db", pg_url, "db", "check", code=7)
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert result.stderr.startswith(
+        "integrity: the author trigger is missing on change_log,"
+        " the history capture trigger (writes) is disabled on person,"
+    )
+    assert "; foreign-key problems: 1; schema version" in result.stderr
+    doc = json.loads(pln("--db", pg_url, "db", "check", "--json", code=7).stdout)
+    assert doc["healthy"] is False and doc["foreign_key_problems"] == 1
+    assert "the history capture trigger (writes) is disabled on person" in doc["integrity"]
+    assert "foreign keys are not enforced on person_attr" in doc["integrity"]
+    assert "1 people are missing from the search index" in doc["integrity"]
+    assert _catalog(pg_url) == before
+
+
+def test_db_check_of_an_unhealthy_sqlite_book_exits_7_not_as_a_bug(
+    pln: Any, tmp_path: Path
+) -> None:
+    """The report is printed and the exit is 7 (it was an internal error, exit 1)."""
+    import sqlite3
+
+    book = str(tmp_path / "book.db")
+    pln("--db", book, "add", "Ana Ruiz", "--topic", "assessment")
+    conn = sqlite3.connect(book)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute(
+        "INSERT INTO person_attr (person_id, kind, value, key) VALUES (99, 'topic', 'x', 'x')"
+    )
+    conn.commit()
+    conn.close()
+    result = pln("--db", book, "db", "check", code=7)
+    assert "foreign-key problems: 1;" in result.stderr
+    assert "error:" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_db_backup_of_a_shared_book_names_pg_dump(
+    pln: Any, tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pln("db", "init", pg_url)
+    pln("--db", pg_url, "add", "Ana Ruiz")
+    monkeypatch.chdir(tmp_path)
+    db = str(psycopg.conninfo.conninfo_to_dict(pg_url)["dbname"])
+    for argv in (["db", "backup"], ["db", "backup", "x.db", "--keep", "2"]):
+        result = pln("--db", pg_url, *argv, code=7)
+        line = assert_clean_error(result)
+        assert line == (
+            "error: pln does not back up a shared book on PostgreSQL: the server's own"
+            " pg_dump does"
+        )
+        hint = result.stderr.splitlines()[1]
+        assert hint.startswith(f"hint: pg_dump --format=custom --file={db}-20261123-100000.dump ")
+    assert not (tmp_path / "x.db").exists()
+    assert not (tmp_path / "plnhome" / "backups").exists()
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:  # the hint's command itself, where the client tools are installed
+        return
+    done = subprocess.run(
+        shlex.split(hint.removeprefix("hint: ")), cwd=tmp_path, capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / f"{db}-20261123-100000.dump").stat().st_size > 0

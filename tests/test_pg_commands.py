@@ -266,10 +266,10 @@ def test_a_command_not_yet_ported_refuses_a_shared_book_in_one_line(pln: Any, pg
     result = pln("--db", pg_url, "export", code=7)
     line = assert_clean_error(result)
     assert line == "error: `pln export` cannot use a shared book on PostgreSQL yet"
-    assert (
-        "add, archive, done, drop, due, edit, find, history, kinds, list, log, remind,"
-        " reminders, restore, show, snooze, undo" in result.stderr
-    )
+    from plncli.settings import SHARED_COMMANDS  # others add to it as they port commands
+
+    assert ", ".join(sorted(SHARED_COMMANDS)) in result.stderr
+    assert "add, archive, " in result.stderr
 
 
 # --- Several writers at once ---------------------------------------------------------------
