@@ -86,9 +86,7 @@ def test_names_come_in_the_same_order_on_both_engines(
     assert listed.index("Zoe Adams") < listed.index("Ørjan Berg")
 
 
-def test_every_text_column_of_a_shared_book_compares_as_sqlite_does(
-    pln: Any, icu_url: str
-) -> None:
+def test_every_text_column_of_a_shared_book_compares_as_sqlite_does(pln: Any, icu_url: str) -> None:
     """Byte by byte (the "C" collation), in every table pln orders or compares, so that a
     statement written later sorts the same on both engines without saying so."""
     pln("db", "init", icu_url)
@@ -288,9 +286,7 @@ def _files_holding_them(url: str) -> list[str]:
         )
 
 
-def test_forget_leaves_no_row_statistic_or_byte_of_them_in_the_book(
-    pln: Any, pg_url: str
-) -> None:
+def test_forget_leaves_no_row_statistic_or_byte_of_them_in_the_book(pln: Any, pg_url: str) -> None:
     """Run by the book's owner: every table is rewritten."""
     _book_with_them_everywhere(pln, pg_url)
     with psycopg.connect(pg_url, autocommit=True) as conn:
@@ -304,7 +300,8 @@ def test_forget_leaves_no_row_statistic_or_byte_of_them_in_the_book(
     doc = pln.json("--db", pg_url, "forget", "Ana Zanzibarqa", "--yes")
     assert (doc["file_rewritten"], doc["tables_not_rewritten"]) == (True, [])
     assert doc["older_transaction_open"] is False
-    assert doc["erased"]["introductions"] == 1 and doc["erased"]["groups"] == 1
+    assert doc["erased"]["introductions"] == 1
+    assert doc["erased"]["groups"] == 1
     assert _rows_holding_them(pg_url) == {}
     assert _statistics_holding_them(pg_url) == []
     assert _files_holding_them(pg_url) == []
@@ -387,13 +384,17 @@ def test_db_status_and_check_on_a_shared_book(pln: Any, tmp_path: Path, pg_url: 
     lite = pln.json("--db", str(tmp_path / "book.db"), "db", "status")
     doc = pln.json("--db", pg_url, "db", "status")
     db = str(psycopg.conninfo.conninfo_to_dict(pg_url)["dbname"])
-    assert doc["counts"] == lite["counts"] == {
-        "people": 1,
-        "archived": 1,
-        "events": 1,
-        "interactions": 1,
-        "open_followups": 0,  # the coffee closed Ana's first follow-up
-    }
+    assert (
+        doc["counts"]
+        == lite["counts"]
+        == {
+            "people": 1,
+            "archived": 1,
+            "events": 1,
+            "interactions": 1,
+            "open_followups": 0,  # the coffee closed Ana's first follow-up
+        }
+    )
     assert doc["schema_version"] == lite["schema_version"]
     assert (doc["path"], doc["database"], doc["role"], doc["may_write"]) == (
         pg_url,
@@ -408,9 +409,7 @@ def test_db_status_and_check_on_a_shared_book(pln: Any, tmp_path: Path, pg_url: 
     assert "you may         read and write\n" in table
 
 
-def test_db_status_tells_a_reader_they_may_only_read(
-    pln: Any, pg_server: Any, pg_url: str
-) -> None:
+def test_db_status_tells_a_reader_they_may_only_read(pln: Any, pg_server: Any, pg_url: str) -> None:
     pln("db", "init", pg_url)
     reader = _role(pg_server, pg_url, "cleo", "read")
     doc = pln.json("--db", reader, "db", "status")
@@ -428,19 +427,20 @@ def _hand(url: str, *statements: str) -> None:
 def _catalog(url: str) -> list[Any]:
     """What `pln db check` reads, to show it changed nothing."""
     with psycopg.connect(url) as conn:
-        return conn.execute(
-            "SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t"
-            " JOIN pg_class c ON c.oid = t.tgrelid"
-            " WHERE c.relnamespace = 'public'::regnamespace ORDER BY 1, 2"
-        ).fetchall() + conn.execute(
-            "SELECT (SELECT count(*) FROM person_attr), (SELECT count(*) FROM person_search),"
-            " (SELECT count(*) FROM change_log)"
-        ).fetchall()
+        return (
+            conn.execute(
+                "SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t"
+                " JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE c.relnamespace = 'public'::regnamespace ORDER BY 1, 2"
+            ).fetchall()
+            + conn.execute(
+                "SELECT (SELECT count(*) FROM person_attr), (SELECT count(*) FROM person_search),"
+                " (SELECT count(*) FROM change_log)"
+            ).fetchall()
+        )
 
 
-def test_db_check_finds_what_was_changed_by_hand_and_changes_nothing(
-    pln: Any, pg_url: str
-) -> None:
+def test_db_check_finds_what_was_changed_by_hand_and_changes_nothing(pln: Any, pg_url: str) -> None:
     pln("db", "init", pg_url)
     pln("--db", pg_url, "add", "Ana Ruiz", "--topic", "assessment")
     pln("--db", pg_url, "add", "Ben Okafor")
@@ -454,14 +454,16 @@ def test_db_check_finds_what_was_changed_by_hand_and_changes_nothing(
     )
     before = _catalog(pg_url)
     result = pln("--db", pg_url, "db", "check", code=7)
-    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
     assert result.stderr.startswith(
         "integrity: the author trigger is missing on change_log,"
         " the history capture trigger (writes) is disabled on person,"
     )
     assert "; foreign-key problems: 1; schema version" in result.stderr
     doc = json.loads(pln("--db", pg_url, "db", "check", "--json", code=7).stdout)
-    assert doc["healthy"] is False and doc["foreign_key_problems"] == 1
+    assert doc["healthy"] is False
+    assert doc["foreign_key_problems"] == 1
     assert "the history capture trigger (writes) is disabled on person" in doc["integrity"]
     assert "foreign keys are not enforced on person_attr" in doc["integrity"]
     assert "1 people are missing from the search index" in doc["integrity"]
@@ -485,7 +487,8 @@ def test_db_check_of_an_unhealthy_sqlite_book_exits_7_not_as_a_bug(
     conn.close()
     result = pln("--db", book, "db", "check", code=7)
     assert "foreign-key problems: 1;" in result.stderr
-    assert "error:" not in result.stderr and "Traceback" not in result.stderr
+    assert "error:" not in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_db_backup_of_a_shared_book_names_pg_dump(
@@ -499,8 +502,7 @@ def test_db_backup_of_a_shared_book_names_pg_dump(
         result = pln("--db", pg_url, *argv, code=7)
         line = assert_clean_error(result)
         assert line == (
-            "error: pln does not back up a shared book on PostgreSQL: the server's own"
-            " pg_dump does"
+            "error: pln does not back up a shared book on PostgreSQL: the server's own pg_dump does"
         )
         hint = result.stderr.splitlines()[1]
         assert hint.startswith(f"hint: pg_dump --format=custom --file={db}-20261123-100000.dump ")

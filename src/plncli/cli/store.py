@@ -207,8 +207,7 @@ def _no_shared_backup(url: str, stamp: str) -> StoreError:
     name = conninfo(url).get("dbname", "book")
     return StoreError(
         "pln does not back up a shared book on PostgreSQL: the server's own pg_dump does",
-        f"pg_dump --format=custom --file={shlex.quote(f'{name}-{stamp}.dump')}"
-        f" {shlex.quote(url)}",
+        f"pg_dump --format=custom --file={shlex.quote(f'{name}-{stamp}.dump')} {shlex.quote(url)}",
     )
 
 

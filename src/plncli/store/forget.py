@@ -69,8 +69,7 @@ def merged_into(conn: Conn, pid: int) -> list[Any]:
     """(id, name) of the records `pln merge` kept beside them ("merged into #ID" notes)."""
     return rows(
         conn,
-        "SELECT id, name FROM person WHERE id != ? AND replace(notes, ?, '') <> notes"
-        " ORDER BY id",
+        "SELECT id, name FROM person WHERE id != ? AND replace(notes, ?, '') <> notes ORDER BY id",
         (pid, f"merged into #{pid} "),
     )
 
