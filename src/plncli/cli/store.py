@@ -10,6 +10,7 @@ from .. import history as hist
 from .. import render
 from ..db import EmptyBook, backup_to, no_book_yet, schema_version
 from ..errors import InvalidInput, StoreError
+from ..settings import SHARED_COMMANDS
 from ..store import book
 from ..tables import Table, emit
 from .app import JsonOpt, command, guarded, state
@@ -366,8 +367,7 @@ def init(
         f"  CREATE ROLE ben LOGIN IN ROLE {reader};      -- a member who only reads",
         "  \\password alice                                    -- each member's password",
         "Members keep their password in ~/.pgpass (or PGPASSWORD), never in pln's config.",
-        "On a shared book pln runs add, edit, archive, restore, list, show, find, log, kinds,"
-        " due, remind, done, snooze, drop, reminders, history and undo;"
+        f"On a shared book pln runs {', '.join(sorted(SHARED_COMMANDS))};"  # one list to keep
         " the other commands in a coming release.",
     ]
     if not done.unaccent:
