@@ -2,7 +2,9 @@
 and names in the same order as on SQLite whatever the database's collation (issue 13).
 Skipped, with one line, without a server (tests/pgserver.py)."""
 
+import itertools
 import json
+import os
 import shlex
 import shutil
 import subprocess
@@ -54,10 +56,13 @@ ORDERED = [
 ]
 
 
+_ICU_NAMES = itertools.count(1)
+
+
 @pytest.fixture
 def icu_url(pg_server: Any) -> Iterator[str]:
     """A fresh database whose default collation is ICU's en-US, not C."""
-    name = f"{pg_server.create_database()}_icu"
+    name = f"pln_t{os.getpid()}_icu{next(_ICU_NAMES)}"
     pg_server.admin.execute(
         f"CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu"
         " ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
