@@ -21,7 +21,9 @@ What goes (``erase``, one transaction):
 
 Then ``wipe`` rewrites the file so the bytes are gone: ``secure_delete`` while erasing,
 the search index merged (FTS5 ``optimize``), a checkpoint, ``VACUUM`` and a
-truncating checkpoint, so neither the database nor its ``-wal`` holds them.
+truncating checkpoint, so neither the database nor its ``-wal`` holds them. On a shared
+book (PostgreSQL) ``wipe_shared`` rewrites the tables the member's role owns (``VACUUM
+(FULL, ANALYZE)``) and names the others; the server's own copies are its operator's.
 ``holding_backups`` lists the copies that still hold them (``backups/`` beside the
 database and the schema-upgrade ``.bak`` files); ``forget_in_backup`` rewrites one.
 """
@@ -329,6 +331,20 @@ def _erase_rows(conn: Conn, person: PersonRef) -> set[int]:
 def wipe(conn: Conn) -> bool:
     """Rewrite the file without the freed pages; False if a reader kept the -wal in use."""
     return store.rewrite_file(conn)
+
+
+def erasing_transaction(conn: Conn) -> int:
+    """A shared book: the id of the transaction that erases (inside it)."""
+    return store.transaction_id_pg(conn)
+
+
+def wipe_shared(conn: Conn, erased_in: int) -> store.Rewrite:
+    """A shared book: rewrite the tables (``VACUUM (FULL, ANALYZE)``) the member's role
+    owns, once no transaction older than the erase runs; the tables it could not. What
+    the server keeps besides (its write-ahead log and archives, base backups, replicas,
+    ``pg_dump`` files) is beyond pln's reach: the server's operator's (README, "A shared
+    book on PostgreSQL")."""
+    return store.rewrite_tables_pg(conn, erased_in)
 
 
 def traits_of(conn: Conn, pid: int) -> _Traits:

@@ -49,16 +49,11 @@ def next_to_undo(conn: Conn) -> Change:
     shared book: the newest change of the member's own."""
     shared = is_pg(conn)
     newest = store.newest_undoable(conn, mine=shared)
-    if newest is None and shared:
-        raise NotFound("you have no change to undo", "see `pln history`")
     if newest is None:
         forget = store.last_forget(conn)
-        if forget is not None:
-            raise NotFound(
-                f"there is nothing to undo since `pln forget` (#{forget}), which cannot be undone",
-                "see `pln history`",
-            )
-        raise NotFound("there is nothing to undo", "see `pln history`")
+        since = "" if forget is None else f" since `pln forget` (#{forget}), which cannot be undone"
+        nothing = "you have no change to undo" if shared else "there is nothing to undo"
+        raise NotFound(nothing + since, "see `pln history`")
     return _change(newest)
 
 

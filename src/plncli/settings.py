@@ -30,6 +30,7 @@ SHARED_COMMANDS = frozenset(
     | {"remind", "done", "snooze", "drop", "reminders", "edit", "archive", "restore", "kinds"}
     | {"knows", "unknows", "group", "who", "private", "events", "event"}
     | {"introduce", "intro", "intros"}
+    | {"db", "forget"}  # db path, status, check; db backup names pg_dump (cli/store.py)
 )
 
 

@@ -12,6 +12,7 @@ from ..db import transaction
 from ..errors import InvalidInput, PlnError
 from ..resolve import resolve
 from ..store.forget import secure_delete
+from . import parse
 from .app import JsonOpt, app, command, state
 
 
@@ -35,14 +36,16 @@ def forget(
     app_ = state(ctx)
     if not yes and not sys.stdin.isatty():
         raise InvalidInput("pln forget asks before it erases anything", "add --yes")
-    conn, path = app_.conn, app_.settings.db_path
-    ref = resolve(conn, person, archived=True)
-    render.notice(ref)
+    conn, path, shared = app_.conn, app_.settings.db_path, app_.settings.shared
+    if shared:
+        _refuse_a_reader(conn)
+    ref = parse.person(app_, person, archived=True)  # a close spelling: asked, or refused
     plan = svc.plan(conn, ref)  # read only: no lock held while the user reads
     marks = svc.marks(conn, ref)
-    holding = [c for c in svc.backup_files(path) if svc.holds(c, marks)]
+    # pln makes no copies of a shared book (`pln db backup` names pg_dump)
+    holding = [] if shared else [c for c in svc.backup_files(path) if svc.holds(c, marks)]
     files = svc.import_files(conn, marks)
-    _show_plan(plan, holding, files, backups)
+    _show_plan(plan, holding, files, backups, shared=shared)
     if not yes and not typer.confirm(
         "Forget them? This cannot be undone.", default=False, err=True
     ):
@@ -54,7 +57,13 @@ def forget(
     with transaction(conn, path, record=False):
         current = resolve(conn, f"#{ref.id}", archived=True)
         done, history_id = svc.erase(conn, current, command_words=words)
-    wiped = svc.wipe(conn)
+        erased_in = svc.erasing_transaction(conn) if shared else 0
+    if shared:
+        rewrite = svc.wipe_shared(conn, erased_in)
+        kept, older_open = rewrite.not_rewritten, rewrite.older_open
+        wiped = not kept and not older_open
+    else:
+        kept, older_open, wiped = [], False, svc.wipe(conn)
     rewritten = []
     if backups:
         for copy in holding:
@@ -70,11 +79,23 @@ def forget(
         "file_rewritten": wiped,
         "backups": [{"path": c, "rewritten": c in rewritten} for c in holding],
         "files": files,
+        **({"tables_not_rewritten": kept, "older_transaction_open": older_open} if shared else {}),
     }
     if json:
         render.print_json(doc)
         return
+    if shared:
+        _show_done_shared(done.person.name, done.person.id, kept, older_open)
+        return
     _show_done(done.person.name, done.person.id, wiped, holding, rewritten)
+
+
+def _refuse_a_reader(conn: object) -> None:
+    """A member who may only read is told so before the plan, not after it."""
+    from ..store.pg import book, not_a_writer
+
+    if not book.may_write(conn):  # type: ignore[arg-type]
+        raise not_a_writer()
 
 
 def _command_words() -> set[str]:
@@ -87,7 +108,9 @@ def _command_words() -> set[str]:
     return words - {""}
 
 
-def _show_plan(plan: svc.Plan, holding: list[str], files: list[str], backups: bool) -> None:
+def _show_plan(
+    plan: svc.Plan, holding: list[str], files: list[str], backups: bool, *, shared: bool
+) -> None:
     c, p = plan.counts, plan.person
     render.say(
         f"Forget {p.name} (#{p.id}): {c['attributes']} attribute(s),"
@@ -118,7 +141,17 @@ def _show_plan(plan: svc.Plan, holding: list[str], files: list[str], backups: bo
         render.say(f"Backup {copy} {verb}.")
     for f in files:
         render.say(f"{f} (a file you imported) holds them; pln does not change it.")
+    if shared:
+        render.say(SERVER_COPIES)
     render.say("This cannot be undone.", style="bold")
+
+
+SERVER_COPIES = (
+    "On a shared book pln erases them from every table and rewrites the tables your role"
+    " owns; the server's own copies (its write-ahead log and WAL archive, base backups,"
+    " replicas, pg_dump files) may hold them until they expire: clearing those is the"
+    " server operator's job."
+)
 
 
 def _where(mentions: list[svc.Mention]) -> str:
@@ -131,6 +164,27 @@ def _where(mentions: list[svc.Mention]) -> str:
         else:
             parts.append(f"interaction #{m.id}")
     return ", ".join(parts)
+
+
+def _show_done_shared(name: str, pid: int, kept: list[str], older_open: bool) -> None:
+    render.say(f"Forgot {name} (#{pid}). This cannot be undone.")
+    if older_open:
+        render.say(
+            "A transaction older than the forget was still running on the server: the"
+            " rewritten tables may keep a copy of them until their next `VACUUM FULL`."
+        )
+    if not kept and not older_open:
+        render.say(
+            "The book's tables were rewritten (VACUUM FULL): their files on the server no"
+            " longer hold them."
+        )
+    if not kept:
+        return
+    render.say(
+        f"Not rewritten: {', '.join(kept)} (only a table's owner may, and members may have"
+        " kept it busy); their files on the server may hold them until the book's owner"
+        " runs `VACUUM (FULL, ANALYZE)` on them, or runs `pln forget` itself."
+    )
 
 
 def _show_done(name: str, pid: int, wiped: bool, holding: list[str], rewritten: list[str]) -> None:

@@ -10,6 +10,7 @@ from .. import history as hist
 from .. import render
 from ..db import EmptyBook, backup_to, no_book_yet, schema_version
 from ..errors import InvalidInput, StoreError
+from ..settings import SHARED_COMMANDS
 from ..store import book
 from ..tables import Table, emit
 from .app import JsonOpt, command, guarded, state
@@ -45,6 +46,9 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
       pln db status
     """
     app_ = state(ctx)
+    if app_.settings.shared:
+        _shared_status(app_.conn, app_.settings.db_path, json)
+        return
     conn = app_.conn
     p = app_.settings.db_path
     counts = book.counts(conn)
@@ -66,6 +70,38 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
     emit(table)
 
 
+def _shared_status(conn: object, url: str, json: bool) -> None:
+    """`pln db status` on a shared book: the server, the database, who you are there."""
+    from ..store.pg import book as pg_book
+
+    facts = pg_book.facts(conn)  # type: ignore[arg-type]
+    counts = book.counts(conn)  # type: ignore[arg-type]
+    doc = {
+        "path": url,
+        "server": facts.server,
+        "database": facts.database,
+        "size_bytes": facts.size_bytes,
+        "schema_version": facts.schema_version,
+        "role": facts.role,
+        "may_write": facts.may_write,
+        "counts": counts,
+    }
+    if json:
+        render.print_json(doc)
+        return
+    table = Table("", "", header=False)
+    table.add_row("path", url)
+    table.add_row("server", facts.server)
+    table.add_row("database", facts.database)
+    table.add_row("size", f"{facts.size_bytes:,} bytes")
+    table.add_row("schema version", str(facts.schema_version))
+    table.add_row("your role", facts.role)
+    table.add_row("you may", "read and write" if facts.may_write else "read only")
+    for k, v in counts.items():
+        table.add_row(k.replace("_", " "), str(v))
+    emit(table)
+
+
 @db_app.command("check")
 @guarded
 def check(ctx: typer.Context, json: JsonOpt = False) -> None:
@@ -76,29 +112,40 @@ def check(ctx: typer.Context, json: JsonOpt = False) -> None:
     """
     from ..opening import open_read_only
 
-    conn = open_read_only(state(ctx).existing_path())  # checking never changes the file
-    try:
-        integrity = book.integrity_problems(conn)
-        fk_problems = book.foreign_key_problems(conn)
-        version = schema_version(conn)
-    finally:
-        conn.close()
-    healthy = integrity == ["ok"] and not fk_problems
+    app_ = state(ctx)
+    if app_.settings.shared:  # the server's checks, in a read-only transaction
+        from ..store.pg import book as pg_book
+
+        health = pg_book.health(app_.conn)  # type: ignore[arg-type]
+        integrity, fk_count, version = (
+            health.problems or ["ok"],
+            health.foreign_key_problems,
+            health.schema_version,
+        )
+    else:
+        conn = open_read_only(app_.existing_path())  # checking never changes the file
+        try:
+            integrity = book.integrity_problems(conn)
+            fk_count = len(book.foreign_key_problems(conn))
+            version = schema_version(conn)
+        finally:
+            conn.close()
+    healthy = integrity == ["ok"] and not fk_count
     doc = {
         "healthy": healthy,
         "integrity": integrity,
-        "foreign_key_problems": len(fk_problems),
+        "foreign_key_problems": fk_count,
         "schema_version": version,
     }
     if json:
         render.print_json(doc)
     else:
         render.say(
-            f"integrity: {', '.join(integrity[:5])}; foreign-key problems: {len(fk_problems)};"
+            f"integrity: {', '.join(integrity[:5])}; foreign-key problems: {fk_count};"
             f" schema version {doc['schema_version']}"
         )
     if not healthy:
-        raise typer.Exit(StoreError.exit_code)
+        sys.exit(StoreError.exit_code)  # said above; SystemExit passes `guarded`
 
 
 @db_app.command("backup")
@@ -128,6 +175,8 @@ def backup(
       pln db backup --keep 10            (and delete all but the newest 10 in backups/)
     """
     app_ = state(ctx)
+    if app_.settings.shared:
+        raise _no_shared_backup(app_.settings.db_path, app_.now.strftime("%Y%m%d-%H%M%S"))
     conn = app_.conn
     if isinstance(conn, EmptyBook):
         raise no_book_yet(conn.path)
@@ -145,6 +194,22 @@ def backup(
         render.say(f"Backed up to {shown} ({doc['size_bytes']:,} bytes, integrity checked).")
         for old in removed:
             render.say(f"Removed old backup {old}.", style="dim")
+
+
+def _no_shared_backup(url: str, stamp: str) -> StoreError:
+    """A shared book is backed up by PostgreSQL's own tools: ``pg_dump`` keeps all of it
+    (the history with its authors, the undo data, the triggers, the members' grants) in
+    one consistent snapshot, and ``pg_restore`` puts it back; a copy pln wrote would hold
+    less, and would put every member's records in a file outside the server's care."""
+    import shlex
+
+    from ..store.pg import conninfo
+
+    name = conninfo(url).get("dbname", "book")
+    return StoreError(
+        "pln does not back up a shared book on PostgreSQL: the server's own pg_dump does",
+        f"pg_dump --format=custom --file={shlex.quote(f'{name}-{stamp}.dump')} {shlex.quote(url)}",
+    )
 
 
 def _rotate(folder: str, keep: int) -> list[str]:
@@ -302,8 +367,7 @@ def init(
         f"  CREATE ROLE ben LOGIN IN ROLE {reader};      -- a member who only reads",
         "  \\password alice                                    -- each member's password",
         "Members keep their password in ~/.pgpass (or PGPASSWORD), never in pln's config.",
-        "On a shared book pln runs add, edit, archive, restore, list, show, find, log, kinds,"
-        " due, remind, done, snooze, drop, reminders, history and undo;"
+        f"On a shared book pln runs {', '.join(sorted(SHARED_COMMANDS))};"  # one list to keep
         " the other commands in a coming release.",
     ]
     if not done.unaccent:

@@ -413,6 +413,14 @@ def _rollback(conn: PgConn) -> None:
         conn.raw.rollback()
 
 
+def not_a_writer() -> StoreError:
+    """A member who may only read, refused a write."""
+    return StoreError(
+        "your PostgreSQL role may not change this book",
+        "ask the book's keeper to grant you its write role (DATABASE_write)",
+    )
+
+
 def write_error(exc: Exception) -> StoreError | Busy:
     """What the server's refusal of a write means for the user, in one line."""
     code = getattr(exc, "sqlstate", None) or ""
@@ -424,8 +432,5 @@ def write_error(exc: Exception) -> StoreError | Busy:
             "check the server, and try again",
         )
     if code == "42501":
-        return StoreError(
-            "your PostgreSQL role may not change this book",
-            "ask the book's keeper to grant you its write role (DATABASE_write)",
-        )
+        return not_a_writer()
     return StoreError(f"the PostgreSQL server refused pln's request ({code or 'no code'})")

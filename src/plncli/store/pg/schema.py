@@ -179,12 +179,36 @@ def search_config_ddl(unaccent: bool) -> list[str]:
     return out
 
 
+def byte_order_ddl(conn: psycopg.Connection[Any]) -> list[str]:
+    """Every text column of the book's tables compares byte by byte (the ``"C"``
+    collation), as SQLite's ``BINARY`` does, whatever the database's default collation:
+    names sort the same on both engines (``ORDER BY name_key`` puts ``zoe`` before
+    ``ørjan`` as SQLite does, where ``en-US`` would not), and so do ``min``/``max``,
+    comparisons and ``ILIKE``'s case folding (ASCII only, as SQLite's ``LIKE``), in every
+    statement, without a ``COLLATE`` in each. Generated from the columns as they are now,
+    so a later table or column gets it the same way (``person_search``, made after this,
+    is only searched, never ordered)."""
+    found = conn.execute(
+        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)"
+        " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+        " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'"
+        " AND a.attnum > 0 AND NOT a.attisdropped"
+        " AND a.atttypid IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype)"
+        " AND a.attcollation <> 'pg_catalog.\"C\"'::regcollation"
+        " ORDER BY c.relname, a.attnum"
+    ).fetchall()
+    return [
+        f'ALTER TABLE {table} ALTER COLUMN "{column}" TYPE {kind} COLLATE "C"'
+        for table, column, kind in found
+    ]
+
+
 def extra_ddl(conn: psycopg.Connection[Any], *, unaccent: bool) -> list[str]:
     """What the models cannot say (module docstring), after their tables exist."""
     out = [
         "CREATE TABLE pln_version (version integer NOT NULL)",
         f"INSERT INTO pln_version (version) VALUES ({LATEST})",
-        "ALTER TABLE change_log ADD COLUMN author text NOT NULL DEFAULT current_user",
+        'ALTER TABLE change_log ADD COLUMN author text COLLATE "C" NOT NULL DEFAULT current_user',
         AUTHOR_FUNCTION,
         "CREATE TRIGGER pln_author BEFORE INSERT OR UPDATE ON change_log"
         " FOR EACH ROW EXECUTE FUNCTION pln_author()",
@@ -199,6 +223,7 @@ def extra_ddl(conn: psycopg.Connection[Any], *, unaccent: bool) -> list[str]:
     ).fetchall():
         out.append(f'ALTER TABLE {table} ALTER CONSTRAINT "{name}" DEFERRABLE INITIALLY IMMEDIATE')
     out.extend(search_config_ddl(unaccent))
+    out.extend(byte_order_ddl(conn))
     out.append(SEARCH_TABLE)
     out.append("CREATE INDEX ix_person_search_doc ON person_search USING gin (doc)")
     return out
