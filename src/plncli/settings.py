@@ -28,6 +28,7 @@ class Settings(NamedTuple):
 SHARED_COMMANDS = frozenset(
     {"add", "list", "show", "find", "log", "due", "history", "undo"}
     | {"remind", "done", "snooze", "drop", "reminders", "edit", "archive", "restore", "kinds"}
+    | {"import", "export", "merge"}
 )
 
 

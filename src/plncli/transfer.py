@@ -201,7 +201,7 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
         for r in plan.add + [m[0] for m in plan.merge]
         if r.met_at
     }
-    first = store.next_person_id(conn)
+    first = store.next_person_id(conn, len(plan.add))
     ids = list(range(first, first + len(plan.add)))
     stamp = to_db_time(now)
     store.insert_people(
@@ -299,6 +299,7 @@ def export_book(conn: sqlite3.Connection, *, now: datetime) -> Iterator[bytes]:
     def encode(value: Any) -> str:  # C1 and bidi controls as \u escapes (text.json_safe)
         return json_safe(plain(value))
 
+    store.read_snapshot(conn)
     head = {"pln_export": 1, "schema_version": LATEST, "exported_at": to_db_time(now)}
     yield (encode(head)[:-1] + ', "tables": {\n').encode()
     for n, table in enumerate(UNDONE_TABLES):
@@ -345,6 +346,7 @@ def restore_book(conn: sqlite3.Connection, path: str) -> dict[str, int]:
                 f"{path} is not a valid pln export: table {table}: {exc}",
                 "use an export written by `pln export --format json`",
             ) from None
+    store.after_restore(conn, UNDONE_TABLES)
     rebuild_search(conn)
     return counts
 
