@@ -262,14 +262,14 @@ def test_undo_is_refused_naming_the_other_members_change_to_the_same_rows(
 
 
 def test_a_command_not_yet_ported_refuses_a_shared_book_in_one_line(pln: Any, pg_url: str) -> None:
+    from plncli.settings import SHARED_COMMANDS
+
     pln("db", "init", pg_url)
-    result = pln("--db", pg_url, "export", code=7)
+    result = pln("--db", pg_url, "private", code=7)
     line = assert_clean_error(result)
-    assert line == "error: `pln export` cannot use a shared book on PostgreSQL yet"
-    assert (
-        "add, archive, done, drop, due, edit, find, history, kinds, list, log, remind,"
-        " reminders, restore, show, snooze, undo" in result.stderr
-    )
+    assert line == "error: `pln private` cannot use a shared book on PostgreSQL yet"
+    assert ", ".join(sorted(SHARED_COMMANDS)) in result.stderr
+    assert "private" not in SHARED_COMMANDS
 
 
 # --- Several writers at once ---------------------------------------------------------------

@@ -632,7 +632,7 @@ URL = "postgresql://ana@db.example.org/department"
 
 
 @pytest.mark.parametrize("where", ["--db", "PLN_DB"])
-@pytest.mark.parametrize("args", [["export"], ["merge", "Ana", "Ben", "--yes"], ["db", "path"]])
+@pytest.mark.parametrize("args", [["private"], ["private", "topic", "oracy"], ["db", "path"]])
 def test_other_commands_say_a_shared_book_comes_later(
     pln, dump, where: str, args: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
