@@ -201,8 +201,7 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
         for r in plan.add + [m[0] for m in plan.merge]
         if r.met_at
     }
-    first = store.next_person_id(conn, len(plan.add))
-    ids = list(range(first, first + len(plan.add)))
+    ids = store.new_person_ids(conn, len(plan.add))
     stamp = to_db_time(now)
     store.insert_people(
         conn,
@@ -230,7 +229,8 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
     for record, person in plan.merge:
         _merge_record(conn, person.id, record, events, stamp)
     ties = _ties_from_knows(conn, plan, ids, now)
-    refresh_search_from(conn, first)
+    if ids:
+        refresh_search_from(conn, ids[0])
     refresh_search(conn, [p.id for _, p in plan.merge])
     return len(plan.add), len(plan.merge), ties
 

@@ -5,9 +5,9 @@ Engine-specific, and only here, in functions named ``*_sqlite`` with a ``*_pg`` 
 PostgreSQL's ``SET CONSTRAINTS``) and reads a table's columns (``PRAGMA table_info``;
 ``pg_attribute``, without the ``rowid`` column a shared book adds), and on PostgreSQL
 then moves each table's id sequence past the ids it restored; new people's ids
-(``next_person_id``: one more than the largest on SQLite, so that a whole file is
-inserted in one ``executemany``; on PostgreSQL a run reserved from the person id
-sequence, never below one more than the largest); the people export's order (SQLite
+(``new_person_ids``: one more than the largest and on, on SQLite, so that a whole file
+is inserted in one ``executemany``; on PostgreSQL taken from the person id sequence, as
+`pln add` takes one); the people export's order (SQLite
 compares bytes, PostgreSQL ``COLLATE "C"``). The export keeps each table's insertion
 order (``ORDER BY rowid``: SQLite's own, a real column on a shared book) and, on
 PostgreSQL, reads every table in one snapshot through a server-side cursor (memory stays
@@ -52,29 +52,31 @@ def merge_target(conn: Conn, pid: int) -> Any | None:
     )
 
 
-def next_person_id(conn: Conn, count: int = 0) -> int:
-    """The first of ``count`` consecutive ids for new people (a bulk insert gives them)."""
-    return next_person_id_pg(conn, count) if is_pg(conn) else next_person_id_sqlite(conn)
+def new_person_ids(conn: Conn, count: int) -> list[int]:
+    """Ids for ``count`` new people, ascending (a bulk insert gives them)."""
+    return new_person_ids_pg(conn, count) if is_pg(conn) else new_person_ids_sqlite(conn, count)
 
 
-def next_person_id_sqlite(conn: Conn) -> int:
-    """SQLite only: one more than the largest id, as SQLite itself gives a new row (the
-    book has one writer at a time, and a rolled-back insert leaves no gap)."""
-    return int(scalar(conn, "SELECT coalesce(max(id), 0) FROM person")) + 1
+def new_person_ids_sqlite(conn: Conn, count: int) -> list[int]:
+    """SQLite only: one more than the largest id and on, as SQLite itself gives a new row
+    (the book has one writer at a time, and a rolled-back insert leaves no gap)."""
+    first = int(scalar(conn, "SELECT coalesce(max(id), 0) FROM person")) + 1
+    return list(range(first, first + count))
 
 
-def next_person_id_pg(conn: Conn, count: int) -> int:
-    """``count`` ids taken from the person id sequence at once (the book's write lock
-    is held: no other member takes one meanwhile), and never below one more than the
-    largest id: ids are never reused, and a later `pln add` goes on after them. None
-    is taken when ``count`` is 0."""
-    largest = "(SELECT coalesce(max(id), 0) + 1 FROM person)"
+def new_person_ids_pg(conn: Conn, count: int) -> list[int]:
+    """``count`` ids taken from the person id sequence (after it has caught up with the
+    largest id: never one a person has had), as `pln add` takes them. The book's write
+    lock is held, so they follow each other unless a tool other than pln takes one."""
     if count == 0:
-        return int(scalar(conn, f"SELECT {largest}"))
-    seq = "pg_get_serial_sequence('person', 'id')"
-    first = int(scalar(conn, f"SELECT greatest(nextval({seq}), {largest})"))
-    scalar(conn, f"SELECT setval({seq}, ?)", (first + count - 1,))
-    return first
+        return []
+    catch_up_pg(conn, "person")
+    return column(
+        conn,
+        "SELECT nextval(pg_get_serial_sequence('person', 'id')) AS id"
+        " FROM generate_series(1, ?) ORDER BY 1",
+        (count,),
+    )
 
 
 def insert_people(conn: Conn, people: Sequence[Mapping[str, object]]) -> None:
@@ -213,17 +215,26 @@ def after_restore(conn: Conn, tables: Sequence[str]) -> None:
 
 
 def move_sequences_pg(conn: Conn, tables: Sequence[str]) -> None:
-    """Each of these tables' id sequence goes on after its largest id (never back), so
-    that the next new row does not take a restored one's id. PostgreSQL only."""
+    """Each of these tables' id sequence catches up with its largest id, so that the next
+    new row does not take a restored one's id. PostgreSQL only."""
     from .pg import ID_TABLES
 
     for table in (t for t in tables if t in ID_TABLES):
-        seq = f"pg_get_serial_sequence('{table}', 'id')"
-        scalar(
-            conn,
-            f"SELECT setval({seq}, greatest(coalesce((SELECT max(id) FROM {table}), 0) + 1,"
-            f" nextval({seq})), false)",
-        )
+        catch_up_pg(conn, table)
+
+
+def catch_up_pg(conn: Conn, table: str) -> None:
+    """The table's id sequence moved on (never back) until it has given its largest id.
+
+    By ``nextval``, which a member's write role may call, not ``setval``, which only the
+    sequence's owner may: one call per id to skip, thousands a millisecond. PostgreSQL only."""
+    seq = f"pg_get_serial_sequence('{table}', 'id')"
+    scalar(
+        conn,
+        f"SELECT count(nextval({seq})) FROM generate_series(1,"
+        f" (SELECT coalesce(max(id), 0) FROM {table})"
+        f" - coalesce(pg_sequence_last_value({seq}::regclass), 0))",
+    )
 
 
 def insert_rows(
@@ -286,7 +297,7 @@ def people_for_export(conn: Conn) -> list[Any]:
     ``last_contact`` the local day)."""
     from .activity import local_day
 
-    order = "p.name_key COLLATE \"C\"" if is_pg(conn) else "p.name_key"  # byte order, as SQLite
+    order = 'p.name_key COLLATE "C"' if is_pg(conn) else "p.name_key"  # byte order, as SQLite
     return rows(
         conn,
         "SELECT p.id, p.name, p.org, p.role, p.location, p.circle, p.notes, e.name AS met_at,"
