@@ -429,6 +429,7 @@ def export_people(conn: sqlite3.Connection) -> list["ExportPerson"]:
     """Every active person, with everything the CSV and vCard exports carry."""
     from .formats.export import ExportPerson
 
+    store.read_snapshot(conn)
     attrs = store.attrs_by_person(conn)
     knows = store.names_known(conn)
     out = []
@@ -472,6 +473,7 @@ def calendar_items(
     from .formats.export import ExportDue
 
     horizon = today + timedelta(days=365)
+    store.read_snapshot(conn)
     people, followups = load_due_inputs(
         conn, horizon=horizon, cadences=cadences, first_contact_days=first_contact_days
     )
