@@ -464,6 +464,51 @@ def test_every_import_format_and_option_says_the_same_on_both_engines(
     assert ties == [("Ana Ruiz", "Finn Old"), ("Finn Old", "Gita Rao")]
 
 
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_a_person_another_member_adds_while_an_import_is_planned_is_not_added_twice(
+    pln: Any, tmp_path: Path, pg_url: str, engine: str
+) -> None:
+    """An import is planned before it takes the book's write lock; a member who adds one
+    of its people meanwhile gets them once: the import plans again under the lock and
+    merges into them (the same on a personal book, where a second pln can do the same)."""
+    from contextlib import contextmanager
+
+    from plncli.commands import transfer as cmd
+    from plncli.context import AppContext
+
+    book = pg_url if engine == "postgresql" else str(tmp_path / "book.db")
+    if engine == "postgresql":
+        pln("db", "init", book)
+    pln("--db", book, "add", "Zed Zulu")
+    csv_file = write_csv(
+        tmp_path / "two.csv",
+        [
+            ["name", "email", "org"],
+            ["Ana Ruiz", "ana@example.org", "Hillside"],
+            ["Ben Okafor", "", ""],
+        ],
+    )
+
+    @contextmanager
+    def meanwhile(size: int, what: str, counted: bool) -> Any:
+        yield lambda: None
+        if what.startswith("checking"):  # planned; the write lock not yet taken
+            pln("--db", book, "add", "Ana Ruiz", "--email", "ana@work.example")
+
+    app = AppContext(book, command="import")
+    try:
+        done = cmd.import_file(app, csv_file, progress=meanwhile)
+    finally:
+        app.close()
+    assert isinstance(done, cmd.Imported)
+    assert [r.name for r in done.plan.add] == ["Ben Okafor"]
+    assert [(r.name, p.name) for r, p in done.plan.merge] == [("Ana Ruiz", "Ana Ruiz")]
+    people = pln.json("--db", book, "list")
+    assert sorted(p["name"] for p in people) == ["Ana Ruiz", "Ben Okafor", "Zed Zulu"]
+    ana = pln.json("--db", book, "show", "Ana Ruiz")
+    assert (ana["emails"], ana["org"]) == (["ana@work.example", "ana@example.org"], "Hillside")
+
+
 def test_an_import_with_invalid_records_changes_nothing_on_a_shared_book(
     pln: Any, tmp_path: Path, pg_url: str
 ) -> None:

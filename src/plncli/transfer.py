@@ -47,6 +47,11 @@ class Plan(NamedTuple):
     notes: list[Problem]
 
 
+def last_change(conn: sqlite3.Connection, before: int | None = None) -> int:
+    """The newest history entry (older than ``before``): it moves on with every write."""
+    return store.last_change(conn, before)
+
+
 def with_defaults(
     record: Record, *, met_at: str | None, topic: list[str], circle: str | None
 ) -> Record:

@@ -52,6 +52,15 @@ def merge_target(conn: Conn, pid: int) -> Any | None:
     )
 
 
+def last_change(conn: Conn, before: int | None = None) -> int:
+    """The id of the newest entry of the history (older than ``before``, the change a
+    transaction has opened), 0 when there is none: every write pln makes adds one, so
+    an import sees by it whether the book changed since it was planned."""
+    if before is None:
+        return int(scalar(conn, "SELECT coalesce(max(id), 0) FROM change_log"))
+    return int(scalar(conn, "SELECT coalesce(max(id), 0) FROM change_log WHERE id < ?", (before,)))
+
+
 def new_person_ids(conn: Conn, count: int) -> list[int]:
     """Ids for ``count`` new people, ascending (a bulk insert gives them)."""
     return new_person_ids_pg(conn, count) if is_pg(conn) else new_person_ids_sqlite(conn, count)
