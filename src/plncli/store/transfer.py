@@ -7,8 +7,8 @@ PostgreSQL's ``SET CONSTRAINTS``) and reads a table's columns (``PRAGMA table_in
 then moves each table's id sequence past the ids it restored; new people's ids
 (``new_person_ids``: one more than the largest and on, on SQLite, so that a whole file
 is inserted in one ``executemany``; on PostgreSQL taken from the person id sequence, as
-`pln add` takes one); the people export's order (SQLite
-compares bytes, PostgreSQL ``COLLATE "C"``). The export keeps each table's insertion
+`pln add` takes one); the people export's order (SQLite compares bytes, PostgreSQL
+``COLLATE "C"``). The export keeps each table's insertion
 order (``ORDER BY rowid``: SQLite's own, a real column on a shared book) and, on
 PostgreSQL, reads every table in one snapshot through a server-side cursor (memory stays
 flat, and other members' writes meanwhile are not half in it). Table and column names

@@ -31,11 +31,11 @@ FROM person p
 
 # Many people at once (a restore, an import, undoing one): each table read once and
 # grouped by person, rather than ``SEARCH_ROWS``' subqueries per person, whose plan rests
-# on statistics a transaction that has just filled the tables does not have (10,000
-# restored people: 532 s, against 11 s after an ANALYZE, on 2 cores at a load of 9), and
-# that only the tables' owner may refresh (ANALYZE; PostgreSQL 15), not a member. The
-# same texts: ``{scope}`` narrows every part to the same people, with ``{p}`` the
-# person's id column in each (e.g. ``>= ?``: the same parameter given four times).
+# on statistics a transaction that has just filled the tables does not have, and that
+# only the tables' owner may refresh (ANALYZE; PostgreSQL 15), not a member. 10,000
+# restored people, on 2 cores at a load of 8-9: subqueries 532 s, subqueries after an
+# ANALYZE 7.5-11 s, this 3.9 s, the very same texts. ``{scope}`` narrows every part to
+# the same people (``>= ?``: the same parameter given four times).
 MANY_SEARCH_ROWS = """
 INSERT INTO person_search (person_id, name, org, tags, notes, interactions)
 SELECT p.id, p.name,
