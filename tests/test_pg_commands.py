@@ -261,17 +261,6 @@ def test_undo_is_refused_naming_the_other_members_change_to_the_same_rows(
     assert carla["interactions"] == []
 
 
-def test_a_command_not_yet_ported_refuses_a_shared_book_in_one_line(pln: Any, pg_url: str) -> None:
-    pln("db", "init", pg_url)
-    result = pln("--db", pg_url, "export", code=7)
-    line = assert_clean_error(result)
-    assert line == "error: `pln export` cannot use a shared book on PostgreSQL yet"
-    from plncli.settings import SHARED_COMMANDS  # the hint names every one, read from the code
-
-    assert {"add", "undo", "knows", "event"} <= SHARED_COMMANDS
-    assert f"runs: {', '.join(sorted(SHARED_COMMANDS))} (and `pln db init URL`)" in result.stderr
-
-
 # --- Several writers at once ---------------------------------------------------------------
 
 WRITERS, COMMANDS = 8, 10

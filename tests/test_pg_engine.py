@@ -68,7 +68,7 @@ def test_db_init_creates_the_models_tables_and_the_postgresql_extras(pln, pg_url
     db = _db(pg_url)
     assert f"Prepared {db} on " in result.stdout
     assert f"CREATE ROLE alice LOGIN IN ROLE {db}_write" in result.stdout
-    assert "coming release" in result.stdout
+    assert "Every pln command then runs on it" in result.stdout
     with _admin(pg_url) as conn:
         assert _tables(conn) == set(models.SQLModel.metadata.tables) | set(schema.EXTRA_TABLES)
         for name, table in models.SQLModel.metadata.tables.items():
@@ -626,28 +626,9 @@ def test_refresh_search_rewrites_one_persons_row(
     book.close()
 
 
-# --- no server needed: a shared book given to the other commands --------------------------
+# --- no server needed ---------------------------------------------------------------------
 
 URL = "postgresql://ana@db.example.org/department"
-
-
-@pytest.mark.parametrize("where", ["--db", "PLN_DB"])
-@pytest.mark.parametrize(
-    "args", [["export"], ["merge", "Ana", "Ben", "--yes"], ["who", "assessment"]]
-)
-def test_other_commands_say_a_shared_book_comes_later(
-    pln, dump, where: str, args: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if where == "PLN_DB":
-        monkeypatch.setenv("PLN_DB", URL)
-        argv = args
-    else:
-        argv = ["--db", URL, *args]
-    result = pln(*argv, code=7)
-    line = assert_clean_error(result)
-    assert line == f"error: `pln {args[0]}` cannot use a shared book on PostgreSQL yet"
-    assert "on a shared book this release runs: add, " in result.stderr
-    assert dump() == []
 
 
 @pytest.mark.parametrize("missing", ["psycopg", "sqlmodel"])

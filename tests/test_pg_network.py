@@ -371,18 +371,6 @@ def test_a_refused_write_leaves_the_shared_book_as_it_was(pln: Any, pg_url: str)
         assert (_book(pg_url), _changes(pg_url)) == (before, changes), argv
 
 
-def test_the_readme_names_every_command_a_shared_book_runs() -> None:
-    """The list in "A shared book on PostgreSQL" is read against settings.SHARED_COMMANDS."""
-    import re
-
-    from plncli.settings import SHARED_COMMANDS
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## A shared book on PostgreSQL", 1)[1].split("From nothing", 1)[0]
-    listed = set(re.findall(r"`(?:pln )?([a-z]+)`", section))
-    assert listed >= SHARED_COMMANDS, sorted(SHARED_COMMANDS - listed)
-
-
 # Names as people type them: quotes, LIKE's wildcards, backslashes, accents, other scripts.
 NAMES = st.text(
     alphabet=st.one_of(

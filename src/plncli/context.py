@@ -42,12 +42,9 @@ class AppContext:
     writes nothing (``db.EmptyBook``).
     """
 
-    def __init__(
-        self, db_option: str | None, *, creates: bool = False, command: str | None = None
-    ) -> None:
+    def __init__(self, db_option: str | None, *, creates: bool = False) -> None:
         self.db_option = db_option
         self.creates = creates
-        self.command = command  # the command's name: a shared book serves only some
         self.now = _now()
         self._settings: settings_mod.Settings | None = None
         self._conn: sqlite3.Connection | None = None
@@ -58,7 +55,7 @@ class AppContext:
     @property
     def settings(self) -> settings_mod.Settings:
         if self._settings is None:
-            self._settings = settings_mod.load(self.db_option, self.command)
+            self._settings = settings_mod.load(self.db_option)
         return self._settings
 
     @property

@@ -150,7 +150,7 @@ def run(argv: list[str]) -> int | None:
     from .context import AppContext, flush_notes
 
     try:
-        app = AppContext(db, command=command)
+        app = AppContext(db)
         try:
             _dispatch(app, command, opts, positional)
             sys.stdout.flush()

@@ -119,8 +119,7 @@ def run(argv: list[str]) -> int | None:
     # people, a third at 100k). The command is one short process, and it makes few cycles.
     gc.disable()
     try:
-        # the command's name, as the Typer app gives it: a shared book serves only some
-        app = AppContext(None if db is None else _as_typer_path(db), command=command.split()[0])
+        app = AppContext(None if db is None else _as_typer_path(db))
         if _writes(command, opts, positional):
             mark = _last_change(app.conn)
         _dispatch(app, command, opts, positional)

@@ -22,18 +22,6 @@ class Settings(NamedTuple):
     shared: bool = False  # db_path is a postgresql:// URL (a shared book, store/pg)
 
 
-# The commands that run on a shared book on PostgreSQL (README, "A shared book on
-# PostgreSQL"); every other command refuses one in one line. `db init` takes its URL as
-# an argument and opens no book through the settings.
-SHARED_COMMANDS = frozenset(
-    {"add", "list", "show", "find", "log", "due", "history", "undo"}
-    | {"remind", "done", "snooze", "drop", "reminders", "edit", "archive", "restore", "kinds"}
-    | {"knows", "unknows", "group", "who", "private", "events", "event"}
-    | {"introduce", "intro", "intros"}
-    | {"db", "forget"}  # db path, status, check; db backup names pg_dump (cli/store.py)
-)
-
-
 def _platform_dir(kind: str) -> str:
     """pln's data or config directory. On Linux the XDG rules, as platformdirs has them,
     without its import (~4 ms on every command); elsewhere platformdirs itself."""
@@ -58,16 +46,16 @@ def config_path() -> str:
     return os.path.join(_platform_dir("config"), "config.toml")
 
 
-def resolve_db_path(cli_db: str | None, command: str | None = None) -> tuple[str, bool]:
+def resolve_db_path(cli_db: str | None) -> tuple[str, bool]:
     """Return the database path (or a shared book's URL) and whether its directory is
     pln's own."""
     if cli_db is not None:
-        if _shared_book(cli_db, command):
+        if _shared_book(cli_db):
             return cli_db.strip(), False
         return os.path.expanduser(cli_db), False
     env = os.environ.get("PLN_DB")
     if env:
-        if _shared_book(env, command):
+        if _shared_book(env):
             return env.strip(), False
         return os.path.expanduser(env), False
     home = os.environ.get("PLN_HOME")
@@ -76,23 +64,13 @@ def resolve_db_path(cli_db: str | None, command: str | None = None) -> tuple[str
     return os.path.join(base, "pln.db"), True
 
 
-def _shared_book(value: str, command: str | None) -> bool:
-    """Whether ``value`` names a shared book (``postgresql://``); one that ``command``
-    cannot use yet is refused in one line."""
+def _shared_book(value: str) -> bool:
+    """Whether ``value`` names a shared book (``postgresql://``)."""
     if not value.lstrip().startswith("postgres"):
         return False
     from .store.pg import is_url
 
-    if not is_url(value):
-        return False
-    if command not in SHARED_COMMANDS:
-        raise StoreError(
-            f"{'this command' if command is None else f'`pln {command}`'}"
-            " cannot use a shared book on PostgreSQL yet",
-            f"on a shared book this release runs: {', '.join(sorted(SHARED_COMMANDS))}"
-            " (and `pln db init URL`)",
-        )
-    return True
+    return is_url(value)
 
 
 def _refuse_file_as_folder(folder: str, what: str) -> None:
@@ -107,8 +85,8 @@ def _refuse_file_as_folder(folder: str, what: str) -> None:
         )
 
 
-def load(cli_db: str | None = None, command: str | None = None) -> Settings:
-    path, own = resolve_db_path(cli_db, command)
+def load(cli_db: str | None = None) -> Settings:
+    path, own = resolve_db_path(cli_db)
     conf = _read_config(config_path())
     return Settings(
         db_path=path,

@@ -47,6 +47,11 @@ class Plan(NamedTuple):
     notes: list[Problem]
 
 
+def last_change(conn: sqlite3.Connection, before: int | None = None) -> int:
+    """The newest history entry (older than ``before``): it moves on with every write."""
+    return store.last_change(conn, before)
+
+
 def with_defaults(
     record: Record, *, met_at: str | None, topic: list[str], circle: str | None
 ) -> Record:
@@ -201,8 +206,7 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
         for r in plan.add + [m[0] for m in plan.merge]
         if r.met_at
     }
-    first = store.next_person_id(conn)
-    ids = list(range(first, first + len(plan.add)))
+    ids = store.new_person_ids(conn, len(plan.add))
     stamp = to_db_time(now)
     store.insert_people(
         conn,
@@ -230,7 +234,8 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
     for record, person in plan.merge:
         _merge_record(conn, person.id, record, events, stamp)
     ties = _ties_from_knows(conn, plan, ids, now)
-    refresh_search_from(conn, first)
+    if ids:
+        refresh_search_from(conn, ids[0])
     refresh_search(conn, [p.id for _, p in plan.merge])
     return len(plan.add), len(plan.merge), ties
 
@@ -299,6 +304,7 @@ def export_book(conn: sqlite3.Connection, *, now: datetime) -> Iterator[bytes]:
     def encode(value: Any) -> str:  # C1 and bidi controls as \u escapes (text.json_safe)
         return json_safe(plain(value))
 
+    store.read_snapshot(conn)
     head = {"pln_export": 1, "schema_version": LATEST, "exported_at": to_db_time(now)}
     yield (encode(head)[:-1] + ', "tables": {\n').encode()
     for n, table in enumerate(UNDONE_TABLES):
@@ -345,6 +351,7 @@ def restore_book(conn: sqlite3.Connection, path: str) -> dict[str, int]:
                 f"{path} is not a valid pln export: table {table}: {exc}",
                 "use an export written by `pln export --format json`",
             ) from None
+    store.after_restore(conn, UNDONE_TABLES)
     rebuild_search(conn)
     return counts
 
@@ -427,6 +434,7 @@ def export_people(conn: sqlite3.Connection) -> list["ExportPerson"]:
     """Every active person, with everything the CSV and vCard exports carry."""
     from .formats.export import ExportPerson
 
+    store.read_snapshot(conn)
     attrs = store.attrs_by_person(conn)
     knows = store.names_known(conn)
     out = []
@@ -470,6 +478,7 @@ def calendar_items(
     from .formats.export import ExportDue
 
     horizon = today + timedelta(days=365)
+    store.read_snapshot(conn)
     people, followups = load_due_inputs(
         conn, horizon=horizon, cadences=cadences, first_contact_days=first_contact_days
     )

@@ -132,8 +132,7 @@ def root(
 ) -> None:
     """Keep your professional learning network alive."""
     given = None if db is None else _raw_db(str(db))
-    command = ctx.invoked_subcommand
-    app_ctx = guarded(lambda: AppContext(given, command=command))()
+    app_ctx = guarded(lambda: AppContext(given))()
     ctx.obj = app_ctx
     ctx.call_on_close(app_ctx.close)
 

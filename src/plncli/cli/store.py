@@ -10,7 +10,6 @@ from .. import history as hist
 from .. import render
 from ..db import EmptyBook, backup_to, no_book_yet, schema_version
 from ..errors import InvalidInput, StoreError
-from ..settings import SHARED_COMMANDS
 from ..store import book
 from ..tables import Table, emit
 from .app import JsonOpt, command, guarded, state
@@ -367,8 +366,8 @@ def init(
         f"  CREATE ROLE ben LOGIN IN ROLE {reader};      -- a member who only reads",
         "  \\password alice                                    -- each member's password",
         "Members keep their password in ~/.pgpass (or PGPASSWORD), never in pln's config.",
-        f"On a shared book pln runs {', '.join(sorted(SHARED_COMMANDS))};"  # one list to keep
-        " the other commands in a coming release.",
+        "Every pln command then runs on it: each member gives the book's URL, with their own"
+        " role, to --db or PLN_DB.",
     ]
     if not done.unaccent:
         lines.append(

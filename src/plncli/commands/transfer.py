@@ -90,16 +90,20 @@ def import_file(
         svc.with_defaults(r, met_at=met_at, topic=topics or [], circle=circle)
         for r in result.records
     ]
+    result = result._replace(records=records)
+    planned = svc.last_change(app.conn)
     with progress(len(records), f"checking {len(records):,} records", True) as tick:
-        plan = svc.plan_import(
-            app.conn, result._replace(records=records), on_duplicate=on_duplicate, tick=tick
-        )
+        plan = svc.plan_import(app.conn, result, on_duplicate=on_duplicate, tick=tick)
     if plan.invalid and not skip_invalid:
         raise InvalidRecords(file, plan.invalid)
     if dry_run:
         return Imported(plan, True, (len(plan.add), len(plan.merge), 0), None)
     rejects = files.target(f"{file}.rejects.txt", force=force) if plan.invalid else None
-    with transaction(app.conn), progress(len(plan.add), "writing", False):
+    with transaction(app.conn) as change, progress(len(plan.add), "writing", False):
+        # Planned without the write lock: if anyone wrote since (another member adding
+        # one of these people), plan again under it, so that no one is added twice.
+        if svc.last_change(app.conn, change) != planned:
+            plan = svc.plan_import(app.conn, result, on_duplicate=on_duplicate)
         counts = svc.apply_import(app.conn, plan, now=app.now)
         if rejects:  # written before the commit: if it cannot be, nothing is imported
             text = "".join(f"{p.where}\t{p.field}\t{p.why}\n" for p in plan.invalid)

@@ -74,9 +74,15 @@ def move_links(conn: Conn, keep: int, other: int) -> None:
 
 
 def pairs_of(conn: Conn, table: str, pid: int) -> list[Any]:
-    """(a_id, b_id) of every pair of ``table`` (one of PAIR_TABLES) the person is in."""
+    """(a_id, b_id) of every pair of ``table`` (one of PAIR_TABLES) the person is in, in
+    key order (not the order an engine's plan happens to read them: a merge's history
+    lists its steps in the order they were made, the same on both engines)."""
     assert table in PAIR_TABLES
-    return rows(conn, f"SELECT a_id, b_id FROM {table} WHERE a_id = ? OR b_id = ?", (pid, pid))
+    return rows(
+        conn,
+        f"SELECT a_id, b_id FROM {table} WHERE a_id = ? OR b_id = ? ORDER BY a_id, b_id",
+        (pid, pid),
+    )
 
 
 def has_pair(conn: Conn, table: str, a: int, b: int) -> bool:

@@ -1,13 +1,19 @@
 """Bulk reads for export and bulk writes for import and restore.
 
-Engine-specific, and only here: the export keeps each table's insertion order
-(``ORDER BY rowid``, which tables without an integer key need to come back out as they
-went in), a restore defers foreign keys and reads a table's columns with SQLite's
-``PRAGMA``s, and the people export takes the local day of an instant with SQLite's
-``date(..., 'localtime')`` (as ``due.py`` and ``views.py`` do). Imported people get
-their ids from ``next_person_id`` (one more than the largest), so that a whole file is
-inserted in one ``executemany``. Table and column names passed in come from
-``migrations.UNDONE_TABLES`` and the table's own columns, never from a file unchecked.
+Engine-specific, and only here, in functions named ``*_sqlite`` with a ``*_pg`` twin
+(``store.is_pg`` chooses): a restore defers foreign keys (SQLite's ``PRAGMA``;
+PostgreSQL's ``SET CONSTRAINTS``) and reads a table's columns (``PRAGMA table_info``;
+``pg_attribute``, without the ``rowid`` column a shared book adds), and on PostgreSQL
+then moves each table's id sequence past the ids it restored; new people's ids
+(``new_person_ids``: one more than the largest and on, on SQLite, so that a whole file
+is inserted in one ``executemany``; on PostgreSQL taken from the person id sequence, as
+`pln add` takes one); the people export's order (SQLite compares bytes, PostgreSQL
+``COLLATE "C"``). The export keeps each table's insertion
+order (``ORDER BY rowid``: SQLite's own, a real column on a shared book) and, on
+PostgreSQL, reads every table in one snapshot through a server-side cursor (memory stays
+flat, and other members' writes meanwhile are not half in it). Table and column names
+passed in come from ``migrations.UNDONE_TABLES`` and the table's own columns, never from
+a file unchecked.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-from . import Conn, column, execute, execute_many, marks, row, rows, scalar
+from . import Conn, column, execute, execute_many, is_pg, marks, row, rows, scalar
 
 # ---- import --------------------------------------------------------------------------------
 
@@ -46,9 +52,40 @@ def merge_target(conn: Conn, pid: int) -> Any | None:
     )
 
 
-def next_person_id(conn: Conn) -> int:
-    """One more than the largest person id: the first id a bulk insert gives."""
-    return int(scalar(conn, "SELECT coalesce(max(id), 0) FROM person")) + 1
+def last_change(conn: Conn, before: int | None = None) -> int:
+    """The id of the newest entry of the history (older than ``before``, the change a
+    transaction has opened), 0 when there is none: every write pln makes adds one, so
+    an import sees by it whether the book changed since it was planned."""
+    if before is None:
+        return int(scalar(conn, "SELECT coalesce(max(id), 0) FROM change_log"))
+    return int(scalar(conn, "SELECT coalesce(max(id), 0) FROM change_log WHERE id < ?", (before,)))
+
+
+def new_person_ids(conn: Conn, count: int) -> list[int]:
+    """Ids for ``count`` new people, ascending (a bulk insert gives them)."""
+    return new_person_ids_pg(conn, count) if is_pg(conn) else new_person_ids_sqlite(conn, count)
+
+
+def new_person_ids_sqlite(conn: Conn, count: int) -> list[int]:
+    """SQLite only: one more than the largest id and on, as SQLite itself gives a new row
+    (the book has one writer at a time, and a rolled-back insert leaves no gap)."""
+    first = int(scalar(conn, "SELECT coalesce(max(id), 0) FROM person")) + 1
+    return list(range(first, first + count))
+
+
+def new_person_ids_pg(conn: Conn, count: int) -> list[int]:
+    """``count`` ids taken from the person id sequence (after it has caught up with the
+    largest id: never one a person has had), as `pln add` takes them. The book's write
+    lock is held, so they follow each other unless a tool other than pln takes one."""
+    if count == 0:
+        return []
+    catch_up_pg(conn, "person")
+    return column(
+        conn,
+        "SELECT nextval(pg_get_serial_sequence('person', 'id')) AS id"
+        " FROM generate_series(1, ?) ORDER BY 1",
+        (count,),
+    )
 
 
 def insert_people(conn: Conn, people: Sequence[Mapping[str, object]]) -> None:
@@ -106,8 +143,19 @@ def fill_person(conn: Conn, pid: int, fields: Mapping[str, object], *, updated_a
 # ---- pln's own JSON ------------------------------------------------------------------------
 
 
+def read_snapshot(conn: Conn) -> None:
+    """The reads that follow see the book as it is now, all of them (an export's tables
+    agree with each other while other members write). PostgreSQL only: a personal
+    book has one writer, who is the one exporting."""
+    if is_pg(conn):
+        conn.commit()  # a transaction an earlier read opened: the snapshot starts anew
+        execute(conn, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+
 def table_chunks(conn: Conn, table: str, size: int = 5000) -> tuple[list[str], Iterator[list[Any]]]:
     """A table's column names, and its rows in insertion order, ``size`` rows at a time."""
+    if is_pg(conn):
+        return table_chunks_pg(conn, table, size)
     cur = conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
     cols = [str(d[0]) for d in cur.description]
 
@@ -123,21 +171,98 @@ def tables_holding_rows(conn: Conn, tables: Sequence[str]) -> list[str]:
     return [t for t in tables if column(conn, f"SELECT 1 FROM {t} LIMIT 1")]
 
 
+def table_chunks_pg(conn: Conn, table: str, size: int) -> tuple[list[str], Iterator[list[Any]]]:
+    """``table_chunks`` on PostgreSQL: the table's own columns (not the ``rowid`` a shared
+    book adds), read through a server-side cursor, ``size`` rows a round trip."""
+    cols = columns_pg(conn, table)
+    names = ", ".join('"' + c + '"' for c in cols)
+    cur = conn.raw.cursor(name=f"pln_export_{table}")  # type: ignore[attr-defined]
+    cur.execute(f"SELECT {names} FROM {table} ORDER BY rowid")
+
+    def chunks() -> Iterator[list[Any]]:
+        try:
+            while chunk := cur.fetchmany(size):
+                yield chunk
+        finally:
+            cur.close()
+
+    return cols, chunks()
+
+
 def defer_foreign_keys(conn: Conn) -> None:
     """Check foreign keys at commit, not row by row (tables restore in any order)."""
-    execute(conn, "PRAGMA defer_foreign_keys = ON")
+    from .history import defer_foreign_keys as defer  # both engines' ways, in one place
+
+    defer(conn)
 
 
 def columns_of(conn: Conn, table: str) -> set[str]:
+    """The columns a restored row may name."""
+    return set(columns_pg(conn, table)) if is_pg(conn) else columns_sqlite(conn, table)
+
+
+def columns_sqlite(conn: Conn, table: str) -> set[str]:
+    """SQLite only: ``PRAGMA table_info``."""
     return {r.name for r in rows(conn, f"PRAGMA table_info('{table}')")}
+
+
+def columns_pg(conn: Conn, table: str) -> list[str]:
+    """A table's columns in order, but ``rowid`` (a shared book's own: ``store/pg/schema``)."""
+    return column(
+        conn,
+        "SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0"
+        " AND NOT attisdropped AND attname <> 'rowid' ORDER BY attnum",
+        (table,),
+    )
+
+
+def after_restore(conn: Conn, tables: Sequence[str]) -> None:
+    """What a restore of rows with their ids needs before its commit (nothing on SQLite,
+    which gives a new row one more than the largest id)."""
+    if is_pg(conn):
+        move_sequences_pg(conn, tables)
+
+
+def move_sequences_pg(conn: Conn, tables: Sequence[str]) -> None:
+    """Each of these tables' id sequence catches up with its largest id, so that the next
+    new row does not take a restored one's id. PostgreSQL only."""
+    from .pg import ID_TABLES
+
+    for table in (t for t in tables if t in ID_TABLES):
+        catch_up_pg(conn, table)
+
+
+def catch_up_pg(conn: Conn, table: str) -> None:
+    """The table's id sequence moved on (never back) until it has given its largest id.
+
+    By ``nextval``, which a member's write role may call, not ``setval``, which only the
+    sequence's owner may: one call per id to skip, thousands a millisecond. PostgreSQL only."""
+    seq = f"pg_get_serial_sequence('{table}', 'id')"
+    scalar(
+        conn,
+        f"SELECT count(nextval({seq})) FROM generate_series(1,"
+        f" (SELECT coalesce(max(id), 0) FROM {table})"
+        f" - coalesce(pg_sequence_last_value({seq}::regclass), 0))",
+    )
 
 
 def insert_rows(
     conn: Conn, table: str, cols: Sequence[str], values: Sequence[Sequence[Any]]
 ) -> None:
-    """Rows of one table, ids and all (``cols`` checked against ``columns_of`` first)."""
+    """Rows of one table, ids and all (``cols`` checked against ``columns_of`` first).
+    Rows the engine refuses are a ``TypeError`` naming why (PostgreSQL's first line only:
+    its details quote the values)."""
     names = ",".join('"' + c + '"' for c in cols)
-    execute_many(conn, f"INSERT INTO {table} ({names}) VALUES ({marks(len(cols))})", values)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks(len(cols))})"
+    if not is_pg(conn):
+        execute_many(conn, sql, values)
+        return
+    import psycopg
+
+    try:
+        execute_many(conn, sql, values)
+    except (psycopg.IntegrityError, psycopg.DataError) as exc:
+        raise TypeError(exc.diag.message_primary or type(exc).__name__) from None
 
 
 def log_restore(conn: Conn, *, at: str, command: str, summary: str) -> None:
@@ -179,10 +304,13 @@ def names_known(conn: Conn) -> dict[int, list[str]]:
 def people_for_export(conn: Conn) -> list[Any]:
     """Every active person's single values, by folded name (``met_at`` the event's name,
     ``last_contact`` the local day)."""
+    from .activity import local_day
+
+    order = 'p.name_key COLLATE "C"' if is_pg(conn) else "p.name_key"  # byte order, as SQLite
     return rows(
         conn,
         "SELECT p.id, p.name, p.org, p.role, p.location, p.circle, p.notes, e.name AS met_at,"
-        " p.met_on, p.birthday, date(p.last_contact_at, 'localtime') AS last_contact,"
+        f" p.met_on, p.birthday, {local_day(conn, 'p.last_contact_at')} AS last_contact,"
         " p.met_on_precision FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
-        " WHERE p.archived_at IS NULL ORDER BY p.name_key",
+        f" WHERE p.archived_at IS NULL ORDER BY {order}",
     )
