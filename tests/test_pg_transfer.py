@@ -241,7 +241,7 @@ def test_an_export_reads_the_shared_book_at_one_moment(
 
     pln("db", "init", pg_url)
     pln("--db", pg_url, "add", "Ana Ruiz", "--topic", "assessment")
-    app = AppContext(pg_url, command="export")
+    app = AppContext(pg_url)
     try:
         chunks = iter(cmd.export(app, "json"))
         text = [next(chunks), next(chunks)]  # the head, then the first table begins
@@ -495,7 +495,7 @@ def test_a_person_another_member_adds_while_an_import_is_planned_is_not_added_tw
         if what.startswith("checking"):  # planned; the write lock not yet taken
             pln("--db", book, "add", "Ana Ruiz", "--email", "ana@work.example")
 
-    app = AppContext(book, command="import")
+    app = AppContext(book)
     try:
         done = cmd.import_file(app, csv_file, progress=meanwhile)
     finally:
