@@ -155,6 +155,7 @@ class Book:
         # topics are matched by their words' stems and the synonyms (topics.py): a person's
         # topics are held as the words_key they count as, so "managing behaviour" and
         # "behaviour management" are one key here
+        self.conn = conn
         self.topics = Topics(conn, synonyms or {})
         self.private = store.private_keys(conn)
         self.private_topics = {
@@ -163,6 +164,10 @@ class Book:
         self.topic_names = TopicNames(conn, self)
         self.focus = focus
         self.counts: dict[str, int] | None = None
+        # a scoped book loads everyone's row, but topics, offers and needs only for the
+        # people it scores (``complete``): these are the others
+        self.partial: set[int] = set()
+        self._counts_as: dict[str, str | None] = {}
         self.scope = ""
         if focus is not None:
             self.scope = _scope(conn, self, focus)
@@ -179,18 +184,22 @@ class Book:
         self.blocked = self._load_blocked(conn, today) if pair is None else set()
         self.n = max(len(self.people), 2)
         if pair is not None:
+            self.complete(pair)
             self.n, self.counts = _focus_counts(conn, self, include_following, pair)
+        self.index: dict[str, list[int]] = defaultdict(list)
         if focus is not None:
             if focus not in self.people:
                 raise InvalidInput(
                     "--for names someone you only follow",
                     "add --include-following to consider people you only follow",
                 )
+            self.complete((focus,))
             self.n, self.counts = _focus_counts(conn, self, include_following, (focus,))
-        self.index: dict[str, list[int]] = defaultdict(list)
-        for p in self.people.values():
-            for key in p.index_keys():
-                self.index[key].append(p.id)
+            self._index_focus(conn, self.people[focus])
+        elif pair is None:
+            for p in self.people.values():
+                for key in p.index_keys():
+                    self.index[key].append(p.id)
 
     def _effective(self, key: str) -> str | None:
         """The key a stored topic counts as (its words, through synonyms); None when private."""
@@ -207,6 +216,8 @@ class Book:
     def _load_people(self, conn: Conn, following: bool) -> dict[int, Person]:
         scoped = bool(self.scope)
         rows = store.people(conn, following=following, scoped=scoped)
+        if scoped:  # their topics, offers and needs when they are scored (``complete``)
+            return self._rows_only(rows)
         effective: dict[str, str | None] = {}
         for stored in store.held_topic_keys(conn, scoped=scoped):
             effective[stored] = self._effective(stored)
@@ -233,6 +244,81 @@ class Book:
                 _fold_cached(folded, place),
             )
         return people
+
+    def _rows_only(self, rows: list[tuple[int, str, str, str, str, int]]) -> dict[int, Person]:
+        folded: dict[str, str] = {}
+        empty: frozenset[str] = frozenset()
+        people = {
+            pid: Person(
+                pid,
+                name,
+                circle,
+                org,
+                place,
+                empty,
+                empty,
+                empty,
+                frozenset([met_at] if met_at else ()),
+                _fold_cached(folded, org),
+                _fold_cached(folded, place),
+            )
+            for pid, name, circle, org, place, met_at in rows
+        }
+        self.partial = set(people)
+        return people
+
+    def complete(self, ids: Iterable[int]) -> None:
+        """Load the topics, offers and needs of these people, as loading the whole book
+        would (a scoped book loads them only for the people it scores)."""
+        if not self.partial:
+            return
+        todo = sorted({i for i in ids if i in self.partial})
+        if not todo:
+            return
+        self.partial.difference_update(todo)
+        held: dict[tuple[int, str], set[str]] = defaultdict(set)
+        for pid, kind, stored in store.topic_keys_of_people(self.conn, todo):
+            key = self._counts_as_key(stored)
+            if key is not None:
+                held[pid, kind].add(key)
+        empty: set[str] = set()
+        for pid in todo:
+            offers = frozenset(held.get((pid, "offers"), empty))
+            self.people[pid] = self.people[pid]._replace(
+                interests=frozenset(held.get((pid, "topic"), empty)) | offers,
+                offers=offers,
+                seeks=frozenset(held.get((pid, "seeks"), empty)),
+            )
+
+    def _counts_as_key(self, stored: str) -> str | None:
+        if stored not in self._counts_as:
+            self._counts_as[stored] = self._effective(stored)
+        return self._counts_as[stored]
+
+    def _index_focus(self, conn: Conn, focus: Person) -> None:
+        """The lists of the index that suggestions for ``focus`` walk: whoever (in the
+        scope) holds one of the focus's topics, offers or needs, or shares their event,
+        organisation or place; each in the order of the whole book's index."""
+        keys = focus.interests | focus.seeks
+        stored = sorted({s for k in keys for s in _aliases(self, k)})
+        tags = {"topic": ("i",), "offers": ("i", "o"), "seeks": ("s",)}
+        held: dict[int, set[str]] = defaultdict(set)
+        for pid, kind, key in store.scope_holders(conn, stored):
+            k = self._counts_as_key(key)
+            if k in keys:
+                held[pid].update(f"{tag}:{k}" for tag in tags[kind])
+        event = next(iter(focus.events), None)
+        org, place = focus.org_key, focus.place_key
+        index = self.index
+        for p in self.people.values():
+            for key in held.get(p.id, ()):
+                index[key].append(p.id)
+            if event is not None and event in p.events:
+                index[f"e:{event}"].append(p.id)
+            if org and p.org_key == org:
+                index[f"g:{org}"].append(p.id)
+            if place and p.place_key == place:
+                index[f"l:{place}"].append(p.id)
 
     def _load_ties(self, conn: Conn) -> dict[int, set[int]]:
         # scoped: the focus's ties, and the ties of everyone it knows
@@ -657,6 +743,7 @@ def suggestions(
             (c for c, _ in heapq.nlargest(pool, acc.items(), key=_imag)),
         )
     )
+    book.complete(chain.from_iterable((c >> 32, c & 0xFFFFFFFF) for c in ranked))
     found: list[Suggestion] = []
     for c in ranked:
         a, b = book.people.get(c >> 32), book.people.get(c & 0xFFFFFFFF)

@@ -16,7 +16,7 @@ and "as first written" is ``ORDER BY rowid``.
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from . import Conn, column, rows, scalar
+from . import Conn, column, marks, rows, scalar
 
 _TOPIC_KINDS = "kind IN ('topic', 'offers', 'seeks')"
 _IN_SCOPE = " AND person_id IN (SELECT id FROM _scope)"
@@ -98,6 +98,31 @@ def topic_keys_by_person_sqlite(
             stored_keys if effective is None else [k for k in map(effective.get, stored_keys) if k]
         )
     return attrs
+
+
+def topic_keys_of_people(conn: Conn, ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """The topic, offers and seeks keys of these people only: (person id, kind, key)."""
+    found: list[tuple[int, str, str]] = []
+    for start in range(0, len(ids), 500):  # well under any engine's limit on parameters
+        chunk = ids[start : start + 500]
+        found += conn.execute(
+            f"SELECT person_id, kind, key FROM person_attr WHERE person_id IN ({marks(len(chunk))})"
+            f" AND {_TOPIC_KINDS}",
+            chunk,
+        ).fetchall()
+    return found
+
+
+def scope_holders(conn: Conn, keys: Sequence[str]) -> list[tuple[int, str, str]]:
+    """Who in ``_scope`` holds a topic, offer or need with one of ``keys``: (person id,
+    kind, key)."""
+    if not keys:
+        return []
+    return conn.execute(
+        f"SELECT person_id, kind, key FROM person_attr WHERE {_TOPIC_KINDS}"
+        f" AND key IN ({marks(len(keys))}){_IN_SCOPE}",
+        keys,
+    ).fetchall()
 
 
 def event_names(conn: Conn, *, scoped: bool) -> list[tuple[int, str]]:
