@@ -168,6 +168,12 @@ class Book:
         # people it scores (``complete``): these are the others
         self.partial: set[int] = set()
         self._counts_as: dict[str, str | None] = {}
+        # with a focus: every (person id, kind, stored key) row of each of the focus's topics
+        # held by at most FOCUS_CAP (read once: for the scope, the index and the counts)
+        self.holders: dict[str, list[tuple[int, str, str]]] = {}
+        # with a focus: how many share their event (e), organisation (g) or place (l): in
+        # all, not archived, and not archived and not only followed
+        self.sharing: dict[str, tuple[int, int, int]] = {}
         self.scope = ""
         if focus is not None:
             self.scope = _scope(conn, self, focus)
@@ -277,8 +283,9 @@ class Book:
             return
         self.partial.difference_update(todo)
         held: dict[tuple[int, str], set[str]] = defaultdict(set)
+        counts_as, missing = self._counts_as, self._counts_as_key
         for pid, kind, stored in store.topic_keys_of_people(self.conn, todo):
-            key = self._counts_as_key(stored)
+            key = counts_as[stored] if stored in counts_as else missing(stored)
             if key is not None:
                 held[pid, kind].add(key)
         empty: set[str] = set()
@@ -301,12 +308,25 @@ class Book:
         organisation or place; each in the order of the whole book's index."""
         keys = focus.interests | focus.seeks
         stored = sorted({s for k in keys for s in _aliases(self, k)})
+        rows = [row for k in keys for row in self.holders.get(k, ())]
+        # the others are held by more than FOCUS_CAP: only those in the scope count
+        rows += store.scope_holders(
+            conn, sorted({s for k in keys if k not in self.holders for s in _aliases(self, k)})
+        )
         tags = {"topic": ("i",), "offers": ("i", "o"), "seeks": ("s",)}
+        # (kind, stored key) -> the index keys it puts its holder in
+        entries = {
+            (kind, key): [f"{tag}:{k}" for tag in tags[kind]]
+            for key in stored
+            for k in [self._counts_as_key(key)]
+            if k in keys
+            for kind in tags
+        }
         held: dict[int, set[str]] = defaultdict(set)
-        for pid, kind, key in store.scope_holders(conn, stored):
-            k = self._counts_as_key(key)
-            if k in keys:
-                held[pid].update(f"{tag}:{k}" for tag in tags[kind])
+        for pid, kind, key in rows:
+            found = entries.get((kind, key))
+            if found:
+                held[pid].update(found)
         event = next(iter(focus.events), None)
         org, place = focus.org_key, focus.place_key
         index = self.index
@@ -468,11 +488,15 @@ def _scope(conn: Conn, book: Book, focus: int) -> str:
     store.open_scope_sqlite(conn)
     store.hood_add_focus_sqlite(conn, focus)
     _hood_through_chains(conn, focus)
-    for stored in store.topic_keys_of(conn, focus):
-        keys = _aliases(book, book.topics.canonical(stored))
-        store.scope_add_holders_sqlite(conn, keys, cap=FOCUS_CAP)
-    for column in ("met_at_id", "org", "location"):
-        store.scope_add_sharing_sqlite(conn, focus, column, cap=FOCUS_CAP)
+    for canonical in dict.fromkeys(map(book.topics.canonical, store.topic_keys_of(conn, focus))):
+        rows = store.key_holders(conn, _aliases(book, canonical), cap=FOCUS_CAP)
+        if rows is not None:
+            book.holders[canonical] = rows
+            store.scope_add_ids_sqlite(conn, {pid for pid, _, _ in rows})
+    for tag, column in (("e", "met_at_id"), ("g", "org"), ("l", "location")):
+        book.sharing[tag] = store.sharing_sqlite(conn, focus, column)  # also the counts
+        if book.sharing[tag][0] <= FOCUS_CAP:
+            store.scope_add_sharing_sqlite(conn, focus, column)
     store.scope_add_hood_sqlite(conn)
     return "_scope"
 
@@ -509,7 +533,12 @@ def _focus_counts(
         tag, rest = key[0], key[2:]
         if tag in "ios":
             kinds = {"i": ("topic", "offers"), "o": ("offers",), "s": ("seeks",)}[tag]
+            rows = book.holders.get(rest)
+            if rows is not None:  # all its holders are in the scope: the eligible are loaded
+                return len({pid for pid, kind, _ in rows if kind in kinds and pid in book.people})
             return store.count_holders(conn, kinds, _aliases(book, rest), following=following)
+        if tag in book.sharing:
+            return book.sharing[tag][1 if following else 2]
         column = {"e": "met_at_id", "g": "org", "l": "location"}[tag]
         value = {"e": next(iter(person.events), None), "g": person.org, "l": person.place}[tag]
         return store.count_sharing_sqlite(conn, column, value, following=following)
@@ -551,9 +580,7 @@ def _cross(
             ys_ = xs
         else:
             return
-        for y in ys_:
-            if y != focus:
-                acc[code(focus, y)] += w
+        _with_focus(acc, focus, ys_, w)
         return
     for x in xs:
         for y in ys:
@@ -561,12 +588,18 @@ def _cross(
                 acc[code(x, y)] += w
 
 
+def _with_focus(acc: dict[int, complex], focus: int, ids: list[int], w: complex | float) -> None:
+    """Add ``w`` to the pair of the focus and each other person in ``ids`` (``code``, inline)."""
+    high = focus << 32
+    for y in ids:
+        if y != focus:
+            acc[(y << 32) | focus if y < focus else high | y] += w
+
+
 def _within(acc: dict[int, complex], ids: list[int], w: complex, focus: int | None) -> None:
     if focus is not None:
         if focus in ids:
-            for y in ids:
-                if y != focus:
-                    acc[code(focus, y)] += w
+            _with_focus(acc, focus, ids, w)
         return
     for pair in [(x << 32) | y for x, y in combinations(sorted(ids), 2)]:
         acc[pair] += w

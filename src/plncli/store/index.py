@@ -14,7 +14,7 @@ and "as first written" is ``ORDER BY rowid``.
 """
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from . import Conn, column, marks, rows, scalar
 
@@ -229,29 +229,43 @@ def topic_keys_of(conn: Conn, pid: int) -> list[str]:
     )
 
 
-def _add_scope_sqlite(conn: Conn, select: str, args: Sequence[object], cap: int) -> None:
-    """Add the ids ``select`` gives to ``_scope``, unless there are more than ``cap``.
-    SQLite only: ``INSERT OR IGNORE``."""
-    count = conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?)", (*args, cap + 1))
-    if count.fetchone()[0] <= cap:
-        conn.execute(f"INSERT OR IGNORE INTO _scope {select}", args)
+def key_holders(conn: Conn, keys: Sequence[str], *, cap: int) -> list[tuple[int, str, str]] | None:
+    """Who holds a topic, offer or need with one of ``keys``: (person id, kind, key), or
+    None when there are more than ``cap`` such rows."""
+    where = f"{_TOPIC_KINDS} AND key IN ({marks(len(keys))})"
+    more = f"SELECT count(*) FROM (SELECT 1 FROM person_attr WHERE {where} LIMIT ?)"
+    if scalar(conn, more, (*keys, cap + 1)) > cap:
+        return None
+    return conn.execute(
+        f"SELECT person_id, kind, key FROM person_attr WHERE {where}", keys
+    ).fetchall()
 
 
-def scope_add_holders_sqlite(conn: Conn, keys: Sequence[str], *, cap: int) -> None:
-    """Add who holds a topic, offer or need with one of ``keys`` (at most ``cap`` of them)."""
-    where = f"kind IN ('topic', 'offers', 'seeks') AND key IN ({','.join('?' * len(keys))})"
-    _add_scope_sqlite(conn, f"SELECT person_id FROM person_attr WHERE {where}", keys, cap)
+def scope_add_ids_sqlite(conn: Conn, ids: Iterable[int]) -> None:
+    """Add these people to ``_scope``. SQLite only: ``INSERT OR IGNORE``."""
+    conn.executemany("INSERT OR IGNORE INTO _scope VALUES (?)", [(i,) for i in ids])
 
 
-def scope_add_sharing_sqlite(conn: Conn, focus: int, column_name: str, *, cap: int) -> None:
-    """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` (at most ``cap``).
-    SQLite only: ``COLLATE NOCASE``."""
-    _add_scope_sqlite(
-        conn,
-        f"SELECT p.id FROM person p JOIN person f ON f.id = ?"
+def sharing_sqlite(conn: Conn, focus: int, column_name: str) -> tuple[int, int, int]:
+    """How many people share the focus's ``met_at_id``, ``org`` or ``location``: in all, not
+    archived, and not archived and not only followed. SQLite only: ``COLLATE NOCASE``."""
+    found = conn.execute(
+        "SELECT count(*), coalesce(sum(p.archived_at IS NULL), 0),"
+        " coalesce(sum(p.archived_at IS NULL AND p.circle != 'following'), 0)"
+        f" FROM person p JOIN person f ON f.id = ? WHERE p.{column_name} = f.{column_name}"
+        " COLLATE NOCASE",
+        (focus,),
+    ).fetchone()
+    return int(found[0]), int(found[1]), int(found[2])
+
+
+def scope_add_sharing_sqlite(conn: Conn, focus: int, column_name: str) -> None:
+    """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` to ``_scope``.
+    SQLite only: ``COLLATE NOCASE``, ``INSERT OR IGNORE``."""
+    conn.execute(
+        "INSERT OR IGNORE INTO _scope SELECT p.id FROM person p JOIN person f ON f.id = ?"
         f" WHERE p.{column_name} = f.{column_name} COLLATE NOCASE",
-        [focus],
-        cap,
+        (focus,),
     )
 
 
