@@ -525,8 +525,10 @@ def _focus_counts(
     n = store.count_eligible(conn, following=following)
     held: dict[str, Person] = {}
     for i in ids:
-        for k in book.people[i].index_keys() if i in book.people else ():
-            held.setdefault(k, book.people[i])
+        person = book.people.get(i)
+        if person is not None:  # and who offers what they seek (the weight of a need met)
+            for k in person.index_keys() + [f"o:{k}" for k in sorted(person.seeks)]:
+                held.setdefault(k, person)
 
     def count(key: str) -> int:
         person = held[key]
