@@ -171,9 +171,10 @@ class Book:
         # with a focus: every (person id, kind, stored key) row of each of the focus's topics
         # held by at most FOCUS_CAP (read once: for the scope, the index and the counts)
         self.holders: dict[str, list[tuple[int, str, str]]] = {}
-        # with a focus: how many share their event (e), organisation (g) or place (l): in
-        # all, not archived, and not archived and not only followed
-        self.sharing: dict[str, tuple[int, int, int]] = {}
+        # one pass over the book counts its people and who shares an event, organisation
+        # or place with the focus or the pair (``_PeopleCounts``)
+        self.people_counts: _PeopleCounts | None = None
+        self._n: Callable[[], int] | None = None
         self.scope = ""
         if focus is not None:
             self.scope = _scope(conn, self, focus)
@@ -188,10 +189,10 @@ class Book:
         self.neighbours = self._load_ties(conn)
         # one pair is scored whatever blocks it from the lists
         self.blocked = self._load_blocked(conn, today) if pair is None else set()
-        self.n = max(len(self.people), 2)
+        self._whole_n = max(len(self.people), 2)
         if pair is not None:
             self.complete(pair)
-            self.n, self.counts = _focus_counts(conn, self, include_following, pair)
+            self._n, self.counts = _focus_counts(conn, self, include_following, pair)
         self.index: dict[str, list[int]] = defaultdict(list)
         if focus is not None:
             if focus not in self.people:
@@ -200,12 +201,20 @@ class Book:
                     "add --include-following to consider people you only follow",
                 )
             self.complete((focus,))
-            self.n, self.counts = _focus_counts(conn, self, include_following, (focus,))
+            self._n, self.counts = _focus_counts(conn, self, include_following, (focus,))
             self._index_focus(conn, self.people[focus])
         elif pair is None:
             for p in self.people.values():
                 for key in p.index_keys():
                     self.index[key].append(p.id)
+
+    @property
+    def n(self) -> int:
+        """How many people suggestions consider (with a focus or a pair: counted when
+        first asked for, as a draft never asks)."""
+        if self._n is not None:
+            self._whole_n, self._n = self._n(), None
+        return self._whole_n
 
     def _effective(self, key: str) -> str | None:
         """The key a stored topic counts as (its words, through synonyms); None when private."""
@@ -493,9 +502,10 @@ def _scope(conn: Conn, book: Book, focus: int) -> str:
         if rows is not None:
             book.holders[canonical] = rows
             store.scope_add_ids_sqlite(conn, {pid for pid, _, _ in rows})
-    for tag, column in (("e", "met_at_id"), ("g", "org"), ("l", "location")):
-        book.sharing[tag] = store.sharing_sqlite(conn, focus, column)  # also the counts
-        if book.sharing[tag][0] <= FOCUS_CAP:
+    values = [(c, v) for c, v in store.sharing_values(conn, focus) if v is not None]
+    book.people_counts = _PeopleCounts(conn, values)
+    for column, value in values:
+        if book.people_counts[column, value][0] <= FOCUS_CAP:
             store.scope_add_sharing_sqlite(conn, focus, column)
     store.scope_add_hood_sqlite(conn)
     return "_scope"
@@ -517,12 +527,38 @@ def _pair_scope(conn: Conn, pair: tuple[int, int]) -> str:
     return "_scope"
 
 
+class _PeopleCounts:
+    """How many people there are in all, not archived, and not archived and not only
+    followed: in the whole book (``None``) and sharing each (column, value) given; all in
+    one pass over the book, made when first asked for."""
+
+    def __init__(self, conn: Conn, values: Sequence[tuple[str, object]]) -> None:
+        self.conn, self.values = conn, list(dict.fromkeys(values))
+        self.found: dict[tuple[str, object] | None, tuple[int, int, int]] | None = None
+
+    def __getitem__(self, what: tuple[str, object] | None) -> tuple[int, int, int]:
+        if self.found is None:
+            counts = store.people_counts_sqlite(self.conn, self.values)
+            self.found = dict(zip([None, *self.values], counts, strict=True))
+        return self.found[what]
+
+
 def _focus_counts(
     conn: Conn, book: Book, following: bool, ids: Sequence[int]
-) -> tuple[int, dict[str, int]]:
+) -> tuple[Callable[[], int], dict[str, int]]:
     """The number of eligible people, and how many hold each key of these people (each
     counted when first asked for: one pair's draft asks for none)."""
-    n = store.count_eligible(conn, following=following)
+    eligible = 1 if following else 2  # the column of _PeopleCounts
+    if book.people_counts is None:
+        values = [
+            (column, value)
+            for i in ids
+            if i in book.people
+            for column, value in _sharing(book.people[i])
+            if value is not None
+        ]
+        book.people_counts = _PeopleCounts(conn, values)
+    people_counts = book.people_counts
     held: dict[str, Person] = {}
     for i in ids:
         person = book.people.get(i)
@@ -539,13 +575,16 @@ def _focus_counts(
             if rows is not None:  # all its holders are in the scope: the eligible are loaded
                 return len({pid for pid, kind, _ in rows if kind in kinds and pid in book.people})
             return store.count_holders(conn, kinds, _aliases(book, rest), following=following)
-        if tag in book.sharing:
-            return book.sharing[tag][1 if following else 2]
-        column = {"e": "met_at_id", "g": "org", "l": "location"}[tag]
-        value = {"e": next(iter(person.events), None), "g": person.org, "l": person.place}[tag]
-        return store.count_sharing_sqlite(conn, column, value, following=following)
+        column, value = dict(zip("egl", _sharing(person), strict=True))[tag]
+        return people_counts[column, value][eligible]
 
-    return max(n, 2), _Held(count, set(held))
+    return (lambda: max(people_counts[None][eligible], 2)), _Held(count, set(held))
+
+
+def _sharing(person: Person) -> list[tuple[str, object]]:
+    """The person's event, organisation and place, as stored (the columns of ``person``)."""
+    event = next(iter(person.events), None)
+    return [("met_at_id", event), ("org", person.org), ("location", person.place)]
 
 
 class _Held(dict[str, int]):

@@ -179,9 +179,11 @@ class Topics:
             self._groups = {}
         if canonical not in self._groups:
             initials = [frozenset(w[0] for w in f.split()) for f in self.family(canonical)]
-            could = (lambda key: True) if not all(initials) else (lambda key: _could(key, initials))
+            every = not all(initials)  # a topic with no word: no letters to go by
             self._groups[canonical] = [
-                key for key in self.stored() if could(key) and self.canonical(key) == canonical
+                key
+                for key in self.stored()
+                if (every or _could(key, initials)) and self.canonical(key) == canonical
             ]
         return self._groups[canonical]
 
