@@ -49,9 +49,11 @@ are spent. With ``--topic`` the lists of each topic matching it (topics.py) are
 walked when held by at most 10 x ``CAP`` (600) people (needs: 10 x ``PAIR_CAP``
 pairings); with ``--for`` every pair with that person is considered (through keys held by at most
 ``FOCUS_CAP``, 3,000, people; pairs linked only by a chain of three ties are
-candidates too). One pair (``pln introduce A B``) loads only the
-two people and their acquaintances. Every candidate is then scored exactly, on
-all of its evidence.
+candidates too). With ``--for`` or one pair (``pln introduce A B``) the book is
+loaded in two steps: everyone's row in the scope (the focus's sharers and ties,
+or the two and their acquaintances), then topics, offers and needs only for the
+people scored (``Book.complete``: the candidates, or the two). Every candidate is
+then scored exactly, on all of its evidence.
 """
 
 import heapq
