@@ -300,12 +300,14 @@ class Book:
             if key is not None:
                 held[pid, kind].add(key)
         empty: set[str] = set()
+        people = self.people
         for pid in todo:
+            p = people[pid]
             offers = frozenset(held.get((pid, "offers"), empty))
-            self.people[pid] = self.people[pid]._replace(
-                interests=frozenset(held.get((pid, "topic"), empty)) | offers,
-                offers=offers,
-                seeks=frozenset(held.get((pid, "seeks"), empty)),
+            interests = frozenset(held.get((pid, "topic"), empty)) | offers
+            seeks = frozenset(held.get((pid, "seeks"), empty))
+            people[pid] = Person(
+                pid, p.name, p.circle, p.org, p.place, interests, offers, seeks, *p[8:]
             )
 
     def _counts_as_key(self, stored: str) -> str | None:
