@@ -173,9 +173,8 @@ class Book:
         # with a focus: every (person id, kind, stored key) row of each of the focus's topics
         # held by at most FOCUS_CAP (read once: for the scope, the index and the counts)
         self.holders: dict[str, list[tuple[int, str, str]]] = {}
-        # one pass over the book counts its people and who shares an event, organisation
-        # or place with the focus or the pair (``_PeopleCounts``)
-        self.people_counts: _PeopleCounts | None = None
+        # how many share an event, organisation or place with the focus (``_scope``)
+        self.sharing: dict[tuple[str, object], tuple[int, int, int]] = {}
         self._n: Callable[[], int] | None = None
         self.scope = ""
         if focus is not None:
@@ -506,11 +505,11 @@ def _scope(conn: Conn, book: Book, focus: int) -> str:
         if rows is not None:
             book.holders[canonical] = rows
             store.scope_add_ids_sqlite(conn, {pid for pid, _, _ in rows})
-    values = [(c, v) for c, v in store.sharing_values(conn, focus) if v is not None]
-    book.people_counts = _PeopleCounts(conn, values)
-    for column, value in values:
-        if book.people_counts[column, value][0] <= FOCUS_CAP:
-            store.scope_add_sharing_sqlite(conn, focus, column)
+    for column, value in store.sharing_values(conn, focus):
+        if value is not None:  # how many share it, in all (for the cap) and eligible
+            book.sharing[column, value] = store.sharing_sqlite(conn, column, value)
+            if book.sharing[column, value][0] <= FOCUS_CAP:
+                store.scope_add_sharing_sqlite(conn, focus, column)
     store.scope_add_hood_sqlite(conn)
     return "_scope"
 
@@ -531,38 +530,12 @@ def _pair_scope(conn: Conn, pair: tuple[int, int]) -> str:
     return "_scope"
 
 
-class _PeopleCounts:
-    """How many people there are in all, not archived, and not archived and not only
-    followed: in the whole book (``None``) and sharing each (column, value) given; all in
-    one pass over the book, made when first asked for."""
-
-    def __init__(self, conn: Conn, values: Sequence[tuple[str, object]]) -> None:
-        self.conn, self.values = conn, list(dict.fromkeys(values))
-        self.found: dict[tuple[str, object] | None, tuple[int, int, int]] | None = None
-
-    def __getitem__(self, what: tuple[str, object] | None) -> tuple[int, int, int]:
-        if self.found is None:
-            counts = store.people_counts_sqlite(self.conn, self.values)
-            self.found = dict(zip([None, *self.values], counts, strict=True))
-        return self.found[what]
-
-
 def _focus_counts(
     conn: Conn, book: Book, following: bool, ids: Sequence[int]
 ) -> tuple[Callable[[], int], dict[str, int]]:
     """The number of eligible people, and how many hold each key of these people (each
     counted when first asked for: one pair's draft asks for none)."""
-    eligible = 1 if following else 2  # the column of _PeopleCounts
-    if book.people_counts is None:
-        values = [
-            (column, value)
-            for i in ids
-            if i in book.people
-            for column, value in _sharing(book.people[i])
-            if value is not None
-        ]
-        book.people_counts = _PeopleCounts(conn, values)
-    people_counts = book.people_counts
+    eligible = 1 if following else 2  # of the counts of ``store.sharing_sqlite``
     held: dict[str, Person] = {}
     for i in ids:
         person = book.people.get(i)
@@ -580,9 +553,13 @@ def _focus_counts(
                 return len({pid for pid, kind, _ in rows if kind in kinds and pid in book.people})
             return store.count_holders(conn, kinds, _aliases(book, rest), following=following)
         column, value = dict(zip("egl", _sharing(person), strict=True))[tag]
-        return people_counts[column, value][eligible]
+        if (column, value) not in book.sharing:
+            book.sharing[column, value] = store.sharing_sqlite(conn, column, value)
+        return book.sharing[column, value][eligible]
 
-    return (lambda: max(people_counts[None][eligible], 2)), _Held(count, set(held))
+    return (lambda: max(store.count_eligible(conn, following=following), 2)), _Held(
+        count, set(held)
+    )
 
 
 def _sharing(person: Person) -> list[tuple[str, object]]:

@@ -253,22 +253,16 @@ def sharing_values(conn: Conn, pid: int) -> list[tuple[str, object]]:
     return list(zip(("met_at_id", "org", "location"), values, strict=True))
 
 
-def people_counts_sqlite(
-    conn: Conn, values: Sequence[tuple[str, object]]
-) -> list[tuple[int, int, int]]:
-    """In one pass over ``person``: how many rows there are in all, not archived, and not
-    archived and not only followed; first of all of them, then of those whose column
-    (``met_at_id``, ``org`` or ``location``) is each value. SQLite only: ``COLLATE NOCASE``."""
-    alive = "archived_at IS NULL"
-    sums: list[str] = []
-    params: list[object] = []
-    for name, value in [("1", None), *values]:
-        where = "1" if value is None else f"{name} = ? COLLATE NOCASE"
-        for also in ("", f" AND {alive}", f" AND {alive} AND circle != 'following'"):
-            sums.append(f"coalesce(sum(({where}){also}), 0)")
-            params += [] if value is None else [value]
-    found = conn.execute(f"SELECT {', '.join(sums)} FROM person", params).fetchone()
-    return [(int(found[i]), int(found[i + 1]), int(found[i + 2])) for i in range(0, len(found), 3)]
+def sharing_sqlite(conn: Conn, column_name: str, value: object) -> tuple[int, int, int]:
+    """How many people have this ``met_at_id``, ``org`` or ``location``: in all, not
+    archived, and not archived and not only followed. SQLite only: ``COLLATE NOCASE``."""
+    found = conn.execute(
+        "SELECT count(*), coalesce(sum(archived_at IS NULL), 0),"
+        " coalesce(sum(archived_at IS NULL AND circle != 'following'), 0)"
+        f" FROM person WHERE {column_name} = ? COLLATE NOCASE",
+        (value,),
+    ).fetchone()
+    return int(found[0]), int(found[1]), int(found[2])
 
 
 def scope_add_sharing_sqlite(conn: Conn, focus: int, column_name: str) -> None:
