@@ -7,9 +7,9 @@ from typing import NamedTuple
 from .dates import DateError, Interval, parse_interval
 from .errors import InvalidInput
 from .kinds import kind_key
-from .people import refresh_search
 from .resolve import PersonRef
 from .store import activity as store
+from .store.search import refresh_search
 from .text import clean_line, clean_text, topic_key
 from .ties import tie_everyone
 from .views import FollowUpRow, get_followup

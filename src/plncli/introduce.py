@@ -230,7 +230,7 @@ def record_outcome(
     A second outcome replaces the first, and keeps it: the earlier outcome, its day and
     its note become a line after the new note, so nothing recorded is lost.
     """
-    from .people import refresh_search
+    from .store.search import refresh_search
 
     if outcome not in OUTCOMES:
         raise InvalidInput(f"outcome {outcome!r} is not known", "use connected or nothing")
@@ -356,6 +356,7 @@ def why_none(
     want = None if topic is None else wanted(book, topic)
     if focus is None:
         return _why_none_overall(book, found, want, topic)
+    book.complete(list(book.people))  # whom the focus could meet, all of them (rare: none found)
     person = book.people[focus]
     first = person.name.split()[0] if person.name.split() else person.name
     if not (person.interests or person.seeks):

@@ -49,9 +49,11 @@ are spent. With ``--topic`` the lists of each topic matching it (topics.py) are
 walked when held by at most 10 x ``CAP`` (600) people (needs: 10 x ``PAIR_CAP``
 pairings); with ``--for`` every pair with that person is considered (through keys held by at most
 ``FOCUS_CAP``, 3,000, people; pairs linked only by a chain of three ties are
-candidates too). One pair (``pln introduce A B``) loads only the
-two people and their acquaintances. Every candidate is then scored exactly, on
-all of its evidence.
+candidates too). With ``--for`` or one pair (``pln introduce A B``) the book is
+loaded in two steps: everyone's row in the scope (the focus's sharers and ties,
+or the two and their acquaintances), then topics, offers and needs only for the
+people scored (``Book.complete``: the candidates, or the two). Every candidate is
+then scored exactly, on all of its evidence.
 """
 
 import heapq
@@ -155,6 +157,7 @@ class Book:
         # topics are matched by their words' stems and the synonyms (topics.py): a person's
         # topics are held as the words_key they count as, so "managing behaviour" and
         # "behaviour management" are one key here
+        self.conn = conn
         self.topics = Topics(conn, synonyms or {})
         self.private = store.private_keys(conn)
         self.private_topics = {
@@ -163,6 +166,16 @@ class Book:
         self.topic_names = TopicNames(conn, self)
         self.focus = focus
         self.counts: dict[str, int] | None = None
+        # a scoped book loads everyone's row, but topics, offers and needs only for the
+        # people it scores (``complete``): these are the others
+        self.partial: set[int] = set()
+        self._counts_as: dict[str, str | None] = {}
+        # with a focus: every (person id, kind, stored key) row of each of the focus's topics
+        # held by at most FOCUS_CAP (read once: for the scope, the index and the counts)
+        self.holders: dict[str, list[tuple[int, str, str]]] = {}
+        # how many share an event, organisation or place with the focus (``_scope``)
+        self.sharing: dict[tuple[str, object], tuple[int, int, int]] = {}
+        self._n: Callable[[], int] | None = None
         self.scope = ""
         if focus is not None:
             self.scope = _scope(conn, self, focus)
@@ -177,20 +190,32 @@ class Book:
         self.neighbours = self._load_ties(conn)
         # one pair is scored whatever blocks it from the lists
         self.blocked = self._load_blocked(conn, today) if pair is None else set()
-        self.n = max(len(self.people), 2)
+        self._whole_n = max(len(self.people), 2)
         if pair is not None:
-            self.n, self.counts = _focus_counts(conn, self, include_following, pair)
+            self.complete(pair)
+            self._n, self.counts = _focus_counts(conn, self, include_following, pair)
+        self.index: dict[str, list[int]] = defaultdict(list)
         if focus is not None:
             if focus not in self.people:
                 raise InvalidInput(
                     "--for names someone you only follow",
                     "add --include-following to consider people you only follow",
                 )
-            self.n, self.counts = _focus_counts(conn, self, include_following, (focus,))
-        self.index: dict[str, list[int]] = defaultdict(list)
-        for p in self.people.values():
-            for key in p.index_keys():
-                self.index[key].append(p.id)
+            self.complete((focus,))
+            self._n, self.counts = _focus_counts(conn, self, include_following, (focus,))
+            self._index_focus(conn, self.people[focus])
+        elif pair is None:
+            for p in self.people.values():
+                for key in p.index_keys():
+                    self.index[key].append(p.id)
+
+    @property
+    def n(self) -> int:
+        """How many people suggestions consider (with a focus or a pair: counted when
+        first asked for, as a draft never asks)."""
+        if self._n is not None:
+            self._whole_n, self._n = self._n(), None
+        return self._whole_n
 
     def _effective(self, key: str) -> str | None:
         """The key a stored topic counts as (its words, through synonyms); None when private."""
@@ -207,6 +232,8 @@ class Book:
     def _load_people(self, conn: Conn, following: bool) -> dict[int, Person]:
         scoped = bool(self.scope)
         rows = store.people(conn, following=following, scoped=scoped)
+        if scoped:  # their topics, offers and needs when they are scored (``complete``)
+            return self._rows_only(rows)
         effective: dict[str, str | None] = {}
         for stored in store.held_topic_keys(conn, scoped=scoped):
             effective[stored] = self._effective(stored)
@@ -233,6 +260,97 @@ class Book:
                 _fold_cached(folded, place),
             )
         return people
+
+    def _rows_only(self, rows: list[tuple[int, str, str, str, str, int]]) -> dict[int, Person]:
+        folded: dict[str, str] = {}
+        empty: frozenset[str] = frozenset()
+        people = {
+            pid: Person(
+                pid,
+                name,
+                circle,
+                org,
+                place,
+                empty,
+                empty,
+                empty,
+                frozenset([met_at] if met_at else ()),
+                _fold_cached(folded, org),
+                _fold_cached(folded, place),
+            )
+            for pid, name, circle, org, place, met_at in rows
+        }
+        self.partial = set(people)
+        return people
+
+    def complete(self, ids: Iterable[int]) -> None:
+        """Load the topics, offers and needs of these people, as loading the whole book
+        would (a scoped book loads them only for the people it scores)."""
+        if not self.partial:
+            return
+        todo = sorted({i for i in ids if i in self.partial})
+        if not todo:
+            return
+        self.partial.difference_update(todo)
+        held: dict[tuple[int, str], set[str]] = defaultdict(set)
+        counts_as, missing = self._counts_as, self._counts_as_key
+        for pid, kind, stored in store.topic_keys_of_people(self.conn, todo):
+            key = counts_as[stored] if stored in counts_as else missing(stored)
+            if key is not None:
+                held[pid, kind].add(key)
+        empty: set[str] = set()
+        people = self.people
+        for pid in todo:
+            p = people[pid]
+            offers = frozenset(held.get((pid, "offers"), empty))
+            interests = frozenset(held.get((pid, "topic"), empty)) | offers
+            seeks = frozenset(held.get((pid, "seeks"), empty))
+            people[pid] = Person(
+                pid, p.name, p.circle, p.org, p.place, interests, offers, seeks, *p[8:]
+            )
+
+    def _counts_as_key(self, stored: str) -> str | None:
+        if stored not in self._counts_as:
+            self._counts_as[stored] = self._effective(stored)
+        return self._counts_as[stored]
+
+    def _index_focus(self, conn: Conn, focus: Person) -> None:
+        """The lists of the index that suggestions for ``focus`` walk: whoever (in the
+        scope) holds one of the focus's topics, offers or needs, or shares their event,
+        organisation or place; each in the order of the whole book's index."""
+        keys = focus.interests | focus.seeks
+        stored = sorted({s for k in keys for s in _aliases(self, k)})
+        rows = [row for k in keys for row in self.holders.get(k, ())]
+        # the others are held by more than FOCUS_CAP: only those in the scope count
+        rows += store.scope_holders(
+            conn, sorted({s for k in keys if k not in self.holders for s in _aliases(self, k)})
+        )
+        tags = {"topic": ("i",), "offers": ("i", "o"), "seeks": ("s",)}
+        # (kind, stored key) -> the index keys it puts its holder in
+        entries = {
+            (kind, key): [f"{tag}:{k}" for tag in tags[kind]]
+            for key in stored
+            for k in [self._counts_as_key(key)]
+            if k in keys
+            for kind in tags
+        }
+        held: dict[int, set[str]] = defaultdict(set)
+        for pid, kind, key in rows:
+            found = entries.get((kind, key))
+            if found:
+                held[pid].update(found)
+        event = next(iter(focus.events), None)
+        org, place = focus.org_key, focus.place_key
+        index = self.index
+        for p in self.people.values():
+            for key in held.get(p.id, ()):
+                index[key].append(p.id)
+            if event is not None and event in p.events:
+                index[f"e:{event}"].append(p.id)
+            if org and p.org_key == org:
+                index[f"g:{org}"].append(p.id)
+            if place and p.place_key == place:
+                index[f"l:{place}"].append(p.id)
 
     def _load_ties(self, conn: Conn) -> dict[int, set[int]]:
         # scoped: the focus's ties, and the ties of everyone it knows
@@ -382,11 +500,16 @@ def _scope(conn: Conn, book: Book, focus: int) -> str:
     store.open_scope(conn)
     store.hood_add_focus(conn, focus)
     _hood_through_chains(conn, focus)
-    for stored in store.topic_keys_of(conn, focus):
-        keys = _aliases(book, book.topics.canonical(stored))
-        store.scope_add_holders(conn, keys, cap=FOCUS_CAP)
-    for column in ("met_at_id", "org", "location"):
-        store.scope_add_sharing(conn, focus, column, cap=FOCUS_CAP)
+    for canonical in dict.fromkeys(map(book.topics.canonical, store.topic_keys_of(conn, focus))):
+        rows = store.key_holders(conn, _aliases(book, canonical), cap=FOCUS_CAP)
+        if rows is not None:
+            book.holders[canonical] = rows
+            store.scope_add_ids(conn, {pid for pid, _, _ in rows})
+    for column, value in store.sharing_values(conn, focus):
+        if value is not None:  # how many share it, in all (for the cap) and eligible
+            book.sharing[column, value] = store.sharing(conn, column, value)
+            if book.sharing[column, value][0] <= FOCUS_CAP:
+                store.scope_add_sharing(conn, focus, column)
     store.scope_add_hood(conn)
     return "_scope"
 
@@ -409,26 +532,40 @@ def _pair_scope(conn: Conn, pair: tuple[int, int]) -> str:
 
 def _focus_counts(
     conn: Conn, book: Book, following: bool, ids: Sequence[int]
-) -> tuple[int, dict[str, int]]:
+) -> tuple[Callable[[], int], dict[str, int]]:
     """The number of eligible people, and how many hold each key of these people (each
     counted when first asked for: one pair's draft asks for none)."""
-    n = store.count_eligible(conn, following=following)
+    eligible = 1 if following else 2  # of the counts of ``store.sharing``
     held: dict[str, Person] = {}
     for i in ids:
-        for k in book.people[i].index_keys() if i in book.people else ():
-            held.setdefault(k, book.people[i])
+        person = book.people.get(i)
+        if person is not None:  # and who offers what they seek (the weight of a need met)
+            for k in person.index_keys() + [f"o:{k}" for k in sorted(person.seeks)]:
+                held.setdefault(k, person)
 
     def count(key: str) -> int:
         person = held[key]
         tag, rest = key[0], key[2:]
         if tag in "ios":
             kinds = {"i": ("topic", "offers"), "o": ("offers",), "s": ("seeks",)}[tag]
+            rows = book.holders.get(rest)
+            if rows is not None:  # all its holders are in the scope: the eligible are loaded
+                return len({pid for pid, kind, _ in rows if kind in kinds and pid in book.people})
             return store.count_holders(conn, kinds, _aliases(book, rest), following=following)
-        column = {"e": "met_at_id", "g": "org", "l": "location"}[tag]
-        value = {"e": next(iter(person.events), None), "g": person.org, "l": person.place}[tag]
-        return store.count_sharing(conn, column, value, following=following)
+        column, value = dict(zip("egl", _sharing(person), strict=True))[tag]
+        if (column, value) not in book.sharing:
+            book.sharing[column, value] = store.sharing(conn, column, value)
+        return book.sharing[column, value][eligible]
 
-    return max(n, 2), _Held(count, set(held))
+    return (lambda: max(store.count_eligible(conn, following=following), 2)), _Held(
+        count, set(held)
+    )
+
+
+def _sharing(person: Person) -> list[tuple[str, object]]:
+    """The person's event, organisation and place, as stored (the columns of ``person``)."""
+    event = next(iter(person.events), None)
+    return [("met_at_id", event), ("org", person.org), ("location", person.place)]
 
 
 class _Held(dict[str, int]):
@@ -465,9 +602,7 @@ def _cross(
             ys_ = xs
         else:
             return
-        for y in ys_:
-            if y != focus:
-                acc[code(focus, y)] += w
+        _with_focus(acc, focus, ys_, w)
         return
     for x in xs:
         for y in ys:
@@ -475,12 +610,18 @@ def _cross(
                 acc[code(x, y)] += w
 
 
+def _with_focus(acc: dict[int, complex], focus: int, ids: list[int], w: complex | float) -> None:
+    """Add ``w`` to the pair of the focus and each other person in ``ids`` (``code``, inline)."""
+    high = focus << 32
+    for y in ids:
+        if y != focus:
+            acc[(y << 32) | focus if y < focus else high | y] += w
+
+
 def _within(acc: dict[int, complex], ids: list[int], w: complex, focus: int | None) -> None:
     if focus is not None:
         if focus in ids:
-            for y in ids:
-                if y != focus:
-                    acc[code(focus, y)] += w
+            _with_focus(acc, focus, ids, w)
         return
     for pair in [(x << 32) | y for x, y in combinations(sorted(ids), 2)]:
         acc[pair] += w
@@ -657,6 +798,7 @@ def suggestions(
             (c for c, _ in heapq.nlargest(pool, acc.items(), key=_imag)),
         )
     )
+    book.complete(chain.from_iterable((c >> 32, c & 0xFFFFFFFF) for c in ranked))
     found: list[Suggestion] = []
     for c in ranked:
         a, b = book.people.get(c >> 32), book.people.get(c & 0xFFFFFFFF)

@@ -172,12 +172,20 @@ class Topics:
         return self._stored
 
     def spellings(self, canonical: str) -> list[str]:
-        """The stored keys that count as ``canonical`` (for ``key IN (...)``)."""
-        if self._groups is None:  # one pass over the book's distinct topics
+        """The stored keys that count as ``canonical`` (for ``key IN (...)``), in the order
+        stored. Only keys whose words begin with the right letters are stemmed (``_could``:
+        a stem keeps its word's first letter), so one topic costs no pass over all of them."""
+        if self._groups is None:
             self._groups = {}
-            for key in self.stored():
-                self._groups.setdefault(self.canonical(key), []).append(key)
-        return self._groups.get(canonical, [])
+        if canonical not in self._groups:
+            initials = [frozenset(w[0] for w in f.split()) for f in self.family(canonical)]
+            every = not all(initials)  # a topic with no word: no letters to go by
+            self._groups[canonical] = [
+                key
+                for key in self.stored()
+                if (every or _could(key, initials)) and self.canonical(key) == canonical
+            ]
+        return self._groups[canonical]
 
     def query(self, text: str) -> Query:
         family = self.family(self.canonical(text))

@@ -15,9 +15,9 @@ and "as first written" is ``ORDER BY rowid``. Each has a twin ``*_pg`` for a sha
 """
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from . import Conn, column, is_pg, rows, scalar
+from . import Conn, column, is_pg, marks, rows, scalar
 
 _TOPIC_KINDS = "kind IN ('topic', 'offers', 'seeks')"
 _IN_SCOPE = " AND person_id IN (SELECT id FROM _scope)"
@@ -102,6 +102,31 @@ def topic_keys_by_person_sqlite(
             stored_keys if effective is None else [k for k in map(effective.get, stored_keys) if k]
         )
     return attrs
+
+
+def topic_keys_of_people(conn: Conn, ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """The topic, offers and seeks keys of these people only: (person id, kind, key)."""
+    found: list[tuple[int, str, str]] = []
+    for start in range(0, len(ids), 500):  # well under any engine's limit on parameters
+        chunk = ids[start : start + 500]
+        found += conn.execute(
+            f"SELECT person_id, kind, key FROM person_attr WHERE person_id IN ({marks(len(chunk))})"
+            f" AND {_TOPIC_KINDS}",
+            chunk,
+        ).fetchall()
+    return found
+
+
+def scope_holders(conn: Conn, keys: Sequence[str]) -> list[tuple[int, str, str]]:
+    """Who in ``_scope`` holds a topic, offer or need with one of ``keys``: (person id,
+    kind, key)."""
+    if not keys:
+        return []
+    return conn.execute(
+        f"SELECT person_id, kind, key FROM person_attr WHERE {_TOPIC_KINDS}"
+        f" AND key IN ({marks(len(keys))}){_IN_SCOPE}",
+        keys,
+    ).fetchall()
 
 
 def event_names(conn: Conn, *, scoped: bool) -> list[tuple[int, str]]:
@@ -208,29 +233,49 @@ def topic_keys_of(conn: Conn, pid: int) -> list[str]:
     )
 
 
-def _add_scope_sqlite(conn: Conn, select: str, args: Sequence[object], cap: int) -> None:
-    """Add the ids ``select`` gives to ``_scope``, unless there are more than ``cap``.
-    SQLite only: ``INSERT OR IGNORE``."""
-    count = conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?)", (*args, cap + 1))
-    if count.fetchone()[0] <= cap:
-        conn.execute(f"INSERT OR IGNORE INTO _scope {select}", args)
+def key_holders(conn: Conn, keys: Sequence[str], *, cap: int) -> list[tuple[int, str, str]] | None:
+    """Who holds a topic, offer or need with one of ``keys``: (person id, kind, key), or
+    None when there are more than ``cap`` such rows."""
+    where = f"{_TOPIC_KINDS} AND key IN ({marks(len(keys))})"
+    more = f"SELECT count(*) FROM (SELECT 1 FROM person_attr WHERE {where} LIMIT ?)"
+    if scalar(conn, more, (*keys, cap + 1)) > cap:
+        return None
+    return conn.execute(
+        f"SELECT person_id, kind, key FROM person_attr WHERE {where}", keys
+    ).fetchall()
 
 
-def scope_add_holders_sqlite(conn: Conn, keys: Sequence[str], *, cap: int) -> None:
-    """Add who holds a topic, offer or need with one of ``keys`` (at most ``cap`` of them)."""
-    where = f"kind IN ('topic', 'offers', 'seeks') AND key IN ({','.join('?' * len(keys))})"
-    _add_scope_sqlite(conn, f"SELECT person_id FROM person_attr WHERE {where}", keys, cap)
+def scope_add_ids_sqlite(conn: Conn, ids: Iterable[int]) -> None:
+    """Add these people to ``_scope``. SQLite only: ``INSERT OR IGNORE``."""
+    conn.executemany("INSERT OR IGNORE INTO _scope VALUES (?)", [(i,) for i in ids])
 
 
-def scope_add_sharing_sqlite(conn: Conn, focus: int, column_name: str, *, cap: int) -> None:
-    """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` (at most ``cap``).
-    SQLite only: ``COLLATE NOCASE``."""
-    _add_scope_sqlite(
-        conn,
-        f"SELECT p.id FROM person p JOIN person f ON f.id = ?"
+def sharing_values(conn: Conn, pid: int) -> list[tuple[str, object]]:
+    """This person's ``met_at_id``, ``org`` and ``location``, each with its column."""
+    found = conn.execute("SELECT met_at_id, org, location FROM person WHERE id = ?", (pid,))
+    values = found.fetchone() or (None, None, None)
+    return list(zip(("met_at_id", "org", "location"), values, strict=True))
+
+
+def sharing_sqlite(conn: Conn, column_name: str, value: object) -> tuple[int, int, int]:
+    """How many people have this ``met_at_id``, ``org`` or ``location``: in all, not
+    archived, and not archived and not only followed. SQLite only: ``COLLATE NOCASE``."""
+    found = conn.execute(
+        "SELECT count(*), coalesce(sum(archived_at IS NULL), 0),"
+        " coalesce(sum(archived_at IS NULL AND circle != 'following'), 0)"
+        f" FROM person WHERE {column_name} = ? COLLATE NOCASE",
+        (value,),
+    ).fetchone()
+    return int(found[0]), int(found[1]), int(found[2])
+
+
+def scope_add_sharing_sqlite(conn: Conn, focus: int, column_name: str) -> None:
+    """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` to ``_scope``.
+    SQLite only: ``COLLATE NOCASE``, ``INSERT OR IGNORE``."""
+    conn.execute(
+        "INSERT OR IGNORE INTO _scope SELECT p.id FROM person p JOIN person f ON f.id = ?"
         f" WHERE p.{column_name} = f.{column_name} COLLATE NOCASE",
-        [focus],
-        cap,
+        (focus,),
     )
 
 
@@ -277,19 +322,6 @@ def count_holders(conn: Conn, kinds: Sequence[str], keys: Sequence[str], *, foll
         f" AND a.key IN ({','.join('?' * len(keys))}) AND p.{_eligible(following)}"
     )
     return int(scalar(conn, sql, keys))
-
-
-def count_sharing_sqlite(conn: Conn, column_name: str, value: object, *, following: bool) -> int:
-    """How many people considered have this ``met_at_id``, ``org`` or ``location``.
-    SQLite only: ``COLLATE NOCASE``."""
-    return int(
-        scalar(
-            conn,
-            f"SELECT count(*) FROM person WHERE {column_name} = ? COLLATE NOCASE"
-            f" AND {_eligible(following)}",
-            (value,),
-        )
-    )
 
 
 # ---- the same on PostgreSQL, and the names suggest.py calls -------------------------------
@@ -374,24 +406,30 @@ def hood_add_ties_of_pg(conn: Conn, pid: int) -> None:
     )
 
 
-def _add_scope_pg(conn: Conn, select: str, args: Sequence[object], cap: int) -> None:
-    """``_add_scope_sqlite`` on PostgreSQL."""
-    count = conn.execute(f"SELECT count(*) FROM ({select} LIMIT ?) AS found", (*args, cap + 1))
-    if count.fetchone()[0] <= cap:
-        conn.execute(f"INSERT INTO _scope {select} ON CONFLICT DO NOTHING", args)
+def scope_add_ids_pg(conn: Conn, ids: Iterable[int]) -> None:
+    """``scope_add_ids_sqlite`` on PostgreSQL."""
+    conn.executemany("INSERT INTO _scope VALUES (?) ON CONFLICT DO NOTHING", [(i,) for i in ids])
 
 
-def scope_add_holders_pg(conn: Conn, keys: Sequence[str], *, cap: int) -> None:
-    """``scope_add_holders_sqlite`` on PostgreSQL."""
-    where = f"kind IN ('topic', 'offers', 'seeks') AND key IN ({','.join('?' * len(keys))})"
-    _add_scope_pg(conn, f"SELECT person_id FROM person_attr WHERE {where}", keys, cap)
+def sharing_pg(conn: Conn, column_name: str, value: object) -> tuple[int, int, int]:
+    """``sharing_sqlite`` on PostgreSQL."""
+    same = _equal_folding_ascii_pg(column_name, "?", column_name)
+    found = conn.execute(
+        "SELECT count(*), count(*) FILTER (WHERE archived_at IS NULL),"
+        " count(*) FILTER (WHERE archived_at IS NULL AND circle != 'following')"
+        f" FROM person WHERE {same}",
+        (value,),
+    ).fetchone()
+    return int(found[0]), int(found[1]), int(found[2])
 
 
-def scope_add_sharing_pg(conn: Conn, focus: int, column_name: str, *, cap: int) -> None:
+def scope_add_sharing_pg(conn: Conn, focus: int, column_name: str) -> None:
     """``scope_add_sharing_sqlite`` on PostgreSQL."""
     same = _equal_folding_ascii_pg(f"p.{column_name}", f"f.{column_name}", column_name)
-    _add_scope_pg(
-        conn, f"SELECT p.id FROM person p JOIN person f ON f.id = ? WHERE {same}", [focus], cap
+    conn.execute(
+        f"INSERT INTO _scope SELECT p.id FROM person p JOIN person f ON f.id = ? WHERE {same}"
+        " ON CONFLICT DO NOTHING",
+        (focus,),
     )
 
 
@@ -414,16 +452,6 @@ def pair_scope_pg(conn: Conn, pair: tuple[int, int]) -> None:
     )
     conn.execute("INSERT INTO _hood SELECT id FROM _scope ON CONFLICT DO NOTHING")
     conn.execute("INSERT INTO _scope VALUES (?), (?) ON CONFLICT DO NOTHING", pair)
-
-
-def count_sharing_pg(conn: Conn, column_name: str, value: object, *, following: bool) -> int:
-    """``count_sharing_sqlite`` on PostgreSQL."""
-    same = _equal_folding_ascii_pg(column_name, "?", column_name)
-    return int(
-        scalar(
-            conn, f"SELECT count(*) FROM person WHERE {same} AND {_eligible(following)}", (value,)
-        )
-    )
 
 
 def topic_as_first_written(conn: Conn, keys: Sequence[str]) -> str | None:
@@ -463,15 +491,20 @@ def hood_add_ties_of(conn: Conn, pid: int) -> None:
     (hood_add_ties_of_pg if is_pg(conn) else hood_add_ties_of_sqlite)(conn, pid)
 
 
-def scope_add_holders(conn: Conn, keys: Sequence[str], *, cap: int) -> None:
-    """Add who holds a topic, offer or need with one of ``keys`` (at most ``cap`` of them)."""
-    (scope_add_holders_pg if is_pg(conn) else scope_add_holders_sqlite)(conn, keys, cap=cap)
+def scope_add_ids(conn: Conn, ids: Iterable[int]) -> None:
+    """Add these people to ``_scope``."""
+    (scope_add_ids_pg if is_pg(conn) else scope_add_ids_sqlite)(conn, ids)
 
 
-def scope_add_sharing(conn: Conn, focus: int, column_name: str, *, cap: int) -> None:
-    """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` (at most ``cap``)."""
-    either = scope_add_sharing_pg if is_pg(conn) else scope_add_sharing_sqlite
-    either(conn, focus, column_name, cap=cap)
+def sharing(conn: Conn, column_name: str, value: object) -> tuple[int, int, int]:
+    """How many people have this ``met_at_id``, ``org`` or ``location``: in all, not
+    archived, and not archived and not only followed."""
+    return (sharing_pg if is_pg(conn) else sharing_sqlite)(conn, column_name, value)
+
+
+def scope_add_sharing(conn: Conn, focus: int, column_name: str) -> None:
+    """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` to ``_scope``."""
+    (scope_add_sharing_pg if is_pg(conn) else scope_add_sharing_sqlite)(conn, focus, column_name)
 
 
 def scope_add_hood(conn: Conn) -> None:
@@ -482,9 +515,3 @@ def scope_add_hood(conn: Conn) -> None:
 def pair_scope(conn: Conn, pair: tuple[int, int]) -> None:
     """Fill the temp tables with the two people and whom they know."""
     (pair_scope_pg if is_pg(conn) else pair_scope_sqlite)(conn, pair)
-
-
-def count_sharing(conn: Conn, column_name: str, value: object, *, following: bool) -> int:
-    """How many people considered have this ``met_at_id``, ``org`` or ``location``."""
-    either = count_sharing_pg if is_pg(conn) else count_sharing_sqlite
-    return either(conn, column_name, value, following=following)
