@@ -430,7 +430,7 @@ def test_a_bug_on_the_fast_path_is_reported_on_a_shared_book_not_hidden(
 ) -> None:
     """An exception that is no user's error is a bug, said as one (never run again by
     Typer); a server's refusal is handed to Typer, which words it."""
-    from plncli.store.index import topic_keys_by_person_pg as working
+    from plncli.store.index import topic_keys_of_people as working
 
     on_both(pln, tmp_path, pg_url, BOOK)
 
@@ -446,12 +446,13 @@ def test_a_bug_on_the_fast_path_is_reported_on_a_shared_book_not_hidden(
     def refused(*args: Any, **kwargs: Any) -> Any:
         raise psycopg.errors.UndefinedTable("no such table")
 
-    monkeypatch.setattr("plncli.store.index.topic_keys_by_person_pg", refused)
+    # one pair reads the two people's topics alone (store.index.topic_keys_of_people)
+    monkeypatch.setattr("plncli.store.index.topic_keys_of_people", refused)
     assert fast.run(["--db", pg_url, "introduce", "Ana", "Ben"]) is None
     assert capsys.readouterr() == ("", "")
     assert _changes(pg_url) == len(BOOK)
     # after the write committed, the fast path reports the trouble itself: never twice
-    monkeypatch.setattr("plncli.store.index.topic_keys_by_person_pg", working)
+    monkeypatch.setattr("plncli.store.index.topic_keys_of_people", working)
     monkeypatch.setattr("plncli.intro_commands.report_intro", refused)
     assert fast.run(["--db", pg_url, "introduce", "Ana", "Ben"]) == 7
     line = capsys.readouterr().err.splitlines()[0]

@@ -237,7 +237,7 @@ def key_holders(conn: Conn, keys: Sequence[str], *, cap: int) -> list[tuple[int,
     """Who holds a topic, offer or need with one of ``keys``: (person id, kind, key), or
     None when there are more than ``cap`` such rows."""
     where = f"{_TOPIC_KINDS} AND key IN ({marks(len(keys))})"
-    more = f"SELECT count(*) FROM (SELECT 1 FROM person_attr WHERE {where} LIMIT ?)"
+    more = f"SELECT count(*) FROM (SELECT 1 FROM person_attr WHERE {where} LIMIT ?) AS found"
     if scalar(conn, more, (*keys, cap + 1)) > cap:
         return None
     return conn.execute(
