@@ -71,11 +71,14 @@ from .text import fold, topic_key
 from .topics import Topics, matched_words
 
 COMPLEMENT, TOPIC, SHARED_NEED = 3.0, 1.0, 0.6
-EVENT, ORG, PLACE, MUTUAL = 0.5, 0.3, 0.4, 0.3
+# the introduce score is topical only: a shared event, organisation or place, and common
+# acquaintances, are evidence that the two already know each other (the know score)
+INTRO_WEIGHT = {"s": SHARED_NEED, "i": TOPIC}
 # know score: resource allocation (sum of 1 / degree over common acquaintances) plus
 # K / df for each shared event, organisation, place and topic held by df people
 KNOW_EVENT, KNOW_ORG, KNOW_PLACE, KNOW_TOPIC = 0.5, 0.5, 0.25, 0.25
 LIKELY_AT = 0.7  # a know score from here on is marked "likely" and never an introduction
+DISCOUNT = 0.05
 # chains of acquaintances a - z1 - z2 - b add KNOW_PATH / (degree z1 x degree z2) each, through
 # people who know at most PATH_CAP others (past that a chain weighs under 1 / PATH_CAP^2)
 KNOW_PATH, PATH_CAP = 1.0, 100
@@ -284,7 +287,7 @@ class Book:
                     _cross(acc, ids, offerers, w, focus)
             if tag == "o" or not (focus or len(ids) <= CAP * scale):
                 continue
-            intro = {"s": SHARED_NEED, "i": TOPIC, "e": EVENT, "g": ORG, "l": PLACE}[tag]
+            intro = INTRO_WEIGHT.get(tag, 0.0)
             know = KNOW_WEIGHT.get(tag, 0.0) / max(self.df(key), 1)
             _within(acc, ids, complex(intro * self.weight(key), know), focus)
         if focus is not None and topic is None:
@@ -330,7 +333,7 @@ class Book:
                 _cross(acc, self.index[item], self.index["o:" + item[2:]], w, None)
             else:
                 tag = item[0]
-                intro = {"s": SHARED_NEED, "i": TOPIC, "e": EVENT, "g": ORG, "l": PLACE}[tag]
+                intro = INTRO_WEIGHT.get(tag, 0.0)
                 know = KNOW_WEIGHT.get(tag, 0.0) / self.df(item)
                 _within(acc, self.index[item], complex(intro * self.weight(item), know), None)
         for blocked in self.blocked:
@@ -512,7 +515,8 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
         kinds.append("complement")
     intro += comp
     common_topics = a.interests & b.interests
-    know += sum(KNOW_TOPIC / max(book.df(f"i:{k}"), 1) for k in common_topics)
+    topic_know = sum(KNOW_TOPIC / max(book.df(f"i:{k}"), 1) for k in common_topics)
+    know += topic_know
     shared = sorted(common_topics - met_needs, key=lambda k: (book.df(f"i:{k}"), k))
     if shared:
         intro += sum(TOPIC * book.weight(f"i:{k}") for k in shared)
@@ -530,25 +534,21 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
     for e in sorted(a.events & b.events):
         if e in book.event_names:
             key = f"e:{e}"
-            intro += EVENT * book.weight(key)
             know += KNOW_EVENT / max(book.df(key), 1)
             kinds.append("event")
             reasons.append(f"both met at {book.event_names[e]}")
-    for attr, tag, iw, kw, say in (
-        ("org", "g", ORG, KNOW_ORG, "both at"),
-        ("place", "l", PLACE, KNOW_PLACE, "both in"),
+    for attr, tag, kw, say in (
+        ("org", "g", KNOW_ORG, "both at"),
+        ("place", "l", KNOW_PLACE, "both in"),
     ):
         ka, kb = getattr(a, f"{attr}_key"), getattr(b, f"{attr}_key")
         if ka and ka == kb:
             key = f"{tag}:{ka}"
-            intro += iw * book.weight(key)
             know += kw / max(book.df(key), 1)
             kinds.append(attr)
             reasons.append(f"{say} {getattr(a, attr)}")
     common = book.neighbours.get(a.id, set()) & book.neighbours.get(b.id, set())
     if common:
-        aa = sum(1 / math.log(max(len(book.neighbours[z]), 2)) for z in common)
-        intro += MUTUAL * min(aa, 2.0)
         know += sum(1 / len(book.neighbours[z]) for z in common)
         kinds.append("mutual")
         reasons.append(_mutual(book, common))
@@ -558,6 +558,7 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
         kinds.append("path")
         if not common and best is not None:
             reasons.append(_chain_reason(book, best, na, nb))
+    intro *= DISCOUNT / (DISCOUNT + know - topic_know)
     know = round(know, 3)
     if know >= LIKELY_AT:
         return Suggestion(_ref(a), _ref(b), "already-know?", know, reasons, kinds, know, True)
