@@ -31,7 +31,8 @@ carries it one step on: the sum over chains a - y - z - b of
 ``PATH_CAP`` (100) others. Weights were chosen by measurement on the karate club
 with ``benchmarks/eval_introduce.py`` (other graphs held out); the cut-off
 ``LIKELY_AT`` by the precision of the likely marks over all its graphs and seeds
-with 80% of ties hidden (0.86 at 0.7, 0.78 at 0.6, no better above).
+with 80% of ties hidden (0.86 at 0.7; 0.79 at 0.6, 0.83 at 0.8, and higher
+cut-offs mark under a third as many pairs).
 
 A pair whose know score reaches ``LIKELY_AT`` (0.7) is marked *likely* to know
 each other already, any other listed pair *possible*. The "already-know?" list
