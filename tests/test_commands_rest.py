@@ -101,7 +101,8 @@ def test_forget_erases_them_and_rewrites_the_backups_that_hold_them(
         confirm=never,
         approve=Asked(True),
     )
-    assert done.done is not None and done.done.person.name == "Ana Ruiz"
+    assert done.done is not None
+    assert done.done.person.name == "Ana Ruiz"
     assert (done.wiped, done.rewritten, done.failed) == (True, [copy], [])
     assert query(db_path, "SELECT name FROM person") == [("Ben Okafor",)]
     assert query(db_path, "SELECT id, command FROM change_log WHERE id = ?", done.history_id) == [
@@ -196,7 +197,8 @@ def test_forget_puts_a_close_spelling_to_confirm_before_the_preview(
         confirm=lambda q: True,
         approve=asked,
     )
-    assert done.done is not None and done.done.person.id == 1
+    assert done.done is not None
+    assert done.done.person.id == 1
     assert query(db_path, "SELECT count(*) FROM person") == [(0,)]
 
 
@@ -224,7 +226,8 @@ def test_undo_shows_the_change_and_undoes_it_only_when_approved(
     assert [c.id for c in asked.seen] == [2]
     assert _snapshot(db_path) == before
     done = book_cmd.undo(app, None, may_ask=True, approve=Asked(True))
-    assert done.target.id == 2 and done.history_id is not None
+    assert done.target.id == 2
+    assert done.history_id is not None
     assert query(db_path, "SELECT name FROM person") == [("Ana Ruiz",)]
     assert [(c.id, c.undone) for c in book_cmd.history(app, limit=3)] == [
         (done.history_id, False),
@@ -369,7 +372,8 @@ def test_the_same_functions_on_a_shared_book(pg_url: str) -> None:
             confirm=never,
             approve=Asked(True),
         )
-        assert done.done is not None and done.preview.shared
+        assert done.done is not None
+        assert done.preview.shared
         assert done.preview.holding == []  # pln makes no copies of a shared book
         doc = done.as_json()
         assert doc["tables_not_rewritten"] == done.not_rewritten
