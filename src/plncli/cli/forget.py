@@ -1,6 +1,5 @@
 """`pln forget PERSON`: erase someone for good (the rules are in ``forget.py``)."""
 
-import sqlite3
 import sys
 from typing import Annotated
 
@@ -8,10 +7,7 @@ import typer
 
 from .. import forget as svc
 from .. import render
-from ..db import transaction
-from ..errors import InvalidInput, PlnError
-from ..resolve import resolve
-from ..store.forget import secure_delete
+from ..commands import forget as cmd
 from . import parse
 from .app import JsonOpt, app, command, state
 
@@ -33,69 +29,33 @@ def forget(
       pln forget "Ana Ruiz"              (shows what will be erased and asks)
       pln forget "#12" --yes --backups   (and rewrite the backups that hold them)
     """
-    app_ = state(ctx)
-    if not yes and not sys.stdin.isatty():
-        raise InvalidInput("pln forget asks before it erases anything", "add --yes")
-    conn, path, shared = app_.conn, app_.settings.db_path, app_.settings.shared
-    if shared:
-        _refuse_a_reader(conn)
-    ref = parse.person(app_, person, archived=True)  # a close spelling: asked, or refused
-    plan = svc.plan(conn, ref)  # read only: no lock held while the user reads
-    marks = svc.marks(conn, ref)
-    # pln makes no copies of a shared book (`pln db backup` names pg_dump)
-    holding = [] if shared else [c for c in svc.backup_files(path) if svc.holds(c, marks)]
-    files = svc.import_files(conn, marks)
-    _show_plan(plan, holding, files, backups, shared=shared)
-    if not yes and not typer.confirm(
-        "Forget them? This cannot be undone.", default=False, err=True
-    ):
+
+    def approve(preview: cmd.Preview) -> bool:
+        _show_plan(preview.plan, preview.holding, preview.files, backups, shared=preview.shared)
+        return yes or typer.confirm("Forget them? This cannot be undone.", default=False, err=True)
+
+    done = cmd.forget(
+        state(ctx),
+        person,
+        backups=backups,
+        command_words=_command_words(),
+        may_ask=yes or sys.stdin.isatty(),
+        confirm=parse.ask,  # a close spelling: asked, or refused
+        approve=approve,
+    )
+    if done.done is None:
         render.say("Nothing changed.")
         return
-    traits = svc.traits_of(conn, ref.id)
-    words = _command_words()
-    secure_delete(conn)
-    with transaction(conn, path, record=False):
-        current = resolve(conn, f"#{ref.id}", archived=True)
-        done, history_id = svc.erase(conn, current, command_words=words)
-        erased_in = svc.erasing_transaction(conn) if shared else 0
-    if shared:
-        rewrite = svc.wipe_shared(conn, erased_in)
-        kept, older_open = rewrite.not_rewritten, rewrite.older_open
-        wiped = not kept and not older_open
-    else:
-        kept, older_open, wiped = [], False, svc.wipe(conn)
-    rewritten = []
-    if backups:
-        for copy in holding:
-            try:
-                svc.forget_in_backup(copy, traits, command_words=words)
-            except (sqlite3.Error, OSError, PlnError) as exc:
-                why = exc.message if isinstance(exc, PlnError) else type(exc).__name__
-                render.say(f"Could not rewrite backup {copy} ({why}).", style="bold")
-                continue
-            rewritten.append(copy)
-    doc = done.as_json() | {
-        "history_id": history_id,
-        "file_rewritten": wiped,
-        "backups": [{"path": c, "rewritten": c in rewritten} for c in holding],
-        "files": files,
-        **({"tables_not_rewritten": kept, "older_transaction_open": older_open} if shared else {}),
-    }
+    for copy, why in done.failed:
+        render.say(f"Could not rewrite backup {copy} ({why}).", style="bold")
     if json:
-        render.print_json(doc)
+        render.print_json(done.as_json())
         return
-    if shared:
-        _show_done_shared(done.person.name, done.person.id, kept, older_open)
+    name, pid = done.done.person.name, done.done.person.id
+    if done.preview.shared:
+        _show_done_shared(name, pid, done.not_rewritten, done.older_open)
         return
-    _show_done(done.person.name, done.person.id, wiped, holding, rewritten)
-
-
-def _refuse_a_reader(conn: object) -> None:
-    """A member who may only read is told so before the plan, not after it."""
-    from ..store.pg import book, not_a_writer
-
-    if not book.may_write(conn):  # type: ignore[arg-type]
-        raise not_a_writer()
+    _show_done(name, pid, done.wiped, done.preview.holding, done.rewritten)
 
 
 def _command_words() -> set[str]:

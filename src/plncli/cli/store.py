@@ -1,18 +1,19 @@
 """`pln db`: where the data lives and what it holds."""
 
-import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .. import history as hist
 from .. import render
-from ..db import EmptyBook, backup_to, no_book_yet, schema_version
-from ..errors import InvalidInput, StoreError
-from ..store import book
+from ..commands import book as cmd
+from ..errors import StoreError
 from ..tables import Table, emit
 from .app import JsonOpt, command, guarded, state
+
+if TYPE_CHECKING:
+    from ..store.pg.book import Facts
 
 db_app = typer.Typer(
     help="The database file: where it is and what it holds.",
@@ -33,7 +34,7 @@ def path(ctx: typer.Context) -> None:
     \b
       pln db path
     """
-    print(state(ctx).settings.db_path)  # noqa: T201
+    print(cmd.path(state(ctx)))  # noqa: T201
 
 
 @db_app.command("status")
@@ -44,37 +45,31 @@ def status(ctx: typer.Context, json: JsonOpt = False) -> None:
     \b
       pln db status
     """
-    app_ = state(ctx)
-    if app_.settings.shared:
-        _shared_status(app_.conn, app_.settings.db_path, json)
+    found = cmd.status(state(ctx))
+    if found.shared is not None:
+        _shared_status(found, found.shared, json)
         return
-    conn = app_.conn
-    p = app_.settings.db_path
-    counts = book.counts(conn)
     doc = {
-        "path": p,
-        "size_bytes": os.path.getsize(p) if os.path.exists(p) else 0,  # none before a write
-        "schema_version": schema_version(conn),
-        "counts": counts,
+        "path": found.path,
+        "size_bytes": found.size_bytes,
+        "schema_version": found.schema_version,
+        "counts": found.counts,
     }
     if json:
         render.print_json(doc)
         return
     table = Table("", "", header=False)
-    table.add_row("path", p)
-    table.add_row("size", f"{doc['size_bytes']:,} bytes")
-    table.add_row("schema version", str(doc["schema_version"]))
-    for k, v in counts.items():
+    table.add_row("path", found.path)
+    table.add_row("size", f"{found.size_bytes:,} bytes")
+    table.add_row("schema version", str(found.schema_version))
+    for k, v in found.counts.items():
         table.add_row(k.replace("_", " "), str(v))
     emit(table)
 
 
-def _shared_status(conn: object, url: str, json: bool) -> None:
+def _shared_status(found: cmd.Status, facts: "Facts", json: bool) -> None:
     """`pln db status` on a shared book: the server, the database, who you are there."""
-    from ..store.pg import book as pg_book
-
-    facts = pg_book.facts(conn)  # type: ignore[arg-type]
-    counts = book.counts(conn)  # type: ignore[arg-type]
+    url, counts = found.path, found.counts
     doc = {
         "path": url,
         "server": facts.server,
@@ -109,41 +104,22 @@ def check(ctx: typer.Context, json: JsonOpt = False) -> None:
     \b
       pln db check
     """
-    from ..opening import open_read_only
-
-    app_ = state(ctx)
-    if app_.settings.shared:  # the server's checks, in a read-only transaction
-        from ..store.pg import book as pg_book
-
-        health = pg_book.health(app_.conn)  # type: ignore[arg-type]
-        integrity, fk_count, version = (
-            health.problems or ["ok"],
-            health.foreign_key_problems,
-            health.schema_version,
-        )
-    else:
-        conn = open_read_only(app_.existing_path())  # checking never changes the file
-        try:
-            integrity = book.integrity_problems(conn)
-            fk_count = len(book.foreign_key_problems(conn))
-            version = schema_version(conn)
-        finally:
-            conn.close()
-    healthy = integrity == ["ok"] and not fk_count
+    health = cmd.check(state(ctx))
     doc = {
-        "healthy": healthy,
-        "integrity": integrity,
-        "foreign_key_problems": fk_count,
-        "schema_version": version,
+        "healthy": health.healthy,
+        "integrity": health.integrity,
+        "foreign_key_problems": health.foreign_key_problems,
+        "schema_version": health.schema_version,
     }
     if json:
         render.print_json(doc)
     else:
         render.say(
-            f"integrity: {', '.join(integrity[:5])}; foreign-key problems: {fk_count};"
-            f" schema version {doc['schema_version']}"
+            f"integrity: {', '.join(health.integrity[:5])};"
+            f" foreign-key problems: {health.foreign_key_problems};"
+            f" schema version {health.schema_version}"
         )
-    if not healthy:
+    if not health.healthy:
         sys.exit(StoreError.exit_code)  # said above; SystemExit passes `guarded`
 
 
@@ -173,53 +149,14 @@ def backup(
       pln db backup ~/safe/pln.db
       pln db backup --keep 10            (and delete all but the newest 10 in backups/)
     """
-    app_ = state(ctx)
-    if app_.settings.shared:
-        raise _no_shared_backup(app_.settings.db_path, app_.now.strftime("%Y%m%d-%H%M%S"))
-    conn = app_.conn
-    if isinstance(conn, EmptyBook):
-        raise no_book_yet(conn.path)
-    folder = os.path.join(os.path.dirname(os.path.abspath(app_.settings.db_path)), "backups")
-    if path is None:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        path = os.path.join(folder, f"pln-{app_.now.strftime('%Y%m%d-%H%M%S')}.db")
-    path = os.path.expanduser(path)
-    shown = backup_to(conn, path, force=force)
-    removed = _rotate(folder, keep) if keep else []
-    doc = {"path": path, "size_bytes": os.path.getsize(path), "removed": removed}
+    made = cmd.backup(state(ctx), path, keep=keep, force=force)
+    doc = {"path": made.path, "size_bytes": made.size_bytes, "removed": made.removed}
     if json:
         render.print_json(doc)
     else:
-        render.say(f"Backed up to {shown} ({doc['size_bytes']:,} bytes, integrity checked).")
-        for old in removed:
+        render.say(f"Backed up to {made.shown} ({made.size_bytes:,} bytes, integrity checked).")
+        for old in made.removed:
             render.say(f"Removed old backup {old}.", style="dim")
-
-
-def _no_shared_backup(url: str, stamp: str) -> StoreError:
-    """A shared book is backed up by PostgreSQL's own tools: ``pg_dump`` keeps all of it
-    (the history with its authors, the undo data, the triggers, the members' grants) in
-    one consistent snapshot, and ``pg_restore`` puts it back; a copy pln wrote would hold
-    less, and would put every member's records in a file outside the server's care."""
-    import shlex
-
-    from ..store.pg import conninfo
-
-    name = conninfo(url).get("dbname", "book")
-    return StoreError(
-        "pln does not back up a shared book on PostgreSQL: the server's own pg_dump does",
-        f"pg_dump --format=custom --file={shlex.quote(f'{name}-{stamp}.dump')} {shlex.quote(url)}",
-    )
-
-
-def _rotate(folder: str, keep: int) -> list[str]:
-    """Delete all but the newest ``keep`` pln-*.db backups in ``folder``."""
-    if not os.path.isdir(folder):
-        return []
-    names = sorted(n for n in os.listdir(folder) if n.startswith("pln-") and n.endswith(".db"))
-    old = [os.path.join(folder, n) for n in names[:-keep]]
-    for p in old:
-        os.unlink(p)
-    return old
 
 
 @command("history")
@@ -234,8 +171,7 @@ def history(
       pln history
       pln history --limit 50 --json
     """
-    app_ = state(ctx)
-    rows = hist.changes(app_.conn, limit=limit)
+    rows = cmd.history(state(ctx), limit=limit)
     if json:
         render.print_json([_change_json(c) for c in rows])
         return
@@ -288,37 +224,18 @@ def undo(
       pln undo --yes
       pln undo 42           (only change #42, if nothing later touched the same records)
     """
-    app_ = state(ctx)
-    only = change is not None
-    target = (
-        hist.change_to_undo(app_.conn, _history_id(change))
-        if change is not None
-        else hist.next_to_undo(app_.conn)
-    )
-    if not yes and not sys.stdin.isatty():
-        raise InvalidInput("pln undo asks before it changes anything", "add --yes")
-    if only:
-        hist.check_undo_alone(app_.conn, app_.settings.db_path, target, now=app_.now)
-    render.say(f"Undo #{target.id}: {target.command}  [{render.change_words(target.summary)}]")
-    if not yes and not typer.confirm("Undo it?", default=False, err=True):
+
+    def approve(target: hist.Change) -> bool:
+        render.say(f"Undo #{target.id}: {target.command}  [{render.change_words(target.summary)}]")
+        return yes or typer.confirm("Undo it?", default=False, err=True)
+
+    done = cmd.undo(state(ctx), change, may_ask=yes or sys.stdin.isatty(), approve=approve)
+    if done.history_id is None:
         render.say("Nothing changed.")
-        return
-    made = hist.undo(app_.conn, app_.settings.db_path, target, now=app_.now, only=only)
-    if json:
-        render.print_json({"undone": _change_json(target), "history_id": made})
+    elif json:
+        render.print_json({"undone": _change_json(done.target), "history_id": done.history_id})
     else:
-        render.say(f"Undone. (`pln history` shows it as #{made}.)")
-
-
-def _history_id(text: str) -> int:
-    import re
-
-    found = re.fullmatch(r"\s*#?(\d{1,18})\s*", text)
-    if found is None:
-        raise InvalidInput(
-            f"{text!r} is not a history entry", "give its id as `pln history` shows it"
-        )
-    return int(found.group(1))
+        render.say(f"Undone. (`pln history` shows it as #{done.history_id}.)")
 
 
 @db_app.command("init")
@@ -341,9 +258,7 @@ def init(
       createdb -O me department          (as a PostgreSQL administrator)
       pln db init postgresql://me@db.example.org/department
     """
-    from ..store.pg import prepare
-
-    done = prepare.init(url)
+    done = cmd.init(url)
     doc = {
         "database": done.database,
         "server": done.where,
