@@ -14,6 +14,8 @@ a reconnect or first contact: the follow-up is the plan.
 import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from .dates import Interval, humanize_day, parse_interval, say_every, say_span
@@ -63,17 +65,48 @@ def due_items(
     cadences: dict[str, str],
     first_contact_days: int,
 ) -> list[DueItem]:
-    items = [_followup_item(f, today) for f in followups if f.due <= horizon]
+    return first_due(
+        people,
+        followups,
+        today=today,
+        horizon=horizon,
+        cadences=cadences,
+        first_contact_days=first_contact_days,
+    )[0]
+
+
+def first_due(
+    people: list[PersonState],
+    followups: list[OpenFollowUp],
+    *,
+    today: date,
+    horizon: date,
+    cadences: dict[str, str],
+    first_contact_days: int,
+    limit: int | None = None,
+) -> tuple[list[DueItem], int]:
+    """The first ``limit`` of ``due_items`` (None: all of them), and how many there are.
+
+    Everything is ranked, but only the items given get their reason in words: `pln due`
+    shows 30 of the thousands a large book can have due (each reason costs a few dates
+    said in words, most of the time the command spent deciding)."""
+    ranked: list[tuple[tuple[int, int, int, float, str], DueItem, _Why | None]] = [
+        (_urgency(item), item, None)
+        for item in [_followup_item(f, today) for f in followups if f.due <= horizon]
+    ]
     parsed = {c: _interval(v) for c, v in cadences.items()}
     for person in people:
         if person.has_open_followup:
             continue
-        item = _first_contact(person, today, first_contact_days) or _reconnect(
+        found = _first_contact(person, today, first_contact_days) or _reconnect(
             person, today, parsed
         )
-        if item is not None and item.due <= horizon:
-            items.append(item)
-    return sorted(items, key=_urgency)
+        if found is not None and found[0].due <= horizon:
+            ranked.append((_urgency(found[0]), *found))
+    ranked.sort(key=itemgetter(0))
+    shown = ranked if limit is None else ranked[:limit]
+    items = [item if why is None else _explained(item, why, today) for _, item, why in shown]
+    return items, len(ranked)
 
 
 def _urgency(item: DueItem) -> tuple[int, int, int, float, str]:
@@ -82,13 +115,19 @@ def _urgency(item: DueItem) -> tuple[int, int, int, float, str]:
     return (1, 0, -item.days_overdue, -item.weight, item.person.name)
 
 
+@cache
 def _interval(text: str | None) -> Interval | None:
     return None if text is None or text == "never" else parse_interval(text)
 
 
+@cache
+def _every(every: str) -> str:
+    return f" ({say_every(every)})"
+
+
 def _followup_item(f: OpenFollowUp, today: date) -> DueItem:
     what = f.note or "follow up"
-    repeat = f" ({say_every(f.every)})" if f.every else ""
+    repeat = _every(f.every) if f.every else ""
     overdue = (today - f.due).days
     return DueItem("follow-up", f.person, f.due, overdue, f"{what}{repeat}", f.id, float(overdue))
 
@@ -96,7 +135,35 @@ def _followup_item(f: OpenFollowUp, today: date) -> DueItem:
 FIRST_CONTACT_WINDOW = 30  # days a missing first contact is flagged, from meeting or adding
 
 
-def _first_contact(person: PersonState, today: date, grace: int) -> DueItem | None:
+class _Why(NamedTuple):
+    """What a first contact's or a reconnect's reason says, before it is put in words."""
+
+    form: str  # "first-contact", "last contact", "met", "added"
+    since: date
+    met_at: str | None
+    cadence: Interval | None
+
+
+def _explained(item: DueItem, why: _Why, today: date) -> DueItem:
+    return item._replace(reason=_reason(why, today))
+
+
+@cache
+def _reason(why: _Why, today: date) -> str:
+    ago = humanize_day(why.since, today=today)
+    if why.form == "first-contact":
+        return f"met at {why.met_at} {ago}; no contact since"
+    if why.form == "last contact":
+        what = f"last contact {ago}"
+    elif why.form == "met":
+        what = f"met at {why.met_at} {ago}; no contact since"
+    else:
+        what = f"no contact yet (added {ago})"
+    assert why.cadence is not None
+    return f"{what}; you aim for every {_say(why.cadence)}"
+
+
+def _first_contact(person: PersonState, today: date, grace: int) -> tuple[DueItem, _Why] | None:
     """Someone met at an event (not someone you only follow) with no contact since.
 
     It is flagged for FIRST_CONTACT_WINDOW days from the meeting or, for someone
@@ -110,14 +177,13 @@ def _first_contact(person: PersonState, today: date, grace: int) -> DueItem | No
         return None
     due = person.met_on + timedelta(days=grace)
     overdue = (today - due).days
-    met = humanize_day(person.met_on, today=today)
-    reason = f"met at {person.met_at} {met}; no contact since"
-    return DueItem("first-contact", person.ref, due, overdue, reason, None, float(overdue))
+    why = _Why("first-contact", person.met_on, person.met_at, None)
+    return DueItem("first-contact", person.ref, due, overdue, "", None, float(overdue)), why
 
 
 def _reconnect(
     person: PersonState, today: date, defaults: dict[str, Interval | None]
-) -> DueItem | None:
+) -> tuple[DueItem, _Why] | None:
     """Due when the cadence has run out since the last contact: the last interaction,
     or meeting at an event if that was later, or else the day they were added."""
     cadence = _interval(person.cadence) if person.cadence else defaults.get(person.circle)
@@ -127,18 +193,18 @@ def _reconnect(
     contacts = [d for d in (person.last_contact, met) if d is not None]
     since = max(contacts) if contacts else person.added
     due = cadence.add_to(since)
-    ago = humanize_day(since, today=today)
     if person.last_contact is not None and since == person.last_contact:
-        what = f"last contact {ago}"
+        form = "last contact"
     elif met is not None and since == met:
-        what = f"met at {person.met_at} {ago}; no contact since"
+        form = "met"
     else:
-        what = f"no contact yet (added {ago})"
+        form = "added"
     ratio = (today - since).days / cadence.approx_days()
-    reason = f"{what}; you aim for every {_say(cadence)}"
-    return DueItem("reconnect", person.ref, due, (today - due).days, reason, None, ratio)
+    why = _Why(form, since, person.met_at if form == "met" else None, cadence)
+    return DueItem("reconnect", person.ref, due, (today - due).days, "", None, ratio), why
 
 
+@cache
 def _say(interval: Interval) -> str:
     """The cadence after "every": "month", "2 weeks", "60 days", "1 month 2 weeks"."""
     span = say_span(interval)

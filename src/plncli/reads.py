@@ -8,7 +8,7 @@ from . import render, views
 from .context import AppContext
 from .dates import DateError, parse_interval
 from .db import EmptyBook
-from .due import due_items, load_due_inputs
+from .due import first_due, load_due_inputs
 from .errors import InvalidInput
 from .resolve import resolve
 
@@ -40,21 +40,21 @@ def run_due(
         topic=topic,
         synonyms=s.synonyms,
     )
-    items = due_items(
+    if limit is None and not json:
+        limit = DUE_SHOWN
+    shown, total = first_due(
         people,
         followups,
         today=app.today,
         horizon=horizon,
         cadences=s.cadence,
         first_contact_days=s.first_contact_days,
+        limit=limit or None,
     )
-    if limit is None and not json:
-        limit = DUE_SHOWN
-    shown = items[:limit] if limit else items
     if json:
         render.print_json([render.due_json(i) for i in shown])
-    elif items or not isinstance(app.conn, EmptyBook):
-        render.show_due(shown, today=app.today, more=len(items) - len(shown))
+    elif total or not isinstance(app.conn, EmptyBook):
+        render.show_due(shown, today=app.today, more=total - len(shown))
     # else: no book yet; its note says how to start ("in good shape" would be untrue)
 
 
