@@ -125,4 +125,6 @@ def json_safe(encoded: str) -> str:
     """JSON text with DEL, C1 and bidi controls as \\u escapes: the same value once parsed."""
     if encoded.isascii():
         return encoded.replace("\x7f", "\\u007f")
+    if encoded.replace("\n", "").isprintable():  # none of them is printable: a quick test
+        return encoded
     return re.sub(_JSON_UNSAFE, _json_escape, encoded)
