@@ -22,7 +22,6 @@ from .dates import Interval, humanize_day, parse_interval, say_every, say_span
 from .resolve import PersonRef
 from .store import activity as store
 from .store import is_pg
-from .topics import matching
 
 KIND_RANK = {"follow-up": 0, "first-contact": 1, "reconnect": 2}
 
@@ -256,11 +255,12 @@ def load_due_inputs(
     counts as 28 days, a day of slack for time zones), so a book of 100,000
     people loads the few hundred that may be due, and ``due_items`` decides.
     """
-    where = store.due_filter(
-        circle,
-        matching(conn, topic, synonyms or {}) if topic else None,
-        pg=is_pg(conn),
-    )
+    if topic:
+        from .topics import matching  # only a --topic loads the topic words
+
+        where = store.due_filter(circle, matching(conn, topic, synonyms or {}), pg=is_pg(conn))
+    else:
+        where = store.due_filter(circle, None, pg=is_pg(conn))
     people = [
         PersonState(
             PersonRef(r.id, r.name),

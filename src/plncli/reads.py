@@ -4,7 +4,7 @@ Both the Typer commands and the fast path (``fast.py``) call these, so the two
 ways in cannot drift apart: they differ only in how the arguments are parsed.
 """
 
-from . import render, views
+from . import render
 from .context import AppContext
 from .dates import DateError, parse_interval
 from .db import EmptyBook
@@ -61,6 +61,8 @@ def run_due(
 def run_list(
     app: AppContext, *, filters: dict[str, str | None], sort: str, archived: bool, json: bool
 ) -> None:
+    from . import views  # not loaded by `pln due`
+
     if sort not in views.SORTS:
         raise InvalidInput(f"--sort {sort!r} is not known", "use name, last-contact or added")
     kinds = None if json else ("topic",)  # the table shows topics only
@@ -79,6 +81,8 @@ def run_list(
 
 
 def run_show(app: AppContext, person: str, *, all_: bool, json: bool) -> None:
+    from . import views  # not loaded by `pln due`
+
     ref = resolve(app.conn, person, archived=True)
     render.notice(ref)
     prof = views.profile(app.conn, ref, limit=None if all_ or json else 20)
@@ -89,6 +93,8 @@ def run_show(app: AppContext, person: str, *, all_: bool, json: bool) -> None:
 
 
 def run_find(app: AppContext, text: str, *, limit: int, archived: bool, json: bool) -> None:
+    from . import views  # not loaded by `pln due`
+
     hits = views.find(app.conn, text, limit=limit, archived=archived)
     if json:
         render.print_json([render.hit_json(h) for h in hits])

@@ -4,32 +4,37 @@ Human views are built as ``tables.Table``s; ``tables.emit`` draws them in colour
 terminal and as plain aligned text in a pipe.
 """
 
-import json
+from __future__ import annotations
+
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .dates import humanize_day, say_every, say_partial
-from .due import DueItem
 from .resolve import PersonRef
 from .tables import Block, Cell, Table, emit
 from .text import json_safe
-from .views import (
-    EventRow,
-    FollowUpRow,
-    OutcomeEntry,
-    PersonRow,
-    Profile,
-    SearchHit,
-    TimelineEntry,
-)
+
+if TYPE_CHECKING:  # `pln due` loads neither (nor json, until --json asks for it)
+    from .due import DueItem
+    from .views import (
+        EventRow,
+        FollowUpRow,
+        OutcomeEntry,
+        PersonRow,
+        Profile,
+        SearchHit,
+        TimelineEntry,
+    )
 
 
 def print_json(doc: Any) -> None:
     """Objects indented; arrays one element per line (the C encoder: fast on big lists).
     Controls json.dumps leaves raw (DEL, C1, bidi) are escaped too (``text.json_safe``);
     an output that is not UTF (PYTHONIOENCODING=ascii, say) gets \\u escapes for all but ASCII."""
+    import json
+
     ascii_only = not _unicode_out()
     if not isinstance(doc, list):
         text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=ascii_only)
@@ -47,13 +52,14 @@ def _item_encoder(ascii_only: bool) -> Callable[[Any], str]:
     """``JSONEncoder(sort_keys=True).encode`` for the elements of one list: the encoder
     JSONEncoder builds on every call (from the C accelerator, where there is one) built
     once, as `pln due --json` and `pln list --json` encode thousands of elements."""
-    encoder = json.JSONEncoder(sort_keys=True, ensure_ascii=ascii_only)
     from json.encoder import (  # type: ignore[attr-defined]
+        JSONEncoder,
         c_make_encoder,
         encode_basestring,
         encode_basestring_ascii,
     )
 
+    encoder = JSONEncoder(sort_keys=True, ensure_ascii=ascii_only)
     if c_make_encoder is None:
         return encoder.encode
     chunks = c_make_encoder(
