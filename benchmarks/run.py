@@ -54,6 +54,7 @@ PY = sys.executable
 PLN = str(Path(PY).with_name("pln"))
 NOW = "2026-11-23T10:00:00+00:00"
 IMPORT_DB = OUT / "import-target.db"
+EXPORT_FILE = OUT / "x.json"
 
 FLOOR = (
     "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
@@ -123,7 +124,7 @@ def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], st
         ),
         (
             "pln export --format json",
-            ["export", "--format", "json", "-o", str(OUT / "x.json")],
+            ["export", "--format", "json", "-o", str(EXPORT_FILE)],
             "s",
             2.0,
         ),
@@ -173,6 +174,16 @@ def env_for(db: Path) -> dict[str, str]:
     return env
 
 
+def fresh_start(argv: list[str]) -> None:
+    """Every import starts from the same empty book, and every export writes a new file
+    (pln refuses to replace one without --force, so a second run would fail)."""
+    if "import" in argv:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{IMPORT_DB}{suffix}").unlink(missing_ok=True)
+    if "export" in argv:
+        EXPORT_FILE.unlink(missing_ok=True)
+
+
 ERRORS: dict[str, str] = {}  # the first error line of a command that failed
 
 
@@ -180,9 +191,7 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, floa
     """Wall seconds, peak RSS in MB, exit code and CPU seconds (user + system) of one
     fresh process. On a shared machine the CPU time says what the command costs; the
     wall time also says how long it waited for a core or the disk."""
-    if "import" in argv:  # every import starts from the same empty book
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{IMPORT_DB}{suffix}").unlink(missing_ok=True)
+    fresh_start(argv)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -209,9 +218,7 @@ def terminal_env(env: dict[str, str]) -> dict[str, str]:
 def timed_on_terminal(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """As ``timed``, with stdin, stdout and stderr a pseudo-terminal whose output is read to
     the end (a terminal that is not read stalls the writer once its buffer is full)."""
-    if "import" in argv:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{IMPORT_DB}{suffix}").unlink(missing_ok=True)
+    fresh_start(argv)
     start = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:  # the child: size the terminal, then become the command

@@ -644,9 +644,10 @@ def local_now() -> datetime:
 
 Precision = Literal["day", "month", "year"]
 
-_YEAR_ONLY = re.compile(r"(?:in )?([0-9]{4})")
-_MONTH_YEAR = re.compile(rf"(?:in )?{_MONTH_RX},? ([0-9]{{4}})")
-_ISO_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+# patterns, compiled on first use (``re`` keeps them): most commands read no partial day
+_YEAR_ONLY = r"(?:in )?([0-9]{4})"
+_MONTH_YEAR = rf"(?:in )?{_MONTH_RX},? ([0-9]{{4}})"
+_ISO_MONTH = r"([0-9]{4})-([0-9]{1,2})"
 
 
 def parse_partial_day(text: str, *, today: date, dayfirst: bool = False) -> tuple[date, Precision]:
@@ -656,11 +657,11 @@ def parse_partial_day(text: str, *, today: date, dayfirst: bool = False) -> tupl
     if isinstance(today, datetime):
         today = today.date()
     norm = _normalize(text)
-    if m := _YEAR_ONLY.fullmatch(norm):
+    if m := re.fullmatch(_YEAR_ONLY, norm):
         return _partial(int(m[1]), 1, "year", text), "year"
-    if m := _MONTH_YEAR.fullmatch(norm):
+    if m := re.fullmatch(_MONTH_YEAR, norm):
         return _partial(int(m[2]), _month_number(m[1]), "month", text), "month"
-    if m := _ISO_MONTH.fullmatch(norm):
+    if m := re.fullmatch(_ISO_MONTH, norm):
         return _partial(int(m[1]), int(m[2]), "month", text), "month"
     return parse_day(text, today=today, prefer="past", dayfirst=dayfirst), "day"
 

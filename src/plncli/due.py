@@ -14,13 +14,14 @@ a reconnect or first contact: the follow-up is the plan.
 import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from .dates import Interval, humanize_day, parse_interval, say_every, say_span
 from .resolve import PersonRef
 from .store import activity as store
 from .store import is_pg
-from .topics import matching
 
 KIND_RANK = {"follow-up": 0, "first-contact": 1, "reconnect": 2}
 
@@ -63,82 +64,171 @@ def due_items(
     cadences: dict[str, str],
     first_contact_days: int,
 ) -> list[DueItem]:
-    items = [_followup_item(f, today) for f in followups if f.due <= horizon]
-    parsed = {c: _interval(v) for c, v in cadences.items()}
+    return first_due(
+        people,
+        followups,
+        today=today,
+        horizon=horizon,
+        cadences=cadences,
+        first_contact_days=first_contact_days,
+    )[0]
+
+
+# What a first contact's or a reconnect's reason says, before it is put in words: the form
+# ("first-contact", "last contact", "met", "added"), the day since, the event, the cadence.
+# A plain tuple: thousands are made, and a NamedTuple's constructor runs Python code.
+_Why = tuple[str, date, str | None, Interval | None]
+
+# A candidate, ranked before it is put in words: its sort key, then DueItem's fields
+# but the reason, then what the reason says (the follow-up, or a first contact's or a
+# reconnect's ``_Why``).
+_Ranked = tuple[
+    tuple[int, int, int, float, str],
+    str,
+    PersonRef,
+    date,
+    int,
+    float,
+    int | None,
+    OpenFollowUp | _Why,
+]
+
+
+def first_due(
+    people: list[PersonState],
+    followups: list[OpenFollowUp],
+    *,
+    today: date,
+    horizon: date,
+    cadences: dict[str, str],
+    first_contact_days: int,
+    limit: int | None = None,
+) -> tuple[list[DueItem], int]:
+    """The first ``limit`` of ``due_items`` (None: all of them), and how many there are.
+
+    Everything is ranked, but only the items given are made, with their reason in words:
+    `pln due` shows 30 of the thousands a large book can have due."""
+    ranked = [
+        _ranked("follow-up", f.person, f.due, today, float((today - f.due).days), f.id, f)
+        for f in followups
+        if f.due <= horizon
+    ]
+    defaults = {c: _interval(v) for c, v in cadences.items()}
+    grace = timedelta(days=first_contact_days)
     for person in people:
         if person.has_open_followup:
             continue
-        item = _first_contact(person, today, first_contact_days) or _reconnect(
-            person, today, parsed
-        )
-        if item is not None and item.due <= horizon:
-            items.append(item)
-    return sorted(items, key=_urgency)
+        found = _first_contact(person, today, grace) or _reconnect(person, today, defaults)
+        if found is not None and found[3] <= horizon:
+            ranked.append(found)
+    ranked.sort(key=itemgetter(0))
+    shown = ranked if limit is None else ranked[:limit]
+    items = [
+        DueItem(kind, ref, due, (today - due).days, _reason(why, today), fid, weight)
+        for _, kind, ref, due, _, weight, fid, why in shown
+    ]
+    return items, len(ranked)
 
 
-def _urgency(item: DueItem) -> tuple[int, int, int, float, str]:
-    if item.days_overdue >= 0:
-        return (0, KIND_RANK[item.kind], 0, -item.weight, item.person.name)
-    return (1, 0, -item.days_overdue, -item.weight, item.person.name)
+def _ranked(
+    kind: str,
+    ref: PersonRef,
+    due: date,
+    today: date,
+    weight: float,
+    fid: int | None,
+    why: OpenFollowUp | _Why,
+) -> _Ranked:
+    """A candidate with its place in the order: everything due today or earlier first
+    (by kind, then most urgent first), then what is upcoming, soonest first."""
+    overdue = (today - due).days
+    if overdue >= 0:
+        key = (0, KIND_RANK[kind], 0, -weight, ref.name)
+    else:
+        key = (1, 0, -overdue, -weight, ref.name)
+    return key, kind, ref, due, overdue, weight, fid, why
 
 
+@cache
 def _interval(text: str | None) -> Interval | None:
     return None if text is None or text == "never" else parse_interval(text)
-
-
-def _followup_item(f: OpenFollowUp, today: date) -> DueItem:
-    what = f.note or "follow up"
-    repeat = f" ({say_every(f.every)})" if f.every else ""
-    overdue = (today - f.due).days
-    return DueItem("follow-up", f.person, f.due, overdue, f"{what}{repeat}", f.id, float(overdue))
 
 
 FIRST_CONTACT_WINDOW = 30  # days a missing first contact is flagged, from meeting or adding
 
 
-def _first_contact(person: PersonState, today: date, grace: int) -> DueItem | None:
+def _reason(why: OpenFollowUp | _Why, today: date) -> str:
+    if isinstance(why, OpenFollowUp):
+        return (why.note or "follow up") + (_every(why.every) if why.every else "")
+    return _said(why, today)
+
+
+@cache
+def _every(every: str) -> str:
+    return f" ({say_every(every)})"
+
+
+@cache
+def _said(why: _Why, today: date) -> str:
+    form, since, met_at, cadence = why
+    ago = humanize_day(since, today=today)
+    if form == "first-contact":
+        return f"met at {met_at} {ago}; no contact since"
+    if form == "last contact":
+        what = f"last contact {ago}"
+    elif form == "met":
+        what = f"met at {met_at} {ago}; no contact since"
+    else:
+        what = f"no contact yet (added {ago})"
+    assert cadence is not None
+    return f"{what}; you aim for every {_say(cadence)}"
+
+
+def _first_contact(person: PersonState, today: date, grace: timedelta) -> _Ranked | None:
     """Someone met at an event (not someone you only follow) with no contact since.
 
     It is flagged for FIRST_CONTACT_WINDOW days from the meeting or, for someone
     added later (a conference caught up on weeks after), from the day they were
     added; after that they are due as a reconnect."""
-    if person.met_at is None or person.met_on is None or person.circle == "following":
+    met_on = person.met_on
+    if person.met_at is None or met_on is None or person.circle == "following":
         return None
-    if (today - max(person.met_on, person.added)).days > FIRST_CONTACT_WINDOW:
+    if (today - max(met_on, person.added)).days > FIRST_CONTACT_WINDOW:
         return None
-    if person.last_contact is not None and person.last_contact >= person.met_on:
+    if person.last_contact is not None and person.last_contact >= met_on:
         return None
-    due = person.met_on + timedelta(days=grace)
-    overdue = (today - due).days
-    met = humanize_day(person.met_on, today=today)
-    reason = f"met at {person.met_at} {met}; no contact since"
-    return DueItem("first-contact", person.ref, due, overdue, reason, None, float(overdue))
+    due = met_on + grace
+    why = ("first-contact", met_on, person.met_at, None)
+    return _ranked("first-contact", person.ref, due, today, float((today - due).days), None, why)
 
 
 def _reconnect(
     person: PersonState, today: date, defaults: dict[str, Interval | None]
-) -> DueItem | None:
+) -> _Ranked | None:
     """Due when the cadence has run out since the last contact: the last interaction,
     or meeting at an event if that was later, or else the day they were added."""
     cadence = _interval(person.cadence) if person.cadence else defaults.get(person.circle)
     if cadence is None:
         return None
+    last = person.last_contact
     met = person.met_on if person.met_at is not None else None
-    contacts = [d for d in (person.last_contact, met) if d is not None]
-    since = max(contacts) if contacts else person.added
-    due = cadence.add_to(since)
-    ago = humanize_day(since, today=today)
-    if person.last_contact is not None and since == person.last_contact:
-        what = f"last contact {ago}"
-    elif met is not None and since == met:
-        what = f"met at {person.met_at} {ago}; no contact since"
+    why: _Why
+    if last is not None and (met is None or last >= met):
+        since, why = last, ("last contact", last, None, cadence)
+    elif met is not None:
+        since, why = met, ("met", met, person.met_at, cadence)
     else:
-        what = f"no contact yet (added {ago})"
+        since, why = person.added, ("added", person.added, None, cadence)
     ratio = (today - since).days / cadence.approx_days()
-    reason = f"{what}; you aim for every {_say(cadence)}"
-    return DueItem("reconnect", person.ref, due, (today - due).days, reason, None, ratio)
+    return _ranked("reconnect", person.ref, _after(cadence, since), today, ratio, None, why)
 
 
+@cache
+def _after(cadence: Interval, since: date) -> date:
+    return cadence.add_to(since)
+
+
+@cache
 def _say(interval: Interval) -> str:
     """The cadence after "every": "month", "2 weeks", "60 days", "1 month 2 weeks"."""
     span = say_span(interval)
@@ -165,11 +255,12 @@ def load_due_inputs(
     counts as 28 days, a day of slack for time zones), so a book of 100,000
     people loads the few hundred that may be due, and ``due_items`` decides.
     """
-    where = store.due_filter(
-        circle,
-        matching(conn, topic, synonyms or {}) if topic else None,
-        pg=is_pg(conn),
-    )
+    if topic:
+        from .topics import matching  # only a --topic loads the topic words
+
+        where = store.due_filter(circle, matching(conn, topic, synonyms or {}), pg=is_pg(conn))
+    else:
+        where = store.due_filter(circle, None, pg=is_pg(conn))
     people = [
         PersonState(
             PersonRef(r.id, r.name),

@@ -4,11 +4,11 @@ Both the Typer commands and the fast path (``fast.py``) call these, so the two
 ways in cannot drift apart: they differ only in how the arguments are parsed.
 """
 
-from . import render, views
+from . import render
 from .context import AppContext
 from .dates import DateError, parse_interval
 from .db import EmptyBook
-from .due import due_items, load_due_inputs
+from .due import first_due, load_due_inputs
 from .errors import InvalidInput
 from .resolve import resolve
 
@@ -40,27 +40,29 @@ def run_due(
         topic=topic,
         synonyms=s.synonyms,
     )
-    items = due_items(
+    if limit is None and not json:
+        limit = DUE_SHOWN
+    shown, total = first_due(
         people,
         followups,
         today=app.today,
         horizon=horizon,
         cadences=s.cadence,
         first_contact_days=s.first_contact_days,
+        limit=limit or None,
     )
-    if limit is None and not json:
-        limit = DUE_SHOWN
-    shown = items[:limit] if limit else items
     if json:
         render.print_json([render.due_json(i) for i in shown])
-    elif items or not isinstance(app.conn, EmptyBook):
-        render.show_due(shown, today=app.today, more=len(items) - len(shown))
+    elif total or not isinstance(app.conn, EmptyBook):
+        render.show_due(shown, today=app.today, more=total - len(shown))
     # else: no book yet; its note says how to start ("in good shape" would be untrue)
 
 
 def run_list(
     app: AppContext, *, filters: dict[str, str | None], sort: str, archived: bool, json: bool
 ) -> None:
+    from . import views  # not loaded by `pln due`
+
     if sort not in views.SORTS:
         raise InvalidInput(f"--sort {sort!r} is not known", "use name, last-contact or added")
     kinds = None if json else ("topic",)  # the table shows topics only
@@ -79,6 +81,8 @@ def run_list(
 
 
 def run_show(app: AppContext, person: str, *, all_: bool, json: bool) -> None:
+    from . import views  # not loaded by `pln due`
+
     ref = resolve(app.conn, person, archived=True)
     render.notice(ref)
     prof = views.profile(app.conn, ref, limit=None if all_ or json else 20)
@@ -89,6 +93,8 @@ def run_show(app: AppContext, person: str, *, all_: bool, json: bool) -> None:
 
 
 def run_find(app: AppContext, text: str, *, limit: int, archived: bool, json: bool) -> None:
+    from . import views  # not loaded by `pln due`
+
     hits = views.find(app.conn, text, limit=limit, archived=archived)
     if json:
         render.print_json([render.hit_json(h) for h in hits])

@@ -4,31 +4,37 @@ Human views are built as ``tables.Table``s; ``tables.emit`` draws them in colour
 terminal and as plain aligned text in a pipe.
 """
 
-import json
+from __future__ import annotations
+
 import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .dates import humanize_day, say_every, say_partial
-from .due import DueItem
 from .resolve import PersonRef
 from .tables import Block, Cell, Table, emit
 from .text import json_safe
-from .views import (
-    EventRow,
-    FollowUpRow,
-    OutcomeEntry,
-    PersonRow,
-    Profile,
-    SearchHit,
-    TimelineEntry,
-)
+
+if TYPE_CHECKING:  # `pln due` loads neither (nor json, until --json asks for it)
+    from .due import DueItem
+    from .views import (
+        EventRow,
+        FollowUpRow,
+        OutcomeEntry,
+        PersonRow,
+        Profile,
+        SearchHit,
+        TimelineEntry,
+    )
 
 
 def print_json(doc: Any) -> None:
     """Objects indented; arrays one element per line (the C encoder: fast on big lists).
     Controls json.dumps leaves raw (DEL, C1, bidi) are escaped too (``text.json_safe``);
     an output that is not UTF (PYTHONIOENCODING=ascii, say) gets \\u escapes for all but ASCII."""
+    import json
+
     ascii_only = not _unicode_out()
     if not isinstance(doc, list):
         text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=ascii_only)
@@ -37,9 +43,37 @@ def print_json(doc: Any) -> None:
     if not doc:
         sys.stdout.write("[]\n")
         return
-    encode = json.JSONEncoder(sort_keys=True, ensure_ascii=ascii_only).encode
-    text = ",\n".join("  " + encode(item) for item in doc)
+    encode = _item_encoder(ascii_only)
+    text = ",\n".join(["  " + encode(item) for item in doc])
     sys.stdout.write("[\n" + json_safe(text) + "\n]\n")
+
+
+def _item_encoder(ascii_only: bool) -> Callable[[Any], str]:
+    """``JSONEncoder(sort_keys=True).encode`` for the elements of one list: the encoder
+    JSONEncoder builds on every call (from the C accelerator, where there is one) built
+    once, as `pln due --json` and `pln list --json` encode thousands of elements."""
+    from json.encoder import (  # type: ignore[attr-defined]
+        JSONEncoder,
+        c_make_encoder,
+        encode_basestring,
+        encode_basestring_ascii,
+    )
+
+    encoder = JSONEncoder(sort_keys=True, ensure_ascii=ascii_only)
+    if c_make_encoder is None:
+        return encoder.encode
+    chunks = c_make_encoder(
+        {},  # markers: circular references are refused, as check_circular does
+        encoder.default,
+        encode_basestring_ascii if ascii_only else encode_basestring,
+        None,  # no indent
+        encoder.key_separator,
+        encoder.item_separator,
+        True,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan
+    )
+    return lambda item: "".join(chunks(item, 0))
 
 
 def _unicode_out() -> bool:
@@ -218,9 +252,13 @@ def show_people(rows: list[PersonRow], *, today: date) -> None:
         emit("No one matches.")
         return
     table = Table("#", "name", "org", "circle", "topics", "last contact")
+    said: dict[date | None, str] = {None: "never"}  # each day in words once: rows share them
     for r in rows:
-        last = humanize_day(r.last_contact, today=today) if r.last_contact else "never"
-        topics = ", ".join(r.attrs.get("topic", []))
+        last = said.get(r.last_contact)
+        if last is None:
+            assert r.last_contact is not None
+            last = said[r.last_contact] = humanize_day(r.last_contact, today=today)
+        topics = ", ".join(r.attrs.get("topic", ()))
         table.add_row(str(r.id), r.name, r.org or "", r.circle, topics, last)
     emit(table)
     emit((number_of(len(rows), "person", "people"), "dim"), stderr=True)

@@ -17,7 +17,8 @@ import os
 import re
 import sys
 import unicodedata
-from typing import TextIO
+from operator import le
+from typing import Any, TextIO
 
 from .text import visible
 
@@ -94,7 +95,7 @@ def _pad(text: str, n: int) -> str:
 
 
 def _column_width(cells: tuple[str, ...]) -> int:
-    if all(c.isascii() for c in cells):
+    if "".join(cells).isascii():
         return max(map(len, cells))
     return max(map(width, cells))
 
@@ -107,10 +108,20 @@ def _one_line(text: str) -> str:
     return " / ".join(p.strip() for p in parts) if len(parts) > 1 else "".join(parts)
 
 
+def _plain_cells(row: tuple[Cell, ...]) -> tuple[str, ...]:
+    """A row's cells as a pipe shows them; quick for the usual row of printable text."""
+    try:
+        if "".join(row).isprintable():  # type: ignore[arg-type]  # TypeError: a styled cell
+            return row  # type: ignore[return-value]
+    except TypeError:
+        pass
+    return tuple(_one_line(_text(c)) for c in row)
+
+
 def _plain(block: Block, *, wrap: bool = False) -> str:
     if not isinstance(block, Table):
         return _text(block) + "\n"
-    rows = [tuple(_one_line(_text(c)) for c in row) for row in block.rows]
+    rows = [_plain_cells(row) for row in block.rows]
     if block.header:
         rows.insert(0, block.columns)
     if not rows:
@@ -118,6 +129,8 @@ def _plain(block: Block, *, wrap: bool = False) -> str:
     widths = [_column_width(col) for col in zip(*rows, strict=True)]
     room = terminal_columns() - sum(widths[:-1]) - 2 * (len(widths) - 1)
     wrap = wrap and widths[-1] > room >= 20
+    if not wrap:
+        return _plain_lines(rows, widths)
     lines = []
     for row in rows:
         first = "  ".join(
@@ -133,6 +146,24 @@ def _plain(block: Block, *, wrap: bool = False) -> str:
         lines.append(f"{first}  {last[0]}" if first else last[0])
         lines += [" " * (len(first) + 2) + more for more in last[1:]]
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _plain_lines(rows: list[tuple[str, ...]], widths: list[int]) -> str:
+    """Rows of one line each, the columns but the last padded to their widths and two
+    spaces apart. An ASCII row is padded by one format string (a pipe gets every row of
+    `pln list`: 10,000 at 10,000 people)."""
+    head = "  ".join(f"{{:<{w}}}" for w in widths[:-1])
+    lines = []
+    for row in rows:
+        if "".join(row).isascii():
+            first = head.format(*row[:-1])
+        else:
+            first = "  ".join(
+                c.ljust(w) if c.isascii() else _pad(c, w)
+                for c, w in zip(row[:-1], widths[:-1], strict=True)
+            )
+        lines.append(f"{first}  {row[-1]}".rstrip() if first else row[-1].rstrip())
+    return "\n".join(lines) + "\n"
 
 
 # ---- terminal ------------------------------------------------------------------------
@@ -247,18 +278,19 @@ def _fit(text: str, n: int) -> str:
 
 def _wrapped(line: str, n: int) -> list[str]:
     """One line of a cell in lines of ``n`` columns: broken at spaces, a long word cut."""
-    if width(line) <= n:
+    measure = len if line.isascii() else width
+    if measure(line) <= n:
         return [line]
     breaks, used = [0], 0
     for match in _WORD.finditer(line):
         start, word = match.start(), match.group()
-        size = width(word.rstrip())
+        size = measure(word.rstrip())
         if n - used >= size:
-            used += width(word)
+            used += measure(word)
             continue
         if start and (size > n or used):
             breaks.append(start)
-        used = width(word)
+        used = measure(word)
     pieces = [line[a:b] for a, b in zip(breaks, [*breaks[1:], len(line)], strict=True)]
     out = []
     for piece in pieces:
@@ -269,25 +301,64 @@ def _wrapped(line: str, n: int) -> list[str]:
     return out
 
 
+def _quick(row: tuple[Cell, ...]) -> bool:
+    """Whether a row is plain ASCII text, printable, with no style: one line a cell, as
+    many columns as characters (most rows of most tables, every row of `pln list`)."""
+    try:
+        text = "".join(row)  # type: ignore[arg-type]  # TypeError: a styled cell
+    except TypeError:
+        return False
+    return text.isascii() and text.isprintable()
+
+
 def _drawn_table(table: Table, columns: int, colour: bool) -> str:
-    rows = [[_cell_lines(c) for c in row] for row in table.rows]
+    quick = [_quick(row) for row in table.rows]
+    rows: list[Any] = [
+        row if q else [_cell_lines(c) for c in row]
+        for row, q in zip(table.rows, quick, strict=True)
+    ]
     if table.header:
         rows.insert(0, [([c], "bold") for c in table.columns])
+        quick.insert(0, False)
     if not rows:
         return ""
     last = len(table.columns) - 1
     lefts = [0 if c == 0 else 1 for c in range(last + 1)]
     pads = [lefts[c] + (0 if c == last else 1) for c in range(last + 1)]
-    sizes = [[_longest(lines) for lines, _ in row] for row in rows]
+    sizes = [
+        list(map(len, row)) if q else [_longest(lines) for lines, _ in row]
+        for row, q in zip(rows, quick, strict=True)
+    ]
     longest = [max(col) for col in zip(*sizes, strict=True)]
     widths = _column_widths(longest, pads, columns)
     inner = [max(w - p, 0) for w, p in zip(widths, pads, strict=True)]
     room = [
         (n, " " * left, n + pad - left) for n, left, pad in zip(inner, lefts, pads, strict=True)
     ]
-    starts = {style: _sgr_on(style, colour) for row in rows for _, style in row if style}
+    starts = {
+        style: _sgr_on(style, colour)
+        for row, q in zip(rows, quick, strict=True)
+        if not q
+        for _, style in row
+        if style
+    }
+    # a quick row that fits: each cell left-justified in its room, by one format string
+    template = "".join(f"{left}{{:<{space}}}" for _, left, space in room)
     out: list[str] = []
     for r, row in enumerate(rows):
+        if quick[r]:
+            if all(map(le, sizes[r], inner)):
+                out.append(template.format(*[c.rstrip() for c in row]).rstrip() + "\n")
+            else:
+                cells = [
+                    _wrapped(c, n) if n else [] for c, (n, _, _) in zip(row, room, strict=True)
+                ]
+                out += [
+                    template.format(*[c[i].rstrip() if i < len(c) else "" for c in cells]).rstrip()
+                    + "\n"
+                    for i in range(max(1, *map(len, cells)))
+                ]
+            continue
         if all(
             len(lines) == 1 and w <= n
             for (lines, _), w, n in zip(row, sizes[r], inner, strict=True)

@@ -16,13 +16,15 @@ from .errors import InvalidInput
 MAX_NAME = 200
 MAX_TEXT = 10_000
 _SPACE = re.compile(r"\s+")
+# The four character classes below are patterns, compiled on first use (``re`` keeps them):
+# compiling one costs ~1 ms, and most commands print only printable text and write none.
 # controls a note may not hold (it keeps \t and \n), and what a single line may not hold
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
-_LINE_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffd]")
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd]"
+_LINE_CONTROL = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffd]"
 # what is escaped on output: every control but tab and line feed, and the bidi controls
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 # what JSON output escapes besides what json.dumps already does (it escapes only C0)
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = "[\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 _BREAKS = re.compile(r"\r\n?")
 _ID_LIKE = re.compile(r"#\s*\d+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -80,8 +82,8 @@ def clean_text(value: str, what: str) -> str:
     return text
 
 
-def _refuse_controls(text: str, what: str, pattern: re.Pattern[str]) -> None:
-    if pattern.search(text):
+def _refuse_controls(text: str, what: str, pattern: str) -> None:
+    if re.search(pattern, text):
         raise InvalidInput(
             f"{what} contains control characters or bytes that are not valid text",
             f"retype the {what}",
@@ -112,7 +114,7 @@ def visible(text: str) -> str:
     """Text safe to print: controls (but tab and line feed) and bidi controls escaped."""
     if text.isprintable():  # False for every control, bidi ones (category Cf) included
         return text
-    return _UNSAFE.sub(_escape, text)
+    return re.sub(_UNSAFE, _escape, text)
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -123,4 +125,6 @@ def json_safe(encoded: str) -> str:
     """JSON text with DEL, C1 and bidi controls as \\u escapes: the same value once parsed."""
     if encoded.isascii():
         return encoded.replace("\x7f", "\\u007f")
-    return _JSON_UNSAFE.sub(_json_escape, encoded)
+    if encoded.replace("\n", "").isprintable():  # none of them is printable: a quick test
+        return encoded
+    return re.sub(_JSON_UNSAFE, _json_escape, encoded)

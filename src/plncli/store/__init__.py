@@ -28,6 +28,7 @@ from __future__ import annotations
 import sqlite3
 from collections import namedtuple
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 Conn = sqlite3.Connection
@@ -49,8 +50,8 @@ def rows(conn: Conn, sql: str, params: Params = ()) -> list[Any]:
     cur = conn.execute(sql, params)
     if cur.description is None:
         return []
-    make = _row_class(cur.description)._make
-    return [make(r) for r in cur.fetchall()]
+    # what ``_make`` does, without a Python call per row (the class has the row's length)
+    return list(map(partial(tuple.__new__, _row_class(cur.description)), cur.fetchall()))
 
 
 def row(conn: Conn, sql: str, params: Params = ()) -> Any | None:

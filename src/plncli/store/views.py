@@ -122,7 +122,11 @@ def _attributes(
     Built straight from the cursor (no named row per attribute): `pln list` reads tens of
     thousands of them in a large book.
     """
-    only = f" AND a.kind IN ({marks(len(kinds))})" if kinds else ""
+    # SQLite: the unary + keeps the planner off the (kind, key) index, so it reads the
+    # attributes in id order, as they are wanted, instead of by kind and then sorting tens
+    # of thousands of them (a third of the time of `pln list` at 10,000 people)
+    kind = "a.kind" if is_pg(conn) else "+a.kind"
+    only = f" AND {kind} IN ({marks(len(kinds))})" if kinds else ""
     found: dict[int, dict[str, list[str]]] = {}
     for person_id, kind, value in conn.execute(
         "SELECT a.person_id, a.kind, a.value FROM person_attr a JOIN person p ON p.id = a.person_id"
