@@ -117,9 +117,7 @@ def import_undo(url: str, rows: int) -> None:
                 run([*PLN, "add", "Seed Person"], env)
             imp = run([*PLN, "import", csv, "--format", "csv"], env)
             undo = run([*PLN, "undo", "--yes"], env)
-            print(
-                f"| {name} | {imp[0]:.2f} | {undo[0]:.2f} | {imp[1]:.2f}, {undo[1]:.2f} |"
-            )
+            print(f"| {name} | {imp[0]:.2f} | {undo[0]:.2f} | {imp[1]:.2f}, {undo[1]:.2f} |")
 
 
 def main() -> None:

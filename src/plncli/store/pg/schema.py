@@ -138,7 +138,13 @@ def capture_ddl(conn: psycopg.Connection[Any], tables: Sequence[str] = UNDONE_TA
             f"CREATE TRIGGER pln_capture_delete BEFORE DELETE ON {table}"
             f" FOR EACH ROW EXECUTE FUNCTION pln_capture_{table}()"
         )
-    out.append("DROP FUNCTION IF EXISTS pln_capture()")
+    still_used = conn.execute(  # by a table not given here (an older book's)
+        "SELECT count(*) FROM pg_trigger WHERE tgfoid = to_regprocedure('pln_capture()')"
+        " AND NOT tgrelid::regclass::text = ANY(%s)",
+        (list(tables),),
+    ).fetchone()
+    if not (still_used and still_used[0]):
+        out.append("DROP FUNCTION IF EXISTS pln_capture()")
     return out
 
 
