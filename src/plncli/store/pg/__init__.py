@@ -33,8 +33,9 @@ SQLAlchemy are the ``postgres`` extra, and nothing on the SQLite path imports th
     PL/pgSQL function ``pln_capture_<table>()``, generated from the table's columns with
     static SQL (a generic function building each row's SQL with ``EXECUTE`` cost 3-15x
     as much per updated or deleted row: ``benchmarks/pg_capture.py``), writing the same
-    ``undo_step`` rows as ``migrations.undo_triggers`` (values quoted as SQLite's ``quote()`` does, instants
-    as ``YYYY-MM-DD HH:MM:SS.ffffff``), for the change this transaction opened;
+    ``undo_step`` rows as ``migrations.undo_triggers`` (values quoted as SQLite's
+    ``quote()`` does, instants as ``YYYY-MM-DD HH:MM:SS.ffffff``), for the change this
+    transaction opened;
   * the search index (``search.py``): ``person_search``, one row per person with the same five texts
     as SQLite's ``person_fts`` and a weighted ``tsvector`` over them, in a text search
     configuration ``pln`` that folds case and accents (the ``unaccent`` extension,
