@@ -29,10 +29,13 @@ SQLAlchemy are the ``postgres`` extra, and nothing on the SQLite path imports th
     replays them unchanged), and ``ORDER BY rowid`` keeps meaning insertion order;
   * every foreign key ``DEFERRABLE``: undo replays steps newest first and checks the
     keys at the end (``SET CONSTRAINTS ALL DEFERRED``, SQLite's ``defer_foreign_keys``);
-  * the history capture: one PL/pgSQL function, ``pln_capture()``, attached to every
-    table ``migrations.UNDONE_TABLES`` lists, writing the same ``undo_step`` rows as
-    ``migrations.undo_triggers`` (values quoted as SQLite's ``quote()`` does, instants
-    as ``YYYY-MM-DD HH:MM:SS.ffffff``), for the change this transaction opened;
+  * the history capture: on every table ``migrations.UNDONE_TABLES`` lists, its own
+    PL/pgSQL function ``pln_capture_<table>()``, generated from the table's columns with
+    static SQL (a generic function building each row's SQL with ``EXECUTE`` cost 3-15x
+    as much per updated or deleted row: ``benchmarks/pg_capture.py``), writing the same
+    ``undo_step`` rows as ``migrations.undo_triggers`` (values quoted as SQLite's
+    ``quote()`` does, instants as ``YYYY-MM-DD HH:MM:SS.ffffff``), for the change this
+    transaction opened;
   * the search index (``search.py``): ``person_search``, one row per person with the same five texts
     as SQLite's ``person_fts`` and a weighted ``tsvector`` over them, in a text search
     configuration ``pln`` that folds case and accents (the ``unaccent`` extension,
