@@ -26,16 +26,8 @@ from pathlib import Path
 
 from run import NOW, OUT, csv_file, url_for
 
-# The pln of PYTHONPATH (this checkout's src, or an older one's, to compare), with
-# `pln import` allowed on a shared book (this release does not offer it there yet: the
-# run measures the writes it would make, and the undo of them, as the capture records them).
-PLN = [
-    sys.executable,
-    "-c",
-    "import sys; from plncli import settings, __main__;"
-    " settings.SHARED_COMMANDS = settings.SHARED_COMMANDS | {'import'};"
-    " sys.argv[0] = 'pln'; __main__.main()",
-]
+# The pln of PYTHONPATH (this checkout's src, or an older one's, to compare).
+PLN = [sys.executable, "-m", "plncli"]
 
 T = "2026-11-23 10:00:00"
 

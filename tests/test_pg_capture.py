@@ -139,16 +139,7 @@ def test_a_mixed_script_writes_sqlites_undo_steps_byte_for_byte(
     assert any(AWKWARD.replace("'", "''") in sql for *_, sql in ours)
 
 
-@pytest.fixture
-def import_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`pln import` on a shared book (this release does not offer it there yet): its writes
-    are the largest change a book records, the case the per-table functions were made for."""
-    monkeypatch.setattr(pln_settings, "SHARED_COMMANDS", pln_settings.SHARED_COMMANDS | {"import"})
-
-
-def test_undo_of_an_import_restores_the_book_exactly(
-    pln: Any, tmp_path: Path, pg_url: str, import_allowed: None
-) -> None:
+def test_undo_of_an_import_restores_the_book_exactly(pln: Any, tmp_path: Path, pg_url: str) -> None:
     csv = tmp_path / "people.csv"
     lines = ["name,email,org,topics"] + [
         f"Imported {AWKWARD.splitlines()[0]} {i},imp{i}@example.net,School {i % 7},oracy;maths"
