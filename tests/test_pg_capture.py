@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from test_pg_commands import on_both
 
 psycopg = pytest.importorskip("psycopg")
-from plncli import settings as pln_settings  # noqa: E402
 from plncli.db import open_store  # noqa: E402
 from plncli.migrations import OPEN, UNDONE_TABLES  # noqa: E402
 from plncli.store import pg  # noqa: E402  (psycopg first: it is an optional extra)
