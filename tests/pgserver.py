@@ -4,11 +4,16 @@
 where the role may create databases and roles; ``.ci/run`` starts one for its whole run
 and sets it), or else a throw-away cluster this module starts in a temporary directory
 when PostgreSQL's server binaries are installed, or else every PostgreSQL test is
-skipped with one line saying how to include them.
+skipped with one line saying how to include them. Under pytest-xdist the controller
+starts that cluster (``start_for_workers``) and its workers share it through
+``PLN_TEST_PG``; each process has templates of its own (``TEMPLATE``, ``BOOK_TEMPLATE``).
 
 ``pg_url`` (function): the URL of a fresh, empty database, created for the test from a
 prepared empty template (``CREATE DATABASE ... TEMPLATE``, WAL-logged: no checkpoint) and
 dropped after it, with the roles whose names start with its name.
+
+``pg_book`` (function): the same, holding an empty pln book: a copy of a database that
+`pln db init` prepared once per process (~100 ms a test, against seconds for the init).
 
 Run as a script, it starts a cluster and prints its URL, for `.ci/run`:
 ``python tests/pgserver.py start DIR`` / ``python tests/pgserver.py stop DIR``; and
