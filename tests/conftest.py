@@ -2,7 +2,7 @@
 
 The book's engine: every test that drives the CLI (it takes the ``pln`` fixture) runs
 twice, ``[sqlite]`` and ``[postgresql]``: on PostgreSQL its book is a fresh database
-holding an empty shared book (``pg_book``), and ``PLN_DB`` is its URL. Not on PostgreSQL:
+holding an empty shared book (``pg_book_url``), and ``PLN_DB`` is its URL. Not on PostgreSQL:
 a test (or file) marked ``sqlite_only`` (about the SQLite file itself), and the files
 listed in ``NOT_YET_ON_POSTGRES`` (commands not yet ported to a shared book).
 ``--engine sqlite|postgresql|both`` (or ``PLN_TEST_ENGINE``) picks; ``both``, the
@@ -20,6 +20,7 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
+import helpers
 from helpers import dump_shared, in_zone, shared_book
 from plncli import db
 from plncli.cli import app
@@ -27,8 +28,10 @@ from plncli.cli import app
 pytest_plugins = ["pgserver"]  # a real PostgreSQL server: the pg_server and pg_url fixtures
 
 # `make test-fast` runs hypothesis with few examples; CI and `make test` use its defaults.
-settings.register_profile("dev", max_examples=15)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+# No deadlines: no timed assertions, and parallel workers on shared cores make times vary.
+settings.register_profile("suite", deadline=None)
+settings.register_profile("dev", parent=settings.get_profile("suite"), max_examples=15)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 NOW = "2026-11-23T10:00:00"  # a Monday, 10:00 local time in whatever zone the suite runs
 
@@ -115,9 +118,12 @@ def _not_yet(nodeid: str) -> bool:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """A test that drives the CLI runs once per engine (the id says which); one that
-    takes a PostgreSQL database of its own (``pg_url``, ``pg_server``) chooses itself."""
+    takes a PostgreSQL database of its own (``pg_url``, ``pg_server``), or sits in a
+    ``test_pg_*`` file, chooses its engines itself."""
     names = metafunc.fixturenames
     if "pln" not in names or "pg_url" in names or "pg_server" in names:
+        return
+    if metafunc.definition.path.name.startswith("test_pg_"):  # they compare the engines
         return
     engines = metafunc.config.stash[_ENGINES]
     if metafunc.definition.get_closest_marker("sqlite_only") or _not_yet(
@@ -159,8 +165,10 @@ def env_setup(
 ) -> Path:
     home = tmp_path / "plnhome"
     monkeypatch.setenv("PLN_HOME", str(home))
-    if book_engine == "postgresql":
-        monkeypatch.setenv("PLN_DB", request.getfixturevalue("pg_book"))
+    url = request.getfixturevalue("pg_book_url") if book_engine == "postgresql" else None
+    helpers.use_shared_book(home / "pln.db", url)  # what query(db_path, ...) reads
+    if url is not None:
+        monkeypatch.setenv("PLN_DB", url)
         home.mkdir(mode=0o700)  # for config.toml: no SQLite book will create it
     else:
         monkeypatch.delenv("PLN_DB", raising=False)

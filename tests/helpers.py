@@ -79,14 +79,20 @@ def remind_as_typed(pln: Any, person: str, when: str, *rest: str, today: date) -
         return pln.json("remind", person, day.isoformat(), *rest)
 
 
+_SHARED: dict[Path, str] = {}  # the test's book path -> its shared book's URL (one entry)
+
+
+def use_shared_book(path: Path | None, url: str | None) -> None:
+    """conftest.py: this test's book (``db_path``) is the shared book at ``url``."""
+    _SHARED.clear()
+    if path is not None and url is not None:
+        _SHARED[path] = url
+
+
 def shared_book(db: Path | str) -> str | None:
     """The shared book's URL when ``db`` is the test's book (``db_path``) and the test runs
-    on PostgreSQL (conftest.py sets ``PLN_DB`` to its URL); else None: a SQLite file."""
-    url = os.environ.get("PLN_DB", "")
-    home = os.environ.get("PLN_HOME")
-    if url.startswith("postgresql://") and home and Path(db) == Path(home) / "pln.db":
-        return url
-    return None
+    on PostgreSQL; else None: ``db`` is a SQLite file."""
+    return _SHARED.get(Path(db))
 
 
 def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:

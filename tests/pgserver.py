@@ -12,7 +12,7 @@ starts that cluster (``start_for_workers``) and its workers share it through
 prepared empty template (``CREATE DATABASE ... TEMPLATE``, WAL-logged: no checkpoint) and
 dropped after it, with the roles whose names start with its name.
 
-``pg_book`` (function): the same, holding an empty pln book: a copy of a database that
+``pg_book_url`` (function): the same, holding an empty pln book: a copy of a database that
 `pln db init` prepared once per process (~100 ms a test, against seconds for the init).
 
 Run as a script, it starts a cluster and prints its URL, for `.ci/run`:
@@ -261,7 +261,7 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
 
 
 @pytest.fixture
-def pg_book(pg_server: PgServer) -> Iterator[str]:
+def pg_book_url(pg_server: PgServer) -> Iterator[str]:
     """The URL of a fresh database holding an empty pln book (dropped after the test)."""
     name = pg_server.create_book()
     try:

@@ -107,7 +107,8 @@ def test_a_note_refuses_c1_controls_but_keeps_bidi_text(
 def _plant(db_path: Path, marker: str) -> None:
     """Store hostile text the way an older pln (or a crafted restore) could have. A NUL
     byte only in a SQLite book: PostgreSQL's text cannot hold one."""
-    assume(shared_book(db_path) is None or "\x00" not in marker)
+    if "\x00" in marker and shared_book(db_path) is not None:
+        assume(False)
     for sql, *args in [
         (
             "UPDATE person SET name = ?, org = ?, role = ?, location = ?, notes = ?",

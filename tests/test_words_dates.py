@@ -181,9 +181,7 @@ def test_circle_is_case_insensitive(pln: Any, db_path: Path, typed: str) -> None
     assert [p["name"] for p in pln.json("list", "--circle", typed)] == ["Ana Ruiz"]
 
 
-def test_circle_case_on_the_fast_path_prints_what_typer_prints(
-    pln: Any, db_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_circle_case_on_the_fast_path_prints_what_typer_prints(pln: Any, capsys: Any) -> None:
     pln("add", "Ana Ruiz", "--circle", "colleague")
     pln("add", "Ben Okafor")
     for argv in (["list", "--circle", "Colleague"], ["due", "--circle=NETWORK", "--json"]):
@@ -446,7 +444,7 @@ def test_a_rhythm_pln_did_not_write_is_shown_as_stored(pln: Any, db_path: Path) 
 
 
 def test_done_followups_on_the_fast_path_print_what_typer_prints(
-    pln: Any, db_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch, done_three: None
+    pln: Any, capsys: Any, done_three: None
 ) -> None:
     for argv in (["show", "Ana"], ["show", "Ana", "--json"], ["show", "--all", "#1"]):
         assert fast.run(argv) == 0
