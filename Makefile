@@ -24,13 +24,18 @@ demo: $(BIN)/pln
 
 # Against SQLite and a real PostgreSQL server: $$PLN_TEST_PG, or a throw-away cluster the
 # tests start where the server binaries are installed (else one line says how to add them).
+# The CLI tests run on both engines ([sqlite], [postgresql]); ENGINE=sqlite|postgresql picks
+# one. WORKERS: pytest-xdist processes (auto: one per core).
+WORKERS ?= auto
 test: $(BIN)/pln
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) $(if $(ENGINE),--engine $(ENGINE))
 
 # The edit loop: skips tests marked slow (subprocess fault injection, big files) and runs
-# hypothesis with fewer examples. CI always runs everything (`make test`).
+# hypothesis with fewer examples, on SQLite (ENGINE=both or postgresql to add the shared
+# book). CI always runs everything (`make test`).
 test-fast: $(BIN)/pln
-	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -m "not slow" -x
+	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -n $(WORKERS) -m "not slow" -x \
+		--engine $(or $(ENGINE),sqlite)
 
 lint: $(BIN)/pln
 	$(BIN)/python -m pip install --quiet ruff mypy

@@ -1,4 +1,13 @@
-"""Shared fixtures: every test gets its own PLN_HOME and a pinned "now"."""
+"""Shared fixtures: every test gets its own PLN_HOME and a pinned "now".
+
+The book's engine: every test that drives the CLI (it takes the ``pln`` fixture) runs
+twice, ``[sqlite]`` and ``[postgresql]``: on PostgreSQL its book is a fresh database
+holding an empty shared book (``pg_book_url``), and ``PLN_DB`` is its URL. Not on PostgreSQL:
+a test (or file) marked ``sqlite_only`` (about the SQLite file itself), and the files
+listed in ``NOT_YET_ON_POSTGRES`` (commands not yet ported to a shared book).
+``--engine sqlite|postgresql|both`` (or ``PLN_TEST_ENGINE``) picks; ``both``, the
+default, runs PostgreSQL only where a server is available (tests/pgserver.py).
+"""
 
 import json
 import os
@@ -11,24 +20,158 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
-from helpers import in_zone
+import helpers
+from helpers import dump_shared, in_zone, shared_book
 from plncli import db
 from plncli.cli import app
 
 pytest_plugins = ["pgserver"]  # a real PostgreSQL server: the pg_server and pg_url fixtures
 
 # `make test-fast` runs hypothesis with few examples; CI and `make test` use its defaults.
-settings.register_profile("dev", max_examples=15)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+# No deadlines: no timed assertions, and parallel workers on shared cores make times vary.
+settings.register_profile("suite", deadline=None)
+settings.register_profile("dev", parent=settings.get_profile("suite"), max_examples=15)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 NOW = "2026-11-23T10:00:00"  # a Monday, 10:00 local time in whatever zone the suite runs
 
+# THE list of what does not run on PostgreSQL yet: test files or node-id prefixes, with the
+# commands that cannot use a shared book yet (settings.SHARED_COMMANDS). They run on SQLite
+# only until those commands are ported: then delete their lines. (Tests about the SQLite
+# file itself are marked `sqlite_only` instead, and never run on PostgreSQL.)
+NOT_YET_ON_POSTGRES: dict[str, str] = {
+    # knows, unknows, group, who, private, events, event; introduce, intro, intros
+    "tests/test_cli_network.py": "knows, group, private, who, introduce, intro",
+    "tests/test_intros_exact.py": "introduce, intro, intros, knows",
+    "tests/test_intro_accuracy.py": "introduce, knows",
+    "tests/test_suggest_quality.py": "introduce, knows, intro",
+    "tests/test_topic_words.py": "who, introduce, private",
+    "tests/test_events_kinds.py": "event, events, private",
+    "tests/test_cli_people.py::test_events_": "events",
+    "tests/test_cli_people.py::test_interactive_add_asks_for_cards": "events",
+    "tests/test_cli_people.py::test_archive_and_restore_keep_everything": "events",
+    "tests/test_daily_loop.py::test_knows_": "knows",
+    "tests/test_daily_loop.py::test_a_year_or_month_in_the_future": "knows",
+    "tests/test_exact_people.py::test_who_": "who",
+    "tests/test_words_dates.py::test_group_": "group",
+    "tests/test_store_network.py::test_knows_": "knows",
+    "tests/test_store_activity.py::test_events_and_private_marks": "private",
+    "tests/test_hostile.py::test_edit_and_event_names_refuse_controls": "event, group",
+    "tests/test_hostile.py::test_stored_controls_are_escaped_in_every_view": "events, who",
+    "tests/test_hostile.py::test_json_output_escapes_what_json_dumps_leaves_raw": "events, who",
+    # import, export, merge
+    "tests/test_cli_transfer.py": "import, export, merge",
+    "tests/test_import_exact.py": "import",
+    "tests/test_daily_loop.py::test_a_year_alone_survives_": "export, import",
+    "tests/test_exact_people.py::test_a_record_merged_": "merge",
+    "tests/test_words_dates.py::test_merge_": "merge",
+    "tests/test_hostile.py::test_json_export_": "export, import",
+    "tests/test_hostile.py::test_a_crafted_export_": "import",
+    "tests/test_hostile.py::test_only_the_first_problems_are_listed": "import",
+    "tests/test_hostile.py::test_a_restored_book_keeps_every_value": "export, import",
+    "tests/test_hostile.py::test_lines_up_to_the_limit_still_import": "import",
+    "tests/test_hostile.py::test_a_json_file_nested_": "import",
+    "tests/test_hostile.py::test_a_100_mb_line_": "import",
+    "tests/test_hostile.py::test_a_quoted_csv_field_": "import",
+    "tests/test_hostile.py::test_a_bad_config_file_is_bad_input": "export (refused first)",
+    "tests/test_files_safe.py::test_a_reader_that_closes_the_pipe_early": "import, export",
+    "tests/test_files_safe.py::test_export_": "export",
+    "tests/test_files_safe.py::test_import_": "import",
+    "tests/test_files_safe.py::test_stale_temporary_files": "export",
+    # forget, db
+    "tests/test_files_safe.py::test_a_full_output_is_a_clear_error": "import, export, db path",
+    "tests/test_files_safe.py::test_a_backup_on_a_full_disk": "import, db backup",
+    "tests/test_files_safe.py::test_db_backup_": "db backup",
+    "tests/test_files_safe.py::test_a_backup_into_": "db backup",
+    "tests/test_files_safe.py::test_temporary_files_of_gone_processes": "export, db backup",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--engine",
+        choices=("sqlite", "postgresql", "both"),
+        default=os.environ.get("PLN_TEST_ENGINE") or "both",
+        help="the book's engine for the CLI tests (default: both where a PostgreSQL"
+        " server is available; also PLN_TEST_ENGINE)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import pgserver  # registered as a plugin above: imported here, after pytest rewrote it
+
+    wanted = config.getoption("engine")
+    if wanted != "sqlite":
+        pgserver.start_for_workers(config)
+    on_pg = wanted != "sqlite" and pgserver.available()
+    if wanted == "postgresql" and not on_pg:
+        raise pytest.UsageError(f"--engine postgresql: {pgserver.why_not()}")
+    config.stash[_ENGINES] = ("sqlite",) * (wanted != "postgresql") + ("postgresql",) * on_pg
+
+
+_ENGINES = pytest.StashKey[tuple[str, ...]]()
+
+
+def _not_yet(nodeid: str) -> bool:
+    return any(nodeid.startswith(prefix) for prefix in NOT_YET_ON_POSTGRES)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that drives the CLI runs once per engine (the id says which); one that
+    takes a PostgreSQL database of its own (``pg_url``, ``pg_server``), or sits in a
+    ``test_pg_*`` file, chooses its engines itself."""
+    names = metafunc.fixturenames
+    if "pln" not in names or "pg_url" in names or "pg_server" in names:
+        return
+    if metafunc.definition.path.name.startswith("test_pg_"):  # they compare the engines
+        return
+    engines = metafunc.config.stash[_ENGINES]
+    if metafunc.definition.get_closest_marker("sqlite_only") or _not_yet(
+        metafunc.definition.nodeid
+    ):
+        engines = tuple(e for e in engines if e == "sqlite")
+    metafunc.parametrize("book_engine", engines, indirect=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--engine postgresql``: only the tests that run on a shared book."""
+    if config.getoption("engine") != "postgresql":
+        return
+    keep = [i for i in items if _on_postgresql(i)]
+    config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+    items[:] = keep
+
+
+def _on_postgresql(item: pytest.Item) -> bool:
+    params = getattr(item, "callspec", None)
+    if params is not None and params.params.get("book_engine") == "postgresql":
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "pg_url" in names or "pg_server" in names
+
+
+@pytest.fixture
+def book_engine(request: pytest.FixtureRequest) -> str:
+    """The engine of this test's book: ``sqlite`` unless the test runs on both."""
+    return str(getattr(request, "param", "sqlite"))
+
 
 @pytest.fixture(autouse=True)
-def env_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def env_setup(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    book_engine: str,
+) -> Path:
     home = tmp_path / "plnhome"
     monkeypatch.setenv("PLN_HOME", str(home))
-    monkeypatch.delenv("PLN_DB", raising=False)
+    url = request.getfixturevalue("pg_book_url") if book_engine == "postgresql" else None
+    helpers.use_shared_book(home / "pln.db", url)  # what query(db_path, ...) reads
+    if url is not None:
+        monkeypatch.setenv("PLN_DB", url)
+        home.mkdir(mode=0o700)  # for config.toml: no SQLite book will create it
+    else:
+        monkeypatch.delenv("PLN_DB", raising=False)
     monkeypatch.setenv("PLN_NOW", NOW)
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("NO_COLOR", "1")
@@ -91,6 +234,9 @@ def dump(db_path: Path) -> Callable[[], list[str]]:
     """Every row of every table, to prove a failed command changed nothing."""
 
     def _dump() -> list[str]:
+        shared = shared_book(db_path)
+        if shared is not None:
+            return dump_shared(shared)
         if not db_path.exists():
             return []
         conn = sqlite3.connect(db_path)

@@ -79,8 +79,35 @@ def remind_as_typed(pln: Any, person: str, when: str, *rest: str, today: date) -
         return pln.json("remind", person, day.isoformat(), *rest)
 
 
+_SHARED: dict[Path, str] = {}  # the test's book path -> its shared book's URL (one entry)
+
+
+def use_shared_book(path: Path | None, url: str | None) -> None:
+    """conftest.py: this test's book (``db_path``) is the shared book at ``url``."""
+    _SHARED.clear()
+    if path is not None and url is not None:
+        _SHARED[path] = url
+
+
+def shared_book(db: Path | str) -> str | None:
+    """The shared book's URL when ``db`` is the test's book (``db_path``) and the test runs
+    on PostgreSQL; else None: ``db`` is a SQLite file."""
+    return _SHARED.get(Path(db))
+
+
 def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    """Rows read straight from the database file: what is stored, not what pln says."""
+    """Rows read straight from the database: what is stored, not what pln says. On a
+    shared book through pln's PostgreSQL adapter (``?`` parameters; dates and instants as
+    the text SQLite stores), so that one statement checks both engines."""
+    url = shared_book(db)
+    if url is not None:
+        from plncli.store import pg
+
+        shared = pg.connect(url)
+        try:
+            return [tuple(r) for r in shared.execute(sql, args).fetchall()]
+        finally:
+            shared.close()
     import sqlite3
 
     conn = sqlite3.connect(db)
@@ -88,6 +115,61 @@ def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
         return conn.execute(sql, args).fetchall()
     finally:
         conn.close()
+
+
+def change(db: Path, sql: str, *args: object) -> None:
+    """A change made straight in the database, behind pln's back (as another program, or
+    an older pln, would): committed, recorded in no history."""
+    url = shared_book(db)
+    if url is not None:
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            conn.execute(sql.replace("?", "%s"), args)
+        return
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            conn.execute(sql, args)
+    finally:
+        conn.close()
+
+
+def open_book(db: Path) -> Any:
+    """The test's book opened as the commands open it: the SQLite file, or the shared book
+    (pln's PostgreSQL adapter) when the test runs on PostgreSQL."""
+    url = shared_book(db)
+    if url is not None:
+        from plncli.store import pg
+
+        return pg.connect(url)
+    from plncli import db as store
+
+    return store.open_store(db, create_parent=False)
+
+
+def book_exists(db: Path) -> bool:
+    """Whether the test's book exists yet (a shared book always does)."""
+    return shared_book(db) is not None or Path(db).exists()
+
+
+def dump_shared(url: str) -> list[str]:
+    """Every row of every table of a shared book (as ``sqlite3``'s ``iterdump`` for a
+    file): rows only, not the sequences a rolled-back INSERT has advanced."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.tables"
+            " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1"
+        ).fetchall()
+        out: list[str] = []
+        for (table,) in tables:
+            rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
+            out.extend(sorted(f"{table} {row!r}" for row in rows))
+        return out
 
 
 STAMP = "2026-11-23 10:00:00.000000"  # a stored instant, as the store writes one

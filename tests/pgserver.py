@@ -4,11 +4,16 @@
 where the role may create databases and roles; ``.ci/run`` starts one for its whole run
 and sets it), or else a throw-away cluster this module starts in a temporary directory
 when PostgreSQL's server binaries are installed, or else every PostgreSQL test is
-skipped with one line saying how to include them.
+skipped with one line saying how to include them. Under pytest-xdist the controller
+starts that cluster (``start_for_workers``) and its workers share it through
+``PLN_TEST_PG``; each process has templates of its own (``TEMPLATE``, ``BOOK_TEMPLATE``).
 
 ``pg_url`` (function): the URL of a fresh, empty database, created for the test from a
 prepared empty template (``CREATE DATABASE ... TEMPLATE``, WAL-logged: no checkpoint) and
 dropped after it, with the roles whose names start with its name.
+
+``pg_book_url`` (function): the same, holding an empty pln book: a copy of a database that
+`pln db init` prepared once per process (~100 ms a test, against seconds for the init).
 
 Run as a script, it starts a cluster and prints its URL, for `.ci/run`:
 ``python tests/pgserver.py start DIR`` / ``python tests/pgserver.py stop DIR``; and
@@ -39,7 +44,8 @@ SKIP = (
     "PostgreSQL tests skipped: no server binaries;"
     " install the postgresql package or set PLN_TEST_PG"
 )
-TEMPLATE = f"pln_test_template_{os.getpid()}"  # one per test run: runs may share a server
+TEMPLATE = f"pln_test_template_{os.getpid()}"  # one per test process: runs may share a server
+BOOK_TEMPLATE = f"pln_test_book_{os.getpid()}"  # the same, once `pln db init` has prepared it
 
 
 def server_bin() -> Path | None:
@@ -139,6 +145,7 @@ class PgServer:
         self._make = make_conninfo
         self.admin = psycopg.connect(url, autocommit=True)
         self._names = itertools.count(1)
+        self._book_ready = False
         self.admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
         self.admin.execute(f"CREATE DATABASE {TEMPLATE} TEMPLATE template0")
 
@@ -147,10 +154,23 @@ class PgServer:
         params = {**self.params, "dbname": dbname, **kw}
         return "postgresql://?" + "&".join(f"{k}={v}" for k, v in params.items() if v)
 
-    def create_database(self) -> str:
+    def create_database(self, template: str = TEMPLATE) -> str:
         name = f"pln_t{os.getpid()}_{next(self._names)}"
-        self.admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY wal_log")
+        self.admin.execute(f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY wal_log")
         return name
+
+    def create_book(self) -> str:
+        """A fresh database holding an empty pln book: a copy of one that `pln db init`
+        prepared once per test process (its schema and capture triggers; the members'
+        roles are the template's, ``pln_test_book_<pid>_read``/``_write``)."""
+        if not self._book_ready:
+            from plncli.store.pg import prepare
+
+            self.admin.execute(f"DROP DATABASE IF EXISTS {BOOK_TEMPLATE} WITH (FORCE)")
+            self.admin.execute(f"CREATE DATABASE {BOOK_TEMPLATE} TEMPLATE {TEMPLATE}")
+            prepare.init(self.url_for(BOOK_TEMPLATE))
+            self._book_ready = True
+        return self.create_database(BOOK_TEMPLATE)
 
     def drop_database(self, name: str) -> None:
         self.admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -161,35 +181,66 @@ class PgServer:
             self.admin.execute(f'DROP ROLE IF EXISTS "{role}"')
 
     def close(self) -> None:
+        if self._book_ready:
+            self.drop_database(BOOK_TEMPLATE)
         self.admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
         self.admin.close()
 
 
-_SKIPPED: list[str] = []
+def available() -> bool:
+    """Whether this run has a PostgreSQL server: ``PLN_TEST_PG``, or binaries to start one
+    (and psycopg to talk to it)."""
+    import importlib.util
+
+    if importlib.util.find_spec("psycopg") is None:
+        return False
+    return bool(os.environ.get("PLN_TEST_PG")) or server_bin() is not None
+
+
+def why_not() -> str:
+    if os.environ.get("PLN_TEST_PG") or server_bin() is not None:
+        return "PostgreSQL tests skipped: no psycopg; pip install -e '.[test]'"
+    return SKIP
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Say once, at the end, why the PostgreSQL tests did not run."""
-    if _SKIPPED:
-        terminalreporter.write_line(_SKIPPED[0])
+    if not available():
+        terminalreporter.write_line(why_not())
+
+
+_CLUSTER: list[Path] = []
+
+
+def start_for_workers(config: Any) -> None:
+    """Under pytest-xdist, the controller starts the one throw-away cluster its workers
+    share (they inherit ``PLN_TEST_PG``), rather than one per worker; without xdist the
+    ``pg_server`` fixture starts one when a test first needs it."""
+    workers = getattr(config.option, "numprocesses", None)
+    if hasattr(config, "workerinput") or not workers or os.environ.get("PLN_TEST_PG"):
+        return
+    if not available():
+        return
+    folder = Path(tempfile.mkdtemp(prefix="pln-pg-"))  # chowned to postgres when root
+    _CLUSTER.append(folder)
+    os.environ["PLN_TEST_PG"] = start_cluster(folder)
+
+
+def pytest_unconfigure(config: Any) -> None:
+    while _CLUSTER:
+        stop_cluster(_CLUSTER.pop())
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        _SKIPPED.append("PostgreSQL tests skipped: no psycopg; pip install -e '.[test]'")
-        pytest.skip(_SKIPPED[-1])
+    if not available():
+        pytest.skip(why_not())
     given = os.environ.get("PLN_TEST_PG")
     if given:
         server = PgServer(given)
         yield server
         server.close()
         return
-    if server_bin() is None:
-        _SKIPPED.append(SKIP)
-        pytest.skip(SKIP)
     folder = Path(tempfile.mkdtemp(prefix="pln-pg-"))  # chowned to postgres when root
     try:
         server = PgServer(start_cluster(folder))
@@ -203,6 +254,16 @@ def pg_server() -> Iterator[PgServer]:
 def pg_url(pg_server: PgServer) -> Iterator[str]:
     """A fresh, empty database for this test (dropped after it, with its roles)."""
     name = pg_server.create_database()
+    try:
+        yield pg_server.url_for(name)
+    finally:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture
+def pg_book_url(pg_server: PgServer) -> Iterator[str]:
+    """The URL of a fresh database holding an empty pln book (dropped after the test)."""
+    name = pg_server.create_book()
     try:
         yield pg_server.url_for(name)
     finally:

@@ -462,6 +462,7 @@ def _dump_file(db: str) -> list[str]:
         conn.close()
 
 
+@pytest.mark.sqlite_only(reason="a new SQLite file (--db) for each hypothesis example")
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -486,6 +487,7 @@ _accented = st.lists(
 ).map("".join)
 
 
+@pytest.mark.sqlite_only(reason="a new SQLite file (--db) for each hypothesis example")
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

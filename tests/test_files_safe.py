@@ -383,6 +383,7 @@ def made_by_pln(pln: Any, path: Path, *, wal: bool) -> Path:
 READS_AND_WRITES = [("list",), ("due",), ("add", "Cleo"), ("db", "status"), ("db", "check")]
 
 
+@pytest.mark.sqlite_only(reason="a SQLite file from a newer pln")
 @pytest.mark.parametrize("wal", [False, True], ids=["rollback", "wal"])
 def test_a_database_from_a_newer_pln_is_refused_byte_for_byte(
     pln: Any, tmp_path: Path, wal: bool
@@ -398,6 +399,7 @@ def test_a_database_from_a_newer_pln_is_refused_byte_for_byte(
         assert files_beside(book) == beside
 
 
+@pytest.mark.sqlite_only(reason="SQLite's WAL file")
 def test_a_newer_version_only_in_the_wal_is_refused_byte_for_byte(pln: Any, tmp_path: Path) -> None:
     from plncli.migrations import LATEST
 
@@ -421,6 +423,7 @@ def damage(path: Path, page: int) -> None:
     path.write_bytes(bytes(data))
 
 
+@pytest.mark.sqlite_only(reason="a damaged SQLite file")
 def test_a_damaged_rollback_mode_file_is_refused_unchanged(pln: Any, tmp_path: Path) -> None:
     book = made_by_pln(pln, tmp_path / "book.db", wal=False)
     conn = sqlite3.connect(book)
@@ -439,6 +442,7 @@ def test_a_damaged_rollback_mode_file_is_refused_unchanged(pln: Any, tmp_path: P
     assert files_beside(book) == ["book.db"]
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file's bytes")
 @pytest.mark.parametrize("wal", [False, True], ids=["rollback", "wal"])
 def test_db_check_never_changes_the_file_it_checks(pln: Any, tmp_path: Path, wal: bool) -> None:
     book = made_by_pln(pln, tmp_path / "book.db", wal=wal)
@@ -468,6 +472,7 @@ def kept_copies(book: Path) -> list[Path]:
     return sorted(book.parent.glob(f"{book.name}-wal.unclean-*"))
 
 
+@pytest.mark.sqlite_only(reason="SQLite's WAL file")
 def test_a_wal_left_by_an_unclean_close_is_copied_aside_first(pln: Any, db_path: Path) -> None:
     pln("add", "Ana Ruiz", "--org", "Old Org")
     wal = unclean_wal(db_path, "UPDATE person SET org = 'New Org'")
@@ -485,6 +490,7 @@ def test_a_wal_left_by_an_unclean_close_is_copied_aside_first(pln: Any, db_path:
     assert kept_copies(db_path) == [kept]
 
 
+@pytest.mark.sqlite_only(reason="SQLite's WAL file")
 def test_a_damaged_wal_is_kept_before_sqlite_drops_it(pln: Any, db_path: Path) -> None:
     pln("add", "Ana Ruiz", "--org", "Old Org")
     wal = unclean_wal(db_path, "UPDATE person SET org = 'New Org'")
@@ -497,6 +503,7 @@ def test_a_damaged_wal_is_kept_before_sqlite_drops_it(pln: Any, db_path: Path) -
     assert kept.read_bytes() == bytes(data)  # ...but the evidence is kept
 
 
+@pytest.mark.sqlite_only(reason="SQLite's WAL file")
 def test_a_lost_wal_is_an_error_until_the_user_decides(pln: Any, db_path: Path) -> None:
     pln("add", "Ana Ruiz", "--org", "Old Org")
     wal = unclean_wal(db_path, "UPDATE person SET org = 'New Org'")
@@ -513,6 +520,7 @@ def test_a_lost_wal_is_an_error_until_the_user_decides(pln: Any, db_path: Path) 
     assert [p["org"] for p in pln.json("list")] == ["Old Org"]
 
 
+@pytest.mark.sqlite_only(reason="SQLite's WAL file")
 def test_a_wal_of_a_book_in_use_is_left_alone(pln: Any, db_path: Path) -> None:
     pln("add", "Ana Ruiz")
     other = sqlite3.connect(db_path, isolation_level=None)  # another pln, still running
@@ -556,6 +564,7 @@ WRITES_NEEDING_PEOPLE = [
 ]
 
 
+@pytest.mark.sqlite_only(reason="a path to a SQLite file")
 @pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "typer"])
 @pytest.mark.parametrize("args", READS + WRITES_NEEDING_PEOPLE, ids=" ".join)
 def test_a_mistyped_database_path_is_an_error_not_a_new_book(
@@ -578,6 +587,7 @@ def test_a_mistyped_database_path_is_an_error_not_a_new_book(
 EMPTY = "The book is empty: there is no {} yet. Start with `pln add NAME` or `pln import FILE`.\n"
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file is made by the first write")
 @pytest.mark.parametrize("args", READS, ids=" ".join)
 def test_a_read_before_the_first_write_says_the_book_is_empty(
     pln: Any, env_setup: Path, db_path: Path, args: tuple[str, ...]
@@ -609,6 +619,7 @@ def test_the_fast_path_says_the_book_is_empty_once(tmp_path: Path) -> None:
     assert not home.exists()
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file is made by the first write")
 def test_writes_that_need_people_say_there_is_no_book_yet(
     pln: Any, env_setup: Path, db_path: Path
 ) -> None:
@@ -622,6 +633,7 @@ def test_writes_that_need_people_say_there_is_no_book_yet(
     assert not env_setup.exists()
 
 
+@pytest.mark.sqlite_only(reason="the SQLite file is made by the first write")
 def test_only_a_write_creates_the_book_and_says_so_once(
     pln: Any, env_setup: Path, db_path: Path, tmp_path: Path
 ) -> None:

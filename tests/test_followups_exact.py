@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, datetime, timedelta
 from itertools import count
 from pathlib import Path
@@ -23,7 +22,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import Dump, assert_clean_error, fails, pinned_today, remind_as_typed
+from helpers import (
+    Dump,
+    assert_clean_error,
+    book_exists,
+    fails,
+    pinned_today,
+    query,
+    remind_as_typed,
+)
 from plncli.dates import DateError, parse_day
 
 TODAY = date(2026, 11, 23)  # a Monday
@@ -36,11 +43,7 @@ PROPERTY = settings(
 
 
 def rows(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
+    return query(db, sql, *args)
 
 
 def followups(db: Path) -> list[tuple[int, str, str | None, str]]:
@@ -123,7 +126,7 @@ def test_one_rule_for_every_follow_up_date(
     pln: Any, dump: Dump, db_path: Path, offset: int
 ) -> None:
     """add --follow-up, remind and snooze accept a day iff it is today or later."""
-    if not db_path.exists() or rows(db_path, "SELECT count(*) FROM person") == [(0,)]:
+    if not book_exists(db_path) or rows(db_path, "SELECT count(*) FROM person") == [(0,)]:
         pln("add", "Ana Ruiz")
         pln("remind", "Ana", "tomorrow", "-m", "the one to snooze")
     day = (TODAY + timedelta(days=offset)).isoformat()
@@ -444,7 +447,7 @@ def test_any_set_of_ids_is_all_or_nothing(
     pln: Any, dump: Dump, db_path: Path, ids: list[int], hashes: list[bool], command: str
 ) -> None:
     """Ids 1-5 exist and are open, 6-8 do not: all change, or nothing does."""
-    if not db_path.exists() or rows(db_path, "SELECT count(*) FROM followup") == [(0,)]:
+    if not book_exists(db_path) or rows(db_path, "SELECT count(*) FROM followup") == [(0,)]:
         pln("add", "Ana Ruiz")
         for n in range(1, 6):
             pln("remind", "Ana", "tomorrow", "-m", f"task {n}")

@@ -13,6 +13,10 @@ from plncli import models
 from plncli.db import open_store
 from plncli.migrations import LATEST
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="SQLite's frozen migrations against the models (PostgreSQL is made from the models)"
+)
+
 
 def _shape(conn: sqlite3.Connection, table: str) -> dict[str, object]:
     cols = [

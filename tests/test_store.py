@@ -12,6 +12,10 @@ import pytest
 
 from plncli.migrations import LATEST
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="where the SQLite file lives, its permissions, locks and connection settings"
+)
+
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)

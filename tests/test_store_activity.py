@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import in_zone
+from helpers import in_zone, open_book
 from plncli import db
 from plncli.store import activity as store
 from plncli.store import events as event_store
@@ -32,7 +32,7 @@ def book(pln, db_path: Path) -> Iterator[sqlite3.Connection]:
     pln("add", "Ana Ruiz", "--org", "Harris Academy", "--topic", "oracy")
     pln("add", "Ben Okafor", "--met-at", "researchED 2026", "--on", "2026-11-20")
     pln("add", "Carla Diaz", "--circle", "colleague")
-    conn = db.open_store(db_path, create_parent=False)
+    conn = open_book(db_path)
     try:
         yield conn
     finally:
@@ -130,6 +130,7 @@ def test_kinds_are_counted_by_name(book: sqlite3.Connection) -> None:
     assert usage == {"coffee": (2, NOW), "podcast": (1, AT)}
 
 
+@pytest.mark.sqlite_only(reason="calls the SQLite variant of the store's function (*_sqlite)")
 def test_who_may_be_due_reads_local_days(book: sqlite3.Connection, auckland: None) -> None:
     """A contact at 11:00 UTC on the 22nd is the 23rd in Auckland: the store's local days
     are the zone's, as Python's are."""
@@ -211,6 +212,7 @@ def test_events_and_private_marks_by_name(book: sqlite3.Connection, pln) -> None
     assert book.execute("SELECT count(*) FROM private_mark").fetchone()[0] == 1
 
 
+@pytest.mark.sqlite_only(reason="calls the SQLite variant of the store's function (*_sqlite)")
 def test_read_views_by_name(book: sqlite3.Connection, pln) -> None:
     pln("log", "Ana Ruiz", "Ben Okafor", "-m", "talked about oracy", "--on", "2026-11-21")
     found, attrs = view_store.people(

@@ -1,6 +1,5 @@
 """Issue 12: words, not codes (item 10); see what was done (item 6); dates people type (item 5)."""
 
-import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -9,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import Dump, fails, pinned_today
+from helpers import Dump, change, fails, pinned_today, query
 from plncli import fast
 from plncli.dates import Interval, humanize_day, parse_interval, say_every
 from plncli.db import from_db_time
@@ -18,11 +17,7 @@ TODAY = date(2026, 11, 23)
 
 
 def rows(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+    return query(db_path, sql)
 
 
 # ---------------------------------------------------------------- item 10: counts
@@ -186,12 +181,9 @@ def test_circle_is_case_insensitive(pln: Any, db_path: Path, typed: str) -> None
     assert [p["name"] for p in pln.json("list", "--circle", typed)] == ["Ana Ruiz"]
 
 
-def test_circle_case_on_the_fast_path_prints_what_typer_prints(
-    pln: Any, db_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_circle_case_on_the_fast_path_prints_what_typer_prints(pln: Any, capsys: Any) -> None:
     pln("add", "Ana Ruiz", "--circle", "colleague")
     pln("add", "Ben Okafor")
-    monkeypatch.setenv("PLN_DB", str(db_path))
     for argv in (["list", "--circle", "Colleague"], ["due", "--circle=NETWORK", "--json"]):
         assert fast.run(argv) == 0  # handled without Typer
         got = capsys.readouterr()
@@ -446,18 +438,14 @@ def test_parse_day_at_keeps_the_day_of_parse_day(
 def test_a_rhythm_pln_did_not_write_is_shown_as_stored(pln: Any, db_path: Path) -> None:
     pln("add", "Ana Ruiz")
     pln("remind", "Ana", "tomorrow", "-m", "call", "--every", "2w")
-    conn = sqlite3.connect(db_path)
-    with conn:
-        conn.execute("UPDATE followup SET every = 'fortnight-ish'")
-    conn.close()
+    change(db_path, "UPDATE followup SET every = 'fortnight-ish'")
     assert "call (every fortnight-ish)" in pln("reminders").stdout
     assert say_every("never") == "never"
 
 
 def test_done_followups_on_the_fast_path_print_what_typer_prints(
-    pln: Any, db_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch, done_three: None
+    pln: Any, capsys: Any, done_three: None
 ) -> None:
-    monkeypatch.setenv("PLN_DB", str(db_path))
     for argv in (["show", "Ana"], ["show", "Ana", "--json"], ["show", "--all", "#1"]):
         assert fast.run(argv) == 0
         got = capsys.readouterr()

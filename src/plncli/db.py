@@ -262,12 +262,14 @@ COMMAND: ContextVar[list[str] | None] = ContextVar("COMMAND", default=None)
 
 
 def command_line() -> str:
-    """The command line being run, as `pln history` shows it."""
+    """The command line being run, as `pln history` shows it. A NUL byte is written
+    ``\\x00``: PostgreSQL's text cannot hold one, and a shared book records the command
+    line before the command refuses the text that holds it."""
     import shlex
     import sys
 
     argv = COMMAND.get()
-    return "pln " + shlex.join(sys.argv[1:] if argv is None else argv)
+    return "pln " + shlex.join(sys.argv[1:] if argv is None else argv).replace("\x00", "\\x00")
 
 
 @contextmanager
