@@ -44,3 +44,28 @@ def test_a_reader_refused_a_write_is_told_the_write_roles_real_name(
         assert conn.execute("SELECT count(*) FROM interaction").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM introduction").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM change_log").fetchone()[0] == 1
+
+
+HINT = (
+    "hint: import it into a new book (pln --db NEW.db import FILE; a shared one: a new database,"
+    " after `pln db init URL`), or use CSV to add people"
+)
+
+
+def test_a_restore_refused_by_a_shared_book_points_to_a_new_database_not_a_file(
+    pln: Any, pg_url: str, tmp_path: Any
+) -> None:
+    """The hint used to say only `pln --db NEW.db import FILE`: a personal book, not a shared
+    one. It says both, and the same on both engines (as every message but the documented few)."""
+    export = str(tmp_path / "book.json")
+    personal = str(tmp_path / "personal.db")
+    pln("--db", personal, "add", "Ana Ruiz")
+    pln("--db", personal, "export", "--format", "json", "-o", export)
+    pln("db", "init", pg_url)
+    pln("--db", pg_url, "add", "Ben Okafor")
+    result = pln("--db", pg_url, "import", export, code=5)
+    assert "restores a whole book into an empty database" in assert_clean_error(result)
+    assert result.stderr.splitlines()[1] == HINT
+    assert [p["name"] for p in pln.json("--db", pg_url, "list")] == ["Ben Okafor"]
+    refused = pln("--db", personal, "import", export, code=5)
+    assert refused.stderr.splitlines()[1] == HINT
