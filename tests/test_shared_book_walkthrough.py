@@ -69,3 +69,29 @@ def test_a_restore_refused_by_a_shared_book_points_to_a_new_database_not_a_file(
     assert [p["name"] for p in pln.json("--db", pg_url, "list")] == ["Ben Okafor"]
     refused = pln("--db", personal, "import", export, code=5)
     assert refused.stderr.splitlines()[1] == HINT
+
+
+def test_the_configs_db_names_the_shared_book(
+    pln: Any, pg_url: str, env_setup: Any, tmp_path: Any
+) -> None:
+    """The README says a shared book is given with --db, PLN_DB or `db = "postgresql://…"` in
+    the config; the config's db used to be ignored, and pln quietly read an empty personal book."""
+    pln("db", "init", pg_url)
+    env_setup.mkdir()
+    (env_setup / "config.toml").write_text(f'db = "{pg_url}"\n', encoding="utf-8")
+    assert pln("db", "path").stdout.strip() == pg_url
+    pln("add", "Ana Ruiz")
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT name FROM person").fetchall() == [("Ana Ruiz",)]
+    assert not (env_setup / "pln.db").exists()
+    personal = str(tmp_path / "personal.db")  # --db and PLN_DB still come first
+    pln("--db", personal, "add", "Ben Okafor")
+    assert [p["name"] for p in pln.json("--db", personal, "list")] == ["Ben Okafor"]
+    assert [p["name"] for p in pln.json("list")] == ["Ana Ruiz"]
+    with_password = pg_url.replace("://", "://someone:s3cret@", 1)
+    for bad in (f'db = "{with_password}"', 'db = "/tmp/book.db"', "db = 3"):
+        (env_setup / "config.toml").write_text(bad + "\n", encoding="utf-8")
+        line = assert_clean_error(pln("list", code=2))
+        assert "s3cret" not in line
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT count(*) FROM person").fetchone()[0] == 1
