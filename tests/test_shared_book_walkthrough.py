@@ -95,3 +95,12 @@ def test_the_configs_db_names_the_shared_book(
         assert "s3cret" not in line
     with psycopg.connect(pg_url) as conn:
         assert conn.execute("SELECT count(*) FROM person").fetchone()[0] == 1
+
+
+def test_db_inits_next_steps_keep_their_comments_in_one_column(pln: Any, pg_url: str) -> None:
+    """The `\\password` line's comment was padded for one length of database name."""
+    out = pln("db", "init", pg_url).stdout.splitlines()
+    sql = [line for line in out if line.startswith(("  CREATE ROLE", "  \\password"))]
+    assert len(sql) == 3
+    assert len({line.index("   -- ") for line in sql}) == 1
+    assert out[-1].endswith("to --db, PLN_DB or the config's db.")
