@@ -104,3 +104,28 @@ def test_db_inits_next_steps_keep_their_comments_in_one_column(pln: Any, pg_url:
     assert len(sql) == 3
     assert len({line.index("   -- ") for line in sql}) == 1
     assert out[-1].endswith("to --db, PLN_DB or the config's db.")
+
+
+@pytest.mark.parametrize(
+    ("suffix", "code", "line"),
+    [
+        (
+            "?sslmode=bogus",
+            2,
+            "error: the PostgreSQL URL has a connection setting libpq does not accept",
+        ),
+        ("?service=review_no_such_service", 7, "error: there is no PostgreSQL service"),
+    ],
+)
+def test_a_url_libpq_refuses_is_not_called_a_server_that_cannot_be_reached(
+    pln: Any, pg_url: str, tmp_path: Any, monkeypatch: Any, suffix: str, code: int, line: str
+) -> None:
+    """Both used to say "cannot reach the PostgreSQL server ... check that the server is
+    running" of a server that was running."""
+    pln("db", "init", pg_url)
+    monkeypatch.setenv("PGSERVICEFILE", str(tmp_path / "no-services.conf"))
+    url = pg_url + (suffix.replace("?", "&") if "?" in pg_url else suffix)
+    result = pln("--db", url, "list", code=code)
+    said = assert_clean_error(result)
+    assert said.startswith(line)
+    assert "cannot reach" not in result.stderr

@@ -125,9 +125,19 @@ def _where(params: dict[str, str]) -> str:
     return f"{host}:{params['port']}" if "port" in params else host
 
 
-def _connect_error(exc: Exception, params: dict[str, str]) -> StoreError:
+def _connect_error(exc: Exception, params: dict[str, str]) -> StoreError | InvalidInput:
     """One line for why libpq could not connect (its message is not shown: it may be long)."""
     text = str(exc)
+    if re.search(r'definition of service "|service file "[^"]*" not found', text):
+        return StoreError(
+            f"there is no PostgreSQL service {params.get('service', '')} in your service file",
+            "check its name, and ~/.pg_service.conf (or PGSERVICEFILE)",
+        )
+    if re.search(r"invalid \w+ value|invalid port number|bad value for", text):
+        return InvalidInput(  # a value in the URL itself, not the server, is wrong
+            "the PostgreSQL URL has a connection setting libpq does not accept",
+            "write postgresql://[USER@]HOST[:PORT]/DATABASE, with a port from 1 to 65535",
+        )
     dbname = params.get("dbname") or params.get("user") or "the default database"
     if re.search(r'database "[^"]*" does not exist', text):
         return StoreError(
