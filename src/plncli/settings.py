@@ -46,9 +46,10 @@ def config_path() -> str:
     return os.path.join(_platform_dir("config"), "config.toml")
 
 
-def resolve_db_path(cli_db: str | None) -> tuple[str, bool]:
+def resolve_db_path(cli_db: str | None, conf_db: object = None) -> tuple[str, bool]:
     """Return the database path (or a shared book's URL) and whether its directory is
-    pln's own."""
+    pln's own: ``--db``, else ``PLN_DB``, else the config's ``db`` (a shared book's URL),
+    else the default file."""
     if cli_db is not None:
         if _shared_book(cli_db):
             return cli_db.strip(), False
@@ -58,6 +59,13 @@ def resolve_db_path(cli_db: str | None) -> tuple[str, bool]:
         if _shared_book(env):
             return env.strip(), False
         return os.path.expanduser(env), False
+    if conf_db is not None:
+        if not isinstance(conf_db, str) or not _shared_book(conf_db):
+            raise InvalidInput(
+                "config.toml: db must be a shared book's URL (postgresql://…)",
+                "fix the config file, or give a file with --db or PLN_DB",
+            )
+        return conf_db.strip(), False
     home = os.environ.get("PLN_HOME")
     base = os.path.expanduser(home) if home else _platform_dir("data")
     _refuse_file_as_folder(base, "PLN_HOME" if home else "the data directory")
@@ -86,8 +94,8 @@ def _refuse_file_as_folder(folder: str, what: str) -> None:
 
 
 def load(cli_db: str | None = None) -> Settings:
-    path, own = resolve_db_path(cli_db)
     conf = _read_config(config_path())
+    path, own = resolve_db_path(cli_db, conf.get("db"))
     return Settings(
         db_path=path,
         create_parent=own,

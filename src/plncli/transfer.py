@@ -337,7 +337,8 @@ def restore_book(conn: sqlite3.Connection, path: str) -> dict[str, int]:
         raise Conflict(
             "a pln JSON export restores a whole book into an empty database; this one"
             f" already holds {', '.join(held)} rows",
-            "import it into a new file (pln --db NEW.db import FILE), or use CSV to add people",
+            "import it into a new book (pln --db NEW.db import FILE; a shared one: a new"
+            " database, after `pln db init URL`), or use CSV to add people",
         )
     store.defer_foreign_keys(conn)
     counts = {}

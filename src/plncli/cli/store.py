@@ -277,18 +277,28 @@ def init(
         f"Members' roles ({made}): {done.read_role} may read,"
         f" {done.write_role} may read and write.",
         "Next, as a role that may create roles (in psql), one role per member:",
-        f"  CREATE ROLE alice LOGIN IN ROLE {writer};   -- a member who writes",
-        f"  CREATE ROLE ben LOGIN IN ROLE {reader};      -- a member who only reads",
-        "  \\password alice                                    -- each member's password",
+        *_aligned(
+            [
+                (f"CREATE ROLE alice LOGIN IN ROLE {writer};", "a member who writes"),
+                (f"CREATE ROLE ben LOGIN IN ROLE {reader};", "a member who only reads"),
+                ("\\password alice", "each member's password"),
+            ]
+        ),
         "Members keep their password in ~/.pgpass (or PGPASSWORD), never in pln's config.",
         "Every pln command then runs on it: each member gives the book's URL, with their own"
-        " role, to --db or PLN_DB.",
+        " role, to --db, PLN_DB or the config's db.",
     ]
     if not done.unaccent:
         lines.append(
             "Note: the server has no unaccent extension: search folds case but not accents."
         )
     emit("\n".join(lines))
+
+
+def _aligned(rows: list[tuple[str, str]]) -> list[str]:
+    """SQL statements with their ``--`` comments in one column, whatever the names' lengths."""
+    width = max(len(sql) for sql, _ in rows)
+    return [f"  {sql.ljust(width)}   -- {comment}" for sql, comment in rows]
 
 
 def _sql_name(name: str) -> str:

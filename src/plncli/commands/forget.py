@@ -118,4 +118,4 @@ def _refuse_a_reader(conn: object) -> None:
     from ..store.pg import book, not_a_writer
 
     if not book.may_write(conn):  # type: ignore[arg-type]
-        raise not_a_writer()
+        raise not_a_writer(conn.raw.info.dbname)  # type: ignore[attr-defined]

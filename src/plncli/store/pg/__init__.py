@@ -128,9 +128,19 @@ def _where(params: dict[str, str]) -> str:
     return f"{host}:{params['port']}" if "port" in params else host
 
 
-def _connect_error(exc: Exception, params: dict[str, str]) -> StoreError:
+def _connect_error(exc: Exception, params: dict[str, str]) -> StoreError | InvalidInput:
     """One line for why libpq could not connect (its message is not shown: it may be long)."""
     text = str(exc)
+    if re.search(r'definition of service "|service file "[^"]*" not found', text):
+        return StoreError(
+            f"there is no PostgreSQL service {params.get('service', '')} in your service file",
+            "check its name, and ~/.pg_service.conf (or PGSERVICEFILE)",
+        )
+    if re.search(r"invalid \w+ value|invalid port number|bad value for", text):
+        return InvalidInput(  # a value in the URL itself, not the server, is wrong
+            "the PostgreSQL URL has a connection setting libpq does not accept",
+            "write postgresql://[USER@]HOST[:PORT]/DATABASE, with a port from 1 to 65535",
+        )
     dbname = params.get("dbname") or params.get("user") or "the default database"
     if re.search(r'database "[^"]*" does not exist', text):
         return StoreError(
@@ -393,12 +403,12 @@ def transaction(conn: PgConn) -> Iterator[None]:
         conn.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
     except psycopg.Error as exc:
         _rollback(conn)
-        raise write_error(exc) from None
+        raise write_error(exc, _dbname(conn)) from None
     try:
         yield
     except psycopg.Error as exc:
         _rollback(conn)
-        raise write_error(exc) from None
+        raise write_error(exc, _dbname(conn)) from None
     except BaseException:
         _rollback(conn)
         raise
@@ -406,7 +416,15 @@ def transaction(conn: PgConn) -> Iterator[None]:
         conn.raw.commit()
     except psycopg.Error as exc:
         _rollback(conn)
-        raise write_error(exc) from None
+        raise write_error(exc, _dbname(conn)) from None
+
+
+def _dbname(conn: PgConn) -> str | None:
+    """The book's database name, for a hint (None if the connection cannot say)."""
+    try:
+        return conn.raw.info.dbname or None
+    except Exception:
+        return None
 
 
 def _rollback(conn: PgConn) -> None:
@@ -416,15 +434,17 @@ def _rollback(conn: PgConn) -> None:
         conn.raw.rollback()
 
 
-def not_a_writer() -> StoreError:
-    """A member who may only read, refused a write."""
+def not_a_writer(dbname: str | None = None) -> StoreError:
+    """A member who may only read, refused a write; the hint names the book's write role
+    (``pln db init`` names it after the database) when the database is known."""
+    role = f"{dbname}_write" if dbname else "named after the database, ending in _write"
     return StoreError(
         "your PostgreSQL role may not change this book",
-        "ask the book's keeper to grant you its write role (DATABASE_write)",
+        f"ask the book's keeper to grant you its write role ({role})",
     )
 
 
-def write_error(exc: Exception) -> StoreError | Busy:
+def write_error(exc: Exception, dbname: str | None = None) -> StoreError | Busy:
     """What the server's refusal of a write means for the user, in one line."""
     code = getattr(exc, "sqlstate", None) or ""
     if code in ("55P03", "40001", "40P01", "57014"):
@@ -435,5 +455,5 @@ def write_error(exc: Exception) -> StoreError | Busy:
             "check the server, and try again",
         )
     if code == "42501":
-        return not_a_writer()
+        return not_a_writer(dbname)
     return StoreError(f"the PostgreSQL server refused pln's request ({code or 'no code'})")
