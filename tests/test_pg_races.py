@@ -115,6 +115,7 @@ class Book:
                 if p.poll() is None:
                     p.kill()
                     p.wait()
+        self("db", "check")  # every race leaves a sound book (on a shared book: the index too)
         return [
             Done(list(argv), p.returncode, out, err)
             for argv, p, (out, err) in zip(commands, procs, outs, strict=True)
@@ -367,6 +368,38 @@ def test_one_name_added_with_different_case_and_accents_at_once_is_one_person(bo
     assert book.rows("SELECT name FROM person") == [(" ".join(winner[1].split()),)]
     assert history(book) == [shlex.join(["pln", *winner])]
     assert book.count("SELECT count(*) FROM change_log") == 1
+
+
+@pytest.mark.slow
+def test_two_people_renamed_to_one_name_at_once_one_is_refused(book: Book) -> None:
+    book("add", "Ana", "Ben")
+    results = book.race(
+        ["edit", "Ana", "--name", "Zoë Ward"], ["edit", "Ben", "--name", "zoe ward"]
+    )
+    seen = outcomes(results, {5: "who has the same name"})
+    assert seen[(0, "")] == 1, seen
+    names = sorted(str(n) for (n,) in book.rows("SELECT name FROM person"))
+    assert len(names) == 2
+    assert sum(n.lower() in ("zoë ward", "zoe ward") for n in names) == 1
+    assert ran(book, "pln edit") == 1
+    assert len(book("find", "ward").stdout.strip().splitlines()) == 2  # a header, one person
+
+
+@pytest.mark.slow
+def test_one_new_event_and_group_named_twice_at_once_are_one_each(book: Book) -> None:
+    """Two members meeting people at one new event (spelled two ways), and putting them in
+    one new group (spelled two ways), at the same moment: one event, one group."""
+    results = book.race(
+        ["add", "Dan", "--met-at", "ResearchEd 2026"],
+        ["add", "Eli", "--met-at", "researched  2026"],
+    )
+    assert outcomes(results, {})[(0, "")] == 2
+    assert book.count("SELECT count(*) FROM event") == 1
+    assert book.count("SELECT count(DISTINCT met_at_id) FROM person") == 1
+    results = book.race(["group", "add", "Science", "Dan"], ["group", "add", "science", "Eli"])
+    assert outcomes(results, {})[(0, "")] == 2
+    assert book.count("SELECT count(*) FROM pgroup") == 1
+    assert book.count("SELECT count(*) FROM pgroup_member") == 2
 
 
 @pytest.mark.slow
