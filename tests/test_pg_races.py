@@ -551,3 +551,20 @@ def test_naming_a_person_while_another_member_forgets_them(
         )
     for table in ("introduction", "dismissal", "tie", "followup"):
         assert book.count(f"SELECT count(*) FROM {table}") == 0, table
+
+
+@pytest.mark.slow
+def test_undo_while_another_member_forgets_someone_it_shows(book: Book) -> None:
+    """The undo shows its change before the lock; a forget lands first (on PostgreSQL: the
+    order given) and no undo goes back past it: refused in one line, nothing undone."""
+    book("add", "Carla Núñez")
+    book("add", "Dev Patel")
+    results = book.race(["forget", "Carla", "--yes"], ["undo", "--yes"])
+    seen = outcomes(results, {3: "nothing to undo", 5: "nothing was undone"})
+    assert results[0].exit_code == 0, results[0].stderr
+    people = [str(n) for (n,) in book.rows("SELECT name FROM person")]
+    undone = book.count("SELECT count(*) FROM change_log WHERE undone_at IS NOT NULL")
+    assert people == ([] if results[1].exit_code == 0 else ["Dev Patel"])
+    assert undone == seen[(0, "")] - 1
+    if book.shared:
+        assert results[1].exit_code != 0
