@@ -168,6 +168,7 @@ def one_pair(
         if day and day <= app.today:
             raise InvalidInput(f"--until {until!r} is not in the future", "give a later date")
         with transaction(app.conn):
+            a, b = _again(app, a, b)
             intro_svc.dismiss(app.conn, a, b, until=day, now=app.now)
         render.say(
             f"Will not suggest {a.name} + {b.name}"
@@ -176,10 +177,17 @@ def one_pair(
         return
     introducible(app, [a, b], include_following)
     with transaction(app.conn):
+        a, b = _again(app, a, b)
         done = intro_svc.propose(
             app.conn, book(app, True, pair=(a, b)), a, b, note=note, now=app.now
         )
     report_intro(done, json, "Recorded the introduction")
+
+
+def _again(app: AppContext, a: PersonRef, b: PersonRef) -> tuple[PersonRef, PersonRef]:
+    """A and B, found before the write lock, found again under it: another member may
+    have forgotten, merged or archived one of them meanwhile (then: not found, exit 3)."""
+    return resolve(app.conn, f"#{a.id}"), resolve(app.conn, f"#{b.id}")
 
 
 def _future_day(app: AppContext, text: str) -> date:

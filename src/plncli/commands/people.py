@@ -95,8 +95,20 @@ def add(
             )
         return _add_cards(app, data, due, cards)
     with transaction(app.conn):
+        data = _introducer_again(app, data)
         added, fids = _save(app, [(n, data) for n in names], allow_duplicate, due)
     return Added(added, fids, due)
+
+
+def _introducer_again(app: AppContext, data: svc.PersonInput) -> svc.PersonInput:
+    """--introduced-by was found before the write lock (a close spelling is asked about
+    without holding it): found again under it, as another member may have forgotten,
+    merged or archived them meanwhile (then: not found, exit 3, nothing added)."""
+    if data.introduced_by is None:
+        return data
+    from ..resolve import resolve
+
+    return replace(data, introduced_by=resolve(app.conn, f"#{data.introduced_by.id}"))
 
 
 def _add_cards(app: AppContext, data: svc.PersonInput, due: date | None, cards: Cards) -> Added:
@@ -105,7 +117,7 @@ def _add_cards(app: AppContext, data: svc.PersonInput, due: date | None, cards: 
     def save(name: str, card: svc.PersonInput, confirmed: bool) -> PersonRef:
         # checked again under the write lock: another pln may have added them meanwhile
         with transaction(app.conn):
-            added, new = _save(app, [(name, card)], confirmed, due)
+            added, new = _save(app, [(name, _introducer_again(app, card))], confirmed, due)
         fids.extend(new)
         return added[0]
 
