@@ -206,9 +206,9 @@ def outcomes(results: list[Done], allowed: dict[int, str]) -> Counter[tuple[int,
             seen[(0, "")] += 1
             continue
         assert done.exit_code in allowed, (done.argv, done.exit_code, done.stderr)
-        if done.argv[0] in ("undo", "forget"):  # what it was about to do, shown as it asks
+        if done.argv[0] in ("undo", "forget", "merge"):  # what it was about to do, as it asks
             shown, said, rest = done.stderr.partition("error: ")
-            assert shown.startswith(("Undo #", "Forget ")), done.stderr
+            assert shown.startswith(("Undo #", "Forget ", "Merge ")), done.stderr
             done = Done(done.argv, done.exit_code, done.stdout, said + rest)
         line = assert_clean_error(done)
         assert allowed[done.exit_code].lower() in line.lower(), (done.argv, line)
