@@ -3,8 +3,8 @@
 The book's engine: every test that drives the CLI (it takes the ``pln`` fixture) runs
 twice, ``[sqlite]`` and ``[postgresql]``: on PostgreSQL its book is a fresh database
 holding an empty shared book (``pg_book_url``), and ``PLN_DB`` is its URL. Not on PostgreSQL:
-a test (or file) marked ``sqlite_only`` (about the SQLite file itself), and the files
-listed in ``NOT_YET_ON_POSTGRES`` (commands not yet ported to a shared book).
+a test (or file) marked ``sqlite_only`` (about the SQLite file itself), and the tests
+listed in ``NOT_YET_ON_POSTGRES`` (they still read the SQLite file or run a subprocess).
 ``--engine sqlite|postgresql|both`` (or ``PLN_TEST_ENGINE``) picks; ``both``, the
 default, runs PostgreSQL only where a server is available (tests/pgserver.py).
 """
