@@ -54,6 +54,7 @@ NOT_YET_ON_POSTGRES: dict[str, str] = {
     "tests/test_events_kinds.py::test_event_merge_moves_people": _READS,
     "tests/test_events_kinds.py::test_event_merge_then_undo_restores_both_exactly": _READS,
     "tests/test_topic_words.py::test_a_need_met_in_other_words_says_which_words_matched": _READS,
+    "tests/test_read_speed.py::test_pln_due_loads_no_views_topic_words_or_json": _FILE,
     "tests/test_files_safe.py::test_a_reader_that_closes_the_pipe_early": _FILE,
     "tests/test_files_safe.py::test_export_": _FILE,
     "tests/test_files_safe.py::test_a_full_output_is_a_clear_error": _FILE,
