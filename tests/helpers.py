@@ -192,3 +192,24 @@ def insert_person(conn: Any, name: str, **more: object) -> int:
     fields.update(more)
     with db.transaction(conn):
         return people.insert_person(conn, fields)
+
+
+# --- the two lists of `pln introduce --json` ------------------------------------------------
+
+
+def intro_lists(pln: Any, *args: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """`pln introduce ARGS --json`, split into its introductions and its "already know?"."""
+    found = pln.json("introduce", *args)
+    return (
+        [s for s in found if s["kind"] == "introduce"],
+        [s for s in found if s["kind"] == "already-know?"],
+    )
+
+
+def pair_names(s: dict[str, Any]) -> frozenset[str]:
+    """The two names of one suggestion."""
+    return frozenset((s["a"]["name"], s["b"]["name"]))
+
+
+def pair(x: str, y: str) -> frozenset[str]:
+    return frozenset((x, y))

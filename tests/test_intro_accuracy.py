@@ -17,25 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import intro_lists as lists
+from helpers import pair
+from helpers import pair_names as names
 from plncli import suggest as engine
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def lists(pln: Any, *args: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    found = pln.json("introduce", *args)
-    return (
-        [s for s in found if s["kind"] == "introduce"],
-        [s for s in found if s["kind"] == "already-know?"],
-    )
-
-
-def names(s: dict[str, Any]) -> frozenset[str]:
-    return frozenset((s["a"]["name"], s["b"]["name"]))
-
-
-def pair(x: str, y: str) -> frozenset[str]:
-    return frozenset((x, y))
 
 
 # ---------------------------------------------------------------- item 1: the list

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import assert_clean_error
+from plncli.migrations import UNDONE_TABLES
 from plncli.text import fold
 from test_cli_transfer import build_rich_book, export_doc, write_csv
 from test_pg_commands import _member, on_both
@@ -31,25 +32,7 @@ from test_pg_commands import _member, on_both
 psycopg = pytest.importorskip("psycopg")
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "plncli"
-TABLES = (
-    "event",
-    "person",
-    "person_attr",
-    "interaction",
-    "interaction_person",
-    "interaction_topic",
-    "followup",
-    "tie",
-    "pgroup",
-    "pgroup_member",
-    "introduction",
-    "intro_followup",
-    "dismissal",
-    "private_mark",
-    "change_log",
-    "undo_step",
-    "person_search",
-)
+TABLES = (*UNDONE_TABLES, "change_log", "undo_step", "person_search")
 
 
 def stored(url: str) -> dict[str, list[tuple[Any, ...]]]:

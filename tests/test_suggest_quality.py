@@ -15,6 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import intro_lists as lists
+from helpers import pair_names as names
 from plncli import suggest as engine
 
 Dump = Callable[[], list[str]]
@@ -23,18 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def add(pln: Any, *args: str) -> None:
     pln.json("add", *args)
-
-
-def lists(pln: Any, *args: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    found = pln.json("introduce", *args)
-    return (
-        [s for s in found if s["kind"] == "introduce"],
-        [s for s in found if s["kind"] == "already-know?"],
-    )
-
-
-def names(s: dict[str, Any]) -> frozenset[str]:
-    return frozenset((s["a"]["name"], s["b"]["name"]))
 
 
 # ---------------------------------------------------------------- item 1: the know score
