@@ -16,7 +16,7 @@ the one place that does so for every command. Any other exception is a bug, and
 it is reported as the Typer boundary reports one (`error: internal error (...)`,
 exit 1; the traceback with PLN_DEBUG=1), never hidden by a second run.
 
-`pln --help` (and `-h`, `pln help`, and a bare `pln`) print ``help_text.TOP``, the
+`pln --help` (and `-h`, and a bare `pln`) print ``help_text.TOP``, the
 text Typer prints, on anything 80 columns wide or more.
 """
 
@@ -45,7 +45,12 @@ SPECS: dict[str, tuple[frozenset[str], frozenset[str], tuple[int, int]]] = {
 
 
 # command -> module whose run(argv) serves it (the same contract as run: an exit code or None)
-HOOKS = {"introduce": "fast_intro", "intro": "fast_intro"}
+HOOKS = {
+    "introduce": "fast_intro",
+    "intro": "fast_intro",
+    "completion": "complete",
+    "help": "manual",
+}
 
 
 def _hook(argv: list[str]) -> Callable[[list[str]], int | None] | None:
@@ -138,7 +143,7 @@ def run(argv: list[str]) -> int | None:
         from . import __version__
 
         return _write(f"pln {__version__}\n")
-    if argv in (["--help"], ["-h"], ["help"], []):
+    if argv in (["--help"], ["-h"], []):
         return _help(to_stderr=not argv)
     hooked = _hook(argv)
     if hooked is not None:

@@ -28,7 +28,7 @@ HELP = """Keep your professional learning network alive.
   pln log "Ana Ruiz" -m "Coffee: swapped quiz designs" --kind coffee --on yesterday
   pln due                  what you owe, and whom you have let go quiet
   pln show Ana             profile, follow-ups and timeline
-  pln help COMMAND         the same as pln COMMAND --help
+  pln help COMMAND         its manual page (pln COMMAND --help: the options)
 
 PERSON is a name, a unique prefix, a close spelling, or #id.
 Dates: today, tomorrow, yesterday, in 3 days, 3d, 2w, next friday, last monday, dec 3, 2026-12-01.
@@ -49,10 +49,6 @@ class PlnGroup(TyperGroup):
                     stderr=True,
                 )
                 sys.exit(2)
-        asked = _help_words(words)
-        if asked != words:
-            args, words = (), asked
-            kwargs["args"] = asked
         COMMAND.set(words)
         standalone = kwargs.get("standalone_mode", True)
         kwargs["standalone_mode"] = False
@@ -68,16 +64,6 @@ class PlnGroup(TyperGroup):
         if not standalone:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)
-
-
-def _help_words(words: list[str]) -> list[str]:
-    """`pln help` is `pln --help`, and `pln help group add` is `pln group add --help`."""
-    i = 0
-    while i < len(words) and words[i].startswith("--db"):
-        i += 2 if words[i] == "--db" else 1
-    if i < len(words) and words[i] == "help":
-        return words[:i] + words[i + 1 :] + ["--help"]
-    return words
 
 
 def _usage_error(exc: Exception) -> NoReturn:
@@ -98,6 +84,7 @@ app = typer.Typer(
     cls=PlnGroup,
     help=HELP,
     no_args_is_help=True,
+    add_completion=False,  # `pln completion SHELL` (complete.py): Typer's runs the whole app
     rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
