@@ -299,7 +299,7 @@ def test_the_top_level_help_is_the_text_typer_prints() -> None:
     assert help_text.generate() == help_text.TOP, "run: python -m plncli.help_text"
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["help"]], ids=" ".join)
+@pytest.mark.parametrize("argv", [["--help"], ["-h"]], ids=" ".join)
 def test_help_is_printed_without_typer(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert fast.run(argv) == 0
     assert capsys.readouterr() == (help_text.TOP, "")

@@ -156,10 +156,9 @@ def test_list_says_a_year_ago(pln: Any) -> None:
 # ---------------------------------------------------------------- item 10: help, --circle
 
 
-def test_pln_help_is_pln_dash_dash_help(pln: Any) -> None:
-    assert pln("help").stdout == pln("--help").stdout
-    assert pln("help", "log").stdout == pln("log", "--help").stdout
-    assert pln("help", "group", "add").stdout == pln("group", "add", "--help").stdout
+def test_pln_help_shows_the_manual_page(pln: Any) -> None:
+    """`pln help COMMAND` is the command's manual page now (tests/test_manual.py)."""
+    assert pln("help", "log").stdout.startswith("PLN-LOG(1)")
     assert "pln help COMMAND" in pln("--help").stdout
 
 

@@ -290,10 +290,10 @@ class _Walk:
 # ---- names from the book ---------------------------------------------------------------------
 
 NAMED = {
-    "person": "SELECT name FROM person WHERE archived_at IS NULL AND {match} ORDER BY name_key",
-    "archived": "SELECT name FROM person WHERE archived_at IS NOT NULL AND {match} ORDER BY name_key",
-    "event": "SELECT name FROM event WHERE {match} ORDER BY name_key",
-    "group": "SELECT name FROM pgroup WHERE {match} ORDER BY name_key",
+    "person": "SELECT name FROM person WHERE archived_at IS NULL AND {match}",
+    "archived": "SELECT name FROM person WHERE archived_at IS NOT NULL AND {match}",
+    "event": "SELECT name FROM event WHERE {match}",
+    "group": "SELECT name FROM pgroup WHERE {match}",
 }
 _TOP = "\U0010ffff"
 
@@ -315,10 +315,10 @@ def book_names(db: str | None, kind: str, typed: str) -> list[str]:
     try:
         if shared:  # no index for a prefix in the server's collation: LIKE, with its escapes
             like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            sql = NAMED[kind].format(match="name_key LIKE %s")
+            sql = NAMED[kind].format(match="name_key LIKE %s ORDER BY name_key")
             rows = conn.execute(sql, (like,)).fetchall()
         else:
-            sql = NAMED[kind].format(match="name_key >= ? AND name_key < ?")
+            sql = NAMED[kind].format(match="name_key >= ? AND name_key < ? ORDER BY name_key")
             rows = conn.execute(sql, (prefix, prefix + _TOP)).fetchall()
     except Exception:  # another pln's schema, a damaged file: nothing to offer
         return []
@@ -333,8 +333,9 @@ def book_kinds(db: str | None, typed: str) -> list[str]:
     conn, _ = _open(db)
     if conn is not None:
         try:
-            known += sorted(str(r[0]) for r in conn.execute("SELECT DISTINCT kind FROM interaction"))
-        except Exception:
+            used = conn.execute("SELECT DISTINCT kind FROM interaction").fetchall()
+            known += sorted(str(r[0]) for r in used)
+        except Exception:  # another pln's schema, a damaged file: the built-in ones
             pass
         finally:
             conn.close()
@@ -433,8 +434,10 @@ def bash_quote(values: list[str], raw: str, current: str) -> list[str]:
     if raw[:1] in ("'", '"'):
         quoted = [raw[0] + v for v in values]
     else:
-        quoted = ["".join(c if c in _PLAIN or (ord(c) > 127 and c.isprintable()) else "\\" + c
-                          for c in v) for v in values]
+        quoted = [
+            "".join(c if c in _PLAIN or (ord(c) > 127 and c.isprintable()) else "\\" + c for c in v)
+            for v in values
+        ]
     cut = _break(raw) if current != raw else 0
     if raw[:1] in ("'", '"'):
         cut = max(cut, 1)  # readline completes what follows the opening quote
@@ -552,7 +555,7 @@ def generate() -> str:
         arguments: list[dict[str, Any]] = []
         for param in command.params:
             if isinstance(param, TyperArgument):
-                kind = _resolved(argument_kind(path, param.name), path, param)
+                kind = _resolved(argument_kind(path, str(param.name)), path, param)
                 arguments.append({"name": param.name, "nargs": param.nargs, "value": kind})
                 continue
             takes = not param.is_flag and not getattr(param, "count", False)

@@ -152,18 +152,22 @@ def _on_terminal() -> bool:
 
 # ---- the plain rendering ---------------------------------------------------------------------
 
-_FONT = re.compile(r"\\f[BIRP]")
-_NAMED = {r"\-": "-", r"\e": "\\", r"\(aq": "'", r"\&": "", r"\(em": "\u2014", r"\ ": " "}
-_UNICODE = re.compile(r"\\\[u([0-9A-F]{4,6})\]")
+_NAMED = {"-": "-", "e": "\\", "(aq": "'", "&": "", "(em": "\u2014", " ": " "}
+_ESCAPE = re.compile(r"\\(f[BIRP]|\[u[0-9A-F]{4,6}\]|\(aq|\(em|[-e& ])")
 
 
 def inline(text: str) -> str:
-    """A roff text line as plain text: fonts dropped, escapes read."""
-    text = _FONT.sub("", text)
-    text = _UNICODE.sub(lambda m: chr(int(m.group(1), 16)), text)
-    for escape, char in _NAMED.items():
-        text = text.replace(escape, char)
-    return text
+    """A roff text line as plain text: fonts dropped, escapes read (in one pass)."""
+
+    def read(m: re.Match[str]) -> str:
+        escape = m.group(1)
+        if escape.startswith("f"):
+            return ""
+        if escape.startswith("[u"):
+            return chr(int(escape[2:-1], 16))
+        return _NAMED[escape]
+
+    return _ESCAPE.sub(read, text)
 
 
 def plain(roff: str) -> str:

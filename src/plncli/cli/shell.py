@@ -52,4 +52,6 @@ def help_(
     On a terminal with `man` installed the page opens in it; otherwise it is printed as
     plain text.
     """
-    raise typer.Exit(manual.show(words or []))
+    code = manual.show(words or [])  # an unknown command is said there, as on the fast path
+    if code:
+        raise SystemExit(code)
