@@ -8,7 +8,9 @@ A Tab runs ``_PLN_COMPLETE=bash pln CURRENT LINE`` in a fresh process, as the sc
 warm-up (``run.timed``: wall time, CPU time, peak memory). The floor is ``run.py``'s: the
 interpreter opening the same database and running one query (for PostgreSQL: connecting
 with psycopg and running one), and `pln --version` is shown for scale. The target is
-100 ms a Tab. Books come from ``generate.py`` (``benchmarks/out/``), as for ``run.py``.
+100 ms a Tab. On a shared book a Tab completes no names (complete.py, ``_open``): that
+floor alone, mostly psycopg's import, measured ~220 ms of CPU on this machine, so the
+PostgreSQL rows show what a Tab costs there without it. Books come from ``generate.py`` (``benchmarks/out/``), as for ``run.py``.
 Not part of the test suite.
 """
 

@@ -16,8 +16,10 @@ the standard library, ``settings`` (where the book is) and ``text.fold``.
   folded name key, as PERSON is matched: case, accents and spacing folded), events and
   groups likewise, kinds of interaction (the built-in ones and every kind used), and
   fixed lists (``--circle``, ``--format``, ``--sort``, ...). A book that does not exist,
-  cannot be read or is from another pln completes nothing: completion never creates,
-  migrates or writes a book, and never prints an error.
+  cannot be read or is from another pln completes no names: completion never creates,
+  migrates or writes a book, and never prints an error. Names come from a book on this
+  machine only: on a shared book (PostgreSQL) psycopg's import alone is over the budget
+  (``_open``).
 - **The protocol**: the scripts ``pln completion SHELL`` prints run
   ``_PLN_COMPLETE=SHELL pln WORD...`` (bash passes its whole line up to the cursor, and
   the word it will replace). The answer is a first line ``values`` or ``files`` (let the
@@ -171,7 +173,9 @@ def _answer(mode: str, args: list[str]) -> list[str]:
         return [found, *bash_quote(values, raw, current)]
     if mode in ("zsh", "fish"):  # args: the words after `pln`, the last one current
         words = args or [""]
-        if mode == "fish":  # fish gives the current word as typed: 'Ana R, Ana\\ R
+        # fish gives the current word as typed ('Ana R, Ana\\ R); zsh unquotes it, but
+        # leaves the quote the user opened and has not closed ("Ana R)
+        if mode == "fish" or words[-1][:1] in ("'", '"'):
             words[-1] = "".join(split_line(words[-1])[0])
         found, values = complete(words)
         return [found, *values]
@@ -309,17 +313,12 @@ def key_prefix(typed: str) -> str:
 
 def book_names(db: str | None, kind: str, typed: str) -> list[str]:
     prefix = key_prefix(typed)
-    conn, shared = _open(db)
+    conn = _open(db)
     if conn is None:
         return []
     try:
-        if shared:  # no index for a prefix in the server's collation: LIKE, with its escapes
-            like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            sql = NAMED[kind].format(match="name_key LIKE %s ORDER BY name_key")
-            rows = conn.execute(sql, (like,)).fetchall()
-        else:
-            sql = NAMED[kind].format(match="name_key >= ? AND name_key < ? ORDER BY name_key")
-            rows = conn.execute(sql, (prefix, prefix + _TOP)).fetchall()
+        sql = NAMED[kind].format(match="name_key >= ? AND name_key < ? ORDER BY name_key")
+        rows = conn.execute(sql, (prefix, prefix + _TOP)).fetchall()
     except Exception:  # another pln's schema, a damaged file: nothing to offer
         return []
     finally:
@@ -330,7 +329,7 @@ def book_names(db: str | None, kind: str, typed: str) -> list[str]:
 def book_kinds(db: str | None, typed: str) -> list[str]:
     """The built-in kinds, then every kind used in the book, that start with ``typed``."""
     known = list(BUILTIN_KINDS)
-    conn, _ = _open(db)
+    conn = _open(db)
     if conn is not None:
         try:
             used = conn.execute("SELECT DISTINCT kind FROM interaction").fetchall()
@@ -343,20 +342,21 @@ def book_kinds(db: str | None, typed: str) -> list[str]:
     return [k for k in dict.fromkeys(known) if k.startswith(lowered)]
 
 
-def _open(db: str | None) -> tuple[Any, bool]:
-    """A read-only connection to the book, and whether it is shared; (None, False) when
-    there is no readable book (completion never creates one)."""
+def _open(db: str | None) -> Any:
+    """A read-only connection to the book, or None: no book there (completion never
+    creates one), or a shared book. On PostgreSQL, importing psycopg alone costs more CPU
+    than the 100 ms a Tab may take (~150-190 ms, and ~220 ms with connecting and one query;
+    benchmarks/completion.py), so a shared book completes commands, options and fixed
+    values, and no names."""
     from . import settings
 
     try:
         conf = settings._read_config(settings.config_path())
         path, _ = settings.resolve_db_path(db, conf.get("db"))
     except Exception:
-        return None, False
-    if path.startswith(("postgres://", "postgresql://", "postgresql:/", "postgres:/")):
-        return _open_shared(path), True
-    if not os.path.isfile(path):
-        return None, False
+        return None
+    if path.startswith(("postgres:", "postgresql:")) or not os.path.isfile(path):
+        return None
     import sqlite3
     from urllib.parse import quote
 
@@ -364,17 +364,6 @@ def _open(db: str | None) -> tuple[Any, bool]:
         conn = sqlite3.connect(f"file:{quote(os.path.abspath(path))}?mode=ro", uri=True)
         conn.execute("PRAGMA query_only = 1")
     except sqlite3.Error:
-        return None, False
-    return conn, False
-
-
-def _open_shared(url: str) -> Any:
-    try:
-        import psycopg
-
-        conn = psycopg.connect(url, connect_timeout=2, application_name="pln-complete")
-        conn.read_only = True
-    except Exception:
         return None
     return conn
 
