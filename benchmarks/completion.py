@@ -10,8 +10,8 @@ interpreter opening the same database and running one query (for PostgreSQL: con
 with psycopg and running one), and `pln --version` is shown for scale. The target is
 100 ms a Tab. On a shared book a Tab completes no names (complete.py, ``_open``): that
 floor alone, mostly psycopg's import, measured ~220 ms of CPU on this machine, so the
-PostgreSQL rows show what a Tab costs there without it. Books come from ``generate.py`` (``benchmarks/out/``), as for ``run.py``.
-Not part of the test suite.
+PostgreSQL rows show what a Tab costs there without it. Books come from ``generate.py``
+(``benchmarks/out/``), as for ``run.py``. Not part of the test suite.
 """
 
 import argparse
