@@ -4,6 +4,7 @@ served by complete.py without Typer, in real bash (and zsh/fish where installed)
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.core import TyperArgument
 from typer.main import get_command
 
@@ -219,6 +222,8 @@ probe 'pln knows Ana\ Ruiz J' pln knows 'Ana\ Ruiz' J
 probe 'pln list --met-at=research' pln list --met-at = research
 probe 'pln log Ana --kind walk' pln log Ana --kind walk
 probe 'pln remi' pln remi
+probe "pln show 'Ben O" pln show "'Ben O"
+probe 'pln show Ben' pln show Ben
 """
 
 
@@ -258,6 +263,8 @@ def test_the_bash_script_in_a_real_bash(
         [r"researchED\ 2026", r"ResearchEd\ Leeds"],  # bash replaces what follows the =
         ["walk-and-talk"],
         ["remind", "reminders"],
+        ["Ben O'\\''Neil"],  # inside single quotes: close, an escaped quote, open again
+        ["Ben\\ O\\'Neil"],
     ]
     assert r.stderr == ""
     assert db_path.read_bytes() == before
@@ -380,6 +387,18 @@ def test_scripts_from_typers_install_completion_are_still_answered(
     monkeypatch.setattr("sys.argv", ["pln"])
     assert complete.main("complete_bash") == 0
     assert capsys.readouterr().out == "Ana Ruiz\n"
+
+
+@given(
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30),
+    st.sampled_from(["", "'", '"']),
+)
+def test_what_bash_is_given_reads_back_as_the_value(value: str, quote: str) -> None:
+    """The word on the line after the Tab (what was typed before bash's word, the reply,
+    and the quote readline closes) is the value, as a POSIX shell reads it."""
+    (reply,) = complete.bash_quote([value], quote, quote)
+    word = quote + reply + quote if quote else reply
+    assert shlex.split(word) == [value]
 
 
 def test_a_completion_never_prints_an_error(

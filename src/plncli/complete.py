@@ -421,7 +421,7 @@ def bash_quote(values: list[str], raw: str, current: str) -> list[str]:
     quote the user opened (readline closes it); without the part of the word before an
     ``=`` or ``:``, which bash does not replace."""
     if raw[:1] in ("'", '"'):
-        quoted = [raw[0] + v for v in values]
+        quoted = [raw[0] + _in_quote(v, raw[0]) for v in values]
     else:
         quoted = [
             "".join(c if c in _PLAIN or (ord(c) > 127 and c.isprintable()) else "\\" + c for c in v)
@@ -432,6 +432,13 @@ def bash_quote(values: list[str], raw: str, current: str) -> list[str]:
         cut = max(cut, 1)  # readline completes what follows the opening quote
     kept = raw[:cut]
     return [q[cut:] for q in quoted if q.startswith(kept)] if cut else quoted
+
+
+def _in_quote(value: str, quote: str) -> str:
+    """``value`` as it must be written after an opening ``quote`` that readline closes."""
+    if quote == "'":
+        return value.replace("'", "'\\''")  # close, an escaped quote, open again
+    return "".join("\\" + c if c in '"\\$`' else c for c in value)
 
 
 def _break(raw: str) -> int:
