@@ -423,15 +423,25 @@ def bash_quote(values: list[str], raw: str, current: str) -> list[str]:
     if raw[:1] in ("'", '"'):
         quoted = [raw[0] + _in_quote(v, raw[0]) for v in values]
     else:
-        quoted = [
-            "".join(c if c in _PLAIN or (ord(c) > 127 and c.isprintable()) else "\\" + c for c in v)
-            for v in values
-        ]
+        quoted = [_escaped(v) for v in values]
     cut = _break(raw) if current != raw else 0
     if raw[:1] in ("'", '"'):
         cut = max(cut, 1)  # readline completes what follows the opening quote
     kept = raw[:cut]
     return [q[cut:] for q in quoted if q.startswith(kept)] if cut else quoted
+
+
+# ASCII that is not in _PLAIN, each behind a backslash: the common case, as one translate
+_SPECIAL = {ord(c): "\\" + c for c in " !\"#$&'()*;<>?[\\]^`{|}~"}
+
+
+def _escaped(value: str) -> str:
+    """``value`` as one bash word without quotes: what is not plain behind a backslash."""
+    if value.isprintable():  # no controls; letters beyond ASCII stay as they are
+        return value.translate(_SPECIAL)
+    return "".join(
+        c if c in _PLAIN or (ord(c) > 127 and c.isprintable()) else "\\" + c for c in value
+    )
 
 
 def _in_quote(value: str, quote: str) -> str:
