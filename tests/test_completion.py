@@ -4,7 +4,6 @@ served by complete.py without Typer, in real bash (and zsh/fish where installed)
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -395,10 +394,15 @@ def test_scripts_from_typers_install_completion_are_still_answered(
 )
 def test_what_bash_is_given_reads_back_as_the_value(value: str, quote: str) -> None:
     """The word on the line after the Tab (what was typed before bash's word, the reply,
-    and the quote readline closes) is the value, as a POSIX shell reads it."""
+    and the quote readline closes) is the value, as bash itself reads it."""
     (reply,) = complete.bash_quote([value], quote, quote)
     word = quote + reply + quote if quote else reply
-    assert shlex.split(word) == [value]
+    read = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", f"printf '%s\\0' {word}"],
+        capture_output=True,
+        check=True,
+    )
+    assert read.stdout.decode() == value + "\0"
 
 
 def test_a_completion_never_prints_an_error(
