@@ -145,3 +145,18 @@ def test_the_pages_are_installed_with_the_package() -> None:
     wheel = project["tool"]["hatch"]["build"]["targets"]["wheel"]
     assert wheel["shared-data"] == {"src/plncli/man/man1": "share/man/man1"}
     assert Path(ROOT / "src/plncli/man/man1") == PAGES
+
+
+@pytest.mark.slow
+def test_pln_help_runs_without_typer() -> None:
+    code = (
+        "import sys\n"
+        "sys.argv = ['pln', 'help', 'group', 'add']\n"
+        "from plncli.__main__ import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('typer', 'click', 'rich', 'sqlmodel', 'sqlalchemy', 'psycopg')\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stderr == "[]"
+    assert r.stdout.startswith("PLN-GROUP-ADD(1)")
