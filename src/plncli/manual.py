@@ -230,7 +230,8 @@ def plain(roff: str) -> str:
         elif macro in (".B", ".I", ".BR", ".IR", ".BI", ".IB", ".RB", ".RI"):
             para.append(_macro_text(line)) if fill else out.append(" " * indent + _macro_text(line))
     flush()
-    return "\n".join(_squeeze(out)).strip("\n") + "\n"
+    head, *body = _squeeze(out) or [""]
+    return "\n".join([head, "", *body]).strip("\n") + "\n"
 
 
 def _macro_text(line: str) -> str:
