@@ -69,7 +69,16 @@ def book(pln: Any) -> None:
         "retrieval practice",
     )
     pln("add", "Ben Okafor", "--seeks", "retrieval practice", "--topic", "physics")
-    pln("add", "Carla Diaz", "--circle", "colleague", "--met-at", "researchED 2026", "--on", "2026-11-20")
+    pln(
+        "add",
+        "Carla Diaz",
+        "--circle",
+        "colleague",
+        "--met-at",
+        "researchED 2026",
+        "--on",
+        "2026-11-20",
+    )
     pln("add", "Dev Patel", "--circle", "following")
     pln("knows", "Ana Ruiz", "Carla Diaz")
     pln("group", "add", "Book club", "Ben Okafor", "Carla Diaz")
@@ -91,7 +100,10 @@ def test_the_page_draws_everyone_with_their_cards(pln: Any, tmp_path: Path, book
     assert named(doc, doc["ties"]) == {frozenset(("Ana Ruiz", "Carla Diaz"))}
     assert [g["name"] for g in doc["groups"]] == ["Book club"]
     club = doc["groups"][0]["id"]
-    assert {names(doc)[p] for p, g in doc["memberships"] if g == club} == {"Ben Okafor", "Carla Diaz"}
+    assert {names(doc)[p] for p, g in doc["memberships"] if g == club} == {
+        "Ben Okafor",
+        "Carla Diaz",
+    }
     cards = {p["name"]: p for p in doc["people"]}
     ana, ben, carla, dev = (cards[n] for n in ("Ana Ruiz", "Ben Okafor", "Carla Diaz", "Dev Patel"))
     assert (ana["org"], ana["role"], ana["circle"]) == (
@@ -105,12 +117,17 @@ def test_the_page_draws_everyone_with_their_cards(pln: Any, tmp_path: Path, book
         [],
     )
     assert (ana["last_contact"], ana["contacts"]) == ("2026-11-22", 1)
-    assert ana["knows"] == ["Carla Diaz"] and ana["knows_more"] == 0
-    assert ana["groups"] == [] and ben["groups"] == [club]
-    assert ben["seeks"] == ["retrieval practice"] and ben["last_contact"] is None
+    assert ana["knows"] == ["Carla Diaz"]
+    assert ana["knows_more"] == 0
+    assert ana["groups"] == []
+    assert ben["groups"] == [club]
+    assert ben["seeks"] == ["retrieval practice"]
+    assert ben["last_contact"] is None
     assert ben["due"] == ["follow-up: Send the quiz bank"]
-    assert carla["met_at"] == "researchED 2026" and carla["knows"] == ["Ana Ruiz"]
-    assert dev["circle"] == "following" and dev["contacts"] == 0
+    assert carla["met_at"] == "researchED 2026"
+    assert carla["knows"] == ["Ana Ruiz"]
+    assert dev["circle"] == "following"
+    assert dev["contacts"] == 0
     assert not any(p["dormant"] for p in doc["people"])
     assert (doc["scope"], doc["ego"], doc["for"]) == ("active", False, None)
     assert doc["left_out"] == {"people": 0, "ties": 0, "groups": 0, "memberships": 0}
@@ -148,7 +165,8 @@ def test_the_page_loads_nothing_and_inlines_the_library(
     assert page.index(policy) < page.index("<script")  # in force before any script runs
     assert "The Cytoscape Consortium" in page  # the library, with its licence, inlined
     assert not re.search(r"<(script|link|img|iframe)[^>]*\s(src|href)\s*=", page, re.I)
-    assert "@import" not in page and "url(" not in page
+    assert "@import" not in page
+    assert "url(" not in page
 
 
 def test_dot_graphml_mermaid_and_json(pln: Any, book: None) -> None:
@@ -161,7 +179,8 @@ def test_dot_graphml_mermaid_and_json(pln: Any, book: None) -> None:
     }
     ids = {p["name"]: p["id"] for p in doc["people"]}
     dot = pln("graph", "--format", "dot").stdout
-    assert dot.startswith("graph pln {") and dot.rstrip().endswith("}")
+    assert dot.startswith("graph pln {")
+    assert dot.rstrip().endswith("}")
     assert f'p{ids["Ana Ruiz"]} [label="Ana Ruiz"' in dot
     a, c = sorted((ids["Ana Ruiz"], ids["Carla Diaz"]))
     assert f"  p{a} -- p{c};" in dot
@@ -203,10 +222,13 @@ def test_the_default_picture_is_the_most_active_people(pln: Any, tmp_path: Path)
     assert doc["left_out"] == {"people": 3, "ties": 3, "groups": 0, "memberships": 0}
     assert "Left out: 3 people, 3 ties, 0 groups (drawn: the 2 most active people" in result.stderr
     assert "--all draws everyone" in result.stderr
-    contacts = {p["name"]: p["contacts"] for p in draw(pln, tmp_path, "--all", name="all.html")[1]["people"]}
+    contacts = {
+        p["name"]: p["contacts"] for p in draw(pln, tmp_path, "--all", name="all.html")[1]["people"]
+    }
     assert contacts == {"Ann": 0, "Bea": 1, "Cal": 2, "Dot": 3, "Eve": 4}
     _, everyone = draw(pln, tmp_path, "--all", "--limit", "1", name="all1.html")
-    assert len(everyone["people"]) == 5 and len(everyone["ties"]) == 4
+    assert len(everyone["people"]) == 5
+    assert len(everyone["ties"]) == 4
     assert everyone["left_out"]["people"] == 0
 
 
@@ -218,10 +240,13 @@ def test_for_draws_a_person_and_whom_they_know(pln: Any, tmp_path: Path) -> None
     pln("group", "add", "Chess", "Ann", "Eve")
     _, doc = draw(pln, tmp_path, "--for", "Ann", "--suggestions", "0")
     assert sorted(names(doc).values()) == ["Ann", "Bea", "Eve"]
-    assert doc["scope"] == "for" and doc["for"]["name"] == "Ann"
-    assert doc["left_out"]["people"] == 2 and doc["left_out"]["ties"] == 1
+    assert doc["scope"] == "for"
+    assert doc["for"]["name"] == "Ann"
+    assert doc["left_out"]["people"] == 2
+    assert doc["left_out"]["ties"] == 1
     _, one = draw(pln, tmp_path, "--for", "Ann", "--limit", "2", name="two.html")
-    assert len(one["people"]) == 2 and one["people"][0]["name"] == "Ann"
+    assert len(one["people"]) == 2
+    assert one["people"][0]["name"] == "Ann"
 
 
 def test_dormant_and_recent_contact(pln: Any, tmp_path: Path) -> None:
@@ -261,14 +286,17 @@ def test_private_topics_events_and_groups_are_left_out(pln: Any, tmp_path: Path)
     pln("private", "event", "Secret Summit")
     pln("private", "group", "Heads Hush Group")
     _, doc = draw(pln, tmp_path)
-    assert doc["groups"] == [] and doc["memberships"] == []
+    assert doc["groups"] == []
+    assert doc["memberships"] == []
     ana = next(p for p in doc["people"] if p["name"] == "Ana Ruiz")
     assert (ana["topics"], ana["seeks"], ana["met_at"]) == (["assessment"], [], None)
     outputs = [(tmp_path / "net.html").read_text(encoding="utf-8")]
     outputs += [pln("graph", "--format", f).stdout for f in ("json", "dot", "graphml", "mermaid")]
     for text in outputs:
         folded = text.lower()
-        assert "mental" not in folded and "secret" not in folded and "hush" not in folded
+        assert "mental" not in folded
+        assert "secret" not in folded
+        assert "hush" not in folded
     assert doc["left_out"]["groups"] == 0  # a private group is not counted either
 
 
@@ -315,7 +343,8 @@ def test_for_someone_unknown_is_not_found(pln: Any, dump: Dump, tmp_path: Path, 
 def test_an_empty_book_draws_an_empty_picture(pln: Any, tmp_path: Path) -> None:
     pln("add", "Only One")
     _, doc = draw(pln, tmp_path)
-    assert [p["name"] for p in doc["people"]] == ["Only One"] and doc["ties"] == []
+    assert [p["name"] for p in doc["people"]] == ["Only One"]
+    assert doc["ties"] == []
 
 
 # ---- hostile names, in every format -------------------------------------------------------
@@ -338,8 +367,13 @@ def test_hostile_names_stay_names_in_every_format(pln: Any, tmp_path: Path) -> N
     page = (tmp_path / "net.html").read_text(encoding="utf-8")
     assert sorted(names(doc).values()) == stored
     assert page.count("</script") == page.count("<script")  # none ends an element early
-    assert "\u2028" not in page and "\u2029" not in page and "<!-- x" not in page
-    assert sorted(p["name"] for p in json.loads(pln("graph", "--format", "json").stdout)["people"]) == stored
+    assert "\u2028" not in page
+    assert "\u2029" not in page
+    assert "<!-- x" not in page
+    assert (
+        sorted(p["name"] for p in json.loads(pln("graph", "--format", "json").stdout)["people"])
+        == stored
+    )
     root = ET.fromstring(pln("graph", "--format", "graphml").stdout)
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     labels = [d.text for d in root.iterfind(".//g:node/g:data[@key='label']", ns)]
@@ -397,11 +431,36 @@ def test_any_name_round_trips_through_every_format(name_list: list[str]) -> None
     root = ET.fromstring(graph_render.graphml(picture))
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     labels = [d.text or "" for d in root.iterfind(".//g:node/g:data[@key='label']", ns)]
-    assert labels == [re.sub("[\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}", s) for s in shown]
+    assert labels == [
+        re.sub("[\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}", s) for s in shown
+    ]
     doc = json.loads(graph_render.as_json(picture))
     assert [p["name"] for p in doc["people"]] == name_list
 
 
 def test_the_help_names_the_command(pln: Any) -> None:
     out = pln("graph", "--help").stdout
-    assert "--ego" in out and "--for" in out and "--all" in out
+    assert "--ego" in out
+    assert "--for" in out
+    assert "--all" in out
+
+
+def test_the_readme_states_the_numbers_the_code_uses() -> None:
+    from plncli.graph import KNOWS_SHOWN, LIMIT, RECENT_DAYS, SUGGESTIONS
+
+    readme = " ".join((Path(__file__).parent.parent / "README.md").read_text("utf-8").split())
+    assert f"by default the {LIMIT} most active people" in readme
+    assert f"(the best {SUGGESTIONS}, `--suggestions N`" in readme
+    assert f"interactions in the last {RECENT_DAYS} days" in readme
+    assert f'"knows": [the first {KNOWS_SHOWN} names]' in readme
+
+
+def test_the_library_ships_with_its_licence() -> None:
+    """Package data (the wheel holds src/plncli/assets): the library and its MIT licence."""
+    from importlib import resources
+
+    assets = resources.files("plncli") / "assets"
+    licence = (assets / "cytoscape.LICENSE").read_text(encoding="utf-8")
+    assert "The Cytoscape Consortium" in licence
+    assert "Permission is hereby granted" in licence
+    assert (assets / "cytoscape.min.js").read_text(encoding="utf-8").startswith("/**\n * Copyright")

@@ -76,8 +76,9 @@ def opened(page: Path, tmp_path: Path) -> tuple[dict[str, str], str, list[str]]:
     """The attributes of ``<html>`` once the page ran, its console lines, and the URLs of
     every request the page itself made."""
     log = tmp_path / f"{page.stem}-net.json"
-    run = chromium(page, tmp_path, "--dump-dom", "--enable-logging=stderr", "--v=0",
-                   f"--log-net-log={log}")
+    run = chromium(
+        page, tmp_path, "--dump-dom", "--enable-logging=stderr", "--v=0", f"--log-net-log={log}"
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     head = re.search(r"<html([^>]*)>", run.stdout)
     assert head is not None, run.stdout[:500]
@@ -109,7 +110,9 @@ def pixels(png: bytes) -> set[bytes]:
         kind, body = png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
-            assert depth == 8 and colour in (2, 6) and interlace == 0
+            assert depth == 8
+            assert colour in (2, 6)
+            assert interlace == 0
         elif kind == b"IDAT":
             idat += body
         pos += 12 + length
@@ -170,7 +173,9 @@ def test_the_page_renders_offline_with_every_person_and_no_error(
     attrs, console, requests = opened(page, tmp_path)
     assert attrs["data-people"] == str(len(drawn["people"])) == "6"
     assert attrs["data-placed"] == "6"  # each at a finite place in view
-    assert attrs["data-edges"] == str(len(drawn["ties"]) + len(drawn["memberships"]) + len(drawn["introductions"]))
+    assert attrs["data-edges"] == str(
+        len(drawn["ties"]) + len(drawn["memberships"]) + len(drawn["introductions"])
+    )
     assert (attrs["data-errors"], attrs["data-violations"]) == ("0", "0")
     assert "data-pwned" not in attrs
     assert console == ""
@@ -219,15 +224,17 @@ def test_a_screenshot_of_the_demo_network_is_not_blank(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     env = {**os.environ, "PLN_DB": str(db)}
     subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "load_demo.py"), str(ROOT / "examples" / "demo-network.json")],
+        [
+            sys.executable,
+            str(ROOT / "examples" / "load_demo.py"),
+            str(ROOT / "examples" / "demo-network.json"),
+        ],
         env=env,
         check=True,
         capture_output=True,
     )
     page = tmp_path / "demo.html"
-    subprocess.run(
-        [sys.executable, "-m", "plncli", "graph", "-o", str(page)], env=env, check=True
-    )
+    subprocess.run([sys.executable, "-m", "plncli", "graph", "-o", str(page)], env=env, check=True)
     shot = tmp_path / "demo.png"
     run = chromium(page, tmp_path, f"--screenshot={shot}")
     assert run.returncode == 0, run.stderr[-2000:]

@@ -276,9 +276,7 @@ def _people(
     return out
 
 
-def _topics(
-    conn: Conn, ids: list[int], settings: Settings
-) -> dict[tuple[int, str], list[str]]:
+def _topics(conn: Conn, ids: list[int], settings: Settings) -> dict[tuple[int, str], list[str]]:
     """Each person's topics, offers and seeks as they wrote them, without the private
     ones: a topic marked private (`pln private topic`), or one counting as it (its
     words, or through the synonyms), as suggestions leave them out."""

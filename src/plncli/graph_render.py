@@ -68,7 +68,9 @@ def doc(picture: Picture, clean: Callable[[str], str] = str) -> dict[str, Any]:
             }
             for p in picture.people
         ],
-        "groups": [{"id": g.id, "name": clean(g.name), "members": g.members} for g in picture.groups],
+        "groups": [
+            {"id": g.id, "name": clean(g.name), "members": g.members} for g in picture.groups
+        ],
         "ties": [list(t) for t in picture.ties],
         "memberships": [list(m) for m in picture.memberships],
         "introductions": [
@@ -144,7 +146,7 @@ def dot(picture: Picture) -> str:
     out += [f"  // {line}" for line in summary_lines(picture)]
     colours = {"colleague": "#f4a261", "network": "#74c0fc", "following": "#ced4da"}
     for p in picture.people:
-        extra = ", dormant=true, fillcolor=\"#eeeeee\"" if p.dormant else ""
+        extra = ', dormant=true, fillcolor="#eeeeee"' if p.dormant else ""
         fill = "" if p.dormant else f', fillcolor="{colours.get(p.circle, "#ffffff")}"'
         out.append(
             f"  p{p.id} [label={_dot_text(p.name)}, circle={_dot_text(p.circle)}"
@@ -154,7 +156,7 @@ def dot(picture: Picture) -> str:
         out.append(f'  g{g.id} [label={_dot_text(g.name)}, shape=diamond, fillcolor="#ffe066"];')
     if picture.ego:
         out.append('  you [label="You", shape=star, fillcolor="#ffd43b"];')
-        out += [f"  you -- p{p.id} [color=\"#dddddd\"];" for p in picture.people]
+        out += [f'  you -- p{p.id} [color="#dddddd"];' for p in picture.people]
     out += [f"  p{a} -- p{b};" for a, b in picture.ties]
     out += [f"  p{p} -- g{g} [style=dotted];" for p, g in picture.memberships]
     for i in picture.intros:
@@ -191,9 +193,7 @@ def graphml(picture: Picture) -> str:
         ("reasons", "edge", "string"),
     )
     for name, where, kind in keys:
-        ET.SubElement(
-            root, "key", {"id": name, "for": where, "attr.name": name, "attr.type": kind}
-        )
+        ET.SubElement(root, "key", {"id": name, "for": where, "attr.name": name, "attr.type": kind})
     ET.SubElement(root, "desc").text = _xml_text(" ".join(summary_lines(picture)))
     graph = ET.SubElement(root, "graph", {"id": "pln", "edgedefault": "undirected"})
 

@@ -43,7 +43,9 @@ def graph(
             "pln graph -o network.html (or --format json|dot|graphml|mermaid for stdout)",
         )
     if everyone and for_ is not None:
-        raise InvalidInput("give --all or --for, not both", "--for PERSON draws their neighbourhood")
+        raise InvalidInput(
+            "give --all or --for, not both", "--for PERSON draws their neighbourhood"
+        )
     if limit < 1:
         raise InvalidInput(f"--limit {limit} draws no one", "give 1 or more, or --all")
     if suggestions < 0:
