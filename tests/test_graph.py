@@ -404,8 +404,8 @@ def picture_of(name_list: list[str]) -> Picture:
         for i, n in enumerate(name_list)
     ]
     return Picture(
-        "active",
-        PersonRef(1, name_list[0]) if name_list else None,
+        "for",  # the first name is also said in the comments on what was left out
+        PersonRef(1, name_list[0]),
         False,
         150,
         people,
@@ -413,8 +413,14 @@ def picture_of(name_list: list[str]) -> Picture:
         [],
         [],
         [],
-        LeftOut(0, 0, 0, 0),
+        LeftOut(1, 0, 0, 0),
     )
+
+
+DOT_LINE = re.compile(r'graph pln \{|\}|  node \[.*\];|  // .*|  p\d+ \[label=".*\];')
+MERMAID_LINE = re.compile(
+    r'flowchart LR|  %% [\w .,:;()#\-]*|  p\d+\("[\w .,#;\-]*"\):::\w+|  classDef .*'
+)
 
 
 @given(st.lists(st.text(min_size=1, max_size=30), min_size=1, max_size=4))
@@ -426,8 +432,12 @@ def test_any_name_round_trips_through_every_format(name_list: list[str]) -> None
     page = graph_render.html(picture)
     assert page.count("</script") == page.count("<script") == 4
     assert [p["name"] for p in page_data(page)["people"]] == shown
-    assert dot_labels(graph_render.dot(picture)) == [s.replace("\r", "") for s in shown]
-    assert mermaid_labels(graph_render.mermaid(picture)) == [s.replace("\n", " ") for s in shown]
+    dot = graph_render.dot(picture)
+    assert dot_labels(dot) == shown
+    assert all(DOT_LINE.fullmatch(line) for line in dot.splitlines()), dot
+    mermaid = graph_render.mermaid(picture)
+    assert mermaid_labels(mermaid) == [s.replace("\n", " ") for s in shown]
+    assert all(MERMAID_LINE.fullmatch(line) for line in mermaid.splitlines()), mermaid
     root = ET.fromstring(graph_render.graphml(picture))
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     labels = [d.text or "" for d in root.iterfind(".//g:node/g:data[@key='label']", ns)]

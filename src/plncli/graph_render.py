@@ -143,7 +143,7 @@ def _dot_text(value: str) -> str:
 def dot(picture: Picture) -> str:
     """Graphviz: ``neato -Tsvg``, ``dot -Tpng``..."""
     out = ["graph pln {", "  node [style=filled, fontname=Helvetica];"]
-    out += [f"  // {line}" for line in summary_lines(picture)]
+    out += [f"  // {' '.join(line.split())}" for line in summary_lines(picture)]  # one line
     colours = {"colleague": "#f4a261", "network": "#74c0fc", "following": "#ced4da"}
     for p in picture.people:
         extra = ', dormant=true, fillcolor="#eeeeee"' if p.dormant else ""
@@ -237,19 +237,25 @@ def graphml(picture: Picture) -> str:
 # ---- Mermaid ------------------------------------------------------------------------------
 
 _MERMAID_PLAIN = re.compile(r"[^\w .,\-]|_", re.UNICODE)
+_MERMAID_NOTE = re.compile(r"[^\w .,:;()\-]|_", re.UNICODE)  # a comment: no braces, no %
+
+
+def _entity(found: re.Match[str]) -> str:
+    return f"#{ord(found.group())};"
 
 
 def _mermaid_text(value: str) -> str:
     """A quoted label: every character but letters, digits, spaces and ``.,-`` as an
     entity code, so none can end the label or the line, or be read as markup."""
     shown = visible(value).replace("\n", " ")
-    return '"' + _MERMAID_PLAIN.sub(lambda m: f"#{ord(m.group())};", shown) + '"'
+    return '"' + _MERMAID_PLAIN.sub(_entity, shown) + '"'
 
 
 def mermaid(picture: Picture) -> str:
     """A Mermaid flowchart, for Markdown (GitHub, GitLab, Obsidian)."""
     out = ["flowchart LR"]
-    out += [f"  %% {_mermaid_text(line)[1:-1]}" for line in summary_lines(picture)]
+    notes = (_MERMAID_NOTE.sub(_entity, " ".join(line.split())) for line in summary_lines(picture))
+    out += [f"  %% {note}" for note in notes]
     for p in picture.people:
         out.append(f"  p{p.id}({_mermaid_text(p.name)}):::{_circle_class(p.circle, p.dormant)}")
     for g in picture.groups:
@@ -297,10 +303,11 @@ def summary_lines(picture: Picture) -> list[str]:
             who = f"{visible(picture.focus.name)} and whom they know"
         else:
             who = f"the {picture.limit:,} most active people"
+        also = " and the people of the suggested introductions" if picture.intros else ""
         lines.append(
             f"left out: {number_of(left.people, 'person', 'people')},"
             f" {number_of(left.ties, 'tie', 'ties')},"
-            f" {number_of(left.groups, 'group', 'groups')} (drawn: {who},"
-            " with the people of the suggested introductions; --all draws everyone)"
+            f" {number_of(left.groups, 'group', 'groups')} (drawn: {who}{also};"
+            " --all draws everyone)"
         )
     return lines
