@@ -474,3 +474,37 @@ def test_the_library_ships_with_its_licence() -> None:
     assert "The Cytoscape Consortium" in licence
     assert "Permission is hereby granted" in licence
     assert (assets / "cytoscape.min.js").read_text(encoding="utf-8").startswith("/**\n * Copyright")
+
+
+GRAPH_SCRIPT = [
+    ["add", "Ana Ruiz", "--org", "Hillside", "--topic", "assessment", "--offers", "quizzes"],
+    ["add", "Ben Okafor", "--seeks", "quizzes", "--topic", "Assessment", "--circle", "colleague"],
+    ["add", "Carla Núñez", "--met-at", "ResearchEd", "--on", "2026-11-01", "--topic", "oracy"],
+    ["add", "Dev Patel", "--circle", "following", "--seeks", "oracy"],
+    ["knows", "Ana Ruiz", "Carla Núñez"],
+    ["group", "add", "Book club", "Carla Núñez", "Dev Patel"],
+    ["log", "Ana Ruiz", "Carla Núñez", "-m", "coffee", "--on", "yesterday 23:30"],
+    ["log", "Ben Okafor", "-m", "call", "--on", "2025-06-01"],
+    ["remind", "Ben Okafor", "today", "-m", "Send the quiz bank"],
+    ["private", "topic", "oracy"],
+    ["graph", "--format", "json"],
+    ["graph", "--format", "json", "--for", "Carla", "--ego"],
+    ["graph", "--format", "dot", "--limit", "2"],
+    ["graph", "--format", "graphml", "--all"],
+    ["graph", "--format", "mermaid"],
+]
+
+
+def test_the_picture_is_the_same_on_both_engines(pln: Any, tmp_path: Path, pg_url: str) -> None:
+    """Every format, on a personal book and on a shared one, says the same."""
+    from test_pg_commands import on_both
+
+    results = on_both(pln, tmp_path, pg_url, GRAPH_SCRIPT)
+    doc = json.loads(results[GRAPH_SCRIPT.index(["graph", "--format", "json"])].stdout)
+    assert {p["name"]: p["contacts"] for p in doc["people"]} == {
+        "Ana Ruiz": 1,
+        "Ben Okafor": 0,  # over a year ago
+        "Carla Núñez": 1,
+        "Dev Patel": 0,
+    }
+    assert all("oracy" not in p["topics"] + p["seeks"] for p in doc["people"])
