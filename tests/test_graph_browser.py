@@ -53,8 +53,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def chromium(page: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """Headless Chromium on ``page`` with a fresh profile; virtual time lets the layout run."""
+    argv = [*chromium_argv(tmp_path), *extra, page.as_uri()]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=180, check=False)
+
+
+def chromium_argv(tmp_path: Path) -> list[str]:
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    argv = [
+    return [
         str(CHROMIUM),
         "--headless",
         "--no-sandbox",
@@ -66,10 +71,7 @@ def chromium(page: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedPro
         f"--user-data-dir={profile}",
         "--virtual-time-budget=15000",
         "--window-size=1000,650",
-        *extra,
-        page.as_uri(),
     ]
-    return subprocess.run(argv, capture_output=True, text=True, timeout=180, check=False)
 
 
 def opened(page: Path, tmp_path: Path) -> tuple[dict[str, str], str, list[str]]:
@@ -180,6 +182,44 @@ def test_the_page_renders_offline_with_every_person_and_no_error(
     assert "data-pwned" not in attrs
     assert console == ""
     assert requests == []
+
+
+def test_clicking_through_to_a_card(pln: Any, tmp_path: Path, network: None) -> None:
+    """``network.html#NAME`` opens that person's card, as a click on them does: what the
+    browser shows there, text for text, with a hostile name shown as text."""
+    pln("remind", "Ben Okafor", "today", "-m", "Send the quiz bank")
+    page = tmp_path / "net.html"
+    pln("graph", "-o", str(page))
+    ben = card(page, tmp_path, "Ben")
+    assert ben[0] == "Ben Okafor"
+    assert ben[ben.index("seeks") : ben.index("seeks") + 2] == ["seeks", "quizzes"]
+    assert "follow-up: Send the quiz bank" in ben
+    assert "Ana Ruiz: Ben is looking for help with quizzes; Ana offers it" in " ".join(ben)
+    carla = card(page, tmp_path, "Carla")
+    assert carla[carla.index("knows") + 1] == "Ana Ruiz"
+    assert carla[carla.index("groups") + 1] == "Book club"
+    hostile = card(page, tmp_path, "</script>")
+    assert hostile[0].startswith("</script><script>document.documentElement")
+
+
+def card(page: Path, tmp_path: Path, who: str) -> list[str]:
+    """The texts of the card the page shows when opened at ``#who``."""
+    from html import unescape
+    from urllib.parse import quote
+
+    log = tmp_path / "card-net.json"
+    url = page.as_uri() + "#" + quote(who)
+    run = subprocess.run(
+        [*chromium_argv(tmp_path), "--dump-dom", f"--log-net-log={log}", url],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    found = re.search(r'<aside id="card">(.*?)</aside>', run.stdout, re.S)
+    assert found is not None, "no card shown"
+    return [unescape(t) for t in re.findall(r">([^<>]+)<", found.group(1)) if t.strip()]
 
 
 def test_ego_and_for_pages_render_too(pln: Any, tmp_path: Path, network: None) -> None:
