@@ -126,14 +126,7 @@ def build(
         for pid, gids in store.members(conn).items()
         if pid in rows
     }
-    rank = _activity(rows, contacts)
-    if everyone:
-        chosen = sorted(rows, key=rank)
-    elif focus is not None:
-        hood = _acquaintances(focus.id, ties, in_groups) - {focus.id}
-        chosen = [focus.id, *sorted(hood, key=rank)[: max(limit - 1, 0)]]
-    else:
-        chosen = sorted(rows, key=rank)[:limit]
+    chosen = _choose(rows, contacts, ties, in_groups, focus=focus, everyone=everyone, limit=limit)
     intros = _suggested(conn, today, settings, focus, rows, suggestions)
     drawn = set(chosen)
     for i in (i for s in intros for i in (s.a, s.b) if i not in drawn):
@@ -164,15 +157,35 @@ def build(
     )
 
 
+def _choose(
+    rows: Mapping[int, Any],
+    contacts: Mapping[int, int],
+    ties: list[tuple[int, int]],
+    in_groups: Mapping[int, list[int]],
+    *,
+    focus: PersonRef | None,
+    everyone: bool,
+    limit: int,
+) -> list[int]:
+    """Who is drawn (before the people of the suggestions), the most active first: everyone,
+    or ``focus`` and whom they know, or the ``limit`` most active."""
+    rank = _activity(rows, contacts)
+    if everyone:
+        return sorted(rows, key=rank)
+    if focus is not None:
+        hood = _acquaintances(focus.id, ties, in_groups) - {focus.id}
+        return [focus.id, *sorted(hood, key=rank)[: max(limit - 1, 0)]]
+    return sorted(rows, key=rank)[:limit]
+
+
 def _activity(rows: Mapping[int, Any], contacts: Mapping[int, int]) -> Callable[[int], Any]:
     """The order of the most active first: interactions in the last year, then the most
     recent last contact, then the oldest record."""
 
-    def key(pid: int) -> tuple[int, str, int]:
+    def key(pid: int) -> tuple[int, int, int]:
         last = rows[pid].last_contact
-        # the most recent first: the day's ISO text, inverted character by character
-        inverted = "".join(chr(0x7F - ord(c)) for c in str(last)) if last else "\x7f"
-        return (-contacts.get(pid, 0), inverted, pid)
+        recent = -date.fromisoformat(last).toordinal() if last else 0  # never: after all
+        return (-contacts.get(pid, 0), recent, pid)
 
     return key
 
