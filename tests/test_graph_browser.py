@@ -28,6 +28,7 @@ import struct
 import subprocess
 import sys
 import zlib
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -204,7 +205,6 @@ def test_clicking_through_to_a_card(pln: Any, tmp_path: Path, network: None) -> 
 
 def card(page: Path, tmp_path: Path, who: str) -> list[str]:
     """The texts of the card the page shows when opened at ``#who``."""
-    from html import unescape
     from urllib.parse import quote
 
     log = tmp_path / "card-net.json"
@@ -220,6 +220,59 @@ def card(page: Path, tmp_path: Path, who: str) -> list[str]:
     found = re.search(r'<aside id="card">(.*?)</aside>', run.stdout, re.S)
     assert found is not None, "no card shown"
     return [unescape(t) for t in re.findall(r">([^<>]+)<", found.group(1)) if t.strip()]
+
+
+# Works the controls as a person would, then writes what it saw on <html data-seen>.
+USE = """<script>
+(function () {
+  var cy = window.plnGraph, seen = [];
+  function count() { return cy.nodes("[kind = 'person']").filter(":visible").length; }
+  function pick(id, value) {
+    var el = document.getElementById(id); el.value = value;
+    el.dispatchEvent(new Event("change"));
+  }
+  seen.push(count());
+  document.querySelector("input.circle[value=colleague]").click();
+  seen.push(count());
+  document.querySelector("input.circle[value=colleague]").click();
+  pick("topic", "assessment"); seen.push(count()); pick("topic", "");
+  pick("group", document.getElementById("group").options[1].value); seen.push(count());
+  pick("group", "");
+  var search = document.getElementById("search");
+  search.value = "okaf"; search.dispatchEvent(new Event("input"));
+  seen.push(cy.nodes(".match").length);
+  search.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter" }));
+  seen.push(document.querySelector("#card h2").textContent);
+  cy.edges("[kind = 'intro']").first().emit("tap");
+  seen.push(document.querySelector("#card h2").textContent);
+  cy.nodes("[kind = 'group']").first().emit("tap");
+  seen.push(document.querySelector("#card h2").textContent);
+  document.getElementById("show-intros").click();
+  seen.push(cy.edges("[kind = 'intro']").filter(":visible").length);
+  document.documentElement.setAttribute("data-seen", JSON.stringify(seen));
+})();
+</script>"""
+
+
+def test_the_controls_work(pln: Any, tmp_path: Path, network: None) -> None:
+    """Circles, topic, group, search, a dashed line and a group clicked: what each shows."""
+    page = tmp_path / "net.html"
+    pln("graph", "-o", str(page))
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", USE + "</body>"))
+    attrs, console, requests = opened(page, tmp_path)
+    assert (attrs["data-errors"], console, requests) == ("0", "", [])
+    seen = json.loads(unescape(attrs["data-seen"]))
+    assert seen == [
+        6,  # everyone
+        4,  # without the two colleagues
+        2,  # working on assessment: Ana and Ben
+        2,  # in the book club: Carla and Dev
+        1,  # "okaf" finds Ben Okafor
+        "Ben Okafor",  # Enter opens his card
+        "Introduce Ana Ruiz and Ben Okafor?",  # the dashed line's card
+        "Book club",
+        0,  # suggested introductions hidden
+    ]
 
 
 def test_ego_and_for_pages_render_too(pln: Any, tmp_path: Path, network: None) -> None:
