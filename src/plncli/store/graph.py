@@ -43,7 +43,10 @@ def contacts_since(conn: Conn, since: str) -> dict[int, int]:
 
 def ties(conn: Conn) -> list[tuple[int, int]]:
     """Every tie (a_id < b_id), archived people's too (the caller keeps whom it draws)."""
-    return [(int(a), int(b)) for a, b in conn.execute("SELECT a_id, b_id FROM tie ORDER BY 1, 2")]
+    found: list[tuple[int, int]] = conn.execute(
+        "SELECT a_id, b_id FROM tie ORDER BY a_id, b_id"
+    ).fetchall()
+    return found
 
 
 def groups(conn: Conn) -> list[Any]:
