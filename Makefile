@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-fast lint bench eval clean
+.PHONY: demo test test-fast lint bench eval clean screenshot
 
 $(BIN)/pln: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,18 @@ demo: $(BIN)/pln
 	@PLN_DB=.demo/pln.db $(BIN)/pln introduce --limit 5
 	@echo
 	@echo "The demo database is .demo/pln.db; try: PLN_DB=.demo/pln.db $(BIN)/pln show Ana"
+
+# The README's picture of the demo network (docs/network.png): the demo loaded as `make demo`
+# does, `pln graph` of it, and a screenshot by headless Chromium (Debian: apt-get install chromium).
+CHROMIUM ?= chromium
+screenshot: $(BIN)/pln
+	rm -rf .demo && mkdir -m 700 .demo
+	PLN_DB=.demo/pln.db $(BIN)/python examples/load_demo.py examples/demo-network.json
+	PLN_DB=.demo/pln.db $(BIN)/pln graph -o .demo/network.html
+	$(CHROMIUM) --headless --disable-gpu --hide-scrollbars $(if $(filter 0,$(shell id -u)),--no-sandbox) \
+		--user-data-dir=.demo/chromium --virtual-time-budget=15000 --window-size=960,600 \
+		--screenshot=docs/network.png 'file://$(CURDIR)/.demo/network.html#Ben Okafor' 2>/dev/null
+	@ls -l docs/network.png
 
 # Against SQLite and a real PostgreSQL server: $$PLN_TEST_PG, or a throw-away cluster the
 # tests start where the server binaries are installed (else one line says how to add them).

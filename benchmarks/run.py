@@ -55,6 +55,7 @@ PLN = str(Path(PY).with_name("pln"))
 NOW = "2026-11-23T10:00:00+00:00"
 IMPORT_DB = OUT / "import-target.db"
 EXPORT_FILE = OUT / "x.json"
+GRAPH_FILE = OUT / "network.html"
 
 FLOOR = (
     "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
@@ -128,6 +129,9 @@ def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], st
             "s",
             2.0,
         ),
+        # the bounded picture (the 150 most active, 10 suggested introductions), and everyone
+        ("pln graph -o network.html", ["graph", "-o", str(GRAPH_FILE)], "s", 2.0),
+        ("pln graph --all -o network.html", ["graph", "--all", "-o", str(GRAPH_FILE)], "s", 4.0),
     ]
     return rows
 
@@ -182,6 +186,8 @@ def fresh_start(argv: list[str]) -> None:
             Path(f"{IMPORT_DB}{suffix}").unlink(missing_ok=True)
     if "export" in argv:
         EXPORT_FILE.unlink(missing_ok=True)
+    if "graph" in argv:
+        GRAPH_FILE.unlink(missing_ok=True)
 
 
 ERRORS: dict[str, str] = {}  # the first error line of a command that failed

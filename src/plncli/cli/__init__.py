@@ -4,6 +4,7 @@ from . import (  # noqa: F401  (registers commands)
     activity,
     events,
     forget,
+    graph,
     kinds,
     network,
     people,
