@@ -1,0 +1,175 @@
+"""`pln stats`'s SQL: what the network-health screen counts, read in a few passes.
+
+Every function takes ``scope``: the condition on ``person p`` that chooses the people
+counted and its parameters (``activity.due_filter``: not archived, ``--circle``,
+``--topic``; or one person for ``--person``). Instants are compared with bounds the
+service computes in Python as UTC text (the local midnight that starts a day or a month),
+so no statement converts an instant to a local day per interaction; the local days of a
+person's own columns come from ``activity.local_day`` (each engine's SQL for it).
+
+All of it is the SQL both engines share, except ``near_meeting_sqlite``/``_pg`` (a day
+added to a date is written differently) behind the dispatcher ``near_meeting``.
+"""
+
+from typing import Any
+
+from . import Conn, is_pg, rows
+from .activity import local_day
+
+Scope = tuple[str, list[Any]]
+
+
+def people(conn: Conn, scope: Scope, *, before: str) -> list[Any]:
+    """The people in ``scope``: ``id``, ``name``, ``circle``, ``cadence``, ``added`` and
+    ``last_contact`` (local ISO days), ``met_on``, ``met_at_id``, and ``last_before``: the
+    local day of their last interaction before the instant ``before`` (or None)."""
+    cond, args = scope
+    last_before = local_day(conn, "b.last_at")
+    return rows(
+        conn,
+        f"SELECT p.id, p.name, p.circle, p.cadence, {local_day(conn, 'p.created_at')} AS added,"
+        f" {local_day(conn, 'p.last_contact_at')} AS last_contact,"
+        f" CAST(p.met_on AS TEXT) AS met_on, p.met_at_id, {last_before} AS last_before"
+        " FROM person p LEFT JOIN (SELECT ip.person_id, max(i.at) AS last_at"
+        "   FROM interaction_person ip JOIN interaction i ON i.id = ip.interaction_id"
+        "   WHERE i.at < ? GROUP BY ip.person_id) b ON b.person_id = p.id"
+        f" WHERE {cond} ORDER BY p.id",
+        [before, *args],
+    )
+
+
+def monthly_interactions(conn: Conn, scope: Scope, bounds: list[str]) -> list[Any]:
+    """Interactions with at least one person in ``scope`` per month: ``month`` (0 for
+    the first) and ``interactions``, where month n runs from ``bounds[n]`` up to
+    ``bounds[n + 1]`` (instants, as stored)."""
+    cond, args = scope
+    cases = " ".join(f"WHEN i.at < ? THEN {n}" for n in range(len(bounds) - 2))
+    return rows(
+        conn,
+        f"SELECT CASE {cases} ELSE {len(bounds) - 2} END AS month, count(*) AS interactions"
+        " FROM interaction i WHERE i.at >= ? AND i.at < ? AND EXISTS (SELECT 1"
+        "   FROM interaction_person ip JOIN person p ON p.id = ip.person_id"
+        f"   WHERE ip.interaction_id = i.id AND {cond})"
+        " GROUP BY 1 ORDER BY 1",
+        [*bounds[1:-1], bounds[0], bounds[-1], *args],
+    )
+
+
+def events(conn: Conn) -> list[Any]:
+    """Every event: ``id``, ``name``, ``on``."""
+    return rows(conn, 'SELECT id, name, CAST("on" AS TEXT) AS "on" FROM event ORDER BY id')
+
+
+def near_meeting_sqlite(conn: Conn, scope: Scope) -> list[Any]:
+    """The interactions of people in ``scope`` met at an event that happened around the
+    week after the meeting (an over-inclusive window in UTC: from the day before the
+    meeting to ten days after it, or after the day they were added if that was later):
+    ``person_id``, ``at`` (the stored instant).
+
+    SQLite only: ``date(…, '±N days')`` and the two-argument ``max``."""
+    return _near_meeting(
+        conn,
+        scope,
+        since="date(p.met_on, '-1 day')",
+        until="date(max(p.met_on, date(p.created_at)), '+10 days')",
+    )
+
+
+def near_meeting_pg(conn: Conn, scope: Scope) -> list[Any]:
+    """``near_meeting_sqlite`` on PostgreSQL: days added to a date, and ``greatest``."""
+    return _near_meeting(
+        conn,
+        scope,
+        since="p.met_on - 1",
+        until="greatest(p.met_on, CAST(p.created_at AS date)) + 10",
+    )
+
+
+def _near_meeting(conn: Conn, scope: Scope, *, since: str, until: str) -> list[Any]:
+    cond, args = scope
+    return rows(
+        conn,
+        "SELECT ip.person_id, i.at FROM person p"
+        " JOIN interaction_person ip ON ip.person_id = p.id"
+        " JOIN interaction i ON i.id = ip.interaction_id"
+        f" WHERE p.met_at_id IS NOT NULL AND p.met_on IS NOT NULL AND {cond}"
+        f" AND i.at >= {since} AND i.at < {until}",
+        args,
+    )
+
+
+def near_meeting(conn: Conn, scope: Scope) -> list[Any]:
+    """``near_meeting_sqlite`` or its PostgreSQL twin, by the connection's engine."""
+    return (near_meeting_pg if is_pg(conn) else near_meeting_sqlite)(conn, scope)
+
+
+def seeks(conn: Conn, scope: Scope) -> list[Any]:
+    """What the people in ``scope`` seek: ``person_id``, ``value`` (as written), ``key``."""
+    cond, args = scope
+    return rows(
+        conn,
+        "SELECT a.person_id, a.value, a.key FROM person_attr a JOIN person p ON p.id = a.person_id"
+        f" WHERE a.kind = 'seeks' AND {cond}",
+        args,
+    )
+
+
+def offered_keys(conn: Conn) -> list[Any]:
+    """The distinct keys of what anyone in the book (not archived) offers: ``key``."""
+    return rows(
+        conn,
+        "SELECT DISTINCT a.key FROM person_attr a JOIN person p ON p.id = a.person_id"
+        " WHERE a.kind = 'offers' AND p.archived_at IS NULL",
+    )
+
+
+def interaction_topics(conn: Conn, scope: Scope) -> list[Any]:
+    """The topics of interactions, each with the people (not archived) in them:
+    ``key``, ``topic`` (as written), ``person_id``, ``in_scope`` (1 for people in
+    ``scope``)."""
+    cond, args = scope
+    return rows(
+        conn,
+        f"SELECT t.key, t.topic, p.id AS person_id, CASE WHEN {cond} THEN 1 ELSE 0 END"
+        " AS in_scope FROM interaction_topic t"
+        " JOIN interaction_person ip ON ip.interaction_id = t.interaction_id"
+        " JOIN person p ON p.id = ip.person_id WHERE p.archived_at IS NULL",
+        args,
+    )
+
+
+def work_on(conn: Conn, keys: list[str]) -> list[Any]:
+    """Who (not archived) has one of ``keys`` among their topics or offers: ``key``,
+    ``person_id``."""
+    if not keys:  # `IN ()` is SQLite's, not PostgreSQL's
+        return []
+    return rows(
+        conn,
+        "SELECT a.key, a.person_id FROM person_attr a JOIN person p ON p.id = a.person_id"
+        f" WHERE a.kind IN ('topic', 'offers') AND p.archived_at IS NULL"
+        f" AND a.key IN ({', '.join('?' * len(keys))})",
+        keys,
+    )
+
+
+def names(conn: Conn, ids: list[int]) -> list[Any]:
+    """``id`` and ``name`` of these people."""
+    if not ids:
+        return []
+    return rows(conn, f"SELECT id, name FROM person WHERE id IN ({', '.join('?' * len(ids))})", ids)
+
+
+__all__ = [
+    "Scope",
+    "events",
+    "interaction_topics",
+    "monthly_interactions",
+    "names",
+    "near_meeting",
+    "near_meeting_pg",
+    "near_meeting_sqlite",
+    "offered_keys",
+    "people",
+    "seeks",
+    "work_on",
+]
