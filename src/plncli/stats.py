@@ -35,17 +35,22 @@ and introductions are of all time; with it, people met and introductions propose
 period.
 """
 
+import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .dates import parse_interval
 from .db import to_db_time
 from .due import PersonState, first_due, load_due_inputs, local_day, past_cadence
 from .resolve import PersonRef
 from .store import Conn, is_pg
 from .store import activity as activity_store
 from .store import stats as store
+
+if TYPE_CHECKING:  # topics.py (and its stemmer) is loaded only where topics are compared
+    from .topics import Topics
 
 DEFAULT_DAYS = 90  # the period without --since
 MONTHS = 12  # months of rhythm
@@ -181,26 +186,66 @@ def _day(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
-def _people(conn: Conn, scope: store.Scope, p: Period) -> list[_Person]:
+def _window(p: Period, cadences: Mapping[str, str], own: list[str]) -> date:
+    """The first day of the interactions read for "then": the previous period, and long
+    enough before the day before the period that anyone whose last contact is older is
+    dormant then whatever their cadence (twice the longest, and two days)."""
+    longest = max(
+        (parse_interval(c).approx_days() for c in [*cadences.values(), *own] if c != "never"),
+        default=0.0,
+    )
+    return min(p.previous, p.since - timedelta(days=math.ceil(2 * longest) + 2))
+
+
+def _people(
+    conn: Conn, scope: store.Scope, p: Period, cadences: Mapping[str, str]
+) -> list[_Person]:
+    """Everyone in scope as they are today and as they were on the day before the period.
+
+    Their interactions are read back only to ``_window``: someone with none since then
+    is dormant then whatever came before, unless they were met or added since; those few
+    are asked whether they have any earlier interaction (a stand-in day before the
+    window then gives the same band as their real last contact would)."""
     then_day = p.since - timedelta(days=1)
-    out = []
-    for r in store.people(conn, scope, before=midnight(p.since)):
+    first = _window(p, cadences, store.own_cadences(conn))
+    last_then = {
+        r.person_id: date.fromisoformat(r.last_day)
+        for r in store.last_between(conn, midnight(first), midnight(p.since))
+    }
+    found = []
+    for r in store.people(conn, scope):
         ref = PersonRef(r.id, r.name)
         added, met_on = date.fromisoformat(r.added), _day(r.met_on)
         met_at = "" if r.met_at_id is not None else None  # the event's name is not needed
-        last, last_before = _day(r.last_contact), _day(r.last_before)
+        last = _day(r.last_contact)
         now = PersonState(ref, r.circle, r.cadence, added, last, met_on, met_at, False)
         then = None
         if added <= then_day:
             met_then = met_on if met_on is not None and met_on <= then_day else None
             at_then = met_at if met_then is not None else None
             then = PersonState(
-                ref, r.circle, r.cadence, added, last_before, met_then, at_then, False
+                ref, r.circle, r.cadence, added, last_then.get(r.id), met_then, at_then, False
             )
-        contacted = last is not None and last >= p.since
-        contacted_then = last_before is not None and last_before >= p.previous
-        out.append(_Person(now, then, contacted, contacted_then, r.met_at_id))
-    return out
+        found.append((now, then, r.met_at_id))
+    unsure = [
+        t.ref.id
+        for _, t, _ in found
+        if t is not None
+        and t.last_contact is None
+        and (t.met_on if t.met_at is not None else t.added) >= first  # type: ignore[operator]
+    ]
+    earlier = store.contacted_before(conn, unsure, midnight(first)) if unsure else set()
+    stand_in = first - timedelta(days=1)
+    return [
+        _Person(
+            now,
+            then._replace(last_contact=stand_in) if then and then.ref.id in earlier else then,
+            now.last_contact is not None and now.last_contact >= p.since,
+            (last_then.get(now.ref.id) or date.min) >= p.previous,
+            met_at_id,
+        )
+        for now, then, met_at_id in found
+    ]
 
 
 def band(person: PersonState, today: date, cadences: dict[str, str]) -> str:
@@ -287,28 +332,52 @@ def month_starts(today: date, months: int = MONTHS) -> list[date]:
     return [date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 2)]
 
 
-def rhythm(conn: Conn, scope: store.Scope, today: date) -> list[Month]:
+def rhythm(conn: Conn, scope: store.Scope, today: date, *, of_person: bool = True) -> list[Month]:
     starts = month_starts(today)
+    bounds = [midnight(d) for d in starts]
     counted = {
         r.month: r.interactions
-        for r in store.monthly_interactions(conn, scope, [midnight(d) for d in starts])
+        for r in store.monthly_interactions(conn, scope, bounds, of_person=of_person)
     }
     return [Month(d.strftime("%Y-%m"), int(counted.get(n, 0))) for n, d in enumerate(starts[:-1])]
+
+
+def _everyone_rhythm(conn: Conn, today: date) -> list[Month]:
+    """``rhythm`` of everyone not archived: with a few archived people, a condition on the
+    participants' ids alone (no read of a person's row per interaction)."""
+    archived = store.archived_ids(conn)
+    if len(archived) > 500:
+        return rhythm(conn, activity_store.due_filter(None, None), today)
+    cond = f"ip.person_id NOT IN ({', '.join('?' * len(archived))})" if archived else "1 = 1"
+    return rhythm(conn, (cond, list(archived)), today, of_person=False)
+
+
+def _canonical(topics: "Topics") -> Callable[[str], str]:
+    """``topics.canonical`` once per distinct key (thousands of rows share a few hundred)."""
+    known: dict[str, str] = {}
+
+    def canonical(key: str) -> str:
+        found = known.get(key)
+        if found is None:
+            found = known[key] = topics.canonical(key)
+        return found
+
+    return canonical
 
 
 def _gaps(conn: Conn, scope: store.Scope, synonyms: Mapping[str, str]) -> list[Gap]:
     from .topics import Topics
 
-    topics = Topics(conn, synonyms)
+    canonical = _canonical(Topics(conn, synonyms))
     seekers: dict[str, set[int]] = defaultdict(set)
     written: dict[str, str] = {}
     for r in store.seeks(conn, scope):
-        c = topics.canonical(r.key)
+        c = canonical(r.key)
         seekers[c].add(r.person_id)
         written[c] = min(written.get(c, r.value), r.value)
     if not seekers:
         return []
-    offered = {topics.canonical(r.key) for r in store.offered_keys(conn)}
+    offered = {canonical(r.key) for r in store.offered_keys(conn)}
     gaps = [Gap(written[c], len(s)) for c, s in seekers.items() if c not in offered]
     return sorted(gaps, key=lambda g: (-g.seekers, g.topic))
 
@@ -318,20 +387,21 @@ def _thin(conn: Conn, scope: store.Scope, synonyms: Mapping[str, str]) -> list[T
     from .topics import Topics
 
     topics = Topics(conn, synonyms)
+    canonical = _canonical(topics)
     people: dict[str, set[int]] = defaultdict(set)
     written: dict[str, str] = {}
     mine: set[str] = set()
     for r in store.interaction_topics(conn, scope):
-        c = topics.canonical(r.key)
+        c = canonical(r.key)
         people[c].add(r.person_id)
         written[c] = min(written.get(c, r.topic), r.topic)
         if r.in_scope:
             mine.add(c)
     if not mine:
         return []
-    keys = [k for k in topics.stored() if topics.canonical(k) in mine]
+    keys = [k for k in topics.stored() if canonical(k) in mine]
     for r in store.work_on(conn, keys):
-        people[topics.canonical(r.key)].add(r.person_id)
+        people[canonical(r.key)].add(r.person_id)
     single = {c: next(iter(people[c])) for c in mine if len(people[c]) == 1}
     named = {r.id: r.name for r in store.names(conn, sorted(set(single.values())))}
     found = [Thin(written[c], PersonRef(pid, named[pid])) for c, pid in single.items()]
@@ -406,7 +476,7 @@ def network_stats(
 ) -> Stats:
     p = period(today, since)
     scope = scope_of(conn, circle, topic, synonyms)
-    people = _people(conn, scope, p)
+    people = _people(conn, scope, p, cadences)
     filtered = circle is not None or topic is not None
     return Stats(
         p,
@@ -420,7 +490,7 @@ def network_stats(
             topic=topic,
             synonyms=synonyms,
         ),
-        rhythm(conn, scope, today),
+        rhythm(conn, scope, today) if filtered else _everyone_rhythm(conn, today),
         _gaps(conn, scope, synonyms),
         _thin(conn, scope, synonyms),
         _events(conn, scope, people, p),
@@ -434,14 +504,14 @@ def person_stats(
     """One relationship: its band now and its rhythm over 12 months."""
     scope: store.Scope = ("p.id = ?", [person.id])
     p = period(today, None)
-    (x,) = _people(conn, scope, p)
+    (x,) = _people(conn, scope, p, cadences)
     return PersonStats(
         PersonRef(person.id, x.now.ref.name),
         x.now.circle,
         x.now.cadence,
         band(x.now, today, cadences),
         x.now.last_contact,
-        rhythm(conn, scope, today),
+        rhythm(conn, ("ip.person_id = ?", [person.id]), today, of_person=False),
     )
 
 

@@ -13,43 +13,86 @@ added to a date is written differently) behind the dispatcher ``near_meeting``.
 
 from typing import Any
 
-from . import Conn, is_pg, rows
+from . import Conn, column, is_pg, marks, rows
 from .activity import local_day
 
 Scope = tuple[str, list[Any]]
 
 
-def people(conn: Conn, scope: Scope, *, before: str) -> list[Any]:
+def people(conn: Conn, scope: Scope) -> list[Any]:
     """The people in ``scope``: ``id``, ``name``, ``circle``, ``cadence``, ``added`` and
-    ``last_contact`` (local ISO days), ``met_on``, ``met_at_id``, and ``last_before``: the
-    local day of their last interaction before the instant ``before`` (or None)."""
+    ``last_contact`` (local ISO days), ``met_on``, ``met_at_id``."""
     cond, args = scope
-    last_before = local_day(conn, "b.last_at")
     return rows(
         conn,
         f"SELECT p.id, p.name, p.circle, p.cadence, {local_day(conn, 'p.created_at')} AS added,"
         f" {local_day(conn, 'p.last_contact_at')} AS last_contact,"
-        f" CAST(p.met_on AS TEXT) AS met_on, p.met_at_id, {last_before} AS last_before"
-        " FROM person p LEFT JOIN (SELECT ip.person_id, max(i.at) AS last_at"
-        "   FROM interaction_person ip JOIN interaction i ON i.id = ip.interaction_id"
-        "   WHERE i.at < ? GROUP BY ip.person_id) b ON b.person_id = p.id"
-        f" WHERE {cond} ORDER BY p.id",
-        [before, *args],
+        " CAST(p.met_on AS TEXT) AS met_on, p.met_at_id"
+        f" FROM person p WHERE {cond} ORDER BY p.id",
+        args,
     )
 
 
-def monthly_interactions(conn: Conn, scope: Scope, bounds: list[str]) -> list[Any]:
+def own_cadences(conn: Conn) -> list[str]:
+    """The cadences people have of their own (``--every``), each once."""
+    return column(conn, "SELECT DISTINCT cadence FROM person WHERE cadence IS NOT NULL")
+
+
+def last_between(conn: Conn, since: str, before: str) -> list[Any]:
+    """Per person, the local day of their last interaction from the instant ``since`` up
+    to ``before``: ``person_id``, ``last_day``.
+
+    ``CROSS JOIN`` keeps SQLite's join order: the interactions of the window by their time
+    index, then their people by the (interaction, person) key, rather than every person's
+    interactions one row lookup at a time; PostgreSQL plans it as an inner join."""
+    return rows(
+        conn,
+        f"SELECT b.person_id, {local_day(conn, 'b.last_at')} AS last_day FROM"
+        " (SELECT ip.person_id, max(i.at) AS last_at"
+        "  FROM interaction i CROSS JOIN interaction_person ip"
+        "  WHERE ip.interaction_id = i.id AND i.at >= ? AND i.at < ?"
+        "  GROUP BY ip.person_id) b",
+        (since, before),
+    )
+
+
+def contacted_before(conn: Conn, ids: list[int], before: str) -> set[int]:
+    """Which of these people have an interaction before the instant ``before``."""
+    found: set[int] = set()
+    for n in range(0, len(ids), 500):
+        chunk = ids[n : n + 500]
+        found.update(
+            column(
+                conn,
+                "SELECT DISTINCT ip.person_id FROM interaction_person ip"
+                " JOIN interaction i ON i.id = ip.interaction_id"
+                f" WHERE ip.person_id IN ({marks(len(chunk))}) AND i.at < ?",
+                [*chunk, before],
+            )
+        )
+    return found
+
+
+def archived_ids(conn: Conn) -> list[int]:
+    return column(conn, "SELECT id FROM person WHERE archived_at IS NOT NULL")
+
+
+def monthly_interactions(
+    conn: Conn, scope: Scope, bounds: list[str], *, of_person: bool = True
+) -> list[Any]:
     """Interactions with at least one person in ``scope`` per month: ``month`` (0 for
     the first) and ``interactions``, where month n runs from ``bounds[n]`` up to
-    ``bounds[n + 1]`` (instants, as stored)."""
+    ``bounds[n + 1]`` (instants, as stored). ``of_person`` False: ``scope`` is a
+    condition on ``ip.person_id`` alone (``ip``: the interaction's participants), which
+    spares reading a person's row per interaction."""
     cond, args = scope
+    person = " JOIN person p ON p.id = ip.person_id" if of_person else ""
     cases = " ".join(f"WHEN i.at < ? THEN {n}" for n in range(len(bounds) - 2))
     return rows(
         conn,
         f"SELECT CASE {cases} ELSE {len(bounds) - 2} END AS month, count(*) AS interactions"
         " FROM interaction i WHERE i.at >= ? AND i.at < ? AND EXISTS (SELECT 1"
-        "   FROM interaction_person ip JOIN person p ON p.id = ip.person_id"
-        f"   WHERE ip.interaction_id = i.id AND {cond})"
+        f"   FROM interaction_person ip{person} WHERE ip.interaction_id = i.id AND {cond})"
         " GROUP BY 1 ORDER BY 1",
         [*bounds[1:-1], bounds[0], bounds[-1], *args],
     )
@@ -126,14 +169,15 @@ def offered_keys(conn: Conn) -> list[Any]:
 def interaction_topics(conn: Conn, scope: Scope) -> list[Any]:
     """The topics of interactions, each with the people (not archived) in them:
     ``key``, ``topic`` (as written), ``person_id``, ``in_scope`` (1 for people in
-    ``scope``)."""
+    ``scope``). From the topics out (``CROSS JOIN`` keeps SQLite to that order): a book
+    whose interactions have few topics reads few rows."""
     cond, args = scope
     return rows(
         conn,
         f"SELECT t.key, t.topic, p.id AS person_id, CASE WHEN {cond} THEN 1 ELSE 0 END"
-        " AS in_scope FROM interaction_topic t"
-        " JOIN interaction_person ip ON ip.interaction_id = t.interaction_id"
-        " JOIN person p ON p.id = ip.person_id WHERE p.archived_at IS NULL",
+        " AS in_scope FROM interaction_topic t CROSS JOIN interaction_person ip"
+        " CROSS JOIN person p WHERE ip.interaction_id = t.interaction_id"
+        " AND p.id = ip.person_id AND p.archived_at IS NULL",
         args,
     )
 
