@@ -356,7 +356,7 @@ def test_stats_says_the_same_on_both_engines(pln: Any, tmp_path: Path, pg_url: s
         ["log", "Ana", "-m", "coffee", "--on", "2026-09-03", "--topic", "phonics"],
         ["log", "Ana", "Ben", "-m", "call", "--on", "2026-11-05"],
         ["log", "Cy", "-m", "dm", "--on", "2026-01-31"],
-        ["introduce", "Ana", "Cy"],
+        ["introduce", "Ana", "Cy", "--include-following"],
         ["intro", "made", "Ana", "Cy"],
         ["stats"],
         ["stats", "--json"],

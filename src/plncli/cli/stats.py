@@ -115,8 +115,8 @@ def show(s: svc.Stats) -> None:
     days = (p.today - p.since).days
     blocks: list[Block] = [
         (
-            f"People today, and the change since {p.since - timedelta(days=1)};"
-            f" contacted: in the {days} days from {p.since}, against the {days} days before",
+            f"People, and the change since {p.since - timedelta(days=1)}"
+            f" (contacted: the {days} days from {p.since} against the {days} before)",
             "bold",
         ),
         _circle_table(s.circles),
@@ -188,7 +188,7 @@ def _gap_blocks(s: svc.Stats) -> list[Block]:
     if not s.gaps and not s.thin:
         return [
             *blocks,
-            "None: every need is offered by someone, and no topic rests on one contact.",
+            "None: every need is offered by someone; no topic you log rests on one contact.",
             "",
         ]
     if s.gaps:
