@@ -17,7 +17,8 @@ The book (today is Monday 2026-11-23; the default period runs from 2026-08-25, "
         within a week of being added. No cadence.
 - Gus   network, added and met at TeachMeet North on 11-18; no contact: a first contact owed.
 - Hal   network, --every never, added 01-10; seeks oracy; a follow-up due 11-15.
-- Ivy   colleague, added 01-10, one interaction 07-15, then archived: counted nowhere.
+- Ivy   colleague, added 01-10, one interaction 07-15, then archived: counted only in the
+        rhythm of the whole book (archiving someone does not rewrite the past).
 """
 
 import re
@@ -133,7 +134,7 @@ def test_every_number_on_the_screen(pln: Any, book: None) -> None:
     }
     assert [c["circle"] for c in doc["circles"]] == ["colleague", "network", "following", "all"]
     assert doc["owed"] == {"follow_ups": 1, "first_contacts": 1, "reconnects": 2}
-    assert doc["rhythm"] == rhythm(jun=2, aug=1, oct=2, nov=3)
+    assert doc["rhythm"] == rhythm(jun=2, jul=1, aug=1, oct=2, nov=3)
     assert doc["gaps"] == {
         "sought_not_offered": [{"topic": "oracy", "seekers": 2}, {"topic": "SEND", "seekers": 1}],
         "one_contact": [{"topic": "phonics", "person": {"id": 6, "name": "Di Lowe"}}],
@@ -186,7 +187,7 @@ def test_since_sets_the_period_and_limits_events_and_introductions(pln: Any, boo
     ]
     # the same period, said as a length back from today; and the rhythm is always 12 months
     assert pln.json("stats", "--since", "22d") == doc
-    assert doc["rhythm"] == rhythm(jun=2, aug=1, oct=2, nov=3)
+    assert doc["rhythm"] == rhythm(jun=2, jul=1, aug=1, oct=2, nov=3)
 
 
 def test_circle_chooses_the_people_every_number_counts(pln: Any, book: None) -> None:
@@ -251,6 +252,7 @@ def test_the_screen_in_a_pipe(pln: Any, book: None) -> None:
     assert months["Nov 2026"] == ["#" * 40, "3"]
     assert months["Jun 2026"] == ["#" * 27, "2"]  # 2 x 40 / 3, rounded
     assert months["Aug 2026"] == ["#" * 13, "1"]
+    assert months["Jul 2026"] == ["#" * 13, "1"]  # Ivy's: archived since, still kept
     assert months["Dec 2025"] == ["0"]
     assert len(months) == 12
     assert rows["oracy"] == ["2"]

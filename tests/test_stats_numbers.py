@@ -220,12 +220,15 @@ def expected(
     circles = [{"circle": c, **counts(rows[c])} for c in CIRCLES if c in rows]
     circles.append({"circle": "all", **counts([r for c in CIRCLES for r in rows.get(c, [])])})
 
+    everyone = circle is None and topic is None  # every interaction, archived people's too
     months = [(2025, 12)] + [(2026, m) for m in range(1, 12)]
     rhythm = [
         {
             "month": f"{y}-{m:02d}",
             "interactions": sum(
-                1 for i in ins if (i.day.year, i.day.month) == (y, m) and any(map(chosen, i.who))
+                1
+                for i in ins
+                if (i.day.year, i.day.month) == (y, m) and (everyone or any(map(chosen, i.who)))
             ),
         }
         for y, m in months

@@ -17,7 +17,9 @@ Definitions (the README's `pln stats` section says the same in words):
 - **Owed now** is ``pln due``'s own list (``due.first_due``): follow-ups due, first
   contacts and reconnects, as it counts them.
 - **Rhythm**: interactions per calendar month (local time) over the 12 months ending with
-  this one, counting each interaction once however many people were in it.
+  this one, counting each interaction once however many people were in it: every one in the
+  book (archived people's too: archiving someone does not rewrite the past), or with
+  ``--circle``/``--topic`` those with someone chosen in them.
 - **Gaps**: what people seek that nobody in the book (not archived) offers, the same topic
   as ``pln introduce`` matches a need to an offer (``topics.py``: the same words, or a
   synonym); and the topics of your interactions (``pln log --topic``: the topics you work
@@ -332,24 +334,19 @@ def month_starts(today: date, months: int = MONTHS) -> list[date]:
     return [date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 2)]
 
 
-def rhythm(conn: Conn, scope: store.Scope, today: date, *, of_person: bool = True) -> list[Month]:
+def rhythm(conn: Conn, scope: store.Scope | None, today: date) -> list[Month]:
+    """Interactions per month over the 12 months ending with this one: with someone in
+    ``scope`` in them, or (None) every interaction in the book, archived people's too
+    (archiving someone today does not rewrite the rhythm you kept)."""
     starts = month_starts(today)
     bounds = [midnight(d) for d in starts]
-    counted = {
-        r.month: r.interactions
-        for r in store.monthly_interactions(conn, scope, bounds, of_person=of_person)
-    }
+    found = (
+        store.monthly_all(conn, bounds)
+        if scope is None
+        else store.monthly_interactions(conn, scope, bounds)
+    )
+    counted = {r.month: r.interactions for r in found}
     return [Month(d.strftime("%Y-%m"), int(counted.get(n, 0))) for n, d in enumerate(starts[:-1])]
-
-
-def _everyone_rhythm(conn: Conn, today: date) -> list[Month]:
-    """``rhythm`` of everyone not archived: with a few archived people, a condition on the
-    participants' ids alone (no read of a person's row per interaction)."""
-    archived = store.archived_ids(conn)
-    if len(archived) > 500:
-        return rhythm(conn, activity_store.due_filter(None, None), today)
-    cond = f"ip.person_id NOT IN ({', '.join('?' * len(archived))})" if archived else "1 = 1"
-    return rhythm(conn, (cond, list(archived)), today, of_person=False)
 
 
 def _canonical(topics: "Topics") -> Callable[[str], str]:
@@ -490,7 +487,7 @@ def network_stats(
             topic=topic,
             synonyms=synonyms,
         ),
-        rhythm(conn, scope, today) if filtered else _everyone_rhythm(conn, today),
+        rhythm(conn, scope if filtered else None, today),
         _gaps(conn, scope, synonyms),
         _thin(conn, scope, synonyms),
         _events(conn, scope, people, p),
@@ -511,7 +508,7 @@ def person_stats(
         x.now.cadence,
         band(x.now, today, cadences),
         x.now.last_contact,
-        rhythm(conn, ("ip.person_id = ?", [person.id]), today, of_person=False),
+        rhythm(conn, scope, today),
     )
 
 

@@ -73,28 +73,34 @@ def contacted_before(conn: Conn, ids: list[int], before: str) -> set[int]:
     return found
 
 
-def archived_ids(conn: Conn) -> list[int]:
-    return column(conn, "SELECT id FROM person WHERE archived_at IS NOT NULL")
-
-
-def monthly_interactions(
-    conn: Conn, scope: Scope, bounds: list[str], *, of_person: bool = True
-) -> list[Any]:
+def monthly_interactions(conn: Conn, scope: Scope, bounds: list[str]) -> list[Any]:
     """Interactions with at least one person in ``scope`` per month: ``month`` (0 for
     the first) and ``interactions``, where month n runs from ``bounds[n]`` up to
-    ``bounds[n + 1]`` (instants, as stored). ``of_person`` False: ``scope`` is a
-    condition on ``ip.person_id`` alone (``ip``: the interaction's participants), which
-    spares reading a person's row per interaction."""
+    ``bounds[n + 1]`` (instants, as stored)."""
     cond, args = scope
-    person = " JOIN person p ON p.id = ip.person_id" if of_person else ""
     cases = " ".join(f"WHEN i.at < ? THEN {n}" for n in range(len(bounds) - 2))
     return rows(
         conn,
         f"SELECT CASE {cases} ELSE {len(bounds) - 2} END AS month, count(*) AS interactions"
         " FROM interaction i WHERE i.at >= ? AND i.at < ? AND EXISTS (SELECT 1"
-        f"   FROM interaction_person ip{person} WHERE ip.interaction_id = i.id AND {cond})"
+        "   FROM interaction_person ip JOIN person p ON p.id = ip.person_id"
+        f"   WHERE ip.interaction_id = i.id AND {cond})"
         " GROUP BY 1 ORDER BY 1",
         [*bounds[1:-1], bounds[0], bounds[-1], *args],
+    )
+
+
+def monthly_all(conn: Conn, bounds: list[str]) -> list[Any]:
+    """Every interaction in the book per month (``month``, ``interactions``; months as in
+    ``monthly_interactions``), each month counted on the index of ``at``."""
+    return rows(
+        conn,
+        " UNION ALL ".join(
+            f"SELECT {n} AS month, count(*) AS interactions FROM interaction"
+            " WHERE at >= ? AND at < ?"
+            for n in range(len(bounds) - 1)
+        ),
+        [b for n in range(len(bounds) - 1) for b in (bounds[n], bounds[n + 1])],
     )
 
 
@@ -129,13 +135,14 @@ def near_meeting_pg(conn: Conn, scope: Scope) -> list[Any]:
 
 
 def _near_meeting(conn: Conn, scope: Scope, *, since: str, until: str) -> list[Any]:
+    """From the people met at events (``CROSS JOIN`` keeps SQLite to that order, through
+    the index on ``met_at_id``) to their interactions: not every participation in the book."""
     cond, args = scope
     return rows(
         conn,
-        "SELECT ip.person_id, i.at FROM person p"
-        " JOIN interaction_person ip ON ip.person_id = p.id"
-        " JOIN interaction i ON i.id = ip.interaction_id"
-        f" WHERE p.met_at_id IS NOT NULL AND p.met_on IS NOT NULL AND {cond}"
+        "SELECT ip.person_id, i.at FROM person p CROSS JOIN interaction_person ip"
+        " CROSS JOIN interaction i WHERE ip.person_id = p.id AND i.id = ip.interaction_id"
+        f" AND p.met_at_id IS NOT NULL AND p.met_on IS NOT NULL AND {cond}"
         f" AND i.at >= {since} AND i.at < {until}",
         args,
     )
@@ -207,6 +214,7 @@ __all__ = [
     "Scope",
     "events",
     "interaction_topics",
+    "monthly_all",
     "monthly_interactions",
     "names",
     "near_meeting",
