@@ -135,14 +135,13 @@ def near_meeting_pg(conn: Conn, scope: Scope) -> list[Any]:
 
 
 def _near_meeting(conn: Conn, scope: Scope, *, since: str, until: str) -> list[Any]:
-    """From the people met at events (``CROSS JOIN`` keeps SQLite to that order, through
-    the index on ``met_at_id``) to their interactions: not every participation in the book."""
     cond, args = scope
     return rows(
         conn,
-        "SELECT ip.person_id, i.at FROM person p CROSS JOIN interaction_person ip"
-        " CROSS JOIN interaction i WHERE ip.person_id = p.id AND i.id = ip.interaction_id"
-        f" AND p.met_at_id IS NOT NULL AND p.met_on IS NOT NULL AND {cond}"
+        "SELECT ip.person_id, i.at FROM person p"
+        " JOIN interaction_person ip ON ip.person_id = p.id"
+        " JOIN interaction i ON i.id = ip.interaction_id"
+        f" WHERE p.met_at_id IS NOT NULL AND p.met_on IS NOT NULL AND {cond}"
         f" AND i.at >= {since} AND i.at < {until}",
         args,
     )
