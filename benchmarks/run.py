@@ -103,6 +103,8 @@ def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], st
             "s",
             0.5 if size <= 10_000 else 5.0,
         ),
+        ("pln stats", ["stats"], "s", 1.0),  # issue 15: at most 1 s at 10,000 people
+        ("pln stats --json", ["stats", "--json"], "s", 1.0),
         ("pln introduce --for PERSON", ["introduce", "--for", person], "x", 5.0),
         (
             "pln introduce A B --draft",

@@ -223,6 +223,18 @@ def _reconnect(
     return _ranked("reconnect", person.ref, _after(cadence, since), today, ratio, None, why)
 
 
+def past_cadence(
+    person: PersonState, today: date, cadences: dict[str, str]
+) -> tuple[date, float] | None:
+    """When the person's cadence runs out (``pln due`` lists them as a reconnect from that
+    day, unless a follow-up is the plan) and how far past it they are relative to it (the
+    ratio ``pln due`` ranks by: 120 days on a 60-day cadence is 2.0); None: no cadence.
+    For `pln stats`, which counts by the same rule."""
+    defaults = {c: _interval(v) for c, v in cadences.items()}
+    found = _reconnect(person, today, defaults)
+    return None if found is None else (found[3], found[5])
+
+
 @cache
 def _after(cadence: Interval, since: date) -> date:
     return cadence.add_to(since)

@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (registers commands)
     network,
     people,
     shell,
+    stats,
     store,
     transfer,
 )
