@@ -58,6 +58,7 @@ OPTION_KINDS: dict[str, Any] = {
     "--on-duplicate": ("merge", "skip", "add"),
     "reminders --state": ("open", "done", "dropped", "all"),
     "intros --state": ("suggested", "asked", "made", "declined"),
+    "graph --format": ("html", "json", "dot", "graphml", "mermaid"),
     **dict.fromkeys(
         (
             "--email",
@@ -85,6 +86,7 @@ OPTION_KINDS: dict[str, Any] = {
             "--until",
             "--encoding",
             "--keep",
+            "--suggestions",
         )
     ),
 }
