@@ -219,12 +219,18 @@ PLAIN = st.text(
     space=st.sampled_from([" ", "  ", " \t"]),
 )
 def test_any_libpq_connection_string_is_one_refusal_that_does_not_repeat_it(
-    pln: Any, tmp_path: Path, pairs: list[tuple[str, str]], space: str
+    pln: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    pairs: list[tuple[str, str]],
+    space: str,
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # where a file of that name would have been made
     given = space.join(f"{k}={v}" for k, v in pairs) + f"{space}password={SECRET}"
     result = pln("--db", given, "add", "Ana Ruiz", code=2)
     assert assert_clean_error(result) == f"error: --db {REFUSED}"
     assert SECRET not in result.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name != "plnhome"] == []
 
 
 def test_a_file_name_with_an_equals_sign_is_still_a_file(
@@ -236,11 +242,15 @@ def test_a_file_name_with_an_equals_sign_is_still_a_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a=b.db", "backup host=x.db"]
 
 
-def test_a_mistyped_connection_string_is_refused_too(pln: Any, tmp_path: Path) -> None:
+def test_a_mistyped_connection_string_is_refused_too(
+    pln: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """libpq could not read it either (an unquoted space): still not a file's name."""
-    result = pln("--db", f"host=db.example.org password={SECRET} more", "list", code=2)
+    monkeypatch.chdir(tmp_path)
+    result = pln("--db", f"host=db.example.org password={SECRET} more", "add", "X", code=2)
     assert assert_clean_error(result) == f"error: --db {REFUSED}"
     assert SECRET not in result.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name != "plnhome"] == []
 
 
 @pytest.mark.parametrize(
