@@ -3,8 +3,7 @@
 The book's engine: every test that drives the CLI (it takes the ``pln`` fixture) runs
 twice, ``[sqlite]`` and ``[postgresql]``: on PostgreSQL its book is a fresh database
 holding an empty shared book (``pg_book_url``), and ``PLN_DB`` is its URL. Not on PostgreSQL:
-a test (or file) marked ``sqlite_only`` (about the SQLite file itself), and the tests
-listed in ``NOT_YET_ON_POSTGRES`` (they still read the SQLite file or run a subprocess).
+a test (or file) marked ``sqlite_only`` (about the SQLite file itself).
 ``--engine sqlite|postgresql|both`` (or ``PLN_TEST_ENGINE``) picks; ``both``, the
 default, runs PostgreSQL only where a server is available (tests/pgserver.py).
 """
@@ -35,35 +34,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 NOW = "2026-11-23T10:00:00"  # a Monday, 10:00 local time in whatever zone the suite runs
 
-# THE list of CLI tests not yet run on PostgreSQL. Every command runs on a shared book now;
-# these tests still read the SQLite file directly or run pln in a subprocess on the test's
-# file, so they run on SQLite only until they are made engine-neutral: then delete their
-# lines. (Tests about the SQLite file itself are marked `sqlite_only` instead.)
-_READS = "reads the SQLite file, or runs pln in a subprocess"
-_FILE = "runs pln in a subprocess on the test's file (or db backup, which writes a file)"
-NOT_YET_ON_POSTGRES: dict[str, str] = {
-    "tests/test_cli_transfer.py::test_export_onto_the_database_itself_is_refused": _READS,
-    "tests/test_events_kinds.py::test_a_built_in_kind_in_any_case_is_known": _READS,
-    "tests/test_events_kinds.py::test_a_close_spelling_is_asked_about_on_a_terminal": _READS,
-    "tests/test_events_kinds.py::test_a_new_kind_close_to_a_known_one_is_noted_in_a_script": _READS,
-    "tests/test_events_kinds.py::test_a_new_kind_is_asked_about_on_a_terminal": _READS,
-    "tests/test_events_kinds.py::test_add_place_fills_the_event_and_events_shows_it": _READS,
-    "tests/test_events_kinds.py::test_any_spelling_of_a_name_that_folds_to_it": _READS,
-    "tests/test_events_kinds.py::test_event_edit_renames_redates_and_places": _READS,
-    "tests/test_events_kinds.py::test_event_merge_asks_first": _READS,
-    "tests/test_events_kinds.py::test_event_merge_moves_people": _READS,
-    "tests/test_events_kinds.py::test_event_merge_then_undo_restores_both_exactly": _READS,
-    "tests/test_topic_words.py::test_a_need_met_in_other_words_says_which_words_matched": _READS,
-    "tests/test_read_speed.py::test_pln_due_loads_no_views_topic_words_or_json": _FILE,
-    "tests/test_files_safe.py::test_a_reader_that_closes_the_pipe_early": _FILE,
-    "tests/test_files_safe.py::test_export_": _FILE,
-    "tests/test_files_safe.py::test_a_full_output_is_a_clear_error": _FILE,
-    "tests/test_files_safe.py::test_a_backup_on_a_full_disk": _FILE,
-    "tests/test_files_safe.py::test_db_backup_": _FILE,
-    "tests/test_files_safe.py::test_a_backup_into_": _FILE,
-    "tests/test_files_safe.py::test_temporary_files_of_gone_processes": _FILE,
-}
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
@@ -90,10 +60,6 @@ def pytest_configure(config: pytest.Config) -> None:
 _ENGINES = pytest.StashKey[tuple[str, ...]]()
 
 
-def _not_yet(nodeid: str) -> bool:
-    return any(nodeid.startswith(prefix) for prefix in NOT_YET_ON_POSTGRES)
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """A test that drives the CLI runs once per engine (the id says which); one that
     takes a PostgreSQL database of its own (``pg_url``, ``pg_server``), or sits in a
@@ -104,9 +70,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if metafunc.definition.path.name.startswith("test_pg_"):  # they compare the engines
         return
     engines = metafunc.config.stash[_ENGINES]
-    if metafunc.definition.get_closest_marker("sqlite_only") or _not_yet(
-        metafunc.definition.nodeid
-    ):
+    if metafunc.definition.get_closest_marker("sqlite_only"):
         engines = tuple(e for e in engines if e == "sqlite")
     metafunc.parametrize("book_engine", engines, indirect=True)
 

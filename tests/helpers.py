@@ -95,6 +95,12 @@ def shared_book(db: Path | str) -> str | None:
     return _SHARED.get(Path(db))
 
 
+def book_location(db: Path | str) -> str:
+    """What ``PLN_DB`` (or ``--db``) says for the test's book, for a pln run in a
+    subprocess: the shared book's URL on PostgreSQL, else the SQLite file's path."""
+    return shared_book(db) or str(db)
+
+
 def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
     """Rows read straight from the database: what is stored, not what pln says. On a
     shared book through pln's PostgreSQL adapter (``?`` parameters; dates and instants as
@@ -115,6 +121,14 @@ def query(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
         return conn.execute(sql, args).fetchall()
     finally:
         conn.close()
+
+
+def book_rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The book's own rows, table by table (not its history, undo data or search rows),
+    on either engine: to compare a book before a change and after its undo."""
+    from plncli.migrations import UNDONE_TABLES
+
+    return {t: sorted(query(db, f"SELECT * FROM {t}"), key=repr) for t in UNDONE_TABLES}
 
 
 def change(db: Path, sql: str, *args: object) -> None:

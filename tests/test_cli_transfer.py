@@ -763,6 +763,7 @@ def test_export_into_a_missing_folder_is_bad_input(
     fails(pln, dump, 2, "export", "-o", str(tmp_path / "no" / "such" / "dir" / "out.json"))
 
 
+@pytest.mark.sqlite_only(reason="writing over the SQLite file itself (a shared book has none)")
 def test_export_onto_the_database_itself_is_refused(
     pln: Any, dump: Dump, db_path: Path, small_book: None
 ) -> None:

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from itertools import count
@@ -20,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import Dump, assert_clean_error, fails
+from helpers import Dump, assert_clean_error, book_exists, book_rows, fails, query
 from plncli.cli import events as events_cli
 from plncli.cli import kinds as kinds_cli
 from plncli.kinds import BUILTIN
@@ -33,26 +32,12 @@ _names = count(1)
 
 
 def rows(db: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
+    return query(db, sql, *args)
 
 
-def data_rows(db: Path) -> list[str]:
+def data_rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     """The book's own rows (not its history), to compare before a change and after its undo."""
-    conn = sqlite3.connect(db)
-    try:
-        return [
-            line
-            for line in conn.iterdump()
-            if line.startswith("INSERT INTO")
-            and not line.startswith(('INSERT INTO "change_log"', 'INSERT INTO "undo_step"'))
-            and "fts" not in line.split("(")[0]
-        ]
-    finally:
-        conn.close()
+    return book_rows(db)
 
 
 @pytest.fixture
@@ -370,7 +355,7 @@ def test_a_new_kind_close_to_a_known_one_is_noted_in_a_script(pln: Any, db_path:
 def test_a_built_in_kind_in_any_case_is_known(
     pln: Any, db_path: Path, kind: str, flips: list[bool]
 ) -> None:
-    if not db_path.exists() or not rows(db_path, "SELECT 1 FROM person LIMIT 1"):
+    if not book_exists(db_path) or not rows(db_path, "SELECT 1 FROM person LIMIT 1"):
         pln("add", "Ana Ruiz")
     typed = "".join(c.upper() if up else c for c, up in zip(kind, flips, strict=False))
     result = pln("log", "Ana", "-m", "x", "--kind", f" {typed} ")

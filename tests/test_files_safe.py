@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import NOW
-from helpers import assert_clean_error, fails
+from helpers import assert_clean_error, book_location, dump_shared, fails, shared_book
 
 PEOPLE = 2_500  # enough that every listing is larger than a pipe's buffer (64 KiB)
 
@@ -37,7 +37,7 @@ def env_for(db: Path, **extra: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if k not in ("PLN_DEBUG", "FORCE_COLOR", "PLN_HOME", "PLN_DB", "PLN_NO_FASTPATH")
     }
-    env.update(PLN_DB=str(db), PLN_NOW=NOW, NO_COLOR="1", COLUMNS="200", **extra)
+    env.update(PLN_DB=book_location(db), PLN_NOW=NOW, NO_COLOR="1", COLUMNS="200", **extra)
     return env
 
 
@@ -47,6 +47,12 @@ def argv(*args: str) -> list[str]:
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stored(db: Path) -> str | list[str]:
+    """What the book holds: the SQLite file's bytes (their digest), or a shared book's rows."""
+    url = shared_book(db)
+    return dump_shared(url) if url is not None else sha(db)
 
 
 def mode(path: Path) -> int:
@@ -109,7 +115,7 @@ def test_a_reader_that_closes_the_pipe_early_is_success(
 @pytest.mark.parametrize("args", [*OUTPUTS, ("db", "path"), ("due",), ("--version",)], ids=" ".join)
 def test_a_full_output_is_a_clear_error(big_db: Path, args: tuple[str, ...], fast: bool) -> None:
     env = env_for(big_db, **({} if fast else {"PLN_NO_FASTPATH": "1"}))
-    before = sha(big_db)
+    before = stored(big_db)
     with open("/dev/full", "wb") as full:  # `pln ... > /dev/full`
         r = subprocess.run(argv(*args), env=env, stdout=full, stderr=subprocess.PIPE, timeout=60)
     err = r.stderr.decode()
@@ -118,7 +124,7 @@ def test_a_full_output_is_a_clear_error(big_db: Path, args: tuple[str, ...], fas
     assert lines[0] == "error: cannot write the output: the disk is full", lines
     assert len(lines) == 2, lines
     assert lines[1].startswith("hint: "), lines
-    assert sha(big_db) == before
+    assert stored(big_db) == before
 
 
 # ---- issue 10 item 3: an existing file is refused unless --force ---------------------------------
@@ -128,8 +134,8 @@ def test_export_never_overwrites_an_existing_file_without_force(
     pln: Any, dump: Any, tmp_path: Path
 ) -> None:
     pln("add", "Ana Ruiz", "--org", "Hillside")
-    backup = tmp_path / "only-backup.db"
-    pln("db", "backup", str(backup))
+    backup = tmp_path / "only-backup.json"
+    pln("export", "-o", str(backup))
     kept = sha(backup)
     line = fails(pln, dump, 5, "export", "--format", "csv", "-o", str(backup))
     assert line == f"error: {backup} already exists; nothing was written"
@@ -168,6 +174,7 @@ def test_export_onto_a_link_writes_its_target_and_says_so(
     assert not (tmp_path / "nowhere").exists()
 
 
+@pytest.mark.sqlite_only(reason="a copy of the SQLite file (a shared book is backed up by pg_dump)")
 def test_db_backup_refuses_an_existing_file_unless_force(
     pln: Any, dump: Any, tmp_path: Path
 ) -> None:
@@ -260,9 +267,8 @@ def test_export_to_dev_null_and_dev_stdout_keeps_them(
     assert stdout.is_symlink()
 
 
-def test_a_backup_into_a_fifo_or_a_directory_is_refused(
-    pln: Any, dump: Any, tmp_path: Path
-) -> None:
+@pytest.mark.sqlite_only(reason="a copy of the SQLite file (a shared book is backed up by pg_dump)")
+def test_a_backup_into_a_fifo_is_refused(pln: Any, dump: Any, tmp_path: Path) -> None:
     pln("add", "Ana Ruiz")
     fifo = tmp_path / "f"
     os.mkfifo(fifo)
@@ -270,6 +276,10 @@ def test_a_backup_into_a_fifo_or_a_directory_is_refused(
         line = fails(pln, dump, 2, "db", "backup", str(fifo), *flags)
         assert line == f"error: {fifo} is not a regular file; nothing was written"
         assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_an_export_into_a_directory_is_refused(pln: Any, dump: Any, tmp_path: Path) -> None:
+    pln("add", "Ana Ruiz")
     line = fails(pln, dump, 2, "export", "-o", str(tmp_path), "--force")
     assert line == f"error: {tmp_path} is a directory; nothing was written"
 
@@ -277,10 +287,21 @@ def test_a_backup_into_a_fifo_or_a_directory_is_refused(
 # ---- issue 10 item 10: leftovers of killed copies ----------------------------------------------
 
 
-@pytest.mark.parametrize("how", ["export", "backup"])
-def test_temporary_files_of_gone_processes_are_removed_whatever_their_target(
-    pln: Any, tmp_path: Path, how: str
+def test_temporary_files_of_gone_processes_are_removed_by_an_export(
+    pln: Any, tmp_path: Path
 ) -> None:
+    stale_files_go(pln, tmp_path, "export")
+
+
+@pytest.mark.sqlite_only(reason="a copy of the SQLite file (a shared book is backed up by pg_dump)")
+def test_temporary_files_of_gone_processes_are_removed_by_a_backup(
+    pln: Any, tmp_path: Path
+) -> None:
+    stale_files_go(pln, tmp_path, "backup")
+
+
+def stale_files_go(pln: Any, tmp_path: Path, how: str) -> None:
+    """Leftovers of killed copies (of any target's name) go; other files stay."""
     pln("add", "Ana Ruiz")
     folder = tmp_path / "out"
     folder.mkdir()
@@ -329,17 +350,24 @@ def test_stale_temporary_files_of_any_name_go_and_nothing_else(
     assert sorted(p.name for p in folder.iterdir()) == sorted([*kept, "out.json"])
 
 
-def test_a_backup_on_a_full_disk_says_the_disk_is_full(big_db: Path, tmp_path: Path) -> None:
+def test_a_backup_on_a_full_disk_says_the_disk_is_full(
+    pln: Any, big_db: Path, tmp_path: Path
+) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
-    limit = big_db.stat().st_size // 2
+    # half of what is written: the export, and on SQLite also the copy of the file
+    limit = len(pln("export").stdout) // 2
+    copies = [("export", "-o", str(folder / "e.json"))]
+    if shared_book(big_db) is None:  # a shared book is backed up by pg_dump, not pln
+        limit = min(limit, big_db.stat().st_size // 2)
+        copies.insert(0, ("db", "backup", str(folder / "b.db")))
 
     def limited() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    before = sha(big_db)
-    for args in (("db", "backup", str(folder / "b.db")), ("export", "-o", str(folder / "e.json"))):
+    before = stored(big_db)
+    for args in copies:
         r = subprocess.run(
             argv(*args),
             env=env_for(big_db),
@@ -351,7 +379,7 @@ def test_a_backup_on_a_full_disk_says_the_disk_is_full(big_db: Path, tmp_path: P
         assert r.returncode == 7, r.stderr
         assert r.stderr.splitlines()[0].endswith(": the disk is full; nothing was written")
         assert list(folder.iterdir()) == []
-    assert sha(big_db) == before
+    assert stored(big_db) == before
 
 
 # ---- issue 10 item 5: a file pln refuses keeps every byte ----------------------------------------

@@ -290,10 +290,12 @@ def test_any_url_is_read_or_refused_in_words_that_never_repeat_it(
             "not a PostgreSQL URL",
             "the PostgreSQL URL cannot be read",
             "the PostgreSQL URL holds a password; pln never takes one from a URL or its config",
+            "the PostgreSQL URL must name the database",
         }
         return
     assert scheme.startswith("postgres")
     assert "password" not in params
+    assert params.get("dbname") or "service" in params
     assert not secret
 
 

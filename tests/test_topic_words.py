@@ -8,7 +8,6 @@ two stored topics are one topic only when they have the same words.
 import importlib.util
 import itertools
 import json
-import sqlite3
 import subprocess
 import sys
 import unicodedata
@@ -19,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import query
 from plncli import fast
 
 
@@ -158,9 +158,7 @@ def test_a_need_met_in_other_words_says_which_words_matched(
     assert intro_reasons(pln, "--topic", "chemistry") == {}
     # recording it stores the reason shown, and the drafts use each reader's own words
     pln("introduce", "Ben", "Ana")
-    conn = sqlite3.connect(db_path)
-    [(stored,)] = conn.execute("SELECT reasons FROM introduction").fetchall()
-    conn.close()
+    [(stored,)] = query(db_path, "SELECT reasons FROM introduction")
     assert "(matched: managing/management, behaviour)" in json.loads(stored)[0]
     drafts = {d["to"]: d["message"] for d in pln.json("introduce", "Ben", "Ana", "--draft")}
     assert "looking for help with Managing Behaviours" in drafts["Ben Okafor"]

@@ -264,12 +264,16 @@ COMMAND: ContextVar[list[str] | None] = ContextVar("COMMAND", default=None)
 def command_line() -> str:
     """The command line being run, as `pln history` shows it. A NUL byte is written
     ``\\x00``: PostgreSQL's text cannot hold one, and a shared book records the command
-    line before the command refuses the text that holds it."""
+    line before the command refuses the text that holds it. The password of a PostgreSQL
+    URL in it is never kept (``postgresql://u:***@h/db``)."""
     import shlex
     import sys
 
-    argv = COMMAND.get()
-    return "pln " + shlex.join(sys.argv[1:] if argv is None else argv).replace("\x00", "\\x00")
+    from .settings import without_password
+
+    given = COMMAND.get()
+    words = [without_password(w) for w in (sys.argv[1:] if given is None else given)]
+    return "pln " + shlex.join(words).replace("\x00", "\\x00")
 
 
 @contextmanager

@@ -113,10 +113,9 @@ def undo(
     shared = is_pg(conn)  # other members may have written since: check as `undo ID` does
     with transaction(conn, path, kind="undo") as change:
         if only or shared:
-            mine = store.rows_changed_by(conn, target.id)
             # A shared book: another member's change that was undone since no longer counts.
             skip = store.cancelled_after(conn, target.id) if shared else frozenset()
-            later = store.later_change_touching(conn, target.id, mine, skip)
+            later = store.later_touching(conn, target.id, skip)
             if later is not None:
                 raise Conflict(
                     f"change #{later}{_by(conn, later)} changed the same records after change"
@@ -169,10 +168,9 @@ def _by(conn: Conn, change_id: int) -> str:
 def _refuse_spill(conn: Conn, target: int, undo_change: int) -> None:
     """Undoing one change may reach only the rows it made: a delete that cascades into
     rows a later change wrote (a follow-up for a person being un-added) is refused."""
-    spill = store.rows_changed_by(conn, undo_change) - store.rows_changed_by(conn, target)
-    if spill:
-        skip = store.cancelled_after(conn, target) if is_pg(conn) else frozenset()
-        later = store.later_change_touching(conn, target, spill, skip)
+    skip = store.cancelled_after(conn, target) if is_pg(conn) else frozenset()
+    spilled, later = store.spill(conn, target, undo_change, skip)
+    if spilled:
         who = f"change #{later}{_by(conn, later)}" if later is not None else "a later change"
         raise Conflict(
             f"undoing change #{target} would also remove what {who} recorded; nothing was undone",

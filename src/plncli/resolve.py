@@ -34,10 +34,31 @@ def resolve(conn: sqlite3.Connection, ref: str, *, archived: bool = False) -> Pe
         gone = _archived_match(conn, ref)
         if gone is None:
             raise
+        refuse_merged(conn, gone)
         raise NotFound(
             f"{gone.name} (#{gone.id}) is archived",
             f"`pln restore '#{gone.id}'` brings them back",
         ) from None
+
+
+# The line `pln merge` adds to the notes of the record it archives (merge.py).
+_MERGED = re.compile(r"^merged into #(\d+) on \d{4}-\d{2}-\d{2}$", re.M)
+
+
+def refuse_merged(conn: sqlite3.Connection, ref: PersonRef) -> None:
+    """A write to a record `pln merge` archived into another person is refused (exit 3),
+    naming that person: the record lives on as them."""
+    notes = store.archived_notes(conn, ref.id)
+    lines = _MERGED.findall(notes or "")
+    if not lines:
+        return
+    keep = int(lines[-1])
+    found = store.person_by_id(conn, keep)
+    into = f"#{keep}" if found is None else f"{found.name} (#{keep})"
+    raise NotFound(
+        f"{ref.name} (#{ref.id}) was merged into {into}",
+        f"give '#{keep}' instead (see `pln show '#{ref.id}'`)",
+    )
 
 
 def _archived_match(conn: sqlite3.Connection, ref: str) -> PersonRef | None:

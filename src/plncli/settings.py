@@ -1,6 +1,7 @@
 """Where the data lives and the user's preferences: CLI > env > config file > default."""
 
 import os
+import re
 import sys
 from typing import Any, NamedTuple, TypeVar
 
@@ -53,9 +54,11 @@ def resolve_db_path(cli_db: str | None, conf_db: object = None) -> tuple[str, bo
     if cli_db is not None:
         if _shared_book(cli_db):
             return cli_db.strip(), False
+        _refuse_conninfo(cli_db, "--db")
         return os.path.expanduser(cli_db), False
     env = os.environ.get("PLN_DB")
     if env:
+        _refuse_conninfo(env, "PLN_DB")
         if _shared_book(env):
             return env.strip(), False
         return os.path.expanduser(env), False
@@ -79,6 +82,90 @@ def _shared_book(value: str) -> bool:
     from .store.pg import is_url
 
     return is_url(value)
+
+
+# libpq's connection keywords (PostgreSQL 17): a value that begins `keyword=` with one of
+# these is a connection string, not a file name.
+LIBPQ_KEYWORDS = frozenset(
+    [
+        "host",
+        "hostaddr",
+        "port",
+        "dbname",
+        "user",
+        "password",
+        "passfile",
+        "require_auth",
+        "channel_binding",
+        "connect_timeout",
+        "client_encoding",
+        "options",
+        "application_name",
+        "fallback_application_name",
+        "keepalives",
+        "keepalives_idle",
+        "keepalives_interval",
+        "keepalives_count",
+        "tcp_user_timeout",
+        "replication",
+        "gssencmode",
+        "sslmode",
+        "sslnegotiation",
+        "requiressl",
+        "sslcompression",
+        "sslcert",
+        "sslkey",
+        "sslcertmode",
+        "sslpassword",
+        "sslrootcert",
+        "sslcrl",
+        "sslcrldir",
+        "sslsni",
+        "requirepeer",
+        "ssl_min_protocol_version",
+        "ssl_max_protocol_version",
+        "krbsrvname",
+        "gsslib",
+        "gssdelegation",
+        "service",
+        "target_session_attrs",
+        "load_balance_hosts",
+    ]
+)
+_FIRST_KEY = re.compile(r"\s*(\w+)\s*=")
+
+
+def is_conninfo(value: str) -> bool:
+    """Whether ``value`` is a libpq ``key=value`` connection string (``host=db dbname=x``),
+    as libpq tells one (it has an ``=``), beginning with a keyword libpq knows: ``a=b.db``
+    stays a file name, and a mistyped connection string (``host=db password=a b``) is
+    not taken for one."""
+    m = _FIRST_KEY.match(value)
+    return m is not None and m[1] in LIBPQ_KEYWORDS
+
+
+def _refuse_conninfo(value: str, where: str) -> None:
+    """A libpq connection string is refused in one line that does not repeat it (it may
+    hold a password): a shared book is named by its URL."""
+    if is_conninfo(value):
+        raise InvalidInput(
+            f"{where} is a PostgreSQL connection string (key=value); pln names a shared book"
+            " by its URL",
+            "write postgresql://[USER@]HOST[:PORT]/DATABASE, with any password in ~/.pgpass"
+            " or PGPASSWORD",
+        )
+
+
+# A password in a PostgreSQL URL: `postgresql://USER:PASSWORD@`, or `password=` in its query.
+_URL_PASSWORD = re.compile(r"(postgres(?:ql)?:/+[^:/?#@\s]*:)[^@/?#\s]*(@)|([?&]password=)[^&#\s]*")
+
+
+def without_password(text: str) -> str:
+    """``text`` with the password of any PostgreSQL URL in it shown as ``***``
+    (``postgresql://u:***@h/db``), for anything pln prints or stores."""
+    if "postgres" not in text:
+        return text
+    return _URL_PASSWORD.sub(lambda m: f"{m[1]}***{m[2]}" if m[1] else f"{m[3]}***", text)
 
 
 def _refuse_file_as_folder(folder: str, what: str) -> None:

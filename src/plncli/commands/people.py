@@ -11,7 +11,7 @@ from ..activity import FIRST_FOLLOWUP, add_followup
 from ..context import AppContext
 from ..db import transaction
 from ..errors import InvalidInput
-from ..resolve import PersonRef
+from ..resolve import PersonRef, refuse_merged
 from ..views import Profile
 from . import Confirm, cadence, find_person
 
@@ -170,6 +170,7 @@ def edit(
     --on was given (even empty, which changes nothing but the time of the change)."""
     with transaction(app.conn):
         ref = find_person(app, person, confirm=confirm, archived=True)
+        refuse_merged(app.conn, ref)  # archived into another: not edited, as `pln log` refuses
         data = replace(
             data,
             cadence=cadence(every, allow_default=True),

@@ -28,6 +28,14 @@ def person_by_id(conn: Conn, pid: int, scope: Scope = "all") -> Any | None:
     return row(conn, f"SELECT id, name FROM person WHERE id = ? AND {_SCOPE[scope]}", (pid,))
 
 
+def archived_notes(conn: Conn, pid: int) -> str | None:
+    """The notes of an archived person (None: no such archived person)."""
+    found = scalar(
+        conn, "SELECT notes FROM person WHERE id = ? AND archived_at IS NOT NULL", (pid,)
+    )
+    return None if found is None else str(found)
+
+
 def people_by_name_key(conn: Conn, key: str, scope: Scope = "all") -> list[Any]:
     """(id, name) of everyone whose folded name is ``key``, oldest first."""
     return rows(

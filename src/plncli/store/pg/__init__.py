@@ -101,7 +101,8 @@ def require(*modules: str) -> None:
 
 
 def conninfo(url: str) -> dict[str, str]:
-    """The URL's connection parameters; a malformed URL or one holding a password is refused."""
+    """The URL's connection parameters; a malformed URL, one holding a password, or one
+    naming no database (nor a service, which may) is refused."""
     if not url.startswith(SCHEMES):
         raise InvalidInput("not a PostgreSQL URL", "write postgresql://[USER@]HOST[:PORT]/DATABASE")
     require("psycopg")
@@ -117,6 +118,11 @@ def conninfo(url: str) -> dict[str, str]:
         raise InvalidInput(
             "the PostgreSQL URL holds a password; pln never takes one from a URL or its config",
             "remove it and put it in ~/.pgpass (or PGPASSWORD, or a service file)",
+        )
+    if not params.get("dbname") and "service" not in params:  # libpq would take the user's name
+        raise InvalidInput(
+            "the PostgreSQL URL must name the database",
+            "write postgresql://[USER@]HOST[:PORT]/DATABASE",
         )
     return params
 
