@@ -472,6 +472,7 @@ def network_stats(
     synonyms: Mapping[str, str],
 ) -> Stats:
     p = period(today, since)
+    store.larger_cache_sqlite(conn)
     scope = scope_of(conn, circle, topic, synonyms)
     people = _people(conn, scope, p, cadences)
     filtered = circle is not None or topic is not None
