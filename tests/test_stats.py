@@ -375,3 +375,16 @@ def test_stats_says_the_same_on_both_engines(pln: Any, tmp_path: Path, pg_url: s
     results = on_both(pln, tmp_path, pg_url, script)
     assert [r.exit_code for r in results][-1] == 2
     assert all(r.exit_code == 0 for r in results[:-1])
+
+
+def test_then_counts_a_contact_logged_from_before_the_person_was_added(pln: Any) -> None:
+    """ "Then" reads interactions back only as far as a band can change (here 122 days
+    before the period), and asks about anyone added since with none in that time: an
+    interaction logged from long before they were added makes them dormant then."""
+    with on("2026-07-01"):
+        pln("add", "Zoe Quinn")  # network: 60 days
+        pln("add", "Yan Ho")
+    pln("log", "Zoe", "-m", "met at a summer school", "--on", "2026-01-15")
+    doc = pln.json("stats")
+    # then (08-24): Zoe's last contact 01-15, 221 days: dormant; Yan from 07-01, 54 days
+    assert circles(doc)["network"] == (counts(2, 0, 0, 2, 0, 0), counts(2, 1, 0, 1, 0, 0))

@@ -41,7 +41,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .dates import parse_interval
 from .db import to_db_time
@@ -472,6 +472,7 @@ def network_stats(
     synonyms: Mapping[str, str],
 ) -> Stats:
     p = period(today, since)
+    store.larger_cache_sqlite(conn)
     scope = scope_of(conn, circle, topic, synonyms)
     people = _people(conn, scope, p, cadences)
     filtered = circle is not None or topic is not None
@@ -510,44 +511,3 @@ def person_stats(
         x.now.last_contact,
         rhythm(conn, scope, today),
     )
-
-
-def as_json(s: Stats) -> dict[str, Any]:
-    """``pln stats --json`` (the README's JSON output section)."""
-    return {
-        "period": {
-            "since": s.period.since.isoformat(),
-            "today": s.period.today.isoformat(),
-            "previous_since": s.period.previous.isoformat(),
-        },
-        "circles": [
-            {"circle": c.circle, **c.now._asdict(), "then": c.then._asdict()} for c in s.circles
-        ],
-        "owed": s.owed._asdict(),
-        "rhythm": [m._asdict() for m in s.rhythm],
-        "gaps": {
-            "sought_not_offered": [g._asdict() for g in s.gaps],
-            "one_contact": [
-                {"topic": t.topic, "person": {"id": t.person.id, "name": t.person.name}}
-                for t in s.thin
-            ],
-        },
-        "events": [
-            {**e._asdict(), "on": None if e.on is None else e.on.isoformat()} for e in s.events
-        ],
-        "introductions": {
-            **{k: v for k, v in s.intros._asdict().items() if k != "evidence"},
-            "evidence": [e._asdict() for e in s.intros.evidence],
-        },
-    }
-
-
-def person_json(s: PersonStats) -> dict[str, Any]:
-    return {
-        "person": {"id": s.person.id, "name": s.person.name},
-        "circle": s.circle,
-        "cadence": s.cadence,
-        "band": s.band,
-        "last_contact": None if s.last_contact is None else s.last_contact.isoformat(),
-        "rhythm": [m._asdict() for m in s.rhythm],
-    }

@@ -6,7 +6,7 @@ output stays plain text for grep and for any terminal.
 """
 
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -69,7 +69,7 @@ def stats(
         one = cmd.person(app_, person)
         render.notice(one.person)
         if json:
-            render.print_json(svc.person_json(one))
+            render.print_json(person_json(one))
         else:
             show_person(one, today=app_.today)
         return
@@ -80,7 +80,7 @@ def stats(
         topic=topic,
     )
     if json:
-        render.print_json(svc.as_json(found))
+        render.print_json(as_json(found))
     else:
         show(found)
 
@@ -100,6 +100,50 @@ def since_day(app: AppContext, text: str | None) -> date | None:
     if day.year < 1900:
         raise InvalidInput(f"--since {text!r} is too far back", "give a day from 1900 on")
     return day
+
+
+# ---- JSON ---------------------------------------------------------------------------------
+
+
+def as_json(s: svc.Stats) -> dict[str, Any]:
+    """``pln stats --json`` (the README's JSON output section)."""
+    return {
+        "period": {
+            "since": s.period.since.isoformat(),
+            "today": s.period.today.isoformat(),
+            "previous_since": s.period.previous.isoformat(),
+        },
+        "circles": [
+            {"circle": c.circle, **c.now._asdict(), "then": c.then._asdict()} for c in s.circles
+        ],
+        "owed": s.owed._asdict(),
+        "rhythm": [m._asdict() for m in s.rhythm],
+        "gaps": {
+            "sought_not_offered": [g._asdict() for g in s.gaps],
+            "one_contact": [
+                {"topic": t.topic, "person": {"id": t.person.id, "name": t.person.name}}
+                for t in s.thin
+            ],
+        },
+        "events": [
+            {**e._asdict(), "on": None if e.on is None else e.on.isoformat()} for e in s.events
+        ],
+        "introductions": {
+            **{k: v for k, v in s.intros._asdict().items() if k != "evidence"},
+            "evidence": [e._asdict() for e in s.intros.evidence],
+        },
+    }
+
+
+def person_json(s: svc.PersonStats) -> dict[str, Any]:
+    return {
+        "person": {"id": s.person.id, "name": s.person.name},
+        "circle": s.circle,
+        "cadence": s.cadence,
+        "band": s.band,
+        "last_contact": None if s.last_contact is None else s.last_contact.isoformat(),
+        "rhythm": [m._asdict() for m in s.rhythm],
+    }
 
 
 # ---- the screen ---------------------------------------------------------------------------

@@ -19,6 +19,15 @@ from .activity import local_day
 Scope = tuple[str, list[Any]]
 
 
+def larger_cache_sqlite(conn: Conn) -> None:
+    """Give this connection a 64 MiB page cache for the few whole-table reads `pln stats`
+    makes (SQLite's default is 2 MiB: at 10,000 people the later reads would fetch the
+    same pages from the file again, ~50 ms of system time). SQLite only: a PRAGMA; it
+    lasts as long as the connection, which this read-only command closes when done."""
+    if not is_pg(conn):
+        conn.execute("PRAGMA cache_size = -65536")
+
+
 def people(conn: Conn, scope: Scope) -> list[Any]:
     """The people in ``scope``: ``id``, ``name``, ``circle``, ``cadence``, ``added`` and
     ``last_contact`` (local ISO days), ``met_on``, ``met_at_id``."""
@@ -211,6 +220,7 @@ def names(conn: Conn, ids: list[int]) -> list[Any]:
 
 __all__ = [
     "Scope",
+    "larger_cache_sqlite",
     "events",
     "interaction_topics",
     "monthly_all",
