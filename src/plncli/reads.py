@@ -8,7 +8,7 @@ from . import render
 from .context import AppContext
 from .dates import DateError, parse_interval
 from .db import EmptyBook
-from .due import first_due, load_due_inputs
+from .due import first_due, load_due_inputs, ranked_due
 from .errors import InvalidInput
 from .resolve import resolve
 
@@ -40,8 +40,17 @@ def run_due(
         topic=topic,
         synonyms=s.synonyms,
     )
-    if limit is None and not json:
-        limit = DUE_SHOWN
+    if json:  # every item, in words, written straight out (render.print_due_json)
+        ranked = ranked_due(
+            people,
+            followups,
+            today=app.today,
+            horizon=horizon,
+            cadences=s.cadence,
+            first_contact_days=s.first_contact_days,
+        )
+        render.print_due_json(ranked[:limit] if limit else ranked, today=app.today)
+        return
     shown, total = first_due(
         people,
         followups,
@@ -49,11 +58,9 @@ def run_due(
         horizon=horizon,
         cadences=s.cadence,
         first_contact_days=s.first_contact_days,
-        limit=limit or None,
+        limit=DUE_SHOWN if limit is None else limit or None,
     )
-    if json:
-        render.print_json([render.due_json(i) for i in shown])
-    elif total or not isinstance(app.conn, EmptyBook):
+    if total or not isinstance(app.conn, EmptyBook):
         render.show_due(shown, today=app.today, more=total - len(shown))
     # else: no book yet; its note says how to start ("in good shape" would be untrue)
 
@@ -65,19 +72,26 @@ def run_list(
 
     if sort not in views.SORTS:
         raise InvalidInput(f"--sort {sort!r} is not known", "use name, last-contact or added")
-    kinds = None if json else ("topic",)  # the table shows topics only
+    if not json:
+        import gc
+
+        gc.disable()  # tens of thousands of tuples and strings, no cycle: nothing to collect
+        try:
+            table = views.people_table(
+                app.conn,
+                filters=filters,
+                sort=sort,
+                archived=archived,
+                synonyms=app.settings.synonyms,
+            )
+            render.show_people(table, today=app.today)
+        finally:
+            gc.enable()
+        return
     rows = views.list_people(
-        app.conn,
-        filters=filters,
-        sort=sort,
-        archived=archived,
-        kinds=kinds,
-        synonyms=app.settings.synonyms,
+        app.conn, filters=filters, sort=sort, archived=archived, synonyms=app.settings.synonyms
     )
-    if json:
-        render.print_json([render.person_json(r) for r in rows])
-    else:
-        render.show_people(rows, today=app.today)
+    render.print_json([render.person_json(r) for r in rows])
 
 
 def run_show(app: AppContext, person: str, *, all_: bool, json: bool) -> None:
