@@ -10,7 +10,8 @@ peak memory (max RSS of the process), the ratio to the floor and the target.
 Every command runs twice a round: with its output going nowhere (stdout to
 /dev/null, stderr to a pipe: what a script sees), and on a pseudo-terminal of
 120x40 with TERM=xterm-256color and no NO_COLOR (what a person sees: tables
-drawn in colour, the output read to the end); the terminal columns give the
+drawn in colour, the output read to the end; PLN_PAGER=cat, so no pager waits
+for a reader); the terminal columns give the
 median there and its ratio to the floor run on a terminal in the same rounds.
 A target is met ("ok") only if it is met both ways. ``--no-terminal`` skips
 the terminal runs.
@@ -209,9 +210,11 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def terminal_env(env: dict[str, str]) -> dict[str, str]:
-    """A person's terminal: colour on, its size from the terminal itself."""
+    """A person's terminal: colour on, its size from the terminal itself; no pager
+    (PLN_PAGER=cat, as with --no-pager: a pager would wait for a person to read)."""
     env = {k: v for k, v in env.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
     env["TERM"] = "xterm-256color"
+    env["PLN_PAGER"] = "cat"
     return env
 
 

@@ -28,6 +28,8 @@ Options:
   --db <path>           Database file (else $PLN_DB, $PLN_HOME/pln.db, or the
                         user data dir).
   --version             Show the version.
+  --no-pager            Print long output directly, not through $PLN_PAGER or
+                        $PAGER.
   --install-completion  Install completion for the current shell.
   --show-completion     Show completion for the current shell, to copy it or
                         customize the installation.

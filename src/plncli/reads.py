@@ -40,6 +40,7 @@ def run_due(
         topic=topic,
         synonyms=s.synonyms,
     )
+    app.page()
     if json:  # every item, in words, written straight out (render.print_due_json)
         ranked = ranked_due(
             people,
@@ -84,6 +85,7 @@ def run_list(
                 archived=archived,
                 synonyms=app.settings.synonyms,
             )
+            app.page()
             render.show_people(table, today=app.today)
         finally:
             gc.enable()
@@ -91,6 +93,7 @@ def run_list(
     rows = views.list_people(
         app.conn, filters=filters, sort=sort, archived=archived, synonyms=app.settings.synonyms
     )
+    app.page()
     render.print_json([render.person_json(r) for r in rows])
 
 
@@ -100,6 +103,7 @@ def run_show(app: AppContext, person: str, *, all_: bool, json: bool) -> None:
     ref = resolve(app.conn, person, archived=True)
     render.notice(ref)
     prof = views.profile(app.conn, ref, limit=None if all_ or json else 20)
+    app.page()
     if json:
         render.print_json(render.profile_json(prof))
     else:
@@ -110,6 +114,7 @@ def run_find(app: AppContext, text: str, *, limit: int, archived: bool, json: bo
     from . import views  # not loaded by `pln due`
 
     hits = views.find(app.conn, text, limit=limit, archived=archived)
+    app.page()
     if json:
         render.print_json([render.hit_json(h) for h in hits])
     else:

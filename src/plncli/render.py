@@ -73,7 +73,7 @@ def _string_quoter(*, ascii_only: bool) -> Callable[[str], str]:
     try:
         from _json import encode_basestring, encode_basestring_ascii
     except ImportError:  # an interpreter without the accelerator
-        from json.encoder import (  # type: ignore[attr-defined]
+        from json.encoder import (
             encode_basestring,
             encode_basestring_ascii,
         )

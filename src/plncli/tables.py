@@ -19,7 +19,7 @@ import sys
 import unicodedata
 from itertools import compress, count, repeat
 from operator import gt, le
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from .text import visible
 
@@ -373,12 +373,15 @@ def _drawn_narrow(table: Table, columns: int, colour: bool) -> str:
     line = "".join(f"{left}%-{space}s" for _, left, space in room)
     lines = list(map(str.rstrip, map(line.__mod__, table.rows)))
     template = "".join(f"{left}{{:<{space}}}" for _, left, space in room)
-    wide = set()
+    wide: set[int] = set()
     for sizes, n in zip(lengths, inner, strict=True):
         if max(sizes) > n:
             wide.update(compress(count(), map(gt, sizes, repeat(n))))
     for r in wide:
-        cells = [_wrapped(c, n) if n else [] for c, (n, _, _) in zip(table.rows[r], room, strict=True)]
+        cells = [
+            _wrapped(c, n) if n else []
+            for c, (n, _, _) in zip(cast(tuple[str, ...], table.rows[r]), room, strict=True)
+        ]
         lines[r] = "\n".join(
             template.format(*[c[i].rstrip() if i < len(c) else "" for c in cells]).rstrip()
             for i in range(max(1, *map(len, cells)))

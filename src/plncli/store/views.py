@@ -163,8 +163,7 @@ def _topics_sqlite(conn: Conn, cond: str | None, args: Sequence[object]) -> dict
     joined: dict[int, str] = {}
     get = joined.get
     for pid, value in conn.execute(
-        f"SELECT a.person_id, a.value FROM person_attr a{join} +a.kind = 'topic'"
-        " ORDER BY a.id",
+        f"SELECT a.person_id, a.value FROM person_attr a{join} +a.kind = 'topic' ORDER BY a.id",
         args if cond else (),
     ):
         before = get(pid)
