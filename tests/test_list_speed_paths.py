@@ -49,7 +49,7 @@ def _book(pln: Any) -> None:
     meeting, contacts, follow-ups and someone archived, today."""
     for n, name in enumerate(AWKWARD):
         circle = ("colleague", "network", "following")[n % 3]
-        org = ["Escuela Pública", "", "Northfield", "Zoë's \"school\"", "東京学校"][n % 5]
+        org = ["Escuela Pública", "", "Northfield", 'Zoë\'s "school"', "東京学校"][n % 5]
         args = ["add", name, "--circle", circle, "--topic", "oracy", "--topic", "Assessment"]
         args += ["--org", org] if org else []
         pln(*args)

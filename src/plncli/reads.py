@@ -4,6 +4,9 @@ Both the Typer commands and the fast path (``fast.py``) call these, so the two
 ways in cannot drift apart: they differ only in how the arguments are parsed.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from . import render
 from .context import AppContext
 from .dates import DateError, parse_interval
@@ -15,7 +18,36 @@ from .resolve import resolve
 DUE_SHOWN = 30  # rows of the human `pln due` unless --limit says otherwise
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """`pln due` and `pln list` make tens of thousands of tuples and strings, none of them
+    garbage and none in a cycle: the cycle collector would only walk them again and again
+    (as in ``fast_intro``)."""
+    import gc
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def run_due(
+    app: AppContext,
+    *,
+    within: str | None,
+    circle: str | None,
+    topic: str | None,
+    limit: int | None,
+    json: bool,
+) -> None:
+    with _no_cycle_collection():
+        _due(app, within=within, circle=circle, topic=topic, limit=limit, json=json)
+
+
+def _due(
     app: AppContext,
     *,
     within: str | None,
@@ -74,10 +106,7 @@ def run_list(
     if sort not in views.SORTS:
         raise InvalidInput(f"--sort {sort!r} is not known", "use name, last-contact or added")
     if not json:
-        import gc
-
-        gc.disable()  # tens of thousands of tuples and strings, no cycle: nothing to collect
-        try:
+        with _no_cycle_collection():
             table = views.people_table(
                 app.conn,
                 filters=filters,
@@ -87,8 +116,6 @@ def run_list(
             )
             app.page()
             render.show_people(table, today=app.today)
-        finally:
-            gc.enable()
         return
     rows = views.list_people(
         app.conn, filters=filters, sort=sort, archived=archived, synonyms=app.settings.synonyms

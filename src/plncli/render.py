@@ -59,8 +59,9 @@ def print_due_json(ranked: list[Ranked], *, today: date) -> None:
         sys.stdout.write("[]\n")
         return
     quote = _string_quoter(ascii_only=not _unicode_out())
+    days = {day: day.isoformat() for day in {r[3] for r in ranked}}  # items share their days
     lines = [
-        f'  {{"days_overdue": {overdue}, "due": "{due.isoformat()}", "followup_id": '
+        f'  {{"days_overdue": {overdue}, "due": "{days[due]}", "followup_id": '
         f'{"null" if fid is None else fid}, "kind": "{kind}", "person": {{"id": {ref.id}, '
         f'"name": {quote(ref.name)}}}, "reason": {quote(reason(why, today))}}}'
         for _, kind, ref, due, overdue, _, fid, why in ranked

@@ -378,8 +378,8 @@ def _drawn_narrow(table: Table, columns: int, colour: bool) -> str:
         if max(sizes) > n:
             wide.update(compress(count(), map(gt, sizes, repeat(n))))
     for r in wide:
-        cells = [
-            _wrapped(c, n) if n else []
+        cells = [  # a cell that fits is one line as it is (its length is its width here)
+            [] if not n else [c] if len(c) <= n else _wrapped(c, n)
             for c, (n, _, _) in zip(cast(tuple[str, ...], table.rows[r]), room, strict=True)
         ]
         lines[r] = "\n".join(
