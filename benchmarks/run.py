@@ -515,7 +515,7 @@ def load_pg(book_path: Path, url: str) -> dict[str, int]:
 def measure_pg(size: int, runs: int, server: str) -> list[tuple[str, ...]]:
     import psycopg
 
-    dbname = f"pln_bench_{size}_{SHAPE}"
+    dbname = f"pln_bench_{size}_{SHAPE}_{os.getpid()}"  # a shared server: one per run
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
         for role in ("read", "write"):
