@@ -10,7 +10,8 @@ peak memory (max RSS of the process), the ratio to the floor and the target.
 Every command runs twice a round: with its output going nowhere (stdout to
 /dev/null, stderr to a pipe: what a script sees), and on a pseudo-terminal of
 120x40 with TERM=xterm-256color and no NO_COLOR (what a person sees: tables
-drawn in colour, the output read to the end); the terminal columns give the
+drawn in colour, the output read to the end; PLN_PAGER=cat, so no pager waits
+for a reader); the terminal columns give the
 median there and its ratio to the floor run on a terminal in the same rounds.
 A target is met ("ok") only if it is met both ways. ``--no-terminal`` skips
 the terminal runs.
@@ -217,9 +218,11 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def terminal_env(env: dict[str, str]) -> dict[str, str]:
-    """A person's terminal: colour on, its size from the terminal itself."""
+    """A person's terminal: colour on, its size from the terminal itself; no pager
+    (PLN_PAGER=cat, as with --no-pager: a pager would wait for a person to read)."""
     env = {k: v for k, v in env.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
     env["TERM"] = "xterm-256color"
+    env["PLN_PAGER"] = "cat"
     return env
 
 
@@ -520,7 +523,7 @@ def load_pg(book_path: Path, url: str) -> dict[str, int]:
 def measure_pg(size: int, runs: int, server: str) -> list[tuple[str, ...]]:
     import psycopg
 
-    dbname = f"pln_bench_{size}_{SHAPE}"
+    dbname = f"pln_bench_{size}_{SHAPE}_{os.getpid()}"  # a shared server: one per run
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
         for role in ("read", "write"):

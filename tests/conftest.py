@@ -117,6 +117,7 @@ def env_setup(
     monkeypatch.setenv("PLN_NOW", NOW)
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("PLN_PAGER", "cat")  # a test on a pseudo-terminal waits for no pager
     # dates like 01/12/2026 are read as the locale writes them: pin month-first (the "C" locale)
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.setenv("LC_TIME", "C")

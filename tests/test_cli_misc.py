@@ -89,7 +89,7 @@ def test_an_internal_error_is_one_line_without_traceback(pln, monkeypatch) -> No
         secret = "marker-ana@example.org"
         raise RuntimeError(secret)
 
-    monkeypatch.setattr(views, "list_people", boom)
+    monkeypatch.setattr(views, "people_table", boom)
     r = pln("list", code=1)
     assert r.stderr.startswith("error: internal error (RuntimeError)")
     assert "marker" not in r.output

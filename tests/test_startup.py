@@ -178,6 +178,11 @@ def test_the_global_options_the_fast_path_reads_are_typers() -> None:
     assert root["--version"].is_flag
     assert root["--help"].is_flag
     assert set(root["--help"].opts) == {"-h", "--help"}
+    completion = {"--install-completion", "--show-completion"}
+    valued = {o for o, p in root.items() if not p.is_flag}
+    flags = {o for o, p in root.items() if p.is_flag} - completion - {"--version", "-h", "--help"}
+    assert (valued, flags) == (set(fast.GLOBAL_VALUED), set(fast.GLOBAL_FLAGS))
+    assert fast.parse(["--db", "x.db", "--no-pager", "due"]) is None  # run() takes it off first
     assert fast.parse(["--db", "x.db", "due"]) == ("x.db", "due", {}, [])
     assert fast.parse(["--db=x.db", "due"]) == ("x.db", "due", {}, [])
 

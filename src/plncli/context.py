@@ -42,9 +42,10 @@ class AppContext:
     writes nothing (``db.EmptyBook``).
     """
 
-    def __init__(self, db_option: str | None, *, creates: bool = False) -> None:
+    def __init__(self, db_option: str | None, *, creates: bool = False, pager: bool = True) -> None:
         self.db_option = db_option
         self.creates = creates
+        self.pager = pager  # False: --no-pager
         self.now = _now()
         self._settings: settings_mod.Settings | None = None
         self._conn: sqlite3.Connection | None = None
@@ -114,6 +115,14 @@ class AppContext:
             for name in (path, f"{path}-wal", f"{path}-shm"):
                 with suppress(FileNotFoundError):
                     os.unlink(name)
+
+    def page(self) -> None:
+        """Long output follows: on a terminal, send it through the user's pager
+        (``pager.py``, imported only then: a pipe pays nothing)."""
+        if self.pager and sys.stdout.isatty() and self.settings.pager:
+            from .pager import start
+
+            start()
 
     @property
     def today(self) -> date:

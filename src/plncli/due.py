@@ -82,7 +82,7 @@ _Why = tuple[str, date, str | None, Interval | None]
 # A candidate, ranked before it is put in words: its sort key, then DueItem's fields
 # but the reason, then what the reason says (the follow-up, or a first contact's or a
 # reconnect's ``_Why``).
-_Ranked = tuple[
+Ranked = tuple[
     tuple[int, int, int, float, str],
     str,
     PersonRef,
@@ -108,6 +108,33 @@ def first_due(
 
     Everything is ranked, but only the items given are made, with their reason in words:
     `pln due` shows 30 of the thousands a large book can have due."""
+    ranked = ranked_due(
+        people,
+        followups,
+        today=today,
+        horizon=horizon,
+        cadences=cadences,
+        first_contact_days=first_contact_days,
+    )
+    shown = ranked if limit is None else ranked[:limit]
+    items = [
+        DueItem(kind, ref, due, (today - due).days, reason(why, today), fid, weight)
+        for _, kind, ref, due, _, weight, fid, why in shown
+    ]
+    return items, len(ranked)
+
+
+def ranked_due(
+    people: list[PersonState],
+    followups: list[OpenFollowUp],
+    *,
+    today: date,
+    horizon: date,
+    cadences: dict[str, str],
+    first_contact_days: int,
+) -> list[Ranked]:
+    """Every candidate due by ``horizon``, in ``due_items``' order, not yet put in words
+    (``reason`` does that): `pln due --json` writes thousands of them straight out."""
     ranked = [
         _ranked("follow-up", f.person, f.due, today, float((today - f.due).days), f.id, f)
         for f in followups
@@ -122,12 +149,7 @@ def first_due(
         if found is not None and found[3] <= horizon:
             ranked.append(found)
     ranked.sort(key=itemgetter(0))
-    shown = ranked if limit is None else ranked[:limit]
-    items = [
-        DueItem(kind, ref, due, (today - due).days, _reason(why, today), fid, weight)
-        for _, kind, ref, due, _, weight, fid, why in shown
-    ]
-    return items, len(ranked)
+    return ranked
 
 
 def _ranked(
@@ -138,7 +160,7 @@ def _ranked(
     weight: float,
     fid: int | None,
     why: OpenFollowUp | _Why,
-) -> _Ranked:
+) -> Ranked:
     """A candidate with its place in the order: everything due today or earlier first
     (by kind, then most urgent first), then what is upcoming, soonest first."""
     overdue = (today - due).days
@@ -157,7 +179,8 @@ def _interval(text: str | None) -> Interval | None:
 FIRST_CONTACT_WINDOW = 30  # days a missing first contact is flagged, from meeting or adding
 
 
-def _reason(why: OpenFollowUp | _Why, today: date) -> str:
+def reason(why: OpenFollowUp | _Why, today: date) -> str:
+    """A ranked candidate's reason in words (``DueItem.reason``)."""
     if isinstance(why, OpenFollowUp):
         return (why.note or "follow up") + (_every(why.every) if why.every else "")
     return _said(why, today)
@@ -184,7 +207,7 @@ def _said(why: _Why, today: date) -> str:
     return f"{what}; you aim for every {_say(cadence)}"
 
 
-def _first_contact(person: PersonState, today: date, grace: timedelta) -> _Ranked | None:
+def _first_contact(person: PersonState, today: date, grace: timedelta) -> Ranked | None:
     """Someone met at an event (not someone you only follow) with no contact since.
 
     It is flagged for FIRST_CONTACT_WINDOW days from the meeting or, for someone
@@ -204,7 +227,7 @@ def _first_contact(person: PersonState, today: date, grace: timedelta) -> _Ranke
 
 def _reconnect(
     person: PersonState, today: date, defaults: dict[str, Interval | None]
-) -> _Ranked | None:
+) -> Ranked | None:
     """Due when the cadence has run out since the last contact: the last interaction,
     or meeting at an event if that was later, or else the day they were added."""
     cadence = _interval(person.cadence) if person.cadence else defaults.get(person.circle)

@@ -1,5 +1,8 @@
 """The fast path: `pln due`, `list`, `show`, `find`, `--version` and `--help` without Typer.
 
+The global options it reads before the command are ``--db PATH`` and ``--no-pager``
+(``GLOBAL_VALUED``, ``GLOBAL_FLAGS``).
+
 Typer and its Click core cost ~35 ms to import, more than the rest of a read
 command together (README, Development). These commands are the ones people run
 many times a day, so ``__main__`` first offers the arguments here. This parser
@@ -42,6 +45,29 @@ SPECS: dict[str, tuple[frozenset[str], frozenset[str], tuple[int, int]]] = {
     "show": (frozenset(), frozenset({"--json", "--all"}), (1, 1)),
     "find": (frozenset({"--limit"}), frozenset({"--json", "--archived"}), (1, 1_000)),
 }
+
+
+# Global options: valued (before the command, repeatable: the last one counts) and flags;
+# a test requires the Typer app's root options to be these (and --version, -h, --help).
+GLOBAL_VALUED = frozenset({"--db"})
+GLOBAL_FLAGS = frozenset({"--no-pager"})
+
+
+def without_pager_flag(argv: list[str]) -> tuple[list[str], bool]:
+    """``argv`` without the ``--no-pager`` flags among the global options before the
+    command, and whether the pager is still wanted (no such flag)."""
+    rest, pager, i = list(argv), True, 0
+    while i < len(rest) and rest[i].startswith("--"):
+        if rest[i] == "--no-pager":
+            del rest[i]
+            pager = False
+        elif rest[i] == "--db":
+            i += 2
+        elif rest[i].startswith("--db="):
+            i += 1
+        else:
+            break
+    return rest, pager
 
 
 # command -> module whose run(argv) serves it (the same contract as run: an exit code or None)
@@ -145,17 +171,18 @@ def run(argv: list[str]) -> int | None:
         return _write(f"pln {__version__}\n")
     if argv in (["--help"], ["-h"], []):
         return _help(to_stderr=not argv)
-    hooked = _hook(argv)
+    args, pager = without_pager_flag(argv)
+    hooked = _hook(args)
     if hooked is not None:
         return hooked(argv)
-    parsed = parse(argv)
+    parsed = parse(args)
     if parsed is None:
         return None
     db, command, opts, positional = parsed
     from .context import AppContext, flush_notes
 
     try:
-        app = AppContext(db)
+        app = AppContext(db, pager=pager)
         try:
             _dispatch(app, command, opts, positional)
             sys.stdout.flush()

@@ -103,7 +103,10 @@ def _valid(name: str, value: str) -> bool:
 
 def run(argv: list[str]) -> int | None:
     """Run the command and return its exit code, or None to hand it to Typer."""
-    parsed = parse(argv)
+    from .fast import without_pager_flag
+
+    args, pager = without_pager_flag(argv)
+    parsed = parse(args)
     if parsed is None:
         return None
     db, command, opts, positional = parsed
@@ -119,7 +122,7 @@ def run(argv: list[str]) -> int | None:
     # people, a third at 100k). The command is one short process, and it makes few cycles.
     gc.disable()
     try:
-        app = AppContext(None if db is None else _as_typer_path(db))
+        app = AppContext(None if db is None else _as_typer_path(db), pager=pager)
         if _writes(command, opts, positional):
             mark = _last_change(app.conn)
         _dispatch(app, command, opts, positional)

@@ -28,6 +28,7 @@ Options:
   --db <path>  Database file (else $PLN_DB, $PLN_HOME/pln.db, or the user data
                dir).
   --version    Show the version.
+  --no-pager   Print long output directly, not through $PLN_PAGER or $PAGER.
   -h, --help   Show this message and exit.
 
 Commands:

@@ -128,12 +128,13 @@ def suggest(
     focus = person.id if person else None
     found_book = book(app, include_following, focus)
     found = suggestions(found_book, focus=focus, topic=topic, per_person=per_person, limit=limit)
+    why = None
+    if not json and not any(s.kind == "introduce" for s in found):
+        why = intro_svc.why_none(app.conn, found_book, found, focus=focus, topic=topic)
+    app.page()
     if json:
         render.print_json([render_net.suggestion_json(s) for s in found])
         return
-    why = None
-    if not any(s.kind == "introduce" for s in found):
-        why = intro_svc.why_none(app.conn, found_book, found, focus=focus, topic=topic)
     render_net.show_suggestions(found, why=why, person=person)
 
 

@@ -4,18 +4,50 @@ Both the Typer commands and the fast path (``fast.py``) call these, so the two
 ways in cannot drift apart: they differ only in how the arguments are parsed.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from . import render
 from .context import AppContext
 from .dates import DateError, parse_interval
 from .db import EmptyBook
-from .due import first_due, load_due_inputs
+from .due import first_due, load_due_inputs, ranked_due
 from .errors import InvalidInput
 from .resolve import resolve
 
 DUE_SHOWN = 30  # rows of the human `pln due` unless --limit says otherwise
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """`pln due` and `pln list` make tens of thousands of tuples and strings, none of them
+    garbage and none in a cycle: the cycle collector would only walk them again and again
+    (as in ``fast_intro``)."""
+    import gc
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def run_due(
+    app: AppContext,
+    *,
+    within: str | None,
+    circle: str | None,
+    topic: str | None,
+    limit: int | None,
+    json: bool,
+) -> None:
+    with _no_cycle_collection():
+        _due(app, within=within, circle=circle, topic=topic, limit=limit, json=json)
+
+
+def _due(
     app: AppContext,
     *,
     within: str | None,
@@ -40,8 +72,18 @@ def run_due(
         topic=topic,
         synonyms=s.synonyms,
     )
-    if limit is None and not json:
-        limit = DUE_SHOWN
+    app.page()
+    if json:  # every item, in words, written straight out (render.print_due_json)
+        ranked = ranked_due(
+            people,
+            followups,
+            today=app.today,
+            horizon=horizon,
+            cadences=s.cadence,
+            first_contact_days=s.first_contact_days,
+        )
+        render.print_due_json(ranked[:limit] if limit else ranked, today=app.today)
+        return
     shown, total = first_due(
         people,
         followups,
@@ -49,11 +91,9 @@ def run_due(
         horizon=horizon,
         cadences=s.cadence,
         first_contact_days=s.first_contact_days,
-        limit=limit or None,
+        limit=DUE_SHOWN if limit is None else limit or None,
     )
-    if json:
-        render.print_json([render.due_json(i) for i in shown])
-    elif total or not isinstance(app.conn, EmptyBook):
+    if total or not isinstance(app.conn, EmptyBook):
         render.show_due(shown, today=app.today, more=total - len(shown))
     # else: no book yet; its note says how to start ("in good shape" would be untrue)
 
@@ -65,19 +105,23 @@ def run_list(
 
     if sort not in views.SORTS:
         raise InvalidInput(f"--sort {sort!r} is not known", "use name, last-contact or added")
-    kinds = None if json else ("topic",)  # the table shows topics only
+    if not json:
+        with _no_cycle_collection():
+            table = views.people_table(
+                app.conn,
+                filters=filters,
+                sort=sort,
+                archived=archived,
+                synonyms=app.settings.synonyms,
+            )
+            app.page()
+            render.show_people(table, today=app.today)
+        return
     rows = views.list_people(
-        app.conn,
-        filters=filters,
-        sort=sort,
-        archived=archived,
-        kinds=kinds,
-        synonyms=app.settings.synonyms,
+        app.conn, filters=filters, sort=sort, archived=archived, synonyms=app.settings.synonyms
     )
-    if json:
-        render.print_json([render.person_json(r) for r in rows])
-    else:
-        render.show_people(rows, today=app.today)
+    app.page()
+    render.print_json([render.person_json(r) for r in rows])
 
 
 def run_show(app: AppContext, person: str, *, all_: bool, json: bool) -> None:
@@ -86,6 +130,7 @@ def run_show(app: AppContext, person: str, *, all_: bool, json: bool) -> None:
     ref = resolve(app.conn, person, archived=True)
     render.notice(ref)
     prof = views.profile(app.conn, ref, limit=None if all_ or json else 20)
+    app.page()
     if json:
         render.print_json(render.profile_json(prof))
     else:
@@ -96,6 +141,7 @@ def run_find(app: AppContext, text: str, *, limit: int, archived: bool, json: bo
     from . import views  # not loaded by `pln due`
 
     hits = views.find(app.conn, text, limit=limit, archived=archived)
+    app.page()
     if json:
         render.print_json([render.hit_json(h) for h in hits])
     else:

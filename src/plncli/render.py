@@ -17,7 +17,7 @@ from .tables import Block, Cell, Table, emit
 from .text import json_safe
 
 if TYPE_CHECKING:  # `pln due` loads neither (nor json, until --json asks for it)
-    from .due import DueItem
+    from .due import DueItem, Ranked
     from .views import (
         EventRow,
         FollowUpRow,
@@ -46,6 +46,40 @@ def print_json(doc: Any) -> None:
     encode = _item_encoder(ascii_only)
     text = ",\n".join(["  " + encode(item) for item in doc])
     sys.stdout.write("[\n" + json_safe(text) + "\n]\n")
+
+
+def print_due_json(ranked: list[Ranked], *, today: date) -> None:
+    """``print_json([due_json(i) for i in items])``, byte for byte, written straight from
+    ``due.ranked_due``'s candidates: no DueItem, no dict and no key sort per item (`pln due
+    --json` writes thousands). The keys are written here in sorted order, the strings
+    by json's own C quoting."""
+    from .due import reason
+
+    if not ranked:
+        sys.stdout.write("[]\n")
+        return
+    quote = _string_quoter(ascii_only=not _unicode_out())
+    days = {day: day.isoformat() for day in {r[3] for r in ranked}}  # items share their days
+    lines = [
+        f'  {{"days_overdue": {overdue}, "due": "{days[due]}", "followup_id": '
+        f'{"null" if fid is None else fid}, "kind": "{kind}", "person": {{"id": {ref.id}, '
+        f'"name": {quote(ref.name)}}}, "reason": {quote(reason(why, today))}}}'
+        for _, kind, ref, due, overdue, _, fid, why in ranked
+    ]
+    sys.stdout.write("[\n" + json_safe(",\n".join(lines)) + "\n]\n")
+
+
+def _string_quoter(*, ascii_only: bool) -> Callable[[str], str]:
+    """A str as json.dumps writes it, from the C accelerator without importing json."""
+    try:
+        from _json import encode_basestring, encode_basestring_ascii
+    except ImportError:  # an interpreter without the accelerator
+        from json.encoder import (
+            encode_basestring,
+            encode_basestring_ascii,
+        )
+    quote: Callable[[str], str] = encode_basestring_ascii if ascii_only else encode_basestring
+    return quote
 
 
 def _item_encoder(ascii_only: bool) -> Callable[[Any], str]:
@@ -247,19 +281,19 @@ def show_due(items: list[DueItem], *, today: date, more: int = 0) -> None:
         emit((f"... and {more} more; `pln due --limit 0` shows them all", "dim"), stderr=True)
 
 
-def show_people(rows: list[PersonRow], *, today: date) -> None:
+def show_people(rows: list[tuple[int, str, str, str, str, str | None]], *, today: date) -> None:
+    """`pln list`: rows of ``views.people_table``, the last contact's day put in words."""
     if not rows:
         emit("No one matches.")
         return
+    said: dict[str | None, str] = {None: "never"}  # each day in words once: rows share them
+    for day in {r[5] for r in rows}.difference(said):
+        assert day is not None
+        said[day] = humanize_day(date.fromisoformat(day), today=today)
     table = Table("#", "name", "org", "circle", "topics", "last contact")
-    said: dict[date | None, str] = {None: "never"}  # each day in words once: rows share them
-    for r in rows:
-        last = said.get(r.last_contact)
-        if last is None:
-            assert r.last_contact is not None
-            last = said[r.last_contact] = humanize_day(r.last_contact, today=today)
-        topics = ", ".join(r.attrs.get("topic", ()))
-        table.add_row(str(r.id), r.name, r.org or "", r.circle, topics, last)
+    table.rows = [
+        (str(i), name, org, circle, topics, said[day]) for i, name, org, circle, topics, day in rows
+    ]
     emit(table)
     emit((number_of(len(rows), "person", "people"), "dim"), stderr=True)
 

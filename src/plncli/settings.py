@@ -21,6 +21,7 @@ class Settings(NamedTuple):
     dayfirst: bool = False
     synonyms: dict[str, str] = {}  # alias -> canonical topic (never mutated)
     shared: bool = False  # db_path is a postgresql:// URL (a shared book, store/pg)
+    pager: bool = True  # long output on a terminal through the pager (pager.py)
 
 
 def _platform_dir(kind: str) -> str:
@@ -191,6 +192,7 @@ def load(cli_db: str | None = None) -> Settings:
         dayfirst=_typed(conf, "dayfirst", bool, locale_dayfirst()),
         synonyms=_synonyms(conf.get("synonyms", {})),
         shared=not own and path.startswith(("postgres://", "postgresql://")),
+        pager=_typed(conf, "pager", bool, True),
     )
 
 

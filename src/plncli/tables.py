@@ -17,8 +17,9 @@ import os
 import re
 import sys
 import unicodedata
-from operator import le
-from typing import Any, TextIO
+from itertools import compress, count, repeat
+from operator import gt, le
+from typing import Any, TextIO, cast
 
 from .text import visible
 
@@ -121,6 +122,8 @@ def _plain_cells(row: tuple[Cell, ...]) -> tuple[str, ...]:
 def _plain(block: Block, *, wrap: bool = False) -> str:
     if not isinstance(block, Table):
         return _text(block) + "\n"
+    if not wrap and len(block.columns) > 1 and _narrow_text(block.rows):
+        return _plain_narrow(block)
     rows = [_plain_cells(row) for row in block.rows]
     if block.header:
         rows.insert(0, block.columns)
@@ -146,6 +149,44 @@ def _plain(block: Block, *, wrap: bool = False) -> str:
         lines.append(f"{first}  {last[0]}" if first else last[0])
         lines += [" " * (len(first) + 2) + more for more in last[1:]]
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+# Characters from U+0300 on: combining marks start there, wide ones later (U+1100)
+_MAYBE_NOT_ONE_COLUMN = re.compile("[^\x00-\u02ff]")
+_PRINTABLE_LATIN1 = bytes(b for b in range(256) if chr(b).isprintable())
+
+
+def _narrow_text(rows: list[tuple[Cell, ...]]) -> bool:
+    """Whether every cell is unstyled, printable text below U+0300 (ASCII, and the Latin
+    letters of most European names): one line a cell, and as many columns as characters
+    (every row of most tables, of `pln list` above all)."""
+    try:
+        text = "".join(map("".join, rows))  # type: ignore[arg-type]  # TypeError: a styled cell
+    except TypeError:
+        return False
+    try:  # Latin-1 text is one byte a character: checked byte by byte, in C
+        return not text.encode("latin-1").translate(None, _PRINTABLE_LATIN1)
+    except UnicodeEncodeError:
+        return text.isprintable() and not _MAYBE_NOT_ONE_COLUMN.search(text)
+
+
+def _plain_narrow(table: Table) -> str:
+    """``_plain_lines`` for a table of ``_narrow_text``: the widths are measured column by
+    column and the lines made by one printf-style format mapped over the rows, with no
+    Python code per row (a pipe gets all 10,000 rows of `pln list` at 10,000 people)."""
+    columns = list(zip(*table.rows, strict=True)) or [()] * len(table.columns)
+    if table.header:
+        columns = [(name, *cells) for name, cells in zip(table.columns, columns, strict=True)]
+    if not columns[0]:
+        return ""
+    widths = [max(map(len, cells)) for cells in columns[:-1]]
+    line = "  ".join(f"%-{w}s" for w in widths) + "  %s"
+    rows = [table.columns, *table.rows] if table.header else table.rows
+    lines = map(line.__mod__, rows)
+    last = columns[-1]
+    if "" in last or " \n" in "\n".join(last) + "\n":  # lines that end in spaces
+        lines = map(str.rstrip, lines)
+    return "\n".join(lines) + "\n"
 
 
 def _plain_lines(rows: list[tuple[str, ...]], widths: list[int]) -> str:
@@ -311,7 +352,60 @@ def _quick(row: tuple[Cell, ...]) -> bool:
     return text.isascii() and text.isprintable()
 
 
+def _drawn_narrow(table: Table, columns: int, colour: bool) -> str:
+    """``_drawn_table`` for a table whose every cell is ``_narrow_text``, column by column:
+    the rows that fit their columns are formatted by one printf-style format mapped over
+    the rows, and only those that do not are wrapped row by row (on a terminal 120 wide,
+    a fifth of `pln list`'s rows wrap their topics)."""
+    body = list(zip(*table.rows, strict=True))
+    lengths = [list(map(len, cells)) for cells in body]
+    head = [width(c) if table.header else 0 for c in table.columns]
+    longest = [max(max(sizes), h) for sizes, h in zip(lengths, head, strict=True)]
+    room, inner = _room(longest, columns)
+    out = []
+    if table.header:
+        starts = {"bold": _sgr_on("bold", colour)}
+        named = [([c], "bold") for c in table.columns]
+        if all(map(le, head, inner)):
+            out.append(_one_line_row(named, room, starts))
+        else:
+            out += _wrapped_row(named, room, starts, header=True)
+    line = "".join(f"{left}%-{space}s" for _, left, space in room)
+    lines = list(map(str.rstrip, map(line.__mod__, table.rows)))
+    template = "".join(f"{left}{{:<{space}}}" for _, left, space in room)
+    wide: set[int] = set()
+    for sizes, n in zip(lengths, inner, strict=True):
+        if max(sizes) > n:
+            wide.update(compress(count(), map(gt, sizes, repeat(n))))
+    for r in wide:
+        cells = [  # a cell that fits is one line as it is (its length is its width here)
+            [] if not n else [c] if len(c) <= n else _wrapped(c, n)
+            for c, (n, _, _) in zip(cast(tuple[str, ...], table.rows[r]), room, strict=True)
+        ]
+        lines[r] = "\n".join(
+            template.format(*[c[i].rstrip() if i < len(c) else "" for c in cells]).rstrip()
+            for i in range(max(1, *map(len, cells)))
+        )
+    return "".join(out) + "\n".join(lines) + "\n"
+
+
+def _room(longest: list[int], columns: int) -> tuple[list[tuple[int, str, int]], list[int]]:
+    """Each column's (room inside its padding, left padding, room with the right padding),
+    and the room inside alone: no box, one space between columns, none at the edges."""
+    last = len(longest) - 1
+    lefts = [0 if c == 0 else 1 for c in range(last + 1)]
+    pads = [lefts[c] + (0 if c == last else 1) for c in range(last + 1)]
+    widths = _column_widths(longest, pads, columns)
+    inner = [max(w - p, 0) for w, p in zip(widths, pads, strict=True)]
+    room = [
+        (n, " " * left, n + pad - left) for n, left, pad in zip(inner, lefts, pads, strict=True)
+    ]
+    return room, inner
+
+
 def _drawn_table(table: Table, columns: int, colour: bool) -> str:
+    if table.rows and len(table.columns) > 1 and _narrow_text(table.rows):
+        return _drawn_narrow(table, columns, colour)
     quick = [_quick(row) for row in table.rows]
     rows: list[Any] = [
         row if q else [_cell_lines(c) for c in row]
@@ -322,19 +416,12 @@ def _drawn_table(table: Table, columns: int, colour: bool) -> str:
         quick.insert(0, False)
     if not rows:
         return ""
-    last = len(table.columns) - 1
-    lefts = [0 if c == 0 else 1 for c in range(last + 1)]
-    pads = [lefts[c] + (0 if c == last else 1) for c in range(last + 1)]
     sizes = [
         list(map(len, row)) if q else [_longest(lines) for lines, _ in row]
         for row, q in zip(rows, quick, strict=True)
     ]
     longest = [max(col) for col in zip(*sizes, strict=True)]
-    widths = _column_widths(longest, pads, columns)
-    inner = [max(w - p, 0) for w, p in zip(widths, pads, strict=True)]
-    room = [
-        (n, " " * left, n + pad - left) for n, left, pad in zip(inner, lefts, pads, strict=True)
-    ]
+    room, inner = _room(longest, columns)
     starts = {
         style: _sgr_on(style, colour)
         for row, q in zip(rows, quick, strict=True)

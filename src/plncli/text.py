@@ -121,10 +121,18 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
+# every byte but DEL and the C1 controls: what is left of Latin-1 text without them is empty
+_NOT_JSON_UNSAFE = bytes(b for b in range(256) if not 0x7F <= b <= 0x9F)
+
+
 def json_safe(encoded: str) -> str:
     """JSON text with DEL, C1 and bidi controls as \\u escapes: the same value once parsed."""
     if encoded.isascii():
         return encoded.replace("\x7f", "\\u007f")
-    if encoded.replace("\n", "").isprintable():  # none of them is printable: a quick test
-        return encoded
+    try:  # Latin-1 text (one byte a character, no bidi control): checked byte by byte in C
+        if not encoded.encode("latin-1").translate(None, _NOT_JSON_UNSAFE):
+            return encoded
+    except UnicodeEncodeError:
+        if encoded.replace("\n", "").isprintable():  # none of them is printable: a quick test
+            return encoded
     return re.sub(_JSON_UNSAFE, _json_escape, encoded)

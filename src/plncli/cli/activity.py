@@ -297,6 +297,7 @@ def reminders(
     """
     app = state(ctx)
     rows = cmd.reminders(app, person=person, state=state_)
+    app.page()
     if json:
         render.print_json([render.followup_json(r) for r in rows])
     else:

@@ -116,10 +116,16 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager", help="Print long output directly, not through $PLN_PAGER or $PAGER."
+        ),
+    ] = False,
 ) -> None:
     """Keep your professional learning network alive."""
     given = None if db is None else _raw_db(str(db))
-    app_ctx = guarded(lambda: AppContext(given))()
+    app_ctx = guarded(lambda: AppContext(given, pager=not no_pager))()
     ctx.obj = app_ctx
     ctx.call_on_close(app_ctx.close)
 

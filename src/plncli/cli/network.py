@@ -320,6 +320,7 @@ def intros(
             f"--state {state_!r} is not known", "use suggested, asked, made or declined"
         )
     rows = intro_svc.list_intros(app_.conn, state_)
+    app_.page()
     if json:
         render.print_json([render_net.intro_json(i) for i in rows])
     else:
@@ -342,6 +343,7 @@ def who(
     app_ = state(ctx)
     text = " ".join(topic)
     rows = cmd.who(app_, text, limit=limit)
+    app_.page()
     if json:
         render.print_json([render_net.expert_json(e) for e in rows])
     else:

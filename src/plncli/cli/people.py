@@ -503,6 +503,7 @@ def events(ctx: typer.Context, json: JsonOpt = False) -> None:
     """
     app = state(ctx)
     rows = event_cmd.listed(app)
+    app.page()
     if json:
         render.print_json([render.event_json(e) for e in rows])
     else:

@@ -172,6 +172,7 @@ def history(
       pln history --limit 50 --json
     """
     rows = cmd.history(state(ctx), limit=limit)
+    state(ctx).page()
     if json:
         render.print_json([_change_json(c) for c in rows])
         return
