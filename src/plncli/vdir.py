@@ -3,9 +3,10 @@ synchronises with CardDAV servers (https://vdirsyncer.pimutils.org/en/stable/vdi
 
 Writing (``pln export --format vdir DIR``): each active person's card (the vCard export's,
 with their UID) goes to the file that already holds that UID, or to a new one named after
-it (``card_name``). A file whose content would not change is not touched, so a sync sees
-only what changed; files are written owner-only through a temporary file renamed into
-place, and a folder pln creates is owner-only. A file holding one card whose UID is no
+it (``card_name``). A file that already says the same (``same_card``: the same lines in
+any order) is not touched, so a sync sees only what changed; files are written
+owner-only through a temporary file renamed into place, and a folder pln creates is
+owner-only. A file holding one card whose UID is no
 longer among the book's active people is removed only when asked (``delete``); files that
 are not one card with a UID (or whose names start with a dot, as the vdir layout keeps
 for temporary files) are never touched.
@@ -139,7 +140,7 @@ def write(folder: str, cards: Iterable[tuple[str, bytes]], *, delete: bool) -> W
         name = by_uid.get(uid) or _free_name(card_name(uid), taken)
         taken.add(name)
         path = os.path.join(folder, name)
-        if _content(path) == data:
+        if same_card(_content(path), data):
             unchanged += 1
             continue
         files.write(files.target(path, force=True), data)
@@ -159,6 +160,26 @@ def _free_name(name: str, taken: set[str]) -> str:
         n += 1
         name = f"{stem}-{n}{SUFFIX}"
     return name
+
+
+def same_card(held: bytes | None, new: bytes) -> bool:
+    """Whether a file already says what pln would write: the same lines (unfolded), in any
+    order, but the program that wrote it (a server such as Radicale stores a card with
+    its properties sorted; rewriting it would only make the next sync send it again)."""
+    if held is None:
+        return False
+    if held == new:
+        return True
+
+    def lines(data: bytes) -> list[bytes]:
+        unfolded = re.sub(rb"\r?\n[ \t]", b"", data)
+        return sorted(
+            line
+            for line in re.split(rb"\r?\n", unfolded)
+            if line and not line.upper().startswith(b"PRODID")
+        )
+
+    return lines(held) == lines(new)
 
 
 def _content(path: str) -> bytes | None:
