@@ -131,6 +131,7 @@ def write(folder: str, cards: Iterable[tuple[str, bytes]], *, delete: bool) -> W
     """Each (uid, card) into the folder, only where the file's content changes; the cards
     of UIDs not given removed with ``delete``, else counted."""
     created = prepare(folder)
+    files.remove_stale_temps(folder)  # once: a folder of 10,000 cards is listed once, not per card
     by_uid, others = _held(folder)
     taken = set(by_uid.values()) | others
     written = unchanged = 0
@@ -143,7 +144,7 @@ def write(folder: str, cards: Iterable[tuple[str, bytes]], *, delete: bool) -> W
         if same_card(_content(path), data):
             unchanged += 1
             continue
-        files.write(files.target(path, force=True), data)
+        _write_card(path, data)
         written += 1
     gone = [name for uid, name in by_uid.items() if uid not in given]
     if delete:
@@ -151,6 +152,28 @@ def write(folder: str, cards: Iterable[tuple[str, bytes]], *, delete: bool) -> W
             files.discard(os.path.join(folder, name))
     removed = len(gone) if delete else 0
     return Written(folder, created, written, unchanged, removed, len(gone) - removed)
+
+
+def _write_card(path: str, data: bytes) -> None:
+    """One card, owner-only, through a temporary file (hidden: ``.NAME.tmp-PID``, which
+    vdir readers skip) flushed to disk and renamed into place (a link: its target, as
+    every file pln writes, ``files.py``)."""
+    if os.path.islink(path):
+        files.write(files.target(path, force=True), data)
+        return
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.tmp-{os.getpid()}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise files.write_error(path, exc) from None
+    finally:
+        files.discard(tmp)
 
 
 def _free_name(name: str, taken: set[str]) -> str:
