@@ -69,11 +69,13 @@ def plan_import(
     on_duplicate: str,
     tick: Callable[[], None] = lambda: None,
 ) -> Plan:
-    """Match each record against the book (email, then folded name) and within the file.
+    """Match each record against the book (UID, email, then folded name) and within the file.
 
     A record merged into someone in the book (or combined with an earlier record of the
     file) brings every value of its list fields; a single value that differs from the
     one held is kept as held and reported, as is an email that belongs to someone else.
+    A card with someone's UID is that person edited elsewhere: it updates them
+    (``card_updates``), or is skipped when it says nothing new.
     """
     by_name = {p.name_key: PersonRef(p.id, p.name) for p in people_store.name_keys(conn)}
     by_email = {e.key: PersonRef(e.id, e.name) for e in store.email_owners(conn)}
