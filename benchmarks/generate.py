@@ -21,6 +21,7 @@ import argparse
 import random
 import sys
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -212,6 +213,7 @@ def _people(conn, rng, n, now, orgs, events, vocab, weights, dense=False) -> Non
                 "",
                 to_db_time(added),
                 to_db_time(added),
+                f"urn:uuid:{uuid.UUID(int=rng.getrandbits(128), version=4)}",  # as pln gives
             )
         )
         counts = (
@@ -229,7 +231,7 @@ def _people(conn, rng, n, now, orgs, events, vocab, weights, dense=False) -> Non
         attrs.append((pid, "email", f"p{pid}@example.org", f"p{pid}@example.org"))
     conn.executemany(
         "INSERT INTO person (id, name, name_key, org, role, location, circle, cadence, met_on,"
-        " met_at_id, notes, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " met_at_id, notes, created_at, updated_at, uid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
     conn.executemany(

@@ -38,6 +38,7 @@ LIST_KEYS = {
 }
 SHOW_KEYS = LIST_KEYS | {
     "met_on_precision",
+    "uid",
     "role",
     "location",
     "phones",

@@ -146,7 +146,7 @@ def contains(haystack: list[str], needle: list[str]) -> bool:
 
 
 def stored_words(person: dict[str, Any]) -> list[str]:
-    keep = ["name", "org", "role", "location", "notes", "birthday", "met_at"]
+    keep = ["name", "org", "role", "location", "notes", "birthday", "met_at", "uid"]
     texts = [str(person[k]) for k in keep if person.get(k)]
     for key in ("emails", "phones", "links", "topics", "offers", "seeks"):
         texts += person[key]

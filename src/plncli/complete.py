@@ -112,6 +112,7 @@ ARGUMENT_KINDS: dict[str, Any] = {
     "help:words": "command",
     "file": "file",
     "path": "file",
+    "export:target": "file",
     **dict.fromkeys(("names", "when", "fids", "fids_when", "text", "topic", "change", "url")),
 }
 

@@ -256,6 +256,28 @@ def m005_date_precision(conn: sqlite3.Connection) -> Iterator[str]:
     yield from undo_triggers(conn, tables=("person", "tie"))
 
 
+def new_uid() -> str:
+    """A person's UID: a random (version 4) UUID as the URN RFC 6350 recommends
+    (``urn:uuid:…``), so that a phone or server that keeps UIDs as URIs keeps it as is."""
+    import uuid
+
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
+def m006_person_uid(conn: sqlite3.Connection) -> Iterator[str]:
+    """Every person gets a stable UID (RFC 6350), given once and never changed: a contact
+    exported to a phone and imported back is matched by it. Existing people get a new one
+    each; the person's undo triggers are made again to see the column."""
+    yield "ALTER TABLE person ADD COLUMN uid VARCHAR"
+    for op in ("insert", "update", "delete"):
+        yield f"DROP TRIGGER undo_person_{op}"
+    ids = [r[0] for r in conn.execute("SELECT id FROM person WHERE uid IS NULL")]
+    for pid in ids:
+        yield f"UPDATE person SET uid = '{new_uid()}' WHERE id = {int(pid)}"
+    yield "CREATE UNIQUE INDEX ix_person_uid ON person (uid)"
+    yield from undo_triggers(conn, tables=("person",))
+
+
 def undo_triggers(
     conn: sqlite3.Connection, tables: tuple[str, ...] = UNDONE_TABLES
 ) -> Iterator[str]:
@@ -322,6 +344,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], Iterator[str]]]] = [
     ("m003_history", m003_history),
     ("m004_fk_indexes", _script(M004_FK_INDEXES)),
     ("m005_date_precision", m005_date_precision),
+    ("m006_person_uid", m006_person_uid),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -61,6 +61,7 @@ class Person(SQLModel, table=True):
         Index("ix_person_name_key", "name_key"),
         Index("ix_person_met_at", "met_at_id"),
         Index("ix_person_introduced_by", "introduced_by_id"),
+        Index("ix_person_uid", "uid", unique=True),
     )
     id: int | None = Field(default=None, primary_key=True)
     name: str
@@ -80,6 +81,9 @@ class Person(SQLModel, table=True):
     last_contact_at: datetime | None = _utc(default=None)
     birthday: date | None = None
     met_on_precision: str | None = None  # "year" / "month" when only that is known; None: day
+    # RFC 6350 UID: set once when the person is added (people.new_uid, or the card's own),
+    # never changed. NULL only in a row another tool wrote; pln always sets it.
+    uid: str | None = None
 
 
 class PersonAttr(SQLModel, table=True):

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from .db import to_db_time
 from .errors import Conflict, InvalidInput
+from .migrations import new_uid
 from .resolve import PersonRef
 from .store import people as store
 from .store.search import rebuild_search as rebuild_search  # their home; kept here for callers
@@ -133,6 +134,7 @@ def _insert_person(
             "created_at": stamp,
             "updated_at": stamp,
             "met_on_precision": data.met_on_precision if data.met_on is not None else None,
+            "uid": new_uid(),
         },
     )
     for kind, values in data.lists.items():

@@ -210,6 +210,7 @@ def profile_json(p: Profile) -> dict[str, Any]:
         introduced_by=ref_json(p.introduced_by) if p.introduced_by else None,
         notes=p.notes,
         birthday=_iso(p.birthday),
+        uid=p.uid,
         knows=[{**ref_json(a.person), "how": a.how} for a in p.knows],
         followups=[followup_json(f) for f in p.followups],
         interactions=[interaction_json(t) for t in p.timeline],

@@ -174,6 +174,7 @@ TABLES: dict[str, Spec] = {
         "last_contact_at": (_instant, True),
         "birthday": (_day, True),
         "met_on_precision": (one_of("year", "month"), True),
+        "uid": (line(1000), True),
     },
     "person_attr": {
         "id": (_ident, False),

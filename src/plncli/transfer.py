@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .db import to_db_time
 from .errors import Conflict, InvalidInput
 from .formats.records import Problem, ReadResult, Record
-from .migrations import LATEST, UNDONE_TABLES
+from .migrations import LATEST, UNDONE_TABLES, new_uid
 from .people import ensure_event, rebuild_search, refresh_search
 from .resolve import PersonRef
 from .store import people as people_store
@@ -69,24 +69,34 @@ def plan_import(
     on_duplicate: str,
     tick: Callable[[], None] = lambda: None,
 ) -> Plan:
-    """Match each record against the book (email, then folded name) and within the file.
+    """Match each record against the book (UID, email, then folded name) and within the file.
 
     A record merged into someone in the book (or combined with an earlier record of the
     file) brings every value of its list fields; a single value that differs from the
     one held is kept as held and reported, as is an email that belongs to someone else.
+    A card with someone's UID is that person edited elsewhere: it updates them
+    (``card_updates``), or is skipped when it says nothing new.
     """
     by_name = {p.name_key: PersonRef(p.id, p.name) for p in people_store.name_keys(conn)}
     by_email = {e.key: PersonRef(e.id, e.name) for e in store.email_owners(conn)}
+    by_uid = {p.uid: PersonRef(p.id, p.name) for p in store.person_uids(conn)}
     plan = Plan([], [], [], list(result.invalid), list(result.notes))
     in_file: dict[str, int] = {}
     filling: dict[int, dict[str, object]] = {}  # person -> values earlier records fill
     for record in result.records:
         tick()
         keys = [f"n:{fold(record.name)}"] + [f"e:{fold(e)}" for e in record.emails]
+        same_card = by_uid.get(record.uid) if record.uid else None
         match = next((by_email[k[2:]] for k in keys[1:] if k[2:] in by_email), None)
-        match = match or by_name.get(keys[0][2:])
+        match = same_card or match or by_name.get(keys[0][2:])
+        keys = [f"u:{record.uid}"] * bool(record.uid) + keys
         earlier = next((in_file[k] for k in keys if k in in_file), None)
-        if match is not None and on_duplicate == "merge":
+        if same_card is not None and on_duplicate == "merge":
+            record = _foreign_emails(record, same_card, by_email, plan.notes)
+            updates = card_updates(conn, record, same_card)
+            plan.notes.extend(Problem(record.where, f, UPDATED) for f in updates)
+            (plan.merge if updates else plan.skip).append((record, same_card))
+        elif match is not None and on_duplicate == "merge":
             record = _foreign_emails(record, match, by_email, plan.notes)
             record = _differences(conn, record, match, plan.notes, filling)
             plan.merge.append((record, match))
@@ -107,6 +117,33 @@ def plan_import(
 
 
 _SCALARS = ("org", "role", "location", "birthday", "met_at", "met_on", "circle")
+_CARD_SCALARS = ("name", "org", "role", "location", "birthday", "notes")
+UPDATED = "updated from the card (the same UID)"
+
+
+def card_updates(conn: sqlite3.Connection, record: Record, person: PersonRef) -> list[str]:
+    """The fields a card with the person's UID changes: the card is the same contact,
+    edited elsewhere (a phone, a mail client). Each field the card holds replaces the
+    person's; a field it does not hold is kept (a phone may not carry topics). A list
+    compares as a whole (emails, phones, links, topics), by the values' folded keys."""
+    held = store.card_target(conn, person.id)
+    assert held is not None  # matched in this transaction
+    changed = [
+        f
+        for f in _CARD_SCALARS
+        if (new := _card_value(record, f)) not in (None, "") and new != getattr(held, f)
+    ]
+    keys = store.attr_keys(conn, person.id)
+    for kind, f in LISTS:
+        given = {attr_key(kind, v) for v in getattr(record, f)}
+        if given and given != keys.get(kind, set()):
+            changed.append(f)
+    return changed
+
+
+def _card_value(record: Record, field: str) -> object:
+    value = getattr(record, field)
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _combine(first: Record, later: Record, notes: list[Problem]) -> Record:
@@ -207,6 +244,7 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
         if r.met_at
     }
     ids = store.new_person_ids(conn, len(plan.add))
+    uids = _new_people_uids(conn, plan.add)
     stamp = to_db_time(now)
     store.insert_people(
         conn,
@@ -226,13 +264,17 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
                 "updated_at": stamp,
                 "birthday": r.birthday.isoformat() if r.birthday else None,
                 "met_on_precision": r.met_on_precision if r.met_on else None,
+                "uid": uid,
             }
-            for pid, r in zip(ids, plan.add, strict=True)
+            for pid, r, uid in zip(ids, plan.add, uids, strict=True)
         ],
     )
     _insert_attrs(conn, list(zip(ids, plan.add, strict=True)))
     for record, person in plan.merge:
-        _merge_record(conn, person.id, record, events, stamp)
+        if record.uid and record.uid == store.uid_of(conn, person.id):
+            _update_from_card(conn, person.id, record, events, stamp)
+        else:
+            _merge_record(conn, person.id, record, events, stamp)
     ties = _ties_from_knows(conn, plan, ids, now)
     if ids:
         refresh_search_from(conn, ids[0])
@@ -250,6 +292,46 @@ def _insert_attrs(conn: sqlite3.Connection, people: list[tuple[int, Record]]) ->
             for v in getattr(r, f)
         ],
     )
+
+
+def _new_people_uids(conn: sqlite3.Connection, people: list[Record]) -> list[str]:
+    """Each new person's UID: the card's own when no one holds it yet, else a new one."""
+    taken = {p.uid for p in store.person_uids(conn)}
+    out = []
+    for r in people:
+        uid = r.uid if r.uid and r.uid not in taken else new_uid()
+        taken.add(uid)
+        out.append(uid)
+    return out
+
+
+def _update_from_card(
+    conn: sqlite3.Connection, pid: int, r: Record, events: dict[str, int], stamp: str
+) -> None:
+    """The card is the person as edited elsewhere (``card_updates``): each value it holds
+    replaces the person's, lists as a whole; the rest is kept (an event given with
+    ``--met-at`` fills an empty one, as a merge does)."""
+    sets: dict[str, object] = {}
+    for f in _CARD_SCALARS:
+        value = _card_value(r, f)
+        if value not in (None, ""):
+            sets[f] = value
+    if "name" in sets:
+        sets["name_key"] = fold(r.name)
+    sets["updated_at"] = stamp
+    people_store.update_person(conn, pid, sets)
+    for kind, f in LISTS:
+        if getattr(r, f):
+            people_store.delete_attrs(conn, pid, kind)
+    _insert_attrs(conn, [(pid, r)])
+    if r.met_at:
+        empty = dict.fromkeys(("org", "role", "location", "birthday"), None)
+        store.fill_person(
+            conn,
+            pid,
+            {**empty, "met_at_id": events.get(fold(r.met_at)), "notes": ""},
+            updated_at=stamp,
+        )
 
 
 def _merge_record(
@@ -352,6 +434,8 @@ def restore_book(conn: sqlite3.Connection, path: str) -> dict[str, int]:
                 f"{path} is not a valid pln export: table {table}: {exc}",
                 "use an export written by `pln export --format json`",
             ) from None
+    for pid in store.people_without_uid(conn):  # an export from before UIDs
+        store.set_uid(conn, pid, new_uid())
     store.after_restore(conn, UNDONE_TABLES)
     rebuild_search(conn)
     return counts
@@ -462,6 +546,7 @@ def export_people(conn: sqlite3.Connection) -> list["ExportPerson"]:
                 last_contact=_day(r.last_contact),
                 knows=knows.get(r.id, []),
                 met_on_precision=r.met_on_precision,
+                uid=r.uid,
             )
         )
     return out

@@ -100,6 +100,7 @@ class Profile(NamedTuple):
     outcomes: list[OutcomeEntry]
     done: list[FollowUpRow]  # done follow-ups, newest first
     met_on_precision: str | None = None  # "year"/"month": met_on is that period's first day
+    uid: str | None = None  # RFC 6350 UID (the vCard export's, matched by the import)
 
 
 def _person_row(r: Any, attrs: dict[str, list[str]]) -> PersonRow:
@@ -173,6 +174,7 @@ def profile(conn: sqlite3.Connection, person: PersonRef, *, limit: int | None) -
         intro_outcomes(conn, person.id),
         done_followups(conn, person.id, limit=limit),
         r.met_on_precision,
+        r.uid,
     )
 
 

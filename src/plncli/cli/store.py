@@ -296,6 +296,46 @@ def init(
     emit("\n".join(lines))
 
 
+@db_app.command("upgrade")
+@guarded
+def upgrade(
+    ctx: typer.Context,
+    url: Annotated[
+        str | None,
+        typer.Argument(
+            help="The shared book's URL (default: the book pln uses).", show_default=False
+        ),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Bring a shared book made by an older pln to this pln's schema (its keeper, once).
+
+    Run as the role that ran `pln db init`: it owns the tables. A personal book
+    upgrades itself when opened (after a backup beside it); this opens it.
+
+    \b
+      pln db upgrade postgresql://me@db.example.org/department
+    """
+    done = cmd.upgrade(state(ctx), url)
+    if json:
+        render.print_json(
+            {
+                "database": done.database,
+                "server": done.where or None,
+                "schema_version_before": done.before,
+                "schema_version": done.after,
+                "added": done.added,
+            }
+        )
+        return
+    where = f"{done.database} on {done.where}" if done.where else done.database
+    if done.before == done.after:
+        emit(f"{where} is at schema {done.after}, this pln's; nothing to do.")
+        return
+    added = f": added {', '.join(done.added)}" if done.added else ""
+    emit(f"Upgraded {where} from schema {done.before} to {done.after}{added}.")
+
+
 def _aligned(rows: list[tuple[str, str]]) -> list[str]:
     """SQL statements with their ``--`` comments in one column, whatever the names' lengths."""
     width = max(len(sql) for sql, _ in rows)

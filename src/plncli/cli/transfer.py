@@ -22,12 +22,18 @@ from .parse import Circle
 
 if TYPE_CHECKING:
     from ..merge import MergePlan
+    from ..vdir import Written
 
 
 @command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="vCard, LinkedIn/Google/pln CSV, or pln JSON.")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="vCard, LinkedIn/Google/pln CSV, or pln JSON; or a vdir (a folder of .vcf files)."
+        ),
+    ],
     format_: Annotated[
         str | None,
         typer.Option(
@@ -87,6 +93,7 @@ def import_(
       pln import Connections.csv --met-at "LinkedIn" --circle following
       pln import attendees.csv --met-at "researchED 2026" --topic assessment
       pln import backup.json                  (a pln export, into an empty database)
+      pln import ~/.contacts/pln              (a vdir: every card, matched by its UID)
     """
     from ..restore_check import Refused
 
@@ -197,11 +204,23 @@ def _report(
 @command("export")
 def export(
     ctx: typer.Context,
-    format_: Annotated[str, typer.Option("--format", help="json, csv, vcard or ics.")] = "json",
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            help="File to write (as --output); for vdir, the folder.", show_default=False
+        ),
+    ] = None,
+    format_: Annotated[
+        str, typer.Option("--format", help="json, csv, vcard, ics or vdir (a folder).")
+    ] = "json",
     output: Annotated[
         str | None,
         typer.Option("--output", "-o", help="File to write (default: stdout).", show_default=False),
     ] = None,
+    delete: Annotated[
+        bool,
+        typer.Option("--delete", help="vdir: remove the cards of people no longer in the book."),
+    ] = False,
     raw: Annotated[
         bool, typer.Option("--raw", help="CSV: leave cells as they are (no formula guard).")
     ] = False,
@@ -209,14 +228,24 @@ def export(
         bool, typer.Option("--force", help="Replace the output file if it exists.")
     ] = False,
 ) -> None:
-    """Export the book: json (everything), csv (people), vcard (4.0), ics (follow-ups).
+    """Export the book: json (everything), csv (people), vcard (4.0), ics (follow-ups),
+    vdir (a folder with a card per person, for khard and vdirsyncer).
 
     \b
       pln export --format json -o pln-backup.json
       pln export --format csv -o people.csv
       pln export --format ics -o follow-ups.ics      (subscribe from a calendar)
+      pln export --format vdir ~/.contacts/pln       (only changed cards are rewritten)
     """
     app = state(ctx)
+    if target is not None and output is not None:
+        raise InvalidInput("give the file either as an argument or with --output, not both")
+    output = output if output is not None else target
+    if delete and format_ != "vdir":
+        raise InvalidInput("--delete is for --format vdir", "leave --delete out")
+    if format_ == "vdir" and output is not None:
+        _report_vdir(cmd.export_vdir(app, output, delete=delete))
+        return
     if output is None:
         for chunk in cmd.export(app, format_, raw=raw):
             sys.stdout.buffer.write(chunk)
@@ -224,6 +253,18 @@ def export(
         return
     done = cmd.export_file(app, output, format_, raw=raw, force=force)
     render.say(f"Wrote {done.shown} ({done.size:,} bytes).")
+
+
+def _report_vdir(done: "Written") -> None:
+    cards = render.number_of(done.written, "card", "cards")
+    made = " (created)" if done.created else ""
+    render.say(f"Wrote {cards} to {done.folder}{made}; {done.unchanged:,} unchanged.")
+    if done.removed:
+        gone = render.number_of(done.removed, "card", "cards")
+        render.say(f"Removed {gone} of people no longer in the book.")
+    if done.left:
+        left = render.number_of(done.left, "card", "cards")
+        render.say(f"Left {left} of people no longer in the book (--delete removes them).")
 
 
 def _moves(plan: "MergePlan") -> str:

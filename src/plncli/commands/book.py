@@ -1,4 +1,4 @@
-"""`pln db path|status|check|backup|init`, `pln history` and `pln undo`, free of Typer:
+"""`pln db path|status|check|backup|init|upgrade`, `pln history` and `pln undo`, free of Typer:
 the book itself, where it lives, what it holds, and its changes."""
 
 import os
@@ -15,6 +15,7 @@ from ..store import book
 if TYPE_CHECKING:
     from ..store.pg.book import Facts
     from ..store.pg.prepare import Prepared
+    from ..store.pg.upgrade import Upgraded
 
 
 class Status(NamedTuple):
@@ -143,6 +144,31 @@ def init(url: str) -> "Prepared":
     from ..store.pg import prepare
 
     return prepare.init(url)
+
+
+def upgrade(app: AppContext, url: str | None) -> "Upgraded":
+    """Bring the book to this pln's schema: a shared one (``url``, or the configured book)
+    by its keeper (``store.pg.upgrade``); a personal one upgrades itself when opened,
+    after a backup (``db.migrate``), which this does."""
+    from ..store.pg import is_url
+    from ..store.pg.upgrade import Upgraded, upgrade
+
+    if url is not None:
+        if not is_url(url):
+            raise InvalidInput(
+                "`pln db upgrade URL` takes a shared book's PostgreSQL URL",
+                "a personal book upgrades itself when opened: `pln db upgrade` alone opens it",
+            )
+        return upgrade(url)
+    if app.settings.shared:
+        return upgrade(app.settings.db_path)
+    path = app.existing_path()
+    import contextlib
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as before:
+        version = schema_version(before)
+    return Upgraded(path, "", version, schema_version(app.conn), [])
 
 
 def history(app: AppContext, *, limit: int) -> list[hist.Change]:

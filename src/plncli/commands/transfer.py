@@ -4,19 +4,20 @@ What only a terminal shows is the caller's: a progress bar for a large import
 (``Progress``), and the list of a file's problems before the error that names them
 (``InvalidRecords.problems``; a refused pln export is ``restore_check.Refused``)."""
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import files
 from .. import transfer as svc
 from ..context import AppContext
 from ..db import transaction
 from ..errors import InvalidInput
-from ..formats.records import Problem
+from ..formats.records import Problem, ReadResult
 
 FORMATS = ("vcard", "linkedin", "google", "csv", "json")
-EXPORTS = ("json", "csv", "vcard", "ics")
+EXPORTS = ("json", "csv", "vcard", "ics", "vdir")
 
 # (how many steps, what is being done, one tick per step) -> a context giving the tick
 Progress = Callable[[int, str, bool], AbstractContextManager[Callable[[], None]]]
@@ -44,6 +45,10 @@ class Restored(NamedTuple):
 class Written(NamedTuple):
     shown: str  # the file written, as the command reports it
     size: int  # bytes
+
+
+if TYPE_CHECKING:
+    from .. import vdir
 
 
 class InvalidRecords(InvalidInput):
@@ -81,11 +86,14 @@ def import_file(
         raise InvalidInput(
             f"--on-duplicate {on_duplicate!r} is not known", "use merge, skip or add"
         )
-    if format_ == "json" or (format_ is None and svc.is_pln_json(file)):
+    if os.path.isdir(file):
+        result = _read_vdir(file, format_, encoding)
+    elif format_ == "json" or (format_ is None and svc.is_pln_json(file)):
         return restore(app, file, dry_run=dry_run)
-    from ..formats import read_file
+    else:
+        from ..formats import read_file
 
-    result = read_file(file, fmt=format_, encoding=encoding)
+        result = read_file(file, fmt=format_, encoding=encoding)
     records = [
         svc.with_defaults(r, met_at=met_at, topic=topics or [], circle=circle)
         for r in result.records
@@ -109,6 +117,18 @@ def import_file(
             text = "".join(f"{p.where}\t{p.field}\t{p.why}\n" for p in plan.invalid)
             files.write(rejects, text.encode("utf-8"))
     return Imported(plan, False, counts, rejects)
+
+
+def _read_vdir(folder: str, format_: str | None, encoding: str | None) -> "ReadResult":
+    """A folder is a vdir: its .vcf files (``vdir.read``)."""
+    from .. import vdir
+
+    if format_ not in (None, "vcard"):
+        raise InvalidInput(
+            f"{folder} is a folder: a vdir of vCard files, not --format {format_}",
+            "give a file for that format, or leave --format out",
+        )
+    return vdir.read(folder, encoding=encoding)
 
 
 def restore(app: AppContext, file: str, *, dry_run: bool = False) -> Restored:
@@ -145,6 +165,19 @@ def export_file(
 def _known_export(format_: str) -> None:
     if format_ not in EXPORTS:
         raise InvalidInput(f"--format {format_!r} is not known", f"use {', '.join(EXPORTS)}")
+    if format_ == "vdir":
+        raise InvalidInput("--format vdir writes a folder: give it", "pln export --format vdir DIR")
+
+
+def export_vdir(app: AppContext, folder: str, *, delete: bool = False) -> "vdir.Written":
+    """Every active person's card in the vdir ``folder`` (``vdir.write``: only changed files
+    are rewritten; cards of people no longer in the book removed only with ``delete``)."""
+    from .. import vdir
+    from ..formats.export import to_vcard
+
+    people = svc.export_people(app.conn)
+    cards = ((p.uid, to_vcard([p]).encode("utf-8")) for p in people if p.uid)
+    return vdir.write(folder, cards, delete=delete)
 
 
 def _render_export(app: AppContext, format_: str, *, raw: bool) -> Iterable[bytes]:

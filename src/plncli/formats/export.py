@@ -10,6 +10,7 @@ pln's CSV import removes again.
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
@@ -36,6 +37,7 @@ class ExportPerson(NamedTuple):
     last_contact: date | None
     knows: list[str]
     met_on_precision: str | None = None  # "year"/"month": written as 2019 / 2019-09
+    uid: str | None = None  # RFC 6350 UID: the person's, stable across exports
 
 
 class ExportDue(NamedTuple):
@@ -107,7 +109,10 @@ def to_vcard(people: list[ExportPerson]) -> str:
 def _card(p: ExportPerson) -> list[str]:
     words = p.name.split()
     family, given = (words[-1], " ".join(words[:-1])) if len(words) > 1 else (p.name, "")
-    lines = ["BEGIN:VCARD", "VERSION:4.0", "PRODID:-//pln//EN", f"FN:{_esc(p.name)}"]
+    lines = ["BEGIN:VCARD", "VERSION:4.0", "PRODID:-//pln//EN"]
+    if p.uid:
+        lines.append(uid_line(p.uid))
+    lines.append(f"FN:{_esc(p.name)}")
     lines.append(f"N:{_esc(family)};{_esc(given)};;;")
     lines += [f"EMAIL:{_esc(e)}" for e in p.emails]
     lines += [f"TEL:{_esc(t)}" for t in p.phones]
@@ -126,6 +131,14 @@ def _card(p: ExportPerson) -> list[str]:
         lines.append(f"BDAY:{p.birthday.strftime('%Y%m%d')}")
     lines.append("END:VCARD")
     return lines
+
+
+def uid_line(uid: str) -> str:
+    """``UID``: a URI as it is (vCard 4.0's default value type, e.g. pln's ``urn:uuid:…``);
+    any other text a card came with, as text (``VALUE=text``), escaped."""
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\\]+", uid):
+        return f"UID:{uid}"
+    return f"UID;VALUE=text:{_esc(uid)}"
 
 
 def _esc(text: str) -> str:

@@ -26,6 +26,7 @@ class Record(NamedTuple):
     knows: list[str]  # names of others (generic CSV `knows` column)
     unknown: list[str]  # what the record holds that pln does not keep, in words
     met_on_precision: str | None = None  # "year"/"month": met_on is that period's first day
+    uid: str | None = None  # the card's UID (RFC 6350), as written: import matches by it first
 
 
 class Problem(NamedTuple):

@@ -72,7 +72,6 @@ DESCRIBE = {
     "KEY": "public key",
     "GEO": "map position",
     "TZ": "time zone",
-    "UID": "the card's id",
     "REV": "when the card last changed",
     "PRODID": "the program that wrote the card",
     "GENDER": "gender",
@@ -87,6 +86,7 @@ _KIND_WORDS = {"pref": "preferred"}
 _ESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
 _DATE = re.compile(r"(\d{4})-?(\d\d)-?(\d\d)(?:T[\d:.Z+-]*)?")
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
+_MAX_UID = 1000  # characters: a UID is an id, not a document
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff]")
 
 
@@ -195,6 +195,7 @@ class Fields:
         self.lines: list[Line] = []
         self.labelled: set[str] = set()  # groups whose X-ABLabel became part of a label
         self.moved: list[str] = []  # labels of the lines added to the notes
+        self.uid: str | None = None
 
     def note_line(self, base: str, entry: Entry, text: str, *, skip: tuple[str, ...] = ()) -> None:
         """Keep ``text`` in the notes as "Base (kinds): text"; other parameters are reported."""
@@ -223,6 +224,7 @@ class Fields:
         role = self._titles()
         birthday, notes = self._birthday()
         rec = blank(self.card.where)._replace(
+            uid=self.uid,
             name=name,
             org=self.org,
             role=role,
@@ -287,8 +289,11 @@ class Fields:
         text = "\n\n".join(n for n in self.notes if n.strip())
         lines: list[str] = []
         size = len(text) + 2
+        held = set(text.split("\n"))
         for line in self.lines:
             entry = f"{line.label}: {line.value}"
+            if entry in held:  # a card pln wrote holds its notes' lines already: not twice
+                continue
             if size + len(entry) + 1 > MAX_TEXT:
                 why = f"{line.label} (the notes would pass {MAX_TEXT:,} characters)"
                 self.card.drop(line.prop, why)
@@ -455,6 +460,16 @@ def _on_bday(f: Fields, e: Entry) -> None:
     f.report_params(e)
 
 
+def _on_uid(f: Fields, e: Entry) -> None:
+    """The card's id (a URN, a URL or any text, as the writer chose): the first is kept."""
+    uid = unescape(e.value).strip()
+    if uid and f.uid is None and _is_text(uid) and len(uid) <= _MAX_UID:
+        f.uid = uid
+        f.report_params(e)
+    elif uid:
+        f.card.drop("UID", "another UID" if f.uid is not None else "an unusable UID")
+
+
 def _on_title(f: Fields, e: Entry) -> None:
     if unescape(e.value).strip():
         f.titles.append(e)  # its parameters are reported once the role is chosen
@@ -485,6 +500,7 @@ _HANDLERS: dict[str, Callable[[Fields, Entry], None]] = {
     "NOTE": _adder("notes"),
     "ADR": _on_adr,
     "BDAY": _on_bday,
+    "UID": _on_uid,
 }
 
 

@@ -41,6 +41,43 @@ def person_keys(conn: Conn) -> list[Any]:
     return rows(conn, "SELECT id, name_key FROM person")
 
 
+def person_uids(conn: Conn) -> list[Any]:
+    """(id, name, uid) of everyone who has a UID, archived or not."""
+    return rows(conn, "SELECT id, name, uid FROM person WHERE uid IS NOT NULL")
+
+
+def card_target(conn: Conn, pid: int) -> Any | None:
+    """What a card with the person's UID is compared with: the values a vCard carries."""
+    return row(
+        conn,
+        "SELECT name, org, role, location, birthday, notes, uid FROM person WHERE id = ?",
+        (pid,),
+    )
+
+
+def attr_keys(conn: Conn, pid: int) -> dict[str, set[str]]:
+    """The person's list values by kind, as their folded keys."""
+    found: dict[str, set[str]] = {}
+    sql = "SELECT kind, key FROM person_attr WHERE person_id = ?"
+    for kind, key in conn.execute(sql, (pid,)):
+        found.setdefault(kind, set()).add(key)
+    return found
+
+
+def people_without_uid(conn: Conn) -> list[int]:
+    """The ids of people with no UID (restored from an export older than UIDs)."""
+    return column(conn, "SELECT id FROM person WHERE uid IS NULL ORDER BY id")
+
+
+def uid_of(conn: Conn, pid: int) -> str | None:
+    value = scalar(conn, "SELECT uid FROM person WHERE id = ?", (pid,))
+    return None if value is None else str(value)
+
+
+def set_uid(conn: Conn, pid: int, uid: str) -> None:
+    execute(conn, "UPDATE person SET uid = ? WHERE id = ?", (uid, pid))
+
+
 def merge_target(conn: Conn, pid: int) -> Any | None:
     """What an imported record is compared with: the person's single values (``met_at``
     the event's name) and notes."""
@@ -311,6 +348,6 @@ def people_for_export(conn: Conn) -> list[Any]:
         conn,
         "SELECT p.id, p.name, p.org, p.role, p.location, p.circle, p.notes, e.name AS met_at,"
         f" p.met_on, p.birthday, {local_day(conn, 'p.last_contact_at')} AS last_contact,"
-        " p.met_on_precision FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
+        " p.met_on_precision, p.uid FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
         f" WHERE p.archived_at IS NULL ORDER BY {order}",
     )

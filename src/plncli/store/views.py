@@ -197,12 +197,12 @@ def _attributes(
 def person_profile(conn: Conn, person_id: int) -> Any:
     """One person's row for `pln show`: PERSON_COLUMNS, ``role``, ``location``,
     ``cadence``, ``met_at`` (the event's name), ``met_on``, ``introduced_by_id``,
-    ``introduced_by_name``, ``notes``, ``birthday``, ``met_on_precision``."""
+    ``introduced_by_name``, ``notes``, ``birthday``, ``met_on_precision``, ``uid``."""
     return row(
         conn,
         f"SELECT {person_columns(conn)}, p.role, p.location, p.cadence, e.name AS met_at, p.met_on,"
         " i.id AS introduced_by_id, i.name AS introduced_by_name, p.notes, p.birthday,"
-        " p.met_on_precision"
+        " p.met_on_precision, p.uid"
         " FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
         " LEFT JOIN person i ON i.id = p.introduced_by_id WHERE p.id = ?",
         (person_id,),

@@ -2,7 +2,7 @@
 
 This module connects and runs the store's SQL (``?`` parameters, named rows, dates and
 instants read back as the text SQLite stores); ``schema`` holds the DDL, ``search`` the
-full-text search, ``prepare`` `pln db init`.
+full-text search, ``prepare`` `pln db init`, ``upgrade`` `pln db upgrade`.
 
 What only PostgreSQL needs lives here; every other statement is the SQL both engines
 share (``store/__init__.py``). Imported only for a ``postgresql://`` book: psycopg and
@@ -228,6 +228,12 @@ def connect(url: str) -> PgConn:
         raise StoreError(
             f"{where} was made by a newer pln (schema {version}; this pln knows {LATEST})",
             "upgrade pln",
+        )
+    if version < LATEST:  # its keeper upgrades it first: members have no right to
+        conn.close()
+        raise StoreError(
+            f"{where} is at schema {version}, older than this pln's ({LATEST}); it was not changed",
+            "the book's keeper (the role that ran `pln db init`) runs `pln db upgrade URL` once",
         )
     try:
         _local_zone(conn)

@@ -222,6 +222,17 @@ def byte_order_ddl(conn: psycopg.Connection[Any]) -> list[str]:
     ]
 
 
+def deferrable_ddl(conn: psycopg.Connection[Any]) -> list[str]:
+    """Every foreign key of the book ``DEFERRABLE`` (undo checks them at the end)."""
+    return [
+        f'ALTER TABLE {table} ALTER CONSTRAINT "{name}" DEFERRABLE INITIALLY IMMEDIATE'
+        for table, name in conn.execute(
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint"
+            " WHERE contype = 'f' AND connamespace = 'public'::regnamespace ORDER BY 1, 2"
+        ).fetchall()
+    ]
+
+
 def extra_ddl(conn: psycopg.Connection[Any], *, unaccent: bool) -> list[str]:
     """What the models cannot say (module docstring), after their tables exist."""
     out = [
@@ -235,11 +246,7 @@ def extra_ddl(conn: psycopg.Connection[Any], *, unaccent: bool) -> list[str]:
     ]
     for table in UNDONE_TABLES:
         out.extend(_rowid_ddl(table))
-    for table, name in conn.execute(
-        "SELECT conrelid::regclass::text, conname FROM pg_constraint"
-        " WHERE contype = 'f' AND connamespace = 'public'::regnamespace ORDER BY 1, 2"
-    ).fetchall():
-        out.append(f'ALTER TABLE {table} ALTER CONSTRAINT "{name}" DEFERRABLE INITIALLY IMMEDIATE')
+    out.extend(deferrable_ddl(conn))
     out.extend(search_config_ddl(unaccent))
     out.extend(byte_order_ddl(conn))
     out.append(SEARCH_TABLE)
