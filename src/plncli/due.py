@@ -23,7 +23,7 @@ from .resolve import PersonRef
 from .store import activity as store
 from .store import is_pg
 
-KIND_RANK = {"follow-up": 0, "first-contact": 1, "reconnect": 2}
+KIND_RANK = {"follow-up": 0, "reading": 1, "first-contact": 2, "reconnect": 3}
 
 
 class PersonState(NamedTuple):
@@ -45,14 +45,24 @@ class OpenFollowUp(NamedTuple):
     every: str | None
 
 
+class DueReading(NamedTuple):
+    """A group's dated reading, not yet done: due for you on its day (``resources.py``)."""
+
+    id: int
+    group: PersonRef  # the group's id and name (a reading is owed to a group, not a person)
+    title: str
+    due: date
+
+
 class DueItem(NamedTuple):
     kind: str
-    person: PersonRef
+    person: PersonRef  # a reading: the group
     due: date
     days_overdue: int
     reason: str
     followup_id: int | None
     weight: float  # within a kind: larger is more urgent
+    reading_id: int | None = None
 
 
 def due_items(
@@ -90,7 +100,7 @@ _Ranked = tuple[
     int,
     float,
     int | None,
-    OpenFollowUp | _Why,
+    OpenFollowUp | DueReading | _Why,
 ]
 
 
@@ -103,6 +113,7 @@ def first_due(
     cadences: dict[str, str],
     first_contact_days: int,
     limit: int | None = None,
+    readings: list[DueReading] | None = None,
 ) -> tuple[list[DueItem], int]:
     """The first ``limit`` of ``due_items`` (None: all of them), and how many there are.
 
@@ -112,6 +123,11 @@ def first_due(
         _ranked("follow-up", f.person, f.due, today, float((today - f.due).days), f.id, f)
         for f in followups
         if f.due <= horizon
+    ]
+    ranked += [
+        _ranked("reading", r.group, r.due, today, float((today - r.due).days), None, r)
+        for r in readings or ()
+        if r.due <= horizon
     ]
     defaults = {c: _interval(v) for c, v in cadences.items()}
     grace = timedelta(days=first_contact_days)
@@ -124,7 +140,16 @@ def first_due(
     ranked.sort(key=itemgetter(0))
     shown = ranked if limit is None else ranked[:limit]
     items = [
-        DueItem(kind, ref, due, (today - due).days, _reason(why, today), fid, weight)
+        DueItem(
+            kind,
+            ref,
+            due,
+            (today - due).days,
+            _reason(why, today),
+            fid,
+            weight,
+            why.id if isinstance(why, DueReading) else None,
+        )
         for _, kind, ref, due, _, weight, fid, why in shown
     ]
     return items, len(ranked)
@@ -137,7 +162,7 @@ def _ranked(
     today: date,
     weight: float,
     fid: int | None,
-    why: OpenFollowUp | _Why,
+    why: OpenFollowUp | DueReading | _Why,
 ) -> _Ranked:
     """A candidate with its place in the order: everything due today or earlier first
     (by kind, then most urgent first), then what is upcoming, soonest first."""
@@ -157,9 +182,11 @@ def _interval(text: str | None) -> Interval | None:
 FIRST_CONTACT_WINDOW = 30  # days a missing first contact is flagged, from meeting or adding
 
 
-def _reason(why: OpenFollowUp | _Why, today: date) -> str:
+def _reason(why: OpenFollowUp | DueReading | _Why, today: date) -> str:
     if isinstance(why, OpenFollowUp):
         return (why.note or "follow up") + (_every(why.every) if why.every else "")
+    if isinstance(why, DueReading):
+        return f"group reading: {why.title}"
     return _said(why, today)
 
 
@@ -289,6 +316,16 @@ def load_due_inputs(
 
 
 _SLACK = timedelta(days=2)  # a day of slack for time zones, and one more
+
+
+def load_due_readings(conn: sqlite3.Connection, *, horizon: date) -> list[DueReading]:
+    """Groups' dated readings not yet done, due by ``horizon``."""
+    from .store import resources
+
+    return [
+        DueReading(r.id, PersonRef(r.group_id, r.group_name), r.title, date.fromisoformat(r.due))
+        for r in resources.readings_due(conn, by=horizon.isoformat())
+    ]
 
 
 def _circle_bounds(horizon: date, cadences: dict[str, str]) -> list[tuple[str, date]]:

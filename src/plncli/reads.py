@@ -8,7 +8,7 @@ from . import render
 from .context import AppContext
 from .dates import DateError, parse_interval
 from .db import EmptyBook
-from .due import first_due, load_due_inputs
+from .due import first_due, load_due_inputs, load_due_readings
 from .errors import InvalidInput
 from .resolve import resolve
 
@@ -50,6 +50,8 @@ def run_due(
         cadences=s.cadence,
         first_contact_days=s.first_contact_days,
         limit=limit or None,
+        # a group's reading is no one person's: left out when people are filtered
+        readings=None if circle or topic else load_due_readings(app.conn, horizon=horizon),
     )
     if json:
         render.print_json([render.due_json(i) for i in shown])
@@ -100,3 +102,17 @@ def run_find(app: AppContext, text: str, *, limit: int, archived: bool, json: bo
         render.print_json([render.hit_json(h) for h in hits])
     else:
         render.show_hits(hits)
+
+
+def run_share(
+    app: AppContext, resource: str, *, circle: str | None, limit: int, json: bool
+) -> None:
+    """`pln share RESOURCE`: who it would help, best first, with the reasons."""
+    from . import render_res
+    from .commands import resources
+
+    found = resources.suggest(app, resource, circle=circle, limit=limit)
+    if json:
+        render.print_json([render_res.candidate_json(c) for c in found.people])
+    else:
+        render_res.show_candidates(found.resource, found.topics, found.people, today=app.today)

@@ -94,7 +94,7 @@ def _iso(d: date | None) -> str | None:
 
 
 def due_json(item: DueItem) -> dict[str, Any]:
-    return {
+    doc = {
         "kind": item.kind,
         "person": ref_json(item.person),
         "due": item.due.isoformat(),
@@ -102,6 +102,9 @@ def due_json(item: DueItem) -> dict[str, Any]:
         "reason": item.reason,
         "followup_id": item.followup_id,
     }
+    if item.kind == "reading":  # a group's reading: owed to the group, not a person
+        doc.update(person=None, group=ref_json(item.person), reading_id=item.reading_id)
+    return doc
 
 
 def person_json(row: PersonRow) -> dict[str, Any]:
@@ -191,6 +194,9 @@ def profile_json(p: Profile) -> dict[str, Any]:
             for o in p.outcomes
         ],
     )
+    from .render_res import person_share_json
+
+    doc["resources"] = [person_share_json(s) for s in p.shares]
     return doc
 
 
@@ -225,7 +231,12 @@ def _repeat(note: str, every: str | None) -> str:
     return note + (f" ({say_every(every)})" if every else "")
 
 
-KIND_STYLE = {"follow-up": "yellow", "first-contact": "cyan", "reconnect": "magenta"}
+KIND_STYLE = {
+    "follow-up": "yellow",
+    "reading": "green",
+    "first-contact": "cyan",
+    "reconnect": "magenta",
+}
 
 
 def show_due(items: list[DueItem], *, today: date, more: int = 0) -> None:
@@ -299,6 +310,10 @@ def show_profile(p: Profile, *, today: date) -> None:
         for f in p.followups:
             fu.add_row(str(f.id), when(f.due, today), _repeat(f.note, f.every))
         blocks += ["", ("Open follow-ups", "bold"), fu]
+    if p.shares:
+        from .render_res import show_person_shares
+
+        blocks += show_person_shares(list(p.shares), today)
     blocks += ["", *_timeline(p.timeline, p.outcomes, p.done, today)]
     emit(*blocks)
 

@@ -101,6 +101,7 @@ class Profile(NamedTuple):
     outcomes: list[OutcomeEntry]
     done: list[FollowUpRow]  # done follow-ups, newest first
     met_on_precision: str | None = None  # "year"/"month": met_on is that period's first day
+    shares: tuple[Any, ...] = ()  # resources.PersonShare: what went each way, newest first
 
 
 def _person_row(r: Any, attrs: dict[str, list[str]]) -> PersonRow:
@@ -134,6 +135,8 @@ def list_people(
 
 
 def profile(conn: sqlite3.Connection, person: PersonRef, *, limit: int | None) -> Profile:
+    from .resources import shares_of  # (resources imports activity, which imports this)
+
     r = store.person_profile(conn, person.id)
     return Profile(
         _person_row(r, store.attributes_of(conn, person.id)),
@@ -151,6 +154,7 @@ def profile(conn: sqlite3.Connection, person: PersonRef, *, limit: int | None) -
         intro_outcomes(conn, person.id),
         done_followups(conn, person.id, limit=limit),
         r.met_on_precision,
+        tuple(shares_of(conn, person.id)),
     )
 
 

@@ -7,6 +7,7 @@ from . import (  # noqa: F401  (registers commands)
     kinds,
     network,
     people,
+    resources,
     store,
     transfer,
 )

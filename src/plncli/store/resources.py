@@ -1,0 +1,303 @@
+"""Resources' SQL: the resources, their topics, what was shared with whom, group readings.
+
+Rows are named by their columns; every statement is the SQL both engines share. A share
+is an interaction of kind ``shared`` (``store.activity``) linked to one resource by
+``interaction_resource`` with its direction: ``to`` (you sent it), ``from`` (they sent it
+to you); who is its ``interaction_person``.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from . import Conn, execute, insert_id, marks, row, rows
+
+COLUMNS = "r.id, r.title, r.url, r.kind, r.author, r.note, r.created_at, r.updated_at"
+
+# ---- resources ----------------------------------------------------------------------------
+
+
+def resource(conn: Conn, rid: int) -> Any | None:
+    return row(conn, f"SELECT {COLUMNS} FROM resource r WHERE r.id = ?", (rid,))
+
+
+def resource_with_url(conn: Conn, url: str) -> Any | None:
+    return row(conn, f"SELECT {COLUMNS} FROM resource r WHERE r.url = ?", (url,))
+
+
+def resource_with_key(conn: Conn, key: str) -> Any | None:
+    """The resource whose folded title is ``key``."""
+    return row(conn, f"SELECT {COLUMNS} FROM resource r WHERE r.title_key = ?", (key,))
+
+
+def resources_starting(conn: Conn, like: str) -> list[Any]:
+    """Resources (``id``, ``title``) whose folded title, or a word of it, starts with
+    ``like`` (LIKE-escaped, ``\\`` the escape), by title."""
+    return rows(
+        conn,
+        "SELECT id, title FROM resource WHERE title_key LIKE ? ESCAPE '\\'"
+        " OR title_key LIKE ? ESCAPE '\\' ORDER BY title_key, id",
+        (like + "%", "% " + like + "%"),
+    )
+
+
+def insert_resource(
+    conn: Conn,
+    *,
+    title: str,
+    key: str,
+    url: str | None,
+    kind: str,
+    author: str | None,
+    note: str,
+    at: str,
+) -> int:
+    return insert_id(
+        conn,
+        "INSERT INTO resource (title, title_key, url, kind, author, note, created_at,"
+        " updated_at) VALUES (?,?,?,?,?,?,?,?)",
+        (title, key, url, kind, author, note, at, at),
+    )
+
+
+def update_resource(conn: Conn, rid: int, sets: dict[str, Any], *, at: str) -> None:
+    """Set the given columns (names from the service, never from input) and updated_at."""
+    assignments = ", ".join(f"{col} = ?" for col in [*sets, "updated_at"])
+    execute(conn, f"UPDATE resource SET {assignments} WHERE id = ?", (*sets.values(), at, rid))
+
+
+def delete_resource(conn: Conn, rid: int) -> None:
+    execute(conn, "DELETE FROM resource WHERE id = ?", (rid,))
+
+
+def list_resources(conn: Conn, *, kind: str | None, keys: Sequence[str] | None) -> list[Any]:
+    """Resources by title, with how often each was shared each way: ``COLUMNS`` and
+    ``sent``, ``received``. ``keys``: only those with one of these topic keys."""
+    where, params = ["1 = 1"], []
+    if kind is not None:
+        where.append("r.kind = ?")
+        params.append(kind)
+    if keys is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM resource_topic t WHERE t.resource_id = r.id"
+            f" AND t.key IN ({marks(len(keys))}))"
+            if keys
+            else "1 = 0"
+        )
+        params.extend(keys)
+    return rows(
+        conn,
+        f"SELECT {COLUMNS},"
+        " (SELECT count(*) FROM interaction_resource s WHERE s.resource_id = r.id"
+        "  AND s.direction = 'to') AS sent,"
+        " (SELECT count(*) FROM interaction_resource s WHERE s.resource_id = r.id"
+        "  AND s.direction = 'from') AS received"
+        f" FROM resource r WHERE {' AND '.join(where)} ORDER BY r.title_key, r.id",
+        params,
+    )
+
+
+# ---- topics -------------------------------------------------------------------------------
+
+
+def add_topic(conn: Conn, rid: int, key: str, topic: str) -> bool:
+    cur = conn.execute(
+        "INSERT INTO resource_topic (resource_id, key, topic) VALUES (?,?,?)"
+        " ON CONFLICT DO NOTHING",
+        (rid, key, topic),
+    )
+    return cur.rowcount == 1
+
+
+def remove_topic(conn: Conn, rid: int, key: str) -> bool:
+    return (
+        execute(conn, "DELETE FROM resource_topic WHERE resource_id = ? AND key = ?", (rid, key))
+        > 0
+    )
+
+
+def topics_of(conn: Conn, rids: Sequence[int]) -> dict[int, list[str]]:
+    """Each resource's topics as written, in the order added."""
+    if not rids:
+        return {}
+    found: dict[int, list[str]] = {}
+    for r in rows(
+        conn,
+        f"SELECT resource_id, topic FROM resource_topic WHERE resource_id IN ({marks(len(rids))})"
+        " ORDER BY resource_id, key",
+        list(rids),
+    ):
+        found.setdefault(r.resource_id, []).append(r.topic)
+    return found
+
+
+def topic_keys(conn: Conn) -> list[str]:
+    """The distinct keys of resources' topics."""
+    return [r.key for r in rows(conn, "SELECT DISTINCT key FROM resource_topic")]
+
+
+# ---- shares -------------------------------------------------------------------------------
+
+
+def link_share(conn: Conn, iid: int, rid: int, direction: str) -> None:
+    execute(
+        conn,
+        "INSERT INTO interaction_resource (interaction_id, resource_id, direction) VALUES (?,?,?)",
+        (iid, rid, direction),
+    )
+
+
+def shares_of_resource(conn: Conn, rid: int) -> list[Any]:
+    """With whom the resource went, newest first: ``person_id``, ``name``, ``direction``,
+    ``at``, ``note``."""
+    return rows(
+        conn,
+        "SELECT p.id AS person_id, p.name, s.direction, i.at, i.note FROM interaction_resource s"
+        " JOIN interaction i ON i.id = s.interaction_id"
+        " JOIN interaction_person ip ON ip.interaction_id = i.id"
+        " JOIN person p ON p.id = ip.person_id"
+        " WHERE s.resource_id = ? ORDER BY i.at DESC, p.name_key, p.id",
+        (rid,),
+    )
+
+
+def shares_of_person(conn: Conn, pid: int) -> list[Any]:
+    """What went between you and this person, newest first: ``resource_id``, ``title``,
+    ``url``, ``direction``, ``at``."""
+    return rows(
+        conn,
+        "SELECT r.id AS resource_id, r.title, r.url, s.direction, i.at"
+        " FROM interaction_person ip JOIN interaction_resource s"
+        " ON s.interaction_id = ip.interaction_id"
+        " JOIN interaction i ON i.id = ip.interaction_id JOIN resource r ON r.id = s.resource_id"
+        " WHERE ip.person_id = ? ORDER BY i.at DESC, r.title_key",
+        (pid,),
+    )
+
+
+def people_shared(conn: Conn, rid: int) -> set[int]:
+    """Everyone the resource went to or came from."""
+    return {
+        r.person_id
+        for r in rows(
+            conn,
+            "SELECT DISTINCT ip.person_id FROM interaction_resource s JOIN interaction_person ip"
+            " ON ip.interaction_id = s.interaction_id WHERE s.resource_id = ?",
+            (rid,),
+        )
+    }
+
+
+# ---- who it would help (`pln share RESOURCE`) ---------------------------------------------
+
+
+def holders(conn: Conn, keys: Sequence[str], circle: str | None) -> list[Any]:
+    """People (not archived) who seek or work on one of the topic ``keys``: ``id``,
+    ``name``, ``circle``, ``last_contact_at``, ``kind`` (seeks or topic), ``value``, ``key``."""
+    if not keys:
+        return []
+    extra, params = ("AND p.circle = ?", [circle]) if circle else ("", [])
+    return rows(
+        conn,
+        "SELECT p.id, p.name, p.circle, p.last_contact_at, a.kind, a.value, a.key"
+        " FROM person_attr a JOIN person p ON p.id = a.person_id"
+        f" WHERE a.kind IN ('seeks', 'topic') AND a.key IN ({marks(len(keys))})"
+        f" AND p.archived_at IS NULL {extra} ORDER BY p.id, a.id",
+        [*keys, *params],
+    )
+
+
+def talkers(conn: Conn, keys: Sequence[str], circle: str | None) -> list[Any]:
+    """People (not archived) you talked with about one of the topic ``keys``: ``id``,
+    ``name``, ``circle``, ``last_contact_at``, ``topic``, ``key``."""
+    if not keys:
+        return []
+    extra, params = ("AND p.circle = ?", [circle]) if circle else ("", [])
+    return rows(
+        conn,
+        "SELECT DISTINCT p.id, p.name, p.circle, p.last_contact_at, t.topic, t.key"
+        " FROM interaction_topic t JOIN interaction_person ip"
+        " ON ip.interaction_id = t.interaction_id JOIN person p ON p.id = ip.person_id"
+        f" WHERE t.key IN ({marks(len(keys))}) AND p.archived_at IS NULL {extra}"
+        " ORDER BY p.id, t.key",
+        [*keys, *params],
+    )
+
+
+def sharers(conn: Conn, keys: Sequence[str]) -> list[Any]:
+    """`pln who`: people (not archived) who shared with you a resource on one of ``keys``:
+    ``id``, ``name``, ``circle``, ``last_contact_at``, ``title``, ``key``, ``topic``."""
+    if not keys:
+        return []
+    return rows(
+        conn,
+        "SELECT DISTINCT p.id, p.name, p.circle, p.last_contact_at, r.title, t.key, t.topic"
+        " FROM resource_topic t JOIN resource r ON r.id = t.resource_id"
+        " JOIN interaction_resource s ON s.resource_id = r.id AND s.direction = 'from'"
+        " JOIN interaction_person ip ON ip.interaction_id = s.interaction_id"
+        " JOIN person p ON p.id = ip.person_id"
+        f" WHERE t.key IN ({marks(len(keys))}) AND p.archived_at IS NULL ORDER BY p.id, t.key",
+        list(keys),
+    )
+
+
+# ---- group readings -----------------------------------------------------------------------
+
+
+def reading(conn: Conn, gid: int, rid: int) -> Any | None:
+    return row(
+        conn,
+        "SELECT id, due, done_at FROM group_reading WHERE group_id = ? AND resource_id = ?",
+        (gid, rid),
+    )
+
+
+def insert_reading(conn: Conn, gid: int, rid: int, *, due: str | None, at: str) -> int:
+    return insert_id(
+        conn,
+        "INSERT INTO group_reading (group_id, resource_id, due, created_at) VALUES (?,?,?,?)",
+        (gid, rid, due, at),
+    )
+
+
+def update_reading(conn: Conn, reading_id: int, *, due: str | None, done_at: str | None) -> None:
+    execute(
+        conn,
+        "UPDATE group_reading SET due = ?, done_at = ? WHERE id = ?",
+        (due, done_at, reading_id),
+    )
+
+
+def readings_of_group(conn: Conn, gid: int) -> list[Any]:
+    """The group's readings, dated ones by date then undated by when set: ``id``,
+    ``resource_id``, ``title``, ``url``, ``due``, ``done_at``, ``created_at``."""
+    return rows(
+        conn,
+        "SELECT g.id, r.id AS resource_id, r.title, r.url, g.due, g.done_at, g.created_at"
+        " FROM group_reading g JOIN resource r ON r.id = g.resource_id WHERE g.group_id = ?"
+        " ORDER BY g.due IS NULL, g.due, g.created_at, g.id",
+        (gid,),
+    )
+
+
+def readings_of_resource(conn: Conn, rid: int) -> list[Any]:
+    """The groups reading the resource: ``group_id``, ``name``, ``due``, ``done_at``."""
+    return rows(
+        conn,
+        "SELECT p.id AS group_id, p.name, g.due, g.done_at FROM group_reading g"
+        " JOIN pgroup p ON p.id = g.group_id WHERE g.resource_id = ?"
+        " ORDER BY g.due IS NULL, g.due, p.name_key",
+        (rid,),
+    )
+
+
+def readings_due(conn: Conn, *, by: str) -> list[Any]:
+    """Open dated readings due on or before ``by``: ``id``, ``group_id``, ``group_name``,
+    ``title``, ``due``."""
+    return rows(
+        conn,
+        "SELECT g.id, p.id AS group_id, p.name AS group_name, r.title, g.due"
+        " FROM group_reading g JOIN pgroup p ON p.id = g.group_id"
+        " JOIN resource r ON r.id = g.resource_id"
+        " WHERE g.due IS NOT NULL AND g.due <= ? AND g.done_at IS NULL ORDER BY g.due, g.id",
+        (by,),
+    )
