@@ -1,4 +1,4 @@
-"""The fast path: `pln due`, `list`, `show`, `find`, `share`, `--version`, `--help` without Typer.
+"""The fast path: `pln due`, `list`, `show`, `find`, `--version` and `--help` without Typer.
 
 Typer and its Click core cost ~35 ms to import, more than the rest of a read
 command together (README, Development). These commands are the ones people run
@@ -41,13 +41,11 @@ SPECS: dict[str, tuple[frozenset[str], frozenset[str], tuple[int, int]]] = {
     ),
     "show": (frozenset(), frozenset({"--json", "--all"}), (1, 1)),
     "find": (frozenset({"--limit"}), frozenset({"--json", "--archived"}), (1, 1_000)),
-    # `pln share RESOURCE` (who it would help); `--with` (a write) goes to Typer
-    "share": (frozenset({"--limit", "--circle"}), frozenset({"--json"}), (1, 1)),
 }
 
 
 # command -> module whose run(argv) serves it (the same contract as run: an exit code or None)
-HOOKS = {"introduce": "fast_intro", "intro": "fast_intro"}
+HOOKS = {"introduce": "fast_intro", "intro": "fast_intro", "share": "fast_share"}
 
 
 def _hook(argv: list[str]) -> Callable[[list[str]], int | None] | None:
@@ -128,7 +126,7 @@ def _valid(command: str, opts: dict[str, Any]) -> bool:
     if "--circle" in opts and opts["--circle"] not in CIRCLES:
         return False
     limit = opts.get("--limit")
-    least = 1 if command in ("find", "share") else 0
+    least = 1 if command == "find" else 0
     return limit is None or (limit.isdigit() and int(limit) >= least)
 
 
@@ -278,14 +276,6 @@ def _dispatch(app: Any, command: str, o: dict[str, Any], positional: list[str]) 
         )
     elif command == "show":
         reads.run_show(app, positional[0], all_=bool(o.get("--all")), json=json)
-    elif command == "share":
-        reads.run_share(
-            app,
-            positional[0],
-            circle=o.get("--circle"),
-            limit=int(o.get("--limit", 10)),
-            json=json,
-        )
     else:
         reads.run_find(
             app,

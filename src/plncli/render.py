@@ -434,6 +434,10 @@ TABLE_WORDS = {
     "intro_followup": "introduction follow-ups",
     "dismissal": "dismissed suggestions",
     "private_mark": "private marks",
+    "resource": "resources",
+    "resource_topic": "resource topics",
+    "interaction_resource": "shared resources",
+    "group_reading": "group readings",
 }
 
 

@@ -190,12 +190,13 @@ def resources(
 def share(
     ctx: typer.Context,
     resource: ResourceArg,
-    with_: Annotated[
+    people: Annotated[
         list[str] | None,
-        typer.Option(
-            "--with", help="Record that you shared it with PERSON (repeatable).", show_default=False
-        ),
+        typer.Argument(metavar="[PEOPLE]...", help="With --with: whom you shared it with."),
     ] = None,
+    with_: Annotated[
+        bool, typer.Option("--with", help="Record that you shared it with PEOPLE.")
+    ] = False,
     message: Annotated[str, typer.Option("--message", "-m", help="Note on the share.")] = "",
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 10,
     circle: CircleOpt = None,
@@ -206,17 +207,20 @@ def share(
     \b
       pln share oracy                       (who seeks, works on or talked about its topics)
       pln share oracy --circle colleague --limit 5
-      pln share oracy --with Ben --with Carla -m "for your Y8 trial"
+      pln share oracy --with Ben Carla -m "for your Y8 trial"
     """
     app_ = state(ctx)
     if not with_:
-        if message:
-            raise InvalidInput("-m describes a share", "add --with PERSON")
+        if people or message:
+            raise InvalidInput(
+                "PEOPLE and -m record a share: add --with",
+                "pln share RESOURCE --with PERSON ... [-m NOTE]",
+            )
         reads.run_share(
             app_, resource, circle=circle.value if circle else None, limit=limit, json=json
         )
         return
-    done = cmd.share(app_, resource, with_, note=message, confirm=parse.ask)
+    done = cmd.share(app_, resource, people or [], note=message, confirm=parse.ask)
     names = ", ".join(p.name for p in done.people)
     render.say(f"Recorded: you shared {done.resource.title} with {names}.")
 
