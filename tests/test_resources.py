@@ -7,7 +7,6 @@ JSON; history, undo and `pln forget` over the new tables.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +64,8 @@ def test_add_stores_the_resource_as_given(pln: Any, db_path: Path) -> None:
     (doc,) = pln.json("resources")
     assert set(doc) == RESOURCE_KEYS
     assert doc["topics"] == ["classroom talk", "oracy"]
-    assert doc["added"].startswith("2026-11-23T") and doc["added"].endswith("Z")
+    assert doc["added"].startswith("2026-11-23T")
+    assert doc["added"].endswith("Z")
     assert (doc["shared"], doc["received"]) == (0, 0)
 
 
@@ -93,7 +93,8 @@ def test_from_records_that_they_shared_it_with_you(pln: Any, db_path: Path) -> N
         " JOIN interaction_person ip ON ip.interaction_id = i.id",
     ) == [("shared", "from", 1)]
     (last,) = query(db_path, "SELECT last_contact_at FROM person WHERE id = 1")[0]
-    assert last is not None and last.startswith("2026-11-23")
+    assert last is not None
+    assert last.startswith("2026-11-23")
     shown = pln.json("resource", "show", "oracy")
     assert [(s["person"]["name"], s["direction"]) for s in shown["shares"]] == [
         ("Ana Ruiz", "from")
@@ -123,7 +124,8 @@ def test_resources_filters_by_topic_and_kind(pln: Any) -> None:
     ]
     assert pln.json("resources", "--topic", "geography") == []
     table = pln("resources").stdout
-    assert "Oracy in Science" in table and "article" in table
+    assert "Oracy in Science" in table
+    assert "article" in table
 
 
 def test_edit_and_remove(pln: Any, db_path: Path, dump: Any) -> None:

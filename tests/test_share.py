@@ -117,7 +117,9 @@ def test_sharing_is_contact(pln: Any, db_path: Path) -> None:
     ]
     assert ben["interactions"][0]["kind"] == "shared"
     shown = pln("resource", "show", "talk").stdout
-    assert "Ben Okafor" in shown and "you shared it" in shown and "for the trial" in shown
+    assert "Ben Okafor" in shown
+    assert "you shared it" in shown
+    assert "for the trial" in shown
 
 
 def test_share_errors_change_nothing(pln: Any, dump: Any) -> None:
@@ -171,7 +173,8 @@ def test_the_fast_path_prints_what_typer_prints(pln: Any, capsys: Any, argv: lis
     assert fast.run(argv) == 0
     got = capsys.readouterr()
     typer_result = pln(*argv)
-    assert got.out == typer_result.stdout and got.out.strip()
+    assert got.out == typer_result.stdout
+    assert got.out.strip()
     assert got.err == typer_result.stderr
 
 
