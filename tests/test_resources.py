@@ -7,6 +7,7 @@ JSON; history, undo and `pln forget` over the new tables.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +201,77 @@ def test_any_title_is_found_again_by_itself(pln: Any, title: str) -> None:
     assert "Added" in added.stderr or "already in your book" in added.stderr
     got = pln.json("resource", "show", title)
     assert fold(got["title"]) == fold(title)
+
+
+# ---- the rest of pln: JSON round trip, history and undo, forget ---------------------------
+
+
+def _shared_book(pln: Any) -> None:
+    _book(pln)
+    pln("add", "Qqzmark Person", "--topic", "oracy")
+    pln("resource", "add", "Making Good Progress?", "--kind", "book", "--from", "Qqzmark")
+    pln("share", "oracy", "--with", "Qqzmark", "Ben", "-m", "worth a read")
+    pln("group", "add", "Book club", "Ana", "Qqzmark")
+    pln("group", "read", "Book club", "making", "--by", "2026-12-03")
+
+
+def test_resources_round_trip_through_json(pln: Any, tmp_path: Path) -> None:
+    _shared_book(pln)
+    out = tmp_path / "book.json"
+    pln("export", "--format", "json", "-o", str(out))
+    doc = json.loads(out.read_text())
+    for table in ("resource", "resource_topic", "interaction_resource", "group_reading"):
+        assert doc["tables"][table], table
+    copy = str(tmp_path / "copy.db")
+    pln("--db", copy, "import", str(out))
+    for argv in (
+        ["resources"],
+        ["resource", "show", "oracy"],
+        ["resource", "show", "making"],
+        ["group", "show", "Book club"],
+        ["show", "Qqzmark"],
+        ["share", "oracy"],
+    ):
+        assert pln.json("--db", copy, *argv) == pln.json(*argv), argv
+    # a restore checks the new tables' values as it checks the others'
+    doc["tables"]["resource"][0]["title_key"] = "something else"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    result = pln("--db", str(tmp_path / "other.db"), "import", str(bad), code=2)
+    assert "title_key" in result.stderr
+
+
+def test_a_share_is_in_the_history_and_undone_whole(pln: Any, db_path: Path) -> None:
+    _book(pln)
+    before = query(db_path, "SELECT id, last_contact_at FROM person ORDER BY id")
+    pln("share", "oracy", "--with", "Ben", "Ana", "-m", "for you")
+    (entry, *_) = pln.json("history")
+    assert entry["command"].startswith("pln share oracy --with Ben Ana")
+    assert "interaction_resource +2" in entry["summary"]
+    assert "shared resources +2" in pln("history").stdout
+    pln("undo", "--yes")
+    assert query(db_path, "SELECT count(*) FROM interaction_resource") == [(0,)]
+    assert query(db_path, "SELECT count(*) FROM interaction") == [(0,)]
+    assert query(db_path, "SELECT id, last_contact_at FROM person ORDER BY id") == before
+    assert pln.json("resource", "show", "oracy")["shares"] == []
+
+
+def test_forget_takes_their_shares_and_leaves_no_trace(pln: Any, db_path: Path, dump: Any) -> None:
+    _shared_book(pln)
+    assert any("qqzmark" in line.lower() for line in dump())
+    pln("forget", "Qqzmark", "--yes")
+    assert not any("qqzmark" in line.lower() for line in dump())
+    # their shares went with them; everyone else's, and the resources, stay
+    assert query(
+        db_path,
+        "SELECT p.name, s.direction FROM interaction_resource s"
+        " JOIN interaction_person ip ON ip.interaction_id = s.interaction_id"
+        " JOIN person p ON p.id = ip.person_id",
+    ) == [("Ben Okafor", "to")]
+    assert [r["title"] for r in pln.json("resources")] == [
+        "Making Good Progress?",
+        "Oracy in Science",
+    ]
+    assert [r["resource"]["title"] for r in pln.json("group", "show", "Book club")["readings"]] == [
+        "Making Good Progress?"
+    ]
