@@ -20,6 +20,9 @@ demo: $(BIN)/pln
 	@echo "\$$ pln introduce --limit 5"
 	@PLN_DB=.demo/pln.db $(BIN)/pln introduce --limit 5
 	@echo
+	@echo "\$$ pln share \"Inside the Black Box\" --limit 5"
+	@PLN_DB=.demo/pln.db $(BIN)/pln share "Inside the Black Box" --limit 5
+	@echo
 	@echo "The demo database is .demo/pln.db; try: PLN_DB=.demo/pln.db $(BIN)/pln show Ana"
 
 # Against SQLite and a real PostgreSQL server: $$PLN_TEST_PG, or a throw-away cluster the
