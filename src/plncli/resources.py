@@ -352,69 +352,33 @@ def suggest(
             held[key] = max(g, held.get(key, 0))
         for key, g in matcher.grades(topic, talked).items():
             spoken[key] = max(g, spoken.get(key, 0))
-    out = set(store.people_shared(conn, ref.id))
-    found: dict[int, dict[str, Any]] = {}
-    for r in store.holders(conn, sorted(held), circle):
-        how = SEEKS if r.kind == "seeks" else WORKS
-        _reason(found, out, r, how * 4 + held[r.key], r.value, how)
-    for r in store.talkers(conn, sorted(spoken), circle):
-        _reason(found, out, r, TALKED * 4 + spoken[r.key], r.topic, TALKED)
-    ranked = sorted(found.values(), key=_rank)
-    shown = ranked if limit is None else ranked[:limit]
-    return topics, [_candidate(c) for c in shown]
+    ranked = store.share_ranking(conn, ref.id, held, spoken, circle=circle, limit=limit)
+    reasons: dict[int, list[tuple[int, str, int]]] = {}
+    for r in store.share_reasons(conn, [r.id for r in ranked], held, spoken):
+        reasons.setdefault(r.pid, []).append((r.score, r.topic, r.how))
+    return topics, [_candidate(r, reasons.get(r.id, [])) for r in ranked]
 
 
-def _reason(
-    found: dict[int, dict[str, Any]], out: set[int], r: Any, score: int, topic: str, how: int
-) -> None:
-    if r.id in out:
-        return
-    c = found.setdefault(
-        r.id,
-        {
-            "ref": PersonRef(r.id, r.name),
-            "circle": r.circle,
-            "last": r.last_contact_at,
-            "reasons": {},
-        },
-    )
-    words = (topic, how)
-    c["reasons"][words] = max(score, c["reasons"].get(words, 0))
-
-
-def _rank(c: dict[str, Any]) -> tuple[Any, ...]:
-    reasons = c["reasons"]
-    return (
-        -max(reasons.values()),
-        -len(reasons),
-        c["circle"] == "following",
-        c["last"] is not None,
-        c["last"] or "",
-        fold(c["ref"].name),
-        c["ref"].id,
-    )
-
-
-def _candidate(c: dict[str, Any]) -> Candidate:
-    ref: PersonRef = c["ref"]
-    first = ref.name.split()[0] if ref.name.split() else ref.name
-    ordered = sorted(c["reasons"].items(), key=lambda kv: (-kv[1], fold(kv[0][0])))
-    said = []
-    for (topic, how), _score in ordered:
+def _candidate(r: Any, reasons: list[tuple[int, str, int]]) -> Candidate:
+    """A ranked person with their reasons in words, strongest first."""
+    first = r.name.split()[0] if r.name.split() else r.name
+    said, topics = [], []
+    for _score, topic, how in sorted(reasons, key=lambda x: (-x[0], fold(x[1]))):
         if how == SEEKS:
             said.append(f"{first} is looking for help with {topic}")
         elif how == WORKS:
             said.append(f"{first} works on {topic}")
         else:
             said.append(f"you talked about {topic} with {first}")
-    last = from_db_time(c["last"])
+        topics.append(topic)
+    last = from_db_time(r.last_contact_at)
     return Candidate(
-        ref,
-        c["circle"],
+        PersonRef(r.id, r.name),
+        r.circle,
         last.astimezone().date() if last else None,
-        max(c["reasons"].values()),
+        r.score,
         list(dict.fromkeys(said)),
-        list(dict.fromkeys(t for (t, _h), _s in ordered)),
+        list(dict.fromkeys(topics)),
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import Conn, execute, insert_id, marks, row, rows
+from . import limit as sql_limit
 
 COLUMNS = "r.id, r.title, r.url, r.kind, r.author, r.note, r.created_at, r.updated_at"
 
@@ -174,53 +175,113 @@ def shares_of_person(conn: Conn, pid: int) -> list[Any]:
     )
 
 
-def people_shared(conn: Conn, rid: int) -> set[int]:
-    """Everyone the resource went to or came from."""
-    return {
-        r.person_id
-        for r in rows(
-            conn,
-            "SELECT DISTINCT ip.person_id FROM interaction_resource s JOIN interaction_person ip"
-            " ON ip.interaction_id = s.interaction_id WHERE s.resource_id = ?",
-            (rid,),
-        )
-    }
-
-
 # ---- who it would help (`pln share RESOURCE`) ---------------------------------------------
 
 
-def holders(conn: Conn, keys: Sequence[str], circle: str | None) -> list[Any]:
-    """People (not archived) who seek or work on one of the topic ``keys``: ``id``,
-    ``name``, ``circle``, ``last_contact_at``, ``kind`` (seeks or topic), ``value``, ``key``."""
-    if not keys:
+def _graded(column: str, grades: dict[str, int]) -> tuple[str, list[Any]]:
+    """SQL giving the grade of ``column``'s key (``grades``: key -> 3, 2 or 1), and its
+    parameters: ``CASE WHEN col IN (...) THEN 3 WHEN col IN (...) THEN 2 ELSE 1 END``."""
+    parts, params = [], []
+    for g in (3, 2):
+        keys = sorted(k for k, v in grades.items() if v == g)
+        if keys:
+            parts.append(f"WHEN {column} IN ({marks(len(keys))}) THEN {g}")
+            params.extend(keys)
+    return (f"CASE {' '.join(parts)} ELSE 1 END" if parts else "1"), params
+
+
+def _hits(held: dict[str, int], spoken: dict[str, int]) -> tuple[str, list[Any]]:
+    """Each (person, how they know a matching topic, its key, score) as rows: ``pid``,
+    ``how`` (seeks 3, works on 2, talked about it with you 1), ``key``, ``score`` (how x 4
+    + the grade of the match)."""
+    selects, params = [], []
+    how = "CASE a.kind WHEN 'seeks' THEN 3 ELSE 2 END"
+    if held:
+        grade, gparams = _graded("a.key", held)
+        selects.append(
+            f"SELECT a.person_id AS pid, {how} AS how, a.key AS key, {how} * 4 + {grade} AS score"
+            f" FROM person_attr a WHERE a.kind IN ('seeks', 'topic')"
+            f" AND a.key IN ({marks(len(held))})"
+        )
+        params += [*gparams, *sorted(held)]
+    if spoken:
+        grade, gparams = _graded("t.key", spoken)
+        selects.append(
+            f"SELECT DISTINCT ip.person_id AS pid, 1 AS how, t.key AS key, 4 + {grade} AS score"
+            " FROM interaction_topic t JOIN interaction_person ip"
+            f" ON ip.interaction_id = t.interaction_id WHERE t.key IN ({marks(len(spoken))})"
+        )
+        params += [*gparams, *sorted(spoken)]
+    return " UNION ALL ".join(selects), params
+
+
+def share_ranking(
+    conn: Conn,
+    rid: int,
+    held: dict[str, int],
+    spoken: dict[str, int],
+    *,
+    circle: str | None,
+    limit: int | None,
+) -> list[Any]:
+    """`pln share`: the people (not archived, not already given the resource nor given it
+    by) best helped, best first: ``id``, ``name``, ``circle``, ``last_contact_at``,
+    ``score`` (their strongest reason), ``reasons`` (how many). ``held``: the matching keys
+    of people's topics and seeks, with their grade; ``spoken``: of interactions' topics.
+    Ranked in SQL, so that only the people shown are read into Python."""
+    if not held and not spoken:
         return []
-    extra, params = ("AND p.circle = ?", [circle]) if circle else ("", [])
+    hits, params = _hits(held, spoken)
+    extra = ""
+    if circle is not None:
+        extra = "AND p.circle = ?"
+        params.append(circle)
+    params += [rid, sql_limit(conn, limit)]
     return rows(
         conn,
-        "SELECT p.id, p.name, p.circle, p.last_contact_at, a.kind, a.value, a.key"
-        " FROM person_attr a JOIN person p ON p.id = a.person_id"
-        f" WHERE a.kind IN ('seeks', 'topic') AND a.key IN ({marks(len(keys))})"
-        f" AND p.archived_at IS NULL {extra} ORDER BY p.id, a.id",
-        [*keys, *params],
+        # hits are distinct (person, how, key): one person's count of them is their reasons
+        f"WITH h AS ({hits}), g AS (SELECT pid, max(score) AS score, count(*) AS reasons"
+        " FROM h GROUP BY pid)"
+        " SELECT p.id, p.name, p.circle, p.last_contact_at, g.score, g.reasons"
+        f" FROM g JOIN person p ON p.id = g.pid WHERE p.archived_at IS NULL {extra}"
+        " AND p.id NOT IN (SELECT ip.person_id FROM interaction_resource s"
+        "  JOIN interaction_person ip ON ip.interaction_id = s.interaction_id"
+        "  WHERE s.resource_id = ?)"
+        " ORDER BY g.score DESC, g.reasons DESC, p.circle = 'following',"
+        " p.last_contact_at IS NOT NULL, p.last_contact_at, p.name_key, p.id"
+        " LIMIT ?",
+        params,
     )
 
 
-def talkers(conn: Conn, keys: Sequence[str], circle: str | None) -> list[Any]:
-    """People (not archived) you talked with about one of the topic ``keys``: ``id``,
-    ``name``, ``circle``, ``last_contact_at``, ``topic``, ``key``."""
-    if not keys:
+def share_reasons(
+    conn: Conn, ids: Sequence[int], held: dict[str, int], spoken: dict[str, int]
+) -> list[Any]:
+    """The reasons of these people (``share_ranking``'s): ``pid``, ``how``, ``topic`` (as
+    they or the interaction wrote it), ``score``."""
+    if not ids:
         return []
-    extra, params = ("AND p.circle = ?", [circle]) if circle else ("", [])
-    return rows(
-        conn,
-        "SELECT DISTINCT p.id, p.name, p.circle, p.last_contact_at, t.topic, t.key"
-        " FROM interaction_topic t JOIN interaction_person ip"
-        " ON ip.interaction_id = t.interaction_id JOIN person p ON p.id = ip.person_id"
-        f" WHERE t.key IN ({marks(len(keys))}) AND p.archived_at IS NULL {extra}"
-        " ORDER BY p.id, t.key",
-        [*keys, *params],
-    )
+    selects, params = [], []
+    how = "CASE a.kind WHEN 'seeks' THEN 3 ELSE 2 END"
+    if held:
+        grade, gparams = _graded("a.key", held)
+        selects.append(
+            f"SELECT a.person_id AS pid, {how} AS how, a.value AS topic,"
+            f" {how} * 4 + {grade} AS score FROM person_attr a"
+            f" WHERE a.person_id IN ({marks(len(ids))}) AND a.kind IN ('seeks', 'topic')"
+            f" AND a.key IN ({marks(len(held))})"
+        )
+        params += [*gparams, *ids, *sorted(held)]
+    if spoken:
+        grade, gparams = _graded("t.key", spoken)
+        selects.append(
+            f"SELECT ip.person_id AS pid, 1 AS how, min(t.topic) AS topic, 4 + {grade} AS score"
+            " FROM interaction_person ip JOIN interaction_topic t"
+            f" ON t.interaction_id = ip.interaction_id WHERE ip.person_id IN ({marks(len(ids))})"
+            f" AND t.key IN ({marks(len(spoken))}) GROUP BY ip.person_id, t.key"
+        )
+        params += [*gparams, *ids, *sorted(spoken)]
+    return rows(conn, " UNION ALL ".join(selects), params)
 
 
 def sharers(conn: Conn, keys: Sequence[str]) -> list[Any]:
