@@ -209,3 +209,49 @@ def test_the_fast_paths_options_are_the_typer_commands_read_options() -> None:
     valued, flags, _ = fast_share.SPEC
     writes = {"--with", "--message", "-m", "--help"}
     assert set(valued) | set(flags) == options - writes
+
+
+@pytest.mark.sqlite_only(reason="runs pln in a subprocess on the test's SQLite file")
+def test_the_fast_path_loads_neither_typer_nor_rich(pln: Any, db_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    _network(pln)
+    modules = db_path.parent / "modules.json"
+    code = (
+        "import atexit, json, sys;"
+        f"atexit.register(lambda: open({str(modules)!r}, 'w').write(json.dumps(list(sys.modules))));"
+        "sys.argv = ['pln', 'share', 'talk'];"
+        "from plncli.__main__ import main; main()"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "Ben is looking for help with Oracy" in run.stdout
+    loaded = set(json.loads(modules.read_text()))
+    assert not loaded & {"typer", "click", "rich", "sqlmodel", "sqlalchemy"}
+
+
+def test_share_says_the_same_on_both_engines(pln: Any, tmp_path: Path, pg_url: str) -> None:
+    from test_pg_commands import on_both
+
+    script = [
+        ["add", "Ben Okafor", "--seeks", "oracy"],
+        ["add", "Carla Diaz", "--topic", "oracy in science"],
+        ["add", "Dev Patel"],
+        ["log", "Dev", "-m", "chat", "--topic", "Oracy"],
+        ["resource", "add", "https://example.org/t", "--title", "Talk", "--topic", "oracy"],
+        ["share", "talk"],
+        ["share", "talk", "--json"],
+        ["share", "talk", "--with", "Ben", "-m", "for you"],
+        ["resource", "add", "talk", "--from", "Carla"],
+        ["share", "talk"],
+        ["resource", "show", "talk"],
+        ["resources", "--topic", "oracy"],
+        ["who", "oracy"],
+        ["show", "Ben"],
+        ["share", "nothing"],
+    ]
+    results = on_both(pln, tmp_path, pg_url, script)
+    assert "Dev Patel" in results[9].stdout
+    assert results[-1].exit_code == 3
