@@ -221,7 +221,8 @@ def test_the_fast_path_loads_neither_typer_nor_rich(pln: Any, db_path: Path) -> 
     modules = db_path.parent / "modules.json"
     code = (
         "import atexit, json, sys;"
-        f"atexit.register(lambda: open({str(modules)!r}, 'w').write(json.dumps(list(sys.modules))));"
+        f"atexit.register(lambda: open({str(modules)!r}, 'w')"
+        ".write(json.dumps(list(sys.modules))));"
         "sys.argv = ['pln', 'share', 'talk'];"
         "from plncli.__main__ import main; main()"
     )

@@ -77,7 +77,7 @@ def add(
     )
     r = done.resource
     if done.created:
-        render.say(f"Added {r.title} (#{r.id}).")
+        render.say(f'Added {r.title} (#{r.id}). `pln share "#{r.id}"` says whom it would help.')
     else:
         render.say(
             f"{r.title} (#{r.id}) is already in your book; nothing added"
