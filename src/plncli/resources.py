@@ -24,9 +24,8 @@
 
 import re
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .activity import log_interaction, settle_first_followups
 from .db import from_db_time, to_db_time
 from .errors import Ambiguous, Conflict, InvalidInput, NotFound
 from .resolve import MAX_ID, MAX_LISTED, PersonRef
@@ -34,8 +33,10 @@ from .store import Conn
 from .store import network as network_store
 from .store import resources as store
 from .text import clean_line, clean_text, fold, topic_key
-from .ties import Group
 from .topics import GRADE_NAMES, Topics
+
+if TYPE_CHECKING:  # `pln share RESOURCE` (the fast path) loads neither
+    from .ties import Group
 
 KINDS = ("article", "book", "blog", "video", "course", "podcast", "other")
 SHARED = "shared"  # the kind of interaction a share is
@@ -317,6 +318,8 @@ def record_share(
     now: datetime,
 ) -> list[int]:
     """One ``shared`` interaction per person, linked to the resource; the interactions."""
+    from .activity import log_interaction, settle_first_followups
+
     if len({p.id for p in people}) < len(people):
         raise InvalidInput("someone is named twice", "name each person once")
     text = clean_text(note, "note")
@@ -438,7 +441,7 @@ def _minus(day: date | None) -> int:
 
 def set_reading(
     conn: Conn,
-    group: Group,
+    group: "Group",
     ref: ResourceRef,
     *,
     due: date | None,
@@ -470,7 +473,7 @@ def set_reading(
     return False, date.fromisoformat(day) if day else None
 
 
-def readings(conn: Conn, group: Group) -> list[Reading]:
+def readings(conn: Conn, group: "Group") -> list[Reading]:
     return [
         Reading(
             r.id,
