@@ -275,3 +275,9 @@ def test_forget_takes_their_shares_and_leaves_no_trace(pln: Any, db_path: Path, 
     assert [r["resource"]["title"] for r in pln.json("group", "show", "Book club")["readings"]] == [
         "Making Good Progress?"
     ]
+
+
+def test_adding_an_existing_resource_still_checks_what_was_typed(pln: Any, dump: Any) -> None:
+    _book(pln)
+    fails(pln, dump, 2, "resource", "add", URL, "--kind", "poem")
+    fails(pln, dump, 2, "resource", "add", "oracy in science", "--topic", "bad\x1b[31m")

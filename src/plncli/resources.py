@@ -143,21 +143,18 @@ def add_resource(
         )
     name = clean_line(title if title is not None else typed, "title", limit=MAX_TITLE)
     key = fold(name)
+    # everything typed is checked first, whether or not the book has it already
+    kind = check_kind(kind)
+    values = [clean_line(t, "topic") for t in topics]
+    by = None if not author else clean_line(author, "author")
+    text = clean_text(note, "note")
     found = (store.resource_with_url(conn, url) if url else None) or store.resource_with_key(
         conn, key
     )
     if found is not None:
         return ResourceRef(found.id, found.title), False
-    values = [clean_line(t, "topic") for t in topics]
     rid = store.insert_resource(
-        conn,
-        title=name,
-        key=key,
-        url=url,
-        kind=check_kind(kind),
-        author=None if not author else clean_line(author, "author"),
-        note=clean_text(note, "note"),
-        at=to_db_time(now),
+        conn, title=name, key=key, url=url, kind=kind, author=by, note=text, at=to_db_time(now)
     )
     for value in values:
         store.add_topic(conn, rid, topic_key(value), value)
