@@ -256,3 +256,26 @@ def test_share_says_the_same_on_both_engines(pln: Any, tmp_path: Path, pg_url: s
     results = on_both(pln, tmp_path, pg_url, script)
     assert "Dev Patel" in results[9].stdout
     assert results[-1].exit_code == 3
+
+
+def test_due_suggests_a_new_resource_to_a_reconnect_on_their_topics(pln: Any) -> None:
+    pln("add", "Ben Okafor", "--seeks", "oracy", "--circle", "colleague")
+    pln("add", "Carla Diaz", "--topic", "geography", "--circle", "colleague")
+    pln("add", "Dev Patel", "--topic", "oracy", "--circle", "colleague")
+    pln("resource", "add", "Old oracy book", "--topic", "oracy")
+    with pinned_today(date(2026, 12, 20)):
+        pln("resource", "add", "Talk for learning", "--topic", "Oracy")
+        pln("resource", "add", "Talk again", "--topic", "oracy", "--from", "Dev")
+        due = {d["person"]["name"]: d for d in pln.json("due") if d["kind"] == "reconnect"}
+        assert due["Ben Okafor"]["share"] == {"id": 3, "title": "Talk again"}  # the newest
+        assert due["Ben Okafor"]["reason"].endswith("; share Talk again?")
+        assert "share" not in due["Carla Diaz"]  # nothing on geography
+        assert "share" not in due.get("Dev Patel", {})  # he sent it; contact, not due
+        assert "share Talk again?" in pln("due").stdout
+        pln("share", "again", "--with", "Carla")  # not Ben: still due, still suggested
+        due = {d["person"]["name"]: d for d in pln.json("due") if d["kind"] == "reconnect"}
+        assert due["Ben Okafor"]["share"]["title"] == "Talk again"
+    # a month and more later, neither is new any more
+    with pinned_today(date(2027, 2, 1)):
+        due = {d["person"]["name"]: d for d in pln.json("due") if d["kind"] == "reconnect"}
+        assert "share" not in due["Ben Okafor"]

@@ -9,6 +9,11 @@ contacts after an event, then reconnects ranked by how far past their cadence
 they are relative to it (120 days since contact on a 60-day cadence ranks above
 20 days on a 14-day one). A person with an open follow-up is not also listed as
 a reconnect or first contact: the follow-up is the plan.
+
+A group's dated reading (``DueReading``) ranks after follow-ups, owed to the group. A
+reconnect shown may carry a resource added in the last ``RECENT_DAYS`` on one of the
+person's topics or seeks, not yet shared either way (``reads``, ``resources.share_hints``):
+something to share is the kindest reason to get in touch.
 """
 
 import sqlite3
@@ -23,6 +28,7 @@ from .resolve import PersonRef
 from .store import activity as store
 from .store import is_pg
 
+RECENT_DAYS = 30  # a resource added lately: suggested to share with a reconnect on its topic
 KIND_RANK = {"follow-up": 0, "reading": 1, "first-contact": 2, "reconnect": 3}
 
 
@@ -63,6 +69,7 @@ class DueItem(NamedTuple):
     followup_id: int | None
     weight: float  # within a kind: larger is more urgent
     reading_id: int | None = None
+    share: tuple[int, str] | None = None  # a reconnect: a new resource to share (id, title)
 
 
 def due_items(

@@ -7,8 +7,8 @@ ways in cannot drift apart: they differ only in how the arguments are parsed.
 from . import render
 from .context import AppContext
 from .dates import DateError, parse_interval
-from .db import EmptyBook
-from .due import first_due, load_due_inputs, load_due_readings
+from .db import EmptyBook, to_db_time
+from .due import RECENT_DAYS, DueItem, first_due, load_due_inputs, load_due_readings
 from .errors import InvalidInput
 from .resolve import resolve
 
@@ -53,11 +53,37 @@ def run_due(
         # a group's reading is no one person's: left out when people are filtered
         readings=None if circle or topic else load_due_readings(app.conn, horizon=horizon),
     )
+    shown = _with_share_hints(app, shown)
     if json:
         render.print_json([render.due_json(i) for i in shown])
     elif total or not isinstance(app.conn, EmptyBook):
         render.show_due(shown, today=app.today, more=total - len(shown))
     # else: no book yet; its note says how to start ("in good shape" would be untrue)
+
+
+def _with_share_hints(app: AppContext, shown: list[DueItem]) -> list[DueItem]:
+    """Reconnects shown get a resource added lately on one of their topics, if there is one
+    (``resources.share_hints``); a book with no recent resource pays one small query."""
+    from datetime import timedelta
+
+    from .store.resources import recent_topics
+
+    since = to_db_time(app.now - timedelta(days=RECENT_DAYS))
+    people = [i.person for i in shown if i.kind == "reconnect"]
+    if not people or not recent_topics(app.conn, since=since):
+        return shown
+    from .resources import share_hints
+
+    hints = share_hints(app.conn, people, now=app.now, synonyms=app.settings.synonyms)
+    return [
+        i._replace(
+            share=(hints[i.person.id].id, hints[i.person.id].title),
+            reason=f"{i.reason}; share {hints[i.person.id].title}?",
+        )
+        if i.kind == "reconnect" and i.person.id in hints
+        else i
+        for i in shown
+    ]
 
 
 def run_list(

@@ -104,6 +104,8 @@ def due_json(item: DueItem) -> dict[str, Any]:
     }
     if item.kind == "reading":  # a group's reading: owed to the group, not a person
         doc.update(person=None, group=ref_json(item.person), reading_id=item.reading_id)
+    if item.share is not None:  # a reconnect: something new on their topics to share
+        doc["share"] = {"id": item.share[0], "title": item.share[1]}
     return doc
 
 

@@ -482,3 +482,36 @@ def readings(conn: Conn, group: "Group") -> list[Reading]:
         )
         for r in store.readings_of_group(conn, group.id)
     ]
+
+
+# ---- `pln due`: share something new with someone due a reconnect --------------------------
+
+
+def share_hints(
+    conn: Conn, people: list[PersonRef], *, now: datetime, synonyms: dict[str, str]
+) -> dict[int, ResourceRef]:
+    """For people due a reconnect: a resource added in the last ``RECENT_DAYS`` whose topic
+    matches one of their topics or seeks (as `pln share` matches), not yet shared either way;
+    the best match, then the newest. Only the people shown are looked at."""
+    from datetime import timedelta
+
+    from .due import RECENT_DAYS
+
+    recent = store.recent_topics(conn, since=to_db_time(now - timedelta(days=RECENT_DAYS)))
+    if not recent or not people:
+        return {}
+    ids = [p.id for p in people]
+    keys: dict[int, list[str]] = {}
+    for r in store.interests_of(conn, ids):
+        keys.setdefault(r.person_id, []).append(r.key)
+    done = store.already_shared(conn, ids, sorted({r.id for r in recent}))
+    matcher = Topics(conn, synonyms)
+    found: dict[int, tuple[int, int, ResourceRef]] = {}
+    for order, r in enumerate(recent):
+        for pid, theirs in keys.items():
+            if (pid, r.id) in done:
+                continue
+            best = max(matcher.grades(r.topic, theirs).values(), default=0)
+            if best and (pid not in found or (-best, order) < found[pid][:2]):
+                found[pid] = (-best, order, ResourceRef(r.id, r.title))
+    return {pid: ref for pid, (_g, _o, ref) in found.items()}

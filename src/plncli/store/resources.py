@@ -362,3 +362,47 @@ def readings_due(conn: Conn, *, by: str) -> list[Any]:
         " WHERE g.due IS NOT NULL AND g.due <= ? AND g.done_at IS NULL ORDER BY g.due, g.id",
         (by,),
     )
+
+
+# ---- `pln due`: a recent resource to share with someone due a reconnect -------------------
+
+
+def recent_topics(conn: Conn, *, since: str) -> list[Any]:
+    """Resources added since ``since``, newest first, one row per topic: ``id``, ``title``,
+    ``topic``."""
+    return rows(
+        conn,
+        "SELECT r.id, r.title, t.topic FROM resource r"
+        " JOIN resource_topic t ON t.resource_id = r.id WHERE r.created_at >= ?"
+        " ORDER BY r.created_at DESC, r.id DESC, t.key",
+        (since,),
+    )
+
+
+def interests_of(conn: Conn, ids: Sequence[int]) -> list[Any]:
+    """These people's topics and seeks: ``person_id``, ``key``."""
+    if not ids:
+        return []
+    return rows(
+        conn,
+        "SELECT person_id, key FROM person_attr WHERE kind IN ('topic', 'seeks')"
+        f" AND person_id IN ({marks(len(ids))})",
+        list(ids),
+    )
+
+
+def already_shared(conn: Conn, ids: Sequence[int], rids: Sequence[int]) -> set[tuple[int, int]]:
+    """(person, resource) pairs among these that went either way already."""
+    if not ids or not rids:
+        return set()
+    return {
+        (r.person_id, r.resource_id)
+        for r in rows(
+            conn,
+            "SELECT ip.person_id, s.resource_id FROM interaction_resource s"
+            " JOIN interaction_person ip ON ip.interaction_id = s.interaction_id"
+            f" WHERE ip.person_id IN ({marks(len(ids))})"
+            f" AND s.resource_id IN ({marks(len(rids))})",
+            [*ids, *rids],
+        )
+    }
