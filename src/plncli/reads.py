@@ -72,7 +72,7 @@ def _with_share_hints(app: AppContext, shown: list[DueItem]) -> list[DueItem]:
     people = [i.person for i in shown if i.kind == "reconnect"]
     if not people or not recent_topics(app.conn, since=since):
         return shown
-    from .resources import share_hints
+    from .sharing import share_hints
 
     hints = share_hints(app.conn, people, now=app.now, synonyms=app.settings.synonyms)
     return [

@@ -7,7 +7,8 @@ from typing import Any
 
 from .dates import humanize_day
 from .render import iso_instant, ref_json, when
-from .resources import Candidate, Detail, PersonShare, Reading, ResourceRef, ResourceRow
+from .resources import Detail, PersonShare, Reading, ResourceRef, ResourceRow
+from .sharing import Candidate
 from .tables import Block, Table, emit
 
 DIRECTION = {"to": "you shared it", "from": "shared it with you"}

@@ -60,7 +60,7 @@ def who(conn: Conn, topic: str, *, synonyms: dict[str, str], limit: int) -> list
 
 def _sharers(conn: Conn, topic: str, synonyms: dict[str, str], listed: set[int]) -> list[Expert]:
     """People not listed yet who shared with you a resource on the topic."""
-    from .resources import sharers
+    from .sharing import sharers
 
     return [
         Expert(

@@ -11,12 +11,13 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from .. import resources as svc
-from .. import ties
+from .. import sharing, ties
 from ..context import AppContext
 from ..db import transaction
 from ..errors import InvalidInput
 from ..resolve import PersonRef
-from ..resources import Candidate, Detail, Reading, ResourceRef, ResourceRow
+from ..resources import Detail, Reading, ResourceRef, ResourceRow
+from ..sharing import Candidate
 from . import Confirm, find_person
 
 
@@ -110,7 +111,7 @@ def listed(app: AppContext, *, kind: str | None, topic: str | None) -> list[Reso
 def suggest(app: AppContext, text: str, *, circle: str | None, limit: int | None) -> Suggested:
     """Who RESOURCE would help, best first, with the reasons (`pln share RESOURCE`)."""
     ref = svc.find_resource(app.conn, text)
-    topics, people = svc.suggest(
+    topics, people = sharing.suggest(
         app.conn, ref, synonyms=app.settings.synonyms, circle=circle, limit=limit
     )
     return Suggested(ref, topics, people)
