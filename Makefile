@@ -20,6 +20,9 @@ demo: $(BIN)/pln
 	@echo "\$$ pln introduce --limit 5"
 	@PLN_DB=.demo/pln.db $(BIN)/pln introduce --limit 5
 	@echo
+	@echo "\$$ pln share \"Inside the Black Box\" --limit 5"
+	@PLN_DB=.demo/pln.db $(BIN)/pln share "Inside the Black Box" --limit 5
+	@echo
 	@echo "The demo database is .demo/pln.db; try: PLN_DB=.demo/pln.db $(BIN)/pln show Ana"
 
 # The README's picture of the demo network (docs/network.png): the demo loaded as `make demo`

@@ -55,6 +55,7 @@ PY = sys.executable
 PLN = str(Path(PY).with_name("pln"))
 NOW = "2026-11-23T10:00:00+00:00"
 IMPORT_DB = OUT / "import-target.db"
+RESOURCE = "Bench resource"
 EXPORT_FILE = OUT / "x.json"
 GRAPH_FILE = OUT / "network.html"
 
@@ -97,6 +98,8 @@ def commands(size: int, person: str, csv: Path) -> list[tuple[str, list[str], st
             8.0,
         ),
         ("pln log", ["log", person, "-m", "bench", "--kind", "call"], "x", 8.0),
+        # who a resource on the book's two commonest topics would help (add_resources)
+        ("pln share RESOURCE", ["share", RESOURCE], "x", read_ratio),
         ("pln remind", ["remind", person, "tomorrow", "-m", "bench"], "x", 8.0),
         (
             "pln introduce --limit 20",
@@ -298,6 +301,31 @@ def csv_file(rows: int) -> Path:
     return path
 
 
+def add_resources(work: Path, person: str, env: dict[str, str]) -> None:
+    """Untimed: resources on the book's two commonest topics (the most people to rank for
+    `pln share`), one shared with PERSON, and a group reading due tomorrow (`pln due`
+    reads it), so that the commands run with resources present."""
+    conn = sqlite3.connect(work)
+    common = [
+        r[0]
+        for r in conn.execute(
+            "SELECT value FROM person_attr WHERE kind = 'topic'"
+            " GROUP BY key ORDER BY count(*) DESC, key LIMIT 2"
+        )
+    ]
+    conn.close()
+    topics = [a for t in common for a in ("--topic", t)]
+    steps = [
+        ["resource", "add", RESOURCE, "--kind", "article", *topics],
+        *(["resource", "add", f"Bench resource {n}", *topics[:2]] for n in range(11)),
+        ["share", RESOURCE, "--with", person],
+        ["group", "add", "Bench club", person],
+        ["group", "read", "Bench club", RESOURCE, "--by", "tomorrow"],
+    ]
+    for step in steps:
+        subprocess.run([PLN, *step], env=env, capture_output=True, check=True)
+
+
 def measure(size: int, runs: int) -> list[tuple[str, ...]]:
     work = OUT / f"work-{size}-{SHAPE}.db"
     for suffix in ("", "-wal", "-shm"):
@@ -315,6 +343,7 @@ def measure(size: int, runs: int) -> list[tuple[str, ...]]:
         ).fetchone()[0]
     )
     conn.close()
+    add_resources(work, person, env)
     todo = [c for c in commands(size, person, csv_file(10_000)) if supported(c[1], env)]
     if ONLY:
         todo = [c for c in todo if any(w in c[0] for w in ONLY)]

@@ -17,6 +17,7 @@ from plncli.dates import parse_interval
 from plncli.db import transaction
 from plncli.people import PersonInput, add_people, ensure_event
 from plncli.resolve import PersonRef
+from plncli.resources import add_resource, record_share
 
 HERE = Path(__file__).parent
 
@@ -79,10 +80,35 @@ def main(path: Path) -> None:
                 every=every,
                 now=now,
             )
+        titles = {}
+        for r in doc.get("resources", []):
+            ref, _ = add_resource(
+                conn,
+                r["url"] or r["title"],
+                title=r["title"] if r["url"] else None,
+                kind=r["kind"],
+                topics=r["topics"],
+                author=r["by"],
+                note=r["note"],
+                now=day(r["on"]),
+            )
+            titles[r["title"]] = ref
+            if r["from"]:
+                at = day(r["on"])
+                record_share(
+                    conn, ref, [people[r["from"]]], direction="from", note="", at=at, now=at
+                )
+        for s in doc.get("shares", []):
+            at = day(s["on"])
+            whom = [people[n] for n in s["with"]]
+            record_share(
+                conn, titles[s["resource"]], whom, direction="to", note=s["note"], at=at, now=at
+            )
     app.close()
     print(
-        f"Loaded {len(people)} people, {len(doc['interactions'])} interactions and "
-        f"{len(doc['followups'])} follow-ups into {app.settings.db_path}",
+        f"Loaded {len(people)} people, {len(doc['interactions'])} interactions,"
+        f" {len(doc['followups'])} follow-ups and {len(doc.get('resources', []))} resources"
+        f" into {app.settings.db_path}",
         file=sys.stderr,
     )
 

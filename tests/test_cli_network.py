@@ -35,7 +35,7 @@ INTRO_KEYS = {
     "outcome_at",
 }
 ACQUAINTANCE_KEYS = {"person", "since", "since_precision", "how", "note"}
-EXPERT_KEYS = {"person", "how", "circle", "last_contact", "via", "topic", "match"}
+EXPERT_KEYS = {"person", "how", "circle", "last_contact", "via", "topic", "match", "resource"}
 GROUP_KEYS = {"id", "name", "members", "private"}
 
 
@@ -267,12 +267,13 @@ def test_group_lifecycle(pln: Any, db_path: Path, three: None) -> None:
     result = pln("group", "add", "Science dept", "Ben", "Carla")
     assert "Updated Science dept: 1 member added; Ben Okafor was already a member." in result.stderr
     doc = pln.json("group", "show", "Science dept")
-    assert set(doc) == GROUP_KEYS
+    assert set(doc) == GROUP_KEYS | {"readings"}  # `pln group show` adds its readings
     assert doc == {
         "id": 1,
         "name": "Science dept",
         "members": refs((1, "Ana Ruiz"), (2, "Ben Okafor"), (3, "Carla Diaz")),
         "private": False,
+        "readings": [],
     }
     pln("group", "add", "Book club")
     assert pln.json("group", "list") == [
@@ -915,6 +916,7 @@ def test_who_shows_whom_you_know_a_followed_person_through(pln: Any) -> None:
             "via": {"id": 3, "name": "Cal Near"},
             "topic": "coaching",
             "match": "same",
+            "resource": None,
         },
         {
             "person": {"id": 2, "name": "Gus Far"},
@@ -924,6 +926,7 @@ def test_who_shows_whom_you_know_a_followed_person_through(pln: Any) -> None:
             "via": None,
             "topic": "coaching",
             "match": "same",
+            "resource": None,
         },
     ]
     assert "you know them through Cal Near" in pln("who", "coaching").stdout

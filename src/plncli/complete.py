@@ -48,6 +48,7 @@ OPTION_KINDS: dict[str, Any] = {
     "--met-at": "event",
     "--introduced-by": "person",
     "--for": "person",
+    "--from": "person",
     "--person": "person",
     "--group": "group",
     "--kind": "kind",
@@ -87,6 +88,9 @@ OPTION_KINDS: dict[str, Any] = {
             "--encoding",
             "--keep",
             "--suggestions",
+            "--title",
+            "--by",
+            "--url",
         )
     ),
 }
@@ -105,6 +109,7 @@ ARGUMENT_KINDS: dict[str, Any] = {
     "event:keep": "event",
     "event:other": "event",
     "group:name": "group",
+    "group read:group": "group",
     "private:kind": ("topic", "event", "group"),
     "private:name": "private",  # an event or a group, as the argument before it says
     "intro outcome:outcome": ("connected", "nothing"),
@@ -113,7 +118,9 @@ ARGUMENT_KINDS: dict[str, Any] = {
     "file": "file",
     "path": "file",
     "export:target": "file",
-    **dict.fromkeys(("names", "when", "fids", "fids_when", "text", "topic", "change", "url")),
+    **dict.fromkeys(
+        ("resource", "what", "names", "when", "fids", "fids_when", "text", "topic", "change", "url")
+    ),
 }
 
 CIRCLES = ("colleague", "network", "following")

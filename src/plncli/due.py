@@ -9,6 +9,11 @@ contacts after an event, then reconnects ranked by how far past their cadence
 they are relative to it (120 days since contact on a 60-day cadence ranks above
 20 days on a 14-day one). A person with an open follow-up is not also listed as
 a reconnect or first contact: the follow-up is the plan.
+
+A group's dated reading (``DueReading``) ranks after follow-ups, owed to the group. A
+reconnect shown may carry a resource added in the last ``RECENT_DAYS`` on one of the
+person's topics or seeks, not yet shared either way (``reads``, ``resources.share_hints``):
+something to share is the kindest reason to get in touch.
 """
 
 import sqlite3
@@ -23,7 +28,8 @@ from .resolve import PersonRef
 from .store import activity as store
 from .store import is_pg
 
-KIND_RANK = {"follow-up": 0, "first-contact": 1, "reconnect": 2}
+RECENT_DAYS = 30  # a resource added lately: suggested to share with a reconnect on its topic
+KIND_RANK = {"follow-up": 0, "reading": 1, "first-contact": 2, "reconnect": 3}
 
 
 class PersonState(NamedTuple):
@@ -45,14 +51,25 @@ class OpenFollowUp(NamedTuple):
     every: str | None
 
 
+class DueReading(NamedTuple):
+    """A group's dated reading, not yet done: due for you on its day (``resources.py``)."""
+
+    id: int
+    group: PersonRef  # the group's id and name (a reading is owed to a group, not a person)
+    title: str
+    due: date
+
+
 class DueItem(NamedTuple):
     kind: str
-    person: PersonRef
+    person: PersonRef  # a reading: the group
     due: date
     days_overdue: int
     reason: str
     followup_id: int | None
     weight: float  # within a kind: larger is more urgent
+    reading_id: int | None = None
+    share: tuple[int, str] | None = None  # a reconnect: a new resource to share (id, title)
 
 
 def due_items(
@@ -90,7 +107,7 @@ Ranked = tuple[
     int,
     float,
     int | None,
-    OpenFollowUp | _Why,
+    OpenFollowUp | DueReading | _Why,
 ]
 
 
@@ -103,6 +120,7 @@ def first_due(
     cadences: dict[str, str],
     first_contact_days: int,
     limit: int | None = None,
+    readings: list[DueReading] | None = None,
 ) -> tuple[list[DueItem], int]:
     """The first ``limit`` of ``due_items`` (None: all of them), and how many there are.
 
@@ -115,13 +133,26 @@ def first_due(
         horizon=horizon,
         cadences=cadences,
         first_contact_days=first_contact_days,
+        readings=readings,
     )
-    shown = ranked if limit is None else ranked[:limit]
-    items = [
-        DueItem(kind, ref, due, (today - due).days, reason(why, today), fid, weight)
-        for _, kind, ref, due, _, weight, fid, why in shown
+    return items_of(ranked if limit is None else ranked[:limit], today), len(ranked)
+
+
+def items_of(ranked: list[Ranked], today: date) -> list[DueItem]:
+    """Ranked candidates as DueItems, with their reasons in words."""
+    return [
+        DueItem(
+            kind,
+            ref,
+            due,
+            (today - due).days,
+            reason(why, today),
+            fid,
+            weight,
+            why.id if isinstance(why, DueReading) else None,
+        )
+        for _, kind, ref, due, _, weight, fid, why in ranked
     ]
-    return items, len(ranked)
 
 
 def ranked_due(
@@ -132,6 +163,7 @@ def ranked_due(
     horizon: date,
     cadences: dict[str, str],
     first_contact_days: int,
+    readings: list[DueReading] | None = None,
 ) -> list[Ranked]:
     """Every candidate due by ``horizon``, in ``due_items``' order, not yet put in words
     (``reason`` does that): `pln due --json` writes thousands of them straight out."""
@@ -139,6 +171,11 @@ def ranked_due(
         _ranked("follow-up", f.person, f.due, today, float((today - f.due).days), f.id, f)
         for f in followups
         if f.due <= horizon
+    ]
+    ranked += [
+        _ranked("reading", r.group, r.due, today, float((today - r.due).days), None, r)
+        for r in readings or ()
+        if r.due <= horizon
     ]
     defaults = {c: _interval(v) for c, v in cadences.items()}
     grace = timedelta(days=first_contact_days)
@@ -159,7 +196,7 @@ def _ranked(
     today: date,
     weight: float,
     fid: int | None,
-    why: OpenFollowUp | _Why,
+    why: OpenFollowUp | DueReading | _Why,
 ) -> Ranked:
     """A candidate with its place in the order: everything due today or earlier first
     (by kind, then most urgent first), then what is upcoming, soonest first."""
@@ -179,10 +216,12 @@ def _interval(text: str | None) -> Interval | None:
 FIRST_CONTACT_WINDOW = 30  # days a missing first contact is flagged, from meeting or adding
 
 
-def reason(why: OpenFollowUp | _Why, today: date) -> str:
+def reason(why: OpenFollowUp | DueReading | _Why, today: date) -> str:
     """A ranked candidate's reason in words (``DueItem.reason``)."""
     if isinstance(why, OpenFollowUp):
         return (why.note or "follow up") + (_every(why.every) if why.every else "")
+    if isinstance(why, DueReading):
+        return f"group reading: {why.title}"
     return _said(why, today)
 
 
@@ -324,6 +363,16 @@ def load_due_inputs(
 
 
 _SLACK = timedelta(days=2)  # a day of slack for time zones, and one more
+
+
+def load_due_readings(conn: sqlite3.Connection, *, horizon: date) -> list[DueReading]:
+    """Groups' dated readings not yet done, due by ``horizon``."""
+    from .store import resources
+
+    return [
+        DueReading(r.id, PersonRef(r.group_id, r.group_name), r.title, date.fromisoformat(r.due))
+        for r in resources.readings_due(conn, by=horizon.isoformat())
+    ]
 
 
 def _circle_bounds(horizon: date, cadences: dict[str, str]) -> list[tuple[str, date]]:

@@ -74,6 +74,7 @@ def without_pager_flag(argv: list[str]) -> tuple[list[str], bool]:
 HOOKS = {
     "introduce": "fast_intro",
     "intro": "fast_intro",
+    "share": "fast_share",
     "completion": "complete",
     "help": "manual",
 }

@@ -27,6 +27,7 @@ BUILTIN = (
     "note",
     "follow-up",
     "introduction",
+    "shared",
 )
 MAX_KIND = 40
 

@@ -241,7 +241,13 @@ UNDONE_TABLES = (
     "intro_followup",
     "dismissal",
     "private_mark",
+    "resource",
+    "resource_topic",
+    "interaction_resource",
+    "group_reading",
 )
+# The tables m003 made triggers for (frozen: a later table gets its triggers in its own migration).
+M003_UNDONE_TABLES = UNDONE_TABLES[:14]
 
 
 def m005_date_precision(conn: sqlite3.Connection) -> Iterator[str]:
@@ -314,7 +320,64 @@ def undo_triggers(
 
 def m003_history(conn: sqlite3.Connection) -> Iterator[str]:
     yield from statements(M003_HISTORY)
-    yield from undo_triggers(conn)
+    yield from undo_triggers(conn, tables=M003_UNDONE_TABLES)
+
+
+M007_RESOURCES = """
+-- Resources (issue 16): what passes between people, shared as interactions, read by groups.
+CREATE TABLE resource (
+    id INTEGER NOT NULL,
+    title VARCHAR NOT NULL,
+    title_key VARCHAR NOT NULL,
+    url VARCHAR,
+    kind VARCHAR NOT NULL,
+    author VARCHAR,
+    note VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (title_key),
+    UNIQUE (url)
+);
+CREATE TABLE resource_topic (
+    resource_id INTEGER NOT NULL,
+    "key" VARCHAR NOT NULL,
+    topic VARCHAR NOT NULL,
+    PRIMARY KEY (resource_id, "key"),
+    FOREIGN KEY(resource_id) REFERENCES resource (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_resource_topic_key ON resource_topic ("key");
+CREATE TABLE interaction_resource (
+    interaction_id INTEGER NOT NULL,
+    resource_id INTEGER NOT NULL,
+    direction VARCHAR NOT NULL,
+    PRIMARY KEY (interaction_id),
+    FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE,
+    FOREIGN KEY(resource_id) REFERENCES resource (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_interaction_resource_resource ON interaction_resource (resource_id);
+CREATE TABLE group_reading (
+    id INTEGER NOT NULL,
+    group_id INTEGER NOT NULL,
+    resource_id INTEGER NOT NULL,
+    due DATE,
+    done_at DATETIME,
+    created_at DATETIME NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (group_id, resource_id),
+    FOREIGN KEY(group_id) REFERENCES pgroup (id) ON DELETE CASCADE,
+    FOREIGN KEY(resource_id) REFERENCES resource (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_group_reading_due ON group_reading (due);
+CREATE INDEX ix_group_reading_resource ON group_reading (resource_id);
+"""
+M007_TABLES = ("resource", "resource_topic", "interaction_resource", "group_reading")
+
+
+def m007_resources(conn: sqlite3.Connection) -> Iterator[str]:
+    """The resource tables and their undo triggers (self-contained: nothing else changes)."""
+    yield from statements(M007_RESOURCES)
+    yield from undo_triggers(conn, tables=M007_TABLES)  # read the columns once made
 
 
 def statements(script: str) -> Iterator[str]:
@@ -345,6 +408,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], Iterator[str]]]] = [
     ("m004_fk_indexes", _script(M004_FK_INDEXES)),
     ("m005_date_precision", m005_date_precision),
     ("m006_person_uid", m006_person_uid),
+    ("m007_resources", m007_resources),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -249,3 +249,56 @@ class UndoStep(SQLModel, table=True):
     tbl: str
     op: str
     sql: str
+
+
+class Resource(SQLModel, table=True):
+    """Something to read, watch or follow: an article, book, blog, video, course, podcast.
+
+    The same URL, or the same title once folded, is one resource (``url`` is stored as
+    given and never fetched; NULL when only a title is known)."""
+
+    __tablename__ = "resource"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    title_key: str = Field(unique=True)
+    url: str | None = Field(default=None, unique=True)
+    kind: str = "other"  # article | book | blog | video | course | podcast | other
+    author: str | None = None
+    note: str = ""
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class ResourceTopic(SQLModel, table=True):
+    __tablename__ = "resource_topic"
+    __table_args__ = (Index("ix_resource_topic_key", "key"),)
+    resource_id: int = Field(foreign_key="resource.id", primary_key=True, ondelete="CASCADE")
+    key: str = Field(primary_key=True)
+    topic: str
+
+
+class InteractionResource(SQLModel, table=True):
+    """A ``shared`` interaction's resource: sent by you (``to``) or to you (``from``)."""
+
+    __tablename__ = "interaction_resource"
+    __table_args__ = (Index("ix_interaction_resource_resource", "resource_id"),)
+    interaction_id: int = Field(foreign_key="interaction.id", primary_key=True, ondelete="CASCADE")
+    resource_id: int = Field(foreign_key="resource.id", ondelete="CASCADE")
+    direction: str  # to | from
+
+
+class GroupReading(SQLModel, table=True):
+    """A group reads a resource together, by a day (a dated reading is due for you then)."""
+
+    __tablename__ = "group_reading"
+    __table_args__ = (
+        UniqueConstraint("group_id", "resource_id"),
+        Index("ix_group_reading_resource", "resource_id"),
+        Index("ix_group_reading_due", "due"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="pgroup.id", ondelete="CASCADE")
+    resource_id: int = Field(foreign_key="resource.id", ondelete="CASCADE")
+    due: date | None = None
+    done_at: datetime | None = _utc(default=None)
+    created_at: datetime = _utc()

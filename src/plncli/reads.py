@@ -10,8 +10,16 @@ from contextlib import contextmanager
 from . import render
 from .context import AppContext
 from .dates import DateError, parse_interval
-from .db import EmptyBook
-from .due import first_due, load_due_inputs, ranked_due
+from .db import EmptyBook, to_db_time
+from .due import (
+    RECENT_DAYS,
+    DueItem,
+    first_due,
+    items_of,
+    load_due_inputs,
+    load_due_readings,
+    ranked_due,
+)
 from .errors import InvalidInput
 from .resolve import resolve
 
@@ -73,7 +81,9 @@ def _due(
         synonyms=s.synonyms,
     )
     app.page()
-    if json:  # every item, in words, written straight out (render.print_due_json)
+    # a group's reading is no one person's: left out when people are filtered
+    readings = None if circle or topic else load_due_readings(app.conn, horizon=horizon)
+    if json:
         ranked = ranked_due(
             people,
             followups,
@@ -81,8 +91,15 @@ def _due(
             horizon=horizon,
             cadences=s.cadence,
             first_contact_days=s.first_contact_days,
+            readings=readings,
         )
-        render.print_due_json(ranked[:limit] if limit else ranked, today=app.today)
+        ranked = ranked[:limit] if limit else ranked
+        if not any(r[1] == "reading" for r in ranked) and not _recent_resources(app):
+            # every item, in words, written straight out (render.print_due_json)
+            render.print_due_json(ranked, today=app.today)
+            return
+        shown = _with_share_hints(app, items_of(ranked, app.today))
+        render.print_json([render.due_json(i) for i in shown])
         return
     shown, total = first_due(
         people,
@@ -92,10 +109,46 @@ def _due(
         cadences=s.cadence,
         first_contact_days=s.first_contact_days,
         limit=DUE_SHOWN if limit is None else limit or None,
+        readings=readings,
     )
+    shown = _with_share_hints(app, shown)
     if total or not isinstance(app.conn, EmptyBook):
         render.show_due(shown, today=app.today, more=total - len(shown))
     # else: no book yet; its note says how to start ("in good shape" would be untrue)
+
+
+def _recent_resources(app: AppContext) -> bool:
+    """Whether a resource was added lately on some topic (one small query)."""
+    from datetime import timedelta
+
+    from .store.resources import recent_topics
+
+    return bool(recent_topics(app.conn, since=to_db_time(app.now - timedelta(days=RECENT_DAYS))))
+
+
+def _with_share_hints(app: AppContext, shown: list[DueItem]) -> list[DueItem]:
+    """Reconnects shown get a resource added lately on one of their topics, if there is one
+    (``resources.share_hints``); a book with no recent resource pays one small query."""
+    from datetime import timedelta
+
+    from .store.resources import recent_topics
+
+    since = to_db_time(app.now - timedelta(days=RECENT_DAYS))
+    people = [i.person for i in shown if i.kind == "reconnect"]
+    if not people or not recent_topics(app.conn, since=since):
+        return shown
+    from .sharing import share_hints
+
+    hints = share_hints(app.conn, people, now=app.now, synonyms=app.settings.synonyms)
+    return [
+        i._replace(
+            share=(hints[i.person.id].id, hints[i.person.id].title),
+            reason=f"{i.reason}; share {hints[i.person.id].title}?",
+        )
+        if i.kind == "reconnect" and i.person.id in hints
+        else i
+        for i in shown
+    ]
 
 
 def run_list(
@@ -146,3 +199,17 @@ def run_find(app: AppContext, text: str, *, limit: int, archived: bool, json: bo
         render.print_json([render.hit_json(h) for h in hits])
     else:
         render.show_hits(hits)
+
+
+def run_share(
+    app: AppContext, resource: str, *, circle: str | None, limit: int, json: bool
+) -> None:
+    """`pln share RESOURCE`: who it would help, best first, with the reasons."""
+    from . import render_res
+    from .commands import resources
+
+    found = resources.suggest(app, resource, circle=circle, limit=limit)
+    if json:
+        render.print_json([render_res.candidate_json(c) for c in found.people])
+    else:
+        render_res.show_candidates(found.resource, found.topics, found.people, today=app.today)

@@ -128,7 +128,7 @@ def _iso(d: date | None) -> str | None:
 
 
 def due_json(item: DueItem) -> dict[str, Any]:
-    return {
+    doc = {
         "kind": item.kind,
         "person": ref_json(item.person),
         "due": item.due.isoformat(),
@@ -136,6 +136,11 @@ def due_json(item: DueItem) -> dict[str, Any]:
         "reason": item.reason,
         "followup_id": item.followup_id,
     }
+    if item.kind == "reading":  # a group's reading: owed to the group, not a person
+        doc.update(person=None, group=ref_json(item.person), reading_id=item.reading_id)
+    if item.share is not None:  # a reconnect: something new on their topics to share
+        doc["share"] = {"id": item.share[0], "title": item.share[1]}
+    return doc
 
 
 def person_json(row: PersonRow) -> dict[str, Any]:
@@ -226,6 +231,9 @@ def profile_json(p: Profile) -> dict[str, Any]:
             for o in p.outcomes
         ],
     )
+    from .render_res import person_share_json
+
+    doc["resources"] = [person_share_json(s) for s in p.shares]
     return doc
 
 
@@ -260,7 +268,12 @@ def _repeat(note: str, every: str | None) -> str:
     return note + (f" ({say_every(every)})" if every else "")
 
 
-KIND_STYLE = {"follow-up": "yellow", "first-contact": "cyan", "reconnect": "magenta"}
+KIND_STYLE = {
+    "follow-up": "yellow",
+    "reading": "green",
+    "first-contact": "cyan",
+    "reconnect": "magenta",
+}
 
 
 def show_due(items: list[DueItem], *, today: date, more: int = 0) -> None:
@@ -334,6 +347,10 @@ def show_profile(p: Profile, *, today: date) -> None:
         for f in p.followups:
             fu.add_row(str(f.id), when(f.due, today), _repeat(f.note, f.every))
         blocks += ["", ("Open follow-ups", "bold"), fu]
+    if p.shares:
+        from .render_res import show_person_shares
+
+        blocks += show_person_shares(list(p.shares), today)
     blocks += ["", *_timeline(p.timeline, p.outcomes, p.done, today)]
     emit(*blocks)
 
@@ -454,6 +471,10 @@ TABLE_WORDS = {
     "intro_followup": "introduction follow-ups",
     "dismissal": "dismissed suggestions",
     "private_mark": "private marks",
+    "resource": "resources",
+    "resource_topic": "resource topics",
+    "interaction_resource": "shared resources",
+    "group_reading": "group readings",
 }
 
 

@@ -97,6 +97,7 @@ def expert_json(e: Expert) -> dict[str, Any]:
         "via": ref_json(e.via) if e.via else None,
         "topic": e.topic,
         "match": e.match,
+        "resource": e.resource,
     }
 
 
@@ -216,7 +217,8 @@ def show_experts(topic: str, rows: list[Expert], *, today: date) -> None:
             if e.via
             else ("you follow them" if e.circle == "following" else "")
         )
-        table.add_row(str(e.person.id), e.person.name, e.how, e.topic, last, reach)
+        how = f"shared {e.resource} with you" if e.resource else e.how
+        table.add_row(str(e.person.id), e.person.name, how, e.topic, last, reach)
     emit(table)
 
 

@@ -21,6 +21,7 @@ from .dates import DateError, parse_interval
 from .errors import InvalidInput
 from .formats.records import Problem
 from .resolve import MAX_ID
+from .resources import KINDS as RESOURCE_KINDS
 from .settings import CIRCLES
 from .text import attr_key, clean_email, clean_line, clean_text, fold, topic_key
 
@@ -259,6 +260,35 @@ TABLES: dict[str, Spec] = {
         "name": (line(), False),
         **STAMP,
     },
+    "resource": {
+        "id": (_ident, False),
+        "title": (line(300), False),
+        "title_key": (_any_text, False),
+        "url": (line(2000), True),
+        "kind": (one_of(*RESOURCE_KINDS), False),
+        "author": (line(), True),
+        "note": (_free_text, False),
+        **STAMP,
+        "updated_at": (_instant, False),
+    },
+    "resource_topic": {
+        "resource_id": ("ref:resource", False),
+        "key": (_any_text, False),
+        "topic": (line(), False),
+    },
+    "interaction_resource": {
+        "interaction_id": ("ref:interaction", False),
+        "resource_id": ("ref:resource", False),
+        "direction": (one_of("to", "from"), False),
+    },
+    "group_reading": {
+        "id": (_ident, False),
+        "group_id": ("ref:pgroup", False),
+        "resource_id": ("ref:resource", False),
+        "due": (_day, True),
+        "done_at": (_instant, True),
+        **STAMP,
+    },
 }
 
 
@@ -337,6 +367,10 @@ def _consistency(table: str, row: dict[str, Any]) -> tuple[str, str] | None:
     try:
         if table in ("event", "person", "pgroup") and row.get("name_key") != fold(row["name"]):
             return "name_key", "does not match the name"
+        if table == "resource" and row.get("title_key") != fold(row["title"]):
+            return "title_key", "does not match the title"
+        if table == "resource_topic" and row.get("key") != topic_key(row["topic"]):
+            return "key", "does not match the topic"
         if table == "person_attr":
             return _attr_consistency(row)
         if table == "interaction_topic" and row.get("key") != topic_key(row["topic"]):

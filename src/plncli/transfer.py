@@ -560,7 +560,7 @@ def calendar_items(
     conn: sqlite3.Connection, *, today: date, cadences: dict[str, str], first_contact_days: int
 ) -> list["ExportDue"]:
     """Open follow-ups, first contacts and keep-in-touch dates of the coming year."""
-    from .due import due_items, load_due_inputs
+    from .due import first_due, load_due_inputs, load_due_readings
     from .formats.export import ExportDue
 
     horizon = today + timedelta(days=365)
@@ -568,22 +568,32 @@ def calendar_items(
     people, followups = load_due_inputs(
         conn, horizon=horizon, cadences=cadences, first_contact_days=first_contact_days
     )
-    items = due_items(
+    items, _ = first_due(
         people,
         followups,
         today=today,
         horizon=horizon,
         cadences=cadences,
         first_contact_days=first_contact_days,
+        readings=load_due_readings(conn, horizon=horizon),
     )
-    titles = {"follow-up": "Follow up", "first-contact": "First contact", "reconnect": "Reconnect"}
+    titles = {
+        "follow-up": "Follow up",
+        "reading": "Reading",
+        "first-contact": "First contact",
+        "reconnect": "Reconnect",
+    }
     return [
         ExportDue(
             uid=(
-                f"followup-{i.followup_id}@pln" if i.followup_id else f"{i.kind}-{i.person.id}@pln"
+                f"followup-{i.followup_id}@pln"
+                if i.followup_id
+                else f"reading-{i.reading_id}@pln"
+                if i.reading_id
+                else f"{i.kind}-{i.person.id}@pln"
             ),
             summary=f"{titles[i.kind]}: {i.person.name}"
-            + (f" — {i.reason}" if i.kind == "follow-up" else ""),
+            + (f" — {i.reason}" if i.kind in ("follow-up", "reading") else ""),
             due=max(i.due, today),
             description=i.reason,
         )

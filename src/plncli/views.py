@@ -101,6 +101,7 @@ class Profile(NamedTuple):
     done: list[FollowUpRow]  # done follow-ups, newest first
     met_on_precision: str | None = None  # "year"/"month": met_on is that period's first day
     uid: str | None = None  # RFC 6350 UID (the vCard export's, matched by the import)
+    shares: tuple[Any, ...] = ()  # resources.PersonShare: what went each way, newest first
 
 
 def _person_row(r: Any, attrs: dict[str, list[str]]) -> PersonRow:
@@ -157,6 +158,8 @@ def _topic_keys(
 
 
 def profile(conn: sqlite3.Connection, person: PersonRef, *, limit: int | None) -> Profile:
+    from .resources import shares_of  # (resources imports activity, which imports this)
+
     r = store.person_profile(conn, person.id)
     return Profile(
         _person_row(r, store.attributes_of(conn, person.id)),
@@ -175,6 +178,7 @@ def profile(conn: sqlite3.Connection, person: PersonRef, *, limit: int | None) -
         done_followups(conn, person.id, limit=limit),
         r.met_on_precision,
         r.uid,
+        tuple(shares_of(conn, person.id)),
     )
 
 

@@ -7,6 +7,8 @@ chemistry"), before one whose words only begin with what was typed ("chem"), as
 ``topics.py`` decides; then the people you are most in touch with first. Someone you
 only follow, or have never been in touch with, is shown with the contact you
 know them through when the tie graph has one ("you know her through Ben").
+After them, up to the limit: people who shared with you a resource on the topic
+(``resources.sharers``), named with the resource.
 """
 
 from datetime import date
@@ -28,13 +30,17 @@ class Expert(NamedTuple):
     via: PersonRef | None
     topic: str  # the person's topic that matched, as written
     match: str  # how well: "same", "words" or "prefix" (see topics.py)
+    resource: str | None = None  # what they shared with you on it (how: SHARED)
+
+
+SHARED = "shared something on it with you"
 
 
 def who(conn: Conn, topic: str, *, synonyms: dict[str, str], limit: int) -> list[Expert]:
     # every stored topic that matches (topics.py), with its grade: SAME, WORDS or PREFIX;
     # a person's best hit is the best way of knowing it, then the best grade within it
     found = matching(conn, topic, synonyms, interactions=True)
-    return [
+    experts = [
         Expert(
             PersonRef(r.id, r.name),
             HOW[r.score // 4],
@@ -45,6 +51,32 @@ def who(conn: Conn, topic: str, *, synonyms: dict[str, str], limit: int) -> list
             GRADE_NAMES[r.score % 4],
         )
         for r in store.experts(conn, found, limit)
+    ]
+    return (
+        experts
+        + _sharers(conn, topic, synonyms, {e.person.id for e in experts})[: limit - len(experts)]
+    )
+
+
+def _sharers(conn: Conn, topic: str, synonyms: dict[str, str], listed: set[int]) -> list[Expert]:
+    """People not listed yet who shared with you a resource on the topic."""
+    from .sharing import sharers
+
+    return [
+        Expert(
+            s.person,
+            SHARED,
+            s.circle,
+            s.last_contact,
+            _through(conn, s.person.id)
+            if s.circle == "following" or s.last_contact is None
+            else None,
+            s.topic,
+            s.match,
+            s.title,
+        )
+        for s in sharers(conn, topic, synonyms=synonyms)
+        if s.person.id not in listed
     ]
 
 

@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (registers commands)
     people,
     shell,
     stats,
+    resources,
     store,
     transfer,
 )

@@ -6,8 +6,9 @@ import typer
 
 from .. import intro_commands as intro_cmds
 from .. import introduce as intro_svc
-from .. import render, render_net
+from .. import render, render_net, render_res
 from ..commands import network as cmd
+from ..commands import resources as resources_cmd
 from ..context import AppContext
 from ..errors import InvalidInput
 from ..resolve import PersonRef, resolve
@@ -147,16 +148,24 @@ def group_delete(ctx: typer.Context, name: Annotated[str, typer.Argument(help="G
 def group_show(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="Group.")], json: JsonOpt = False
 ) -> None:
-    """Show a group's members.
+    """Show a group's members, and its readings (upcoming, then past).
 
     \b
       pln group show "Science dept"
     """
-    shown = cmd.group_show(state(ctx), name)
+    app_ = state(ctx)
+    shown = cmd.group_show(app_, name)
+    readings = resources_cmd.group_readings(app_, name)
     if json:
-        render.print_json(render_net.group_json(shown.group, shown.people))
+        doc = render_net.group_json(shown.group, shown.people)
+        doc["readings"] = [render_res.reading_json(r) for r in readings]
+        render.print_json(doc)
     else:
         render_net.show_group(shown.group, shown.people)
+        if readings:
+            from ..tables import emit
+
+            emit(*render_res.show_readings(readings, today=app_.today))
 
 
 @group_app.command("list")

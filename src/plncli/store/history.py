@@ -328,7 +328,17 @@ class Step(NamedTuple):
 # The tables whose KEY is their `id`; in the others (keyed by a pair of columns) it is
 # the engine's row number, `rowid`.
 BY_ID = frozenset(
-    ("event", "person", "person_attr", "interaction", "followup", "pgroup", "introduction")
+    (
+        "event",
+        "person",
+        "person_attr",
+        "interaction",
+        "followup",
+        "pgroup",
+        "introduction",
+        "resource",
+        "group_reading",
+    )
 )
 ROW_NUMBER = "rowid"
 

@@ -75,6 +75,8 @@ ID_TABLES = frozenset(
         "followup",
         "pgroup",
         "introduction",
+        "resource",
+        "group_reading",
         "change_log",
         "undo_step",
     }

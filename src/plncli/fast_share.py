@@ -1,0 +1,72 @@
+"""The fast path for `pln share RESOURCE` (who a resource would help): no Typer.
+
+``fast.run`` hands `pln share` here (``fast.HOOKS``). Only the read is served:
+``RESOURCE [--limit N] [--circle C] [--json]``; anything else (``--with`` and its
+PEOPLE, ``-m``, ``--help``, an unknown, repeated or malformed option, a bad circle)
+returns ``None`` and the Typer app runs the command. Errors are handled as ``fast.run``
+handles them: a user's error goes to Typer (the read is run again there and worded),
+anything else is a bug, said as one. Both ways call ``reads.run_share``.
+"""
+
+import sys
+from typing import Any
+
+from .fast_intro import Spec, _options
+
+# the read form's options; tests check them against the Typer declaration
+SPEC: Spec = (frozenset({"--limit", "--circle"}), frozenset({"--json"}), (1, 1))
+CIRCLES = ("colleague", "network", "following")
+
+
+def parse(argv: list[str]) -> tuple[str | None, dict[str, Any], str] | None:
+    """``[--db PATH] share RESOURCE [options]``: (db, options, RESOURCE), or None."""
+    if any("\udc80" <= ch <= "\udcff" for word in argv for ch in word):
+        return None
+    from .fast import split_db
+
+    split = split_db(argv)
+    if split is None:
+        return None
+    db, args = split
+    if args[:1] != ["share"]:
+        return None
+    parsed = _options(SPEC, args[1:])
+    if parsed is None:
+        return None
+    opts, positional = parsed
+    circle = opts.get("--circle")
+    if circle is not None:
+        if circle.lower() not in CIRCLES:
+            return None
+        opts["--circle"] = circle.lower()
+    return db, opts, positional[0]
+
+
+def run(argv: list[str]) -> int | None:
+    """Run `pln share RESOURCE` and return its exit code, or None to hand it to Typer."""
+    parsed = parse(argv)
+    if parsed is None:
+        return None
+    db, opts, resource = parsed
+    from . import reads
+    from .context import AppContext, flush_notes
+    from .fast import _failed
+    from .fast_intro import _as_typer_path
+
+    try:
+        app = AppContext(None if db is None else _as_typer_path(db))
+        try:
+            reads.run_share(
+                app,
+                resource,
+                circle=opts.get("--circle"),
+                limit=int(opts.get("--limit", 10)),
+                json=bool(opts.get("--json")),
+            )
+            sys.stdout.flush()
+            flush_notes()
+        finally:
+            app.close()
+    except Exception as exc:
+        return _failed(exc)
+    return 0

@@ -1,0 +1,360 @@
+"""Resources: what passes between people (articles, books, blogs, videos, courses, podcasts).
+
+- **One resource, one record.** A URL is stored as given (nothing is fetched); with no
+  ``--title`` the URL is the title. The same URL, or the same title once folded (case,
+  accents and spacing: ``text.fold``), is one resource: adding it again adds nothing.
+- **Sharing is contact.** Sending a resource to someone (`pln share R --with P`) or
+  receiving one (`pln resource add R --from P`) is an interaction of kind ``shared`` with
+  that one person (several people get one each: sending the same link to two people does
+  not mean they know each other), linked to the resource with its direction (``to``: you
+  sent it; ``from``: they sent it to you). Like any interaction it moves their last
+  contact, so it resets their keep-in-touch clock, and it closes their automatic first
+  follow-up as `pln log` does.
+- **Who it would help**: ``sharing.py`` (`pln share RESOURCE`, `pln who`, `pln due`).
+- **Reading together.** A group reads a resource, by a day or not; a dated reading is
+  due for you on its day (`pln due`, and the ICS feed) until it is marked done.
+"""
+
+import re
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .db import from_db_time, to_db_time
+from .errors import Ambiguous, Conflict, InvalidInput, NotFound
+from .resolve import MAX_ID, MAX_LISTED, PersonRef
+from .store import Conn
+from .store import resources as store
+from .text import clean_line, clean_text, fold, topic_key
+from .topics import Topics
+
+if TYPE_CHECKING:  # `pln share RESOURCE` (the fast path) loads neither
+    from .ties import Group
+
+KINDS = ("article", "book", "blog", "video", "course", "podcast", "other")
+SHARED = "shared"  # the kind of interaction a share is
+MAX_TITLE = 300
+MAX_URL = 2000
+_URL = re.compile(r"(?i)[a-z][a-z0-9+.-]*://\S+|www\.\S+")
+_HINT = "give the title, a unique start of it, the URL or #id (see `pln resources`)"
+
+
+class ResourceRef(NamedTuple):
+    id: int
+    title: str
+
+
+class ResourceRow(NamedTuple):
+    id: int
+    title: str
+    url: str | None
+    kind: str
+    author: str | None
+    note: str
+    topics: list[str]
+    added: datetime
+    sent: int  # times you shared it
+    received: int  # times it was shared with you
+
+
+class Share(NamedTuple):
+    person: PersonRef
+    direction: str  # to (you sent it) | from (they sent it to you)
+    at: datetime
+    note: str
+
+
+class Reading(NamedTuple):
+    id: int
+    group: str
+    resource: ResourceRef
+    url: str | None
+    due: date | None
+    done: datetime | None
+
+
+class Detail(NamedTuple):
+    resource: ResourceRow
+    shares: list[Share]
+    readings: list[tuple[str, date | None, datetime | None]]  # group, due, done
+
+
+def is_url(text: str) -> bool:
+    return _URL.fullmatch(text.strip()) is not None
+
+
+def check_kind(kind: str) -> str:
+    word = kind.strip().lower()
+    if word not in KINDS:
+        raise InvalidInput(f"--kind {kind!r} is not known", f"use one of {', '.join(KINDS)}")
+    return word
+
+
+def _row(r: Any, topics: list[str], sent: int = 0, received: int = 0) -> ResourceRow:
+    added = from_db_time(r.created_at)
+    assert added is not None
+    return ResourceRow(
+        r.id, r.title, r.url, r.kind, r.author, r.note, topics, added, sent, received
+    )
+
+
+# ---- adding, finding, changing ------------------------------------------------------------
+
+
+def add_resource(
+    conn: Conn,
+    what: str,
+    *,
+    title: str | None,
+    kind: str,
+    topics: list[str],
+    author: str | None,
+    note: str,
+    now: datetime,
+) -> tuple[ResourceRef, bool]:
+    """Add a resource (``what``: a URL or a title); (it, False) when the book already has
+    it (the same URL or folded title), which is then left as it is."""
+    typed = clean_line(what, "the resource", limit=MAX_URL)
+    url = typed if is_url(typed) else None
+    if url is None and title is not None:
+        raise InvalidInput(
+            "--title names a resource given by its URL",
+            "give the title once: pln resource add TITLE",
+        )
+    name = clean_line(title if title is not None else typed, "title", limit=MAX_TITLE)
+    key = fold(name)
+    # everything typed is checked first, whether or not the book has it already
+    kind = check_kind(kind)
+    values = [clean_line(t, "topic") for t in topics]
+    by = None if not author else clean_line(author, "author")
+    text = clean_text(note, "note")
+    found = (store.resource_with_url(conn, url) if url else None) or store.resource_with_key(
+        conn, key
+    )
+    if found is not None:
+        return ResourceRef(found.id, found.title), False
+    rid = store.insert_resource(
+        conn, title=name, key=key, url=url, kind=kind, author=by, note=text, at=to_db_time(now)
+    )
+    for value in values:
+        store.add_topic(conn, rid, topic_key(value), value)
+    return ResourceRef(rid, name), True
+
+
+def find_resource(conn: Conn, text: str) -> ResourceRef:
+    """RESOURCE: ``#id``, its URL, its title (folded), or a unique start of the title or
+    of a word in it."""
+    typed = text.strip()
+    if m := re.fullmatch(r"#(\d+)", typed):
+        rid = int(m.group(1))
+        found = None if rid > MAX_ID else store.resource(conn, rid)
+        if found is None:
+            raise NotFound(f"no resource has id {typed}", _HINT)
+        return ResourceRef(found.id, found.title)
+    key = fold(typed)
+    if not key:
+        raise NotFound("an empty title matches no resource", _HINT)
+    exact = store.resource_with_url(conn, typed) or store.resource_with_key(conn, key)
+    if exact is not None:
+        return ResourceRef(exact.id, exact.title)
+    like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = store.resources_starting(conn, like)
+    if len(rows) == 1:
+        return ResourceRef(rows[0].id, rows[0].title)
+    if not rows:
+        raise NotFound(f"no resource matches {typed!r}", _HINT)
+    shown = ", ".join(f"{r.title} (#{r.id})" for r in rows[:MAX_LISTED])
+    more = f" and {len(rows) - MAX_LISTED} more" if len(rows) > MAX_LISTED else ""
+    raise Ambiguous(
+        f"{typed!r} matches {len(rows)} resources: {shown}{more}",
+        "use more of the title, or the #id",
+    )
+
+
+class Change(NamedTuple):
+    title: str | None = None
+    url: str | None = None  # "": no URL
+    kind: str | None = None
+    author: str | None = None  # "": none
+    note: str | None = None
+    add_topics: tuple[str, ...] = ()
+    remove_topics: tuple[str, ...] = ()
+
+
+def edit_resource(conn: Conn, ref: ResourceRef, change: Change, *, now: datetime) -> ResourceRef:
+    """Change a resource's title, URL, kind, author, note or topics; a title or URL another
+    resource has is refused (they would be one resource: remove one of them)."""
+    sets: dict[str, Any] = {}
+    if change.title is not None:
+        sets["title"] = clean_line(change.title, "title", limit=MAX_TITLE)
+        sets["title_key"] = fold(sets["title"])
+        _not_taken(store.resource_with_key(conn, sets["title_key"]), ref, "title")
+    if change.url is not None:
+        url = clean_line(change.url, "URL", limit=MAX_URL) if change.url.strip() else None
+        if url is not None and not is_url(url):
+            raise InvalidInput(f"--url {change.url!r} is not a URL", "e.g. https://example.org/a")
+        sets["url"] = url
+        _not_taken(store.resource_with_url(conn, url) if url else None, ref, "URL")
+    if change.kind is not None:
+        sets["kind"] = check_kind(change.kind)
+    if change.author is not None:
+        sets["author"] = clean_line(change.author, "author") if change.author.strip() else None
+    if change.note is not None:
+        sets["note"] = clean_text(change.note, "note")
+    for value in change.add_topics:
+        topic = clean_line(value, "topic")
+        store.add_topic(conn, ref.id, topic_key(topic), topic)
+    for value in change.remove_topics:
+        if not store.remove_topic(conn, ref.id, topic_key(value)):
+            raise NotFound(f"{ref.title} has no topic {value!r}", "see pln resource show")
+    if sets or change.add_topics or change.remove_topics:
+        store.update_resource(conn, ref.id, sets, at=to_db_time(now))
+    return ResourceRef(ref.id, sets.get("title", ref.title))
+
+
+def _not_taken(other: Any | None, ref: ResourceRef, what: str) -> None:
+    if other is not None and other.id != ref.id:
+        raise Conflict(
+            f"another resource has that {what}: {other.title} (#{other.id})",
+            "the same title or URL is one resource; remove one of them first",
+        )
+
+
+def remove_resource(conn: Conn, ref: ResourceRef) -> None:
+    """Remove it, its topics, its links to shares and its group readings; the shares
+    themselves stay in the timelines as interactions."""
+    store.delete_resource(conn, ref.id)
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def list_resources(
+    conn: Conn, *, kind: str | None, topic: str | None, synonyms: dict[str, str]
+) -> list[ResourceRow]:
+    """Resources by title; ``topic`` matched as `pln list --topic` matches."""
+    keys = None
+    if topic is not None:
+        from .topics import require_words
+
+        require_words(topic)
+        keys = list(Topics(conn, synonyms).grades(topic, store.topic_keys(conn)))
+    found = store.list_resources(conn, kind=None if kind is None else check_kind(kind), keys=keys)
+    topics = store.topics_of(conn, [r.id for r in found])
+    return [_row(r, topics.get(r.id, []), r.sent, r.received) for r in found]
+
+
+def detail(conn: Conn, ref: ResourceRef) -> Detail:
+    r = store.resource(conn, ref.id)
+    assert r is not None
+    shares = [
+        Share(PersonRef(s.person_id, s.name), s.direction, _at(s.at), s.note)
+        for s in store.shares_of_resource(conn, ref.id)
+    ]
+    readings = [
+        (g.name, date.fromisoformat(g.due) if g.due else None, from_db_time(g.done_at))
+        for g in store.readings_of_resource(conn, ref.id)
+    ]
+    sent = sum(1 for s in shares if s.direction == "to")
+    row = _row(r, store.topics_of(conn, [ref.id]).get(ref.id, []), sent, len(shares) - sent)
+    return Detail(row, shares, readings)
+
+
+def _at(text: str) -> datetime:
+    at = from_db_time(text)
+    assert at is not None
+    return at
+
+
+class PersonShare(NamedTuple):
+    resource: ResourceRef
+    url: str | None
+    direction: str
+    at: datetime
+
+
+def shares_of(conn: Conn, pid: int) -> list[PersonShare]:
+    """What went between you and this person, newest first (`pln show`)."""
+    return [
+        PersonShare(ResourceRef(r.resource_id, r.title), r.url, r.direction, _at(r.at))
+        for r in store.shares_of_person(conn, pid)
+    ]
+
+
+# ---- sharing ------------------------------------------------------------------------------
+
+
+def record_share(
+    conn: Conn,
+    ref: ResourceRef,
+    people: list[PersonRef],
+    *,
+    direction: str,
+    note: str,
+    at: datetime,
+    now: datetime,
+) -> list[int]:
+    """One ``shared`` interaction per person, linked to the resource; the interactions."""
+    from .activity import log_interaction, settle_first_followups
+
+    if len({p.id for p in people}) < len(people):
+        raise InvalidInput("someone is named twice", "name each person once")
+    text = clean_text(note, "note")
+    said = f"{ref.title} — {text}" if text else ref.title
+    ids = []
+    for person in people:
+        iid = log_interaction(conn, [person], at=at, kind=SHARED, note=said, topics=[], now=now)
+        store.link_share(conn, iid, ref.id, direction)
+        ids.append(iid)
+    settle_first_followups(conn, people, now=now)
+    return ids
+
+
+# ---- group readings -----------------------------------------------------------------------
+
+
+def set_reading(
+    conn: Conn,
+    group: "Group",
+    ref: ResourceRef,
+    *,
+    due: date | None,
+    done: bool,
+    now: datetime,
+) -> tuple[bool, date | None]:
+    """The group reads the resource (by ``due``); again: the date moves (when given), and
+    ``done`` marks it read. (new, the date it now has)."""
+    found = store.reading(conn, group.id, ref.id)
+    done_at = to_db_time(now) if done else None
+    if found is None:
+        if done and due is None:
+            raise NotFound(
+                f"{group.name} is not reading {ref.title}",
+                f"set it first: pln group read {group.name!r} RESOURCE --by DATE",
+            )
+        store.insert_reading(
+            conn, group.id, ref.id, due=due.isoformat() if due else None, at=to_db_time(now)
+        )
+        if done:
+            found = store.reading(conn, group.id, ref.id)
+            assert found is not None
+            store.update_reading(conn, found.id, due=found.due, done_at=done_at)
+        return True, due
+    day = due.isoformat() if due else found.due
+    store.update_reading(
+        conn, found.id, due=day, done_at=done_at or (None if due else found.done_at)
+    )
+    return False, date.fromisoformat(day) if day else None
+
+
+def readings(conn: Conn, group: "Group") -> list[Reading]:
+    return [
+        Reading(
+            r.id,
+            group.name,
+            ResourceRef(r.resource_id, r.title),
+            r.url,
+            date.fromisoformat(r.due) if r.due else None,
+            from_db_time(r.done_at),
+        )
+        for r in store.readings_of_group(conn, group.id)
+    ]
