@@ -8,9 +8,9 @@ from . import (  # noqa: F401  (registers commands)
     kinds,
     network,
     people,
+    resources,
     shell,
     stats,
-    resources,
     store,
     transfer,
 )
