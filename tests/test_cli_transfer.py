@@ -77,6 +77,9 @@ CSV_HEADER = [
     "birthday",
     "links",
     "last_contact",
+    "cadence",
+    "role_tags",
+    "introduced_by",
 ]
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 

@@ -9,21 +9,27 @@ contacts after an event, then reconnects ranked by how far past their cadence
 they are relative to it (120 days since contact on a 60-day cadence ranks above
 20 days on a 14-day one). A person with an open follow-up is not also listed as
 a reconnect or first contact: the follow-up is the plan.
+
+Birthdays (``birthday_items``) are a kind of their own, listed only when asked for
+(`pln due --within`, or ``birthdays = "always"`` in the config): each person's next
+birthday from today to the horizon, 29 February on 28 February in a common year
+(``birthdays.py``). A birthday is never overdue: once past it is next year's.
 """
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from operator import itemgetter
 from typing import NamedTuple
 
+from . import birthdays as bd
 from .dates import Interval, humanize_day, parse_interval, say_every, say_span
 from .resolve import PersonRef
 from .store import activity as store
 from .store import is_pg
 
-KIND_RANK = {"follow-up": 0, "first-contact": 1, "reconnect": 2}
+KIND_RANK = {"follow-up": 0, "birthday": 1, "first-contact": 2, "reconnect": 3}
 
 
 class PersonState(NamedTuple):
@@ -53,6 +59,12 @@ class DueItem(NamedTuple):
     reason: str
     followup_id: int | None
     weight: float  # within a kind: larger is more urgent
+    birthday: date | None = None  # kind "birthday": the stored birthday (year 1604: no year)
+
+
+class Birthday(NamedTuple):
+    person: PersonRef
+    birthday: date  # as stored (``birthdays.NO_YEAR`` when the year is not known)
 
 
 def due_items(
@@ -103,6 +115,7 @@ def first_due(
     cadences: dict[str, str],
     first_contact_days: int,
     limit: int | None = None,
+    birthdays: Sequence[Birthday] = (),
 ) -> tuple[list[DueItem], int]:
     """The first ``limit`` of ``due_items`` (None: all of them), and how many there are.
 
@@ -121,13 +134,29 @@ def first_due(
         found = _first_contact(person, today, grace) or _reconnect(person, today, defaults)
         if found is not None and found[3] <= horizon:
             ranked.append(found)
+    ranked += _birthdays(birthdays, today, horizon)
     ranked.sort(key=itemgetter(0))
     shown = ranked if limit is None else ranked[:limit]
     items = [
-        DueItem(kind, ref, due, (today - due).days, _reason(why, today), fid, weight)
+        DueItem(kind, ref, due, (today - due).days, _reason(why, today), fid, weight, _born(why))
         for _, kind, ref, due, _, weight, fid, why in shown
     ]
     return items, len(ranked)
+
+
+def _birthdays(birthdays: Sequence[Birthday], today: date, horizon: date) -> list[_Ranked]:
+    """Each person's next birthday from today to the horizon, soonest first."""
+    found = []
+    for b in birthdays:
+        on = bd.next_on_or_after(b.birthday, today)
+        if on <= horizon:
+            why = ("birthday", b.birthday, None, None)
+            found.append(_ranked("birthday", b.person, on, today, 0.0, None, why))
+    return found
+
+
+def _born(why: "OpenFollowUp | _Why") -> date | None:
+    return why[1] if not isinstance(why, OpenFollowUp) and why[0] == "birthday" else None
 
 
 def _ranked(
@@ -171,6 +200,9 @@ def _every(every: str) -> str:
 @cache
 def _said(why: _Why, today: date) -> str:
     form, since, met_at, cadence = why
+    if form == "birthday":
+        age = bd.turns(since, bd.next_on_or_after(since, today))
+        return "birthday" if age is None else f"birthday: turns {age}"
     ago = humanize_day(since, today=today)
     if form == "first-contact":
         return f"met at {met_at} {ago}; no contact since"
@@ -248,6 +280,7 @@ def load_due_inputs(
     circle: str | None = None,
     topic: str | None = None,
     synonyms: Mapping[str, str] | None = None,
+    where: tuple[str, list[str]] | None = None,
 ) -> tuple[list[PersonState], list[OpenFollowUp]]:
     """Read the rows ``due_items`` needs: open follow-ups, and the people who may be due.
 
@@ -255,12 +288,8 @@ def load_due_inputs(
     counts as 28 days, a day of slack for time zones), so a book of 100,000
     people loads the few hundred that may be due, and ``due_items`` decides.
     """
-    if topic:
-        from .topics import matching  # only a --topic loads the topic words
-
-        where = store.due_filter(circle, matching(conn, topic, synonyms or {}), pg=is_pg(conn))
-    else:
-        where = store.due_filter(circle, None, pg=is_pg(conn))
+    if where is None:
+        where = due_where(conn, circle=circle, topic=topic, synonyms=synonyms)
     people = [
         PersonState(
             PersonRef(r.id, r.name),
@@ -286,6 +315,33 @@ def load_due_inputs(
         for r in store.open_followups_due(conn, where, by=horizon)
     ]
     return people, followups
+
+
+def due_where(
+    conn: sqlite3.Connection,
+    *,
+    circle: str | None = None,
+    topic: str | None = None,
+    synonyms: Mapping[str, str] | None = None,
+) -> tuple[str, list[str]]:
+    """The condition on ``person p`` for --circle and --topic (and not archived)."""
+    if topic:
+        from .topics import matching  # only a --topic loads the topic words
+
+        return store.due_filter(circle, matching(conn, topic, synonyms or {}), pg=is_pg(conn))
+    return store.due_filter(circle, None, pg=is_pg(conn))
+
+
+def load_birthdays(
+    conn: sqlite3.Connection, where: tuple[str, list[str]], *, start: date, end: date
+) -> list[Birthday]:
+    """The people matching ``where`` whose birthday falls from ``start`` to ``end`` (the
+    book narrows them by month and day; ``due`` with a window of a year or more reads
+    every birthday)."""
+    return [
+        Birthday(PersonRef(r.id, r.name), bd.from_stored(r.birthday))
+        for r in store.birthdays_on(conn, where, bd.month_days(start, end))
+    ]
 
 
 _SLACK = timedelta(days=2)  # a day of slack for time zones, and one more

@@ -8,7 +8,7 @@ from . import render
 from .context import AppContext
 from .dates import DateError, parse_interval
 from .db import EmptyBook
-from .due import first_due, load_due_inputs
+from .due import due_where, first_due, load_birthdays, load_due_inputs
 from .errors import InvalidInput
 from .resolve import resolve
 
@@ -31,15 +31,17 @@ def run_due(
         except DateError as exc:
             raise InvalidInput(f"--within: {exc}") from None
     s = app.settings
+    where = due_where(app.conn, circle=circle, topic=topic, synonyms=s.synonyms)
     people, followups = load_due_inputs(
         app.conn,
         horizon=horizon,
         cadences=s.cadence,
         first_contact_days=s.first_contact_days,
-        circle=circle,
-        topic=topic,
-        synonyms=s.synonyms,
+        where=where,
     )
+    # birthdays: with --within (config: birthdays = "within", the default), or always
+    wanted = s.birthdays == "always" or (s.birthdays == "within" and within)
+    birthdays = load_birthdays(app.conn, where, start=app.today, end=horizon) if wanted else []
     if limit is None and not json:
         limit = DUE_SHOWN
     shown, total = first_due(
@@ -50,6 +52,7 @@ def run_due(
         cadences=s.cadence,
         first_contact_days=s.first_contact_days,
         limit=limit or None,
+        birthdays=birthdays,
     )
     if json:
         render.print_json([render.due_json(i) for i in shown])

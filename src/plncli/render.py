@@ -94,7 +94,7 @@ def _iso(d: date | None) -> str | None:
 
 
 def due_json(item: DueItem) -> dict[str, Any]:
-    return {
+    doc = {
         "kind": item.kind,
         "person": ref_json(item.person),
         "due": item.due.isoformat(),
@@ -102,6 +102,12 @@ def due_json(item: DueItem) -> dict[str, Any]:
         "reason": item.reason,
         "followup_id": item.followup_id,
     }
+    if item.birthday is not None:  # kind "birthday": the birthday, and the age reached
+        from . import birthdays
+
+        doc["birthday"] = birthdays.shown(item.birthday)
+        doc["turns"] = birthdays.turns(item.birthday, item.due)
+    return doc
 
 
 def person_json(row: PersonRow) -> dict[str, Any]:
@@ -175,7 +181,7 @@ def profile_json(p: Profile) -> dict[str, Any]:
         met_on_precision=p.met_on_precision or "day",
         introduced_by=ref_json(p.introduced_by) if p.introduced_by else None,
         notes=p.notes,
-        birthday=_iso(p.birthday),
+        birthday=_birthday(p.birthday),
         knows=[{**ref_json(a.person), "how": a.how} for a in p.knows],
         followups=[followup_json(f) for f in p.followups],
         interactions=[interaction_json(t) for t in p.timeline],
@@ -192,6 +198,15 @@ def profile_json(p: Profile) -> dict[str, Any]:
         ],
     )
     return doc
+
+
+def _birthday(day: date | None) -> str | None:
+    """``1985-05-17``, or ``--05-17`` for a birthday with no year (birthdays.py)."""
+    if day is None:
+        return None
+    from . import birthdays
+
+    return birthdays.shown(day)
 
 
 def event_json(e: EventRow) -> dict[str, Any]:
@@ -225,7 +240,12 @@ def _repeat(note: str, every: str | None) -> str:
     return note + (f" ({say_every(every)})" if every else "")
 
 
-KIND_STYLE = {"follow-up": "yellow", "first-contact": "cyan", "reconnect": "magenta"}
+KIND_STYLE = {
+    "follow-up": "yellow",
+    "birthday": "green",
+    "first-contact": "cyan",
+    "reconnect": "magenta",
+}
 
 
 def show_due(items: list[DueItem], *, today: date, more: int = 0) -> None:
@@ -275,7 +295,7 @@ def show_profile(p: Profile, *, today: date) -> None:
         ("keep in touch", say_every(p.cadence) if p.cadence else "circle default"),
         ("met", " ".join(x for x in (p.met_at, p.met_on and _met_when(p, today)) if x)),
         ("introduced by", p.introduced_by.name if p.introduced_by else None),
-        ("birthday", p.birthday.isoformat() if p.birthday else None),
+        ("birthday", _birthday(p.birthday)),
         ("knows", _names(p)),
         ("notes", p.notes),
     ]

@@ -36,6 +36,7 @@ LISTS = (
     ("topic", "topics"),
     ("offers", "offers"),
     ("seeks", "seeks"),
+    ("role", "role_tags"),
 )
 
 
@@ -106,7 +107,17 @@ def plan_import(
     return plan
 
 
-_SCALARS = ("org", "role", "location", "birthday", "met_at", "met_on", "circle")
+_SCALARS = (
+    "org",
+    "role",
+    "location",
+    "birthday",
+    "met_at",
+    "met_on",
+    "circle",
+    "cadence",
+    "introduced_by",
+)
 
 
 def _combine(first: Record, later: Record, notes: list[Problem]) -> Record:
@@ -194,7 +205,11 @@ def _differs(held: object, new: object) -> bool:
 
 def _shown(field: str, value: object) -> str:
     """A value as the note shows it: dates bare, text quoted."""
-    if field in ("birthday", "met_on"):
+    if field == "birthday":
+        from .birthdays import shown
+
+        return shown(value if isinstance(value, date) else date.fromisoformat(str(value)))
+    if field == "met_on":
         return value.isoformat() if isinstance(value, date) else str(value)
     return f"'{value}'"
 
@@ -226,6 +241,7 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
                 "updated_at": stamp,
                 "birthday": r.birthday.isoformat() if r.birthday else None,
                 "met_on_precision": r.met_on_precision if r.met_on else None,
+                "cadence": r.cadence,
             }
             for pid, r in zip(ids, plan.add, strict=True)
         ],
@@ -234,6 +250,7 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
     for record, person in plan.merge:
         _merge_record(conn, person.id, record, events, stamp)
     ties = _ties_from_knows(conn, plan, ids, now)
+    _introducers(conn, plan, ids)
     if ids:
         refresh_search_from(conn, ids[0])
     refresh_search(conn, [p.id for _, p in plan.merge])
@@ -267,6 +284,7 @@ def _merge_record(
             "birthday": r.birthday.isoformat() if r.birthday else None,
             "met_at_id": events.get(fold(r.met_at)) if r.met_at else None,
             "notes": r.notes,
+            "cadence": r.cadence,
         },
         updated_at=stamp,
     )
@@ -288,6 +306,28 @@ def _ties_from_knows(conn: sqlite3.Connection, plan: Plan, ids: list[int], now: 
                 pairs.append((pid, oid))
     bulk_insert_ties(conn, pairs, since=None, source="import", now=now)
     return len(pairs)
+
+
+def _introducers(conn: sqlite3.Connection, plan: Plan, ids: list[int]) -> None:
+    """``introduced_by`` (pln's CSV) names someone in the file or in the book: it is set
+    where the person has no introducer yet (a name found nowhere, or the person themselves,
+    is a note)."""
+    owners = list(zip(ids, plan.add, strict=True)) + [(p.id, r) for r, p in plan.merge]
+    if not any(r.introduced_by for _, r in owners):
+        return
+    names = {fold(r.name): pid for pid, r in zip(ids, plan.add, strict=True)}
+    names.update({fold(r.name): p.id for r, p in plan.merge + plan.skip})
+    book = {p.name_key: p.id for p in store.person_keys(conn)}
+    for pid, record in owners:
+        if not record.introduced_by:
+            continue
+        key = fold(record.introduced_by)
+        oid = names.get(key) or book.get(key)
+        if oid is None or oid == pid:
+            why = f"no one else called {record.introduced_by!r}; not kept"
+            plan.notes.append(Problem(record.where, "introduced_by", why))
+        else:
+            store.fill_introducer(conn, pid, oid)
 
 
 # ---- pln's own JSON -----------------------------------------------------------------------
@@ -462,6 +502,9 @@ def export_people(conn: sqlite3.Connection) -> list["ExportPerson"]:
                 last_contact=_day(r.last_contact),
                 knows=knows.get(r.id, []),
                 met_on_precision=r.met_on_precision,
+                cadence=r.cadence,
+                role_tags=a.get("role", []),
+                introduced_by=r.introduced_by,
             )
         )
     return out

@@ -36,6 +36,9 @@ class ExportPerson(NamedTuple):
     last_contact: date | None
     knows: list[str]
     met_on_precision: str | None = None  # "year"/"month": written as 2019 / 2019-09
+    cadence: str | None = None  # the person's own keep-in-touch cadence ("30d", "never")
+    role_tags: list[str] = []  # never mutated
+    introduced_by: str | None = None  # the introducer's name
 
 
 class ExportDue(NamedTuple):
@@ -72,9 +75,12 @@ def to_csv(people: list[ExportPerson], *, raw: bool = False) -> str:
             _partial_iso(p.met_on, p.met_on_precision),
             p.notes,
             ";".join(p.knows),
-            _iso(p.birthday),
+            _birthday(p.birthday),
             ";".join(p.links),
             _iso(p.last_contact),
+            p.cadence or "",
+            ";".join(p.role_tags),
+            p.introduced_by or "",
         ]
         writer.writerow(cells if raw else [_neutralise(c) for c in cells])
     return out.getvalue()
@@ -90,6 +96,13 @@ def _partial_iso(day: date | None, precision: str | None) -> str:
 
 def _iso(day: date | None) -> str:
     return day.isoformat() if day else ""
+
+
+def _birthday(day: date | None) -> str:
+    """ISO, or ``--MM-DD`` for a birthday with no year (birthdays.py)."""
+    from ..birthdays import shown
+
+    return shown(day) if day else ""
 
 
 def _neutralise(cell: str) -> str:
@@ -123,7 +136,9 @@ def _card(p: ExportPerson) -> list[str]:
     if p.notes:
         lines.append(f"NOTE:{_esc(p.notes)}")
     if p.birthday:
-        lines.append(f"BDAY:{p.birthday.strftime('%Y%m%d')}")
+        from ..birthdays import has_year
+
+        lines.append(f"BDAY:{p.birthday:%Y%m%d}" if has_year(p.birthday) else f"BDAY:--{p.birthday:%m%d}")
     lines.append("END:VCARD")
     return lines
 

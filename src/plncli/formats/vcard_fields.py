@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, NamedTuple
 
+from ..birthdays import NO_YEAR
 from ..text import MAX_TEXT, fold
 from .records import Problem, Record, blank
 from .source import unify_breaks
@@ -86,6 +87,7 @@ _SERVICE = "X-SERVICE-TYPE="
 _KIND_WORDS = {"pref": "preferred"}
 _ESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
 _DATE = re.compile(r"(\d{4})-?(\d\d)-?(\d\d)(?:T[\d:.Z+-]*)?")
+_NO_YEAR = re.compile(r"()--(\d\d)-?(\d\d)")  # vCard 4.0 and 3.0's birthday with no year
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff]")
 
@@ -327,8 +329,6 @@ def _is_text(text: str) -> bool:
 def _bad_birthday(value: str, as_text: bool) -> str:
     if as_text:
         return f"BDAY '{value}' is text, not a date; not kept"
-    if value.startswith("--"):
-        return f"BDAY '{value}' has no year; not kept"
     return f"BDAY '{value}' is not a full date; not kept"
 
 
@@ -489,10 +489,12 @@ _HANDLERS: dict[str, Callable[[Fields, Entry], None]] = {
 
 
 def _date(text: str) -> date | None:
-    match = _DATE.fullmatch(text)
+    """A full date, or a birthday with no year (``--MMDD``: stored as birthdays.py says)."""
+    match = _DATE.fullmatch(text) or _NO_YEAR.fullmatch(text)
     if not match:
         return None
+    year = int(match.group(1)) if match.group(1) else NO_YEAR
     try:
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return date(year, int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
