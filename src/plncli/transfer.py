@@ -515,16 +515,30 @@ def _day(text: str | None) -> date | None:
 
 
 def calendar_items(
-    conn: sqlite3.Connection, *, today: date, cadences: dict[str, str], first_contact_days: int
+    conn: sqlite3.Connection,
+    *,
+    today: date,
+    cadences: dict[str, str],
+    first_contact_days: int,
+    birthdays: bool = True,
 ) -> list["ExportDue"]:
-    """Open follow-ups, first contacts and keep-in-touch dates of the coming year."""
-    from .due import due_items, load_due_inputs
+    """Open follow-ups (each on its due date; a recurring one as one recurring event),
+    first contacts and keep-in-touch dates of the coming year, and, with ``birthdays``,
+    everyone's birthday as a yearly event (formats/feed.py)."""
+    from .dates import parse_interval
+    from .due import due_items, due_where, load_birthdays, load_due_inputs
+    from .formats import feed
     from .formats.export import ExportDue
 
     horizon = today + timedelta(days=365)
     store.read_snapshot(conn)
+    where = due_where(conn)
     people, followups = load_due_inputs(
-        conn, horizon=horizon, cadences=cadences, first_contact_days=first_contact_days
+        conn,
+        horizon=horizon,
+        cadences=cadences,
+        first_contact_days=first_contact_days,
+        where=where,
     )
     items = due_items(
         people,
@@ -534,16 +548,43 @@ def calendar_items(
         cadences=cadences,
         first_contact_days=first_contact_days,
     )
-    titles = {"follow-up": "Follow up", "first-contact": "First contact", "reconnect": "Reconnect"}
-    return [
+    titles = {"first-contact": "First contact", "reconnect": "Reconnect"}
+    events = [
+        feed.followup(
+            f.id,
+            f.person.id,
+            f.person.name,
+            f.note,
+            f.due,
+            parse_interval(f.every) if f.every else None,
+        )
+        for f in sorted(followups, key=lambda f: (f.due, f.id))
+    ]
+    events += [
         ExportDue(
-            uid=(
-                f"followup-{i.followup_id}@pln" if i.followup_id else f"{i.kind}-{i.person.id}@pln"
-            ),
-            summary=f"{titles[i.kind]}: {i.person.name}"
-            + (f" — {i.reason}" if i.kind == "follow-up" else ""),
-            due=max(i.due, today),
+            uid=f"{i.kind}-{i.person.id}@pln",
+            summary=f"{titles[i.kind]}: {i.person.name}",
+            due=max(i.due, today),  # no date of its own to keep: due since, so today
             description=i.reason,
         )
         for i in items
+        if i.kind in titles
     ]
+    if birthdays:
+        born = load_birthdays(conn, where, start=today, end=today + timedelta(days=366))
+        events += [feed.birthday(b.person.id, b.person.name, b.birthday) for b in born]
+    return _unique_uids(events)
+
+
+def _unique_uids(events: list["ExportDue"]) -> list["ExportDue"]:
+    """Two series of one person about the same thing at the same rhythm would share a UID:
+    the later ones (by due date, then id) get ``-2``, ``-3``, ... before the ``@``."""
+    seen: set[str] = set()
+    out = []
+    for event in events:
+        uid, n = event.uid, 2
+        while uid in seen:
+            uid, n = event.uid.replace("@pln", f"-{n}@pln"), n + 1
+        seen.add(uid)
+        out.append(event._replace(uid=uid))
+    return out

@@ -155,7 +155,11 @@ def _render_export(app: AppContext, format_: str, *, raw: bool) -> Iterable[byte
     if format_ == "ics":
         s = app.settings
         items = svc.calendar_items(
-            app.conn, today=app.today, cadences=s.cadence, first_contact_days=s.first_contact_days
+            app.conn,
+            today=app.today,
+            cadences=s.cadence,
+            first_contact_days=s.first_contact_days,
+            birthdays=s.birthdays != "never",
         )
         return [fx.to_ics(items, now=app.now)]
     people = svc.export_people(app.conn)

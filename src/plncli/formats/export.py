@@ -11,7 +11,7 @@ pln's CSV import removes again.
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .csvread import CSV_FIELDS
 
@@ -42,12 +42,14 @@ class ExportPerson(NamedTuple):
 
 
 class ExportDue(NamedTuple):
-    """One follow-up for the calendar feed."""
+    """One event of the calendar feed (``feed.py`` says which and how)."""
 
     uid: str  # stable, e.g. "followup-12@pln" or "reconnect-7@pln"
     summary: str  # e.g. "Follow up: Ana Ruiz — Send the quiz bank"
-    due: date
+    due: date  # the (first) day of the event
     description: str
+    rrule: dict[str, Any] | None = None  # icalendar's vRecur parts: {"FREQ": "WEEKLY"}
+    rdates: tuple[date, ...] = ()  # further occurrences no RRULE can say
 
 
 CSV_COLUMNS = CSV_FIELDS  # the layout the pln CSV import reads back
@@ -138,7 +140,9 @@ def _card(p: ExportPerson) -> list[str]:
     if p.birthday:
         from ..birthdays import has_year
 
-        lines.append(f"BDAY:{p.birthday:%Y%m%d}" if has_year(p.birthday) else f"BDAY:--{p.birthday:%m%d}")
+        lines.append(
+            f"BDAY:{p.birthday:%Y%m%d}" if has_year(p.birthday) else f"BDAY:--{p.birthday:%m%d}"
+        )
     lines.append("END:VCARD")
     return lines
 
@@ -170,7 +174,8 @@ def _fold(line: str) -> str:
 
 
 def to_ics(items: list[ExportDue], *, now: datetime) -> bytes:
-    """An iCalendar feed (RFC 5545) with one all-day event per follow-up."""
+    """An iCalendar feed (RFC 5545): one all-day event per item, recurring where it repeats
+    (folding and escaping are icalendar's)."""
     from icalendar import Calendar, Event
 
     cal = Calendar()
@@ -185,6 +190,10 @@ def to_ics(items: list[ExportDue], *, now: datetime) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", item.due)
         event.add("dtend", item.due + timedelta(days=1))
+        if item.rrule:
+            event.add("rrule", item.rrule)
+        if item.rdates:
+            event.add("rdate", list(item.rdates))
         event.add("summary", item.summary)
         event.add("description", item.description)
         cal.add_component(event)
