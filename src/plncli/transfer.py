@@ -419,8 +419,7 @@ def load_export(path: str) -> dict[str, Any]:
     from .restore_check import Refused, problems
 
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            doc = json.load(fh)
+        doc = _load_json(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"cannot read {path} as a pln JSON export: {exc}") from None
     except RecursionError:
@@ -449,6 +448,16 @@ def load_export(path: str) -> dict[str, Any]:
     if found:
         raise Refused(path, found)
     return doc
+
+
+def _load_json(path: str) -> Any:
+    """The JSON document in the file at ``path`` (``-``: on standard input)."""
+    if path == "-":
+        import sys
+
+        return json.loads(sys.stdin.buffer.read().decode("utf-8-sig"))
+    with open(path, encoding="utf-8-sig") as fh:
+        return json.load(fh)
 
 
 # ---- writing files ------------------------------------------------------------------------

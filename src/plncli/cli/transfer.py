@@ -27,7 +27,13 @@ if TYPE_CHECKING:
 @command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="vCard, LinkedIn/Google/pln CSV, or pln JSON.")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="vCard, LinkedIn/Google/pln CSV, or pln JSON; - reads standard input"
+            " (with --format)."
+        ),
+    ],
     format_: Annotated[
         str | None,
         typer.Option(
@@ -87,6 +93,7 @@ def import_(
       pln import Connections.csv --met-at "LinkedIn" --circle following
       pln import attendees.csv --met-at "researchED 2026" --topic assessment
       pln import backup.json                  (a pln export, into an empty database)
+      some-tool | pln import - --format vcard (standard input)
     """
     from ..restore_check import Refused
 
@@ -109,6 +116,7 @@ def import_(
     except (Refused, cmd.InvalidRecords) as exc:
         _list_problems(exc.problems)
         raise
+    file = "standard input" if file == "-" else file
     if isinstance(done, cmd.Restored):
         _report_restore(done, file, json=json)
         return

@@ -81,6 +81,8 @@ def import_file(
         raise InvalidInput(
             f"--on-duplicate {on_duplicate!r} is not known", "use merge, skip or add"
         )
+    if file == "-":
+        _stdin_options(format_, skip_invalid)
     if format_ == "json" or (format_ is None and svc.is_pln_json(file)):
         return restore(app, file, dry_run=dry_run)
     from ..formats import read_file
@@ -109,6 +111,20 @@ def import_file(
             text = "".join(f"{p.where}\t{p.field}\t{p.why}\n" for p in plan.invalid)
             files.write(rejects, text.encode("utf-8"))
     return Imported(plan, False, counts, rejects)
+
+
+def _stdin_options(format_: str | None, skip_invalid: bool) -> None:
+    """`pln import -` reads standard input: what it holds is said, not guessed from a peek,
+    and there is no FILE beside which to write the rejects."""
+    if format_ is None:
+        raise InvalidInput(
+            "pln import - (standard input) needs --format", f"add --format {'|'.join(FORMATS)}"
+        )
+    if skip_invalid:
+        raise InvalidInput(
+            "--skip-invalid writes the rejects beside FILE; standard input has none",
+            "save the input to a file and import that",
+        )
 
 
 def restore(app: AppContext, file: str, *, dry_run: bool = False) -> Restored:
