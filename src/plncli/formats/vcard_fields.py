@@ -452,7 +452,8 @@ def _on_adr(f: Fields, e: Entry) -> None:
 
 def _on_bday(f: Fields, e: Entry) -> None:
     f.bdays.append((unescape(e.value).strip(), e.as_text))
-    f.report_params(e)
+    # Apple's birthday with no year (1604-MM-DD) is kept as one: its marker is applied
+    f.report_params(e._replace(other=[o for o in e.other if o != f"X-APPLE-OMIT-YEAR={NO_YEAR}"]))
 
 
 def _on_title(f: Fields, e: Entry) -> None:
