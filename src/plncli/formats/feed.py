@@ -15,12 +15,14 @@ calendar that subscribes to the feed updates the event rather than adding anothe
   ``FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1``: the 29th in a leap year, the 28th otherwise,
   as `pln due` counts it.
 
-A rhythm pln keeps as months falls on the same day of the month, and on the last day
-of a shorter month (31 January, monthly: 28 or 29 February, 31 March), as
-``dates.Interval.add_to`` counts it: a start after the 28th is written
-``BYMONTHDAY=28,...,DAY;BYSETPOS=-1`` (the latest of those days the month has). A
-rhythm of months and days together (``1m2w``) has no ``RRULE``: its occurrences of the
-coming two years are listed (``RDATE``) in the one event.
+The event's days are the days pln will open the series on, each done on its day: each
+occurrence is the one before plus the interval (``dates.Interval.add_to``), so a series
+on a day a shorter month lacks moves to that month's last day and stays there (31
+January, monthly: 28 February, then 28 March). Where an RRULE says exactly those days
+(every daily and weekly rhythm; months on a day every month of the rhythm has) it is
+one; where none does (such a month-end series, 29 February yearly, or months and days
+together: ``1m2w``) the event lists its days of the coming two years (``RDATE``), and
+the next export, after `pln done`, lists them on.
 """
 
 import hashlib
@@ -36,42 +38,50 @@ RDATE_YEARS = 2
 
 
 def rhythm(interval: Interval, start: date) -> dict[str, Any] | None:
-    """The RRULE of ``start + k * interval`` (k = 0, 1, ...), or None when there is none."""
+    """The RRULE of the days pln opens the series on from ``start``, or None when no
+    RRULE says them (months and days together, or a day of the month the series will
+    have to leave: see the module's docstring)."""
     months, days = interval
     if months and days or not (months or days):
         return None
     if days:
         weekly = days % 7 == 0
         return _every("WEEKLY" if weekly else "DAILY", days // 7 if weekly else days)
+    steps = 48 // months + 2  # the months' lengths repeat within four years
+    if chain(interval, start, steps) != _one_step(interval, start, steps):
+        return None  # a shorter month moves the series to an earlier day for good
     if months % 12 == 0:
-        rule = _every("YEARLY", months // 12)
-        if (start.month, start.day) == (2, 29):
-            rule.update(BYMONTH=2, BYMONTHDAY=-1)
-        return rule
-    rule = _every("MONTHLY", months)
-    if start.day > 28:
-        rule.update(BYMONTHDAY=list(range(28, start.day + 1)), BYSETPOS=-1)
-    return rule
+        return _every("YEARLY", months // 12)
+    return _every("MONTHLY", months)
 
 
 def _every(freq: str, n: int) -> dict[str, Any]:
     return {"FREQ": freq} if n == 1 else {"FREQ": freq, "INTERVAL": n}
 
 
-def listed(interval: Interval, start: date, *, until: date) -> tuple[date, ...]:
-    """The occurrences after ``start`` up to ``until`` (for a rhythm with no RRULE)."""
-    found: list[date] = []
-    k = 1
-    while True:
+def chain(interval: Interval, start: date, steps: int, *, until: date = date.max) -> list[date]:
+    """The days `pln done` opens the series on, each done on its day: each the one before
+    plus the interval (``dates.Interval.add_to``), up to ``steps`` of them or ``until``."""
+    found = [start]
+    while len(found) < steps:
         try:
-            day = interval.add_to(start, k)
+            day = interval.add_to(found[-1])
         except DateError:
             break
         if day > until:
             break
         found.append(day)
-        k += 1
-    return tuple(found)
+    return found
+
+
+def _one_step(interval: Interval, start: date, steps: int) -> list[date]:
+    found = []
+    for k in range(steps):
+        try:
+            found.append(interval.add_to(start, k))
+        except DateError:
+            break
+    return found
 
 
 def followup(
@@ -83,7 +93,8 @@ def followup(
     how_often = say_every(str(every))
     said = f"{note} ({how_often})" if note else how_often
     rule = rhythm(every, due)
-    rdates = () if rule else listed(every, due, until=due + timedelta(days=366 * RDATE_YEARS))
+    until = due + timedelta(days=366 * RDATE_YEARS)
+    rdates = () if rule else tuple(chain(every, due, 1000, until=until)[1:])
     return ExportDue(series_uid(person_id, note, every), summary, due, said, rule, rdates)
 
 
