@@ -418,35 +418,36 @@ def load_export(path: str) -> dict[str, Any]:
     """The export at ``path``, every value checked (``restore_check``); InvalidInput if not."""
     from .restore_check import Refused, problems
 
+    name = "standard input" if path == "-" else path
     try:
         doc = _load_json(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"cannot read {path} as a pln JSON export: {exc}") from None
+        raise InvalidInput(f"cannot read {name} as a pln JSON export: {exc}") from None
     except RecursionError:
         raise InvalidInput(
-            f"cannot read {path} as a pln JSON export: it is nested too deeply"
+            f"cannot read {name} as a pln JSON export: it is nested too deeply"
         ) from None
     if (
         not isinstance(doc, dict)
         or doc.get("pln_export") != 1
         or not isinstance(doc.get("tables"), dict)
     ):
-        raise InvalidInput(f"{path} is not a pln JSON export", "use --format to say what it is")
+        raise InvalidInput(f"{name} is not a pln JSON export", "use --format to say what it is")
     version = doc.get("schema_version", 0)
     if type(version) is not int:
         raise InvalidInput(
-            f"{path}: schema_version is not a number", "use --format to say what it is"
+            f"{name}: schema_version is not a number", "use --format to say what it is"
         )
     if version > LATEST:
-        raise InvalidInput(f"{path} comes from a newer pln", "upgrade pln to import it")
+        raise InvalidInput(f"{name} comes from a newer pln", "upgrade pln to import it")
     unknown = set(doc["tables"]) - set(UNDONE_TABLES)
     if unknown:
         raise InvalidInput(
-            f"{path} has tables this pln does not know: {', '.join(sorted(unknown))}"
+            f"{name} has tables this pln does not know: {', '.join(sorted(unknown))}"
         )
     found = problems(doc["tables"])
     if found:
-        raise Refused(path, found)
+        raise Refused(name, found)
     return doc
 
 

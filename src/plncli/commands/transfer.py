@@ -97,7 +97,7 @@ def import_file(
     with progress(len(records), f"checking {len(records):,} records", True) as tick:
         plan = svc.plan_import(app.conn, result, on_duplicate=on_duplicate, tick=tick)
     if plan.invalid and not skip_invalid:
-        raise InvalidRecords(file, plan.invalid)
+        raise InvalidRecords("standard input" if file == "-" else file, plan.invalid)
     if dry_run:
         return Imported(plan, True, (len(plan.add), len(plan.merge), 0), None)
     rejects = files.target(f"{file}.rejects.txt", force=force) if plan.invalid else None
