@@ -76,8 +76,10 @@ def next_on_or_after(day: date, start: date) -> date:
 
 
 def turns(day: date, on: date) -> int | None:
-    """The age reached on the birthday ``on`` (None when the year is not known)."""
-    return on.year - day.year if has_year(day) else None
+    """The age reached on the birthday ``on`` (None when the year is not known, or when
+    ``on`` is not after the birth: a file may hold a birthday in the future)."""
+    age = on.year - day.year
+    return age if has_year(day) and age > 0 else None
 
 
 def month_days(start: date, end: date) -> list[str] | None:

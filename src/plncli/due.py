@@ -10,10 +10,10 @@ they are relative to it (120 days since contact on a 60-day cadence ranks above
 20 days on a 14-day one). A person with an open follow-up is not also listed as
 a reconnect or first contact: the follow-up is the plan.
 
-Birthdays (``birthday_items``) are a kind of their own, listed only when asked for
-(`pln due --within`, or ``birthdays = "always"`` in the config): each person's next
-birthday from today to the horizon, 29 February on 28 February in a common year
-(``birthdays.py``). A birthday is never overdue: once past it is next year's.
+Birthdays (``load_birthdays``, then ``first_due``) are a kind of their own, listed only
+when asked for (`pln due --within`, or ``birthdays = "always"`` in the config): each
+person's next birthday from today to the horizon, 29 February on 28 February in a
+common year (``birthdays.py``). A birthday is never overdue: once past it is next year's.
 """
 
 import sqlite3
