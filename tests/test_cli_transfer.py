@@ -77,6 +77,9 @@ CSV_HEADER = [
     "birthday",
     "links",
     "last_contact",
+    "cadence",
+    "role_tags",
+    "introduced_by",
 ]
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 
@@ -879,14 +882,19 @@ def test_export_vcard_reimports_into_a_fresh_book(pln: Any, tmp_path: Path) -> N
 def test_export_ics_has_one_event_per_open_follow_up(pln: Any, small_book: None) -> None:
     from icalendar import Calendar
 
+    from plncli.dates import parse_interval
+    from plncli.formats.feed import series_uid
+
     cal = Calendar.from_ical(pln("export", "--format", "ics").stdout_bytes)
     events = list(cal.walk("VEVENT"))
     by_uid = {str(e["UID"]): e for e in events}
     assert len(by_uid) == len(events)
     open_fus = pln.json("reminders")  # state open
     assert len(open_fus) == 2
-    for fu in open_fus:
-        event = by_uid[f"followup-{fu['id']}@pln"]
+    for fu in open_fus:  # a recurring one (Ben's, every 2w) is one event for the series
+        every = fu["every"] and parse_interval(fu["every"])
+        uid = series_uid(fu["person"]["id"], fu["note"], every) if every else None
+        event = by_uid[uid or f"followup-{fu['id']}@pln"]
         assert event.decoded("DTSTART") == date.fromisoformat(fu["due"])
         assert fu["person"]["name"] in str(event["SUMMARY"])
     assert "followup-3@pln" not in by_uid  # done

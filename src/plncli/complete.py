@@ -88,6 +88,7 @@ OPTION_KINDS: dict[str, Any] = {
             "--encoding",
             "--keep",
             "--suggestions",
+            "--birthday",
             "--title",
             "--by",
             "--url",

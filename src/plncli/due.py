@@ -14,22 +14,28 @@ A group's dated reading (``DueReading``) ranks after follow-ups, owed to the gro
 reconnect shown may carry a resource added in the last ``RECENT_DAYS`` on one of the
 person's topics or seeks, not yet shared either way (``reads``, ``resources.share_hints``):
 something to share is the kindest reason to get in touch.
+
+Birthdays (``load_birthdays``, then ``first_due``) are a kind of their own, listed only
+when asked for (`pln due --within`, or ``birthdays = "always"`` in the config): each
+person's next birthday from today to the horizon, 29 February on 28 February in a
+common year (``birthdays.py``). A birthday is never overdue: once past it is next year's.
 """
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from operator import itemgetter
 from typing import NamedTuple
 
+from . import birthdays as bd
 from .dates import Interval, humanize_day, parse_interval, say_every, say_span
 from .resolve import PersonRef
 from .store import activity as store
 from .store import is_pg
 
 RECENT_DAYS = 30  # a resource added lately: suggested to share with a reconnect on its topic
-KIND_RANK = {"follow-up": 0, "reading": 1, "first-contact": 2, "reconnect": 3}
+KIND_RANK = {"follow-up": 0, "reading": 1, "birthday": 2, "first-contact": 3, "reconnect": 4}
 
 
 class PersonState(NamedTuple):
@@ -70,6 +76,12 @@ class DueItem(NamedTuple):
     weight: float  # within a kind: larger is more urgent
     reading_id: int | None = None
     share: tuple[int, str] | None = None  # a reconnect: a new resource to share (id, title)
+    birthday: date | None = None  # kind "birthday": the stored birthday (year 1604: no year)
+
+
+class Birthday(NamedTuple):
+    person: PersonRef
+    birthday: date  # as stored (``birthdays.NO_YEAR`` when the year is not known)
 
 
 def due_items(
@@ -121,6 +133,7 @@ def first_due(
     first_contact_days: int,
     limit: int | None = None,
     readings: list[DueReading] | None = None,
+    birthdays: Sequence[Birthday] = (),
 ) -> tuple[list[DueItem], int]:
     """The first ``limit`` of ``due_items`` (None: all of them), and how many there are.
 
@@ -134,6 +147,7 @@ def first_due(
         cadences=cadences,
         first_contact_days=first_contact_days,
         readings=readings,
+        birthdays=birthdays,
     )
     return items_of(ranked if limit is None else ranked[:limit], today), len(ranked)
 
@@ -149,7 +163,8 @@ def items_of(ranked: list[Ranked], today: date) -> list[DueItem]:
             reason(why, today),
             fid,
             weight,
-            why.id if isinstance(why, DueReading) else None,
+            reading_id=why.id if isinstance(why, DueReading) else None,
+            birthday=_born(why),
         )
         for _, kind, ref, due, _, weight, fid, why in ranked
     ]
@@ -164,6 +179,7 @@ def ranked_due(
     cadences: dict[str, str],
     first_contact_days: int,
     readings: list[DueReading] | None = None,
+    birthdays: Sequence[Birthday] = (),
 ) -> list[Ranked]:
     """Every candidate due by ``horizon``, in ``due_items``' order, not yet put in words
     (``reason`` does that): `pln due --json` writes thousands of them straight out."""
@@ -185,8 +201,26 @@ def ranked_due(
         found = _first_contact(person, today, grace) or _reconnect(person, today, defaults)
         if found is not None and found[3] <= horizon:
             ranked.append(found)
+    ranked += _birthdays(birthdays, today, horizon)
     ranked.sort(key=itemgetter(0))
     return ranked
+
+
+def _birthdays(birthdays: Sequence[Birthday], today: date, horizon: date) -> list[Ranked]:
+    """Each person's next birthday from today to the horizon, soonest first."""
+    found = []
+    for b in birthdays:
+        on = bd.next_on_or_after(b.birthday, today)
+        if on <= horizon:
+            why = ("birthday", b.birthday, None, None)
+            found.append(_ranked("birthday", b.person, on, today, 0.0, None, why))
+    return found
+
+
+def _born(why: "OpenFollowUp | DueReading | _Why") -> date | None:
+    if isinstance(why, OpenFollowUp | DueReading):
+        return None
+    return why[1] if why[0] == "birthday" else None
 
 
 def _ranked(
@@ -233,6 +267,9 @@ def _every(every: str) -> str:
 @cache
 def _said(why: _Why, today: date) -> str:
     form, since, met_at, cadence = why
+    if form == "birthday":
+        age = bd.turns(since, bd.next_on_or_after(since, today))
+        return "birthday" if age is None else f"birthday: turns {age}"
     ago = humanize_day(since, today=today)
     if form == "first-contact":
         return f"met at {met_at} {ago}; no contact since"
@@ -322,6 +359,7 @@ def load_due_inputs(
     circle: str | None = None,
     topic: str | None = None,
     synonyms: Mapping[str, str] | None = None,
+    where: tuple[str, list[str]] | None = None,
 ) -> tuple[list[PersonState], list[OpenFollowUp]]:
     """Read the rows ``due_items`` needs: open follow-ups, and the people who may be due.
 
@@ -329,12 +367,8 @@ def load_due_inputs(
     counts as 28 days, a day of slack for time zones), so a book of 100,000
     people loads the few hundred that may be due, and ``due_items`` decides.
     """
-    if topic:
-        from .topics import matching  # only a --topic loads the topic words
-
-        where = store.due_filter(circle, matching(conn, topic, synonyms or {}), pg=is_pg(conn))
-    else:
-        where = store.due_filter(circle, None, pg=is_pg(conn))
+    if where is None:
+        where = due_where(conn, circle=circle, topic=topic, synonyms=synonyms)
     people = [
         PersonState(
             PersonRef(r.id, r.name),
@@ -360,6 +394,33 @@ def load_due_inputs(
         for r in store.open_followups_due(conn, where, by=horizon)
     ]
     return people, followups
+
+
+def due_where(
+    conn: sqlite3.Connection,
+    *,
+    circle: str | None = None,
+    topic: str | None = None,
+    synonyms: Mapping[str, str] | None = None,
+) -> tuple[str, list[str]]:
+    """The condition on ``person p`` for --circle and --topic (and not archived)."""
+    if topic:
+        from .topics import matching  # only a --topic loads the topic words
+
+        return store.due_filter(circle, matching(conn, topic, synonyms or {}), pg=is_pg(conn))
+    return store.due_filter(circle, None, pg=is_pg(conn))
+
+
+def load_birthdays(
+    conn: sqlite3.Connection, where: tuple[str, list[str]], *, start: date, end: date
+) -> list[Birthday]:
+    """The people matching ``where`` whose birthday falls from ``start`` to ``end`` (the
+    book narrows them by month and day; ``due`` with a window of a year or more reads
+    every birthday)."""
+    return [
+        Birthday(PersonRef(r.id, r.name), bd.from_stored(r.birthday))
+        for r in store.birthdays_on(conn, where, bd.month_days(start, end))
+    ]
 
 
 _SLACK = timedelta(days=2)  # a day of slack for time zones, and one more

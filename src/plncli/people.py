@@ -36,6 +36,8 @@ class PersonInput:
     clear_introduced_by: bool = False  # edit --introduced-by ""
     note: str | None = None
     name: str | None = None  # edit: new name
+    birthday: date | None = None  # birthdays.py: the year 1604 when it is not known
+    clear_birthday: bool = False  # edit --birthday ""
 
 
 def add_people(
@@ -135,6 +137,7 @@ def _insert_person(
             "updated_at": stamp,
             "met_on_precision": data.met_on_precision if data.met_on is not None else None,
             "uid": new_uid(),
+            "birthday": data.birthday.isoformat() if data.birthday else None,
         },
     )
     for kind, values in data.lists.items():
@@ -240,6 +243,8 @@ def _collect_edit_scalars(
         sets["introduced_by_id"] = None
     if data.note is not None:
         sets["notes"] = clean_text(data.note, "note")
+    if data.birthday is not None or data.clear_birthday:
+        sets["birthday"] = data.birthday.isoformat() if data.birthday else None
 
 
 def _edit_lists(conn: sqlite3.Connection, pid: int, data: PersonInput) -> None:

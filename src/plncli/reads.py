@@ -14,8 +14,10 @@ from .db import EmptyBook, to_db_time
 from .due import (
     RECENT_DAYS,
     DueItem,
+    due_where,
     first_due,
     items_of,
+    load_birthdays,
     load_due_inputs,
     load_due_readings,
     ranked_due,
@@ -24,6 +26,8 @@ from .errors import InvalidInput
 from .resolve import resolve
 
 DUE_SHOWN = 30  # rows of the human `pln due` unless --limit says otherwise
+# kinds whose JSON has fields of their own (render.due_json): not written by print_due_json
+_OWN_FIELDS = ("reading", "birthday")
 
 
 @contextmanager
@@ -71,16 +75,18 @@ def _due(
         except DateError as exc:
             raise InvalidInput(f"--within: {exc}") from None
     s = app.settings
+    where = due_where(app.conn, circle=circle, topic=topic, synonyms=s.synonyms)
     people, followups = load_due_inputs(
         app.conn,
         horizon=horizon,
         cadences=s.cadence,
         first_contact_days=s.first_contact_days,
-        circle=circle,
-        topic=topic,
-        synonyms=s.synonyms,
+        where=where,
     )
     app.page()
+    # birthdays: with --within (config: birthdays = "within", the default), or always
+    wanted = s.birthdays == "always" or (s.birthdays == "within" and within)
+    birthdays = load_birthdays(app.conn, where, start=app.today, end=horizon) if wanted else []
     # a group's reading is no one person's: left out when people are filtered
     readings = None if circle or topic else load_due_readings(app.conn, horizon=horizon)
     if json:
@@ -92,9 +98,10 @@ def _due(
             cadences=s.cadence,
             first_contact_days=s.first_contact_days,
             readings=readings,
+            birthdays=birthdays,
         )
         ranked = ranked[:limit] if limit else ranked
-        if not any(r[1] == "reading" for r in ranked) and not _recent_resources(app):
+        if not any(r[1] in _OWN_FIELDS for r in ranked) and not _recent_resources(app):
             # every item, in words, written straight out (render.print_due_json)
             render.print_due_json(ranked, today=app.today)
             return
@@ -110,6 +117,7 @@ def _due(
         first_contact_days=s.first_contact_days,
         limit=DUE_SHOWN if limit is None else limit or None,
         readings=readings,
+        birthdays=birthdays,
     )
     shown = _with_share_hints(app, shown)
     if total or not isinstance(app.conn, EmptyBook):

@@ -140,6 +140,11 @@ def due_json(item: DueItem) -> dict[str, Any]:
         doc.update(person=None, group=ref_json(item.person), reading_id=item.reading_id)
     if item.share is not None:  # a reconnect: something new on their topics to share
         doc["share"] = {"id": item.share[0], "title": item.share[1]}
+    if item.birthday is not None:  # kind "birthday": the birthday, and the age reached
+        from . import birthdays
+
+        doc["birthday"] = birthdays.shown(item.birthday)
+        doc["turns"] = birthdays.turns(item.birthday, item.due)
     return doc
 
 
@@ -214,7 +219,7 @@ def profile_json(p: Profile) -> dict[str, Any]:
         met_on_precision=p.met_on_precision or "day",
         introduced_by=ref_json(p.introduced_by) if p.introduced_by else None,
         notes=p.notes,
-        birthday=_iso(p.birthday),
+        birthday=_birthday(p.birthday),
         uid=p.uid,
         knows=[{**ref_json(a.person), "how": a.how} for a in p.knows],
         followups=[followup_json(f) for f in p.followups],
@@ -235,6 +240,15 @@ def profile_json(p: Profile) -> dict[str, Any]:
 
     doc["resources"] = [person_share_json(s) for s in p.shares]
     return doc
+
+
+def _birthday(day: date | None) -> str | None:
+    """``1985-05-17``, or ``--05-17`` for a birthday with no year (birthdays.py)."""
+    if day is None:
+        return None
+    from . import birthdays
+
+    return birthdays.shown(day)
 
 
 def event_json(e: EventRow) -> dict[str, Any]:
@@ -271,6 +285,7 @@ def _repeat(note: str, every: str | None) -> str:
 KIND_STYLE = {
     "follow-up": "yellow",
     "reading": "green",
+    "birthday": "blue",
     "first-contact": "cyan",
     "reconnect": "magenta",
 }
@@ -323,7 +338,7 @@ def show_profile(p: Profile, *, today: date) -> None:
         ("keep in touch", say_every(p.cadence) if p.cadence else "circle default"),
         ("met", " ".join(x for x in (p.met_at, p.met_on and _met_when(p, today)) if x)),
         ("introduced by", p.introduced_by.name if p.introduced_by else None),
-        ("birthday", p.birthday.isoformat() if p.birthday else None),
+        ("birthday", _birthday(p.birthday)),
         ("knows", _names(p)),
         ("notes", p.notes),
     ]

@@ -11,6 +11,8 @@ CIRCLES = ("colleague", "network", "following")
 T = TypeVar("T")
 DEFAULT_CADENCE = {"colleague": "14d", "network": "60d", "following": "never"}
 MAX_FIRST_CONTACT_DAYS = 3650
+# when `pln due` lists birthdays: with --within only, also without it, or never (nor the feed)
+BIRTHDAYS = ("within", "always", "never")
 
 
 class Settings(NamedTuple):
@@ -22,6 +24,7 @@ class Settings(NamedTuple):
     synonyms: dict[str, str] = {}  # alias -> canonical topic (never mutated)
     shared: bool = False  # db_path is a postgresql:// URL (a shared book, store/pg)
     pager: bool = True  # long output on a terminal through the pager (pager.py)
+    birthdays: str = "within"  # one of BIRTHDAYS
 
 
 def _platform_dir(kind: str) -> str:
@@ -193,7 +196,18 @@ def load(cli_db: str | None = None) -> Settings:
         synonyms=_synonyms(conf.get("synonyms", {})),
         shared=not own and path.startswith(("postgres://", "postgresql://")),
         pager=_typed(conf, "pager", bool, True),
+        birthdays=_birthdays(conf),
     )
+
+
+def _birthdays(conf: dict[str, Any]) -> str:
+    value = conf.get("birthdays", "within")
+    if value not in BIRTHDAYS:
+        raise InvalidInput(
+            f"config.toml: birthdays must be {', '.join(map(repr, BIRTHDAYS))}, not {value!r}",
+            "fix the config file",
+        )
+    return str(value)
 
 
 # Territories whose dates are written month before day: the United States and the places

@@ -36,6 +36,7 @@ LISTS = (
     ("topic", "topics"),
     ("offers", "offers"),
     ("seeks", "seeks"),
+    ("role", "role_tags"),
 )
 
 
@@ -116,7 +117,17 @@ def plan_import(
     return plan
 
 
-_SCALARS = ("org", "role", "location", "birthday", "met_at", "met_on", "circle")
+_SCALARS = (
+    "org",
+    "role",
+    "location",
+    "birthday",
+    "met_at",
+    "met_on",
+    "circle",
+    "cadence",
+    "introduced_by",
+)
 _CARD_SCALARS = ("name", "org", "role", "location", "birthday", "notes")
 UPDATED = "updated from the card (the same UID)"
 
@@ -231,7 +242,11 @@ def _differs(held: object, new: object) -> bool:
 
 def _shown(field: str, value: object) -> str:
     """A value as the note shows it: dates bare, text quoted."""
-    if field in ("birthday", "met_on"):
+    if field == "birthday":
+        from .birthdays import shown
+
+        return shown(value if isinstance(value, date) else date.fromisoformat(str(value)))
+    if field == "met_on":
         return value.isoformat() if isinstance(value, date) else str(value)
     return f"'{value}'"
 
@@ -265,6 +280,7 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
                 "birthday": r.birthday.isoformat() if r.birthday else None,
                 "met_on_precision": r.met_on_precision if r.met_on else None,
                 "uid": uid,
+                "cadence": r.cadence,
             }
             for pid, r, uid in zip(ids, plan.add, uids, strict=True)
         ],
@@ -276,6 +292,7 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
         else:
             _merge_record(conn, person.id, record, events, stamp)
     ties = _ties_from_knows(conn, plan, ids, now)
+    _introducers(conn, plan, ids)
     if ids:
         refresh_search_from(conn, ids[0])
     refresh_search(conn, [p.id for _, p in plan.merge])
@@ -349,6 +366,7 @@ def _merge_record(
             "birthday": r.birthday.isoformat() if r.birthday else None,
             "met_at_id": events.get(fold(r.met_at)) if r.met_at else None,
             "notes": r.notes,
+            "cadence": r.cadence,
         },
         updated_at=stamp,
     )
@@ -370,6 +388,28 @@ def _ties_from_knows(conn: sqlite3.Connection, plan: Plan, ids: list[int], now: 
                 pairs.append((pid, oid))
     bulk_insert_ties(conn, pairs, since=None, source="import", now=now)
     return len(pairs)
+
+
+def _introducers(conn: sqlite3.Connection, plan: Plan, ids: list[int]) -> None:
+    """``introduced_by`` (pln's CSV) names someone in the file or in the book: it is set
+    where the person has no introducer yet (a name found nowhere, or the person themselves,
+    is a note)."""
+    owners = list(zip(ids, plan.add, strict=True)) + [(p.id, r) for r, p in plan.merge]
+    if not any(r.introduced_by for _, r in owners):
+        return
+    names = {fold(r.name): pid for pid, r in zip(ids, plan.add, strict=True)}
+    names.update({fold(r.name): p.id for r, p in plan.merge + plan.skip})
+    book = {p.name_key: p.id for p in store.person_keys(conn)}
+    for pid, record in owners:
+        if not record.introduced_by:
+            continue
+        key = fold(record.introduced_by)
+        oid = names.get(key) or book.get(key)
+        if oid is None or oid == pid:
+            why = f"no one else called {record.introduced_by!r}; not kept"
+            plan.notes.append(Problem(record.where, "introduced_by", why))
+        else:
+            store.fill_introducer(conn, pid, oid)
 
 
 # ---- pln's own JSON -----------------------------------------------------------------------
@@ -462,37 +502,47 @@ def load_export(path: str) -> dict[str, Any]:
     """The export at ``path``, every value checked (``restore_check``); InvalidInput if not."""
     from .restore_check import Refused, problems
 
+    name = "standard input" if path == "-" else path
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            doc = json.load(fh)
+        doc = _load_json(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"cannot read {path} as a pln JSON export: {exc}") from None
+        raise InvalidInput(f"cannot read {name} as a pln JSON export: {exc}") from None
     except RecursionError:
         raise InvalidInput(
-            f"cannot read {path} as a pln JSON export: it is nested too deeply"
+            f"cannot read {name} as a pln JSON export: it is nested too deeply"
         ) from None
     if (
         not isinstance(doc, dict)
         or doc.get("pln_export") != 1
         or not isinstance(doc.get("tables"), dict)
     ):
-        raise InvalidInput(f"{path} is not a pln JSON export", "use --format to say what it is")
+        raise InvalidInput(f"{name} is not a pln JSON export", "use --format to say what it is")
     version = doc.get("schema_version", 0)
     if type(version) is not int:
         raise InvalidInput(
-            f"{path}: schema_version is not a number", "use --format to say what it is"
+            f"{name}: schema_version is not a number", "use --format to say what it is"
         )
     if version > LATEST:
-        raise InvalidInput(f"{path} comes from a newer pln", "upgrade pln to import it")
+        raise InvalidInput(f"{name} comes from a newer pln", "upgrade pln to import it")
     unknown = set(doc["tables"]) - set(UNDONE_TABLES)
     if unknown:
         raise InvalidInput(
-            f"{path} has tables this pln does not know: {', '.join(sorted(unknown))}"
+            f"{name} has tables this pln does not know: {', '.join(sorted(unknown))}"
         )
     found = problems(doc["tables"])
     if found:
-        raise Refused(path, found)
+        raise Refused(name, found)
     return doc
+
+
+def _load_json(path: str) -> Any:
+    """The JSON document in the file at ``path`` (``-``: on standard input)."""
+    if path == "-":
+        import sys
+
+        return json.loads(sys.stdin.buffer.read().decode("utf-8-sig"))
+    with open(path, encoding="utf-8-sig") as fh:
+        return json.load(fh)
 
 
 # ---- writing files ------------------------------------------------------------------------
@@ -547,6 +597,9 @@ def export_people(conn: sqlite3.Connection) -> list["ExportPerson"]:
                 knows=knows.get(r.id, []),
                 met_on_precision=r.met_on_precision,
                 uid=r.uid,
+                cadence=r.cadence,
+                role_tags=a.get("role", []),
+                introduced_by=r.introduced_by,
             )
         )
     return out
@@ -557,16 +610,30 @@ def _day(text: str | None) -> date | None:
 
 
 def calendar_items(
-    conn: sqlite3.Connection, *, today: date, cadences: dict[str, str], first_contact_days: int
+    conn: sqlite3.Connection,
+    *,
+    today: date,
+    cadences: dict[str, str],
+    first_contact_days: int,
+    birthdays: bool = True,
 ) -> list["ExportDue"]:
-    """Open follow-ups, first contacts and keep-in-touch dates of the coming year."""
-    from .due import first_due, load_due_inputs, load_due_readings
+    """Open follow-ups (each on its due date; a recurring one as one recurring event),
+    groups' readings, first contacts and keep-in-touch dates of the coming year, and, with
+    ``birthdays``, everyone's birthday as a yearly event (formats/feed.py)."""
+    from .dates import parse_interval
+    from .due import due_where, first_due, load_birthdays, load_due_inputs, load_due_readings
+    from .formats import feed
     from .formats.export import ExportDue
 
     horizon = today + timedelta(days=365)
     store.read_snapshot(conn)
+    where = due_where(conn)
     people, followups = load_due_inputs(
-        conn, horizon=horizon, cadences=cadences, first_contact_days=first_contact_days
+        conn,
+        horizon=horizon,
+        cadences=cadences,
+        first_contact_days=first_contact_days,
+        where=where,
     )
     items, _ = first_due(
         people,
@@ -577,25 +644,46 @@ def calendar_items(
         first_contact_days=first_contact_days,
         readings=load_due_readings(conn, horizon=horizon),
     )
-    titles = {
-        "follow-up": "Follow up",
-        "reading": "Reading",
-        "first-contact": "First contact",
-        "reconnect": "Reconnect",
-    }
-    return [
+    titles = {"reading": "Reading", "first-contact": "First contact", "reconnect": "Reconnect"}
+    events = [
+        feed.followup(
+            f.id,
+            f.person.id,
+            f.person.name,
+            f.note,
+            f.due,
+            parse_interval(f.every) if f.every else None,
+        )
+        for f in sorted(followups, key=lambda f: (f.due, f.id))
+    ]
+    events += [
         ExportDue(
-            uid=(
-                f"followup-{i.followup_id}@pln"
-                if i.followup_id
-                else f"reading-{i.reading_id}@pln"
-                if i.reading_id
-                else f"{i.kind}-{i.person.id}@pln"
-            ),
+            uid=f"reading-{i.reading_id}@pln" if i.reading_id else f"{i.kind}-{i.person.id}@pln",
             summary=f"{titles[i.kind]}: {i.person.name}"
-            + (f" — {i.reason}" if i.kind in ("follow-up", "reading") else ""),
-            due=max(i.due, today),
+            + (f" — {i.reason}" if i.kind == "reading" else ""),
+            # a reading has a day of its own, kept as a follow-up's is; a first contact or
+            # a reconnect has none: due since, so today
+            due=i.due if i.kind == "reading" else max(i.due, today),
             description=i.reason,
         )
         for i in items
+        if i.kind in titles
     ]
+    if birthdays:
+        born = load_birthdays(conn, where, start=today, end=today + timedelta(days=366))
+        events += [feed.birthday(b.person.id, b.person.name, b.birthday) for b in born]
+    return _unique_uids(events)
+
+
+def _unique_uids(events: list["ExportDue"]) -> list["ExportDue"]:
+    """Two series of one person about the same thing at the same rhythm would share a UID:
+    the later ones (by due date, then id) get ``-2``, ``-3``, ... before the ``@``."""
+    seen: set[str] = set()
+    out = []
+    for event in events:
+        uid, n = event.uid, 2
+        while uid in seen:
+            uid, n = event.uid.replace("@pln", f"-{n}@pln"), n + 1
+        seen.add(uid)
+        out.append(event._replace(uid=uid))
+    return out

@@ -61,6 +61,16 @@ def past_day(app: AppContext, text: str, what: str = "--on") -> date:
     return found
 
 
+def birthday(app: AppContext, text: str, what: str = "--birthday") -> date:
+    """A birthday as typed: YYYY-MM-DD, or --MM-DD / MM-DD with no year (birthdays.py)."""
+    from ..birthdays import FORMS, BirthdayError, parse
+
+    try:
+        return parse(text, today=app.today)
+    except BirthdayError as exc:
+        raise InvalidInput(f"{what}: {exc}", f"give {FORMS}") from None
+
+
 def followup_day(app: AppContext, text: str, what: str) -> date:
     """The one rule for every follow-up date typed: today or later, never the past.
 

@@ -76,6 +76,14 @@ IntroOpt = Annotated[
     typer.Option("--introduced-by", help="PERSON who introduced you.", show_default=False),
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Free-text note.", show_default=False)]
+BirthdayOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--birthday",
+        help="Birthday: YYYY-MM-DD, or --MM-DD / MM-DD without the year.",
+        show_default=False,
+    ),
+]
 
 LIST_OPTS = {
     "email": "email",
@@ -135,6 +143,7 @@ def add(
     ] = None,
     introduced_by: IntroOpt = None,
     note: NoteOpt = None,
+    birthday: BirthdayOpt = None,
     follow_up: Annotated[
         str | None,
         typer.Option(
@@ -184,6 +193,7 @@ def add(
         met=met,
         place=place,
         note=note,
+        birthday=parse.birthday(app, birthday) if birthday and birthday.strip() else None,
     )
     due = parse.followup_day(app, follow_up, "--follow-up") if follow_up else None
     cards = _ask_cards if not names and (interactive or sys.stdin.isatty()) else None
@@ -352,6 +362,14 @@ def edit(
     on: OnOpt = None,
     introduced_by: IntroOpt = None,
     note: NoteOpt = None,
+    birthday: Annotated[
+        str | None,
+        typer.Option(
+            "--birthday",
+            help='Birthday: YYYY-MM-DD, or --MM-DD / MM-DD without the year ("" clears it).',
+            show_default=False,
+        ),
+    ] = None,
     allow_duplicate: Annotated[
         bool,
         typer.Option(
@@ -416,6 +434,8 @@ def edit(
             replace=replace,
             lists=adds,
             remove=removes,
+            birthday=parse.birthday(app, birthday) if birthday and birthday.strip() else None,
+            clear_birthday=birthday is not None and not birthday.strip(),
         ),
         every=every,
         met_given=on is not None,

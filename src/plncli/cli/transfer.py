@@ -31,7 +31,8 @@ def import_(
     file: Annotated[
         str,
         typer.Argument(
-            help="vCard, LinkedIn/Google/pln CSV, or pln JSON; or a vdir (a folder of .vcf files)."
+            help="vCard, LinkedIn/Google/pln CSV, or pln JSON; a vdir (a folder of .vcf"
+            " files); - reads standard input (with --format)."
         ),
     ],
     format_: Annotated[
@@ -94,6 +95,7 @@ def import_(
       pln import attendees.csv --met-at "researchED 2026" --topic assessment
       pln import backup.json                  (a pln export, into an empty database)
       pln import ~/.contacts/pln              (a vdir: every card, matched by its UID)
+      some-tool | pln import - --format vcard (standard input)
     """
     from ..restore_check import Refused
 
@@ -116,6 +118,7 @@ def import_(
     except (Refused, cmd.InvalidRecords) as exc:
         _list_problems(exc.problems)
         raise
+    file = "standard input" if file == "-" else file
     if isinstance(done, cmd.Restored):
         _report_restore(done, file, json=json)
         return

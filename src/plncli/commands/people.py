@@ -53,6 +53,7 @@ def person_input(
     met: tuple[date, str | None] | None,
     place: str | None,
     note: str | None,
+    birthday: date | None = None,
 ) -> svc.PersonInput:
     """What `pln add` was given, checked: a --place belongs to a --met-at event."""
     data = svc.PersonInput(
@@ -65,6 +66,7 @@ def person_input(
         met_on_precision=met[1] if met else None,
         place=place if place and place.strip() else None,
         note=note,
+        birthday=birthday,
     )
     if data.place and not met_at:
         raise InvalidInput("--place is where the --met-at event was", "give --met-at EVENT too")
@@ -187,6 +189,8 @@ def edit(
             or data.remove
             or data.scalars
             or met_given
+            or data.birthday is not None
+            or data.clear_birthday
             or any(
                 v is not None
                 for v in (data.name, data.circle, every, data.met_at, introduced_by, data.note)

@@ -86,7 +86,9 @@ def import_file(
         raise InvalidInput(
             f"--on-duplicate {on_duplicate!r} is not known", "use merge, skip or add"
         )
-    if os.path.isdir(file):
+    if file == "-":
+        _stdin_options(format_, skip_invalid)
+    if file != "-" and os.path.isdir(file):
         result = _read_vdir(file, format_, encoding)
     elif format_ == "json" or (format_ is None and svc.is_pln_json(file)):
         return restore(app, file, dry_run=dry_run)
@@ -103,7 +105,7 @@ def import_file(
     with progress(len(records), f"checking {len(records):,} records", True) as tick:
         plan = svc.plan_import(app.conn, result, on_duplicate=on_duplicate, tick=tick)
     if plan.invalid and not skip_invalid:
-        raise InvalidRecords(file, plan.invalid)
+        raise InvalidRecords("standard input" if file == "-" else file, plan.invalid)
     if dry_run:
         return Imported(plan, True, (len(plan.add), len(plan.merge), 0), None)
     rejects = files.target(f"{file}.rejects.txt", force=force) if plan.invalid else None
@@ -129,6 +131,20 @@ def _read_vdir(folder: str, format_: str | None, encoding: str | None) -> "ReadR
             "give a file for that format, or leave --format out",
         )
     return vdir.read(folder, encoding=encoding)
+
+
+def _stdin_options(format_: str | None, skip_invalid: bool) -> None:
+    """`pln import -` reads standard input: what it holds is said, not guessed from a peek,
+    and there is no FILE beside which to write the rejects."""
+    if format_ is None:
+        raise InvalidInput(
+            "pln import - (standard input) needs --format", f"add --format {'|'.join(FORMATS)}"
+        )
+    if skip_invalid:
+        raise InvalidInput(
+            "--skip-invalid writes the rejects beside FILE; standard input has none",
+            "save the input to a file and import that",
+        )
 
 
 def restore(app: AppContext, file: str, *, dry_run: bool = False) -> Restored:
@@ -188,7 +204,11 @@ def _render_export(app: AppContext, format_: str, *, raw: bool) -> Iterable[byte
     if format_ == "ics":
         s = app.settings
         items = svc.calendar_items(
-            app.conn, today=app.today, cadences=s.cadence, first_contact_days=s.first_contact_days
+            app.conn,
+            today=app.today,
+            cadences=s.cadence,
+            first_contact_days=s.first_contact_days,
+            birthdays=s.birthdays != "never",
         )
         return [fx.to_ics(items, now=app.now)]
     people = svc.export_people(app.conn)

@@ -17,11 +17,12 @@ __all__ = ["FORMATS", "Problem", "ReadResult", "Record", "read_file"]
 
 def read_file(path: str, *, fmt: str | None = None, encoding: str | None = None) -> ReadResult:
     """Every record in the file at ``path``; InvalidInput when the file cannot be read at all."""
-    from .source import read_text
+    from .source import read_text, shown
 
     if fmt is not None and fmt not in FORMATS:
         raise InvalidInput(f"unknown format {fmt!r}", _FORMAT_HINT)
     text = read_text(path, encoding)
+    path = shown(path)
     if fmt == "vcard" or (fmt is None and _starts_vcard(text)):
         from .vcard import read_vcard
 

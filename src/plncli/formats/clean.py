@@ -22,8 +22,9 @@ _LISTS = (
     ("offers", "offers"),
     ("seeks", "seeks"),
     ("knows", "knows"),
+    ("role_tags", "role tag"),
 )
-_SCALARS = ("org", "role", "location", "met_at")
+_SCALARS = ("org", "role", "location", "met_at", "introduced_by")
 
 
 class Bad(Exception):

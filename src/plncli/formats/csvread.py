@@ -32,6 +32,9 @@ CSV_FIELDS = (
     "birthday",
     "links",
     "last_contact",
+    "cadence",
+    "role_tags",
+    "introduced_by",
 )
 LINKEDIN_NEEDS = frozenset({"first name", "last name", "company", "position", "connected on"})
 LINKEDIN_COLUMNS = LINKEDIN_NEEDS | {"url", "email address"}

@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .csvread import CSV_FIELDS
 
@@ -38,15 +38,20 @@ class ExportPerson(NamedTuple):
     knows: list[str]
     met_on_precision: str | None = None  # "year"/"month": written as 2019 / 2019-09
     uid: str | None = None  # RFC 6350 UID: the person's, stable across exports
+    cadence: str | None = None  # the person's own keep-in-touch cadence ("30d", "never")
+    role_tags: list[str] = []  # never mutated
+    introduced_by: str | None = None  # the introducer's name
 
 
 class ExportDue(NamedTuple):
-    """One follow-up for the calendar feed."""
+    """One event of the calendar feed (``feed.py`` says which and how)."""
 
     uid: str  # stable, e.g. "followup-12@pln" or "reconnect-7@pln"
     summary: str  # e.g. "Follow up: Ana Ruiz — Send the quiz bank"
-    due: date
+    due: date  # the (first) day of the event
     description: str
+    rrule: dict[str, Any] | None = None  # icalendar's vRecur parts: {"FREQ": "WEEKLY"}
+    rdates: tuple[date, ...] = ()  # further occurrences no RRULE can say
 
 
 CSV_COLUMNS = CSV_FIELDS  # the layout the pln CSV import reads back
@@ -74,9 +79,12 @@ def to_csv(people: list[ExportPerson], *, raw: bool = False) -> str:
             _partial_iso(p.met_on, p.met_on_precision),
             p.notes,
             ";".join(p.knows),
-            _iso(p.birthday),
+            _birthday(p.birthday),
             ";".join(p.links),
             _iso(p.last_contact),
+            p.cadence or "",
+            ";".join(p.role_tags),
+            p.introduced_by or "",
         ]
         writer.writerow(cells if raw else [_neutralise(c) for c in cells])
     return out.getvalue()
@@ -92,6 +100,13 @@ def _partial_iso(day: date | None, precision: str | None) -> str:
 
 def _iso(day: date | None) -> str:
     return day.isoformat() if day else ""
+
+
+def _birthday(day: date | None) -> str:
+    """ISO, or ``--MM-DD`` for a birthday with no year (birthdays.py)."""
+    from ..birthdays import shown
+
+    return shown(day) if day else ""
 
 
 def _neutralise(cell: str) -> str:
@@ -128,7 +143,11 @@ def _card(p: ExportPerson) -> list[str]:
     if p.notes:
         lines.append(f"NOTE:{_esc(p.notes)}")
     if p.birthday:
-        lines.append(f"BDAY:{p.birthday.strftime('%Y%m%d')}")
+        from ..birthdays import has_year
+
+        lines.append(
+            f"BDAY:{p.birthday:%Y%m%d}" if has_year(p.birthday) else f"BDAY:--{p.birthday:%m%d}"
+        )
     lines.append("END:VCARD")
     return lines
 
@@ -168,7 +187,8 @@ def _fold(line: str) -> str:
 
 
 def to_ics(items: list[ExportDue], *, now: datetime) -> bytes:
-    """An iCalendar feed (RFC 5545) with one all-day event per follow-up."""
+    """An iCalendar feed (RFC 5545): one all-day event per item, recurring where it repeats
+    (folding and escaping are icalendar's)."""
     from icalendar import Calendar, Event
 
     cal = Calendar()
@@ -183,6 +203,10 @@ def to_ics(items: list[ExportDue], *, now: datetime) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", item.due)
         event.add("dtend", item.due + timedelta(days=1))
+        if item.rrule:
+            event.add("rrule", item.rrule)
+        if item.rdates:
+            event.add("rdate", list(item.rdates))
         event.add("summary", item.summary)
         event.add("description", item.description)
         cal.add_component(event)

@@ -2,10 +2,12 @@
 
 Columns (any order, case-insensitive, ``Met On`` = ``met_on``): name (required),
 email, phone, org, role, location, circle, topics, offers, seeks, met_at, met_on,
-notes, knows, birthday, links; ``last_contact`` (written by ``pln export``) is
-read and ignored, as pln keeps its own contact history.
+notes, knows, birthday, links, cadence, role_tags, introduced_by; ``last_contact``
+(written by ``pln export``) is read and ignored, as pln keeps its own contact history.
+A birthday with no year is ``--MM-DD``; a cadence is an interval (``30d``, ``2w``,
+``3m``) or ``never``; ``introduced_by`` names someone in the file or in the book.
 
-Multi-valued cells (email, phone, topics, offers, seeks, knows, links) hold several
+Multi-valued cells (email, phone, topics, offers, seeks, knows, links, role_tags) hold several
 values separated by ``;`` in comma- or tab-delimited files, and by ``|`` in
 ``;``-delimited files. Dates are ISO ``YYYY-MM-DD``. A cell that ``pln export``
 guarded against spreadsheet formula injection (a leading ``'`` before ``= + - @``,
@@ -16,6 +18,7 @@ import re
 from datetime import date
 from typing import Any
 
+from ..birthdays import NO_YEAR
 from ..settings import CIRCLES
 from .clean import Bad, check, parse_iso, too_long
 from .csvread import CSV_FIELDS, Header, Row, field_key
@@ -29,6 +32,7 @@ _LISTS = {
     "seeks": "seeks",
     "knows": "knows",
     "links": "links",
+    "role_tags": "role_tags",
 }
 _GUARDED = ("'=", "'+", "'-", "'@", "'\t", "'\r", "''")
 
@@ -99,6 +103,8 @@ def _fill(rec: Record, row: Row, cols: Columns) -> Record:
 def _scalar(field: str, cell: str) -> object:
     if field in ("met_on", "birthday"):
         return _date(field, cell)
+    if field == "cadence":
+        return _cadence(cell)
     if field == "circle":
         circle = cell.lower()
         if circle not in CIRCLES:
@@ -120,7 +126,24 @@ def _partial(cell: str) -> tuple[date, str]:
     return date(int(m[1]), month, 1), "month" if m[2] else "year"
 
 
+def _cadence(cell: str) -> str:
+    """A keep-in-touch cadence as `pln add --every` takes it: canonical interval or never."""
+    from ..dates import DateError, parse_interval
+
+    if cell.lower() == "never":
+        return "never"
+    try:
+        return str(parse_interval(cell))
+    except DateError:
+        raise Bad("cadence", f"'{cell}' is not a cadence (30d, 2w, 3m, 1y or never)") from None
+
+
 def _date(field: str, cell: str) -> date:
+    if field == "birthday" and cell.startswith("--"):  # no year, as pln export writes it
+        try:
+            return date(NO_YEAR, int(cell[2:4]), int(cell[5:7]))
+        except ValueError:
+            pass
     day = parse_iso(cell)
     if day is None:
         raise Bad(field, f"'{cell}' is not a date like 2024-03-15")

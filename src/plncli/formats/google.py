@@ -16,6 +16,7 @@ record's ``unknown``, which the import reports column by column.
 import re
 from datetime import date
 
+from ..birthdays import NO_YEAR
 from ..text import MAX_TEXT
 from .clean import check, parse_iso, too_long
 from .csvread import Header, Row
@@ -190,7 +191,9 @@ def _birthday(text: str, where: str) -> tuple[date | None, list[Problem]]:
     if day is not None:
         return day, []
     if re.fullmatch(r"--\d\d-\d\d", text):
-        why = f"birthday '{text}' has no year; not kept"
-    else:
-        why = f"birthday '{text}' is not a date like 1990-05-17; not kept"
+        try:  # no year: kept as birthdays.py says
+            return date(NO_YEAR, int(text[2:4]), int(text[5:7])), []
+        except ValueError:
+            pass
+    why = f"birthday '{text}' is not a date like 1990-05-17; not kept"
     return None, [Problem(where, "birthday", why)]

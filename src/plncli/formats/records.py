@@ -27,6 +27,10 @@ class Record(NamedTuple):
     unknown: list[str]  # what the record holds that pln does not keep, in words
     met_on_precision: str | None = None  # "year"/"month": met_on is that period's first day
     uid: str | None = None  # the card's UID (RFC 6350), as written: import matches by it first
+    # pln's own CSV: the keep-in-touch cadence ("30d", "never"), role tags, who introduced them
+    cadence: str | None = None
+    role_tags: list[str] = []  # never mutated: replaced with _replace
+    introduced_by: str | None = None
 
 
 class Problem(NamedTuple):

@@ -39,10 +39,19 @@ _VCARD_START = re.compile(rb"\s*(?:\xef\xbb\xbf)?\s*BEGIN\s*:\s*VCARD", re.I)
 _BREAKS = re.compile(r"\r*\n|\r")
 
 
+STDIN = "-"  # `pln import -`: the records come on standard input
+
+
+def shown(path: str) -> str:
+    """How messages name what is read: the path, or "standard input"."""
+    return "standard input" if path == STDIN else path
+
+
 def read_text(path: str, encoding: str | None) -> str:
-    """The file's text, without a byte-order mark."""
+    """The file's text (``-``: standard input's), without a byte-order mark."""
     name = _codec(encoding) if encoding else "utf-8-sig"
     data = _read_bytes(path)
+    path = shown(path)
     if not data.strip():
         raise InvalidInput(f"{path} is empty", "give a file with at least one contact")
     if encoding is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -77,6 +86,8 @@ def _codec(encoding: str) -> str:
 
 
 def _read_bytes(path: str) -> bytes:
+    if path == STDIN:
+        return _read_stdin()
     try:
         with open(path, "rb") as fh:
             return _bounded_lines(path, fh)
@@ -87,6 +98,18 @@ def _read_bytes(path: str) -> bytes:
         ) from None
     except ValueError as exc:  # e.g. an embedded NUL in the path
         raise InvalidInput(f"cannot open {path}: {exc}", "check the path") from None
+
+
+def _read_stdin() -> bytes:
+    """Standard input's bytes, held to the same line limits as a file's."""
+    import io
+    import sys
+
+    try:
+        data = sys.stdin.buffer.read()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read standard input: {exc.strerror or exc}") from None
+    return _bounded_lines(shown(STDIN), io.BufferedReader(io.BytesIO(data)))
 
 
 def _bounded_lines(path: str, fh: BufferedReader) -> bytes:

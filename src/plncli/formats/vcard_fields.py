@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, NamedTuple
 
+from ..birthdays import NO_YEAR
 from ..text import MAX_TEXT, fold
 from .records import Problem, Record, blank
 from .source import unify_breaks
@@ -85,6 +86,7 @@ _SERVICE = "X-SERVICE-TYPE="
 _KIND_WORDS = {"pref": "preferred"}
 _ESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
 _DATE = re.compile(r"(\d{4})-?(\d\d)-?(\d\d)(?:T[\d:.Z+-]*)?")
+_NO_YEAR = re.compile(r"()--(\d\d)-?(\d\d)")  # vCard 4.0 and 3.0's birthday with no year
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 _MAX_UID = 1000  # characters: a UID is an id, not a document
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff]")
@@ -332,8 +334,6 @@ def _is_text(text: str) -> bool:
 def _bad_birthday(value: str, as_text: bool) -> str:
     if as_text:
         return f"BDAY '{value}' is text, not a date; not kept"
-    if value.startswith("--"):
-        return f"BDAY '{value}' has no year; not kept"
     return f"BDAY '{value}' is not a full date; not kept"
 
 
@@ -457,7 +457,8 @@ def _on_adr(f: Fields, e: Entry) -> None:
 
 def _on_bday(f: Fields, e: Entry) -> None:
     f.bdays.append((unescape(e.value).strip(), e.as_text))
-    f.report_params(e)
+    # Apple's birthday with no year (1604-MM-DD) is kept as one: its marker is applied
+    f.report_params(e._replace(other=[o for o in e.other if o != f"X-APPLE-OMIT-YEAR={NO_YEAR}"]))
 
 
 def _on_uid(f: Fields, e: Entry) -> None:
@@ -505,10 +506,12 @@ _HANDLERS: dict[str, Callable[[Fields, Entry], None]] = {
 
 
 def _date(text: str) -> date | None:
-    match = _DATE.fullmatch(text)
+    """A full date, or a birthday with no year (``--MMDD``: stored as birthdays.py says)."""
+    match = _DATE.fullmatch(text) or _NO_YEAR.fullmatch(text)
     if not match:
         return None
+    year = int(match.group(1)) if match.group(1) else NO_YEAR
     try:
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return date(year, int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None

@@ -328,7 +328,24 @@ def open_followups_due(conn: Conn, where: tuple[str, list[str]], *, by: date) ->
     )
 
 
+def birthdays_on(
+    conn: Conn, where: tuple[str, list[str]], month_days: list[str] | None
+) -> list[Any]:
+    """People matching ``where`` with a birthday on one of ``month_days`` (``MM-DD``; None:
+    any day): ``id``, ``name``, ``birthday`` (ISO text)."""
+    cond, args = where
+    month_day = "to_char(p.birthday, 'MM-DD')" if is_pg(conn) else "substr(p.birthday, 6, 5)"
+    on = "" if month_days is None else f" AND {month_day} IN ({marks(len(month_days))})"
+    return rows(
+        conn,
+        f"SELECT p.id, p.name, p.birthday FROM person p WHERE p.birthday IS NOT NULL{on}"
+        f" AND {cond}",
+        [*(month_days or []), *args],
+    )
+
+
 __all__ = [
+    "birthdays_on",
     "FOLLOWUP_COLUMNS",
     "local_day",
     "local_day_pg",

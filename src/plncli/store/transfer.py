@@ -84,7 +84,9 @@ def merge_target(conn: Conn, pid: int) -> Any | None:
     return row(
         conn,
         "SELECT p.org, p.role, p.location, p.birthday, e.name AS met_at, p.met_on, p.circle,"
-        " p.notes FROM person p LEFT JOIN event e ON e.id = p.met_at_id WHERE p.id = ?",
+        " p.notes, p.cadence, i.name AS introduced_by FROM person p"
+        " LEFT JOIN event e ON e.id = p.met_at_id"
+        " LEFT JOIN person i ON i.id = p.introduced_by_id WHERE p.id = ?",
         (pid,),
     )
 
@@ -149,14 +151,14 @@ def insert_attrs(conn: Conn, values: Sequence[tuple[int, str, str, str]]) -> Non
 
 def fill_person(conn: Conn, pid: int, fields: Mapping[str, object], *, updated_at: str) -> None:
     """Each of the person's empty single values takes the one given (``fields``: org, role,
-    location, birthday, met_at_id, notes); notes given go after the person's own, unless
-    already among them."""
+    location, birthday, met_at_id, cadence, notes); notes given go after the person's own,
+    unless already among them."""
     notes = fields["notes"]
     execute(
         conn,
         "UPDATE person SET org = coalesce(org, ?), role = coalesce(role, ?),"
         " location = coalesce(location, ?), birthday = coalesce(birthday, ?),"
-        " met_at_id = coalesce(met_at_id, ?),"
+        " met_at_id = coalesce(met_at_id, ?), cadence = coalesce(cadence, ?),"
         " notes = CASE WHEN ? = '' OR replace(notes, ?, '') != notes THEN notes"
         " WHEN notes = '' THEN ? ELSE notes || ? || ? END,"
         " updated_at = ? WHERE id = ?",
@@ -166,6 +168,7 @@ def fill_person(conn: Conn, pid: int, fields: Mapping[str, object], *, updated_a
             fields["location"],
             fields["birthday"],
             fields["met_at_id"],
+            fields["cadence"],
             notes,
             notes,
             notes,
@@ -174,6 +177,15 @@ def fill_person(conn: Conn, pid: int, fields: Mapping[str, object], *, updated_a
             updated_at,
             pid,
         ),
+    )
+
+
+def fill_introducer(conn: Conn, pid: int, introducer: int) -> None:
+    """The person's introducer, unless they have one."""
+    execute(
+        conn,
+        "UPDATE person SET introduced_by_id = coalesce(introduced_by_id, ?) WHERE id = ?",
+        (introducer, pid),
     )
 
 
@@ -340,7 +352,7 @@ def names_known(conn: Conn) -> dict[int, list[str]]:
 
 def people_for_export(conn: Conn) -> list[Any]:
     """Every active person's single values, by folded name (``met_at`` the event's name,
-    ``last_contact`` the local day)."""
+    ``last_contact`` the local day, ``introduced_by`` the introducer's name)."""
     from .activity import local_day
 
     order = 'p.name_key COLLATE "C"' if is_pg(conn) else "p.name_key"  # byte order, as SQLite
@@ -348,6 +360,8 @@ def people_for_export(conn: Conn) -> list[Any]:
         conn,
         "SELECT p.id, p.name, p.org, p.role, p.location, p.circle, p.notes, e.name AS met_at,"
         f" p.met_on, p.birthday, {local_day(conn, 'p.last_contact_at')} AS last_contact,"
-        " p.met_on_precision, p.uid FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
+        " p.met_on_precision, p.uid, p.cadence, i.name AS introduced_by FROM person p"
+        " LEFT JOIN event e ON e.id = p.met_at_id"
+        " LEFT JOIN person i ON i.id = p.introduced_by_id"
         f" WHERE p.archived_at IS NULL ORDER BY {order}",
     )

@@ -1,0 +1,252 @@
+"""The calendar feed (`pln export --format ics`): follow-ups that repeat are one recurring
+event, birthdays are yearly events, and two parsers read the feed and expand its rules
+to the days pln itself counts.
+
+The parsers: ``icalendar`` (with ``recurring_ical_events``, which expands recurring
+events as a calendar application does) and ``vobject`` with ``dateutil``, written
+independently of it. "Today" is 2026-11-23 (conftest.NOW).
+"""
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import recurring_ical_events
+import vobject
+from hypothesis import given
+from hypothesis import strategies as st
+from icalendar import Calendar
+
+from helpers import pinned_today, remind_as_typed
+from plncli.dates import Interval
+from plncli.formats import feed
+from plncli.formats.export import to_ics
+
+TODAY = date(2026, 11, 23)
+
+
+def ics(pln: Any) -> bytes:
+    data: bytes = pln("export", "--format", "ics").stdout_bytes
+    return data
+
+
+def events(data: bytes) -> dict[str, Any]:
+    """The feed's events by UID, read by icalendar; checks what every event must have."""
+    cal = Calendar.from_ical(data)
+    assert cal.errors == []
+    found = {}
+    for event in cal.walk("VEVENT"):
+        assert event.errors == []
+        for needed in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"):
+            assert needed in event, needed
+        assert str(event["UID"]) not in found  # unique in the feed
+        found[str(event["UID"])] = event
+    return found
+
+
+def expanded(data: bytes, start: date, end: date) -> dict[str, list[date]]:
+    """Occurrences from ``start`` to ``end`` by UID, as a calendar application shows them."""
+    out: dict[str, list[date]] = {}
+    cal = Calendar.from_ical(data)
+    for event in recurring_ical_events.of(cal).between(start, end + timedelta(days=1)):
+        out.setdefault(str(event["UID"]), []).append(event.decoded("DTSTART"))
+    return {uid: sorted(days) for uid, days in out.items()}
+
+
+def by_vobject(data: bytes, start: date, end: date) -> dict[str, list[date]]:
+    """The same, read and expanded by the second parser (vobject and dateutil)."""
+    cal = vobject.readOne(data.decode("utf-8"))
+    out = {}
+    low = datetime(start.year, start.month, start.day)
+    high = datetime(end.year, end.month, end.day)
+    for event in cal.vevent_list:
+        rules = event.getrruleset(addRDate=True)
+        first = event.dtstart.value
+        days = [d.date() for d in rules.between(low, high, inc=True)] if rules else [first]
+        out[event.uid.value] = [d for d in days if start <= d <= end]
+    return out
+
+
+def test_the_feed_is_valid_icalendar_for_both_parsers(pln: Any) -> None:
+    pln("add", "Ana Ruiz", "--birthday", "1985-11-30")
+    pln("add", "Ben Okafor, Jr.", "--birthday", "--02-29")
+    long_note = (
+        "Send the quiz bank; the one with commas, semicolons; and a \\ backslash " * 3
+    ).strip()
+    pln("remind", "Ana", "friday", "-m", long_note, "--every", "weekly")
+    pln("remind", "Ben", "2026-12-31", "-m", "Zoë's café — ünïcödé\nsecond line")
+    data = ics(pln)
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n")
+    assert data.endswith(b"END:VCALENDAR\r\n")
+    lines = data.split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)  # folded at 75 octets (RFC 5545 3.1)
+    assert b"\n" not in data.replace(b"\r\n", b"")  # only CRLF line ends
+    found = events(data)
+    assert set(found) == {
+        "birthday-1@pln",
+        "birthday-2@pln",
+        feed.series_uid(1, long_note, Interval(0, 7)),
+        "followup-2@pln",
+    }
+    # escaping: the text comes back exactly, through both parsers
+    series = found[feed.series_uid(1, long_note, Interval(0, 7))]
+    assert str(series["SUMMARY"]) == f"Follow up: Ana Ruiz — {long_note}"
+    assert str(found["followup-2@pln"]["DESCRIPTION"]) == "Zoë's café — ünïcödé\nsecond line"
+    assert str(found["birthday-2@pln"]["SUMMARY"]) == "Birthday: Ben Okafor, Jr."
+    cal = vobject.readOne(data.decode("utf-8"))
+    summaries = {e.uid.value: e.summary.value for e in cal.vevent_list}
+    assert summaries["birthday-2@pln"] == "Birthday: Ben Okafor, Jr."
+    assert summaries[series["UID"]] == f"Follow up: Ana Ruiz — {long_note}"
+    for event in found.values():  # DTSTAMP: the moment of the export, in UTC
+        assert event.decoded("DTSTAMP").tzinfo is not None
+
+
+def test_a_birthday_is_one_yearly_event_and_29_february_falls_on_the_28th(pln: Any) -> None:
+    for name, born in (
+        ("Ana Ruiz", "1985-11-30"),
+        ("Leap Baby", "2000-02-29"),
+        ("No Year", "--02-29"),
+    ):
+        pln("add", name, "--birthday", born, "--circle", "following")  # no reconnects
+    data = ics(pln)
+    found = events(data)
+    ana, leap, no_year = (found[f"birthday-{n}@pln"] for n in (1, 2, 3))
+    assert ana.decoded("DTSTART") == date(1985, 11, 30)
+    assert ana["RRULE"].to_ical() == b"FREQ=YEARLY"
+    assert str(ana["SUMMARY"]) == "Birthday: Ana Ruiz"
+    assert leap.decoded("DTSTART") == date(2000, 2, 29)
+    assert b"RRULE:FREQ=YEARLY;BYMONTHDAY=-1;BYMONTH=2\r\n" in data
+    assert no_year.decoded("DTSTART") == date(2000, 2, 29)  # no year: from 2000, a leap year
+    want = {
+        "birthday-1@pln": [date(2026, 11, 30), date(2027, 11, 30), date(2028, 11, 30)],
+        "birthday-2@pln": [date(2027, 2, 28), date(2028, 2, 29)],
+        "birthday-3@pln": [date(2027, 2, 28), date(2028, 2, 29)],
+    }
+    assert expanded(data, TODAY, date(2028, 12, 31)) == want
+    assert by_vobject(data, TODAY, date(2028, 12, 31)) == want
+    # and `pln due` says the same days
+    with pinned_today(date(2027, 2, 27)):
+        due = pln.json("due", "--within", "2d")
+        assert {(i["person"]["name"], i["due"]) for i in due if i["kind"] == "birthday"} == {
+            ("Leap Baby", "2027-02-28"),
+            ("No Year", "2027-02-28"),
+        }
+
+
+def test_a_recurring_follow_up_is_one_event_on_the_days_pln_opens_it(pln: Any) -> None:
+    pln("add", "Ana Ruiz", "--circle", "following")
+    pln("add", "Ben Okafor", "--circle", "following")
+    pln("remind", "Ana", "friday", "-m", "Weekly chase", "--every", "weekly")
+    pln("remind", "Ben", "2027-01-31", "-m", "Month-end report", "--every", "monthly")
+    data = ics(pln)
+    found = events(data)
+    weekly = feed.series_uid(1, "Weekly chase", Interval(0, 7))
+    monthly = feed.series_uid(2, "Month-end report", Interval(1, 0))
+    assert set(found) == {weekly, monthly}  # one event each, not one per occurrence
+    assert found[weekly]["RRULE"].to_ical() == b"FREQ=WEEKLY"
+    assert found[weekly].decoded("DTSTART") == date(2026, 11, 27)
+    assert str(found[weekly]["DESCRIPTION"]) == "Weekly chase (weekly)"
+    fridays = [date(2026, 11, 27) + timedelta(weeks=k) for k in range(5)]
+    # a month-end series: 28 February, and the 28th from then on, as `pln done` opens it
+    month_ends = [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 28), date(2027, 4, 28)]
+    for expand in (expanded, by_vobject):
+        days = expand(data, TODAY, date(2027, 4, 30))
+        assert days[weekly][:5] == fridays
+        assert days[monthly] == month_ends
+    # the days pln opens as the series goes on (`pln done` on each) are the feed's days
+    opened = []
+    for _ in range(4):
+        [fu] = [f for f in pln.json("reminders") if f["person"]["name"] == "Ben Okafor"]
+        opened.append(date.fromisoformat(fu["due"]))
+        with pinned_today(opened[-1]):
+            pln("done", str(fu["id"]), "--no-log")
+    assert opened == month_ends
+    # the same UID across exports (subscribers update the event, never duplicate it),
+    # starting from the occurrence now open
+    with pinned_today(date(2027, 5, 1)):
+        later = events(ics(pln))
+    assert later[monthly].decoded("DTSTART") == date(2027, 5, 28)
+    assert later[monthly]["RRULE"].to_ical() == b"FREQ=MONTHLY"  # the 28th: every month has it
+    assert later[monthly].decoded("DTSTAMP") != found[monthly].decoded("DTSTAMP")
+
+
+def test_an_overdue_follow_up_stays_on_its_due_date(pln: Any) -> None:
+    pln("add", "Ana Ruiz", "--circle", "following")
+    remind_as_typed(pln, "Ana", "2026-11-02", "-m", "Send the quiz bank", today=TODAY)
+    remind_as_typed(pln, "Ana", "2026-11-09", "-m", "Chase", "--every", "2w", today=TODAY)
+    found = events(ics(pln))
+    assert found["followup-1@pln"].decoded("DTSTART") == date(2026, 11, 2)  # not today
+    chase = found[feed.series_uid(1, "Chase", Interval(0, 14))]
+    assert chase.decoded("DTSTART") == date(2026, 11, 9)
+    assert chase["RRULE"].to_ical() == b"FREQ=WEEKLY;INTERVAL=2"
+
+
+def test_uids_are_stable_across_exports(pln: Any, env_setup: Path) -> None:
+    pln("add", "Ana Ruiz", "--birthday", "1985-11-30", "--follow-up", "in 3 days")
+    pln("add", "Ben Okafor")  # a keep-in-touch date
+    pln("remind", "Ana", "monday", "--every", "1m", "-m", "Mentoring")
+    first = events(ics(pln))
+    with pinned_today(TODAY + timedelta(days=1)):
+        second = events(ics(pln))
+    assert set(first) == set(second)
+    assert {u.split("-")[0] for u in first} == {"birthday", "followup", "reconnect"}
+    (env_setup / "config.toml").write_text('birthdays = "never"\n')  # the config switch
+    assert "birthday-1@pln" not in events(ics(pln))
+
+
+@given(
+    start=st.dates(date(2000, 1, 1), date(2100, 12, 31)),
+    months=st.integers(0, 30),
+    days=st.integers(0, 70),
+)
+def test_a_rhythm_expands_to_the_days_pln_counts(start: date, months: int, days: int) -> None:
+    """Whatever the rhythm, the event's occurrences are the days `pln done` opens the
+    series on, each done on its day: the one before plus the interval (month ends
+    clamped by dates.Interval.add_to)."""
+    if not (months or days):
+        return
+    every = Interval(months, days)
+    event = feed.followup(1, 1, "Ana", "note", start, every)
+    data = to_ics([event], now=datetime(2026, 11, 23, tzinfo=UTC))
+    want = [start]
+    while len(want) < 12:
+        want.append(every.add_to(want[-1]))
+    end = min(want[-1], start + timedelta(days=366 * feed.RDATE_YEARS))
+    want = [d for d in want if d <= end]
+    assert expanded(data, start, end)[event.uid] == want
+    assert by_vobject(data, start, end)[event.uid] == want
+
+
+@pytest.mark.parametrize(
+    ("every", "rule"),
+    [
+        (Interval(0, 1), {"FREQ": "DAILY"}),
+        (Interval(0, 10), {"FREQ": "DAILY", "INTERVAL": 10}),
+        (Interval(0, 21), {"FREQ": "WEEKLY", "INTERVAL": 3}),
+        (Interval(3, 0), {"FREQ": "MONTHLY", "INTERVAL": 3}),
+        (Interval(24, 0), {"FREQ": "YEARLY", "INTERVAL": 2}),
+        (Interval(1, 3), None),  # months and days: no RRULE, the days are listed
+    ],
+)
+def test_the_rule_of_each_rhythm(every: Interval, rule: dict[str, Any] | None) -> None:
+    assert feed.rhythm(every, date(2026, 11, 23)) == rule
+
+
+@pytest.mark.parametrize(
+    ("every", "start", "rule"),
+    [
+        (Interval(1, 0), date(2027, 1, 31), None),  # February moves it to the 28th
+        (Interval(1, 0), date(2027, 3, 30), None),  # so does next February
+        (Interval(2, 0), date(2027, 1, 30), {"FREQ": "MONTHLY", "INTERVAL": 2}),  # odd months
+        (Interval(12, 0), date(2027, 1, 31), {"FREQ": "YEARLY"}),
+        (Interval(12, 0), date(2028, 2, 29), None),  # then 28 February for good
+        (Interval(1, 0), date(2027, 1, 28), {"FREQ": "MONTHLY"}),
+    ],
+)
+def test_a_series_that_will_leave_its_day_has_its_days_listed(
+    every: Interval, start: date, rule: dict[str, Any] | None
+) -> None:
+    assert feed.rhythm(every, start) == rule
+    event = feed.followup(1, 1, "Ana", "x", start, every)
+    assert bool(event.rdates) == (rule is None)
