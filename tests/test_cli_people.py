@@ -54,6 +54,7 @@ SHOW_KEYS = LIST_KEYS | {
     "interactions",
     "introduction_outcomes",
     "done_followups",
+    "resources",  # what went between you (issue 16)
 }
 FOLLOWUP_KEYS = {"id", "person", "due", "note", "every", "state", "closed"}
 INTERACTION_KEYS = {"id", "at", "kind", "note", "with", "topics"}
