@@ -44,6 +44,7 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+HINTED = 30  # reconnects that may get a resource to share (`sharing.share_hints`)
 
 
 def run_due(
@@ -135,14 +136,16 @@ def _recent_resources(app: AppContext) -> bool:
 
 
 def _with_share_hints(app: AppContext, shown: list[DueItem]) -> list[DueItem]:
-    """Reconnects shown get a resource added lately on one of their topics, if there is one
-    (``resources.share_hints``); a book with no recent resource pays one small query."""
+    """The first ``HINTED`` reconnects shown get a resource added lately on one of their
+    topics, if there is one (``sharing.share_hints``); a book with no recent resource pays
+    one small query."""
     from datetime import timedelta
 
     from .store.resources import recent_topics
 
     since = to_db_time(app.now - timedelta(days=RECENT_DAYS))
-    people = [i.person for i in shown if i.kind == "reconnect"]
+    # the most urgent reconnects only: `due --json` lists thousands on a large book
+    people = [i.person for i in shown if i.kind == "reconnect"][:HINTED]
     if not people or not recent_topics(app.conn, since=since):
         return shown
     from .sharing import share_hints

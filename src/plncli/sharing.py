@@ -155,17 +155,17 @@ def share_hints(
     if not recent or not people:
         return {}
     ids = [p.id for p in people]
-    keys: dict[int, list[str]] = {}
+    holders: dict[str, list[int]] = {}
     for r in store.interests_of(conn, ids):
-        keys.setdefault(r.person_id, []).append(r.key)
+        holders.setdefault(r.key, []).append(r.person_id)
     done = store.already_shared(conn, ids, sorted({r.id for r in recent}))
     matcher = Topics(conn, synonyms)
     found: dict[int, tuple[int, int, ResourceRef]] = {}
     for order, r in enumerate(recent):
-        for pid, theirs in keys.items():
-            if (pid, r.id) in done:
-                continue
-            best = max(matcher.grades(r.topic, theirs).values(), default=0)
-            if best and (pid not in found or (-best, order) < found[pid][:2]):
-                found[pid] = (-best, order, ResourceRef(r.id, r.title))
+        for key, grade in matcher.grades(r.topic, holders).items():
+            for pid in holders[key]:
+                if (pid, r.id) not in done and (
+                    pid not in found or (-grade, order) < found[pid][:2]
+                ):
+                    found[pid] = (-grade, order, ResourceRef(r.id, r.title))
     return {pid: ref for pid, (_g, _o, ref) in found.items()}
