@@ -44,6 +44,8 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
 HINTED = 30  # reconnects that may get a resource to share (`sharing.share_hints`)
 
 
