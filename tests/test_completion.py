@@ -92,7 +92,7 @@ def test_every_person_event_group_kind_format_and_circle_parameter_has_a_complet
     assert spec["add"]["options"]["--introduced-by"] == "person"
     assert spec["add"]["options"]["--met-at"] == "event"
     assert spec["restore"]["arguments"][0]["value"] == "archived"
-    assert spec["export"]["options"]["--format"] == ["json", "csv", "vcard", "ics"]
+    assert spec["export"]["options"]["--format"] == ["json", "csv", "vcard", "ics", "vdir"]
     assert spec["add"]["options"]["--circle"] == ["colleague", "network", "following"]
     for path in ("knows", "unknows", "merge", "intro asked", "intro made", "intro outcome"):
         assert [a["value"] for a in spec[path]["arguments"]][:2] == ["person", "person"], path
@@ -163,11 +163,11 @@ def test_a_shared_book_completes_no_names_but_everything_else(
 
 
 def test_fixed_values_commands_and_options() -> None:
-    assert values("export", "--format", "") == ["json", "csv", "vcard", "ics"]
+    assert values("export", "--format", "") == ["json", "csv", "vcard", "ics", "vdir"]
     assert values("import", "x.vcf", "--format", "l") == ["linkedin"]
     assert values("due", "--circle", "") == ["colleague", "network", "following"]
-    assert values("re") == ["restore", "remind", "reminders"]
-    assert values("group", "") == ["add", "remove", "delete", "show", "list"]
+    assert values("re") == ["restore", "remind", "reminders", "resources", "resource"]
+    assert values("group", "") == ["add", "remove", "delete", "show", "list", "read"]
     assert values("log", "--fo") == ["--follow-up"]
     assert values("help", "group", "s") == ["show"]
     assert values("completion", "") == ["bash", "zsh", "fish"]

@@ -252,6 +252,9 @@ OUTSIDE_THE_STORE = {
     "opening.py",
     # the frozen, versioned DDL of every schema version
     "migrations.py",
+    # a Tab's values (person, event and group names, kinds): read-only queries on a connection
+    # of its own, before anything else of pln is imported, as a Tab must answer in 100 ms
+    "complete.py",
 }
 _SQL = re.compile(
     r"\b(SELECT\s|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|PRAGMA\s|CREATE\s+(TEMP\s+)?(TABLE|INDEX|TRIGGER)|WITH\s+RECURSIVE)"

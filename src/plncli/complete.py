@@ -137,6 +137,7 @@ BUILTIN_KINDS = (  # kinds.BUILTIN (tests/test_completion.py holds them equal)
     "note",
     "follow-up",
     "introduction",
+    "shared",
 )
 _BREAKS = "=:"  # where bash (COMP_WORDBREAKS) starts the word it completes, inside a word
 

@@ -35,7 +35,7 @@ EXIT_CODES = (  # README, "Errors and exit codes"
     (
         "2",
         "bad input: an unknown option, a date or interval not understood, an empty or"
-        " over-long name",
+        " over-long name; `pln import -` without `--format`",
     ),
     ("3", "not found: no such person, event or follow-up"),
     ("4", "ambiguous: PERSON matches several people, or EVENT several events (they are listed)"),
@@ -51,7 +51,9 @@ EXIT_CODES = (  # README, "Errors and exit codes"
         "the database cannot be used: not a database, from a newer pln, damaged, read-only,"
         " its directory is missing, or a path given with `--db`/`$PLN_DB` does not exist; or"
         " the disk (or the output) is full; a PostgreSQL server that cannot be reached,"
-        " refuses the login, has no such database or no right to prepare it",
+        " refuses the login, has no such database or no right to prepare it; a shared book"
+        " made by an older pln (its keeper runs `pln db upgrade`), or a role that may not"
+        " upgrade it",
     ),
     ("130", "interrupted (Ctrl-C); `pln add -i` keeps the cards already saved and says so"),
 )

@@ -180,8 +180,10 @@ def _plain_narrow(table: Table) -> str:
     if not columns[0]:
         return ""
     widths = [max(map(len, cells)) for cells in columns[:-1]]
-    line = "  ".join(f"%-{w}s" for w in widths) + "  %s"
     rows = [table.columns, *table.rows] if table.header else table.rows
+    if widths == [0]:  # two columns, the first empty throughout: no gap before the last
+        return "".join(f"{row[-1].rstrip()}\n" for row in rows)  # type: ignore[union-attr]
+    line = "  ".join(f"%-{w}s" for w in widths) + "  %s"
     lines = map(line.__mod__, rows)
     last = columns[-1]
     if "" in last or " \n" in "\n".join(last) + "\n":  # lines that end in spaces

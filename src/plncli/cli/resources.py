@@ -195,7 +195,8 @@ def share(
         typer.Argument(metavar="[PEOPLE]...", help="With --with: whom you shared it with."),
     ] = None,
     with_: Annotated[
-        bool, typer.Option("--with", help="Record that you shared it with PEOPLE.")
+        bool,
+        typer.Option("--with", help="Record that you shared it with the people named after it."),
     ] = False,
     message: Annotated[str, typer.Option("--message", "-m", help="Note on the share.")] = "",
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 10,
