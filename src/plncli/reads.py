@@ -104,11 +104,12 @@ def _due(
             birthdays=birthdays,
         )
         ranked = ranked[:limit] if limit else ranked
-        if not any(r[1] in _OWN_FIELDS for r in ranked) and not _recent_resources(app):
+        recent = _recent_resources(app)
+        if not recent and not any(r[1] in _OWN_FIELDS for r in ranked):
             # every item, in words, written straight out (render.print_due_json)
             render.print_due_json(ranked, today=app.today)
             return
-        shown = _with_share_hints(app, items_of(ranked, app.today))
+        shown = _with_share_hints(app, items_of(ranked, app.today), recent=recent)
         render.print_json([render.due_json(i) for i in shown])
         return
     shown, total = first_due(
@@ -137,18 +138,15 @@ def _recent_resources(app: AppContext) -> bool:
     return bool(recent_topics(app.conn, since=to_db_time(app.now - timedelta(days=RECENT_DAYS))))
 
 
-def _with_share_hints(app: AppContext, shown: list[DueItem]) -> list[DueItem]:
+def _with_share_hints(
+    app: AppContext, shown: list[DueItem], *, recent: bool | None = None
+) -> list[DueItem]:
     """The first ``HINTED`` reconnects shown get a resource added lately on one of their
     topics, if there is one (``sharing.share_hints``); a book with no recent resource pays
-    one small query."""
-    from datetime import timedelta
-
-    from .store.resources import recent_topics
-
-    since = to_db_time(app.now - timedelta(days=RECENT_DAYS))
+    one small query (none when ``recent`` already says)."""
     # the most urgent reconnects only: `due --json` lists thousands on a large book
     people = [i.person for i in shown if i.kind == "reconnect"][:HINTED]
-    if not people or not recent_topics(app.conn, since=since):
+    if not people or not (_recent_resources(app) if recent is None else recent):
         return shown
     from .sharing import share_hints
 
