@@ -13,7 +13,9 @@ prepared empty template (``CREATE DATABASE ... TEMPLATE``, WAL-logged: no checkp
 dropped after it, with the roles whose names start with its name.
 
 ``pg_book_url`` (function): the same, holding an empty pln book: a copy of a database that
-`pln db init` prepared once per process (~100 ms a test, against seconds for the init).
+`pln db init` prepared once per process (~100 ms a test, against seconds for the init),
+or the previous test's copy, emptied back to a fresh copy's state (``BookReset``) when
+nothing but rows changed in it.
 
 Run as a script, it starts a cluster and prints its URL, for `.ci/run`:
 ``python tests/pgserver.py start DIR`` / ``python tests/pgserver.py stop DIR``; and
