@@ -150,6 +150,7 @@ class PgServer:
         self._book_ready = False
         self._reset = BookReset()
         self._spare: str | None = None  # an empty book a finished test left (release_book)
+        self._kept: list[str] = []  # books tests built once (keep)
         self.admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
         self.admin.execute(f"CREATE DATABASE {TEMPLATE} TEMPLATE template0")
 
@@ -191,6 +192,34 @@ class PgServer:
         else:
             self.drop_database(name)
 
+    def keep(self, name: str) -> str:
+        """A template made of the database ``name`` as it is now (dropped with the server's
+        other templates when the run ends): a book a test built, for ``fill``."""
+        template = f"{name}_kept"
+        self._end_sessions(name)
+        self.admin.execute(f"CREATE DATABASE {template} TEMPLATE {name} STRATEGY wal_log")
+        self._kept.append(template)
+        return template
+
+    def fill(self, name: str, template: str) -> None:
+        """Make the test's database ``name`` (same name, so the same URL) a fresh copy of
+        ``template`` (from ``keep``)."""
+        self.admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self.admin.execute(f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY wal_log")
+        self._reset.copied(self, name)
+
+    def _end_sessions(self, name: str) -> None:
+        """End every other session on ``name`` and wait until they are gone."""
+        for _ in range(500):
+            left = self.admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            ).fetchone()
+            if not (left and left[0]):
+                return
+            time.sleep(0.01)
+
     def drop_database(self, name: str) -> None:
         self.admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         roles = self.admin.execute(
@@ -200,6 +229,8 @@ class PgServer:
             self.admin.execute(f'DROP ROLE IF EXISTS "{role}"')
 
     def close(self) -> None:
+        for template in self._kept:
+            self.admin.execute(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
         if self._spare is not None:
             self.drop_database(self._spare)
         if self._book_ready:

@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 
+from built_once import built_once
 from helpers import Dump, fails, pinned_today
 
 TODAY = date(2026, 11, 23)
@@ -38,7 +39,11 @@ def on(day: str) -> Any:
 
 
 @pytest.fixture
-def book(pln: Any) -> None:
+def book(pln: Any, request: pytest.FixtureRequest) -> None:
+    built_once(request, "stats", lambda: _build(pln))
+
+
+def _build(pln: Any) -> None:
     with on("2026-01-10"):
         pln("add", "Ana Ruiz", "--circle", "colleague", "--topic", "assessment",
             "--offers", "retrieval practice")  # fmt: skip
