@@ -3,7 +3,8 @@
 The book's engine: every test that drives the CLI (it takes the ``pln`` fixture) runs
 twice, ``[sqlite]`` and ``[postgresql]``: on PostgreSQL its book is a fresh database
 holding an empty shared book (``pg_book_url``), and ``PLN_DB`` is its URL. Not on PostgreSQL:
-a test (or file) marked ``sqlite_only`` (about the SQLite file itself).
+a test (or file) marked ``sqlite_only`` (about the SQLite file itself, or one whose books
+are all SQLite files of its own, ``--db``: on PostgreSQL it would run the same again).
 ``--engine sqlite|postgresql|both`` (or ``PLN_TEST_ENGINE``) picks; ``both``, the
 default, runs PostgreSQL only where a server is available (tests/pgserver.py).
 """

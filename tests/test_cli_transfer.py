@@ -249,6 +249,7 @@ def test_corpus_vcard_imports_with_skip_invalid(
         assert not rejects.exists()
 
 
+@pytest.mark.sqlite_only(reason="a new SQLite file (--db) for each corpus file")
 def test_corpus_vcards_with_invalid_cards_import_nothing_without_skip_invalid(
     pln: Any, tmp_path: Path
 ) -> None:
@@ -1181,6 +1182,7 @@ interaction_st = st.tuples(
 )
 
 
+@pytest.mark.sqlite_only(reason="a new SQLite file (--db) for each hypothesis example")
 @settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -1273,6 +1275,7 @@ risky_line_st = st.one_of(
 )
 
 
+@pytest.mark.sqlite_only(reason="a new SQLite file (--db) for each hypothesis example")
 @settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

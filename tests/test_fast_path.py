@@ -44,6 +44,7 @@ AGREE = [
 ]
 
 
+@pytest.mark.sqlite_only(reason="the demo is loaded into a SQLite file (PLN_DB) of its own")
 @pytest.mark.parametrize("argv", AGREE, ids=" ".join)
 def test_fast_and_typer_paths_print_the_same(demo: Path, pln, capsys, argv: list[str]) -> None:
     assert fast.run(argv) == 0

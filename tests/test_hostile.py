@@ -475,6 +475,7 @@ JSON_VALUES = st.one_of(
 )
 
 
+@pytest.mark.sqlite_only(reason="its books are SQLite files of its own (--db)")
 @settings(
     max_examples=60,
     deadline=None,
@@ -742,6 +743,7 @@ IMPORT_BYTES = st.one_of(
 )
 
 
+@pytest.mark.sqlite_only(reason="a new SQLite file (--db) for each hypothesis example")
 @settings(
     max_examples=120,
     deadline=None,

@@ -249,6 +249,7 @@ def _app() -> Any:
 # ---------------------------------------------------------------- item 3: the corpus
 
 
+@pytest.mark.sqlite_only(reason="a new SQLite file (--db) for each card")
 @pytest.mark.parametrize("name", VCARDS or ["(no corpus)"])
 def test_every_property_of_every_corpus_card_is_kept_or_reported(
     pln: Any, tmp_path: Path, name: str
@@ -346,6 +347,7 @@ def cards(draw: Any) -> str:
     return "\n".join(["BEGIN:VCARD", f"VERSION:{version}", f"FN:{name}", *lines, "END:VCARD", ""])
 
 
+@pytest.mark.sqlite_only(reason="a new SQLite file (--db) for each card")
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="the shared corpora are missing")
 @settings(
     max_examples=60,
@@ -722,6 +724,7 @@ def google_rows(draw: Any) -> dict[str, str]:
     return row
 
 
+@pytest.mark.sqlite_only(reason="a new SQLite file (--db) for each hypothesis example")
 @settings(
     max_examples=60,
     deadline=None,

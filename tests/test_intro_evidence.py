@@ -118,6 +118,7 @@ _people = st.lists(
 )
 
 
+@pytest.mark.sqlite_only(reason="a new SQLite file (--db) for each hypothesis example")
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

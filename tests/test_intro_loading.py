@@ -92,6 +92,9 @@ def _whole_book(db: str, following: bool) -> tuple[sqlite3.Connection, engine.Bo
     return conn, engine.Book(conn, include_following=following, today=today, synonyms={})
 
 
+@pytest.mark.sqlite_only(
+    reason="a new SQLite file (--db) for each hypothesis example, read with sqlite3"
+)
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -145,6 +148,9 @@ def test_for_lists_what_loading_the_whole_book_lists(
             conn.close()
 
 
+@pytest.mark.sqlite_only(
+    reason="a new SQLite file (--db) for each hypothesis example, read with sqlite3"
+)
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

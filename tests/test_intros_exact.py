@@ -186,6 +186,7 @@ WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-.,'", min_size=1, 
 NOTES = st.lists(WORD, max_size=5).map(" ".join)
 
 
+@pytest.mark.sqlite_only(reason="a new SQLite file (--db) for each hypothesis example")
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
