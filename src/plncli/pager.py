@@ -16,14 +16,14 @@ leaves the output on the terminal, without a word. Quitting the pager before the
 end is success: the output's reader has all it wants (``files.output_error``).
 """
 
-import atexit
 import io
 import os
-import shlex
-import subprocess
 import sys
 from contextlib import suppress
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:  # subprocess, shlex and atexit load only when a pager is to start
+    import subprocess
 
 DEFAULT = "less -FRX"
 # Characters a shell would read: a command holding any of them runs through /bin/sh.
@@ -57,6 +57,9 @@ def start() -> bool:
     pager = command()
     if pager is None:
         return False
+    import atexit
+    import subprocess  # not before: no pager (PLN_PAGER=cat) pays nothing for it
+
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")
     env.setdefault("LV", "-c")  # as git: lv, another pager, then passes colours
@@ -80,6 +83,8 @@ def start() -> bool:
 def _argv(pager: str) -> list[str]:
     """The pager's command line: its words, or ``sh -c`` for anything a shell must read."""
     if SHELL_CHARACTERS.isdisjoint(pager):
+        import shlex
+
         words = shlex.split(pager)
         if words:
             return words
