@@ -3,14 +3,21 @@ straight out (``render.print_due_json``), a group's reading, a birthday and a re
 with a resource to share included, and prints what the general way printed (a DueItem,
 the share hint, a dict and json.dumps each: ``_old_due_json``), byte for byte; the quick
 path loads nothing it must not (json, Typer, Rich; subprocess for a pager that is not
-there); `pln list` sorted by name keeps its order among equal names.
+there); `pln list` sorted by name keeps its order among equal names; the default pager
+starts only for output longer than the screen (``pager._Held``).
 
 No timings: benchmarks/run.py measures."""
 
+import fcntl
 import io
 import os
+import pty
+import select
+import signal
+import struct
 import subprocess
 import sys
+import termios
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +41,7 @@ from plncli.due import (
 from plncli.resolve import PersonRef
 from plncli.settings import DEFAULT_CADENCE
 from test_list_speed_paths import AWKWARD, old_book  # noqa: F401  (a fixture)
+from test_pager import RECORDER, _env, _recorded, book  # noqa: F401  (a fixture)
 from test_read_speed import _states, people_
 
 TODAY = date(2026, 11, 23)
@@ -270,3 +278,83 @@ def test_list_keeps_equal_names_in_the_order_they_were_added(pln: Any) -> None:
     assert len(rows) == 5 == len(shown) - 2
     ids = [int(line.split()[0]) for line in rows]
     assert ids == sorted(ids)
+
+
+# ---- the default pager starts only for more than a screen ------------------------------------
+
+
+def _fake_less(tmp_path: Path) -> Path:
+    """A folder holding a `less` that records its input, arguments and LESS (test_pager's
+    recorder), to put first on PATH: the default pager is `less -FRX`."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    less = folder / "less"
+    less.write_text(f"#!{sys.executable}\n{RECORDER}", encoding="utf-8")
+    less.chmod(0o755)
+    return folder
+
+
+def _on_sized_terminal(argv: list[str], env: dict[str, str], rows: int = 40) -> tuple[int, str]:
+    """``test_pager.on_terminal`` on a terminal of ``rows`` x 120 (a pseudo-terminal
+    starts with no size)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: size the terminal, then become pln
+        try:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 120, 0, 0))
+            os.execve(sys.executable, [sys.executable, "-m", "plncli", *argv], env)
+        finally:
+            os._exit(127)
+    out = bytearray()
+    while True:
+        ready, _, _ = select.select([fd], [], [], 120.0)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            break
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the terminal's other end is closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def test_output_that_fits_on_the_screen_starts_no_default_pager(
+    book: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """`less -FRX` would show it and quit: the same text reaches the terminal without it."""
+    log = tmp_path / "pager.json"
+    env = _env(PATH=f"{_fake_less(tmp_path)}:{os.environ['PATH']}", PAGER_LOG=str(log))
+    for argv in (["due", "--limit", "5"], ["show", "Person 0042"], ["find", "Person 0042"]):
+        code, shown = _on_sized_terminal(["--db", str(book), *argv], env)
+        assert code == 0, shown
+        assert not log.exists(), argv  # no pager started
+        code, direct = _on_sized_terminal(["--db", str(book), *argv], {**env, "PLN_PAGER": "cat"})
+        assert (code, shown) == (0, direct), argv
+        assert "Person 0042" in shown or "due" in argv
+    code, shown = _on_sized_terminal(["--db", str(book), "due", "--limit", "5"], env, rows=6)
+    assert code == 0, shown
+    assert log.exists()  # 5 rows, a header and a line on stderr: more than 6 rows hold
+
+
+def test_output_longer_than_the_screen_goes_to_the_default_pager_whole(
+    book: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "pager.json"
+    env = _env(PATH=f"{_fake_less(tmp_path)}:{os.environ['PATH']}", PAGER_LOG=str(log))
+    code, shown = _on_sized_terminal(["--db", str(book), "due", "--limit", "50"], env)
+    assert code == 0, shown
+    got = _recorded(log)
+    assert got["args"] == ["-FRX"]
+    assert got["LESS"] == "FRX"
+    _, direct = _on_sized_terminal(
+        ["--db", str(book), "due", "--limit", "50"], {**env, "PLN_PAGER": "cat"}
+    )
+    assert got["input"].replace("\r\n", "\n") == direct  # all of it, stderr's line too
+    assert "2950 more" in got["input"]
+    assert "Person" not in shown  # nothing but the pager wrote to the terminal
