@@ -12,7 +12,9 @@ Every command runs twice a round: with its output going nowhere (stdout to
 120x40 with TERM=xterm-256color and no NO_COLOR (what a person sees: tables
 drawn in colour, the output read to the end; PLN_PAGER=cat, so no pager waits
 for a reader); the terminal columns give the
-median there and its ratio to the floor run on a terminal in the same rounds.
+median there and its ratio to the floor run on a terminal in the same rounds,
+and the same of the CPU time there (on a shared machine the CPU columns say
+what a command costs; the wall times also say how long it waited for a core).
 A target is met ("ok") only if it is met both ways. ``--no-terminal`` skips
 the terminal runs.
 The floor is the interpreter itself opening the same database and running one
@@ -229,7 +231,7 @@ def terminal_env(env: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def timed_on_terminal(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+def timed_on_terminal(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, float]:
     """As ``timed``, with stdin, stdout and stderr a pseudo-terminal whose output is read to
     the end (a terminal that is not read stalls the writer once its buffer is full)."""
     fresh_start(argv)
@@ -262,7 +264,7 @@ def timed_on_terminal(argv: list[str], env: dict[str, str]) -> tuple[float, floa
     if code != 0:
         text = ANSI.sub("", out.decode(errors="replace")).strip().splitlines()
         ERRORS.setdefault(" ".join(argv[1:3]) + " (terminal)", text[0] if text else "")
-    return elapsed, usage.ru_maxrss / 1024, code
+    return elapsed, usage.ru_maxrss / 1024, code, usage.ru_utime + usage.ru_stime
 
 
 def supported(args: list[str], env: dict[str, str]) -> bool:
@@ -355,7 +357,7 @@ def measure(size: int, runs: int) -> list[tuple[str, ...]]:
     jobs = {"floor": [PY, "-I", "-S", "-c", FLOOR, str(work)]}
     jobs.update({name: [PLN, *argv] for name, argv, _, _ in todo})
     samples: dict[str, list[tuple[float, float, int, float]]] = {k: [] for k in jobs}
-    on_tty: dict[str, list[tuple[float, float, int]]] = {k: [] for k in jobs}
+    on_tty: dict[str, list[tuple[float, float, int, float]]] = {k: [] for k in jobs}
     tty_env = terminal_env(env)
     pairs = Pairs(work, int(person[1:]))
     for name, argv in jobs.items():
@@ -379,11 +381,19 @@ def report(  # type: ignore[no-untyped-def]
     tty = on_tty if on_tty and on_tty["floor"] else None
     tty_floor = statistics.median(s[0] for s in tty["floor"]) if tty else 0.0
 
-    def terminal(name: str) -> tuple[str, str]:
+    def terminal(name: str) -> tuple[str, str, str, str]:
+        """Median wall ms and its ratio to the terminal's floor; the same of the CPU."""
         if not tty:
-            return ("", "")
+            return ("", "", "", "")
         med = statistics.median(x[0] for x in tty[name])
-        return (f"{med * 1000:.1f}", f"{med / tty_floor:.1f}")
+        cpu = statistics.median(x[3] for x in tty[name])
+        floor_cpu = statistics.median(x[3] for x in tty["floor"])
+        return (
+            f"{med * 1000:.1f}",
+            f"{med / tty_floor:.1f}",
+            f"{cpu * 1000:.0f}",
+            f"{cpu / floor_cpu:.1f}" if floor_cpu else "",
+        )
 
     floor_cpu = statistics.median(s[3] for s in samples["floor"])
     rows = [
@@ -393,9 +403,10 @@ def report(  # type: ignore[no-untyped-def]
             _spread(samples["floor"]),
             _mem(samples["floor"]),
             "1.0",
-            *terminal("floor"),
+            *terminal("floor")[:2],
             f"{floor_cpu * 1000:.0f}",
             "1.0",
+            *terminal("floor")[2:],
             "",
             "",
         )
@@ -405,7 +416,7 @@ def report(  # type: ignore[no-untyped-def]
         med = statistics.median(x[0] for x in s)
         cpu = statistics.median(x[3] for x in s)
         ratio = med / floor
-        t_ms, t_ratio = terminal(name)
+        t_ms, t_ratio, t_cpu, t_cpu_ratio = terminal(name)
         t_med = float(t_ms) / 1000 if t_ms else 0.0
         if kind == "x":
             ok, goal = ratio <= target and (not tty or float(t_ratio) <= target), f"<= {target:g}x"
@@ -423,11 +434,13 @@ def report(  # type: ignore[no-untyped-def]
                 t_ratio,
                 f"{cpu * 1000:.0f}",
                 f"{cpu / floor_cpu:.1f}" if floor_cpu else "",
+                t_cpu,
+                t_cpu_ratio,
                 goal,
                 "EXIT!=0" if failed else ("ok" if ok else "MISS"),
             )
         )
-    rows += [(name, "not built yet", *[""] * 9) for name in skipped]
+    rows += [(name, "not built yet", *[""] * 11) for name in skipped]
     return rows
 
 
@@ -582,7 +595,7 @@ def measure_pg(size: int, runs: int, server: str) -> list[tuple[str, ...]]:
     jobs = {"floor": [PY, "-I", "-S", "-c", FLOOR_PG, url, where]}
     jobs.update({name: [PLN, *argv] for name, argv, _, _ in todo})
     samples: dict[str, list[tuple[float, float, int, float]]] = {k: [] for k in jobs}
-    on_tty: dict[str, list[tuple[float, float, int]]] = {k: [] for k in jobs}
+    on_tty: dict[str, list[tuple[float, float, int, float]]] = {k: [] for k in jobs}
     tty_env = terminal_env(env)
     for argv in jobs.values():
         timed(argv, env)  # warm-up: caches and bytecode
@@ -646,6 +659,8 @@ def main() -> None:
         "terminal x floor",
         "cpu ms",
         "cpu x floor",
+        "terminal cpu ms",
+        "terminal cpu x floor",
         "target",
         "",
     )

@@ -6,6 +6,7 @@ ways in cannot drift apart: they differ only in how the arguments are parsed.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from . import render
 from .context import AppContext
@@ -16,18 +17,18 @@ from .due import (
     DueItem,
     due_where,
     first_due,
-    items_of,
     load_birthdays,
     load_due_inputs,
     load_due_readings,
     ranked_due,
 )
 from .errors import InvalidInput
-from .resolve import resolve
+from .resolve import PersonRef, resolve
+
+if TYPE_CHECKING:
+    from .resources import ResourceRef
 
 DUE_SHOWN = 30  # rows of the human `pln due` unless --limit says otherwise
-# kinds whose JSON has fields of their own (render.due_json): not written by print_due_json
-_OWN_FIELDS = ("reading", "birthday")
 
 
 @contextmanager
@@ -104,13 +105,10 @@ def _due(
             birthdays=birthdays,
         )
         ranked = ranked[:limit] if limit else ranked
-        recent = _recent_resources(app)
-        if not recent and not any(r[1] in _OWN_FIELDS for r in ranked):
-            # every item, in words, written straight out (render.print_due_json)
-            render.print_due_json(ranked, today=app.today)
-            return
-        shown = _with_share_hints(app, items_of(ranked, app.today), recent=recent)
-        render.print_json([render.due_json(i) for i in shown])
+        # every item, in words, written straight out (render.print_due_json)
+        hinted = [r[2] for r in ranked if r[1] == "reconnect"][:HINTED]
+        shares = {pid: (r.id, r.title) for pid, r in _share_hints(app, hinted).items()}
+        render.print_due_json(ranked, today=app.today, shares=shares)
         return
     shown, total = first_due(
         people,
@@ -138,19 +136,23 @@ def _recent_resources(app: AppContext) -> bool:
     return bool(recent_topics(app.conn, since=to_db_time(app.now - timedelta(days=RECENT_DAYS))))
 
 
-def _with_share_hints(
-    app: AppContext, shown: list[DueItem], *, recent: bool | None = None
-) -> list[DueItem]:
-    """The first ``HINTED`` reconnects shown get a resource added lately on one of their
-    topics, if there is one (``sharing.share_hints``); a book with no recent resource pays
-    one small query (none when ``recent`` already says)."""
-    # the most urgent reconnects only: `due --json` lists thousands on a large book
-    people = [i.person for i in shown if i.kind == "reconnect"][:HINTED]
-    if not people or not (_recent_resources(app) if recent is None else recent):
-        return shown
+def _share_hints(app: AppContext, people: list[PersonRef]) -> "dict[int, ResourceRef]":
+    """A resource added lately on one of their topics, for those of ``people`` it suits
+    (``sharing.share_hints``); a book with no recent resource pays one small query."""
+    if not people or not _recent_resources(app):
+        return {}
     from .sharing import share_hints
 
-    hints = share_hints(app.conn, people, now=app.now, synonyms=app.settings.synonyms)
+    return share_hints(app.conn, people, now=app.now, synonyms=app.settings.synonyms)
+
+
+def _with_share_hints(app: AppContext, shown: list[DueItem]) -> list[DueItem]:
+    """The first ``HINTED`` reconnects shown get a resource added lately on one of their
+    topics, if there is one (``_share_hints``)."""
+    # the most urgent reconnects only: `due --json` lists thousands on a large book
+    hints = _share_hints(app, [i.person for i in shown if i.kind == "reconnect"][:HINTED])
+    if not hints:
+        return shown
     return [
         i._replace(
             share=(hints[i.person.id].id, hints[i.person.id].title),

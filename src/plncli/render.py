@@ -7,7 +7,7 @@ terminal and as plain aligned text in a pipe.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -48,11 +48,14 @@ def print_json(doc: Any) -> None:
     sys.stdout.write("[\n" + json_safe(text) + "\n]\n")
 
 
-def print_due_json(ranked: list[Ranked], *, today: date) -> None:
+def print_due_json(
+    ranked: list[Ranked], *, today: date, shares: Mapping[int, tuple[int, str]] | None = None
+) -> None:
     """``print_json([due_json(i) for i in items])``, byte for byte, written straight from
     ``due.ranked_due``'s candidates: no DueItem, no dict and no key sort per item (`pln due
     --json` writes thousands). The keys are written here in sorted order, the strings
-    by json's own C quoting."""
+    by json's own C quoting. ``shares``: person id -> (resource id, title) of the resource
+    to share with that reconnect (``reads._share_hints``; the reason then asks)."""
     from .due import reason
 
     if not ranked:
@@ -60,13 +63,60 @@ def print_due_json(ranked: list[Ranked], *, today: date) -> None:
         return
     quote = _string_quoter(ascii_only=not _unicode_out())
     days = {day: day.isoformat() for day in {r[3] for r in ranked}}  # items share their days
+    shares = shares or {}
     lines = [
         f'  {{"days_overdue": {overdue}, "due": "{days[due]}", "followup_id": '
         f'{"null" if fid is None else fid}, "kind": "{kind}", "person": {{"id": {ref.id}, '
         f'"name": {quote(ref.name)}}}, "reason": {quote(reason(why, today))}}}'
+        if kind in _PLAIN_KINDS and (kind != "reconnect" or ref.id not in shares)
+        else _due_line(kind, ref, due, overdue, fid, why, today, quote, shares)
         for _, kind, ref, due, overdue, _, fid, why in ranked
     ]
     sys.stdout.write("[\n" + json_safe(",\n".join(lines)) + "\n]\n")
+
+
+_PLAIN_KINDS = frozenset({"follow-up", "first-contact", "reconnect"})  # no fields of their own
+
+
+def _due_line(
+    kind: str,
+    ref: PersonRef,
+    due: date,
+    overdue: int,
+    fid: int | None,
+    why: Any,
+    today: date,
+    quote: Callable[[str], str],
+    shares: Mapping[int, tuple[int, str]],
+) -> str:
+    """One item of ``print_due_json`` with fields of its own (``due_json``): a group's
+    reading, a birthday, a reconnect with a resource to share; keys in sorted order."""
+    from . import birthdays
+    from .due import reason
+
+    said = reason(why, today)
+    head = f'"days_overdue": {overdue}, "due": "{due.isoformat()}", "followup_id": '
+    head += "null" if fid is None else str(fid)
+    person = f'{{"id": {ref.id}, "name": {quote(ref.name)}}}'
+    if kind == "reading":
+        return (
+            f'  {{{head}, "group": {person}, "kind": "reading", "person": null, '
+            f'"reading_id": {why.id}, "reason": {quote(said)}}}'
+        )
+    share = shares.get(ref.id) if kind == "reconnect" else None
+    tail = "}"
+    if share is not None:
+        said = f"{said}; share {share[1]}?"
+        tail = f', "share": {{"id": {share[0]}, "title": {quote(share[1])}}}}}'
+    if kind == "birthday":
+        born: date = why[1]
+        age = birthdays.turns(born, due)
+        return (
+            f'  {{"birthday": "{birthdays.shown(born)}", {head}, "kind": "birthday", '
+            f'"person": {person}, "reason": {quote(said)}, '
+            f'"turns": {"null" if age is None else age}{tail}'
+        )
+    return f'  {{{head}, "kind": {quote(kind)}, "person": {person}, "reason": {quote(said)}{tail}'
 
 
 def _string_quoter(*, ascii_only: bool) -> Callable[[str], str]:

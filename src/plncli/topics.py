@@ -37,7 +37,6 @@ letter could match (a Snowball stem keeps the word's first letter).
 
 import importlib
 import importlib.util
-import json
 import sys
 import types
 from collections.abc import Iterable, Mapping
@@ -245,4 +244,6 @@ def matching(
     keys = topics.stored()
     if interactions:
         keys = keys + store.interaction_topic_keys(conn)
+    import json  # here only: `pln due --json` and `pln list` without --topic never load it
+
     return json.dumps(topics.grades(text, keys))

@@ -137,9 +137,13 @@ def people_table(
         if pg
         else "''"
     )
+    # SQLite: sorting the rows read in table order beats reading them in the order of the
+    # name index (a seek into the table per person: a fifth of the statement's time at
+    # 10,000 people); the id after the name keeps the index's order among equal names
+    order = "+p.name_key, p.id" if sort == "name" and not pg else _SORTS[sort]
     found: list[Any] = conn.execute(
         f"SELECT p.id, p.name, coalesce(p.org, ''), p.circle, {topics}, {day}"
-        f" FROM person p WHERE {cond} ORDER BY {_SORTS[sort]}",
+        f" FROM person p WHERE {cond} ORDER BY {order}",
         args,
     ).fetchall()
     org = filters.get("org")
