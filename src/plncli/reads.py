@@ -210,4 +210,3 @@ def run_find(app: AppContext, text: str, *, limit: int, archived: bool, json: bo
         render.print_json([render.hit_json(h) for h in hits])
     else:
         render.show_hits(hits)
-
