@@ -52,10 +52,14 @@ def run(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     db, opts, resource = parsed
+    import gc
+
     from .context import AppContext, flush_notes
     from .fast import _failed
     from .fast_intro import _as_typer_path
 
+    collecting = gc.isenabled()
+    gc.disable()  # imports and rows make many objects and no garbage (as in fast_intro)
     try:
         app = AppContext(None if db is None else _as_typer_path(db))
         try:
@@ -72,16 +76,23 @@ def run(argv: list[str]) -> int | None:
             app.close()
     except Exception as exc:
         return _failed(exc)
+    finally:
+        if collecting:
+            gc.enable()
     return 0
 
 
 def show(app: "AppContext", resource: str, *, circle: str | None, limit: int, json: bool) -> None:
-    """`pln share RESOURCE`: who it would help, best first, with the reasons."""
-    from . import render, render_res
-    from .commands import resources
+    """`pln share RESOURCE`: who it would help, best first, with the reasons. The services
+    are called directly: ``commands`` would load the writes' modules too."""
+    from . import render, render_res, sharing
+    from .resources import find_resource
 
-    found = resources.suggest(app, resource, circle=circle, limit=limit)
+    ref = find_resource(app.conn, resource)
+    topics, people = sharing.suggest(
+        app.conn, ref, synonyms=app.settings.synonyms, circle=circle, limit=limit
+    )
     if json:
-        render.print_json([render_res.candidate_json(c) for c in found.people])
+        render.print_json([render_res.candidate_json(c) for c in people])
     else:
-        render_res.show_candidates(found.resource, found.topics, found.people, today=app.today)
+        render_res.show_candidates(ref, topics, people, today=app.today)
