@@ -197,9 +197,9 @@ def test_any_title_is_found_again_by_itself(pln: Any, title: str) -> None:
     """Open-ended titles: whatever is added is found again by what was typed."""
     from plncli.text import fold
 
-    added = pln("resource", "add", title)
+    added = pln("resource", "add", "--", title)  # "-0" is a title, not an option
     assert "Added" in added.stderr or "already in your book" in added.stderr
-    got = pln.json("resource", "show", title)
+    got = json.loads(pln("resource", "show", "--json", "--", title).stdout)
     assert fold(got["title"]) == fold(title)
 
 

@@ -133,7 +133,6 @@ BUILTIN_KINDS = (  # kinds.BUILTIN (tests/test_completion.py holds them equal)
     "meeting",
     "event",
     "video",
-    "shared-resource",
     "note",
     "follow-up",
     "introduction",

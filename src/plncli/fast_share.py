@@ -5,13 +5,17 @@
 PEOPLE, ``-m``, ``--help``, an unknown, repeated or malformed option, a bad circle)
 returns ``None`` and the Typer app runs the command. Errors are handled as ``fast.run``
 handles them: a user's error goes to Typer (the read is run again there and worded),
-anything else is a bug, said as one. Both ways call ``reads.run_share``.
+anything else is a bug, said as one. Both ways call ``show`` (here, not in ``reads``: the
+read loads neither ``reads`` nor ``due``).
 """
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .fast_intro import Spec, _options
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 # the read form's options; tests check them against the Typer declaration
 SPEC: Spec = (frozenset({"--limit", "--circle"}), frozenset({"--json"}), (1, 1))
@@ -48,15 +52,18 @@ def run(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     db, opts, resource = parsed
-    from . import reads
+    import gc
+
     from .context import AppContext, flush_notes
     from .fast import _failed
     from .fast_intro import _as_typer_path
 
+    collecting = gc.isenabled()
+    gc.disable()  # imports and rows make many objects and no garbage (as in fast_intro)
     try:
         app = AppContext(None if db is None else _as_typer_path(db))
         try:
-            reads.run_share(
+            show(
                 app,
                 resource,
                 circle=opts.get("--circle"),
@@ -69,4 +76,23 @@ def run(argv: list[str]) -> int | None:
             app.close()
     except Exception as exc:
         return _failed(exc)
+    finally:
+        if collecting:
+            gc.enable()
     return 0
+
+
+def show(app: "AppContext", resource: str, *, circle: str | None, limit: int, json: bool) -> None:
+    """`pln share RESOURCE`: who it would help, best first, with the reasons. The services
+    are called directly: ``commands`` would load the writes' modules too."""
+    from . import render, render_res, sharing
+    from .resources import find_resource
+
+    ref = find_resource(app.conn, resource)
+    topics, people = sharing.suggest(
+        app.conn, ref, synonyms=app.settings.synonyms, circle=circle, limit=limit
+    )
+    if json:
+        render.print_json([render_res.candidate_json(c) for c in people])
+    else:
+        render_res.show_candidates(ref, topics, people, today=app.today)

@@ -9,7 +9,8 @@ What goes (``erase``, one transaction):
   keep the rest;
 * "introduced by" on the people they introduced (the link, not the people);
 * their full name where pln or the user wrote it into another record (other people's
-  notes, shared interactions' notes, other people's follow-ups): replaced by
+  notes, shared interactions' notes, other people's follow-ups, a resource's title,
+  author or note): replaced by
   "(forgotten person)", and every such record listed. Mentions by a single word of
   the name (a first name alone) are listed and left as they are: pln cannot tell
   whom they mean;
@@ -47,8 +48,8 @@ FORGOTTEN = "(forgotten person)"
 
 @dataclass
 class Mention:
-    kind: str  # notes | interaction | followup
-    id: int  # the person (notes), interaction or follow-up
+    kind: str  # notes | interaction | followup | resource
+    id: int  # the person (notes), interaction, follow-up or resource
     person: PersonRef | None  # whose record it is (None: a shared interaction)
     rewritten: bool
 
@@ -116,6 +117,8 @@ def _mentions(conn: Conn, person: PersonRef, *, rewrite: bool) -> Iterator[Menti
     pid, full = person.id, fold(person.name)
     words = [w for w in full.split() if len(w) >= 3]
     pattern = _name_pattern(person.name)
+    if store.table_exists(conn, "resource"):  # a backup's older schema may have none
+        yield from _resource_mentions(conn, person, words, pattern, rewrite=rewrite)
     for kind, texts in _texts(conn, person, words):
         for t in texts:
             mention = _mention(conn, kind, t.id, t.text, t.owner_id, full, words, pid)
@@ -128,15 +131,40 @@ def _mentions(conn: Conn, person: PersonRef, *, rewrite: bool) -> Iterator[Menti
             yield mention
 
 
+def _resource_mentions(
+    conn: Conn, person: PersonRef, words: list[str], pattern: re.Pattern[str], *, rewrite: bool
+) -> Iterator[Mention]:
+    """Resources whose title, author or note holds their name (the user's own records:
+    a share's note is an interaction's); with ``rewrite``, the full name replaced."""
+    full = fold(person.name)
+    for r in store.resource_texts(conn, _likes(person, words)):
+        texts = (r.title, r.author or "", r.note)
+        folded = fold("\n".join(texts))
+        named = _says(folded, full)
+        if not named and not any(_says(folded, w) for w in words):
+            continue
+        mention = Mention("resource", r.id, None, rewritten=named)
+        if rewrite and named:
+            title, author, note = (pattern.sub(FORGOTTEN, t) for t in texts)
+            store.rewrite_resource(conn, r.id, title=title, author=author or None, note=note)
+            mention.rewritten = not _says(fold("\n".join((title, author, note))), full)
+        yield mention
+
+
+def _likes(person: PersonRef, words: list[str]) -> list[str]:
+    """What LIKE looks for: the folded name and its words, and its words as written."""
+    phrases = [fold(person.name), *words]
+    return [*dict.fromkeys([*phrases, *(w for w in person.name.split() if len(w) >= 3)])]
+
+
 def _texts(conn: Conn, person: PersonRef, words: list[str]) -> Iterator[tuple[str, list[Any]]]:
     """Notes, interaction notes and follow-up notes that may hold the name or a word of it.
 
     The search index (accents and case folded) finds the people whose notes or
     interactions may; LIKE narrows the interactions and finds the follow-ups (not
     indexed). ``_mention`` then decides, on the folded text."""
-    folded = fold(person.name)
-    phrases = [folded, *words]
-    likes = [*dict.fromkeys([*phrases, *(w for w in person.name.split() if len(w) >= 3)])]
+    phrases = [fold(person.name), *words]
+    likes = _likes(person, words)
     noted = _others(store.people_whose(conn, "notes", phrases), person.id)
     met = _others(store.people_whose(conn, "interactions", phrases), person.id)
     yield "notes", store.people_notes(conn, noted)

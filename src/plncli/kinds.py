@@ -23,13 +23,16 @@ BUILTIN = (
     "meeting",
     "event",
     "video",
-    "shared-resource",
     "note",
     "follow-up",
     "introduction",
     "shared",
 )
 MAX_KIND = 40
+# Built in once, before pln had resources: `pln share R --with P` now logs `shared`, the one
+# kind a share is. A book that used it still knows it (a kind it uses); typed in a book that
+# never did, `shared` is offered instead, as a close spelling is.
+FORMER = {"shared-resource": "shared"}
 
 
 def kind_key(text: str) -> str:
@@ -47,6 +50,8 @@ def close_kind(conn: sqlite3.Connection, kind: str) -> str | None:
     """The one known kind ``kind`` is most likely a misspelling of, if any."""
     import difflib
 
+    if kind in FORMER:
+        return FORMER[kind]
     known = list(dict.fromkeys([*BUILTIN, *store.used_kinds(conn)]))
     close = difflib.get_close_matches(kind, known, n=1, cutoff=0.8)
     return close[0] if close else None

@@ -380,6 +380,16 @@ def m007_resources(conn: sqlite3.Connection) -> Iterator[str]:
     yield from undo_triggers(conn, tables=M007_TABLES)  # read the columns once made
 
 
+M008_TOPIC_INDEXES = """
+-- Who holds a topic, read from an index alone: `pln share RESOURCE` ranks everyone holding
+-- one of its topics (thousands at 10,000 people), and its "talked about" part, `pln who`
+-- and `pln introduce` look interactions' topics up by key, which had no index.
+CREATE INDEX ix_person_attr_kind_key_person ON person_attr (kind, "key", person_id);
+DROP INDEX ix_person_attr_kind_key;
+CREATE INDEX ix_interaction_topic_key ON interaction_topic ("key", interaction_id);
+"""
+
+
 def statements(script: str) -> Iterator[str]:
     """Split SQL into statements, so they can run inside the migration's transaction.
 
@@ -409,6 +419,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], Iterator[str]]]] = [
     ("m005_date_precision", m005_date_precision),
     ("m006_person_uid", m006_person_uid),
     ("m007_resources", m007_resources),
+    ("m008_topic_indexes", _script(M008_TOPIC_INDEXES)),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -92,7 +92,8 @@ class PersonAttr(SQLModel, table=True):
     __tablename__ = "person_attr"
     __table_args__ = (
         UniqueConstraint("person_id", "kind", "key"),
-        Index("ix_person_attr_kind_key", "kind", "key"),
+        # covering: who holds a topic or seek is read from the index alone (`pln share`)
+        Index("ix_person_attr_kind_key_person", "kind", "key", "person_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
@@ -119,6 +120,7 @@ class InteractionPerson(SQLModel, table=True):
 
 class InteractionTopic(SQLModel, table=True):
     __tablename__ = "interaction_topic"
+    __table_args__ = (Index("ix_interaction_topic_key", "key", "interaction_id"),)
     interaction_id: int = Field(foreign_key="interaction.id", primary_key=True, ondelete="CASCADE")
     key: str = Field(primary_key=True)
     topic: str

@@ -212,17 +212,3 @@ def run_find(app: AppContext, text: str, *, limit: int, archived: bool, json: bo
         render.print_json([render.hit_json(h) for h in hits])
     else:
         render.show_hits(hits)
-
-
-def run_share(
-    app: AppContext, resource: str, *, circle: str | None, limit: int, json: bool
-) -> None:
-    """`pln share RESOURCE`: who it would help, best first, with the reasons."""
-    from . import render_res
-    from .commands import resources
-
-    found = resources.suggest(app, resource, circle=circle, limit=limit)
-    if json:
-        render.print_json([render_res.candidate_json(c) for c in found.people])
-    else:
-        render_res.show_candidates(found.resource, found.topics, found.people, today=app.today)

@@ -33,7 +33,7 @@ def log(
         typer.Option(
             "--kind",
             "-k",
-            help="coffee, call, email, message, meeting, event, video, shared-resource, ..."
+            help="coffee, call, email, message, meeting, event, video, shared, ..."
             " (`pln kinds`); a new kind is asked about first.",
         ),
     ] = "note",

@@ -121,6 +121,8 @@ def _where(mentions: list[svc.Mention]) -> str:
             parts.append(f"the notes of {m.person.name} (#{m.person.id})")
         elif m.kind == "followup":
             parts.append(f"follow-up #{m.id}")
+        elif m.kind == "resource":
+            parts.append(f"resource #{m.id}")
         else:
             parts.append(f"interaction #{m.id}")
     return ", ".join(parts)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from .. import reads, render, render_res
+from .. import fast_share, render, render_res
 from ..commands import resources as cmd
 from ..errors import InvalidInput
 from ..resources import KINDS, Change
@@ -217,7 +217,7 @@ def share(
                 "PEOPLE and -m record a share: add --with",
                 "pln share RESOURCE --with PERSON ... [-m NOTE]",
             )
-        reads.run_share(
+        fast_share.show(
             app_, resource, circle=circle.value if circle else None, limit=limit, json=json
         )
         return

@@ -11,13 +11,12 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from .. import resources as svc
-from .. import sharing, ties
+from .. import ties
 from ..context import AppContext
 from ..db import transaction
 from ..errors import InvalidInput
 from ..resolve import PersonRef
 from ..resources import Detail, Reading, ResourceRef, ResourceRow
-from ..sharing import Candidate
 from . import Confirm, find_person
 
 
@@ -25,12 +24,6 @@ class Added(NamedTuple):
     resource: ResourceRef
     created: bool  # False: the book had it already (the same URL or title)
     shared_by: list[PersonRef]  # --from: who shared it with you
-
-
-class Suggested(NamedTuple):
-    resource: ResourceRef
-    topics: list[str]
-    people: list[Candidate]
 
 
 class Shared(NamedTuple):
@@ -106,15 +99,6 @@ def remove(app: AppContext, text: str) -> ResourceRef:
 
 def listed(app: AppContext, *, kind: str | None, topic: str | None) -> list[ResourceRow]:
     return svc.list_resources(app.conn, kind=kind, topic=topic, synonyms=app.settings.synonyms)
-
-
-def suggest(app: AppContext, text: str, *, circle: str | None, limit: int | None) -> Suggested:
-    """Who RESOURCE would help, best first, with the reasons (`pln share RESOURCE`)."""
-    ref = svc.find_resource(app.conn, text)
-    topics, people = sharing.suggest(
-        app.conn, ref, synonyms=app.settings.synonyms, circle=circle, limit=limit
-    )
-    return Suggested(ref, topics, people)
 
 
 def share(app: AppContext, text: str, people: list[str], *, note: str, confirm: Confirm) -> Shared:

@@ -156,6 +156,33 @@ def _likes(conn: Conn, col: str, words: list[str]) -> str:
     return " OR ".join(f"{col} {like} ?" for _ in words)
 
 
+def resource_texts(conn: Conn, words: list[str]) -> list[Any]:
+    """(id, title, author, note) of the resources whose title, author or note holds one of
+    ``words`` (LIKE: ASCII case folded)."""
+    if not words:
+        return []
+    likes = " OR ".join(f"({_likes(conn, col, words)})" for col in ("title", "author", "note"))
+    return rows(
+        conn,
+        f"SELECT id, title, author, note FROM resource WHERE {likes} ORDER BY id",
+        [f"%{w}%" for _col in range(3) for w in words],
+    )
+
+
+def rewrite_resource(conn: Conn, rid: int, *, title: str, author: str | None, note: str) -> None:
+    """A resource's texts rewritten; its title's key follows its title (a key another
+    resource holds already: the title gets its id, so that both stay)."""
+    key = fold(title)
+    if row(conn, "SELECT 1 FROM resource WHERE title_key = ? AND id != ?", (key, rid)):
+        title = f"{title} (#{rid})"
+        key = fold(title)
+    execute(
+        conn,
+        "UPDATE resource SET title = ?, title_key = ?, author = ?, note = ? WHERE id = ?",
+        (title, key, author, note, rid),
+    )
+
+
 def all_texts(conn: Conn, kind: str) -> list[Any]:
     """(id, text) of every text of one kind of mention (a copy of an older schema)."""
     table, col = TEXTS[kind]

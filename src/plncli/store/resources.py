@@ -190,29 +190,39 @@ def _graded(column: str, grades: dict[str, int]) -> tuple[str, list[Any]]:
     return (f"CASE {' '.join(parts)} ELSE 1 END" if parts else "1"), params
 
 
-def _hits(held: dict[str, int], spoken: dict[str, int]) -> tuple[str, list[Any]]:
-    """Each (person, how they know a matching topic, its key, score) as rows: ``pid``,
-    ``how`` (seeks 3, works on 2, talked about it with you 1), ``key``, ``score`` (how x 4
-    + the grade of the match)."""
-    selects, params = [], []
-    how = "CASE a.kind WHEN 'seeks' THEN 3 ELSE 2 END"
+def _graded_keys(name: str, grades: dict[str, int]) -> tuple[str, list[Any]]:
+    """A CTE ``name(key, grade)`` of these keys with their grade (3, 2 or 1: written as
+    numbers, the keys bound), and its parameters."""
+    keys = sorted(grades)
+    values = ", ".join(f"(?, {int(grades[k])})" for k in keys)
+    return f"{name}(key, grade) AS (VALUES {values})", keys
+
+
+def _hits(held: dict[str, int], spoken: dict[str, int]) -> tuple[str, str, list[Any]]:
+    """Each (person, how they know a matching topic, its key) as rows: ``pid``, ``key``,
+    ``score`` (how x 4 + the grade of the match; how: seeks 3, works on 2, talked about it
+    with you 1): the CTEs of the graded keys, the rows' SELECT, and their parameters. A person's
+    topic or seek is read from the index of (kind, key, person) alone."""
+    ctes, selects, params = [], [], []
     if held:
-        grade, gparams = _graded("a.key", held)
+        cte, keys = _graded_keys("kh", held)
+        ctes.append(cte)
+        params += keys
         selects.append(
-            f"SELECT a.person_id AS pid, {how} AS how, a.key AS key, {how} * 4 + {grade} AS score"
-            f" FROM person_attr a WHERE a.kind IN ('seeks', 'topic')"
-            f" AND a.key IN ({marks(len(held))})"
+            "SELECT a.person_id AS pid, a.key AS key,"
+            " CASE a.kind WHEN 'seeks' THEN 12 ELSE 8 END + kh.grade AS score"
+            " FROM kh JOIN person_attr a ON a.key = kh.key WHERE a.kind IN ('seeks', 'topic')"
         )
-        params += [*gparams, *sorted(held)]
     if spoken:
-        grade, gparams = _graded("t.key", spoken)
-        selects.append(
-            f"SELECT DISTINCT ip.person_id AS pid, 1 AS how, t.key AS key, 4 + {grade} AS score"
-            " FROM interaction_topic t JOIN interaction_person ip"
-            f" ON ip.interaction_id = t.interaction_id WHERE t.key IN ({marks(len(spoken))})"
+        cte, keys = _graded_keys("ks", spoken)
+        ctes.append(cte)
+        params += keys
+        selects.append(  # one hit per topic however often you talked about it
+            "SELECT DISTINCT ip.person_id AS pid, t.key AS key, 4 + ks.grade AS score"
+            " FROM ks JOIN interaction_topic t ON t.key = ks.key"
+            " JOIN interaction_person ip ON ip.interaction_id = t.interaction_id"
         )
-        params += [*gparams, *sorted(spoken)]
-    return " UNION ALL ".join(selects), params
+    return ", ".join(ctes), " UNION ALL ".join(selects), params
 
 
 def share_ranking(
@@ -231,7 +241,7 @@ def share_ranking(
     Ranked in SQL, so that only the people shown are read into Python."""
     if not held and not spoken:
         return []
-    hits, params = _hits(held, spoken)
+    keys, hits, params = _hits(held, spoken)
     extra = ""
     if circle is not None:
         extra = "AND p.circle = ?"
@@ -240,7 +250,7 @@ def share_ranking(
     return rows(
         conn,
         # hits are distinct (person, how, key): one person's count of them is their reasons
-        f"WITH h AS ({hits}), g AS (SELECT pid, max(score) AS score, count(*) AS reasons"
+        f"WITH {keys}, h AS ({hits}), g AS (SELECT pid, max(score) AS score, count(*) AS reasons"
         " FROM h GROUP BY pid)"
         " SELECT p.id, p.name, p.circle, p.last_contact_at, g.score, g.reasons"
         f" FROM g JOIN person p ON p.id = g.pid WHERE p.archived_at IS NULL {extra}"
