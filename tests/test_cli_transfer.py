@@ -80,6 +80,7 @@ CSV_HEADER = [
     "cadence",
     "role_tags",
     "introduced_by",
+    "uid",
 ]
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 

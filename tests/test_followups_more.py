@@ -11,12 +11,112 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from helpers import query
 from plncli import manual
+from plncli.formats.csvread import CSV_FIELDS
 from plncli.store import history, pg
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = str(ROOT / "src")
 PAGES = ROOT / "src" / "plncli" / "man" / "man1"
+
+
+# ---- 1. the person's UID in pln's CSV ----------------------------------------------------------
+
+
+def _uids(db: Path) -> dict[str, str]:
+    return dict(query(db, "SELECT name, uid FROM person ORDER BY id"))
+
+
+def _csv(path: Path) -> list[list[str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def test_a_csv_round_trip_keeps_the_uids(pln: Any, db_path: Path, tmp_path: Path) -> None:
+    """The CSV had no UID: a copy made through it gave everyone a new one, so the copy's
+    vCards were strangers to the phone that held the book's."""
+    pln("add", "Ana Ruiz", "--email", "ana@example.org", "--circle", "colleague")
+    pln("add", "Ben Okafor", "--every", "2w")
+    held = _uids(db_path)
+    out = tmp_path / "people.csv"
+    pln("export", "--format", "csv", "-o", str(out))
+    rows = _csv(out)
+    assert rows[0] == list(CSV_FIELDS)
+    assert rows[0][-1] == "uid"
+    assert {r[0]: r[-1] for r in rows[1:]} == held
+    copy = tmp_path / "copy.db"
+    doc = pln.json("--db", str(copy), "import", str(out))
+    assert (doc["added"], doc["invalid"]) == (["Ana Ruiz", "Ben Okafor"], [])
+    assert [n["field"] for n in doc["notes"]] == ["last_contact"]  # not "column 'uid' ignored"
+    got = {name: pln.json("--db", str(copy), "show", name)["uid"] for name in held}
+    assert got == held
+    # and the copy's vCards carry them: the same contacts for a phone
+    cards = pln("--db", str(copy), "export", "--format", "vcard").stdout
+    assert all(f"UID:{uid}" in cards.splitlines() for uid in held.values())
+
+
+def test_a_csv_row_with_a_known_uid_updates_that_person(
+    pln: Any, db_path: Path, tmp_path: Path
+) -> None:
+    """A row whose UID is someone's is that person edited in a spreadsheet, as a card is
+    one edited on a phone: matched before email and name, no duplicate."""
+    pln("add", "Ana Ruiz", "--email", "ana@example.org", "--org", "Hillside", "--circle", "network")
+    pln("add", "Ben Okafor", "--email", "ben@example.org")
+    held = _uids(db_path)
+    out = tmp_path / "people.csv"
+    pln("export", "--format", "csv", "-o", str(out))
+    # unchanged, it changes nothing: both skipped
+    again = pln.json("import", str(out))
+    assert (again["added"], again["merged"]) == ([], [])
+    assert [s["name"] for s in again["skipped"]] == ["Ana Ruiz", "Ben Okafor"]
+    # renamed, a new email, a new org and another circle: no name or email matches any more
+    rows = _csv(out)
+    col = {name: i for i, name in enumerate(rows[0])}
+    ana = rows[1]
+    ana[col["name"]], ana[col["email"]], ana[col["org"]] = "Ana García", "ana@new.example", "Oak"
+    ana[col["circle"]] = "colleague"
+    import csv
+
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    doc = pln.json("import", str(out))
+    assert doc["added"] == []
+    assert [(m["name"], m["into"]["name"]) for m in doc["merged"]] == [("Ana García", "Ana Ruiz")]
+    notes = {(n["where"], n["field"]): n["why"] for n in doc["notes"]}
+    assert notes[("line 2", "name")] == "updated from the row (the same UID)"
+    assert notes[("line 2", "emails")] == "updated from the row (the same UID)"
+    assert notes[("line 2", "circle")] == "kept 'network', file had 'colleague'"
+    assert _uids(db_path) == {"Ana García": held["Ana Ruiz"], "Ben Okafor": held["Ben Okafor"]}
+    shown = pln.json("show", "Ana")
+    assert (shown["emails"], shown["org"], shown["circle"]) == (
+        ["ana@new.example"],
+        "Oak",
+        "network",
+    )
+
+
+def test_an_unusable_uid_in_a_csv_rejects_its_row(
+    pln: Any, db_path: Path, tmp_path: Path, dump: Any
+) -> None:
+    pln("add", "Ana Ruiz")
+    before = dump()
+    bad = tmp_path / "bad.csv"
+    for uid, why in (
+        ("x\x07y", "a UID is text: this one holds control characters"),
+        ("u" * 1001, "a UID is at most 1,000 characters (this one has 1,001)"),
+    ):
+        bad.write_text(f"name,uid\nBen Okafor,{uid}\n", encoding="utf-8")
+        result = pln("import", str(bad), code=2)
+        assert result.stderr.splitlines()[0] == f"  line 2: uid: {why}"  # the cell not echoed
+        assert result.stderr.splitlines()[1].startswith("error: 1 invalid record in ")
+        assert dump() == before
+    # an older CSV, without the column, still imports (everyone gets a UID of their own)
+    bad.write_text("name,email\nBen Okafor,ben@example.org\n", encoding="utf-8")
+    pln("import", str(bad))
+    assert _uids(db_path)["Ben Okafor"].startswith("urn:uuid:")
 
 
 # ---- 4. global options before `help` ---------------------------------------------------------

@@ -85,6 +85,7 @@ def to_csv(people: list[ExportPerson], *, raw: bool = False) -> str:
             p.cadence or "",
             ";".join(p.role_tags),
             p.introduced_by or "",
+            p.uid or "",
         ]
         writer.writerow(cells if raw else [_neutralise(c) for c in cells])
     return out.getvalue()
