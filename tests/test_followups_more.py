@@ -119,6 +119,68 @@ def test_an_unusable_uid_in_a_csv_rejects_its_row(
     assert _uids(db_path)["Ben Okafor"].startswith("urn:uuid:")
 
 
+# ---- 2. calendar events named by the person's UID; the calendar's name -------------------------
+
+
+def _feed(pln: Any, *db: str) -> Any:
+    from icalendar import Calendar
+
+    return Calendar.from_ical(pln(*db, "export", "--format", "ics").stdout_bytes)
+
+
+def _event_uids(cal: Any) -> set[str]:
+    return {str(e["UID"]) for e in cal.walk("VEVENT")}
+
+
+def test_feed_events_are_named_by_the_persons_uid_not_their_id(
+    pln: Any, db_path: Path, tmp_path: Path
+) -> None:
+    """Event UIDs held the person's id: a book rebuilt elsewhere numbers its people anew,
+    and a subscribed calendar then showed each birthday twice (and two books both have a
+    person 1). Now the person in an event's UID is their own UID."""
+    pln("add", "Ana Ruiz", "--birthday", "1985-11-30", "--follow-up", "in 3 days")
+    pln("add", "Ben Okafor")  # a keep-in-touch date of the coming year
+    pln("remind", "Ana", "monday", "--every", "1m", "-m", "Mentoring")
+    ana, ben = (_uids(db_path)[n].removeprefix("urn:uuid:") for n in ("Ana Ruiz", "Ben Okafor"))
+    cal = _feed(pln)
+    assert str(cal["X-WR-CALNAME"]) == "pln: what is due"
+    got = _event_uids(cal)
+    assert {u for u in got if not u.startswith("followup-series-")} == {
+        f"birthday-{ana}@pln",
+        f"followup-1-{ana}@pln",
+        f"reconnect-{ben}@pln",
+    }
+    [series] = [u for u in got if u.startswith("followup-series-")]
+    assert series.startswith(f"followup-series-{ana}-")
+    # the same people rebuilt in another book, where they have other ids: the same events
+    out = tmp_path / "people.csv"
+    pln("export", "--format", "csv", "-o", str(out))
+    other = str(tmp_path / "other.db")
+    pln("--db", other, "add", "Zoë Adams", "--circle", "following")  # takes id 1
+    pln("--db", other, "import", str(out))
+    assert [p["id"] for p in pln.json("--db", other, "list") if p["name"] != "Zoë Adams"] == [2, 3]
+    again = _event_uids(_feed(pln, "--db", other))
+    # follow-ups are not in a CSV: there, Ana is due a keep-in-touch date instead
+    assert again == {f"birthday-{ana}@pln", f"reconnect-{ben}@pln", f"reconnect-{ana}@pln"}
+
+
+def test_a_card_uid_of_any_text_names_the_event_by_a_hash_of_it(pln: Any, tmp_path: Path) -> None:
+    card = tmp_path / "c.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:weird uid, with; text@x\r\nFN:Ana Ruiz\r\n"
+        "BDAY:1985-11-30\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    pln("import", str(card), "--circle", "following")
+    import hashlib
+    import re
+
+    [uid] = _event_uids(_feed(pln))
+    digest = hashlib.sha256(b"weird uid, with; text@x").hexdigest()[:32]
+    assert uid == f"birthday-{digest}@pln"
+    assert re.fullmatch(r"[a-z-]+-[0-9a-f]{32}@pln", uid)
+
+
 # ---- 4. global options before `help` ---------------------------------------------------------
 
 

@@ -664,10 +664,15 @@ def calendar_items(
         readings=load_due_readings(conn, horizon=horizon),
     )
     titles = {"reading": "Reading", "first-contact": "First contact", "reconnect": "Reconnect"}
+    uids = {p.id: p.uid for p in store.person_uids(conn)}
+
+    def key(pid: int) -> str:
+        return feed.person_key(uids.get(pid), pid)
+
     events = [
         feed.followup(
             f.id,
-            f.person.id,
+            key(f.person.id),
             f.person.name,
             f.note,
             f.due,
@@ -677,7 +682,9 @@ def calendar_items(
     ]
     events += [
         ExportDue(
-            uid=f"reading-{i.reading_id}@pln" if i.reading_id else f"{i.kind}-{i.person.id}@pln",
+            uid=f"reading-{i.reading_id}@pln"
+            if i.reading_id
+            else f"{i.kind}-{key(i.person.id)}@pln",
             summary=f"{titles[i.kind]}: {i.person.name}"
             + (f" — {i.reason}" if i.kind == "reading" else ""),
             # a reading has a day of its own, kept as a follow-up's is; a first contact or
@@ -690,7 +697,7 @@ def calendar_items(
     ]
     if birthdays:
         born = load_birthdays(conn, where, start=today, end=today + timedelta(days=366))
-        events += [feed.birthday(b.person.id, b.person.name, b.birthday) for b in born]
+        events += [feed.birthday(key(b.person.id), b.person.name, b.birthday) for b in born]
     return _unique_uids(events)
 
 

@@ -1,10 +1,15 @@
 """What the calendar feed (`pln export --format ics`) says about follow-ups and birthdays.
 
 Every event is all-day. Its UID stays the same from one export to the next, so a
-calendar that subscribes to the feed updates the event rather than adding another:
+calendar that subscribes to the feed updates the event rather than adding another.
+PERSON in a UID is the person's own UID (``person_key``: a ``urn:uuid:`` one as its UUID,
+any other, from a card, as a hash of it), not their id: ids are one book's numbering (a
+book rebuilt from a CSV or vCards numbers its people anew, and two books both have a
+person 1), a UID is the person's everywhere. So:
 
-- a one-off follow-up: ``followup-ID@pln``, on its due date (an overdue one stays on
-  the day it was due: the promise is not moved to the day of the export);
+- a one-off follow-up: ``followup-ID-PERSON@pln`` (ID the follow-up's, which a restore
+  keeps), on its due date (an overdue one stays on the day it was due: the promise is
+  not moved to the day of the export);
 - a recurring follow-up: ONE event with an ``RRULE`` of its rhythm, starting on its
   open occurrence's due date. pln opens each occurrence as a follow-up of its own
   (`pln done` rolls the series on), so the UID names the series rather than the
@@ -26,6 +31,7 @@ the next export, after `pln done`, lists them on.
 """
 
 import hashlib
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -35,6 +41,17 @@ from .export import ExportDue
 
 YEARLESS_START = 2000  # a leap year: a birthday with no year starts here
 RDATE_YEARS = 2
+_URN_UUID = re.compile(r"urn:uuid:([0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})")
+
+
+def person_key(uid: str | None, person_id: int) -> str:
+    """The person in an event's UID: their UID's UUID (pln's ``urn:uuid:…``), or a hash of
+    any other UID a card brought (any text: not all of it may stand in an event's UID);
+    ``p`` and the id only for someone with no UID yet (a book not yet upgraded)."""
+    if uid is None:
+        return f"p{person_id}"
+    m = _URN_UUID.fullmatch(uid)
+    return m[1].lower() if m else hashlib.sha256(uid.encode()).hexdigest()[:32]
 
 
 def rhythm(interval: Interval, start: date) -> dict[str, Any] | None:
@@ -85,29 +102,31 @@ def _one_step(interval: Interval, start: date, steps: int) -> list[date]:
 
 
 def followup(
-    fid: int, person_id: int, name: str, note: str, due: date, every: Interval | None
+    fid: int, person: str, name: str, note: str, due: date, every: Interval | None
 ) -> ExportDue:
+    """The event of an open follow-up; ``person``: their ``person_key``."""
     summary = f"Follow up: {name} — {note}" if note else f"Follow up: {name}"
     if every is None:
-        return ExportDue(f"followup-{fid}@pln", summary, due, note)
+        return ExportDue(f"followup-{fid}-{person}@pln", summary, due, note)
     how_often = say_every(str(every))
     said = f"{note} ({how_often})" if note else how_often
     rule = rhythm(every, due)
     until = due + timedelta(days=366 * RDATE_YEARS)
     rdates = () if rule else tuple(chain(every, due, 1000, until=until)[1:])
-    return ExportDue(series_uid(person_id, note, every), summary, due, said, rule, rdates)
+    return ExportDue(series_uid(person, note, every), summary, due, said, rule, rdates)
 
 
-def series_uid(person_id: int, note: str, every: Interval) -> str:
-    """The same for every occurrence of a series: who, what about, how often."""
+def series_uid(person: str, note: str, every: Interval) -> str:
+    """The same for every occurrence of a series: who (``person_key``), what about, how
+    often."""
     digest = hashlib.sha256(f"{note}\n{every}".encode()).hexdigest()[:12]
-    return f"followup-series-{person_id}-{digest}@pln"
+    return f"followup-series-{person}-{digest}@pln"
 
 
-def birthday(person_id: int, name: str, born: date) -> ExportDue:
+def birthday(person: str, name: str, born: date) -> ExportDue:
     start = born if has_year(born) else born.replace(year=YEARLESS_START)
     rule: dict[str, Any] = {"FREQ": "YEARLY"}
     if (born.month, born.day) == (2, 29):
         rule.update(BYMONTH=2, BYMONTHDAY=-1)
     said = f"born {born.isoformat()}" if has_year(born) else "birthday (year not known)"
-    return ExportDue(f"birthday-{person_id}@pln", f"Birthday: {name}", start, said, rule)
+    return ExportDue(f"birthday-{person}@pln", f"Birthday: {name}", start, said, rule)
