@@ -4,14 +4,20 @@ and the calendar's name; a monthly follow-up on the 31st that kept the 28th afte
 `pln --no-pager help COMMAND`; one list of the tables keyed by id."""
 
 import ast
+import itertools
 import os
 import pty
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from helpers import query
+from dateutil.relativedelta import relativedelta
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import in_zone, pinned_today, query
 from plncli import manual
 from plncli.formats.csvread import CSV_FIELDS
 from plncli.store import history, pg
@@ -179,6 +185,111 @@ def test_a_card_uid_of_any_text_names_the_event_by_a_hash_of_it(pln: Any, tmp_pa
     digest = hashlib.sha256(b"weird uid, with; text@x").hexdigest()[:32]
     assert uid == f"birthday-{digest}@pln"
     assert re.fullmatch(r"[a-z-]+-[0-9a-f]{32}@pln", uid)
+
+
+# ---- 3. a monthly follow-up keeps its day of the month ------------------------------------------
+
+
+def _open_series(pln: Any, name: str) -> dict[str, Any]:
+    [open_one] = [f for f in pln.json("reminders") if f["person"]["name"] == name]
+    return dict(open_one)
+
+
+def _done_in_turn(pln: Any, name: str, times: int) -> list[date]:
+    """`pln done` on each occurrence of the person's series, on its own day: the days opened."""
+    opened = []
+    for _ in range(times):
+        fu = _open_series(pln, name)
+        opened.append(date.fromisoformat(fu["due"]))
+        with pinned_today(opened[-1]):
+            pln("done", str(fu["id"]), "--no-log")
+    return opened
+
+
+def test_a_monthly_follow_up_on_the_31st_comes_back_to_the_31st(pln: Any, db_path: Path) -> None:
+    """31 January monthly went to 28 February and stayed on the 28th (each occurrence was
+    the one before plus a month). It is 31 January plus k months, counted from there: the
+    month's last day when it is shorter, the 31st again when it is not. In any zone."""
+    for zone, (first, want) in zip(
+        ("Pacific/Kiritimati", "Pacific/Pago_Pago"),
+        (
+            ("2027-01-31", ["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31"]),
+            ("2028-01-31", ["2028-01-31", "2028-02-29", "2028-03-31", "2028-04-30", "2028-05-31"]),
+        ),
+        strict=True,
+    ):
+        with in_zone(zone):
+            name = f"Ana {first[:4]}"
+            pln("add", name, "--circle", "following")
+            pln("remind", name, first, "-m", "Month-end report", "--every", "monthly")
+            assert [d.isoformat() for d in _done_in_turn(pln, name, 5)] == want
+            # what is stored: each occurrence's day, and the series' first day it counts from
+            held = query(
+                db_path,
+                "SELECT f.due, f.anchor, f.state FROM followup f JOIN person p"
+                " ON p.id = f.person_id WHERE p.name = ? ORDER BY f.id",
+                name,
+            )
+            assert [r[0] for r in held] == [*want, want[-1][:5] + "06-30"]
+            assert [r[1] for r in held] == [None] + [first] * 5
+            assert [r[2] for r in held] == ["done"] * 5 + ["open"]
+
+
+def test_the_feed_and_a_snooze_count_from_the_series_first_day(pln: Any) -> None:
+    """The calendar shows the days `pln done` will open (28 February, then 31 March), and a
+    snooze onto the rhythm keeps counting from 31 January."""
+    from icalendar import Calendar
+
+    pln("add", "Ana Ruiz", "--circle", "following")
+    pln("remind", "Ana", "2027-01-31", "-m", "Report", "--every", "monthly")
+    assert _done_in_turn(pln, "Ana Ruiz", 1) == [date(2027, 1, 31)]
+    with pinned_today(date(2027, 2, 1)):
+        cal = Calendar.from_ical(pln("export", "--format", "ics").stdout_bytes)
+    [event] = cal.walk("VEVENT")
+    assert event.decoded("DTSTART") == date(2027, 2, 28)
+    assert event["RRULE"].to_ical() == b"FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1"
+    import recurring_ical_events
+
+    days = [
+        e.decoded("DTSTART")
+        for e in recurring_ical_events.of(cal).between(date(2027, 2, 1), date(2027, 7, 1))
+    ]
+    assert days == [date(2027, m, d) for m, d in ((2, 28), (3, 31), (4, 30), (5, 31), (6, 30))]
+    fu = _open_series(pln, "Ana Ruiz")
+    with pinned_today(date(2027, 2, 1)):
+        moved = pln.json("snooze", str(fu["id"]), "2027-04-30")  # on the rhythm: just moved
+    assert (moved["due"], moved["every"], moved["next"]) == ("2027-04-30", "1m", None)
+    assert _done_in_turn(pln, "Ana Ruiz", 2) == [date(2027, 4, 30), date(2027, 5, 31)]
+
+
+_series = itertools.count()
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    # late in a month (the days some months lack) most of the time
+    first=st.one_of(
+        st.builds(
+            lambda y, m, d: date(y, m, 1) + relativedelta(day=d),
+            st.integers(2027, 2030),
+            st.integers(1, 12),
+            st.integers(29, 31),
+        ),
+        st.dates(date(2026, 11, 23), date(2030, 12, 31)),
+    ),
+    months=st.sampled_from([1, 2, 3, 6, 12, 24]),
+)
+def test_every_occurrence_is_the_first_day_plus_whole_intervals(
+    pln: Any, first: date, months: int
+) -> None:
+    """The oracle is dateutil's relativedelta from the series' first day (the anchor)."""
+    name = f"Series {next(_series)}"
+    pln("add", name, "--circle", "following")
+    pln("remind", name, first.isoformat(), "--every", f"{months}m")
+    opened = _done_in_turn(pln, name, 6)
+    assert opened == [first + relativedelta(months=months * k) for k in range(6)]
 
 
 # ---- 4. global options before `help` ---------------------------------------------------------

@@ -28,6 +28,11 @@ from plncli.formats.export import to_ics
 TODAY = date(2026, 11, 23)
 
 
+def last_of(day: int) -> dict[str, Any]:
+    """The RRULE parts of "the DAYth, or the month's last day when it is shorter"."""
+    return {"BYMONTHDAY": list(range(28, day + 1)), "BYSETPOS": -1}
+
+
 def ics(pln: Any) -> bytes:
     data: bytes = pln("export", "--format", "ics").stdout_bytes
     return data
@@ -166,8 +171,8 @@ def test_a_recurring_follow_up_is_one_event_on_the_days_pln_opens_it(pln: Any) -
     assert found[weekly].decoded("DTSTART") == date(2026, 11, 27)
     assert str(found[weekly]["DESCRIPTION"]) == "Weekly chase (weekly)"
     fridays = [date(2026, 11, 27) + timedelta(weeks=k) for k in range(5)]
-    # a month-end series: 28 February, and the 28th from then on, as `pln done` opens it
-    month_ends = [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 28), date(2027, 4, 28)]
+    # a month-end series: 28 February, then the 31st again, as `pln done` opens it
+    month_ends = [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]
     for expand in (expanded, by_vobject):
         days = expand(data, TODAY, date(2027, 4, 30))
         assert days[weekly][:5] == fridays
@@ -184,8 +189,9 @@ def test_a_recurring_follow_up_is_one_event_on_the_days_pln_opens_it(pln: Any) -
     # starting from the occurrence now open
     with pinned_today(date(2027, 5, 1)):
         later = events(ics(pln))
-    assert later[monthly].decoded("DTSTART") == date(2027, 5, 28)
-    assert later[monthly]["RRULE"].to_ical() == b"FREQ=MONTHLY"  # the 28th: every month has it
+    assert later[monthly].decoded("DTSTART") == date(2027, 5, 31)
+    # the 31st, or the month's last day when it has none
+    assert later[monthly]["RRULE"].to_ical() == b"FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1"
     assert later[monthly].decoded("DTSTAMP") != found[monthly].decoded("DTSTAMP")
 
 
@@ -220,16 +226,14 @@ def test_uids_are_stable_across_exports(pln: Any, env_setup: Path) -> None:
 )
 def test_a_rhythm_expands_to_the_days_pln_counts(start: date, months: int, days: int) -> None:
     """Whatever the rhythm, the event's occurrences are the days `pln done` opens the
-    series on, each done on its day: the one before plus the interval (month ends
-    clamped by dates.Interval.add_to)."""
+    series on: the first day plus k intervals, each counted from it (month ends clamped
+    by dates.Interval.add_to, and the day back after a shorter month)."""
     if not (months or days):
         return
     every = Interval(months, days)
     event = feed.followup(1, "1", "Ana", "note", start, every)
     data = to_ics([event], now=datetime(2026, 11, 23, tzinfo=UTC))
-    want = [start]
-    while len(want) < 12:
-        want.append(every.add_to(want[-1]))
+    want = [every.add_to(start, k) for k in range(12)]
     end = min(want[-1], start + timedelta(days=366 * feed.RDATE_YEARS))
     want = [d for d in want if d <= end]
     assert expanded(data, start, end)[event.uid] == want
@@ -254,15 +258,17 @@ def test_the_rule_of_each_rhythm(every: Interval, rule: dict[str, Any] | None) -
 @pytest.mark.parametrize(
     ("every", "start", "rule"),
     [
-        (Interval(1, 0), date(2027, 1, 31), None),  # February moves it to the 28th
-        (Interval(1, 0), date(2027, 3, 30), None),  # so does next February
-        (Interval(2, 0), date(2027, 1, 30), {"FREQ": "MONTHLY", "INTERVAL": 2}),  # odd months
+        # the 31st, or the month's last day (28 February, 30 April, then the 31st again)
+        (Interval(1, 0), date(2027, 1, 31), {"FREQ": "MONTHLY", **last_of(31)}),
+        (Interval(1, 0), date(2027, 3, 30), {"FREQ": "MONTHLY", **last_of(30)}),
+        (Interval(2, 0), date(2027, 1, 30), {"FREQ": "MONTHLY", "INTERVAL": 2, **last_of(30)}),
         (Interval(12, 0), date(2027, 1, 31), {"FREQ": "YEARLY"}),
-        (Interval(12, 0), date(2028, 2, 29), None),  # then 28 February for good
+        (Interval(12, 0), date(2028, 2, 29), {"FREQ": "YEARLY", "BYMONTH": 2, "BYMONTHDAY": -1}),
         (Interval(1, 0), date(2027, 1, 28), {"FREQ": "MONTHLY"}),
+        (Interval(1, 14), date(2027, 1, 31), None),  # months and days: the days are listed
     ],
 )
-def test_a_series_that_will_leave_its_day_has_its_days_listed(
+def test_a_series_on_a_day_some_months_lack_has_a_rule_that_comes_back_to_it(
     every: Interval, start: date, rule: dict[str, Any] | None
 ) -> None:
     assert feed.rhythm(every, start) == rule

@@ -677,6 +677,7 @@ def calendar_items(
             f.note,
             f.due,
             parse_interval(f.every) if f.every else None,
+            f.anchor,
         )
         for f in sorted(followups, key=lambda f: (f.due, f.id))
     ]
