@@ -80,6 +80,7 @@ CSV_HEADER = [
     "cadence",
     "role_tags",
     "introduced_by",
+    "uid",
 ]
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 
@@ -884,7 +885,10 @@ def test_export_ics_has_one_event_per_open_follow_up(pln: Any, small_book: None)
     from icalendar import Calendar
 
     from plncli.dates import parse_interval
-    from plncli.formats.feed import series_uid
+    from plncli.formats.feed import person_key, series_uid
+
+    def key(pid: int) -> str:  # the person in an event's UID: their UID's UUID
+        return person_key(pln.json("show", f"#{pid}")["uid"], pid)
 
     cal = Calendar.from_ical(pln("export", "--format", "ics").stdout_bytes)
     events = list(cal.walk("VEVENT"))
@@ -894,19 +898,20 @@ def test_export_ics_has_one_event_per_open_follow_up(pln: Any, small_book: None)
     assert len(open_fus) == 2
     for fu in open_fus:  # a recurring one (Ben's, every 2w) is one event for the series
         every = fu["every"] and parse_interval(fu["every"])
-        uid = series_uid(fu["person"]["id"], fu["note"], every) if every else None
-        event = by_uid[uid or f"followup-{fu['id']}@pln"]
+        pid = fu["person"]["id"]
+        uid = series_uid(key(pid), fu["note"], every) if every else None
+        event = by_uid[uid or f"followup-{fu['id']}-{key(pid)}@pln"]
         assert event.decoded("DTSTART") == date.fromisoformat(fu["due"])
         assert fu["person"]["name"] in str(event["SUMMARY"])
-    assert "followup-3@pln" not in by_uid  # done
+    assert not [u for u in by_uid if u.startswith("followup-3-")]  # done
     # Ana and Ben have follow-ups (the plan); Carla is `following` (no cadence): no reconnects
     assert {u for u in by_uid if not u.startswith("followup-")} == set()
     # with no follow-up left, Ben's keep-in-touch date (network: 60 days) appears
     pln("drop", "2")
     cal = Calendar.from_ical(pln("export", "--format", "ics").stdout_bytes)
     uids = {str(e["UID"]): e for e in cal.walk("VEVENT")}
-    assert set(uids) == {"followup-1@pln", "reconnect-2@pln"}
-    assert uids["reconnect-2@pln"].decoded("DTSTART") == date(2027, 1, 22)
+    assert set(uids) == {f"followup-1-{key(1)}@pln", f"reconnect-{key(2)}@pln"}
+    assert uids[f"reconnect-{key(2)}@pln"].decoded("DTSTART") == date(2027, 1, 22)
     for e in uids.values():
         assert TODAY <= e.decoded("DTSTART") <= date(2027, 11, 23)
 

@@ -583,7 +583,7 @@ def test_ics_export_parses_back() -> None:
     cal = Calendar.from_ical(data)
     assert str(cal["PRODID"]) == "-//pln//EN"
     assert str(cal["VERSION"]) == "2.0"
-    assert str(cal["X-WR-CALNAME"]) == "pln follow-ups"
+    assert str(cal["X-WR-CALNAME"]) == "pln: what is due"  # birthdays and readings too
     first, second = cal.walk("VEVENT")
     assert str(first["UID"]) == "followup-12@pln"
     assert str(first["SUMMARY"]) == due.summary

@@ -7,6 +7,8 @@ events as a calendar application does) and ``vobject`` with ``dateutil``, writte
 independently of it. "Today" is 2026-11-23 (conftest.NOW).
 """
 
+import os
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from helpers import pinned_today, remind_as_typed
+from helpers import pinned_today, query, remind_as_typed
 from plncli.dates import Interval
 from plncli.formats import feed
 from plncli.formats.export import to_ics
@@ -26,13 +28,34 @@ from plncli.formats.export import to_ics
 TODAY = date(2026, 11, 23)
 
 
+def last_of(day: int) -> dict[str, Any]:
+    """The RRULE parts of "the DAYth, or the month's last day when it is shorter"."""
+    return {"BYMONTHDAY": list(range(28, day + 1)), "BYSETPOS": -1}
+
+
 def ics(pln: Any) -> bytes:
     data: bytes = pln("export", "--format", "ics").stdout_bytes
     return data
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def numbered(uid: str) -> str:
+    """An event's UID with the person in it (their UID's UUID: feed.person_key) written as
+    their id in the test's book, for reading: ``birthday-1@pln``."""
+    found = _UUID.search(uid)
+    if found is None:
+        return uid
+    book = Path(os.environ["PLN_HOME"]) / "pln.db"
+    people = query(book, "SELECT id, uid FROM person")
+    ids = {str(u).removeprefix("urn:uuid:"): i for i, u in people}
+    return uid.replace(found[0], str(ids[found[0]]))
+
+
 def events(data: bytes) -> dict[str, Any]:
-    """The feed's events by UID, read by icalendar; checks what every event must have."""
+    """The feed's events by UID (``numbered``), read by icalendar; checks what every event
+    must have."""
     cal = Calendar.from_ical(data)
     assert cal.errors == []
     found = {}
@@ -40,8 +63,8 @@ def events(data: bytes) -> dict[str, Any]:
         assert event.errors == []
         for needed in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"):
             assert needed in event, needed
-        assert str(event["UID"]) not in found  # unique in the feed
-        found[str(event["UID"])] = event
+        assert numbered(str(event["UID"])) not in found  # unique in the feed
+        found[numbered(str(event["UID"]))] = event
     return found
 
 
@@ -50,7 +73,7 @@ def expanded(data: bytes, start: date, end: date) -> dict[str, list[date]]:
     out: dict[str, list[date]] = {}
     cal = Calendar.from_ical(data)
     for event in recurring_ical_events.of(cal).between(start, end + timedelta(days=1)):
-        out.setdefault(str(event["UID"]), []).append(event.decoded("DTSTART"))
+        out.setdefault(numbered(str(event["UID"])), []).append(event.decoded("DTSTART"))
     return {uid: sorted(days) for uid, days in out.items()}
 
 
@@ -64,7 +87,7 @@ def by_vobject(data: bytes, start: date, end: date) -> dict[str, list[date]]:
         rules = event.getrruleset(addRDate=True)
         first = event.dtstart.value
         days = [d.date() for d in rules.between(low, high, inc=True)] if rules else [first]
-        out[event.uid.value] = [d for d in days if start <= d <= end]
+        out[numbered(event.uid.value)] = [d for d in days if start <= d <= end]
     return out
 
 
@@ -87,17 +110,17 @@ def test_the_feed_is_valid_icalendar_for_both_parsers(pln: Any) -> None:
         "birthday-1@pln",
         "birthday-2@pln",
         feed.series_uid(1, long_note, Interval(0, 7)),
-        "followup-2@pln",
+        "followup-2-2@pln",
     }
     # escaping: the text comes back exactly, through both parsers
     series = found[feed.series_uid(1, long_note, Interval(0, 7))]
     assert str(series["SUMMARY"]) == f"Follow up: Ana Ruiz — {long_note}"
-    assert str(found["followup-2@pln"]["DESCRIPTION"]) == "Zoë's café — ünïcödé\nsecond line"
+    assert str(found["followup-2-2@pln"]["DESCRIPTION"]) == "Zoë's café — ünïcödé\nsecond line"
     assert str(found["birthday-2@pln"]["SUMMARY"]) == "Birthday: Ben Okafor, Jr."
     cal = vobject.readOne(data.decode("utf-8"))
-    summaries = {e.uid.value: e.summary.value for e in cal.vevent_list}
+    summaries = {numbered(e.uid.value): e.summary.value for e in cal.vevent_list}
     assert summaries["birthday-2@pln"] == "Birthday: Ben Okafor, Jr."
-    assert summaries[series["UID"]] == f"Follow up: Ana Ruiz — {long_note}"
+    assert summaries[numbered(str(series["UID"]))] == f"Follow up: Ana Ruiz — {long_note}"
     for event in found.values():  # DTSTAMP: the moment of the export, in UTC
         assert event.decoded("DTSTAMP").tzinfo is not None
 
@@ -148,8 +171,8 @@ def test_a_recurring_follow_up_is_one_event_on_the_days_pln_opens_it(pln: Any) -
     assert found[weekly].decoded("DTSTART") == date(2026, 11, 27)
     assert str(found[weekly]["DESCRIPTION"]) == "Weekly chase (weekly)"
     fridays = [date(2026, 11, 27) + timedelta(weeks=k) for k in range(5)]
-    # a month-end series: 28 February, and the 28th from then on, as `pln done` opens it
-    month_ends = [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 28), date(2027, 4, 28)]
+    # a month-end series: 28 February, then the 31st again, as `pln done` opens it
+    month_ends = [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]
     for expand in (expanded, by_vobject):
         days = expand(data, TODAY, date(2027, 4, 30))
         assert days[weekly][:5] == fridays
@@ -166,8 +189,9 @@ def test_a_recurring_follow_up_is_one_event_on_the_days_pln_opens_it(pln: Any) -
     # starting from the occurrence now open
     with pinned_today(date(2027, 5, 1)):
         later = events(ics(pln))
-    assert later[monthly].decoded("DTSTART") == date(2027, 5, 28)
-    assert later[monthly]["RRULE"].to_ical() == b"FREQ=MONTHLY"  # the 28th: every month has it
+    assert later[monthly].decoded("DTSTART") == date(2027, 5, 31)
+    # the 31st, or the month's last day when it has none
+    assert later[monthly]["RRULE"].to_ical() == b"FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1"
     assert later[monthly].decoded("DTSTAMP") != found[monthly].decoded("DTSTAMP")
 
 
@@ -176,7 +200,7 @@ def test_an_overdue_follow_up_stays_on_its_due_date(pln: Any) -> None:
     remind_as_typed(pln, "Ana", "2026-11-02", "-m", "Send the quiz bank", today=TODAY)
     remind_as_typed(pln, "Ana", "2026-11-09", "-m", "Chase", "--every", "2w", today=TODAY)
     found = events(ics(pln))
-    assert found["followup-1@pln"].decoded("DTSTART") == date(2026, 11, 2)  # not today
+    assert found["followup-1-1@pln"].decoded("DTSTART") == date(2026, 11, 2)  # not today
     chase = found[feed.series_uid(1, "Chase", Interval(0, 14))]
     assert chase.decoded("DTSTART") == date(2026, 11, 9)
     assert chase["RRULE"].to_ical() == b"FREQ=WEEKLY;INTERVAL=2"
@@ -202,16 +226,14 @@ def test_uids_are_stable_across_exports(pln: Any, env_setup: Path) -> None:
 )
 def test_a_rhythm_expands_to_the_days_pln_counts(start: date, months: int, days: int) -> None:
     """Whatever the rhythm, the event's occurrences are the days `pln done` opens the
-    series on, each done on its day: the one before plus the interval (month ends
-    clamped by dates.Interval.add_to)."""
+    series on: the first day plus k intervals, each counted from it (month ends clamped
+    by dates.Interval.add_to, and the day back after a shorter month)."""
     if not (months or days):
         return
     every = Interval(months, days)
-    event = feed.followup(1, 1, "Ana", "note", start, every)
+    event = feed.followup(1, "1", "Ana", "note", start, every)
     data = to_ics([event], now=datetime(2026, 11, 23, tzinfo=UTC))
-    want = [start]
-    while len(want) < 12:
-        want.append(every.add_to(want[-1]))
+    want = [every.add_to(start, k) for k in range(12)]
     end = min(want[-1], start + timedelta(days=366 * feed.RDATE_YEARS))
     want = [d for d in want if d <= end]
     assert expanded(data, start, end)[event.uid] == want
@@ -236,17 +258,19 @@ def test_the_rule_of_each_rhythm(every: Interval, rule: dict[str, Any] | None) -
 @pytest.mark.parametrize(
     ("every", "start", "rule"),
     [
-        (Interval(1, 0), date(2027, 1, 31), None),  # February moves it to the 28th
-        (Interval(1, 0), date(2027, 3, 30), None),  # so does next February
-        (Interval(2, 0), date(2027, 1, 30), {"FREQ": "MONTHLY", "INTERVAL": 2}),  # odd months
+        # the 31st, or the month's last day (28 February, 30 April, then the 31st again)
+        (Interval(1, 0), date(2027, 1, 31), {"FREQ": "MONTHLY", **last_of(31)}),
+        (Interval(1, 0), date(2027, 3, 30), {"FREQ": "MONTHLY", **last_of(30)}),
+        (Interval(2, 0), date(2027, 1, 30), {"FREQ": "MONTHLY", "INTERVAL": 2, **last_of(30)}),
         (Interval(12, 0), date(2027, 1, 31), {"FREQ": "YEARLY"}),
-        (Interval(12, 0), date(2028, 2, 29), None),  # then 28 February for good
+        (Interval(12, 0), date(2028, 2, 29), {"FREQ": "YEARLY", "BYMONTH": 2, "BYMONTHDAY": -1}),
         (Interval(1, 0), date(2027, 1, 28), {"FREQ": "MONTHLY"}),
+        (Interval(1, 14), date(2027, 1, 31), None),  # months and days: the days are listed
     ],
 )
-def test_a_series_that_will_leave_its_day_has_its_days_listed(
+def test_a_series_on_a_day_some_months_lack_has_a_rule_that_comes_back_to_it(
     every: Interval, start: date, rule: dict[str, Any] | None
 ) -> None:
     assert feed.rhythm(every, start) == rule
-    event = feed.followup(1, 1, "Ana", "x", start, every)
+    event = feed.followup(1, "1", "Ana", "x", start, every)
     assert bool(event.rdates) == (rule is None)

@@ -86,7 +86,10 @@ def _stderr(result: Any) -> list[str]:
     return [line for line in result.stderr.splitlines() if not line.startswith("Created a new")]
 
 
-_UID = re.compile(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+# with or without its urn:uuid: (a calendar event names its person by the bare UUID)
+_UID = re.compile(
+    r"(?:urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+)
 
 
 def same_but_uids(text: str) -> str:

@@ -57,7 +57,9 @@ def add_followup(
     note: str,
     every: Interval | None,
     now: datetime,
+    anchor: date | None = None,
 ) -> int:
+    """A new follow-up; ``anchor``: the first day of the series it goes on (None: ``due``)."""
     return store.insert_followup(
         conn,
         person_id=person.id,
@@ -65,6 +67,7 @@ def add_followup(
         note=clean_text(note, "note"),
         every=_every(every),
         now=now,
+        anchor=None if anchor == due else anchor,
     )
 
 
@@ -104,16 +107,21 @@ def _continue_series(
 ) -> int | None:
     """Open the series' next occurrence: the first date on its rhythm after ``after``.
 
-    The rhythm is the row's own due date plus whole intervals (no drift). None when
-    the row does not repeat, or the next one would fall after the year 9999.
+    The rhythm is the series' first day (its anchor) plus whole intervals, each counted
+    from the anchor (no drift): 31 January monthly is 28 February, then 31 March, never
+    the 28th for good. None when the row does not repeat, or the next one would fall
+    after the year 9999.
     """
     if not row.every:
         return None
     interval = parse_interval(row.every)
-    following = _first_on_rhythm(row.due, interval, at_least=max(after, row.due), strictly=True)
+    start = row.anchor or row.due
+    following = _first_on_rhythm(start, interval, at_least=max(after, row.due), strictly=True)
     if following is None:
         return None
-    return add_followup(conn, row.person, due=following, note=row.note, every=interval, now=now)
+    return add_followup(
+        conn, row.person, due=following, note=row.note, every=interval, now=now, anchor=start
+    )
 
 
 def _first_on_rhythm(
@@ -171,15 +179,17 @@ def snooze_followup(
     """
     row = _open(conn, fid)
     every, next_id = row.every, None
+    start = row.anchor or row.due
     if (
         every
-        and _first_on_rhythm(row.due, parse_interval(every), at_least=until, strictly=False)
-        != until
+        and _first_on_rhythm(start, parse_interval(every), at_least=until, strictly=False) != until
     ):
         next_id = _continue_series(conn, row, after=today, now=now)
         every = None
-    store.move_followup(conn, fid, due=until, every=every)
-    return FollowUpRow(row.id, row.person, until, row.note, every, row.state), next_id
+    anchor = start if every and start != until else None  # a series moved keeps its anchor
+    store.move_followup(conn, fid, due=until, every=every, anchor=anchor)
+    moved = FollowUpRow(row.id, row.person, until, row.note, every, row.state, anchor=anchor)
+    return moved, next_id
 
 
 # The note `pln add --follow-up` gives the first follow-up it creates (cli/people.py).

@@ -55,6 +55,7 @@ class OpenFollowUp(NamedTuple):
     due: date
     note: str
     every: str | None
+    anchor: date | None = None  # a series' first day: its rhythm counts from it (None: due)
 
 
 class DueReading(NamedTuple):
@@ -389,7 +390,12 @@ def load_due_inputs(
     ]
     followups = [
         OpenFollowUp(
-            r.id, PersonRef(r.person_id, r.person_name), date.fromisoformat(r.due), r.note, r.every
+            r.id,
+            PersonRef(r.person_id, r.person_name),
+            date.fromisoformat(r.due),
+            r.note,
+            r.every,
+            date.fromisoformat(r.anchor) if r.anchor else None,
         )
         for r in store.open_followups_due(conn, where, by=horizon)
     ]

@@ -108,18 +108,21 @@ def page_path(name: str) -> str:
 
 
 def run(argv: list[str]) -> int | None:
-    """`pln [--db PATH] help [COMMAND...]` without Typer; None for what Typer words
-    (an option such as `pln help --help`)."""
-    from .fast import split_db
+    """`pln [--db PATH] [--no-pager] help [COMMAND...]` without Typer; None for what Typer
+    words (an option such as `pln help --help`)."""
+    from .fast import split_db, without_pager_flag
 
-    split = split_db(argv)
+    args, pager = without_pager_flag(argv)
+    split = split_db(args)
     if split is None or any(w.startswith("-") for w in split[1][1:]):
         return None
-    return show(split[1][1:])
+    return show(split[1][1:], pager=pager)
 
 
-def show(words: list[str]) -> int:
-    """Show the page of the command ``words`` name; the exit code."""
+def show(words: list[str], *, pager: bool = True) -> int:
+    """Show the page of the command ``words`` name; the exit code. On a terminal the page
+    opens in `man` (and its pager) unless ``pager`` is off (``--no-pager``): then it is
+    printed as plain text, as in a pipe."""
     try:
         name = page_name(words)
     except NoPage as exc:
@@ -132,7 +135,7 @@ def show(words: list[str]) -> int:
         )
         return 2
     path = page_path(name)
-    if _on_terminal():
+    if pager and _on_terminal():
         import shutil
         import subprocess
 

@@ -390,6 +390,17 @@ CREATE INDEX ix_interaction_topic_key ON interaction_topic ("key", interaction_i
 """
 
 
+def m009_followup_anchor(conn: sqlite3.Connection) -> Iterator[str]:
+    """A recurring follow-up counts its occurrences from its first day, the anchor (31
+    January, monthly: 28 February, then 31 March), not from the last one, which a short
+    month may have moved to an earlier day. NULL: the follow-up's own due day (a one-off, or
+    a series' first occurrence). The follow-up's undo triggers are made again to see it."""
+    yield "ALTER TABLE followup ADD COLUMN anchor DATE"
+    for op in ("insert", "update", "delete"):
+        yield f"DROP TRIGGER undo_followup_{op}"
+    yield from undo_triggers(conn, tables=("followup",))
+
+
 def statements(script: str) -> Iterator[str]:
     """Split SQL into statements, so they can run inside the migration's transaction.
 
@@ -420,6 +431,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], Iterator[str]]]] = [
     ("m006_person_uid", m006_person_uid),
     ("m007_resources", m007_resources),
     ("m008_topic_indexes", _script(M008_TOPIC_INDEXES)),
+    ("m009_followup_anchor", m009_followup_anchor),
 ]
 
 LATEST = len(MIGRATIONS)

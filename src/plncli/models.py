@@ -137,6 +137,7 @@ class FollowUp(SQLModel, table=True):
     state: str = "open"  # open | done | dropped
     created_at: datetime = _utc()
     closed_at: datetime | None = _utc(default=None)
+    anchor: date | None = None  # a series' first day, its rhythm counted from it (m009)
 
 
 class Tie(SQLModel, table=True):

@@ -209,6 +209,7 @@ TABLES: dict[str, Spec] = {
         "state": (one_of("open", "done", "dropped"), False),
         **STAMP,
         "closed_at": (_instant, True),
+        "anchor": (_day, True),
     },
     "tie": {
         "a_id": ("ref:person", False),

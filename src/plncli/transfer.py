@@ -76,7 +76,8 @@ def plan_import(
     file) brings every value of its list fields; a single value that differs from the
     one held is kept as held and reported, as is an email that belongs to someone else.
     A card with someone's UID is that person edited elsewhere: it updates them
-    (``card_updates``), or is skipped when it says nothing new.
+    (``card_updates``), or is skipped when it says nothing new; so is a row of pln's CSV
+    with their UID, whose other single values (``_ROW_ONLY``) are kept as a merge keeps them.
     """
     by_name = {p.name_key: PersonRef(p.id, p.name) for p in people_store.name_keys(conn)}
     by_email = {e.key: PersonRef(e.id, e.name) for e in store.email_owners(conn)}
@@ -84,6 +85,7 @@ def plan_import(
     plan = Plan([], [], [], list(result.invalid), list(result.notes))
     in_file: dict[str, int] = {}
     filling: dict[int, dict[str, object]] = {}  # person -> values earlier records fill
+    kept: list[Problem] = []
     for record in result.records:
         tick()
         keys = [f"n:{fold(record.name)}"] + [f"e:{fold(e)}" for e in record.emails]
@@ -95,7 +97,10 @@ def plan_import(
         if same_card is not None and on_duplicate == "merge":
             record = _foreign_emails(record, same_card, by_email, plan.notes)
             updates = card_updates(conn, record, same_card)
-            plan.notes.extend(Problem(record.where, f, UPDATED) for f in updates)
+            said = UPDATED if result.format != "csv" else UPDATED_ROW
+            plan.notes.extend(Problem(record.where, f, said) for f in updates)
+            if result.format == "csv":  # said also when the row changes nothing else
+                kept.extend(_kept_by_uid(conn, record, same_card))
             (plan.merge if updates else plan.skip).append((record, same_card))
         elif match is not None and on_duplicate == "merge":
             record = _foreign_emails(record, match, by_email, plan.notes)
@@ -113,7 +118,7 @@ def plan_import(
                 in_file.setdefault(k, len(plan.add))
             plan.add.append(record)
     skipped = {r.where for r, _ in plan.skip}
-    plan.notes[:] = [n for n in plan.notes if n.where not in skipped]
+    plan.notes[:] = [n for n in plan.notes if n.where not in skipped] + kept
     return plan
 
 
@@ -130,6 +135,20 @@ _SCALARS = (
 )
 _CARD_SCALARS = ("name", "org", "role", "location", "birthday", "notes")
 UPDATED = "updated from the card (the same UID)"
+UPDATED_ROW = "updated from the row (the same UID)"
+# What pln's CSV holds of a person and a card cannot: a row matched by UID keeps the
+# person's values of these, and says where the row had another (as a merge does).
+_ROW_ONLY = tuple(f for f in _SCALARS if f not in _CARD_SCALARS)
+
+
+def _kept_by_uid(conn: sqlite3.Connection, record: Record, person: PersonRef) -> list[Problem]:
+    held = store.merge_target(conn, person.id)
+    assert held is not None  # matched in this transaction
+    return [
+        Problem(record.where, f, f"kept {_shown(f, old)}, file had {_shown(f, new)}")
+        for f in _ROW_ONLY
+        if _differs(old := getattr(held, f), new := getattr(record, f))
+    ]
 
 
 def card_updates(conn: sqlite3.Connection, record: Record, person: PersonRef) -> list[str]:
@@ -645,20 +664,28 @@ def calendar_items(
         readings=load_due_readings(conn, horizon=horizon),
     )
     titles = {"reading": "Reading", "first-contact": "First contact", "reconnect": "Reconnect"}
+    uids = {p.id: p.uid for p in store.person_uids(conn)}
+
+    def key(pid: int) -> str:
+        return feed.person_key(uids.get(pid), pid)
+
     events = [
         feed.followup(
             f.id,
-            f.person.id,
+            key(f.person.id),
             f.person.name,
             f.note,
             f.due,
             parse_interval(f.every) if f.every else None,
+            f.anchor,
         )
         for f in sorted(followups, key=lambda f: (f.due, f.id))
     ]
     events += [
         ExportDue(
-            uid=f"reading-{i.reading_id}@pln" if i.reading_id else f"{i.kind}-{i.person.id}@pln",
+            uid=f"reading-{i.reading_id}@pln"
+            if i.reading_id
+            else f"{i.kind}-{key(i.person.id)}@pln",
             summary=f"{titles[i.kind]}: {i.person.name}"
             + (f" — {i.reason}" if i.kind == "reading" else ""),
             # a reading has a day of its own, kept as a follow-up's is; a first contact or
@@ -671,7 +698,7 @@ def calendar_items(
     ]
     if birthdays:
         born = load_birthdays(conn, where, start=today, end=today + timedelta(days=366))
-        events += [feed.birthday(b.person.id, b.person.name, b.birthday) for b in born]
+        events += [feed.birthday(key(b.person.id), b.person.name, b.birthday) for b in born]
     return _unique_uids(events)
 
 

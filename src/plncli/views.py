@@ -23,6 +23,7 @@ class FollowUpRow(NamedTuple):
     every: str | None
     state: str
     closed: datetime | None = None  # when it was done or dropped (UTC)
+    anchor: date | None = None  # a series' first day: its rhythm counts from it (None: due)
 
 
 def _row(r: Any) -> FollowUpRow:
@@ -35,6 +36,7 @@ def _row(r: Any) -> FollowUpRow:
         r.every,
         r.state,
         from_db_time(r.closed_at),
+        date.fromisoformat(r.anchor) if r.anchor else None,
     )
 
 

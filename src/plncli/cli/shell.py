@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from .. import complete, manual
-from .app import command
+from .app import command, state
 
 
 class Shell(StrEnum):
@@ -37,6 +37,7 @@ def completion(
 
 @command("help")
 def help_(
+    ctx: typer.Context,
     words: Annotated[
         list[str] | None,
         typer.Argument(metavar="[COMMAND]...", help="A command, e.g. log or group add."),
@@ -50,8 +51,9 @@ def help_(
       pln help group add
 
     On a terminal with `man` installed the page opens in it; otherwise it is printed as
-    plain text.
+    plain text (also with --no-pager).
     """
-    code = manual.show(words or [])  # an unknown command is said there, as on the fast path
+    # an unknown command is said there, as on the fast path
+    code = manual.show(words or [], pager=state(ctx).pager)
     if code:
         raise SystemExit(code)

@@ -35,6 +35,7 @@ CSV_FIELDS = (
     "cadence",
     "role_tags",
     "introduced_by",
+    "uid",
 )
 LINKEDIN_NEEDS = frozenset({"first name", "last name", "company", "position", "connected on"})
 LINKEDIN_COLUMNS = LINKEDIN_NEEDS | {"url", "email address"}

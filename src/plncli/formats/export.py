@@ -46,7 +46,7 @@ class ExportPerson(NamedTuple):
 class ExportDue(NamedTuple):
     """One event of the calendar feed (``feed.py`` says which and how)."""
 
-    uid: str  # stable, e.g. "followup-12@pln" or "reconnect-7@pln"
+    uid: str  # stable, e.g. "reconnect-PERSON@pln" (feed.py: PERSON is the person's UID)
     summary: str  # e.g. "Follow up: Ana Ruiz — Send the quiz bank"
     due: date  # the (first) day of the event
     description: str
@@ -57,6 +57,9 @@ class ExportDue(NamedTuple):
 CSV_COLUMNS = CSV_FIELDS  # the layout the pln CSV import reads back
 _RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
 _FOLD = 75  # octets per vCard line, CRLF excluded (RFC 6350 3.2)
+# The feed's name in a calendar application: what `pln due` lists (follow-ups, readings,
+# birthdays, first contacts, reconnects), not the follow-ups alone.
+CALENDAR_NAME = "pln: what is due"
 
 
 def to_csv(people: list[ExportPerson], *, raw: bool = False) -> str:
@@ -85,6 +88,7 @@ def to_csv(people: list[ExportPerson], *, raw: bool = False) -> str:
             p.cadence or "",
             ";".join(p.role_tags),
             p.introduced_by or "",
+            p.uid or "",
         ]
         writer.writerow(cells if raw else [_neutralise(c) for c in cells])
     return out.getvalue()
@@ -195,7 +199,7 @@ def to_ics(items: list[ExportDue], *, now: datetime) -> bytes:
     cal.add("prodid", "-//pln//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "pln follow-ups")
+    cal.add("x-wr-calname", CALENDAR_NAME)
     stamp = now.astimezone(UTC)
     for item in items:
         event = Event()

@@ -2,10 +2,11 @@
 
 Columns (any order, case-insensitive, ``Met On`` = ``met_on``): name (required),
 email, phone, org, role, location, circle, topics, offers, seeks, met_at, met_on,
-notes, knows, birthday, links, cadence, role_tags, introduced_by; ``last_contact``
+notes, knows, birthday, links, cadence, role_tags, introduced_by, uid; ``last_contact``
 (written by ``pln export``) is read and ignored, as pln keeps its own contact history.
 A birthday with no year is ``--MM-DD``; a cadence is an interval (``30d``, ``2w``,
-``3m``) or ``never``; ``introduced_by`` names someone in the file or in the book.
+``3m``) or ``never``; ``introduced_by`` names someone in the file or in the book;
+``uid`` is the person's UID (RFC 6350, as a vCard's: the import matches by it first).
 
 Multi-valued cells (email, phone, topics, offers, seeks, knows, links, role_tags) hold several
 values separated by ``;`` in comma- or tab-delimited files, and by ``|`` in
@@ -105,6 +106,8 @@ def _scalar(field: str, cell: str) -> object:
         return _date(field, cell)
     if field == "cadence":
         return _cadence(cell)
+    if field == "uid":
+        return _uid(cell)
     if field == "circle":
         circle = cell.lower()
         if circle not in CIRCLES:
@@ -124,6 +127,17 @@ def _partial(cell: str) -> tuple[date, str]:
     if not 1 <= int(m[1]) <= 9998 or not 1 <= month <= 12:
         raise Bad("met_on", f"'{cell}' is not a year or a month like 2019 or 2019-09")
     return date(int(m[1]), month, 1), "month" if m[2] else "year"
+
+
+def _uid(cell: str) -> str:
+    """A person's UID as a card's is taken (``vcard_fields``): text, at most 1,000 characters."""
+    from .vcard_fields import MAX_UID, is_text
+
+    if len(cell) > MAX_UID:
+        raise Bad("uid", f"a UID is at most {MAX_UID:,} characters (this one has {len(cell):,})")
+    if not is_text(cell):
+        raise Bad("uid", "a UID is text: this one holds control characters")
+    return cell
 
 
 def _cadence(cell: str) -> str:

@@ -88,7 +88,7 @@ _ESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
 _DATE = re.compile(r"(\d{4})-?(\d\d)-?(\d\d)(?:T[\d:.Z+-]*)?")
 _NO_YEAR = re.compile(r"()--(\d\d)-?(\d\d)")  # vCard 4.0 and 3.0's birthday with no year
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
-_MAX_UID = 1000  # characters: a UID is an id, not a document
+MAX_UID = 1000  # characters: a UID is an id, not a document
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ud800-\udfff]")
 
 
@@ -299,7 +299,7 @@ class Fields:
             if size + len(entry) + 1 > MAX_TEXT:
                 why = f"{line.label} (the notes would pass {MAX_TEXT:,} characters)"
                 self.card.drop(line.prop, why)
-            elif not _is_text(entry):
+            elif not is_text(entry):
                 self.card.drop(line.prop, f"{line.label} (it holds control characters)")
             else:
                 lines.append(entry)
@@ -326,7 +326,7 @@ def _only_parts(whys: list[str]) -> bool:
     )
 
 
-def _is_text(text: str) -> bool:
+def is_text(text: str) -> bool:
     """What pln's notes accept (``text.clean_text``): no control characters, no U+FFFD."""
     return not _NOT_TEXT.search(text)
 
@@ -464,7 +464,7 @@ def _on_bday(f: Fields, e: Entry) -> None:
 def _on_uid(f: Fields, e: Entry) -> None:
     """The card's id (a URN, a URL or any text, as the writer chose): the first is kept."""
     uid = unescape(e.value).strip()
-    if uid and f.uid is None and _is_text(uid) and len(uid) <= _MAX_UID:
+    if uid and f.uid is None and is_text(uid) and len(uid) <= MAX_UID:
         f.uid = uid
         f.report_params(e)
     elif uid:

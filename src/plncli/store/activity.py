@@ -119,19 +119,30 @@ def kind_usage(conn: Conn) -> list[Any]:
 
 FOLLOWUP_COLUMNS = (
     "SELECT f.id, p.id AS person_id, p.name AS person_name, f.due, f.note, f.every, f.state,"
-    " f.closed_at FROM followup f JOIN person p ON p.id = f.person_id"
+    " f.closed_at, f.anchor FROM followup f JOIN person p ON p.id = f.person_id"
 )
 
 
 def insert_followup(
-    conn: Conn, *, person_id: int, due: date, note: str, every: str | None, now: datetime
+    conn: Conn,
+    *,
+    person_id: int,
+    due: date,
+    note: str,
+    every: str | None,
+    now: datetime,
+    anchor: date | None = None,
 ) -> int:
     return _insert(
         conn,
-        "INSERT INTO followup (person_id, due, note, every, state, created_at)"
-        " VALUES (?, ?, ?, ?, 'open', ?)",
-        (person_id, due.isoformat(), note, every, to_db_time(now)),
+        "INSERT INTO followup (person_id, due, note, every, state, created_at, anchor)"
+        " VALUES (?, ?, ?, ?, 'open', ?, ?)",
+        (person_id, due.isoformat(), note, every, to_db_time(now), _day(anchor)),
     )
+
+
+def _day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def followup(conn: Conn, fid: int) -> Any | None:
@@ -186,11 +197,13 @@ def close_followups(conn: Conn, fids: Iterable[int], *, state: str, now: datetim
     )
 
 
-def move_followup(conn: Conn, fid: int, *, due: date, every: str | None) -> None:
+def move_followup(
+    conn: Conn, fid: int, *, due: date, every: str | None, anchor: date | None = None
+) -> None:
     execute(
         conn,
-        "UPDATE followup SET due = ?, every = ? WHERE id = ?",
-        (due.isoformat(), every, fid),
+        "UPDATE followup SET due = ?, every = ?, anchor = ? WHERE id = ?",
+        (due.isoformat(), every, _day(anchor), fid),
     )
 
 
@@ -317,12 +330,12 @@ def maybe_due_people(
 
 def open_followups_due(conn: Conn, where: tuple[str, list[str]], *, by: date) -> list[Any]:
     """Open follow-ups due by ``by`` of people matching ``where`` (``id``, ``person_id``,
-    ``person_name``, ``due``, ``note``, ``every``)."""
+    ``person_name``, ``due``, ``note``, ``every``, ``anchor``)."""
     cond, args = where
     return rows(
         conn,
-        "SELECT f.id, p.id AS person_id, p.name AS person_name, f.due, f.note, f.every"
-        " FROM followup f JOIN person p ON p.id = f.person_id"
+        "SELECT f.id, p.id AS person_id, p.name AS person_name, f.due, f.note, f.every,"
+        " f.anchor FROM followup f JOIN person p ON p.id = f.person_id"
         f" WHERE f.state = 'open' AND f.due <= ? AND {cond}",
         [by.isoformat(), *args],
     )

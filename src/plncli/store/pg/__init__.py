@@ -59,28 +59,16 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import Busy, InvalidInput, StoreError
 from ...migrations import LATEST
+from ..history import BY_ID
 
 if TYPE_CHECKING:
     import psycopg
 
 SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT_S = 10
-# Tables whose key is an ``id`` column (an INSERT's new id: ``RETURNING id``).
-ID_TABLES = frozenset(
-    {
-        "event",
-        "person",
-        "person_attr",
-        "interaction",
-        "followup",
-        "pgroup",
-        "introduction",
-        "resource",
-        "group_reading",
-        "change_log",
-        "undo_step",
-    }
-)
+# Tables whose key is an ``id`` column (an INSERT's new id: ``RETURNING id``): the book's
+# (the history's ``BY_ID``, one list for both) and the history's own two.
+ID_TABLES = BY_ID | {"change_log", "undo_step"}
 
 
 def is_url(text: str) -> bool:
