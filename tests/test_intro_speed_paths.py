@@ -11,7 +11,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from helpers import book_location, query
+from plncli.text import topic_key
+from plncli.topics import Topics
 
 PROBE = (
     "import io, sys\n"
@@ -122,3 +127,49 @@ def test_a_draft_and_json_still_load_what_they_show(db_path: Path, pln: Any) -> 
     )
     assert said.startswith("0 Will not suggest Cleo Park + Dan Wu before 2027-04-15.")
     assert query(db_path, "SELECT until FROM dismissal") == [("2027-04-15",)]
+
+
+WORDS_ = st.sampled_from(
+    [
+        "behaviour",
+        "behavior",
+        "managing",
+        "management",
+        "retrieval",
+        "practice",
+        "practise",
+        "oracy",
+        "the",
+        "of",
+        "science",
+        "sciences",
+        "microscale",
+        "chemistry",
+        "send",
+        "y",
+    ]
+)
+KEYS = st.lists(st.lists(WORDS_, min_size=0, max_size=3).map(" ".join), max_size=30)
+
+
+@settings(deadline=None, max_examples=60)
+@given(stored=KEYS, synonyms=st.dictionaries(KEYS.map(" ".join), KEYS.map(" ".join), max_size=3))
+def test_the_spellings_of_many_topics_are_those_of_one(
+    stored: list[str], synonyms: dict[str, str]
+) -> None:
+    """`pln introduce` asks for the stored spellings of every topic it names: past a few,
+    each stored key's canonical is taken once and grouped, where one topic alone is
+    matched by a pass over the stored keys. Both give the same keys, in the order stored."""
+    keys = list(dict.fromkeys(topic_key(k) for k in stored))
+
+    def topics() -> Topics:
+        found = Topics(None, synonyms)  # type: ignore[arg-type]
+        found._stored = keys  # the book's distinct stored keys, as the store gives them
+        return found
+
+    many = topics()
+    asked = [many.canonical(k) for k in keys] + ["nothing stored", ""] * 5
+    grouped = {c: many.spellings(c) for c in asked}
+    assert many._by_canonical is not None or len(set(asked)) <= 8
+    for canonical, found in grouped.items():
+        assert found == topics().spellings(canonical)
