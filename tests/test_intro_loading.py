@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from plncli import intro_commands, introduce, render_net
+from plncli import introduce, render_net
 from plncli import suggest as engine
 from plncli.cli import app
 
@@ -223,13 +223,14 @@ class _Cursor:
 def recorded(monkeypatch: pytest.MonkeyPatch) -> list[_Recording]:
     """The connections each Book of `pln introduce` and `pln intro` reads through."""
     books: list[_Recording] = []
-    real = intro_commands.Book
+    real = engine.Book
 
     def recording_book(conn: Any, **kwargs: Any) -> engine.Book:
         books.append(_Recording(conn))
         return real(books[-1], **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(intro_commands, "Book", recording_book)
+    # intro_commands imports Book where it loads one (suggest.Book, as it is then)
+    monkeypatch.setattr(engine, "Book", recording_book)
     return books
 
 

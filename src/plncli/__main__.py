@@ -1,5 +1,6 @@
 """`python -m plncli` and the `pln` console script."""
 
+import gc
 import os
 import sys
 
@@ -14,6 +15,9 @@ def main() -> None:
 
     code = run(sys.argv[1:])
     if code is not None:
+        # What the command loaded lives until the process ends: the collections at exit
+        # would walk it all once more (~5% of `pln introduce --for` at 10,000 people).
+        gc.freeze()
         sys.exit(code)
     from .cli import app
 

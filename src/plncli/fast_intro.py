@@ -111,17 +111,18 @@ def run(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     db, command, opts, positional = parsed
+    collecting = gc.isenabled()
+    # Loading a book makes ~10 container objects per person, none of them garbage: the
+    # cycle collector would walk them again and again (a fifth of `pln introduce` at 10k
+    # people, a third at 100k). The command is one short process, and it makes few cycles.
+    # Off before the command's imports too (their objects are not garbage either).
+    gc.disable()
     from .context import AppContext, flush_notes
     from .db import COMMAND
 
     COMMAND.set(list(argv))  # what `pln history` records, as the Typer app sets it
     app: Any = None
     mark: int | None = None
-    collecting = gc.isenabled()
-    # Loading a book makes ~10 container objects per person, none of them garbage: the
-    # cycle collector would walk them again and again (a fifth of `pln introduce` at 10k
-    # people, a third at 100k). The command is one short process, and it makes few cycles.
-    gc.disable()
     try:
         app = AppContext(None if db is None else _as_typer_path(db), pager=pager)
         if _writes(command, opts, positional):

@@ -5,27 +5,43 @@ call these, so the two ways in cannot drift apart: they differ only in how the
 arguments are parsed and in how PERSON is found for a command that writes
 (``Finder``: the Typer path asks about a close spelling on a terminal; the fast
 path hands such a name back to Typer).
+
+Imports: a command that acts on one pair loads only what it uses (the module-level
+imports are those every one of them needs). Suggestions, rendering tables and dates
+are imported where they are used: `pln intro made A B` never imports the scoring,
+`pln introduce A B` never the date parser (``tests/test_intro_speed_paths.py``).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from datetime import date
+from typing import TYPE_CHECKING
 
 from . import introduce as intro_svc
-from . import render, render_net
-from .context import AppContext
-from .dates import DateError, parse_day
 from .db import transaction
 from .errors import InvalidInput
 from .resolve import PersonRef, resolve
 from .store import intros as intro_store
-from .suggest import Book, suggestions
-from .topics import require_words
+from .tables import emit
 
-Finder = Callable[[AppContext, str], PersonRef]  # PERSON for a command that writes
+if TYPE_CHECKING:
+    from datetime import date
+
+    from .context import AppContext
+    from .suggest import Book
+
+Finder = Callable[["AppContext", str], PersonRef]  # PERSON for a command that writes
+
+
+def _say(message: str, style: str | None = None) -> None:
+    """``render.say``: chatter on stderr (render imports the date words a pair never shows)."""
+    emit((message, style) if style else message, stderr=True)
 
 
 def read_person(app: AppContext, ref: str) -> PersonRef:
     """PERSON for a read: a close spelling is taken, and said on stderr."""
+    from . import render
+
     found = resolve(app.conn, ref)
     render.notice(found)
     return found
@@ -37,6 +53,8 @@ def book(
     focus: int | None = None,
     pair: tuple[PersonRef, PersonRef] | None = None,
 ) -> Book:
+    from .suggest import Book
+
     return Book(
         app.conn,
         include_following=include_following,
@@ -122,6 +140,10 @@ def suggest(
     limit: int,
     json: bool,
 ) -> None:
+    from . import render, render_net
+    from .suggest import suggestions
+    from .topics import require_words
+
     if topic is not None:
         require_words(topic)
     person = read_person(app, for_) if for_ else None
@@ -158,6 +180,8 @@ def one_pair(
             "--until goes with --dismiss", "pln introduce A B --dismiss --until WHEN"
         )
     if draft:
+        from . import render, render_net
+
         messages = intro_svc.drafts(book(app, True, pair=(a, b)), a, b)
         if json:
             render.print_json([{"to": n, "message": m} for n, m in messages])
@@ -171,7 +195,7 @@ def one_pair(
         with transaction(app.conn):
             a, b = _again(app, a, b)
             intro_svc.dismiss(app.conn, a, b, until=day, now=app.now)
-        render.say(
+        _say(
             f"Will not suggest {a.name} + {b.name}"
             + (f" before {day.isoformat()}." if day else " again.")
         )
@@ -193,6 +217,8 @@ def _again(app: AppContext, a: PersonRef, b: PersonRef) -> tuple[PersonRef, Pers
 
 def _future_day(app: AppContext, text: str) -> date:
     """--until as `cli.parse.day` reads it (that module is not imported on the fast path)."""
+    from .dates import DateError, parse_day
+
     try:
         return parse_day(text, today=app.today, prefer="future", dayfirst=app.settings.dayfirst)
     except DateError as exc:
@@ -201,9 +227,11 @@ def _future_day(app: AppContext, text: str) -> date:
 
 def report_intro(done: intro_svc.Intro, json: bool, verb: str) -> None:
     if json:
+        from . import render, render_net
+
         render.print_json(render_net.intro_json(done))
     else:
-        render.say(f"{verb} of {done.a.name} and {done.b.name} ({done.state}).")
+        _say(f"{verb} of {done.a.name} and {done.b.name} ({done.state}).")
 
 
 def run_asked(app: AppContext, a: str, b: str, *, person: Finder, json: bool) -> None:
@@ -218,9 +246,9 @@ def run_made(app: AppContext, a: str, b: str, *, person: Finder, json: bool) -> 
     with transaction(app.conn):
         done = intro_svc.mark_made(app.conn, person(app, a), person(app, b), now=app.now)
     if not done.asked:
-        render.say("Note: neither side was recorded as asked first.", style="dim")
+        _say("Note: neither side was recorded as asked first.", style="dim")
     report_intro(done, json, "Made the introduction")
-    render.say(f"A check-in follow-up is due in {intro_svc.CHECK_IN_DAYS} days.")
+    _say(f"A check-in follow-up is due in {intro_svc.CHECK_IN_DAYS} days.")
 
 
 def run_declined(app: AppContext, a: str, b: str, *, person: Finder, json: bool) -> None:
@@ -236,7 +264,9 @@ def run_outcome(
         done = intro_svc.record_outcome(
             app.conn, person(app, a), person(app, b), outcome, note=message, now=app.now
         )
+    from . import render_net
+
     report_intro(done.after, json, f"Recorded the outcome ({outcome})")
     replaced = render_net.replaced_outcome(done)
     if replaced:
-        render.say(replaced)
+        _say(replaced)

@@ -5,19 +5,24 @@ leaves a follow-up to chase the answer; `pln intro made A B` records the tie,
 notes it on both people, logs the introduction as an interaction with both and
 schedules a check-in; `pln intro outcome A B connected|nothing` closes the loop
 and, over time, shows which kinds of introductions work.
+
+Scoring (``suggest.py``) is imported where it is used: `pln intro made|declined|outcome`
+and `pln introduce A B --dismiss` never load it.
 """
 
 import json
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .db import from_db_time, to_db_time
 from .errors import Conflict, InvalidInput, NotFound
 from .resolve import PersonRef
 from .store import Conn, network
 from .store import intros as store
-from .suggest import Book, Person, Suggestion, code, score_pair, wanted
 from .text import clean_text
+
+if TYPE_CHECKING:
+    from .suggest import Book, Person, Suggestion
 
 WAIT_DAYS = 7  # an unanswered ask comes back in `pln due` after a week
 CHECK_IN_DAYS = 21  # "did they connect?" three weeks after the introduction
@@ -85,7 +90,9 @@ def _require(conn: Conn, a: PersonRef, b: PersonRef) -> Intro:
     return intro
 
 
-def evidence(book: Book, a: PersonRef, b: PersonRef) -> Suggestion | None:
+def evidence(book: "Book", a: PersonRef, b: PersonRef) -> "Suggestion | None":
+    from .suggest import score_pair
+
     pa, pb = book.people.get(a.id), book.people.get(b.id)
     if pa is None or pb is None:
         return None
@@ -93,7 +100,7 @@ def evidence(book: Book, a: PersonRef, b: PersonRef) -> Suggestion | None:
 
 
 def propose(
-    conn: Conn, book: Book, a: PersonRef, b: PersonRef, *, note: str, now: datetime
+    conn: Conn, book: "Book", a: PersonRef, b: PersonRef, *, note: str, now: datetime
 ) -> Intro:
     x, y = _ordered(a, b)
     if network.tie_exists(conn, x.id, y.id):
@@ -139,20 +146,22 @@ def _open_state(intro: Intro, verb: str) -> None:
 
 
 def mark_asked(
-    conn: Conn, book: Book, asked: PersonRef, other: PersonRef, *, now: datetime
+    conn: Conn, book: "Book", asked: PersonRef, other: PersonRef, *, now: datetime
 ) -> Intro:
     """``asked`` was asked whether they would like to meet ``other``."""
-    from .activity import add_followup  # only where needed: one-pair commands start fast
+    # the follow-up as ``activity.add_followup`` stores one that does not recur: that
+    # module's imports (dates, views, ties) cost `pln intro asked` a third of the floor
+    from .store.activity import insert_followup
 
     intro = find_intro(conn, asked, other) or propose(conn, book, asked, other, note="", now=now)
     _open_state(intro, "asked")
     side = "a" if asked.id == intro.a.id else "b"
     store.mark_asked(conn, intro.id, side=side, at=to_db_time(now))
-    fid = add_followup(
+    fid = insert_followup(
         conn,
-        asked,
+        person_id=asked.id,
         due=now.date() + timedelta(days=WAIT_DAYS),
-        note=f"Waiting: did {asked.name} answer about meeting {other.name}?",
+        note=clean_text(f"Waiting: did {asked.name} answer about meeting {other.name}?", "note"),
         every=None,
         now=now,
     )
@@ -304,7 +313,7 @@ def what_works(intros: list[Intro]) -> list[KindStats]:
     return [KindStats(k, v[0], v[1]) for k, v in sorted(stats.items())]
 
 
-def drafts(book: Book, a: PersonRef, b: PersonRef) -> list[tuple[str, str]]:
+def drafts(book: "Book", a: PersonRef, b: PersonRef) -> list[tuple[str, str]]:
     """A short message to each side, built from what the two have in common."""
     pa, pb = book.people.get(a.id), book.people.get(b.id)
     if pa is None or pb is None:
@@ -312,7 +321,7 @@ def drafts(book: Book, a: PersonRef, b: PersonRef) -> list[tuple[str, str]]:
     return [(p.name, _draft(book, p, o)) for p, o in ((pa, pb), (pb, pa))]
 
 
-def _draft(book: Book, to: Person, other: Person) -> str:
+def _draft(book: "Book", to: "Person", other: "Person") -> str:
     names = book.topic_names
     lines = []
     # a need met is said in the words the message's reader wrote it in
@@ -346,13 +355,15 @@ def _draft(book: Book, to: Person, other: Person) -> str:
 
 def why_none(
     conn: Conn,
-    book: Book,
-    found: list[Suggestion],
+    book: "Book",
+    found: list["Suggestion"],
     *,
     focus: int | None,
     topic: str | None,
 ) -> str:
     """Why no introduction is suggested, in words a person can act on."""
+    from .suggest import wanted
+
     want = None if topic is None else wanted(book, topic)
     if focus is None:
         return _why_none_overall(book, found, want, topic)
@@ -385,7 +396,7 @@ def why_none(
     return f"every contact who shares {what} {joined}."
 
 
-def _topical(a: Person, b: Person, want: frozenset[str] | None) -> bool:
+def _topical(a: "Person", b: "Person", want: frozenset[str] | None) -> bool:
     if want is not None:
         return bool(want & (a.interests | a.seeks)) and bool(want & (b.interests | b.seeks))
     return bool(
@@ -397,9 +408,11 @@ def _topical(a: Person, b: Person, want: frozenset[str] | None) -> bool:
 
 
 def _blocked_reasons(
-    conn: Conn, book: Book, focus: int, others: list[int], found: list[Suggestion]
+    conn: Conn, book: "Book", focus: int, others: list[int], found: list["Suggestion"]
 ) -> dict[str, int]:
     """How many of ``others`` are kept from the list by each reason, the first that applies."""
+    from .suggest import code
+
     held = {
         kind: {code(r.a_id, r.b_id) for r in found_rows}
         for kind, found_rows in store.pairs_kept_from_suggestions(conn, focus).items()
@@ -422,7 +435,7 @@ def _blocked_reasons(
 
 
 def _why_none_overall(
-    book: Book, found: list[Suggestion], want: frozenset[str] | None, topic: str | None
+    book: "Book", found: list["Suggestion"], want: frozenset[str] | None, topic: str | None
 ) -> str:
     holders = [p for p in book.people.values() if p.interests or p.seeks]
     if want is not None:

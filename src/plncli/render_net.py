@@ -1,16 +1,24 @@
-"""What the network commands show: ties, groups, suggestions, introductions, experts."""
+"""What the network commands show: ties, groups, suggestions, introductions, experts.
+
+The rows' types are imported for annotations only: a one-pair command (`pln intro made
+A B --json`) imports this module without loading suggestions, ties or `pln who`.
+"""
+
+from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .dates import humanize_day, say_partial
-from .introduce import Intro, KindStats, Recorded
 from .render import iso_instant, number_of, ref_json
 from .resolve import PersonRef
-from .suggest import Suggestion
 from .tables import Block, Table, emit
-from .ties import Acquaintance, GroupRow
-from .who import Expert
+
+if TYPE_CHECKING:
+    from .introduce import Intro, KindStats, Recorded
+    from .suggest import Suggestion
+    from .ties import Acquaintance, GroupRow
+    from .who import Expert
 
 
 def suggestion_json(s: Suggestion) -> dict[str, Any]:

@@ -264,11 +264,13 @@ def _typed(conf: dict[str, Any], key: str, kind: type[T], default: T) -> T:
 
 
 def _cadences(section: object) -> dict[str, str]:
-    from .dates import DateError, parse_interval
-
     cadence = dict(DEFAULT_CADENCE)
     if not isinstance(section, dict):
         raise InvalidInput("config.toml: [cadence] must be a table", "fix the config file")
+    if not section:
+        return cadence  # no [cadence]: a command that reads no dates never imports them
+    from .dates import DateError, parse_interval
+
     for circle, value in section.items():
         if circle not in CIRCLES:
             raise InvalidInput(
