@@ -11,7 +11,7 @@ a seeks what b offers     3 x (0.5 + 0.5 w) each way           -
 both work on a topic      1 x w per topic                      0.25 / df per topic
 both look for a topic     0.6 x w per topic                    -
 met at the same event     -                                    0.5 / df
-same organisation         -                                    0.5 / df
+same organisation         -                                    1.0 / df
 same place                -                                    0.25 / df
 common acquaintances      -                                    RA
 chains of acquaintances   -                                    1.0 x RA3
@@ -87,7 +87,7 @@ COMPLEMENT, TOPIC, SHARED_NEED = 3.0, 1.0, 0.6
 INTRO_WEIGHT = {"s": SHARED_NEED, "i": TOPIC}
 # know score: resource allocation (sum of 1 / degree over common acquaintances) plus
 # K / df for each shared event, organisation, place and topic held by df people
-KNOW_EVENT, KNOW_ORG, KNOW_PLACE, KNOW_TOPIC = 0.5, 0.5, 0.25, 0.25
+KNOW_EVENT, KNOW_ORG, KNOW_PLACE, KNOW_TOPIC = 0.5, 1.0, 0.25, 0.25
 LIKELY_AT = 0.7  # a know score from here on is marked "likely" and never an introduction
 DISCOUNT = 0.05  # the introduce score x DISCOUNT / (DISCOUNT + know less its topics part)
 # chains of acquaintances a - z1 - z2 - b add KNOW_PATH / (degree z1 x degree z2) each, through
