@@ -110,6 +110,9 @@ GRAPHS: dict[str, tuple[str, Callable[[], nx.Graph]]] = {
 }
 SAMPLE = [60]  # people asked about per run (--people)
 SCORED: list[tuple[float, bool]] = []  # (know score, hidden tie?) of every listed pair
+# (hidden tie?, share of hidden ties among the person's other pairs) of every pair a fill
+# by degree would add to an "already know?" list shorter than 5
+FILLED: list[tuple[bool, float]] = []
 NOW = "2026-11-23T10:00:00+00:00"
 VOCAB = [f"topic{i:02d}" for i in range(60)]
 COLUMNS = (
@@ -256,6 +259,11 @@ def _measure(
                 needs += "complement" in s["evidence"]
         others = [o for o in seen if o != person and not seen.has_edge(person, o)]
         base += len(wanted) / len(others)
+        # what filling a short list with whoever knows the most people would add (--cuts)
+        taken = set(other) | {_other(node_of, s, id_of[person]) for s in listed}
+        fill = sorted((o for o in others if o not in taken), key=lambda o: (-deg[o], o))
+        for o in fill[: max(5 - len(know), 0)]:
+            FILLED.append((o in wanted, len(wanted) / len(others)))
         common = {o: set(seen[person]) & set(seen[o]) for o in others}
         baselines = {
             "hits@5 CN": {o: float(len(c)) for o, c in common.items()},
@@ -316,13 +324,23 @@ def _ln(d: int) -> float:
     return math.log(max(d, 2))
 
 
-def _cuts() -> str:
+def _cuts(scored: list[tuple[float, bool]]) -> str:
     out = []
     for cut in (0.25, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.5, 2.0):
-        above = [hit for score, hit in SCORED if score >= cut]
+        above = [hit for score, hit in scored if score >= cut]
         if above:
             out.append(f"{cut}: {sum(above) / len(above):.2f} ({len(above)})")
     return ", ".join(out)
+
+
+def _fill(filled: list[tuple[bool, float]]) -> str:
+    """How often the pairs a fill by degree would add are hidden ties, against pairs
+    chosen at random (the share of hidden ties among each person's other pairs)."""
+    if not filled:
+        return "no list shorter than 5"
+    hit = sum(h for h, _ in filled) / len(filled)
+    chance = sum(c for _, c in filled) / len(filled)
+    return f"{hit:.2f} of {len(filled)} pairs are hidden ties (a random pair: {chance:.2f})"
 
 
 POOL_BY = {
@@ -361,7 +379,9 @@ def main() -> None:
         help="NAME=VALUE: try another value of a constant in plncli.suggest (e.g. LIKELY_AT=1)",
     )
     ap.add_argument(
-        "--cuts", action="store_true", help="also print the precision of other likely cut-offs"
+        "--cuts",
+        action="store_true",
+        help="also print the precision of other likely cut-offs, and of a fill by degree",
     )
     args = ap.parse_args()
     SAMPLE[0] = args.people
@@ -380,6 +400,8 @@ def main() -> None:
     print("| graph | hidden | " + " | ".join(COLUMNS) + " |")
     print("|---|---|" + "---|" * len(COLUMNS))
     held_out: dict[float, list[dict[str, float]]] = {0.2: [], 0.8: []}
+    held_scored: dict[float, list[tuple[float, bool]]] = {0.2: [], 0.8: []}
+    held_filled: dict[float, list[tuple[bool, float]]] = {0.2: [], 0.8: []}
     for key in chosen:
         label, make = GRAPHS[key]
         # integer labels: sets of them iterate in one order whatever the hash seed
@@ -394,14 +416,22 @@ def main() -> None:
                 cells.append("n/a" if m != m else f"{m:.2f}")
             print(f"| {label} | {hide:.0%} | " + " | ".join(cells) + " |")
             if args.cuts:
-                print("  precision (pairs) at cut-offs:", _cuts())
+                print("  precision (pairs) at cut-offs:", _cuts(SCORED))
+                print("  a fill by degree:", _fill(FILLED))
+            if key != "karate":
+                held_scored[hide] += SCORED
+                held_filled[hide] += FILLED
             SCORED.clear()
+            FILLED.clear()
             sys.stdout.flush()
     for hide, runs in held_out.items():
         if runs:  # every held-out person (pair, introduction) counts once
             pooled = [_pooled(runs, c) for c in COLUMNS]
             cells = ["n/a" if m != m else f"{m:.2f}" for m in pooled]
             print(f"| held out, pooled | {hide:.0%} | " + " | ".join(cells) + " |")
+            if args.cuts:
+                print("  precision (pairs) at cut-offs:", _cuts(held_scored[hide]))
+                print("  a fill by degree:", _fill(held_filled[hide]))
 
 
 if __name__ == "__main__":
