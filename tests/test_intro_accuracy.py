@@ -173,9 +173,13 @@ def test_evaluation_prints_the_same_table_whatever_the_hash_seed() -> None:
         tables.append(done.stdout)
     assert tables[0] == tables[1]
     header, rule, *rows = tables[0].splitlines()
-    assert "| hits@5 pln | hits@5 CN | hits@5 AA | hits@5 RA | coverage |" in header
+    assert "| hits@5 pln | hits@5 CN | hits@5 AA | hits@5 RA | hits@5 RA+attr |" in header
+    assert "| hits@5 RA+attr no fill | hits@5 RA+attr PA fill | coverage |" in header
     assert "intro ∩ ties --for | intro ∩ ties book | needs met --for |" in header
-    assert [r.split("|")[2].strip() for r in rows] == ["20%", "80%"]
+    assert [r.split("|")[2].strip() for r in rows] == ["20%", "80%"] * 2
+    # a held-out graph alone: pooled, its rows again
+    assert [r.split("|")[1].strip() for r in rows[2:]] == ["held out, pooled"] * 2
+    assert [r.split("|")[3:] for r in rows[2:]] == [r.split("|")[3:] for r in rows[:2]]
     for row in rows:
         cells = [c.strip() for c in row.split("|")[3:-1]]
         assert len(cells) == header.count("|") - 3
