@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 
 from helpers import query
 
+from plncli import migrations
+
 
 def _talkers(pln: Any) -> None:
     """Who knows oracy how: seeks it, works on it, talked about it (often, or on two topics)."""
@@ -61,7 +63,7 @@ def test_who_holds_a_topic_is_read_from_an_index_alone(pln: Any, db_path: Path) 
     _talkers(pln)
     conn = sqlite3.connect(db_path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone() == (8,)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] >= 8
         held = " ".join(
             r[3]
             for r in conn.execute(
@@ -94,11 +96,17 @@ def test_a_book_of_schema_7_gets_the_indexes_and_keeps_every_row(
     conn.executescript(
         "DROP INDEX ix_person_attr_kind_key_person; DROP INDEX ix_interaction_topic_key;"
         " CREATE INDEX ix_person_attr_kind_key ON person_attr (kind, key);"
-        " PRAGMA user_version = 7;"
+        # m009's column too (a book of schema 7 has not got it), its triggers as m007 left them
+        " DROP TRIGGER undo_followup_insert; DROP TRIGGER undo_followup_update;"
+        " DROP TRIGGER undo_followup_delete; ALTER TABLE followup DROP COLUMN anchor;"
     )
+    for statement in migrations.undo_triggers(conn, tables=("followup",)):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 7")
+    conn.commit()
     conn.close()
     assert [c["person"]["name"] for c in pln.json("share", "talk")][:1] == ["Carla Diaz"]
-    assert query(db_path, "PRAGMA user_version") == [(8,)]
+    assert query(db_path, "PRAGMA user_version") == [(migrations.LATEST,)]
     assert dump() == before
     assert list(db_path.parent.glob(f"{db_path.name}.schema7-*.bak"))  # the copy before
 
@@ -117,7 +125,7 @@ def test_db_upgrade_brings_a_shared_book_of_schema_7_to_the_new_indexes(
         conn.execute("CREATE INDEX ix_person_attr_kind_key ON person_attr (kind, key)")
         conn.execute("UPDATE pln_version SET version = 7")
     done = pln("db", "upgrade", pg_url).stdout
-    assert "from schema 7 to 8: added index ix_interaction_topic_key," in done
+    assert f"from schema 7 to {migrations.LATEST}: added index ix_interaction_topic_key," in done
     assert "index ix_person_attr_kind_key_person." in done
     with psycopg.connect(pg_url) as conn:
         indexes = {
