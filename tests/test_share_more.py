@@ -19,7 +19,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import query
-
 from plncli import migrations
 
 
