@@ -5,6 +5,7 @@ that acts on one pair to importing only what it uses, in a fresh process as a us
 it, and check that it still prints and stores what it did.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -173,3 +174,22 @@ def test_the_spellings_of_many_topics_are_those_of_one(
     assert many._by_canonical is not None or len(set(asked)) <= 8
     for canonical, found in grouped.items():
         assert found == topics().spellings(canonical)
+
+
+def _evidence(pln: Any, a: str, b: str) -> list[list[str]]:
+    """What `pln introduce --json` gives as the evidence of the pair (a, b)."""
+    found = json.loads(pln("introduce", "--json").stdout)
+    return [s["evidence"] for s in found if (s["a"]["name"], s["b"]["name"]) == (a, b)]
+
+
+def test_the_whole_book_leaves_out_the_ties_of_archived_people(db_path: Path, pln: Any) -> None:
+    """The whole book reads every tie and leaves out those of archived people itself (no
+    lookup of both people per tie): an archived acquaintance is no common acquaintance."""
+    _book(pln)
+    pln("add", "Eve Stone", "--circle", "network")
+    for a, b in (("Eve Stone", "Cleo Park"), ("Eve Stone", "Dan Wu")):
+        assert pln("knows", a, b).exit_code == 0
+    assert _evidence(pln, "Cleo Park", "Dan Wu") == [["topic", "mutual"]]
+    assert pln("archive", "Eve Stone").exit_code == 0
+    assert query(db_path, "SELECT count(*) FROM tie") == [(2,)]  # kept, only not used
+    assert _evidence(pln, "Cleo Park", "Dan Wu") == [["topic"]]

@@ -250,7 +250,9 @@ class Book:
         if scoped:  # their topics, offers and needs when they are scored (``complete``)
             return self._rows_only(rows)
         effective: dict[str, str | None] = {}
-        for stored in store.held_topic_keys(conn, scoped=scoped):
+        # the whole book's distinct keys are the stored topics (one seek per key, where
+        # DISTINCT reads every row: 6.5 ms at 10,000 people, and the topics read them anyway)
+        for stored in self.topics.stored():
             effective[stored] = self._effective(stored)
         same = all(k == v for k, v in effective.items())
         attrs = store.topic_keys_by_person(

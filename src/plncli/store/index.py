@@ -74,12 +74,6 @@ def people(
     ).fetchall()
 
 
-def held_topic_keys(conn: Conn, *, scoped: bool) -> list[str]:
-    """The distinct keys of the topics, offers and needs held (in the scope)."""
-    where = _TOPIC_KINDS + (_IN_SCOPE if scoped else "")
-    return column(conn, f"SELECT DISTINCT key FROM person_attr WHERE {where}")
-
-
 def topic_keys_by_person_sqlite(
     conn: Conn, *, scoped: bool, effective: Mapping[str, str | None] | None
 ) -> dict[tuple[int, str], frozenset[str]]:
@@ -142,9 +136,17 @@ def neighbours(conn: Conn, *, scoped: bool) -> dict[int, set[int]]:
     """Whom each person knows (ties between people not archived): all ties, or
     (``scoped``) those of the people in the hood table."""
     found: dict[int, set[int]] = defaultdict(set)
-    hood = ""
-    if scoped:  # the focus's ties, and the ties of everyone it knows
-        hood = " WHERE t.a_id IN (SELECT id FROM _hood) OR t.b_id IN (SELECT id FROM _hood)"
+    if not scoped:
+        # every tie, in the order of its key, and the few archived people left out here:
+        # two lookups of person per tie cost half of this read (~9 ms at 10,000 people)
+        gone = set(column(conn, "SELECT id FROM person WHERE archived_at IS NOT NULL"))
+        for a, b in conn.execute("SELECT a_id, b_id FROM tie ORDER BY a_id, b_id"):
+            if not (gone and (a in gone or b in gone)):
+                found[a].add(b)
+                found[b].add(a)
+        return found
+    # scoped: the focus's ties, and the ties of everyone it knows
+    hood = " WHERE t.a_id IN (SELECT id FROM _hood) OR t.b_id IN (SELECT id FROM _hood)"
     for a, b in conn.execute(
         "SELECT a_id, b_id FROM tie t JOIN person p ON p.id = t.a_id AND p.archived_at IS NULL"
         " JOIN person q ON q.id = t.b_id AND q.archived_at IS NULL" + hood
