@@ -17,7 +17,6 @@
 
 import re
 from datetime import date, datetime
-from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .db import from_db_time, to_db_time
@@ -35,7 +34,9 @@ KINDS = ("article", "book", "blog", "video", "course", "podcast", "other")
 SHARED = "shared"  # the kind of interaction a share is
 MAX_TITLE = 300
 MAX_URL = 2000
-_URL = r"(?i)[a-z][a-z0-9+.-]*://\S+|www\.\S+"  # compiled when first asked (``_url``)
+# compiled when first asked (re's own cache): `pln due` loads this module for the share hints and
+# never asks, and this case-blind pattern over all of Unicode takes ~1-5 ms to compile
+_URL = r"(?i)[a-z][a-z0-9+.-]*://\S+|www\.\S+"
 _HINT = "give the title, a unique start of it, the URL or #id (see `pln resources`)"
 
 
@@ -80,14 +81,7 @@ class Detail(NamedTuple):
 
 
 def is_url(text: str) -> bool:
-    return _url().fullmatch(text.strip()) is not None
-
-
-@cache
-def _url() -> re.Pattern[str]:
-    """``_URL``, compiled: not when the module loads, as `pln due` loads it for the share
-    hints and never asks (a case-blind pattern over all of Unicode: ~1-5 ms to compile)."""
-    return re.compile(_URL)
+    return re.fullmatch(_URL, text.strip()) is not None
 
 
 def check_kind(kind: str) -> str:

@@ -183,26 +183,14 @@ def steps_of(conn: Conn, change_id: int) -> list[Any]:
     )
 
 
-class _Lazy:
-    """A pattern compiled when first used: compiling the module's patterns at import cost
-    every command that writes (this module records the change) ~5% of the floor."""
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-        self._compiled: re.Pattern[str] | None = None
-
-    def get(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
-        return self._compiled
-
-
+# The step patterns are compiled when first used (re's own cache), not at import: every
+# command that writes loads this module, and compiling them all cost ~5% of the floor.
 # The row each step names: `DELETE/UPDATE ... WHERE rowid = N`, `INSERT ... VALUES (N,`
-_STEP_ROW = _Lazy(r"WHERE rowid = (-?\d+)$|^INSERT INTO \w+ \(rowid,[^)]*\) VALUES \((-?\d+),")
+_STEP_ROW = r"WHERE rowid = (-?\d+)$|^INSERT INTO \w+ \(rowid,[^)]*\) VALUES \((-?\d+),"
 
 
 def _row_of(sql: str) -> int | None:
-    m = _STEP_ROW.get().search(sql)
+    m = re.compile(_STEP_ROW).search(sql)
     return None if m is None else int(m.group(1) or m.group(2))
 
 
@@ -490,22 +478,22 @@ def _people_of(conn: Conn, batch: _Batch) -> set[int]:
 # each step would be a new statement to compile (with its foreign-key actions and
 # triggers): undoing a 4,000 person import spent most of its time compiling. With the
 # values as parameters one compiled statement per table and shape serves every step.
-_DELETE = _Lazy(r"DELETE FROM (\w+) WHERE rowid = (-?\d+)")
-_UPDATE = _Lazy(r"UPDATE (\w+) SET ")
-_INSERT = _Lazy(r'INSERT INTO (\w+) \(rowid((?:,"\w+")*)\) VALUES \((-?\d+)')
-_COLUMN = _Lazy(r'"(\w+)"=')
-_WHERE = _Lazy(r" WHERE rowid = (-?\d+)")
-_VALUE = _Lazy(r"NULL|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|'(?:[^']|'')*'|X'(?:[0-9A-Fa-f]{2})*'")
+_DELETE = r"DELETE FROM (\w+) WHERE rowid = (-?\d+)"
+_UPDATE = r"UPDATE (\w+) SET "
+_INSERT = r'INSERT INTO (\w+) \(rowid((?:,"\w+")*)\) VALUES \((-?\d+)'
+_COLUMN = r'"(\w+)"='
+_WHERE = r" WHERE rowid = (-?\d+)"
+_VALUE = r"NULL|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|'(?:[^']|'')*'|X'(?:[0-9A-Fa-f]{2})*'"
 
 
 def parse(sql: str) -> Step | None:
     """A step's text read into its parts; None if it is not one of the three shapes."""
-    if m := _DELETE.get().fullmatch(sql):
+    if m := re.compile(_DELETE).fullmatch(sql):
         return Step(m[1], "insert", int(m[2]), (), ())
     try:
-        if m := _UPDATE.get().match(sql):
+        if m := re.compile(_UPDATE).match(sql):
             return _update(sql, m)
-        if m := _INSERT.get().match(sql):
+        if m := re.compile(_INSERT).match(sql):
             return _insert(sql, m)
     except ValueError:
         pass
@@ -515,7 +503,7 @@ def parse(sql: str) -> Step | None:
 def _update(sql: str, m: re.Match[str]) -> Step:
     pos, cols, values = m.end(), [], []
     while True:
-        col = _COLUMN.get().match(sql, pos)
+        col = re.compile(_COLUMN).match(sql, pos)
         if col is None:
             raise ValueError(sql)
         value, pos = _literal(sql, col.end())
@@ -524,7 +512,7 @@ def _update(sql: str, m: re.Match[str]) -> Step:
         if not sql.startswith(",", pos):
             break
         pos += 1
-    where = _WHERE.get().fullmatch(sql, pos)
+    where = re.compile(_WHERE).fullmatch(sql, pos)
     if where is None:
         raise ValueError(sql)
     return Step(m[1], "update", int(where[1]), tuple(cols), tuple(values))
@@ -545,7 +533,7 @@ def _insert(sql: str, m: re.Match[str]) -> Step:
 
 def _literal(sql: str, pos: int) -> tuple[object, int]:
     """One value as quote() writes it, and where it ends."""
-    m = _VALUE.get().match(sql, pos)
+    m = re.compile(_VALUE).match(sql, pos)
     if m is None:
         raise ValueError(sql)
     text = m[0]
