@@ -170,6 +170,8 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
         backup_before_migration(conn, path, version)
     for number, (_name, steps) in enumerate(MIGRATIONS[version:], start=version + 1):
         with transaction(conn, path, record=False):
+            if schema_version(conn) >= number:
+                continue  # another pln, opening the book at the same moment, ran it first
             for statement in steps(conn):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
@@ -177,8 +179,11 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
 
 def backup_before_migration(conn: sqlite3.Connection, path: str, version: int) -> str:
     """A verified, owner-only copy of the database, taken before its schema changes."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = f"{path}.schema{version}-{stamp}.bak"
+    base = f"{path}.schema{version}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    target, n = f"{base}.bak", 1
+    while os.path.lexists(target):  # another pln, opening the book this second, made one
+        n += 1
+        target = f"{base}-{n}.bak"
     try:
         backup_to(conn, target)
     except PlnError as exc:
