@@ -549,6 +549,42 @@ def test_a_lost_wal_is_an_error_until_the_user_decides(pln: Any, db_path: Path) 
 
 
 @pytest.mark.sqlite_only(reason="SQLite's WAL file")
+@pytest.mark.parametrize("when", ["before the copy", "during the copy"])
+def test_a_wal_a_clean_close_removes_meanwhile_is_not_an_error(
+    pln: Any, db_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    """Another pln's clean close removes the -shm, then the -wal (SQLite's order). Seen in
+    between, the -wal looks left behind; when it is gone by the time it is copied, there was
+    nothing to keep: no error (CI's two-writer race met this), no note, no copy."""
+    import plncli.opening as opening
+
+    pln("add", "Ana Ruiz", "--org", "Old Org")
+    code = (
+        "import sqlite3, os, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None);"
+        " c.execute(\"UPDATE person SET org = 'New Org'\");"
+        " c.execute('PRAGMA wal_checkpoint(PASSIVE)'); os._exit(0)"
+    )
+    subprocess.run([sys.executable, "-c", code, str(db_path)], check=True)
+    wal = Path(f"{db_path}-wal")
+    assert wal.stat().st_size > 0
+    Path(f"{db_path}-shm").unlink()  # the closer's first step
+    copy = opening._copy_private
+
+    def closer_finishes(source: str, target: str) -> None:
+        if when == "before the copy":
+            wal.unlink()
+        copy(source, target)
+        if when == "during the copy":
+            wal.unlink()
+
+    monkeypatch.setattr(opening, "_copy_private", closer_finishes)
+    result = pln("list", "--json")
+    assert result.stderr == ""
+    assert [p["org"] for p in json.loads(result.stdout)] == ["New Org"]
+    assert kept_copies(db_path) == []
+
+
+@pytest.mark.sqlite_only(reason="SQLite's WAL file")
 def test_a_wal_of_a_book_in_use_is_left_alone(pln: Any, db_path: Path) -> None:
     pln("add", "Ana Ruiz")
     other = sqlite3.connect(db_path, isolation_level=None)  # another pln, still running

@@ -171,12 +171,17 @@ def keep_unclean_wal(path: str) -> str | None:
         _copy_private(wal, kept)
     except FileExistsError:  # kept already, this very second
         return kept
+    except FileNotFoundError:  # a pln closing cleanly removed it meanwhile: nothing to keep
+        return None
     except OSError as exc:
         raise StoreError(
             f"cannot keep a copy of {wal} (left by a pln that did not close cleanly):"
             f" {exc.strerror}; the database was not opened",
             "free some space, or copy that file aside yourself",
         ) from None
+    if not os.path.exists(wal):  # it was a clean close's, gone now (its -shm goes first)
+        os.unlink(kept)
+        return None
     sys.stderr.write(
         f"note: {wal} was left by a pln (or another program) that did not close the book"
         f" cleanly; a copy is kept at {kept}\n"
