@@ -99,9 +99,10 @@ def plan_import(
             updates = card_updates(conn, record, same_card)
             said = UPDATED if result.format != "csv" else UPDATED_ROW
             plan.notes.extend(Problem(record.where, f, said) for f in updates)
-            if result.format == "csv":  # said also when the row changes nothing else
-                kept.extend(_kept_by_uid(conn, record, same_card))
-            (plan.merge if updates else plan.skip).append((record, same_card))
+            held, differs = _kept_by_uid(conn, record, same_card)
+            kept.extend(differs)  # said also when the card changes nothing else
+            fills = bool(record.met_at) and not held.met_at  # --met-at fills an empty event
+            (plan.merge if updates or fills else plan.skip).append((record, same_card))
         elif match is not None and on_duplicate == "merge":
             record = _foreign_emails(record, match, by_email, plan.notes)
             record = _differences(conn, record, match, plan.notes, filling)
@@ -141,10 +142,15 @@ UPDATED_ROW = "updated from the row (the same UID)"
 _ROW_ONLY = tuple(f for f in _SCALARS if f not in _CARD_SCALARS)
 
 
-def _kept_by_uid(conn: sqlite3.Connection, record: Record, person: PersonRef) -> list[Problem]:
+def _kept_by_uid(
+    conn: sqlite3.Connection, record: Record, person: PersonRef
+) -> tuple[Any, list[Problem]]:
+    """The person's single values, and those a record with their UID brings that are
+    kept as held (a CSV row's, or a card's given by ``--circle``/``--met-at``), said as a
+    merge says them."""
     held = store.merge_target(conn, person.id)
     assert held is not None  # matched in this transaction
-    return [
+    return held, [
         Problem(record.where, f, f"kept {_shown(f, old)}, file had {_shown(f, new)}")
         for f in _ROW_ONLY
         if _differs(old := getattr(held, f), new := getattr(record, f))
@@ -361,7 +367,7 @@ def _update_from_card(
             people_store.delete_attrs(conn, pid, kind)
     _insert_attrs(conn, [(pid, r)])
     if r.met_at:
-        empty = dict.fromkeys(("org", "role", "location", "birthday"), None)
+        empty = dict.fromkeys(("org", "role", "location", "birthday", "cadence"), None)
         store.fill_person(
             conn,
             pid,

@@ -1,0 +1,46 @@
+"""Small defects found at stop 22, each reproduced through the real CLI first: what the
+user typed or imported is applied or said, never silently dropped."""
+
+from pathlib import Path
+from typing import Any
+
+from helpers import query
+
+
+def _notes(result: Any) -> list[str]:
+    """The import's notes on what was not kept (its summary's indented lines)."""
+    return [line.strip() for line in result.stderr.splitlines() if line.startswith("  ")]
+
+
+def test_import_options_reach_cards_matched_by_uid(
+    pln: Any, db_path: Path, tmp_path: Path
+) -> None:
+    """A card with someone's UID is that person: `--met-at` fills an empty event and
+    `--circle` or another event is kept and said, as for a person matched by email or
+    name (they were ignored without a word, and a card with news crashed on --met-at)."""
+    pln("add", "Ana Ruiz", "--met-at", "Conf A", "--topic", "assessment")
+    pln("add", "Ben Okafor")
+    cards = tmp_path / "cards.vcf"
+    cards.write_text(pln("export", "--format", "vcard").stdout, encoding="utf-8")
+
+    out = pln("import", str(cards), "--circle", "colleague", "--met-at", "Conf B")
+    assert "merged into people already in the book: 1, skipped: 1" in out.stderr
+    assert _notes(out)[-3:] == [
+        "card 1: met_at: kept 'Conf A', file had 'Conf B'",
+        "card 1: circle: kept 'network', file had 'colleague'",
+        "card 2: circle: kept 'network', file had 'colleague'",
+    ]
+    stored = "SELECT p.name, p.circle, e.name FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
+    assert sorted(query(db_path, stored + " ORDER BY p.id")) == [
+        ("Ana Ruiz", "network", "Conf A"),
+        ("Ben Okafor", "network", "Conf B"),  # filled, as a merge fills it
+    ]
+    # a card that changes the person, with --met-at: the update and the event, no crash
+    cards.write_text(cards.read_text().replace("FN:Ben Okafor", "FN:Ben Okafor-Smith"))
+    out = pln("import", str(cards), "--met-at", "Conf C")
+    assert "card 2: name: updated from the card (the same UID)" in _notes(out)
+    assert "card 2: met_at: kept 'Conf B', file had 'Conf C'" in _notes(out)
+    assert sorted(query(db_path, stored + " ORDER BY p.id")) == [
+        ("Ana Ruiz", "network", "Conf A"),
+        ("Ben Okafor-Smith", "network", "Conf B"),
+    ]
