@@ -44,3 +44,27 @@ def test_import_options_reach_cards_matched_by_uid(
         ("Ana Ruiz", "network", "Conf A"),
         ("Ben Okafor-Smith", "network", "Conf B"),
     ]
+
+
+def test_share_notes_follow_the_resources_title(pln: Any, db_path: Path) -> None:
+    """A share's note begins with the resource's title: an edited title reaches it (the
+    old one lingered in the timelines, and `pln resource show` lost the note after it);
+    the note written after it, and a note that no longer begins with it, stay as they are."""
+    pln("add", "Ana Ruiz", "Ben Okafor")
+    pln("resource", "add", "Slides", "--topic", "oracy", "--from", "Ana")
+    pln("share", "Slides", "--with", "Ben", "-m", "for the trial")
+    pln("log", "Ben", "-m", "Slides were good", "--kind", "shared")  # not linked: not a share
+    pln("resource", "edit", "Slides", "--title", "Oracy slides — year 7")
+    notes = "SELECT note FROM interaction ORDER BY id"
+    assert [n for (n,) in query(db_path, notes)] == [
+        "Oracy slides — year 7",
+        "Oracy slides — year 7 — for the trial",
+        "Slides were good",
+    ]
+    shown = pln("resource", "show", "Oracy").stdout
+    assert "for the trial" in shown
+    assert "Slides" not in pln("show", "Ben").stdout.replace("Slides were good", "")
+    assert [p["person"]["name"] for p in pln.json("find", "year")] == ["Ana Ruiz", "Ben Okafor"]
+    # the user's `--title` goes back, and the notes with it (undo is exact)
+    pln("undo", "--yes")
+    assert [n for (n,) in query(db_path, notes)][:2] == ["Slides", "Slides — for the trial"]

@@ -210,7 +210,24 @@ def edit_resource(conn: Conn, ref: ResourceRef, change: Change, *, now: datetime
             raise NotFound(f"{ref.title} has no topic {value!r}", "see pln resource show")
     if sets or change.add_topics or change.remove_topics:
         store.update_resource(conn, ref.id, sets, at=to_db_time(now))
+    if sets.get("title", ref.title) != ref.title:
+        _retitle_shares(conn, ref, sets["title"])
     return ResourceRef(ref.id, sets.get("title", ref.title))
+
+
+def _retitle_shares(conn: Conn, ref: ResourceRef, title: str) -> None:
+    """The shares' notes begin with the title they were recorded under (``record_share``):
+    they follow it when it changes; the note the user wrote after it stays as it was."""
+    from .store.search import refresh_search
+
+    people = set()
+    for s in store.share_notes(conn, ref.id):
+        people.add(s.person_id)
+        if s.note == ref.title:
+            store.set_share_note(conn, s.id, title)
+        elif s.note.startswith(f"{ref.title} — "):
+            store.set_share_note(conn, s.id, title + s.note[len(ref.title) :])
+    refresh_search(conn, sorted(people))
 
 
 def _not_taken(other: Any | None, ref: ResourceRef, what: str) -> None:

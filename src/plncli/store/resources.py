@@ -147,6 +147,22 @@ def link_share(conn: Conn, iid: int, rid: int, direction: str) -> None:
     )
 
 
+def share_notes(conn: Conn, rid: int) -> list[Any]:
+    """The resource's shares: ``id`` (the interaction), ``note``, ``person_id``."""
+    return rows(
+        conn,
+        "SELECT i.id, i.note, ip.person_id FROM interaction_resource s"
+        " JOIN interaction i ON i.id = s.interaction_id"
+        " JOIN interaction_person ip ON ip.interaction_id = i.id"
+        " WHERE s.resource_id = ? ORDER BY i.id",
+        (rid,),
+    )
+
+
+def set_share_note(conn: Conn, iid: int, note: str) -> None:
+    execute(conn, "UPDATE interaction SET note = ? WHERE id = ?", (note, iid))
+
+
 def shares_of_resource(conn: Conn, rid: int) -> list[Any]:
     """With whom the resource went, newest first: ``person_id``, ``name``, ``direction``,
     ``at``, ``note``."""
