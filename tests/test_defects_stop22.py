@@ -1,10 +1,32 @@
 """Small defects found at stop 22, each reproduced through the real CLI first: what the
 user typed or imported is applied or said, never silently dropped."""
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 from helpers import query
+
+SRC = str(Path(__file__).resolve().parent.parent / "src")
+
+
+def _cli(*args: str) -> "subprocess.CompletedProcess[str]":
+    """`pln ARGS` in a process of its own, on the test's book (conftest's environment)."""
+    env = {**os.environ, "PYTHONPATH": SRC}
+    r = subprocess.run(
+        [sys.executable, "-m", "plncli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert r.returncode == 0, (args, r.returncode, r.stdout, r.stderr)
+    return r
 
 
 def _notes(result: Any) -> list[str]:
@@ -68,3 +90,24 @@ def test_share_notes_follow_the_resources_title(pln: Any, db_path: Path) -> None
     # the user's `--title` goes back, and the notes with it (undo is exact)
     pln("undo", "--yes")
     assert [n for (n,) in query(db_path, notes)][:2] == ["Slides", "Slides — for the trial"]
+
+
+def test_forget_finds_the_name_as_whole_words(pln: Any, db_path: Path, tmp_path: Path) -> None:
+    """`pln forget Ana`: a command line or an imported file that says "Anatomy" does not
+    name her (the history lost that line's arguments, and the file was listed as holding
+    her); one that says "ÁNA", a word of its own, does (case and accents folded)."""
+    # in a process of its own: the history keeps the command line pln was given
+    _cli("add", "Ana", "Carla Diaz")
+    _cli("log", "Carla", "-m", "Anatomy lesson")
+    _cli("log", "Carla", "Ana", "-m", "Coffee")
+    unrelated, naming = tmp_path / "anatomy.csv", tmp_path / "naming.csv"
+    unrelated.write_text("name,notes\nDev Patel,Anatomy teacher\n", encoding="utf-8")
+    naming.write_text("name,notes\nEli Stone,met through ÁNA.\n", encoding="utf-8")
+    _cli("import", str(unrelated))
+    _cli("import", str(naming))
+    out = json.loads(_cli("forget", "Ana", "--yes", "--json").stdout)
+    assert out["files"] == [str(naming)]
+    assert out["erased"]["history"] == 2  # `add Ana`, `log Carla Ana`
+    commands = [c for (c,) in query(db_path, "SELECT command FROM change_log ORDER BY id")]
+    assert "pln log Carla -m 'Anatomy lesson'" in commands
+    assert "pln log Carla Ana -m Coffee" not in commands

@@ -29,9 +29,11 @@ book (PostgreSQL) ``wipe_shared`` rewrites the tables the member's role owns (``
 database and the schema-upgrade ``.bak`` files); ``forget_in_backup`` rewrites one.
 """
 
+import codecs
 import os
 import re
 import shlex
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -224,7 +226,7 @@ class _Traits:
         t = fold(token)
         if not t or t.startswith("-"):
             return False
-        if t == f"#{self.id}" or self.folded in t or any(v in t for v in self.values):
+        if t == f"#{self.id}" or _says(t, self.folded) or any(v in t for v in self.values):
             return True
         if self.folded.startswith(t) or any(w.startswith(t) for w in self.words):
             return True
@@ -380,9 +382,11 @@ def traits_of(conn: Conn, pid: int) -> _Traits:
 
 
 def import_files(conn: Conn, marks: list[bytes]) -> list[str]:
-    """Files named by `pln import` in the history, and their rejects files, that hold them.
+    """Files named by `pln import` in the history, and their rejects files, that hold them
+    (``holds_words``: "Ana" is not in "Anatomy").
 
     They are the user's own files (or written beside them): listed, never changed."""
+    needles = [m.decode("utf-8", "replace") for m in marks]
     found: list[str] = []
     for command in history.pln_command_lines(conn):
         words = _tokens(command)
@@ -391,7 +395,7 @@ def import_files(conn: Conn, marks: list[bytes]) -> list[str]:
         rest = [w for w in words[words.index("import") + 1 :] if not w.startswith("-")]
         for candidate in rest[:1] + [f"{w}.rejects.txt" for w in rest[:1]]:
             path = os.path.abspath(os.path.expanduser(candidate))
-            if os.path.isfile(path) and path not in found and holds(path, marks):
+            if os.path.isfile(path) and path not in found and holds_words(path, needles):
                 found.append(path)
     return found
 
@@ -429,6 +433,36 @@ def holds(path: str, needles: list[bytes]) -> bool:
     except OSError:
         return True  # cannot tell: say it may hold them
     return False
+
+
+def holds_words(path: str, needles: list[str]) -> bool:
+    """Whether a text file (read as UTF-8) holds any of ``needles`` as whole words, case and
+    accents folded as ``fold`` folds them. A database copy is searched by ``holds`` instead:
+    a SQLite record packs its values with nothing between them, so a name there need not
+    stand as a word of its own."""
+    alternatives = [r"\s+".join(map(re.escape, fold(n).split())) for n in needles if n.strip()]
+    if not alternatives:
+        return False
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
+    overlap = 4 * max(len(n) for n in needles) + 16  # what folding and spacing may add
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    tail = ""
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 22):
+                text = tail + _folded(decoder.decode(chunk))
+                if pattern.search(text, 1 if tail else 0):  # tail[0]: what goes before
+                    return True
+                tail = text[-overlap:]
+            return pattern.search(tail + _folded(decoder.decode(b"", final=True)), 1) is not None
+    except OSError:
+        return True  # cannot tell: say it may hold them
+
+
+def _folded(text: str) -> str:
+    """``fold`` without its spacing (a chunk's edges are not the text's)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def marks(conn: Conn, person: PersonRef) -> list[bytes]:
