@@ -2,6 +2,7 @@
 user typed or imported is applied or said, never silently dropped."""
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -34,9 +35,7 @@ def _notes(result: Any) -> list[str]:
     return [line.strip() for line in result.stderr.splitlines() if line.startswith("  ")]
 
 
-def test_import_options_reach_cards_matched_by_uid(
-    pln: Any, db_path: Path, tmp_path: Path
-) -> None:
+def test_import_options_reach_cards_matched_by_uid(pln: Any, db_path: Path, tmp_path: Path) -> None:
     """A card with someone's UID is that person: `--met-at` fills an empty event and
     `--circle` or another event is kept and said, as for a person matched by email or
     name (they were ignored without a word, and a card with news crashed on --met-at)."""
@@ -111,3 +110,34 @@ def test_forget_finds_the_name_as_whole_words(pln: Any, db_path: Path, tmp_path:
     commands = [c for (c,) in query(db_path, "SELECT command FROM change_log ORDER BY id")]
     assert "pln log Carla -m 'Anatomy lesson'" in commands
     assert "pln log Carla Ana -m Coffee" not in commands
+
+
+def _reading_uids(pln: Any, *db: str) -> list[str]:
+    ics = pln(*db, "export", "--format", "ics").stdout.replace("\r\n ", "")
+    return re.findall(r"^UID:(reading-.*)\r?$", ics, re.MULTILINE)
+
+
+def test_a_readings_calendar_uid_names_it_not_its_row(
+    pln: Any, db_path: Path, tmp_path: Path
+) -> None:
+    """Two books each have their reading 1: their calendar events shared the UID
+    `reading-1@pln`, so a calendar subscribed to both kept one. The UID now names the
+    group and the resource, so it is the same in every book that holds them, and stays
+    when the day moves."""
+    other = ["--db", str(tmp_path / "other.db")]
+    for book, title in (([], "Making Good Progress?"), (other, "Oracy in science")):
+        pln(*book, "add", "Ana Ruiz")
+        pln(*book, "group", "add", "Book club", "Ana")
+        pln(*book, "resource", "add", title)
+        pln(*book, "group", "read", "Book club", title, "--by", "2026-12-03")
+    (mine,), (theirs,) = _reading_uids(pln), _reading_uids(pln, *other)
+    assert re.fullmatch(r"reading-[0-9a-f]{32}@pln", mine) and mine != theirs
+    pln("group", "read", "Book club", "Making", "--by", "2026-12-10")
+    assert _reading_uids(pln) == [mine]
+    # a third book holding the same group reading the same resource: the same event
+    third = ["--db", str(tmp_path / "third.db")]
+    pln(*third, "add", "Ben Okafor")
+    pln(*third, "group", "add", "book  CLUB", "Ben")
+    pln(*third, "resource", "add", "Making Good Progress?")
+    pln(*third, "group", "read", "book club", "Making", "--by", "2027-01-05")
+    assert _reading_uids(pln, *third) == [mine]

@@ -649,6 +649,7 @@ def calendar_items(
     from .due import due_where, first_due, load_birthdays, load_due_inputs, load_due_readings
     from .formats import feed
     from .formats.export import ExportDue
+    from .store import resources
 
     horizon = today + timedelta(days=365)
     store.read_snapshot(conn)
@@ -675,6 +676,11 @@ def calendar_items(
     def key(pid: int) -> str:
         return feed.person_key(uids.get(pid), pid)
 
+    read = {
+        r.id: feed.reading_uid(r.group_key, r.url or r.title_key)
+        for r in resources.reading_keys(conn)
+    }
+
     events = [
         feed.followup(
             f.id,
@@ -689,9 +695,7 @@ def calendar_items(
     ]
     events += [
         ExportDue(
-            uid=f"reading-{i.reading_id}@pln"
-            if i.reading_id
-            else f"{i.kind}-{key(i.person.id)}@pln",
+            uid=read[i.reading_id] if i.reading_id else f"{i.kind}-{key(i.person.id)}@pln",
             summary=f"{titles[i.kind]}: {i.person.name}"
             + (f" — {i.reason}" if i.kind == "reading" else ""),
             # a reading has a day of its own, kept as a follow-up's is; a first contact or

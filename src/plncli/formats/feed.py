@@ -15,6 +15,8 @@ person 1), a UID is the person's everywhere. So:
   (`pln done` rolls the series on), so the UID names the series rather than the
   occurrence: ``followup-series-PERSON-HASH@pln``, the hash of what it is about and its
   rhythm; marking one done moves the event's start to the next occurrence;
+- a group's reading: ``reading-HASH@pln``, the hash of the group's folded name and the
+  resource's URL (or folded title): neither group nor resource has a UID of its own;
 - a birthday: ``birthday-PERSON@pln``, yearly (``RRULE:FREQ=YEARLY``) from the birth
   date (from 2000, a leap year, when the year is not known); 29 February is
   ``FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1``: the 29th in a leap year, the 28th otherwise,
@@ -117,6 +119,13 @@ def followup(
     until = due + timedelta(days=366 * RDATE_YEARS)
     rdates = () if rule else tuple(occurrences(every, start, after=due, until=until))
     return ExportDue(series_uid(person, note, every), summary, due, said, rule, rdates)
+
+
+def reading_uid(group_key: str, resource: str) -> str:
+    """A group's reading: the same wherever the book goes (its ids are one book's), named by
+    the group's folded name and the resource's URL (its folded title when it has none)."""
+    digest = hashlib.sha256(f"{group_key}\n{resource}".encode()).hexdigest()[:32]
+    return f"reading-{digest}@pln"
 
 
 def series_uid(person: str, note: str, every: Interval) -> str:
