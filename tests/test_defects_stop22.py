@@ -2,12 +2,14 @@
 user typed or imported is applied or said, never silently dropped."""
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from helpers import query
 
@@ -131,7 +133,8 @@ def test_a_readings_calendar_uid_names_it_not_its_row(
         pln(*book, "resource", "add", title)
         pln(*book, "group", "read", "Book club", title, "--by", "2026-12-03")
     (mine,), (theirs,) = _reading_uids(pln), _reading_uids(pln, *other)
-    assert re.fullmatch(r"reading-[0-9a-f]{32}@pln", mine) and mine != theirs
+    assert re.fullmatch(r"reading-[0-9a-f]{32}@pln", mine)
+    assert mine != theirs
     pln("group", "read", "Book club", "Making", "--by", "2026-12-10")
     assert _reading_uids(pln) == [mine]
     # a third book holding the same group reading the same resource: the same event
@@ -141,3 +144,45 @@ def test_a_readings_calendar_uid_names_it_not_its_row(
     pln(*third, "resource", "add", "Making Good Progress?")
     pln(*third, "group", "read", "book club", "Making", "--by", "2027-01-05")
     assert _reading_uids(pln, *third) == [mine]
+
+
+_LOADS_TYPER = (
+    "import atexit, sys; atexit.register(lambda: sys.stderr.write(str('typer' in sys.modules)));"
+    " from plncli.__main__ import main; sys.argv[0] = 'pln'; main()"
+)
+
+
+def _completion(*args: str, fast: bool = True) -> tuple[str, str]:
+    """(stdout, whether Typer was loaded) of `pln ARGS` in a process of its own."""
+    env = {**os.environ, "PYTHONPATH": SRC}
+    env.pop("PLN_NO_FASTPATH", None)
+    if not fast:
+        env["PLN_NO_FASTPATH"] = "1"
+    r = subprocess.run(
+        [sys.executable, "-c", _LOADS_TYPER, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    return r.stdout, r.stderr
+
+
+@pytest.mark.parametrize(
+    ("shell", "before"),
+    [
+        ("bash", ["--no-pager"]),
+        ("zsh", ["--db", "other.db", "--no-pager"]),
+        ("fish", ["--no-pager", "--db=other.db"]),
+    ],
+)
+def test_completion_after_global_options_takes_the_fast_path(shell: str, before: list[str]) -> None:
+    """`pln --no-pager completion bash` printed the script through Typer (the fast path
+    read only `--db` before the command): now as `pln completion bash` does, the same text."""
+    script, typer_loaded = _completion("completion", shell)
+    assert typer_loaded == "False"
+    assert script.startswith(("#", "_", "complete", "function"))
+    assert _completion(*before, "completion", shell) == (script, "False")
+    assert _completion(*before, "completion", shell, fast=False) == (script, "True")

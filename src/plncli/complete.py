@@ -544,9 +544,9 @@ SCRIPTS = {"bash": BASH, "zsh": ZSH, "fish": FISH}
 def run(argv: list[str]) -> int | None:
     """`pln completion SHELL` without Typer (it runs in every new shell that evals it);
     None for anything else, which the Typer app words."""
-    from .fast import split_db
+    from .fast import split_db, without_pager_flag
 
-    split = split_db(argv)
+    split = split_db(without_pager_flag(argv)[0])  # no pager to turn off: it prints a script
     if split is None or len(split[1]) != 2 or split[1][1] not in SCRIPTS:
         return None
     from .fast import _write
