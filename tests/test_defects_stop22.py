@@ -186,3 +186,28 @@ def test_completion_after_global_options_takes_the_fast_path(shell: str, before:
     assert script.startswith(("#", "_", "complete", "function"))
     assert _completion(*before, "completion", shell) == (script, "False")
     assert _completion(*before, "completion", shell, fast=False) == (script, "True")
+
+
+def test_the_fast_reads_share_one_boundary(
+    pln: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`pln share RESOURCE` opened, read, flushed and closed the book with a copy of
+    `fast.run`'s block: both now go through `fast.serve`, and print what Typer prints; a
+    user's error in either still goes to Typer (None), which words it."""
+    from plncli import fast
+
+    pln("add", "Ana Ruiz", "--seeks", "oracy")
+    pln("resource", "add", "Oracy in science", "--topic", "oracy")
+    served: list[str] = []
+    serve = fast.serve
+    monkeypatch.setattr(
+        fast, "serve", lambda db, read, **kw: served.append("x") or serve(db, read, **kw)
+    )
+    capsys.readouterr()
+    for argv in (["share", "Oracy"], ["list"]):
+        assert fast.run([*argv, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out) == pln.json(*argv)
+    assert served == ["x", "x"]
+    assert fast.run(["share", "Nothing like it"]) is None
+    assert fast.run(["show", "Nobody"]) is None
+    assert len(served) == 4

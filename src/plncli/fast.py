@@ -26,7 +26,10 @@ text Typer prints, on anything 80 columns wide or more.
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 CIRCLES = ("colleague", "network", "following")
 
@@ -180,12 +183,21 @@ def run(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     db, command, opts, positional = parsed
+    return serve(db, lambda app: _dispatch(app, command, opts, positional), pager=pager)
+
+
+def serve(
+    db: str | None, read: "Callable[[AppContext], None]", *, pager: bool = True
+) -> int | None:
+    """Open the book (``--db``), run ``read`` on it and close it: 0, or what ``_failed``
+    makes of an error (None: Typer runs the command again and words it). Also the
+    hooks' (``fast_share``)."""
     from .context import AppContext, flush_notes
 
     try:
         app = AppContext(db, pager=pager)
         try:
-            _dispatch(app, command, opts, positional)
+            read(app)
             sys.stdout.flush()
             flush_notes()
         finally:

@@ -9,7 +9,6 @@ anything else is a bug, said as one. Both ways call ``show`` (here, not in ``rea
 read loads neither ``reads`` nor ``due``).
 """
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 from .fast_intro import Spec, _options
@@ -54,32 +53,25 @@ def run(argv: list[str]) -> int | None:
     db, opts, resource = parsed
     import gc
 
-    from .context import AppContext, flush_notes
-    from .fast import _failed
+    from .fast import serve
     from .fast_intro import _as_typer_path
 
     collecting = gc.isenabled()
     gc.disable()  # imports and rows make many objects and no garbage (as in fast_intro)
     try:
-        app = AppContext(None if db is None else _as_typer_path(db))
-        try:
-            show(
+        return serve(
+            None if db is None else _as_typer_path(db),
+            lambda app: show(
                 app,
                 resource,
                 circle=opts.get("--circle"),
                 limit=int(opts.get("--limit", 10)),
                 json=bool(opts.get("--json")),
-            )
-            sys.stdout.flush()
-            flush_notes()
-        finally:
-            app.close()
-    except Exception as exc:
-        return _failed(exc)
+            ),
+        )
     finally:
         if collecting:
             gc.enable()
-    return 0
 
 
 def show(app: "AppContext", resource: str, *, circle: str | None, limit: int, json: bool) -> None:
