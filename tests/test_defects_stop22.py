@@ -69,6 +69,45 @@ def test_import_options_reach_cards_matched_by_uid(pln: Any, db_path: Path, tmp_
     ]
 
 
+def test_import_topic_adds_to_a_uid_matched_card_that_holds_none(
+    pln: Any, db_path: Path, tmp_path: Path
+) -> None:
+    """`--topic` with a card that has someone's UID and no CATEGORIES replaced all their
+    topics with the option's, said as "updated from the card": it adds to them, as it
+    does to a person matched by email or name. A card with topics still sets them."""
+    pln("add", "Ana Ruiz", "--topic", "assessment", "--topic", "oracy")
+    bare = tmp_path / "bare.vcf"
+    bare.write_text(
+        "".join(
+            line
+            for line in pln("export", "--format", "vcard").stdout.splitlines(keepends=True)
+            if not line.startswith("CATEGORIES")
+        ),
+        encoding="utf-8",
+    )
+    topics = "SELECT value FROM person_attr WHERE kind = 'topic'"
+    out = pln("import", str(bare), "--topic", "Retrieval practice")
+    assert "merged into people already in the book: 1" in out.stderr
+    assert not [n for n in _notes(out) if "topics" in n]
+    assert sorted(v for (v,) in query(db_path, topics)) == [
+        "Retrieval practice",
+        "assessment",
+        "oracy",
+    ]
+    out = pln("import", str(bare), "--topic", "ORACY")  # held already: nothing new
+    assert "skipped: 1" in out.stderr
+    assert sorted(v for (v,) in query(db_path, topics)) == [
+        "Retrieval practice",
+        "assessment",
+        "oracy",
+    ]
+    own = tmp_path / "own.vcf"
+    own.write_text(bare.read_text().replace("END:VCARD", "CATEGORIES:water\r\nEND:VCARD"))
+    out = pln("import", str(own), "--topic", "oracy")
+    assert "card 1: topics: updated from the card (the same UID)" in _notes(out)
+    assert sorted(v for (v,) in query(db_path, topics)) == ["oracy", "water"]
+
+
 def test_share_notes_follow_the_resources_title(pln: Any, db_path: Path) -> None:
     """A share's note begins with the resource's title: an edited title reaches it (the
     old one lingered in the timelines, and `pln resource show` lost the note after it);

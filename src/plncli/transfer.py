@@ -9,7 +9,7 @@ restores into an empty database exactly.
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -68,6 +68,7 @@ def plan_import(
     result: ReadResult,
     *,
     on_duplicate: str,
+    topic: Sequence[str] = (),
     tick: Callable[[], None] = lambda: None,
 ) -> Plan:
     """Match each record against the book (UID, email, then folded name) and within the file.
@@ -78,6 +79,8 @@ def plan_import(
     A card with someone's UID is that person edited elsewhere: it updates them
     (``card_updates``), or is skipped when it says nothing new; so is a row of pln's CSV
     with their UID, whose other single values (``_ROW_ONLY``) are kept as a merge keeps them.
+    ``topic`` (`--topic`) is added to every record's topics; to a card with someone's UID
+    that holds none, it is added to the person's.
     """
     by_name = {p.name_key: PersonRef(p.id, p.name) for p in people_store.name_keys(conn)}
     by_email = {e.key: PersonRef(e.id, e.name) for e in store.email_owners(conn)}
@@ -88,6 +91,8 @@ def plan_import(
     kept: list[Problem] = []
     for record in result.records:
         tick()
+        own_topics = bool(record.topics)
+        record = with_defaults(record, met_at=None, topic=list(topic), circle=None)
         keys = [f"n:{fold(record.name)}"] + [f"e:{fold(e)}" for e in record.emails]
         same_card = by_uid.get(record.uid) if record.uid else None
         match = next((by_email[k[2:]] for k in keys[1:] if k[2:] in by_email), None)
@@ -96,9 +101,13 @@ def plan_import(
         earlier = next((in_file[k] for k in keys if k in in_file), None)
         if same_card is not None and on_duplicate == "merge":
             record = _foreign_emails(record, same_card, by_email, plan.notes)
+            if not own_topics and record.topics:  # only --topic's: added to theirs
+                record = _topics_added(conn, record, same_card)
             updates = card_updates(conn, record, same_card)
             said = UPDATED if result.format != "csv" else UPDATED_ROW
-            plan.notes.extend(Problem(record.where, f, said) for f in updates)
+            plan.notes.extend(
+                Problem(record.where, f, said) for f in updates if own_topics or f != "topics"
+            )
             held, differs = _kept_by_uid(conn, record, same_card)
             kept.extend(differs)  # said also when the card changes nothing else
             fills = bool(record.met_at) and not held.met_at  # --met-at fills an empty event
@@ -155,6 +164,18 @@ def _kept_by_uid(
         for f in _ROW_ONLY
         if _differs(old := getattr(held, f), new := getattr(record, f))
     ]
+
+
+def _topics_added(conn: sqlite3.Connection, record: Record, person: PersonRef) -> Record:
+    """A card that holds no topics keeps the person's: ``--topic`` adds to them, as it does
+    to a person matched by email or name (the card's topics replace theirs as a whole)."""
+    from .store.views import attributes_of
+
+    held = attributes_of(conn, person.id).get("topic", [])
+    keys = {attr_key("topic", t) for t in held}
+    return record._replace(
+        topics=held + [t for t in record.topics if attr_key("topic", t) not in keys]
+    )
 
 
 def card_updates(conn: sqlite3.Connection, record: Record, person: PersonRef) -> list[str]:

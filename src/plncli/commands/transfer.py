@@ -97,13 +97,15 @@ def import_file(
 
         result = read_file(file, fmt=format_, encoding=encoding)
     records = [
-        svc.with_defaults(r, met_at=met_at, topic=topics or [], circle=circle)
+        svc.with_defaults(r, met_at=met_at, topic=[], circle=circle)  # topics: plan_import
         for r in result.records
     ]
     result = result._replace(records=records)
     planned = svc.last_change(app.conn)
     with progress(len(records), f"checking {len(records):,} records", True) as tick:
-        plan = svc.plan_import(app.conn, result, on_duplicate=on_duplicate, tick=tick)
+        plan = svc.plan_import(
+            app.conn, result, on_duplicate=on_duplicate, topic=topics or [], tick=tick
+        )
     if plan.invalid and not skip_invalid:
         raise InvalidRecords("standard input" if file == "-" else file, plan.invalid)
     if dry_run:
@@ -113,7 +115,7 @@ def import_file(
         # Planned without the write lock: if anyone wrote since (another member adding
         # one of these people), plan again under it, so that no one is added twice.
         if svc.last_change(app.conn, change) != planned:
-            plan = svc.plan_import(app.conn, result, on_duplicate=on_duplicate)
+            plan = svc.plan_import(app.conn, result, on_duplicate=on_duplicate, topic=topics or [])
         counts = svc.apply_import(app.conn, plan, now=app.now)
         if rejects:  # written before the commit: if it cannot be, nothing is imported
             text = "".join(f"{p.where}\t{p.field}\t{p.why}\n" for p in plan.invalid)
