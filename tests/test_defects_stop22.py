@@ -250,3 +250,25 @@ def test_the_fast_reads_share_one_boundary(
     assert fast.run(["share", "Nothing like it"]) is None
     assert fast.run(["show", "Nobody"]) is None
     assert len(served) == 4
+
+
+def test_share_after_no_pager_takes_the_fast_path(
+    pln: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`pln --no-pager share R` fell back to Typer (the share hook did not drop the global
+    flag): now it is served fast, with the pager off, and prints what Typer prints."""
+    from plncli import fast
+
+    pln("add", "Ana Ruiz", "--seeks", "oracy")
+    pln("resource", "add", "Oracy in science", "--topic", "oracy")
+    pagers: list[bool] = []
+    serve = fast.serve
+    monkeypatch.setattr(
+        fast, "serve", lambda db, read, **kw: pagers.append(kw["pager"]) or serve(db, read, **kw)
+    )
+    capsys.readouterr()
+    assert fast.run(["--no-pager", "share", "Oracy", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == pln.json("share", "Oracy")
+    assert fast.run(["share", "Oracy", "--json"]) == 0
+    capsys.readouterr()
+    assert pagers == [False, True]

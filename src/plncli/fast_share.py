@@ -47,13 +47,15 @@ def parse(argv: list[str]) -> tuple[str | None, dict[str, Any], str] | None:
 
 def run(argv: list[str]) -> int | None:
     """Run `pln share RESOURCE` and return its exit code, or None to hand it to Typer."""
-    parsed = parse(argv)
+    from .fast import serve, without_pager_flag
+
+    args, pager = without_pager_flag(argv)
+    parsed = parse(args)
     if parsed is None:
         return None
     db, opts, resource = parsed
     import gc
 
-    from .fast import serve
     from .fast_intro import _as_typer_path
 
     collecting = gc.isenabled()
@@ -68,6 +70,7 @@ def run(argv: list[str]) -> int | None:
                 limit=int(opts.get("--limit", 10)),
                 json=bool(opts.get("--json")),
             ),
+            pager=pager,
         )
     finally:
         if collecting:
