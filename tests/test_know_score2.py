@@ -89,6 +89,24 @@ def test_several_acquaintances_there_and_both_ways_add_up(pln: Any) -> None:
     assert "Ana knows 2 people at Hillside Academy, where Ben is" in json.dumps(shown)
 
 
+
+@pytest.mark.parametrize("there", [engine.COLLEAGUE_CAP, engine.COLLEAGUE_CAP + 1])
+def test_an_organisation_past_the_cap_says_nothing_of_whom_one_knows_there(
+    pln: Any, there: int
+) -> None:
+    # Cy and Ben are two of ``there`` people at Big Trust; Ana knows Cy
+    pln("add", "Ana Ruiz")
+    others = [f"Staff {i:03d}" for i in range(there - 2)]
+    pln("add", "Cy Moss", "Ben Okafor", *others, "--org", "Big Trust")
+    pln("knows", "Ana", "Cy")
+    _, know = lists(pln, "--for", "Ana", "--limit", "3")
+    if there <= engine.COLLEAGUE_CAP:
+        assert [names(s) for s in know][:1] == [pair("Ana Ruiz", "Ben Okafor")]
+        assert know[0]["score"] == pytest.approx(round(engine.KNOW_ORG / there, 3))
+        assert know[0]["reasons"] == ["Ana knows Cy Moss, who is at Big Trust with Ben"]
+    else:
+        assert know == []
+
 ORGS = ["Hillside", "Oak Academy"]
 N = 7
 book = st.fixed_dictionaries(
@@ -200,7 +218,8 @@ def test_readme_and_docstring_give_the_colleague_row() -> None:
     assert f"{engine.KNOW_ORG} / df each" in doc
     found = re.search(r"organisations of at most ([\d,]+) people", section)
     assert found
-    assert int(found[1].replace(",", "")) == engine.FOCUS_CAP
+    assert int(found[1].replace(",", "")) == engine.COLLEAGUE_CAP
+    assert f"``COLLEAGUE_CAP`` ({engine.COLLEAGUE_CAP})" in doc
 
 
 def test_evaluation_reports_the_ties_found_in_either_list() -> None:
