@@ -63,7 +63,9 @@ def test_someone_you_know_at_their_organisation_is_evidence_you_know_them(
     # the same pair, asked from Ben's side: found through whom Ben's colleagues know
     _, know = lists(pln, "--for", "Ben")
     ana = [s for s in know if names(s) == pair("Ana Ruiz", "Ben Okafor")]
-    assert [s["reasons"] for s in ana] == [["Ana knows Cy Moss, who is at Hillside Academy with Ben"]]
+    assert [s["reasons"] for s in ana] == [
+        ["Ana knows Cy Moss, who is at Hillside Academy with Ben"]
+    ]
     assert ana[0]["score"] == pytest.approx(round(engine.KNOW_ORG / 3, 3))
     # nobody Ana knows is at Leeds Primary: Eve is not listed
     assert all("Eve Stone" not in names(s) for s in lists(pln, "--for", "Ana")[1])
@@ -89,7 +91,6 @@ def test_several_acquaintances_there_and_both_ways_add_up(pln: Any) -> None:
     assert "Ana knows 2 people at Hillside Academy, where Ben is" in json.dumps(shown)
 
 
-
 @pytest.mark.parametrize("there", [engine.COLLEAGUE_CAP, engine.COLLEAGUE_CAP + 1])
 def test_an_organisation_past_the_cap_says_nothing_of_whom_one_knows_there(
     pln: Any, there: int
@@ -106,6 +107,7 @@ def test_an_organisation_past_the_cap_says_nothing_of_whom_one_knows_there(
         assert know[0]["reasons"] == ["Ana knows Cy Moss, who is at Big Trust with Ben"]
     else:
         assert know == []
+
 
 ORGS = ["Hillside", "Oak Academy"]
 N = 7

@@ -73,11 +73,11 @@ pairings); with ``--for`` every pair with that person is considered (through key
 ``FOCUS_CAP``, 3,000, people; pairs linked only by a chain of three ties are
 candidates too, and so are pairs linked only by an acquaintance at the other's
 organisation: the scope holds everyone at the organisations of whom the focus knows, and
-the ties of everyone at the focus's organisation). With ``--for`` or one pair (``pln introduce A B``) the book is
-loaded in two steps: everyone's row in the scope (the focus's sharers and ties,
-or the two and their acquaintances), then topics, offers and needs only for the
-people scored (``Book.complete``: the candidates, or the two). Every candidate is
-then scored exactly, on all of its evidence.
+the ties of everyone at the focus's organisation). With ``--for`` or one pair
+(``pln introduce A B``) the book is loaded in two steps: everyone's row in the scope
+(the focus's sharers and ties, or the two and their acquaintances), then topics,
+offers and needs only for the people scored (``Book.complete``: the candidates, or
+the two). Every candidate is then scored exactly, on all of its evidence.
 """
 
 import heapq
@@ -544,7 +544,6 @@ class Book:
                     if x != focus and x != z1 and x in self.people:
                         acc[code(focus, x)] += w
 
-
     def _colleagues(self, acc: dict[int, complex], focus: int) -> None:
         """Acquaintances at the other's organisation, for the already-know list: each
         acquaintance z of the focus hands KNOW_ORG / df to the focus and each other person
@@ -556,17 +555,19 @@ class Book:
                 by_org[p.org_key].append(p.id)
         people = self.people
         for z in self.neighbours.get(focus, ()):
-            if z in people and people[z].org_key:
-                df = self.org_df(people[z])
-                if df <= COLLEAGUE_CAP:
-                    ids = [b for b in by_org[people[z].org_key] if b != z]
-                    _with_focus(acc, focus, ids, complex(0, KNOW_ORG / max(df, 1)))
+            other = people.get(z)
+            org = other.org_key if other is not None else None
+            if other is not None and org and self.org_df(other) <= COLLEAGUE_CAP:
+                w = complex(0, KNOW_ORG / max(self.org_df(other), 1))
+                _with_focus(acc, focus, [b for b in by_org[org] if b != z], w)
         me = people[focus]
         if me.org_key and self.org_df(me) <= COLLEAGUE_CAP:
             w = complex(0, KNOW_ORG / max(self.org_df(me), 1))
             for m in by_org[me.org_key]:
                 if m != focus:
-                    _with_focus(acc, focus, [b for b in self.neighbours.get(m, ()) if b in people], w)
+                    _with_focus(
+                        acc, focus, [b for b in self.neighbours.get(m, ()) if b in people], w
+                    )
 
 
 def _aliases(book: Book, key: str) -> list[str]:
@@ -829,7 +830,9 @@ def _chains(book: Book, a: int, b: int) -> tuple[float, tuple[int, int] | None]:
     return total, best
 
 
-def _colleague_reason(book: Book, colleagues: list[int], y: Person, x_name: str, y_name: str) -> str:
+def _colleague_reason(
+    book: Book, colleagues: list[int], y: Person, x_name: str, y_name: str
+) -> str:
     if len(colleagues) == 1:
         z = book.people[colleagues[0]].name
         return f"{x_name} knows {z}, who is at {y.org} with {y_name}"
