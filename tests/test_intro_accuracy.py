@@ -200,7 +200,7 @@ def test_readme_and_docstring_give_the_chain_weight_and_cap() -> None:
     assert f"``PATH_CAP`` ({engine.PATH_CAP})" in doc
     assert f"{engine.KNOW_PATH} x RA3" in doc
     assert f"``LIKELY_AT`` ({engine.LIKELY_AT})" in doc
-    assert {"mutual", "path", "org", "place", "event"} == engine.SOCIAL
+    assert {"mutual", "path", "org", "colleague", "place", "event"} == engine.SOCIAL
     for kind in sorted(engine.SOCIAL):
         assert f"`{kind}`" in section  # named among the JSON evidence kinds
 

@@ -281,6 +281,16 @@ def scope_add_sharing_sqlite(conn: Conn, focus: int, column_name: str) -> None:
     )
 
 
+def hood_add_sharing_sqlite(conn: Conn, focus: int, column_name: str) -> None:
+    """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` to ``_hood``.
+    SQLite only: ``COLLATE NOCASE``, ``INSERT OR IGNORE``."""
+    conn.execute(
+        "INSERT OR IGNORE INTO _hood SELECT p.id FROM person p JOIN person f ON f.id = ?"
+        f" WHERE p.{column_name} = f.{column_name} COLLATE NOCASE",
+        (focus,),
+    )
+
+
 def scope_add_hood_sqlite(conn: Conn) -> None:
     """Add the hood and whom they know to ``_scope``. SQLite only: ``INSERT OR IGNORE``."""
     conn.execute(
@@ -435,6 +445,16 @@ def scope_add_sharing_pg(conn: Conn, focus: int, column_name: str) -> None:
     )
 
 
+def hood_add_sharing_pg(conn: Conn, focus: int, column_name: str) -> None:
+    """``hood_add_sharing_sqlite`` on PostgreSQL."""
+    same = _equal_folding_ascii_pg(f"p.{column_name}", f"f.{column_name}", column_name)
+    conn.execute(
+        f"INSERT INTO _hood SELECT p.id FROM person p JOIN person f ON f.id = ? WHERE {same}"
+        " ON CONFLICT DO NOTHING",
+        (focus,),
+    )
+
+
 def scope_add_hood_pg(conn: Conn) -> None:
     """``scope_add_hood_sqlite`` on PostgreSQL."""
     conn.execute(
@@ -507,6 +527,12 @@ def sharing(conn: Conn, column_name: str, value: object) -> tuple[int, int, int]
 def scope_add_sharing(conn: Conn, focus: int, column_name: str) -> None:
     """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` to ``_scope``."""
     (scope_add_sharing_pg if is_pg(conn) else scope_add_sharing_sqlite)(conn, focus, column_name)
+
+
+def hood_add_sharing(conn: Conn, focus: int, column_name: str) -> None:
+    """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` to ``_hood``
+    (their ties are then loaded)."""
+    (hood_add_sharing_pg if is_pg(conn) else hood_add_sharing_sqlite)(conn, focus, column_name)
 
 
 def scope_add_hood(conn: Conn) -> None:
