@@ -370,16 +370,22 @@ def load_due_inputs(
     """
     if where is None:
         where = due_where(conn, circle=circle, topic=topic, synonyms=synonyms)
-    people = [
-        PersonState(
-            PersonRef(r.id, r.name),
-            r.circle,
-            r.cadence,
-            date.fromisoformat(r.added),
-            date.fromisoformat(r.last_contact) if r.last_contact else None,
-            date.fromisoformat(r.met_on) if r.met_on else None,
-            r.met_at,
-            False,
+    # thousands of rows at 10,000 people: each PersonState and PersonRef made as the tuple it
+    # is (a NamedTuple's own constructor is Python code)
+    new, day = tuple.__new__, date.fromisoformat
+    people: list[PersonState] = [
+        new(
+            PersonState,
+            (
+                new(PersonRef, (r.id, r.name, None)),
+                r.circle,
+                r.cadence,
+                day(r.added),
+                day(r.last_contact) if r.last_contact else None,
+                day(r.met_on) if r.met_on else None,
+                r.met_at,
+                False,
+            ),
         )
         for r in store.maybe_due_people(
             conn,

@@ -64,14 +64,27 @@ def print_due_json(
     quote = _string_quoter(ascii_only=not _unicode_out())
     days = {day: day.isoformat() for day in {r[3] for r in ranked}}  # items share their days
     shares = shares or {}
-    lines = [
-        f'  {{"days_overdue": {overdue}, "due": "{days[due]}", "followup_id": '
-        f'{"null" if fid is None else fid}, "kind": "{kind}", "person": {{"id": {ref.id}, '
-        f'"name": {quote(ref.name)}}}, "reason": {quote(reason(why, today))}}}'
-        if kind in _PLAIN_KINDS and (kind != "reconnect" or ref.id not in shares)
-        else _due_line(kind, ref, due, overdue, fid, why, today, quote, shares)
-        for _, kind, ref, due, overdue, _, fid, why in ranked
-    ]
+    # A first contact's or reconnect's reason is said of a plain tuple that many share (the
+    # same day since, the same cadence): each is put in words and quoted once.
+    said: dict[Any, str] = {}
+    lines: list[str] = []
+    add = lines.append
+    for _, kind, ref, due, overdue, _, fid, why in ranked:
+        if kind not in _PLAIN_KINDS or (kind == "reconnect" and ref.id in shares):
+            add(_due_line(kind, ref, due, overdue, fid, why, today, quote, shares))
+            continue
+        if fid is None:
+            why_said = said.get(why)
+            if why_said is None:
+                why_said = said[why] = quote(reason(why, today))
+            follow = "null"
+        else:
+            why_said, follow = quote(reason(why, today)), str(fid)
+        add(
+            f'  {{"days_overdue": {overdue}, "due": "{days[due]}", "followup_id": {follow}, '
+            f'"kind": "{kind}", "person": {{"id": {ref.id}, "name": {quote(ref.name)}}}, '
+            f'"reason": {why_said}}}'
+        )
     sys.stdout.write("[\n" + json_safe(",\n".join(lines)) + "\n]\n")
 
 
