@@ -172,8 +172,12 @@ def share_hints(
     done = store.already_shared(conn, ids, sorted({r.id for r in recent}))
     matcher = Topics(conn, synonyms)
     found: dict[int, tuple[int, int, tuple[int, str]]] = {}
+    graded: dict[str, dict[str, int]] = {}  # resources lately added often share a topic
     for order, r in enumerate(recent):
-        for key, grade in matcher.grades(r.topic, holders).items():
+        grades = graded.get(r.topic)
+        if grades is None:
+            grades = graded[r.topic] = matcher.grades(r.topic, holders)
+        for key, grade in grades.items():
             for pid in holders[key]:
                 if (pid, r.id) not in done and (
                     pid not in found or (-grade, order) < found[pid][:2]
