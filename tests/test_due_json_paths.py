@@ -7,14 +7,19 @@ looked for with only what they need, and what the user gets stays the same.
 - The hints load neither ``resources.py`` nor its rules: ``sharing.share_hints`` gives
   (resource id, title), what the JSON and the table print.
 - The people who may be due are made as the tuples they are (``due.load_due_inputs``).
+- The birthdays' rules (``birthdays.py``) load only when birthdays are asked for.
+- The JSON is passed over for controls to escape (``text.json_safe``) only when the names
+  and words in it have one.
 
 The hints are held to the rule they had, written here plainly (``_hints_as_before``: every
 recent resource graded on its own), on open-ended books; the fast path's JSON to Typer's,
 on both engines. No timings: benchmarks/run.py measures.
 """
 
+import io
 import json
 import sqlite3
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,11 +29,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import shared_book
-from plncli import fast, topics
+from plncli import fast, render, topics
 from plncli.context import AppContext
 from plncli.db import to_db_time
-from plncli.due import RECENT_DAYS, PersonState, load_due_inputs
+from plncli.due import (
+    RECENT_DAYS,
+    OpenFollowUp,
+    PersonState,
+    items_of,
+    load_due_inputs,
+    ranked_due,
+)
 from plncli.resolve import PersonRef
+from plncli.settings import DEFAULT_CADENCE
 from plncli.store import resources as store
 from test_read_speed_more import _loaded
 
@@ -229,11 +242,15 @@ def test_the_hints_load_neither_resources_nor_its_rules(
     where: str,
 ) -> None:
     """`pln due --json` with resources to share: the hints need the topic words and the
-    store's queries, not ``resources.py`` (its references, its rules for adding)."""
+    store's queries, not ``resources.py`` (its references, its rules for adding); and the
+    birthdays' rules load only when birthdays are asked for (--within)."""
     first, loaded = _loaded(db_path, where, "due", "--json")
     assert first.startswith("0 ")
     assert "plncli.topics" in loaded  # the hints were graded
-    assert "plncli.resources" not in loaded
+    assert not loaded & {"plncli.resources", "plncli.birthdays"}
+    first, loaded = _loaded(db_path, where, "due", "--json", "--within", "1y")
+    assert first.startswith("0 ")
+    assert "plncli.birthdays" in loaded
 
 
 def test_the_people_who_may_be_due_are_whole_person_states(pln: Any, hinted_book: None) -> None:
@@ -255,3 +272,63 @@ def test_the_people_who_may_be_due_are_whole_person_states(pln: Any, hinted_book
         assert p.has_open_followup is False
         assert p.added.year == 2025
         assert p.last_contact == (date(2026, 11, 1) if p.ref.name == "Ana Ruiz" else None)
+
+
+# the controls json.dumps leaves raw and pln's JSON escapes (``text.json_safe``)
+UNSAFE = ["\x7f", "\x85", "\u202e"]
+
+
+@pytest.mark.parametrize("control", UNSAFE, ids=["DEL", "C1", "bidi"])
+@pytest.mark.parametrize("where", ["name", "note", "event", "title"])
+def test_a_control_anywhere_in_the_words_is_escaped(control: str, where: str) -> None:
+    """The writer passes over the whole JSON only when the names and words have a control:
+    one in a single name, follow-up note, event (a first contact's reason) or shared title
+    is escaped there, as the general way (a dict and json.dumps each) escapes it."""
+    today = date(2026, 11, 23)
+    odd = f"x{control}y"
+    ana = PersonRef(1, odd if where == "name" else "Ana")
+    ben = PersonRef(2, "Ben")
+    eve = PersonRef(3, "Eve")
+    people = [
+        PersonState(ben, "colleague", None, date(2026, 1, 5), None, None, None, False),
+        PersonState(
+            eve,
+            "network",
+            None,
+            date(2026, 11, 10),
+            None,
+            date(2026, 11, 10),
+            odd if where == "event" else "researchED",
+            False,
+        ),
+    ]
+    note = odd if where == "note" else "call"
+    followups = [OpenFollowUp(7, ana, today, note, None)]
+    ranked = ranked_due(
+        people,
+        followups,
+        today=today,
+        horizon=today,
+        cadences=DEFAULT_CADENCE,
+        first_contact_days=3,
+    )
+    shares = {2: (9, odd if where == "title" else "Talk")}
+    general = [
+        i._replace(share=shares[2], reason=f"{i.reason}; share {shares[2][1]}?")
+        if i.person.id == 2
+        else i
+        for i in items_of(ranked, today)
+    ]
+    got = _printed(lambda: render.print_due_json(ranked, today=today, shares=shares))
+    assert got == _printed(lambda: render.print_json([render.due_json(i) for i in general]))
+    assert control not in got
+    assert f"x\\u{ord(control):04x}y" in got
+
+
+def _printed(write: Any) -> str:
+    out, sys.stdout = sys.stdout, io.StringIO()
+    try:
+        write()
+        return sys.stdout.getvalue()
+    finally:
+        sys.stdout = out

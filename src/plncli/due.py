@@ -28,7 +28,6 @@ from functools import cache
 from operator import itemgetter
 from typing import NamedTuple
 
-from . import birthdays as bd
 from .dates import Interval, humanize_day, parse_interval, say_every, say_span
 from .resolve import PersonRef
 from .store import activity as store
@@ -209,6 +208,10 @@ def ranked_due(
 
 def _birthdays(birthdays: Sequence[Birthday], today: date, horizon: date) -> list[Ranked]:
     """Each person's next birthday from today to the horizon, soonest first."""
+    if not birthdays:
+        return []
+    from . import birthdays as bd  # only when birthdays are asked for (`pln due --within`)
+
     found = []
     for b in birthdays:
         on = bd.next_on_or_after(b.birthday, today)
@@ -269,6 +272,8 @@ def _every(every: str) -> str:
 def _said(why: _Why, today: date) -> str:
     form, since, met_at, cadence = why
     if form == "birthday":
+        from . import birthdays as bd
+
         age = bd.turns(since, bd.next_on_or_after(since, today))
         return "birthday" if age is None else f"birthday: turns {age}"
     ago = humanize_day(since, today=today)
@@ -429,6 +434,8 @@ def load_birthdays(
     """The people matching ``where`` whose birthday falls from ``start`` to ``end`` (the
     book narrows them by month and day; ``due`` with a window of a year or more reads
     every birthday)."""
+    from . import birthdays as bd
+
     return [
         Birthday(PersonRef(r.id, r.name), bd.from_stored(r.birthday))
         for r in store.birthdays_on(conn, where, bd.month_days(start, end))
