@@ -8,6 +8,7 @@ looked for with only what they need, and what the user gets stays the same.
   (resource id, title), what the JSON and the table print.
 - The people who may be due are made as the tuples they are (``due.load_due_inputs``).
 - The birthdays' rules (``birthdays.py``) load only when birthdays are asked for.
+- A topic's grade stems only the stored words that can match (``topics.grade``).
 - The JSON is passed over for controls to escape (``text.json_safe``) only when the names
   and words in it have one.
 
@@ -43,6 +44,7 @@ from plncli.due import (
 from plncli.resolve import PersonRef
 from plncli.settings import DEFAULT_CADENCE
 from plncli.store import resources as store
+from plncli.text import topic_key
 from test_read_speed_more import _loaded
 
 LONG_AGO = "2025-06-02T10:00:00"  # people added then are due a reconnect on 23 November 2026
@@ -332,3 +334,85 @@ def _printed(write: Any) -> str:
         return sys.stdout.getvalue()
     finally:
         sys.stdout = out
+
+
+# ---- topic grades: only the words that can match are stemmed -------------------------------
+
+VOCABULARY = [
+    "a",
+    "the",
+    "of",
+    "and",
+    "assess",
+    "assessing",
+    "assessment",
+    "assessments",
+    "formative",
+    "behav",
+    "behaviour",
+    "behaviours",
+    "managing",
+    "management",
+    "manage",
+    "science",
+    "sciences",
+    "scientific",
+    "oracy",
+    "y",
+    "yoga",
+    "dying",
+    "die",
+    "lying",
+    "reading",
+    "read",
+    "research",
+    "retrieval",
+    "practice",
+    "practise",
+    "maths",
+    "math",
+    "chem",
+    "chemistry",
+]
+WORD = st.one_of(
+    st.sampled_from(VOCABULARY), st.text(alphabet="abcdeiorsty", min_size=1, max_size=7)
+)
+TOPIC = st.lists(WORD, min_size=1, max_size=4).map(" ".join)
+
+
+def _grade_stemming_every_word(q: topics.Query, key: str) -> int:
+    """``topics.grade`` as it was written before: every word of the key stemmed."""
+    words = topics.content_words(key)
+    own = frozenset(topics.stem(w) for w in words)
+    if " ".join(sorted(own)) in q.same:
+        return topics.SAME
+    if any(c <= own for c in q.covers):
+        return topics.WORDS
+    if all(any(w.startswith(t) or topics.stem(w) == s for w in words) for t, s in q.typed):
+        return topics.PREFIX
+    return 0
+
+
+@given(
+    query=TOPIC,
+    keys=st.lists(TOPIC, max_size=6),
+    synonyms=st.dictionaries(TOPIC, TOPIC, max_size=2),
+)
+def test_a_grade_is_the_same_stemming_only_the_words_that_can_match(
+    query: str, keys: list[str], synonyms: dict[str, str]
+) -> None:
+    """A stem keeps its word's first letter, so a word beginning with none of the query's
+    letters is not stemmed: every grade is what stemming every word gave."""
+    q = topics.Topics(None, synonyms).query(query)  # type: ignore[arg-type]  # no book read
+    for key in (topic_key(k) for k in keys):
+        assert topics.grade(q, key) == _grade_stemming_every_word(q, key), key
+
+
+def test_a_word_that_cannot_match_is_not_stemmed() -> None:
+    """`pln due --json`'s share hints grade the reconnects' topics against a resource's:
+    a stored word beginning with none of its letters is never stemmed."""
+    q = topics.Topics(None, {}).query("Assessment")  # type: ignore[arg-type]
+    assert topics.grade(q, "zymurgy assessment") == topics.WORDS
+    assert topics.grade(q, "zymurgy") == 0
+    assert "zymurgy" not in topics._STEMS
+    assert "assessment" in topics._STEMS
