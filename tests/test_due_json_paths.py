@@ -257,15 +257,18 @@ def test_the_hints_load_neither_resources_nor_its_rules(
 
 def test_the_people_who_may_be_due_are_whole_person_states(pln: Any, hinted_book: None) -> None:
     """Made as plain tuples, they are the NamedTuples they were: every field there, the
-    reference without a guess, equal to the same made the usual way."""
+    reference without a guess, equal to the same made the usual way; the open follow-ups
+    too."""
+    pln("remind", "Eve Del", "today", "-m", "call back")
+    pln("remind", "Ben Okafor", "today", "-m", "weekly", "--every", "1w")
     app = AppContext(None)
     try:
-        people, _ = load_due_inputs(
+        people, followups = load_due_inputs(
             app.conn, horizon=app.today, cadences=app.settings.cadence, first_contact_days=3
         )
     finally:
         app.close()
-    assert {p.ref.name for p in people} >= {"Ana Ruiz", "Ben Okafor", "Dara O'Neil"}
+    assert {p.ref.name for p in people} >= {"Ana Ruiz", "Dara O'Neil"}
     for p in people:
         assert type(p) is PersonState
         assert type(p.ref) is PersonRef
@@ -274,6 +277,15 @@ def test_the_people_who_may_be_due_are_whole_person_states(pln: Any, hinted_book
         assert p.has_open_followup is False
         assert p.added.year == 2025
         assert p.last_contact == (date(2026, 11, 1) if p.ref.name == "Ana Ruiz" else None)
+    assert sorted((f.person.name, f.note, f.every, f.due) for f in followups) == [
+        ("Ben Okafor", "weekly", "1w", date(2026, 11, 23)),
+        ("Eve Del", "call back", None, date(2026, 11, 23)),
+    ]
+    for f in followups:
+        assert type(f) is OpenFollowUp
+        assert type(f.person) is PersonRef
+        assert f == OpenFollowUp(f.id, PersonRef(f.person.id, f.person.name), *f[2:])
+        assert f.person.guessed_from is None
 
 
 # the controls json.dumps leaves raw and pln's JSON escapes (``text.json_safe``)

@@ -375,8 +375,8 @@ def load_due_inputs(
     """
     if where is None:
         where = due_where(conn, circle=circle, topic=topic, synonyms=synonyms)
-    # thousands of rows at 10,000 people: each PersonState and PersonRef made as the tuple it
-    # is (a NamedTuple's own constructor is Python code)
+    # thousands of rows at 10,000 people: each PersonState, OpenFollowUp and PersonRef made as
+    # the tuple it is (a NamedTuple's own constructor is Python code)
     new, day = tuple.__new__, date.fromisoformat
     people: list[PersonState] = [
         new(
@@ -399,14 +399,17 @@ def load_due_inputs(
             circle_bounds=_circle_bounds(horizon, cadences),
         )
     ]
-    followups = [
-        OpenFollowUp(
-            r.id,
-            PersonRef(r.person_id, r.person_name),
-            date.fromisoformat(r.due),
-            r.note,
-            r.every,
-            date.fromisoformat(r.anchor) if r.anchor else None,
+    followups: list[OpenFollowUp] = [
+        new(
+            OpenFollowUp,
+            (
+                r.id,
+                new(PersonRef, (r.person_id, r.person_name, None)),
+                day(r.due),
+                r.note,
+                r.every,
+                day(r.anchor) if r.anchor else None,
+            ),
         )
         for r in store.open_followups_due(conn, where, by=horizon)
     ]
