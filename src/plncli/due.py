@@ -28,7 +28,6 @@ from functools import cache
 from operator import itemgetter
 from typing import NamedTuple
 
-from . import birthdays as bd
 from .dates import Interval, humanize_day, parse_interval, say_every, say_span
 from .resolve import PersonRef
 from .store import activity as store
@@ -209,6 +208,10 @@ def ranked_due(
 
 def _birthdays(birthdays: Sequence[Birthday], today: date, horizon: date) -> list[Ranked]:
     """Each person's next birthday from today to the horizon, soonest first."""
+    if not birthdays:
+        return []
+    from . import birthdays as bd  # only when birthdays are asked for (`pln due --within`)
+
     found = []
     for b in birthdays:
         on = bd.next_on_or_after(b.birthday, today)
@@ -269,6 +272,8 @@ def _every(every: str) -> str:
 def _said(why: _Why, today: date) -> str:
     form, since, met_at, cadence = why
     if form == "birthday":
+        from . import birthdays as bd
+
         age = bd.turns(since, bd.next_on_or_after(since, today))
         return "birthday" if age is None else f"birthday: turns {age}"
     ago = humanize_day(since, today=today)
@@ -370,16 +375,22 @@ def load_due_inputs(
     """
     if where is None:
         where = due_where(conn, circle=circle, topic=topic, synonyms=synonyms)
-    people = [
-        PersonState(
-            PersonRef(r.id, r.name),
-            r.circle,
-            r.cadence,
-            date.fromisoformat(r.added),
-            date.fromisoformat(r.last_contact) if r.last_contact else None,
-            date.fromisoformat(r.met_on) if r.met_on else None,
-            r.met_at,
-            False,
+    # thousands of rows at 10,000 people: each PersonState, OpenFollowUp and PersonRef made as
+    # the tuple it is (a NamedTuple's own constructor is Python code)
+    new, day = tuple.__new__, date.fromisoformat
+    people: list[PersonState] = [
+        new(
+            PersonState,
+            (
+                new(PersonRef, (r.id, r.name, None)),
+                r.circle,
+                r.cadence,
+                day(r.added),
+                day(r.last_contact) if r.last_contact else None,
+                day(r.met_on) if r.met_on else None,
+                r.met_at,
+                False,
+            ),
         )
         for r in store.maybe_due_people(
             conn,
@@ -388,14 +399,17 @@ def load_due_inputs(
             circle_bounds=_circle_bounds(horizon, cadences),
         )
     ]
-    followups = [
-        OpenFollowUp(
-            r.id,
-            PersonRef(r.person_id, r.person_name),
-            date.fromisoformat(r.due),
-            r.note,
-            r.every,
-            date.fromisoformat(r.anchor) if r.anchor else None,
+    followups: list[OpenFollowUp] = [
+        new(
+            OpenFollowUp,
+            (
+                r.id,
+                new(PersonRef, (r.person_id, r.person_name, None)),
+                day(r.due),
+                r.note,
+                r.every,
+                day(r.anchor) if r.anchor else None,
+            ),
         )
         for r in store.open_followups_due(conn, where, by=horizon)
     ]
@@ -423,6 +437,8 @@ def load_birthdays(
     """The people matching ``where`` whose birthday falls from ``start`` to ``end`` (the
     book narrows them by month and day; ``due`` with a window of a year or more reads
     every birthday)."""
+    from . import birthdays as bd
+
     return [
         Birthday(PersonRef(r.id, r.name), bd.from_stored(r.birthday))
         for r in store.birthdays_on(conn, where, bd.month_days(start, end))

@@ -6,7 +6,6 @@ ways in cannot drift apart: they differ only in how the arguments are parsed.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from . import render
 from .context import AppContext
@@ -24,9 +23,6 @@ from .due import (
 )
 from .errors import InvalidInput
 from .resolve import PersonRef, resolve
-
-if TYPE_CHECKING:
-    from .resources import ResourceRef
 
 DUE_SHOWN = 30  # rows of the human `pln due` unless --limit says otherwise
 
@@ -107,7 +103,7 @@ def _due(
         ranked = ranked[:limit] if limit else ranked
         # every item, in words, written straight out (render.print_due_json)
         hinted = [r[2] for r in ranked if r[1] == "reconnect"][:HINTED]
-        shares = {pid: (r.id, r.title) for pid, r in _share_hints(app, hinted).items()}
+        shares = _share_hints(app, hinted)
         render.print_due_json(ranked, today=app.today, shares=shares)
         return
     shown, total = first_due(
@@ -127,23 +123,23 @@ def _due(
     # else: no book yet; its note says how to start ("in good shape" would be untrue)
 
 
-def _recent_resources(app: AppContext) -> bool:
-    """Whether a resource was added lately on some topic (one small query)."""
+def _share_hints(app: AppContext, people: list[PersonRef]) -> dict[int, tuple[int, str]]:
+    """A resource added lately on one of their topics, as (id, title), for those of ``people``
+    it suits (``sharing.share_hints``); a book with no recent resource pays one small query,
+    which the hints then use rather than read again."""
+    if not people:
+        return {}
     from datetime import timedelta
 
     from .store.resources import recent_topics
 
-    return bool(recent_topics(app.conn, since=to_db_time(app.now - timedelta(days=RECENT_DAYS))))
-
-
-def _share_hints(app: AppContext, people: list[PersonRef]) -> "dict[int, ResourceRef]":
-    """A resource added lately on one of their topics, for those of ``people`` it suits
-    (``sharing.share_hints``); a book with no recent resource pays one small query."""
-    if not people or not _recent_resources(app):
+    since = to_db_time(app.now - timedelta(days=RECENT_DAYS))
+    recent = recent_topics(app.conn, since=since)
+    if not recent:
         return {}
     from .sharing import share_hints
 
-    return share_hints(app.conn, people, now=app.now, synonyms=app.settings.synonyms)
+    return share_hints(app.conn, people, now=app.now, synonyms=app.settings.synonyms, recent=recent)
 
 
 def _with_share_hints(app: AppContext, shown: list[DueItem]) -> list[DueItem]:
@@ -155,8 +151,8 @@ def _with_share_hints(app: AppContext, shown: list[DueItem]) -> list[DueItem]:
         return shown
     return [
         i._replace(
-            share=(hints[i.person.id].id, hints[i.person.id].title),
-            reason=f"{i.reason}; share {hints[i.person.id].title}?",
+            share=hints[i.person.id],
+            reason=f"{i.reason}; share {hints[i.person.id][1]}?",
         )
         if i.kind == "reconnect" and i.person.id in hints
         else i

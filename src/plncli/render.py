@@ -64,15 +64,38 @@ def print_due_json(
     quote = _string_quoter(ascii_only=not _unicode_out())
     days = {day: day.isoformat() for day in {r[3] for r in ranked}}  # items share their days
     shares = shares or {}
-    lines = [
-        f'  {{"days_overdue": {overdue}, "due": "{days[due]}", "followup_id": '
-        f'{"null" if fid is None else fid}, "kind": "{kind}", "person": {{"id": {ref.id}, '
-        f'"name": {quote(ref.name)}}}, "reason": {quote(reason(why, today))}}}'
-        if kind in _PLAIN_KINDS and (kind != "reconnect" or ref.id not in shares)
-        else _due_line(kind, ref, due, overdue, fid, why, today, quote, shares)
-        for _, kind, ref, due, overdue, _, fid, why in ranked
-    ]
-    sys.stdout.write("[\n" + json_safe(",\n".join(lines)) + "\n]\n")
+    # A first contact's or reconnect's reason is said of a plain tuple that many share (the
+    # same day since, the same cadence): each is put in words and quoted once.
+    said: dict[Any, str] = {}
+    own: list[str] = []  # the other items' words: follow-ups' reasons, the items of their own
+    lines: list[str] = []
+    add = lines.append
+    for _, kind, ref, due, overdue, _, fid, why in ranked:
+        if kind not in _PLAIN_KINDS or (kind == "reconnect" and ref.id in shares):
+            add(_due_line(kind, ref, due, overdue, fid, why, today, quote, shares))
+            own.append(lines[-1])
+            continue
+        if fid is None:
+            why_said = said.get(why)
+            if why_said is None:
+                why_said = said[why] = quote(reason(why, today))
+            follow = "null"
+        else:
+            why_said, follow = quote(reason(why, today)), str(fid)
+            own.append(why_said)
+        add(
+            f'  {{"days_overdue": {overdue}, "due": "{days[due]}", "followup_id": {follow}, '
+            f'"kind": "{kind}", "person": {{"id": {ref.id}, "name": {quote(ref.name)}}}, '
+            f'"reason": {why_said}}}'
+        )
+    text = ",\n".join(lines)
+    # What json_safe escapes (DEL, C1 and bidi controls) can only come from what people
+    # wrote, the rest being ASCII without DEL: the whole text is passed over only when the
+    # names and words in it have one (not the ~600 kB of a 10,000-person book every time).
+    words = "".join([r[2].name for r in ranked]) + "".join(said.values()) + "".join(own)
+    if json_safe(words) != words:
+        text = json_safe(text)
+    sys.stdout.write("[\n" + text + "\n]\n")
 
 
 _PLAIN_KINDS = frozenset({"follow-up", "first-contact", "reconnect"})  # no fields of their own
@@ -91,7 +114,6 @@ def _due_line(
 ) -> str:
     """One item of ``print_due_json`` with fields of its own (``due_json``): a group's
     reading, a birthday, a reconnect with a resource to share; keys in sorted order."""
-    from . import birthdays
     from .due import reason
 
     said = reason(why, today)
@@ -109,6 +131,8 @@ def _due_line(
         said = f"{said}; share {share[1]}?"
         tail = f', "share": {{"id": {share[0]}, "title": {quote(share[1])}}}}}'
     if kind == "birthday":
+        from . import birthdays
+
         born: date = why[1]
         age = birthdays.turns(born, due)
         return (

@@ -12,17 +12,20 @@ in touch), then by name. The ranking is done in SQL (``store.resources.share_ran
 so that at 10,000 people only the people shown are read and put in words.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .db import from_db_time, to_db_time
 from .resolve import PersonRef
-from .resources import ResourceRef
 from .store import Conn
 from .store import network as network_store
 from .store import resources as store
 from .text import fold, topic_key
 from .topics import GRADE_NAMES, Topics
+
+if TYPE_CHECKING:  # `pln due --json`'s share hints need neither resources.py nor its rules
+    from .resources import ResourceRef
 
 # how a person knows a topic -> its weight, in `pln share`'s ranking
 SEEKS, WORKS, TALKED = 3, 2, 1
@@ -41,7 +44,7 @@ class Candidate(NamedTuple):
 
 def suggest(
     conn: Conn,
-    ref: ResourceRef,
+    ref: "ResourceRef",
     *,
     synonyms: dict[str, str],
     circle: str | None,
@@ -142,16 +145,24 @@ def _minus(day: date | None) -> int:
 
 
 def share_hints(
-    conn: Conn, people: list[PersonRef], *, now: datetime, synonyms: dict[str, str]
-) -> dict[int, ResourceRef]:
+    conn: Conn,
+    people: list[PersonRef],
+    *,
+    now: datetime,
+    synonyms: dict[str, str],
+    recent: Sequence[Any] | None = None,
+) -> dict[int, tuple[int, str]]:
     """For people due a reconnect: a resource added in the last ``RECENT_DAYS`` whose topic
     matches one of their topics or seeks (as `pln share` matches), not yet shared either way;
-    the best match, then the newest. Only the people shown are looked at."""
-    from datetime import timedelta
+    the best match, then the newest, as (resource id, title). Only the people shown are
+    looked at. ``recent``: ``store.recent_topics`` of that window, when the caller has read
+    it already (`pln due` reads it first, to skip all of this on a book with none)."""
+    if recent is None:
+        from datetime import timedelta
 
-    from .due import RECENT_DAYS
+        from .due import RECENT_DAYS
 
-    recent = store.recent_topics(conn, since=to_db_time(now - timedelta(days=RECENT_DAYS)))
+        recent = store.recent_topics(conn, since=to_db_time(now - timedelta(days=RECENT_DAYS)))
     if not recent or not people:
         return {}
     ids = [p.id for p in people]
@@ -160,12 +171,16 @@ def share_hints(
         holders.setdefault(r.key, []).append(r.person_id)
     done = store.already_shared(conn, ids, sorted({r.id for r in recent}))
     matcher = Topics(conn, synonyms)
-    found: dict[int, tuple[int, int, ResourceRef]] = {}
+    found: dict[int, tuple[int, int, tuple[int, str]]] = {}
+    graded: dict[str, dict[str, int]] = {}  # resources lately added often share a topic
     for order, r in enumerate(recent):
-        for key, grade in matcher.grades(r.topic, holders).items():
+        grades = graded.get(r.topic)
+        if grades is None:
+            grades = graded[r.topic] = matcher.grades(r.topic, holders)
+        for key, grade in grades.items():
             for pid in holders[key]:
                 if (pid, r.id) not in done and (
                     pid not in found or (-grade, order) < found[pid][:2]
                 ):
-                    found[pid] = (-grade, order, ResourceRef(r.id, r.title))
-    return {pid: ref for pid, (_g, _o, ref) in found.items()}
+                    found[pid] = (-grade, order, (r.id, r.title))
+    return {pid: share for pid, (_g, _o, share) in found.items()}
