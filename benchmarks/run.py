@@ -181,7 +181,10 @@ class Pairs:
 
 
 def env_for(db: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # as a user's shell runs pln: compiled modules are kept, and output is buffered (a
+    # session that sets PYTHONUNBUFFERED makes every write of a long table a system call)
+    unlike_a_user = {"PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED"}
+    env = {k: v for k, v in os.environ.items() if k not in unlike_a_user}
     env.update(PLN_DB=str(db), PLN_NOW=NOW, COLUMNS="120", NO_COLOR="1")
     return env
 
