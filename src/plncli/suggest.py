@@ -197,9 +197,11 @@ class Book:
         elif pair is not None:
             self.scope = _pair_scope(conn, pair)
         self.people = self._load_people(conn, include_following)
+        # scoped: only the events the people loaded were met at, by id
+        met_at = sorted({e for p in self.people.values() for e in p.events}) if self.scope else None
         self.event_names = {
             eid: name
-            for eid, name in store.event_names(conn, scoped=bool(self.scope))
+            for eid, name in store.event_names(conn, met_at)
             if f"event:{fold(name)}" not in self.private
         }
         self.neighbours = self._load_ties(conn)
