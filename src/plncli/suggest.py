@@ -188,8 +188,8 @@ class Book:
         # with a focus: every (person id, kind, stored key) row of each of the focus's topics
         # held by at most FOCUS_CAP (read once: for the scope, the index and the counts)
         self.holders: dict[str, list[tuple[int, str, str]]] = {}
-        # how many share an event, organisation or place with the focus (``_scope``)
-        self.sharing: dict[tuple[str, object], tuple[int, int, int]] = {}
+        # how many considered share an event, organisation or place with the focus
+        self.sharing: dict[tuple[str, object], int] = {}
         self._n: Callable[[], int] | None = None
         self.scope = ""
         if focus is not None:
@@ -525,10 +525,9 @@ def _scope(conn: Conn, book: Book, focus: int) -> str:
             book.holders[canonical] = rows
             store.scope_add_ids(conn, {pid for pid, _, _ in rows})
     for column, value in store.sharing_values(conn, focus):
-        if value is not None:  # how many share it, in all (for the cap) and eligible
-            book.sharing[column, value] = store.sharing(conn, column, value)
-            if book.sharing[column, value][0] <= FOCUS_CAP:
-                store.scope_add_sharing(conn, focus, column)
+        # held by at most FOCUS_CAP, in all (counted when asked for: ``_focus_counts``)
+        if value is not None and not store.sharing_over(conn, column, value, FOCUS_CAP):
+            store.scope_add_sharing(conn, focus, column)
     store.scope_add_hood(conn)
     return "_scope"
 
@@ -554,7 +553,6 @@ def _focus_counts(
 ) -> tuple[Callable[[], int], dict[str, int]]:
     """The number of eligible people, and how many hold each key of these people (each
     counted when first asked for: one pair's draft asks for none)."""
-    eligible = 1 if following else 2  # of the counts of ``store.sharing``
     held: dict[str, Person] = {}
     for i in ids:
         person = book.people.get(i)
@@ -573,8 +571,8 @@ def _focus_counts(
             return store.count_holders(conn, kinds, _aliases(book, rest), following=following)
         column, value = dict(zip("egl", _sharing(person), strict=True))[tag]
         if (column, value) not in book.sharing:
-            book.sharing[column, value] = store.sharing(conn, column, value)
-        return book.sharing[column, value][eligible]
+            book.sharing[column, value] = store.sharing(conn, column, value, following=following)
+        return book.sharing[column, value]
 
     return (lambda: max(store.count_eligible(conn, following=following), 2)), _Held(
         count, set(held)

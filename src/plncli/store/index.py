@@ -272,26 +272,36 @@ def sharing_values(conn: Conn, pid: int) -> list[tuple[str, object]]:
 
 
 def _equal_folding_ascii_sqlite(left: str, right: str, column_name: str) -> str:
-    """Equal as compared case-blind (``COLLATE NOCASE``: the indexes of schema 10 on
-    ``person.org`` and ``person.location`` are so); an id column compares as it is (a
-    collation there would keep SQLite from its index, ``ix_person_met_at``)."""
+    """Equal as compared case-blind; an id column compares as it is. SQLite only:
+    ``COLLATE NOCASE``, as the indexes of schema 10 on ``person.org`` and
+    ``person.location`` are made (and none on an id: a collation there would keep SQLite
+    from its index, ``ix_person_met_at``)."""
     if column_name == "met_at_id":
         return f"{left} = {right}"
     return f"{left} = {right} COLLATE NOCASE"
 
 
-def sharing_sqlite(conn: Conn, column_name: str, value: object) -> tuple[int, int, int]:
-    """How many people have this ``met_at_id``, ``org`` or ``location``: in all, not
-    archived, and not archived and not only followed. SQLite only: ``COLLATE NOCASE``
-    (read from the index on the column, case-blind, with ``archived_at`` and ``circle``)."""
+def sharing_over_sqlite(conn: Conn, column_name: str, value: object, cap: int) -> bool:
+    """Do more than ``cap`` people (any) have this ``met_at_id``, ``org`` or ``location``?
+    SQLite only: ``COLLATE NOCASE``; read from the column's index up to the first ``cap + 1``
+    (a place everyone shares is not counted to the end for this)."""
     same = _equal_folding_ascii_sqlite(column_name, "?", column_name)
     found = conn.execute(
-        "SELECT count(*), coalesce(sum(archived_at IS NULL), 0),"
-        " coalesce(sum(archived_at IS NULL AND circle != 'following'), 0)"
-        f" FROM person WHERE {same}",
-        (value,),
+        f"SELECT count(*) FROM (SELECT 1 FROM person WHERE {same} LIMIT ?) AS found",
+        (value, cap + 1),
     ).fetchone()
-    return int(found[0]), int(found[1]), int(found[2])
+    return int(found[0]) > cap
+
+
+def sharing_sqlite(conn: Conn, column_name: str, value: object, *, following: bool) -> int:
+    """How many people considered have this ``met_at_id``, ``org`` or ``location``.
+    SQLite only: ``COLLATE NOCASE`` (read from the index on the column, case-blind, with
+    ``archived_at`` and ``circle``)."""
+    same = _equal_folding_ascii_sqlite(column_name, "?", column_name)
+    found = conn.execute(
+        f"SELECT count(*) FROM person WHERE {same} AND {_eligible(following)}", (value,)
+    ).fetchone()
+    return int(found[0])
 
 
 def scope_add_sharing_sqlite(conn: Conn, focus: int, column_name: str) -> None:
@@ -456,16 +466,23 @@ def scope_add_ids_pg(conn: Conn, ids: Iterable[int]) -> None:
     conn.executemany("INSERT INTO _scope VALUES (?) ON CONFLICT DO NOTHING", [(i,) for i in ids])
 
 
-def sharing_pg(conn: Conn, column_name: str, value: object) -> tuple[int, int, int]:
+def sharing_over_pg(conn: Conn, column_name: str, value: object, cap: int) -> bool:
+    """``sharing_over_sqlite`` on PostgreSQL."""
+    same = _equal_folding_ascii_pg(column_name, "?", column_name)
+    found = conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM person WHERE {same} LIMIT ?) AS found",
+        (value, cap + 1),
+    ).fetchone()
+    return int(found[0]) > cap
+
+
+def sharing_pg(conn: Conn, column_name: str, value: object, *, following: bool) -> int:
     """``sharing_sqlite`` on PostgreSQL."""
     same = _equal_folding_ascii_pg(column_name, "?", column_name)
     found = conn.execute(
-        "SELECT count(*), count(*) FILTER (WHERE archived_at IS NULL),"
-        " count(*) FILTER (WHERE archived_at IS NULL AND circle != 'following')"
-        f" FROM person WHERE {same}",
-        (value,),
+        f"SELECT count(*) FROM person WHERE {same} AND {_eligible(following)}", (value,)
     ).fetchone()
-    return int(found[0]), int(found[1]), int(found[2])
+    return int(found[0])
 
 
 def scope_add_sharing_pg(conn: Conn, focus: int, column_name: str) -> None:
@@ -575,10 +592,17 @@ def scope_add_ids(conn: Conn, ids: Iterable[int]) -> None:
     (scope_add_ids_pg if is_pg(conn) else scope_add_ids_sqlite)(conn, ids)
 
 
-def sharing(conn: Conn, column_name: str, value: object) -> tuple[int, int, int]:
-    """How many people have this ``met_at_id``, ``org`` or ``location``: in all, not
-    archived, and not archived and not only followed."""
-    return (sharing_pg if is_pg(conn) else sharing_sqlite)(conn, column_name, value)
+def sharing_over(conn: Conn, column_name: str, value: object, cap: int) -> bool:
+    """Do more than ``cap`` people (archived and only followed too) have this
+    ``met_at_id``, ``org`` or ``location``?"""
+    return (sharing_over_pg if is_pg(conn) else sharing_over_sqlite)(conn, column_name, value, cap)
+
+
+def sharing(conn: Conn, column_name: str, value: object, *, following: bool) -> int:
+    """How many people considered (not archived; ``following``: those you only follow
+    too) have this ``met_at_id``, ``org`` or ``location``."""
+    either = sharing_pg if is_pg(conn) else sharing_sqlite
+    return either(conn, column_name, value, following=following)
 
 
 def scope_add_sharing(conn: Conn, focus: int, column_name: str) -> None:
