@@ -520,10 +520,11 @@ def _scope(conn: Conn, book: Book, focus: int) -> str:
     store.hood_add_focus(conn, focus)
     _hood_through_chains(conn, focus)
     for canonical in dict.fromkeys(map(book.topics.canonical, store.topic_keys_of(conn, focus))):
-        rows = store.key_holders(conn, _aliases(book, canonical), cap=FOCUS_CAP)
+        keys = _aliases(book, canonical)
+        rows = store.key_holders(conn, keys, cap=FOCUS_CAP)
         if rows is not None:
             book.holders[canonical] = rows
-            store.scope_add_ids(conn, {pid for pid, _, _ in rows})
+            store.scope_add_holders(conn, keys)
     for column, value in store.sharing_values(conn, focus):
         # held by at most FOCUS_CAP, in all (counted when asked for: ``_focus_counts``)
         if value is not None and not store.sharing_over(conn, column, value, FOCUS_CAP):

@@ -15,7 +15,7 @@ and "as first written" is ``ORDER BY rowid``. Each has a twin ``*_pg`` for a sha
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from . import Conn, column, is_pg, marks, scalar
 
@@ -259,9 +259,14 @@ def key_holders(conn: Conn, keys: Sequence[str], *, cap: int) -> list[tuple[int,
     ).fetchall()
 
 
-def scope_add_ids_sqlite(conn: Conn, ids: Iterable[int]) -> None:
-    """Add these people to ``_scope``. SQLite only: ``INSERT OR IGNORE``."""
-    conn.executemany("INSERT OR IGNORE INTO _scope VALUES (?)", [(i,) for i in ids])
+def scope_add_holders_sqlite(conn: Conn, keys: Sequence[str]) -> None:
+    """Add who holds a topic, offer or need with one of ``keys`` to ``_scope``, in one
+    statement (not their ids sent back one by one). SQLite only: ``INSERT OR IGNORE``."""
+    conn.execute(
+        "INSERT OR IGNORE INTO _scope SELECT person_id FROM person_attr"
+        f" WHERE {_TOPIC_KINDS} AND key IN ({marks(len(keys))})",
+        keys,
+    )
 
 
 def sharing_values(conn: Conn, pid: int) -> list[tuple[str, object]]:
@@ -478,9 +483,13 @@ def hood_add_ties_of_pg(conn: Conn, pid: int) -> None:
     )
 
 
-def scope_add_ids_pg(conn: Conn, ids: Iterable[int]) -> None:
-    """``scope_add_ids_sqlite`` on PostgreSQL."""
-    conn.executemany("INSERT INTO _scope VALUES (?) ON CONFLICT DO NOTHING", [(i,) for i in ids])
+def scope_add_holders_pg(conn: Conn, keys: Sequence[str]) -> None:
+    """``scope_add_holders_sqlite`` on PostgreSQL."""
+    conn.execute(
+        "INSERT INTO _scope SELECT DISTINCT person_id FROM person_attr"
+        f" WHERE {_TOPIC_KINDS} AND key IN ({marks(len(keys))}) ON CONFLICT DO NOTHING",
+        keys,
+    )
 
 
 def sharing_over_pg(conn: Conn, column_name: str, value: object, cap: int) -> bool:
@@ -604,9 +613,9 @@ def hood_add_ties_of(conn: Conn, pid: int) -> None:
     (hood_add_ties_of_pg if is_pg(conn) else hood_add_ties_of_sqlite)(conn, pid)
 
 
-def scope_add_ids(conn: Conn, ids: Iterable[int]) -> None:
-    """Add these people to ``_scope``."""
-    (scope_add_ids_pg if is_pg(conn) else scope_add_ids_sqlite)(conn, ids)
+def scope_add_holders(conn: Conn, keys: Sequence[str]) -> None:
+    """Add who holds a topic, offer or need with one of ``keys`` to ``_scope``."""
+    (scope_add_holders_pg if is_pg(conn) else scope_add_holders_sqlite)(conn, keys)
 
 
 def sharing_over(conn: Conn, column_name: str, value: object, cap: int) -> bool:
