@@ -10,8 +10,11 @@ right here and build what ``suggest.py`` needs, with no named row per person in 
 SQLite-only SQL is in the functions named ``*_sqlite``: the scope's temp tables are filled
 with ``INSERT OR IGNORE`` (their statements and plans as measured), shared organisations
 and places compare ``COLLATE NOCASE``, a person's keys come in one ``group_concat`` string,
-and "as first written" is ``ORDER BY rowid``. Each has a twin ``*_pg`` for a shared book
-(at the end of the module), and ``suggest.py`` calls the engine-neutral name between them.
+and "as first written" is ``ORDER BY rowid``. What `--for` counts at 100,000 people is read
+from schema 10's indexes (``count_holders_sqlite``, ``sharing_sqlite``): whether a holder
+counts from ``ix_person_eligible`` (``INDEXED BY``), who shares an organisation or place
+from the case-blind ``ix_person_*_fold``. Each has a twin ``*_pg`` for a shared book (at
+the end of the module), and ``suggest.py`` calls the engine-neutral name between them.
 """
 
 from collections import defaultdict
