@@ -98,6 +98,9 @@ def test_a_book_of_schema_7_gets_the_indexes_and_keeps_every_row(
         # m009's column too (a book of schema 7 has not got it), its triggers as m007 left them
         " DROP TRIGGER undo_followup_insert; DROP TRIGGER undo_followup_update;"
         " DROP TRIGGER undo_followup_delete; ALTER TABLE followup DROP COLUMN anchor;"
+        # and m010's indexes (`introduce --for`)
+        " DROP INDEX ix_person_eligible; DROP INDEX ix_person_org_fold;"
+        " DROP INDEX ix_person_location_fold; DROP INDEX ix_person_attr_kind_key_id;"
     )
     for statement in migrations.undo_triggers(conn, tables=("followup",)):
         conn.execute(statement)

@@ -221,7 +221,11 @@ def test_who_and_the_index_read_what_is_stored(conn: sqlite3.Connection) -> None
         == 2
     )
     assert index.count_holders(conn, ("offers",), ["microscale chemistry"], following=False) == 1
-    assert index.sharing(conn, "org", "HILL SCHOOL") == (2, 2, 1)  # case folded; one follows
+    # case folded; one of the two only follows
+    assert index.sharing(conn, "org", "HILL SCHOOL", following=True) == 2
+    assert index.sharing(conn, "org", "HILL SCHOOL", following=False) == 1
+    assert index.sharing_over(conn, "org", "HILL SCHOOL", 1)
+    assert not index.sharing_over(conn, "org", "HILL SCHOOL", 2)
     assert index.topic_as_first_written_sqlite(conn, ["microscale chemistry"]) == (
         "Microscale chemistry"
     )

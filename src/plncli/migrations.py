@@ -401,6 +401,22 @@ def m009_followup_anchor(conn: sqlite3.Connection) -> Iterator[str]:
     yield from undo_triggers(conn, tables=("followup",))
 
 
+M010_FOR_INDEXES = """
+-- What `pln introduce --for P` counts, read from an index alone: who shares P's organisation
+-- or place (compared case-blind, as SQLite's NOCASE does; with whether each is archived and
+-- their circle, so the counts of the eligible need no table row), and the first spelling of a
+-- topic (the oldest row of a kind and key), which else sorted every holder of a common topic;
+-- and whether a person counts (not archived; not only followed), looked up by id for each
+-- holder of a common topic without reading their row. Self-contained: indexes only (IF NOT
+-- EXISTS: a book whose version was set back over them, as tests do, keeps them).
+CREATE INDEX IF NOT EXISTS ix_person_eligible ON person (id, archived_at, circle);
+CREATE INDEX IF NOT EXISTS ix_person_org_fold ON person (org COLLATE NOCASE, archived_at, circle);
+CREATE INDEX IF NOT EXISTS ix_person_location_fold
+    ON person (location COLLATE NOCASE, archived_at, circle);
+CREATE INDEX IF NOT EXISTS ix_person_attr_kind_key_id ON person_attr (kind, "key", id);
+"""
+
+
 def statements(script: str) -> Iterator[str]:
     """Split SQL into statements, so they can run inside the migration's transaction.
 
@@ -432,6 +448,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], Iterator[str]]]] = [
     ("m007_resources", m007_resources),
     ("m008_topic_indexes", _script(M008_TOPIC_INDEXES)),
     ("m009_followup_anchor", m009_followup_anchor),
+    ("m010_for_indexes", _script(M010_FOR_INDEXES)),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -15,10 +15,14 @@ Datetimes are stored as SQLModel/SQLAlchemy store them on SQLite,
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint, column
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from .store.index import folding_ascii_pg
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -45,6 +49,25 @@ def _utc(**kw: Any) -> Any:
     return Field(sa_type=UTCDateTime, **kw)
 
 
+class AsciiFolded(FunctionElement[str]):
+    """A text column as SQLite's case-blind collation compares it (A-Z folded), for an
+    index: ``org COLLATE NOCASE`` on SQLite, the same ``translate(org, ...)`` on PostgreSQL
+    as the shared book's queries compare with (``store.index.folding_ascii_pg``)."""
+
+    name = "ascii_folded"
+    inherit_cache = True
+
+
+@compiles(AsciiFolded)
+def _ascii_folded_sqlite(element: AsciiFolded, compiler: Any, **kw: Any) -> str:
+    return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
+
+
+@compiles(AsciiFolded, "postgresql")
+def _ascii_folded_pg(element: AsciiFolded, compiler: Any, **kw: Any) -> str:
+    return folding_ascii_pg(compiler.process(element.clauses, **kw))
+
+
 class Event(SQLModel, table=True):
     __tablename__ = "event"
     id: int | None = Field(default=None, primary_key=True)
@@ -62,6 +85,11 @@ class Person(SQLModel, table=True):
         Index("ix_person_met_at", "met_at_id"),
         Index("ix_person_introduced_by", "introduced_by_id"),
         Index("ix_person_uid", "uid", unique=True),
+        # whether a person counts, read by id without their row (`introduce --for`'s counts)
+        Index("ix_person_eligible", "id", "archived_at", "circle"),
+        # who shares an organisation or place, counted from the index alone (`introduce --for`)
+        Index("ix_person_org_fold", AsciiFolded(column("org")), "archived_at", "circle"),
+        Index("ix_person_location_fold", AsciiFolded(column("location")), "archived_at", "circle"),
     )
     id: int | None = Field(default=None, primary_key=True)
     name: str
@@ -94,6 +122,8 @@ class PersonAttr(SQLModel, table=True):
         UniqueConstraint("person_id", "kind", "key"),
         # covering: who holds a topic or seek is read from the index alone (`pln share`)
         Index("ix_person_attr_kind_key_person", "kind", "key", "person_id"),
+        # a topic as first written: the oldest row of a kind and key, with no sort
+        Index("ix_person_attr_kind_key_id", "kind", "key", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", ondelete="CASCADE")

@@ -205,8 +205,8 @@ class Book:
         # with a focus: every (person id, kind, stored key) row of each of the focus's topics
         # held by at most FOCUS_CAP (read once: for the scope, the index and the counts)
         self.holders: dict[str, list[tuple[int, str, str]]] = {}
-        # how many share an event, organisation or place with the focus (``_scope``)
-        self.sharing: dict[tuple[str, object], tuple[int, int, int]] = {}
+        # how many considered share an event, organisation or place with the focus
+        self.sharing: dict[tuple[str, object], int] = {}
         self._n: Callable[[], int] | None = None
         self.scope = ""
         if focus is not None:
@@ -214,9 +214,11 @@ class Book:
         elif pair is not None:
             self.scope = _pair_scope(conn, pair)
         self.people = self._load_people(conn, include_following)
+        # scoped: only the events the people loaded were met at, by id
+        met_at = sorted({e for p in self.people.values() for e in p.events}) if self.scope else None
         self.event_names = {
             eid: name
-            for eid, name in store.event_names(conn, scoped=bool(self.scope))
+            for eid, name in store.event_names(conn, met_at)
             if f"event:{fold(name)}" not in self.private
         }
         self.neighbours = self._load_ties(conn)
@@ -410,9 +412,16 @@ class Book:
         key = f"g:{person.org_key}"
         if self.counts is None or key in getattr(self.counts, "held", ()):
             return self.df(key)
-        if ("org", person.org) not in self.sharing:
-            self.sharing["org", person.org] = store.sharing(self.conn, "org", person.org)
-        return self.sharing["org", person.org][1 if self.following else 2]
+        return self.eligible_sharing("org", person.org)
+
+    def eligible_sharing(self, column: str, value: object) -> int:
+        """How many eligible people have this ``met_at_id``, ``org`` or ``location``
+        (counted when first asked for)."""
+        if (column, value) not in self.sharing:
+            self.sharing[column, value] = store.sharing(
+                self.conn, column, value, following=self.following
+            )
+        return self.sharing[column, value]
 
     def colleagues(self, x: int, y: Person) -> list[int]:
         """Whom ``x`` knows at ``y``'s organisation (not ``y``), when it has at most
@@ -582,31 +591,29 @@ def _scope(conn: Conn, book: Book, focus: int) -> str:
     """Fill temp tables with the people worth loading for ``focus``: whoever shares a
     topic, need, offer, event, organisation or place with them (unless that is held
     by more than FOCUS_CAP people), and everyone within three ties of them."""
-    eligible = 1 if book.following else 2  # of the counts of ``store.sharing``
     store.open_scope(conn)
     store.hood_add_focus(conn, focus)
     known = store.hood_others(conn, focus)
     _hood_through_chains(conn, known)
     for canonical in dict.fromkeys(map(book.topics.canonical, store.topic_keys_of(conn, focus))):
-        rows = store.key_holders(conn, _aliases(book, canonical), cap=FOCUS_CAP)
+        keys = _aliases(book, canonical)
+        rows = store.key_holders(conn, keys, cap=FOCUS_CAP)
         if rows is not None:
             book.holders[canonical] = rows
-            store.scope_add_ids(conn, {pid for pid, _, _ in rows})
+            store.scope_add_holders(conn, keys)
     for column, value in store.sharing_values(conn, focus):
-        if value is not None:  # how many share it, in all (for the cap) and eligible
-            book.sharing[column, value] = store.sharing(conn, column, value)
-            if book.sharing[column, value][0] <= FOCUS_CAP:
-                store.scope_add_sharing(conn, focus, column)
-            if column == "org" and book.sharing[column, value][eligible] <= COLLEAGUE_CAP:
-                # whom the focus's colleagues know (``Book.colleagues``): their ties
-                store.hood_add_sharing(conn, focus, column)
+        if value is None:
+            continue
+        # held by at most FOCUS_CAP, in all (counted when asked for: ``_focus_counts``)
+        if not store.sharing_over(conn, column, value, FOCUS_CAP):
+            store.scope_add_sharing(conn, focus, column)
+        if column == "org" and book.eligible_sharing(column, value) <= COLLEAGUE_CAP:
+            # whom the focus's colleagues know (``Book.colleagues``): their ties
+            store.hood_add_sharing(conn, focus, column)
     for z in known:  # and everyone at the organisations of whom the focus knows
         org = dict(store.sharing_values(conn, z))["org"]
-        if org is not None:
-            if ("org", org) not in book.sharing:
-                book.sharing["org", org] = store.sharing(conn, "org", org)
-            if book.sharing["org", org][eligible] <= COLLEAGUE_CAP:
-                store.scope_add_sharing(conn, z, "org")
+        if org is not None and book.eligible_sharing("org", org) <= COLLEAGUE_CAP:
+            store.scope_add_sharing(conn, z, "org")
     store.scope_add_hood(conn)
     return "_scope"
 
@@ -632,7 +639,6 @@ def _focus_counts(
 ) -> tuple[Callable[[], int], dict[str, int]]:
     """The number of eligible people, and how many hold each key of these people (each
     counted when first asked for: one pair's draft asks for none)."""
-    eligible = 1 if following else 2  # of the counts of ``store.sharing``
     held: dict[str, Person] = {}
     for i in ids:
         person = book.people.get(i)
@@ -651,8 +657,8 @@ def _focus_counts(
             return store.count_holders(conn, kinds, _aliases(book, rest), following=following)
         column, value = dict(zip("egl", _sharing(person), strict=True))[tag]
         if (column, value) not in book.sharing:
-            book.sharing[column, value] = store.sharing(conn, column, value)
-        return book.sharing[column, value][eligible]
+            book.sharing[column, value] = store.sharing(conn, column, value, following=following)
+        return book.sharing[column, value]
 
     return (lambda: max(store.count_eligible(conn, following=following), 2)), _Held(
         count, set(held)

@@ -32,6 +32,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def fold(text: str) -> str:
     """Case, accents and spacing folded: the key two spellings of one name share."""
+    if text.isascii():  # nothing to decompose, no accent (`introduce --for` folds thousands)
+        return _SPACE.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACE.sub(" ", bare.casefold()).strip()
