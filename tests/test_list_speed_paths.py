@@ -118,7 +118,7 @@ def _old_people_table(conn: Any, **kw: Any) -> list[tuple[Any, ...]]:
     rows = views.list_people(conn, kinds=("topic",), **kw)
     return [
         (
-            r.id,
+            str(r.id),
             r.name,
             r.org or "",
             r.circle,

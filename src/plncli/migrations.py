@@ -401,6 +401,61 @@ def m009_followup_anchor(conn: sqlite3.Connection) -> Iterator[str]:
     yield from undo_triggers(conn, tables=("followup",))
 
 
+# `pln list`'s topics column: each person's topics joined by ", " in the order they were
+# added, kept exact by triggers on the attributes (so every write, the undo's replays, an
+# import and a cascade of a deleted person keep it so), read with the person in one scan
+# instead of a scan of every attribute joined in Python (a third of `pln list` at 10,000
+# people). Derived: not a table `pln undo` restores, exports or imports. The order is the
+# window's (``OVER (ORDER BY id)``): an aggregate's order is not promised before SQLite 3.44.
+TOPICS_OF = (
+    "INSERT INTO person_topics (person_id, topics) SELECT person_id, topics FROM"
+    " (SELECT person_id, id, group_concat(value, ', ') OVER (ORDER BY id) AS topics"
+    " FROM person_attr WHERE person_id = {who} AND kind = 'topic'{also}) ORDER BY id DESC LIMIT 1"
+)
+
+
+def person_topics_triggers() -> Iterator[str]:
+    """The triggers that keep ``person_topics`` exact: a person's row made again from their
+    topics whenever one of their topics is added, changed, moved or removed."""
+
+    def again(who: str, also: str = "") -> str:
+        return (
+            f"DELETE FROM person_topics WHERE person_id = {who};"
+            f" {TOPICS_OF.format(who=who, also=also)};"
+        )
+
+    yield (
+        "CREATE TRIGGER person_topics_insert AFTER INSERT ON person_attr"
+        f" WHEN NEW.kind = 'topic' BEGIN {again('NEW.person_id')} END"
+    )
+    yield (
+        "CREATE TRIGGER person_topics_delete AFTER DELETE ON person_attr"
+        f" WHEN OLD.kind = 'topic' BEGIN {again('OLD.person_id')} END"
+    )
+    yield (
+        "CREATE TRIGGER person_topics_update AFTER UPDATE ON person_attr"
+        " WHEN OLD.kind = 'topic' OR NEW.kind = 'topic' BEGIN"
+        f" {again('OLD.person_id')}"
+        f" {again('NEW.person_id', ' AND NEW.person_id <> OLD.person_id')} END"
+    )
+
+
+def m010_person_topics(conn: sqlite3.Connection) -> Iterator[str]:
+    """``person_topics`` (``TOPICS_OF``), filled from the topics held, and its triggers."""
+    yield (
+        "CREATE TABLE person_topics (\n    person_id INTEGER NOT NULL,\n"
+        "    topics VARCHAR NOT NULL,\n    PRIMARY KEY (person_id)\n)"
+    )
+    yield (
+        "INSERT INTO person_topics (person_id, topics) SELECT person_id, topics FROM"
+        " (SELECT person_id, id, group_concat(value, ', ') OVER"
+        " (PARTITION BY person_id ORDER BY id) AS topics, row_number() OVER"
+        " (PARTITION BY person_id ORDER BY id DESC) AS last FROM person_attr"
+        " WHERE kind = 'topic') WHERE last = 1"
+    )
+    yield from person_topics_triggers()
+
+
 def statements(script: str) -> Iterator[str]:
     """Split SQL into statements, so they can run inside the migration's transaction.
 
@@ -432,6 +487,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], Iterator[str]]]] = [
     ("m007_resources", m007_resources),
     ("m008_topic_indexes", _script(M008_TOPIC_INDEXES)),
     ("m009_followup_anchor", m009_followup_anchor),
+    ("m010_person_topics", m010_person_topics),
 ]
 
 LATEST = len(MIGRATIONS)

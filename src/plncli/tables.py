@@ -324,6 +324,8 @@ def _wrapped(line: str, n: int) -> list[str]:
     measure = len if line.isascii() else width
     if measure(line) <= n:
         return [line]
+    if measure is len and line.isprintable() and "  " not in line and line.strip(" ") == line:
+        return _wrapped_words(line, n)
     breaks, used = [0], 0
     for match in _WORD.finditer(line):
         start, word = match.start(), match.group()
@@ -341,6 +343,27 @@ def _wrapped(line: str, n: int) -> list[str]:
             trail = len(piece) - len(piece.rstrip())
             piece = piece[: len(piece) - min(trail, len(piece) - n)]
         out.append(_fit(piece, n - 1) + "…" if width(piece) > n else piece)
+    return out
+
+
+def _wrapped_words(line: str, n: int) -> list[str]:
+    """``_wrapped`` of printable ASCII words one space apart, with no space at either end
+    (the topics of `pln list`): each line cut at the last space that fits, found by
+    ``str.rfind``, rather than word by word (a fifth of `pln list`'s rows wrap on a
+    terminal 120 wide). The same pieces, trailing space and all (a test compares them)."""
+    out = []
+    while len(line) > n:
+        cut = line.rfind(" ", 0, n + 1)
+        if cut < 0:  # a word longer than the column, on a line of its own, cut with "…"
+            out.append(line[: n - 1] + "…")
+            end = line.find(" ")
+            if end < 0:
+                return out
+            line = line[end + 1 :]
+        else:  # the words before the space, and the space if the column has room for it
+            out.append(line[: cut + 1] if cut < n else line[:cut])
+            line = line[cut + 1 :]
+    out.append(line)
     return out
 
 
@@ -375,11 +398,24 @@ def _drawn_narrow(table: Table, columns: int, colour: bool) -> str:
     line = "".join(f"{left}%-{space}s" for _, left, space in room)
     lines = list(map(str.rstrip, map(line.__mod__, table.rows)))
     template = "".join(f"{left}{{:<{space}}}" for _, left, space in room)
-    wide: set[int] = set()
-    for sizes, n in zip(lengths, inner, strict=True):
+    wide: dict[int, int] = {}  # row -> the one column too narrow for it, or -1: several
+    for col, (sizes, n) in enumerate(zip(lengths, inner, strict=True)):
         if max(sizes) > n:
-            wide.update(compress(count(), map(gt, sizes, repeat(n))))
-    for r in wide:
+            for r in compress(count(), map(gt, sizes, repeat(n))):
+                wide[r] = -1 if r in wide or not n else col
+    starts = [
+        len(left) + sum(len(a) + b for _, a, b in room[:c]) for c, (_, left, _) in enumerate(room)
+    ]
+    for r, col in wide.items():
+        if col >= 0:  # one cell wraps (topics, in `pln list`): the others fit on its first line
+            row = list(cast(tuple[str, ...], table.rows[r]))
+            first, *more = _wrapped(row[col], inner[col])
+            row[col] = first.rstrip()
+            indent = " " * starts[col]
+            lines[r] = "\n".join(
+                [(line % tuple(row)).rstrip(), *[(indent + m).rstrip() for m in more]]
+            )
+            continue
         cells = [  # a cell that fits is one line as it is (its length is its width here)
             [] if not n else [c] if len(c) <= n else _wrapped(c, n)
             for c, (n, _, _) in zip(cast(tuple[str, ...], table.rows[r]), room, strict=True)

@@ -142,7 +142,7 @@ def people_table(
     sort: str = "name",
     archived: bool = False,
     synonyms: Mapping[str, str] | None = None,
-) -> list[tuple[int, str, str, str, str, str | None]]:
+) -> list[tuple[str, str, str, str, str, str | None]]:
     """`pln list`'s rows as its table's cells (``store.views.people_table``)."""
     filters = _topic_keys(conn, filters, synonyms)
     return store.people_table(conn, filters=filters, sort=sort, archived=archived)
