@@ -61,6 +61,7 @@ _SORTS = {
     "last-contact": "p.last_contact_at IS NOT NULL, p.last_contact_at, p.name_key",
     "added": "p.created_at DESC, p.id DESC",
 }
+SORTS = tuple(_SORTS)  # `pln list --sort`
 
 
 # On PostgreSQL: the topic filter reads the JSON object as jsonb; the organisation is
