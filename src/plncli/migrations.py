@@ -420,7 +420,7 @@ def person_topics_triggers() -> Iterator[str]:
 
     def again(who: str, also: str = "") -> str:
         return (
-            f"DELETE FROM person_topics WHERE person_id = {who};"
+            f"DELETE FROM person_topics WHERE person_id = {who}{also};"
             f" {TOPICS_OF.format(who=who, also=also)};"
         )
 
