@@ -432,10 +432,9 @@ def _drawn_narrow_parts(table: Table, columns: int, colour: bool) -> Iterator[st
     the rows, ``CHUNK`` rows at a time, and only those that do not are wrapped row by row
     (on a terminal 120 wide, a fifth of `pln list`'s rows wrap their topics)."""
     body = list(zip(*table.rows, strict=True))
-    lengths = [list(map(len, cells)) for cells in body]
+    most = [max(map(len, cells)) for cells in body]
     head = [width(c) if table.header else 0 for c in table.columns]
-    longest = [max(max(sizes), h) for sizes, h in zip(lengths, head, strict=True)]
-    room, inner = _room(longest, columns)
+    room, inner = _room(list(map(max, most, head)), columns)
     if table.header:
         starts = {"bold": _sgr_on("bold", colour)}
         named = [([c], "bold") for c in table.columns]
@@ -445,11 +444,16 @@ def _drawn_narrow_parts(table: Table, columns: int, colour: bool) -> Iterator[st
             yield "".join(_wrapped_row(named, room, starts, header=True))
     line = "".join(f"{left}%-{space}s" for _, left, space in room)
     wide: dict[int, int] = {}  # row -> the one column too narrow for it, or -1: several
-    for col, (sizes, n) in enumerate(zip(lengths, inner, strict=True)):
-        if max(sizes) > n:
-            for r in compress(count(), map(gt, sizes, repeat(n))):
+    for col, (cells, longest, n) in enumerate(zip(body, most, inner, strict=True)):
+        if longest > n:
+            for r in compress(count(), map(gt, map(len, cells), repeat(n))):
                 wide[r] = -1 if r in wide or not n else col
-    del body, lengths
+    del body
+    # where each column's text starts: the indent of a wrapped cell's next lines
+    indents = [
+        " " * (len(left) + sum(len(a) + b for _, a, b in room[:c]))
+        for c, (_, left, _) in enumerate(room)
+    ]
     rows = cast(list[tuple[str, ...]], table.rows)
     order = sorted(wide)
     at = 0  # the next row of ``order``
@@ -457,13 +461,13 @@ def _drawn_narrow_parts(table: Table, columns: int, colour: bool) -> Iterator[st
         lines = list(map(str.rstrip, map(line.__mod__, rows[start : start + CHUNK])))
         while at < len(order) and order[at] < start + CHUNK:
             r = order[at]
-            lines[r - start] = _drawn_wide_row(rows[r], wide[r], line, room)
+            lines[r - start] = _drawn_wide_row(rows[r], wide[r], line, room, indents)
             at += 1
         yield "\n".join(lines) + "\n"
 
 
 def _drawn_wide_row(
-    row: tuple[str, ...], col: int, line: str, room: list[tuple[int, str, int]]
+    row: tuple[str, ...], col: int, line: str, room: list[tuple[int, str, int]], indents: list[str]
 ) -> str:
     """The lines of a row of narrow text that does not fit its columns: ``col`` the one
     column too narrow for it, or -1 (several, or one with no room at all)."""
@@ -471,7 +475,7 @@ def _drawn_wide_row(
         cells = list(row)
         first, *more = _wrapped(cells[col], room[col][0])
         cells[col] = first.rstrip()
-        indent = " " * (len(room[col][1]) + sum(len(left) + n for _, left, n in room[:col]))
+        indent = indents[col]
         return "\n".join([(line % tuple(cells)).rstrip(), *[(indent + m).rstrip() for m in more]])
     wrapped = [  # a cell that fits is one line as it is (its length is its width here)
         [] if not n else [c] if len(c) <= n else _wrapped(c, n)
