@@ -335,3 +335,20 @@ def test_the_quick_wrap_is_the_word_by_word_wrap(words: list[str], n: int) -> No
     line = " ".join(words)
     assert tables._wrapped_words(line, n) == _word_by_word(line, n)
     assert tables._wrapped(line, n) == _word_by_word(line, n)
+
+
+def test_db_check_names_the_topics_trigger_dropped_or_disabled(pln: Any, pg_url: str) -> None:
+    psycopg = pytest.importorskip("psycopg")
+    pln("db", "init", pg_url)
+    pln("--db", pg_url, "add", "Ana Ruiz", "--topic", "assessment")
+    pln("--db", pg_url, "db", "check")
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("ALTER TABLE person_attr DISABLE TRIGGER pln_person_topics")
+    result = pln("--db", pg_url, "db", "check", code=7)
+    assert result.stderr.startswith(
+        "integrity: the trigger that keeps `pln list`'s topics is disabled on person_attr"
+    )
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("DROP TRIGGER pln_person_topics ON person_attr")
+    result = pln("--db", pg_url, "db", "check", code=7)
+    assert "the trigger that keeps `pln list`'s topics is missing on person_attr" in result.stderr
