@@ -448,7 +448,12 @@ def _drawn_narrow_parts(table: Table, columns: int, colour: bool) -> Iterator[st
         if longest > n:
             for r in compress(count(), map(gt, map(len, cells), repeat(n))):
                 wide[r] = -1 if r in wide or not n else col
-    del body
+    # a row that fits: its last cell not padded, and no spaces to strip after it, unless
+    # some last cell is empty or ends in spaces
+    last = body[-1]
+    ragged = "" in last or " \n" in "\n".join(last) + "\n"
+    fitted = line[: line.rindex("%")] + "%s"
+    del body, last
     # where each column's text starts: the indent of a wrapped cell's next lines
     indents = [
         " " * (len(left) + sum(len(a) + b for _, a, b in room[:c]))
@@ -458,7 +463,9 @@ def _drawn_narrow_parts(table: Table, columns: int, colour: bool) -> Iterator[st
     order = sorted(wide)
     at = 0  # the next row of ``order``
     for start in range(0, len(rows), CHUNK):
-        lines = list(map(str.rstrip, map(line.__mod__, rows[start : start + CHUNK])))
+        lines = list(map(fitted.__mod__, rows[start : start + CHUNK]))
+        if ragged:
+            lines = list(map(str.rstrip, lines))
         while at < len(order) and order[at] < start + CHUNK:
             r = order[at]
             lines[r - start] = _drawn_wide_row(rows[r], wide[r], line, room, indents)
