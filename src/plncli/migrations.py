@@ -407,9 +407,12 @@ def m009_followup_anchor(conn: sqlite3.Connection) -> Iterator[str]:
 # instead of a scan of every attribute joined in Python (a third of `pln list` at 10,000
 # people). Derived: not a table `pln undo` restores, exports or imports. The order is the
 # window's (``OVER (ORDER BY id)``): an aggregate's order is not promised before SQLite 3.44.
+# Each topic is joined as ", " and itself, the first ", " cut off after: SQLite's window
+# ``group_concat`` gives NULL, not '', while all it has joined is empty text.
+JOINED = "substr(group_concat(', ' || value, '') OVER ({}ORDER BY id), 3)"
 TOPICS_OF = (
     "INSERT INTO person_topics (person_id, topics) SELECT person_id, topics FROM"
-    " (SELECT person_id, id, group_concat(value, ', ') OVER (ORDER BY id) AS topics"
+    f" (SELECT person_id, id, {JOINED.format('')} AS topics"
     " FROM person_attr WHERE person_id = {who} AND kind = 'topic'{also}) ORDER BY id DESC LIMIT 1"
 )
 
@@ -448,9 +451,8 @@ def m010_person_topics(conn: sqlite3.Connection) -> Iterator[str]:
     )
     yield (
         "INSERT INTO person_topics (person_id, topics) SELECT person_id, topics FROM"
-        " (SELECT person_id, id, group_concat(value, ', ') OVER"
-        " (PARTITION BY person_id ORDER BY id) AS topics, row_number() OVER"
-        " (PARTITION BY person_id ORDER BY id DESC) AS last FROM person_attr"
+        f" (SELECT person_id, id, {JOINED.format('PARTITION BY person_id ')} AS topics,"
+        " row_number() OVER (PARTITION BY person_id ORDER BY id DESC) AS last FROM person_attr"
         " WHERE kind = 'topic') WHERE last = 1"
     )
     yield from person_topics_triggers()
