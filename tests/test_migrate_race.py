@@ -20,8 +20,8 @@ def _back_to_schema_8(path: Path) -> None:
     conn.executescript(
         "DROP TRIGGER undo_followup_insert; DROP TRIGGER undo_followup_update;"
         " DROP TRIGGER undo_followup_delete; ALTER TABLE followup DROP COLUMN anchor;"
-        " DROP TRIGGER person_topics_insert; DROP TRIGGER person_topics_update;"
-        " DROP TRIGGER person_topics_delete; DROP TABLE person_topics;"
+        + "".join(f" DROP TRIGGER person_topics_{t};" for t in migrations.TOPICS_TRIGGERS)
+        + " DROP TABLE person_topics;"
     )
     for statement in migrations.undo_triggers(conn, tables=("followup",)):
         conn.execute(statement)

@@ -99,8 +99,8 @@ def test_a_book_of_schema_7_gets_the_indexes_and_keeps_every_row(
         " DROP TRIGGER undo_followup_insert; DROP TRIGGER undo_followup_update;"
         " DROP TRIGGER undo_followup_delete; ALTER TABLE followup DROP COLUMN anchor;"
         # and m010's table and its triggers
-        " DROP TRIGGER person_topics_insert; DROP TRIGGER person_topics_update;"
-        " DROP TRIGGER person_topics_delete; DROP TABLE person_topics;"
+        + "".join(f" DROP TRIGGER person_topics_{t};" for t in migrations.TOPICS_TRIGGERS)
+        + " DROP TABLE person_topics;"
     )
     for statement in migrations.undo_triggers(conn, tables=("followup",)):
         conn.execute(statement)

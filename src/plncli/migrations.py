@@ -417,9 +417,22 @@ TOPICS_OF = (
 )
 
 
+# Whether the person has a topic added after this one (the ids of their topics in order)
+LATER = (
+    "EXISTS (SELECT 1 FROM person_attr WHERE person_id = {row}.person_id AND kind = 'topic'"
+    " AND id > {row}.id)"
+)
+# The triggers on ``person_attr`` that keep ``person_topics`` exact, by name.
+TOPICS_TRIGGERS = ("append", "insert", "cut", "delete", "update")
+
+
 def person_topics_triggers() -> Iterator[str]:
-    """The triggers that keep ``person_topics`` exact: a person's row made again from their
-    topics whenever one of their topics is added, changed, moved or removed."""
+    """The triggers that keep ``person_topics`` exact. A topic added after the person's
+    others (every new one) is appended to their text, and their newest topic removed
+    (an undo of the adds, newest first) is cut from its end: each a statement or two, as
+    cheap as the row's own write (a 10,000-person import adds 20,000 topics). Any other
+    change (an undo's row put back among the others, a topic moved, renamed or renumbered)
+    makes the person's row again from their topics."""
 
     def again(who: str, also: str = "") -> str:
         return (
@@ -428,12 +441,29 @@ def person_topics_triggers() -> Iterator[str]:
         )
 
     yield (
+        "CREATE TRIGGER person_topics_append AFTER INSERT ON person_attr"
+        f" WHEN NEW.kind = 'topic' AND NOT {LATER.format(row='NEW')} BEGIN"
+        " INSERT INTO person_topics (person_id, topics) VALUES (NEW.person_id, NEW.value)"
+        " ON CONFLICT (person_id) DO UPDATE SET topics = topics || ', ' || excluded.topics; END"
+    )
+    yield (
         "CREATE TRIGGER person_topics_insert AFTER INSERT ON person_attr"
-        f" WHEN NEW.kind = 'topic' BEGIN {again('NEW.person_id')} END"
+        f" WHEN NEW.kind = 'topic' AND {LATER.format(row='NEW')}"
+        f" BEGIN {again('NEW.person_id')} END"
+    )
+    yield (
+        "CREATE TRIGGER person_topics_cut AFTER DELETE ON person_attr"
+        f" WHEN OLD.kind = 'topic' AND NOT {LATER.format(row='OLD')} BEGIN"
+        " DELETE FROM person_topics WHERE person_id = OLD.person_id AND NOT EXISTS"
+        " (SELECT 1 FROM person_attr WHERE person_id = OLD.person_id AND kind = 'topic');"
+        " UPDATE person_topics SET topics ="
+        " substr(topics, 1, length(topics) - length(OLD.value) - 2)"
+        " WHERE person_id = OLD.person_id; END"
     )
     yield (
         "CREATE TRIGGER person_topics_delete AFTER DELETE ON person_attr"
-        f" WHEN OLD.kind = 'topic' BEGIN {again('OLD.person_id')} END"
+        f" WHEN OLD.kind = 'topic' AND {LATER.format(row='OLD')}"
+        f" BEGIN {again('OLD.person_id')} END"
     )
     yield (
         "CREATE TRIGGER person_topics_update AFTER UPDATE ON person_attr"

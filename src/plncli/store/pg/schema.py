@@ -68,15 +68,42 @@ TOPICS_FUNCTION = """
 CREATE OR REPLACE FUNCTION pln_person_topics() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        IF OLD.kind = 'topic' THEN
-            PERFORM pln_person_topics_of(OLD.person_id);
-        END IF;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    -- as on SQLite (migrations.person_topics_triggers): a topic added after the person's
+    -- others is appended, their newest removed is cut from the end; else made again
+    IF TG_OP = 'INSERT' THEN
         IF NEW.kind = 'topic' THEN
-            PERFORM pln_person_topics_of(NEW.person_id);
+            IF EXISTS (SELECT 1 FROM person_attr WHERE person_id = NEW.person_id
+                       AND kind = 'topic' AND id > NEW.id) THEN
+                PERFORM pln_person_topics_of(NEW.person_id);
+            ELSE
+                INSERT INTO person_topics (person_id, topics) VALUES (NEW.person_id, NEW.value)
+                ON CONFLICT (person_id)
+                DO UPDATE SET topics = person_topics.topics || ', ' || EXCLUDED.topics;
+            END IF;
         END IF;
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.kind = 'topic' THEN
+            IF EXISTS (SELECT 1 FROM person_attr WHERE person_id = OLD.person_id
+                       AND kind = 'topic' AND id > OLD.id) THEN
+                PERFORM pln_person_topics_of(OLD.person_id);
+            ELSIF EXISTS (SELECT 1 FROM person_attr WHERE person_id = OLD.person_id
+                          AND kind = 'topic') THEN
+                UPDATE person_topics
+                   SET topics = left(topics, length(topics) - length(OLD.value) - 2)
+                 WHERE person_id = OLD.person_id;
+            ELSE
+                DELETE FROM person_topics WHERE person_id = OLD.person_id;
+            END IF;
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF OLD.kind = 'topic' THEN
+        PERFORM pln_person_topics_of(OLD.person_id);
+    END IF;
+    IF NEW.kind = 'topic' THEN
+        PERFORM pln_person_topics_of(NEW.person_id);
     END IF;
     RETURN NULL;
 END
