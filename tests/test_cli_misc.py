@@ -83,13 +83,13 @@ def test_shell_completion_completes_commands_and_options() -> None:
 
 
 def test_an_internal_error_is_one_line_without_traceback(pln, monkeypatch) -> None:
-    from plncli import views
+    from plncli import reads
 
     def boom(*args: object, **kwargs: object) -> None:
         secret = "marker-ana@example.org"
         raise RuntimeError(secret)
 
-    monkeypatch.setattr(views, "people_table", boom)
+    monkeypatch.setattr(reads, "people_table", boom)
     r = pln("list", code=1)
     assert r.stderr.startswith("error: internal error (RuntimeError)")
     assert "marker" not in r.output

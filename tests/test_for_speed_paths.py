@@ -231,9 +231,13 @@ def test_holders_are_counted_once_however_many_kinds_and_spellings(
 
 
 def _back_to_schema_9(path: Path) -> None:
-    """The book as a pln of schema 9 left it: without m010's indexes."""
+    """The book as a pln of schema 9 left it: without m010's indexes (nor m011's table)."""
     conn = sqlite3.connect(path)
-    conn.executescript("".join(f"DROP INDEX {name};" for name in NEW_INDEXES))
+    conn.executescript(
+        "".join(f"DROP INDEX {name};" for name in NEW_INDEXES)
+        + "".join(f" DROP TRIGGER person_topics_{t};" for t in migrations.TOPICS_TRIGGERS)
+        + " DROP TABLE person_topics;"
+    )
     conn.execute("PRAGMA user_version = 9")
     conn.commit()
     conn.close()

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plncli import render, tables, views
+from plncli import reads, render, tables, views
 from plncli.context import AppContext
 from plncli.due import first_due, load_due_inputs, ranked_due
 from plncli.settings import DEFAULT_CADENCE
@@ -113,12 +113,12 @@ def test_due_json_is_byte_for_byte_what_it_was(pln: Any, old_book: None) -> None
     assert pln("due", "--json", "--within", "1y").stdout.startswith("[\n  {")
 
 
-def _old_people_table(conn: Any, **kw: Any) -> list[tuple[Any, ...]]:
+def _old_people_table(app: Any, **kw: Any) -> list[tuple[Any, ...]]:
     """`pln list`'s cells as they were made before: named rows, dates and an attribute map."""
-    rows = views.list_people(conn, kinds=("topic",), **kw)
+    rows = views.list_people(app.conn, kinds=("topic",), synonyms=app.settings.synonyms, **kw)
     return [
         (
-            r.id,
+            str(r.id),
             r.name,
             r.org or "",
             r.circle,
@@ -152,7 +152,7 @@ def test_list_prints_byte_for_byte_what_it_printed(
         monkeypatch.setenv("FORCE_COLOR", "1")
         monkeypatch.setenv("COLUMNS", columns)
     new = [pln("list", *f) for f in FILTERS]
-    monkeypatch.setattr(views, "people_table", _old_people_table)
+    monkeypatch.setattr(reads, "people_table", _old_people_table)
     monkeypatch.setattr(tables, "_narrow_text", lambda rows: False)
     old = [pln("list", *f) for f in FILTERS]
     for f, n, o in zip(FILTERS, new, old, strict=True):

@@ -101,6 +101,9 @@ def test_a_book_of_schema_7_gets_the_indexes_and_keeps_every_row(
         # and m010's indexes (`introduce --for`)
         " DROP INDEX ix_person_eligible; DROP INDEX ix_person_org_fold;"
         " DROP INDEX ix_person_location_fold; DROP INDEX ix_person_attr_kind_key_id;"
+        # and m011's table and its triggers
+        + "".join(f" DROP TRIGGER person_topics_{t};" for t in migrations.TOPICS_TRIGGERS)
+        + " DROP TABLE person_topics;"
     )
     for statement in migrations.undo_triggers(conn, tables=("followup",)):
         conn.execute(statement)

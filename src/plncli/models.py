@@ -132,6 +132,17 @@ class PersonAttr(SQLModel, table=True):
     key: str
 
 
+class PersonTopics(SQLModel, table=True):
+    """Each person's topics joined by ", " in the order they were added (m011): what `pln
+    list` shows, kept exact by triggers on ``person_attr`` (``migrations.TOPICS_OF``,
+    ``store.pg.schema.TOPICS_FUNCTION``); a person without topics has no row. Derived, so
+    neither undone, exported nor imported."""
+
+    __tablename__ = "person_topics"
+    person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    topics: str
+
+
 class Interaction(SQLModel, table=True):
     __tablename__ = "interaction"
     id: int | None = Field(default=None, primary_key=True)

@@ -384,7 +384,7 @@ def show_due(items: list[DueItem], *, today: date, more: int = 0) -> None:
         emit((f"... and {more} more; `pln due --limit 0` shows them all", "dim"), stderr=True)
 
 
-def show_people(rows: list[tuple[int, str, str, str, str, str | None]], *, today: date) -> None:
+def show_people(rows: list[tuple[str, str, str, str, str, str | None]], *, today: date) -> None:
     """`pln list`: rows of ``views.people_table``, the last contact's day put in words."""
     if not rows:
         emit("No one matches.")
@@ -395,7 +395,7 @@ def show_people(rows: list[tuple[int, str, str, str, str, str | None]], *, today
         said[day] = humanize_day(date.fromisoformat(day), today=today)
     table = Table("#", "name", "org", "circle", "topics", "last contact")
     table.rows = [
-        (str(i), name, org, circle, topics, said[day]) for i, name, org, circle, topics, day in rows
+        (i, name, org, circle, topics, said[day]) for i, name, org, circle, topics, day in rows
     ]
     emit(table)
     emit((number_of(len(rows), "person", "people"), "dim"), stderr=True)

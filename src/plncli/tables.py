@@ -17,7 +17,8 @@ import os
 import re
 import sys
 import unicodedata
-from itertools import compress, count, repeat
+from collections.abc import Iterable, Iterator
+from itertools import chain, compress, count, repeat
 from operator import gt, le
 from typing import Any, TextIO, cast
 
@@ -52,14 +53,32 @@ def emit(*blocks: Block, stderr: bool = False) -> None:
     if _styled_wanted(stream):
         colour = not os.environ.get("NO_COLOR")
         columns = terminal_columns()
-        stream.write("".join(_drawn(b, columns, colour=colour) for b in blocks))
-        stream.flush()
+        _write(stream, (p for b in blocks for p in _drawn_parts(b, columns, colour=colour)))
     else:
         # a pipe or a file gets one line per row, whatever its length, so that grep and
         # awk see whole rows; only a terminal without colour gets the last column wrapped
         fold_rows = stream.isatty()
-        stream.write("".join(_plain(b, wrap=fold_rows) for b in blocks))
-        stream.flush()
+        _write(stream, (p for b in blocks for p in _plain_parts(b, wrap=fold_rows)))
+
+
+CHUNK = 512  # rows of a long table made and written at a time
+WRITE_SIZE = 1 << 16  # characters gathered before a write
+
+
+def _write(stream: TextIO, parts: Iterable[str]) -> None:
+    """Write ``parts`` as they are made: all at once when short, a long table in runs of
+    some 64 KB. The 10,000 rows of `pln list` were one string of 1.7 MB, encoded to
+    another, each in new memory the system had to clear (as long as formatting them)."""
+    pending: list[str] = []
+    size = 0
+    for part in parts:
+        pending.append(part)
+        size += len(part)
+        if size >= WRITE_SIZE:
+            stream.write("".join(pending))
+            pending, size = [], 0
+    stream.write("".join(pending))
+    stream.flush()
 
 
 def _text(cell: Cell) -> str:
@@ -120,10 +139,18 @@ def _plain_cells(row: tuple[Cell, ...]) -> tuple[str, ...]:
 
 
 def _plain(block: Block, *, wrap: bool = False) -> str:
+    return "".join(_plain_parts(block, wrap=wrap))
+
+
+def _plain_parts(block: Block, *, wrap: bool = False) -> Iterable[str]:
     if not isinstance(block, Table):
-        return _text(block) + "\n"
+        return (_text(block) + "\n",)
     if not wrap and len(block.columns) > 1 and _narrow_text(block.rows):
-        return _plain_narrow(block)
+        return _plain_narrow_parts(block)
+    return (_plain_table(block, wrap=wrap),)
+
+
+def _plain_table(block: Table, *, wrap: bool) -> str:
     rows = [_plain_cells(row) for row in block.rows]
     if block.header:
         rows.insert(0, block.columns)
@@ -160,35 +187,45 @@ def _narrow_text(rows: list[tuple[Cell, ...]]) -> bool:
     """Whether every cell is unstyled, printable text below U+0300 (ASCII, and the Latin
     letters of most European names): one line a cell, and as many columns as characters
     (every row of most tables, of `pln list` above all)."""
-    try:
-        text = "".join(map("".join, rows))  # type: ignore[arg-type]  # TypeError: a styled cell
-    except TypeError:
-        return False
-    try:  # Latin-1 text is one byte a character: checked byte by byte, in C
-        return not text.encode("latin-1").translate(None, _PRINTABLE_LATIN1)
-    except UnicodeEncodeError:
-        return text.isprintable() and not _MAYBE_NOT_ONE_COLUMN.search(text)
+    for start in range(0, len(rows), CHUNK):  # a chunk at a time: no copy of all the text
+        try:  # TypeError: a styled cell
+            text = "".join(chain.from_iterable(rows[start : start + CHUNK]))  # type: ignore[arg-type]
+        except TypeError:
+            return False
+        try:  # Latin-1 text is one byte a character: checked byte by byte, in C
+            if text.encode("latin-1").translate(None, _PRINTABLE_LATIN1):
+                return False
+        except UnicodeEncodeError:
+            if not text.isprintable() or _MAYBE_NOT_ONE_COLUMN.search(text):
+                return False
+    return True
 
 
 def _plain_narrow(table: Table) -> str:
+    return "".join(_plain_narrow_parts(table))
+
+
+def _plain_narrow_parts(table: Table) -> Iterator[str]:
     """``_plain_lines`` for a table of ``_narrow_text``: the widths are measured column by
     column and the lines made by one printf-style format mapped over the rows, with no
-    Python code per row (a pipe gets all 10,000 rows of `pln list` at 10,000 people)."""
+    Python code per row (a pipe gets all 10,000 rows of `pln list` at 10,000 people),
+    ``CHUNK`` rows at a time."""
     columns = list(zip(*table.rows, strict=True)) or [()] * len(table.columns)
     if table.header:
         columns = [(name, *cells) for name, cells in zip(table.columns, columns, strict=True)]
     if not columns[0]:
-        return ""
+        return
     widths = [max(map(len, cells)) for cells in columns[:-1]]
     rows = [table.columns, *table.rows] if table.header else table.rows
     if widths == [0]:  # two columns, the first empty throughout: no gap before the last
-        return "".join(f"{row[-1].rstrip()}\n" for row in rows)  # type: ignore[union-attr]
+        yield "".join(f"{row[-1].rstrip()}\n" for row in rows)  # type: ignore[union-attr]
+        return
     line = "  ".join(f"%-{w}s" for w in widths) + "  %s"
-    lines = map(line.__mod__, rows)
     last = columns[-1]
-    if "" in last or " \n" in "\n".join(last) + "\n":  # lines that end in spaces
-        lines = map(str.rstrip, lines)
-    return "\n".join(lines) + "\n"
+    ragged = "" in last or " \n" in "\n".join(last) + "\n"  # lines that end in spaces
+    for start in range(0, len(rows), CHUNK):
+        lines = map(line.__mod__, rows[start : start + CHUNK])
+        yield "\n".join(map(str.rstrip, lines) if ragged else lines) + "\n"
 
 
 def _plain_lines(rows: list[tuple[str, ...]], widths: list[int]) -> str:
@@ -236,6 +273,14 @@ def _sgr_on(style: str, colour: bool) -> str:
     codes = sorted(STYLE_CODES[w] for w in style.split())
     on = ";".join(str(c) for c in codes if colour or c < 30)
     return f"\x1b[{on}m" if on else ""
+
+
+def _drawn_parts(block: Block, columns: int, *, colour: bool) -> Iterable[str]:
+    if isinstance(block, Table) and block.rows and len(block.columns) > 1:
+        if _narrow_text(block.rows):
+            return _drawn_narrow_parts(block, columns, colour)
+        return (_drawn_rows(block, columns, colour),)
+    return (_drawn(block, columns, colour=colour),)
 
 
 def _drawn(block: Block, columns: int, *, colour: bool) -> str:
@@ -324,6 +369,8 @@ def _wrapped(line: str, n: int) -> list[str]:
     measure = len if line.isascii() else width
     if measure(line) <= n:
         return [line]
+    if measure is len and line.isprintable() and "  " not in line and line.strip(" ") == line:
+        return _wrapped_words(line, n)
     breaks, used = [0], 0
     for match in _WORD.finditer(line):
         start, word = match.start(), match.group()
@@ -344,6 +391,27 @@ def _wrapped(line: str, n: int) -> list[str]:
     return out
 
 
+def _wrapped_words(line: str, n: int) -> list[str]:
+    """``_wrapped`` of printable ASCII words one space apart, with no space at either end
+    (the topics of `pln list`): each line cut at the last space that fits, found by
+    ``str.rfind``, rather than word by word (a fifth of `pln list`'s rows wrap on a
+    terminal 120 wide). The same pieces, trailing space and all (a test compares them)."""
+    out = []
+    while len(line) > n:
+        cut = line.rfind(" ", 0, n + 1)
+        if cut < 0:  # a word longer than the column, on a line of its own, cut with "…"
+            out.append(line[: n - 1] + "…")
+            end = line.find(" ")
+            if end < 0:
+                return out
+            line = line[end + 1 :]
+        else:  # the words before the space, and the space if the column has room for it
+            out.append(line[: cut + 1] if cut < n else line[:cut])
+            line = line[cut + 1 :]
+    out.append(line)
+    return out
+
+
 def _quick(row: tuple[Cell, ...]) -> bool:
     """Whether a row is plain ASCII text, printable, with no style: one line a cell, as
     many columns as characters (most rows of most tables, every row of `pln list`)."""
@@ -355,40 +423,76 @@ def _quick(row: tuple[Cell, ...]) -> bool:
 
 
 def _drawn_narrow(table: Table, columns: int, colour: bool) -> str:
+    return "".join(_drawn_narrow_parts(table, columns, colour))
+
+
+def _drawn_narrow_parts(table: Table, columns: int, colour: bool) -> Iterator[str]:
     """``_drawn_table`` for a table whose every cell is ``_narrow_text``, column by column:
     the rows that fit their columns are formatted by one printf-style format mapped over
-    the rows, and only those that do not are wrapped row by row (on a terminal 120 wide,
-    a fifth of `pln list`'s rows wrap their topics)."""
+    the rows, ``CHUNK`` rows at a time, and only those that do not are wrapped row by row
+    (on a terminal 120 wide, a fifth of `pln list`'s rows wrap their topics)."""
     body = list(zip(*table.rows, strict=True))
-    lengths = [list(map(len, cells)) for cells in body]
+    most = [max(map(len, cells)) for cells in body]
     head = [width(c) if table.header else 0 for c in table.columns]
-    longest = [max(max(sizes), h) for sizes, h in zip(lengths, head, strict=True)]
-    room, inner = _room(longest, columns)
-    out = []
+    room, inner = _room(list(map(max, most, head)), columns)
     if table.header:
         starts = {"bold": _sgr_on("bold", colour)}
         named = [([c], "bold") for c in table.columns]
         if all(map(le, head, inner)):
-            out.append(_one_line_row(named, room, starts))
+            yield _one_line_row(named, room, starts)
         else:
-            out += _wrapped_row(named, room, starts, header=True)
+            yield "".join(_wrapped_row(named, room, starts, header=True))
     line = "".join(f"{left}%-{space}s" for _, left, space in room)
-    lines = list(map(str.rstrip, map(line.__mod__, table.rows)))
+    wide: dict[int, int] = {}  # row -> the one column too narrow for it, or -1: several
+    for col, (cells, longest, n) in enumerate(zip(body, most, inner, strict=True)):
+        if longest > n:
+            for r in compress(count(), map(gt, map(len, cells), repeat(n))):
+                wide[r] = -1 if r in wide or not n else col
+    # a row that fits: its last cell not padded, and no spaces to strip after it, unless
+    # some last cell is empty or ends in spaces
+    last = body[-1]
+    ragged = "" in last or " \n" in "\n".join(last) + "\n"
+    fitted = line[: line.rindex("%")] + "%s"
+    del body, last
+    # where each column's text starts: the indent of a wrapped cell's next lines
+    indents = [
+        " " * (len(left) + sum(len(a) + b for _, a, b in room[:c]))
+        for c, (_, left, _) in enumerate(room)
+    ]
+    rows = cast(list[tuple[str, ...]], table.rows)
+    order = sorted(wide)
+    at = 0  # the next row of ``order``
+    for start in range(0, len(rows), CHUNK):
+        lines = list(map(fitted.__mod__, rows[start : start + CHUNK]))
+        if ragged:
+            lines = list(map(str.rstrip, lines))
+        while at < len(order) and order[at] < start + CHUNK:
+            r = order[at]
+            lines[r - start] = _drawn_wide_row(rows[r], wide[r], line, room, indents)
+            at += 1
+        yield "\n".join(lines) + "\n"
+
+
+def _drawn_wide_row(
+    row: tuple[str, ...], col: int, line: str, room: list[tuple[int, str, int]], indents: list[str]
+) -> str:
+    """The lines of a row of narrow text that does not fit its columns: ``col`` the one
+    column too narrow for it, or -1 (several, or one with no room at all)."""
+    if col >= 0:  # one cell wraps (topics, in `pln list`): the others fit on its first line
+        cells = list(row)
+        first, *more = _wrapped(cells[col], room[col][0])
+        cells[col] = first.rstrip()
+        indent = indents[col]
+        return "\n".join([(line % tuple(cells)).rstrip(), *[(indent + m).rstrip() for m in more]])
+    wrapped = [  # a cell that fits is one line as it is (its length is its width here)
+        [] if not n else [c] if len(c) <= n else _wrapped(c, n)
+        for c, (n, _, _) in zip(row, room, strict=True)
+    ]
     template = "".join(f"{left}{{:<{space}}}" for _, left, space in room)
-    wide: set[int] = set()
-    for sizes, n in zip(lengths, inner, strict=True):
-        if max(sizes) > n:
-            wide.update(compress(count(), map(gt, sizes, repeat(n))))
-    for r in wide:
-        cells = [  # a cell that fits is one line as it is (its length is its width here)
-            [] if not n else [c] if len(c) <= n else _wrapped(c, n)
-            for c, (n, _, _) in zip(cast(tuple[str, ...], table.rows[r]), room, strict=True)
-        ]
-        lines[r] = "\n".join(
-            template.format(*[c[i].rstrip() if i < len(c) else "" for c in cells]).rstrip()
-            for i in range(max(1, *map(len, cells)))
-        )
-    return "".join(out) + "\n".join(lines) + "\n"
+    return "\n".join(
+        template.format(*[c[i].rstrip() if i < len(c) else "" for c in wrapped]).rstrip()
+        for i in range(max(1, *map(len, wrapped)))
+    )
 
 
 def _room(longest: list[int], columns: int) -> tuple[list[tuple[int, str, int]], list[int]]:
@@ -408,6 +512,11 @@ def _room(longest: list[int], columns: int) -> tuple[list[tuple[int, str, int]],
 def _drawn_table(table: Table, columns: int, colour: bool) -> str:
     if table.rows and len(table.columns) > 1 and _narrow_text(table.rows):
         return _drawn_narrow(table, columns, colour)
+    return _drawn_rows(table, columns, colour)
+
+
+def _drawn_rows(table: Table, columns: int, colour: bool) -> str:
+    """A table drawn row by row (``_drawn_narrow``: the quick way, for narrow text)."""
     quick = [_quick(row) for row in table.rows]
     rows: list[Any] = [
         row if q else [_cell_lines(c) for c in row]

@@ -12,7 +12,7 @@ from .store import activity as activity_store
 from .store import views as store
 from .ties import Acquaintance, acquaintances
 
-SORTS = ("name", "last-contact", "added")
+SORTS = store.SORTS
 
 
 class FollowUpRow(NamedTuple):
@@ -130,25 +130,12 @@ def list_people(
     synonyms: Mapping[str, str] | None = None,
 ) -> list[PersonRow]:
     """People matching ``filters``, with their ``kinds`` of attributes (None: all)."""
-    filters = _topic_keys(conn, filters, synonyms)
+    filters = topic_keys(conn, filters, synonyms)
     found, attrs = store.people(conn, filters=filters, sort=sort, archived=archived, kinds=kinds)
     return [_person_row(r, attrs.get(r.id, {})) for r in found]
 
 
-def people_table(
-    conn: sqlite3.Connection,
-    *,
-    filters: dict[str, str | None],
-    sort: str = "name",
-    archived: bool = False,
-    synonyms: Mapping[str, str] | None = None,
-) -> list[tuple[int, str, str, str, str, str | None]]:
-    """`pln list`'s rows as its table's cells (``store.views.people_table``)."""
-    filters = _topic_keys(conn, filters, synonyms)
-    return store.people_table(conn, filters=filters, sort=sort, archived=archived)
-
-
-def _topic_keys(
+def topic_keys(
     conn: sqlite3.Connection, filters: dict[str, str | None], synonyms: Mapping[str, str] | None
 ) -> dict[str, str | None]:
     """``filters`` with its topic as the stored topics it matches (``topics.matching``)."""

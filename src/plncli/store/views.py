@@ -61,6 +61,7 @@ _SORTS = {
     "last-contact": "p.last_contact_at IS NOT NULL, p.last_contact_at, p.name_key",
     "added": "p.created_at DESC, p.id DESC",
 }
+SORTS = tuple(_SORTS)  # `pln list --sort`
 
 
 # On PostgreSQL: the topic filter reads the JSON object as jsonb; the organisation is
@@ -116,63 +117,35 @@ def people(
 
 def people_table(
     conn: Conn, *, filters: dict[str, str | None], sort: str, archived: bool
-) -> list[tuple[int, str, str, str, str, str | None]]:
+) -> list[tuple[str, str, str, str, str, str | None]]:
     """The people `pln list` shows (``people``' filters and order), each row already the
-    table's cells: the id, name, org ('' for none), circle, topics (joined by
+    table's cells: the id (as text), name, org ('' for none), circle, topics (joined by
     ", ", in the order added) and the local day of the last contact (ISO, None for none).
 
-    Plain tuples, read by position, from one statement per engine: a 10,000-row list
-    spent most of its time making a named row, a date and an attribute map per person.
-    On SQLite the topics come from one scan of the attributes in the order they were
-    added, joined in Python (measured at half the time of SQLite's ``group_concat`` over
-    a sorted subquery, whose order is not promised before SQLite 3.44 anyway); PostgreSQL
-    joins them itself (``string_agg … ORDER BY``) in the same statement.
+    Plain tuples, read by position, from one statement: a 10,000-row list spent most of
+    its time making a named row, a date and an attribute map per person, and then a third
+    of what was left reading every attribute to join the topics. The topics come joined
+    from ``person_topics``, which triggers on the attributes keep exact on both engines
+    (``migrations.TOPICS_OF``).
     """
     pg = is_pg(conn)
     cond, args = _people_where(filters, archived, pg=pg)
     day = (local_day_pg if pg else local_day_sqlite)("p.last_contact_at")
-    topics = (
-        "coalesce((SELECT string_agg(a.value, ', ' ORDER BY a.id) FROM person_attr a"
-        " WHERE a.person_id = p.id AND a.kind = 'topic'), '')"
-        if pg
-        else "''"
-    )
     # SQLite: sorting the rows read in table order beats reading them in the order of the
     # name index (a seek into the table per person: a fifth of the statement's time at
     # 10,000 people); the id after the name keeps the index's order among equal names
     order = "+p.name_key, p.id" if sort == "name" and not pg else _SORTS[sort]
     found: list[Any] = conn.execute(
-        f"SELECT p.id, p.name, coalesce(p.org, ''), p.circle, {topics}, {day}"
-        f" FROM person p WHERE {cond} ORDER BY {order}",
+        f"SELECT CAST(p.id AS TEXT), p.name, coalesce(p.org, ''), p.circle,"
+        f" coalesce(t.topics, ''), {day} FROM person p"
+        f" LEFT JOIN person_topics t ON t.person_id = p.id WHERE {cond} ORDER BY {order}",
         args,
     ).fetchall()
     org = filters.get("org")
     if pg and org:  # as ``org_contains_sqlite``: the folded words, anywhere in the folded org
         needle = fold(org)
         found = [r for r in found if r[2] and needle in fold(r[2])]
-    if pg or not found:
-        return found
-    joined = _topics_sqlite(conn, cond if len(args) else None, args)
-    get = joined.get
-    return [(i, name, org_, circle, get(i, ""), last) for i, name, org_, circle, _, last in found]
-
-
-def _topics_sqlite(conn: Conn, cond: str | None, args: Sequence[object]) -> dict[int, str]:
-    """Topics by person id, joined by ", " in the order they were added: of the
-    people matching ``cond``, or of everyone (None: an unfiltered list needs no join).
-
-    SQLite only: the unary ``+`` keeps the planner off the (kind, key) index (see
-    ``_attributes``)."""
-    join = f" JOIN person p ON p.id = a.person_id WHERE {cond} AND" if cond else " WHERE"
-    joined: dict[int, str] = {}
-    get = joined.get
-    for pid, value in conn.execute(
-        f"SELECT a.person_id, a.value FROM person_attr a{join} +a.kind = 'topic' ORDER BY a.id",
-        args if cond else (),
-    ):
-        before = get(pid)
-        joined[pid] = value if before is None else f"{before}, {value}"
-    return joined
+    return found
 
 
 def _attributes(

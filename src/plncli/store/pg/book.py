@@ -73,6 +73,7 @@ def _expected_triggers() -> dict[str, set[str]]:
         if table in ID_TABLES:
             expected[table].add("pln_rowid")
     expected.setdefault("change_log", set()).add("pln_author")
+    expected["person_attr"].add("pln_person_topics")
     return expected
 
 
@@ -81,6 +82,7 @@ _WHAT = {
     "pln_capture_delete": "the history capture trigger (deletes)",
     "pln_rowid": "the rowid trigger",
     "pln_author": "the author trigger",
+    "pln_person_topics": "the trigger that keeps `pln list`'s topics",
 }
 
 

@@ -52,6 +52,86 @@ END
 $fn$
 """
 
+# `pln list`'s topics column (``person_topics``, SQLite's ``migrations.TOPICS_OF``): a
+# person's row made again from their topics whenever one is added, changed or removed.
+TOPICS_OF_FUNCTION = """
+CREATE OR REPLACE FUNCTION pln_person_topics_of(who integer) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+    DELETE FROM person_topics WHERE person_id = who;
+    INSERT INTO person_topics (person_id, topics)
+    SELECT who, string_agg(value, ', ' ORDER BY id) FROM person_attr
+     WHERE person_id = who AND kind = 'topic' HAVING count(*) > 0;
+$fn$
+"""
+
+TOPICS_FUNCTION = """
+CREATE OR REPLACE FUNCTION pln_person_topics() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    -- as on SQLite (migrations.person_topics_triggers): a topic added after the person's
+    -- others is appended, their newest removed is cut from the end; else made again
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.kind = 'topic' THEN
+            IF EXISTS (SELECT 1 FROM person_attr WHERE person_id = NEW.person_id
+                       AND kind = 'topic' AND id > NEW.id) THEN
+                PERFORM pln_person_topics_of(NEW.person_id);
+            ELSE
+                INSERT INTO person_topics (person_id, topics) VALUES (NEW.person_id, NEW.value)
+                ON CONFLICT (person_id)
+                DO UPDATE SET topics = person_topics.topics || ', ' || EXCLUDED.topics;
+            END IF;
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.kind = 'topic' THEN
+            IF EXISTS (SELECT 1 FROM person_attr WHERE person_id = OLD.person_id
+                       AND kind = 'topic' AND id > OLD.id) THEN
+                PERFORM pln_person_topics_of(OLD.person_id);
+            ELSIF EXISTS (SELECT 1 FROM person_attr WHERE person_id = OLD.person_id
+                          AND kind = 'topic') THEN
+                UPDATE person_topics
+                   SET topics = left(topics, length(topics) - length(OLD.value) - 2)
+                 WHERE person_id = OLD.person_id;
+            ELSE
+                DELETE FROM person_topics WHERE person_id = OLD.person_id;
+            END IF;
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF OLD.kind = 'topic' THEN
+        PERFORM pln_person_topics_of(OLD.person_id);
+    END IF;
+    IF NEW.kind = 'topic' THEN
+        PERFORM pln_person_topics_of(NEW.person_id);
+    END IF;
+    RETURN NULL;
+END
+$fn$
+"""
+
+
+def topics_ddl() -> list[str]:
+    """``person_topics``' trigger on ``person_attr``, and its rows made from the topics
+    held (at `pln db init`, `pln db upgrade` to schema 11, and after a bulk load that ran
+    without triggers)."""
+    return [
+        TOPICS_OF_FUNCTION,
+        TOPICS_FUNCTION,
+        "DROP TRIGGER IF EXISTS pln_person_topics ON person_attr",
+        "CREATE TRIGGER pln_person_topics AFTER INSERT OR UPDATE OR DELETE ON person_attr"
+        " FOR EACH ROW EXECUTE FUNCTION pln_person_topics()",
+        *TOPICS_FILL,
+    ]
+
+
+TOPICS_FILL = [
+    "DELETE FROM person_topics",
+    "INSERT INTO person_topics (person_id, topics) SELECT person_id,"
+    " string_agg(value, ', ' ORDER BY id) FROM person_attr WHERE kind = 'topic'"
+    " GROUP BY person_id",
+]
+
 
 def _quoted(column: str, kind: str) -> str:
     """SQL giving, from the old row, the value as SQLite's ``quote()`` writes it."""
@@ -251,4 +331,5 @@ def extra_ddl(conn: psycopg.Connection[Any], *, unaccent: bool) -> list[str]:
     out.extend(byte_order_ddl(conn))
     out.append(SEARCH_TABLE)
     out.append("CREATE INDEX ix_person_search_doc ON person_search USING gin (doc)")
+    out.extend(topics_ddl())
     return out
