@@ -166,15 +166,28 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
             f" (schema {version}; this pln knows {LATEST})",
             "upgrade pln; the file was not changed",
         )
-    if 0 < version < LATEST:
-        backup_before_migration(conn, path, version)
-    for number, (_name, steps) in enumerate(MIGRATIONS[version:], start=version + 1):
-        with transaction(conn, path, record=False):
-            if schema_version(conn) >= number:
-                continue  # another pln, opening the book at the same moment, ran it first
-            for statement in steps(conn):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
+    kept = backup_before_migration(conn, path, version) if 0 < version < LATEST else None
+    try:
+        for number, (_name, steps) in enumerate(MIGRATIONS[version:], start=version + 1):
+            with transaction(conn, path, record=False):
+                if schema_version(conn) >= number:
+                    continue  # another pln, opening the book at the same moment, ran it first
+                for statement in steps(conn):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+    except BaseException:
+        # the first step failed and was rolled back: the copy is the book as it still is,
+        # and each new try would keep one more (of the whole book)
+        if kept is not None and _unchanged(conn, version):
+            os.unlink(kept)
+        raise
+
+
+def _unchanged(conn: sqlite3.Connection, version: int) -> bool:
+    try:
+        return schema_version(conn) == version
+    except sqlite3.Error:
+        return False
 
 
 def backup_before_migration(conn: sqlite3.Connection, path: str, version: int) -> str:
