@@ -180,7 +180,10 @@ def test_every_pair_with_know_evidence_is_listed_for_each_of_the_two_with_its_sc
                 listed = next(s for s in found if frozenset((s["a"]["id"], s["b"]["id"])) == p)
                 assert listed["likely"] is (score >= engine.LIKELY_AT)
                 assert ("colleague" in listed["evidence"]) is any(
-                    "who is at" in r or re.search(r"knows \d+ people at", r)
+                    "who is at" in r
+                    or re.search(r"knows \d+ (people|others) at", r)
+                    or r.startswith("each knows others at")
+                    or " also knows " in r
                     for r in listed["reasons"]
                 )
 
@@ -258,3 +261,33 @@ def test_evaluation_reports_the_ties_found_in_either_list() -> None:
     eighty = [c.strip() for c in rows[1].split("|")[1:-1]]
     assert eighty[1] == "80%"
     assert float(eighty[either]) > float(eighty[know])
+
+
+def test_colleagues_of_two_at_one_organisation_are_one_short_reason(pln: Any) -> None:
+    """Two people at one organisation who each know others there: one reason after "both
+    at ORG", not a sentence each way naming the organisation twice more (the demo read
+    "Declan knows 2 people at Northfield Academy, where Zoë is; Zoë knows 2 people at
+    Northfield Academy, where Declan is")."""
+    pln("add", "Ana Ruiz", "Ben Okafor", "Cy Moss", "Dan Roe", "--org", "Hillside Academy")
+    pln("knows", "Ana", "Cy")
+    pln("knows", "Ana", "Dan")
+    pln("knows", "Ben", "Cy")
+    _, know = lists(pln, "--for", "Ana")
+    [ab] = [s for s in know if names(s) == pair("Ana Ruiz", "Ben Okafor")]
+    assert ab["reasons"][:2] == [
+        "both at Hillside Academy",
+        "each knows others at Hillside Academy (Ana 2, Ben 1)",  # Ana: Cy, Dan; Ben: Cy
+    ]
+    assert not any("where" in r or "who is at" in r for r in ab["reasons"])
+    assert "colleague" in ab["evidence"]
+    pln("add", "Eve Stone", "--org", "Leeds Primary")
+    pln("add", "Fay Lund", "--org", "Leeds Primary")
+    pln("knows", "Eve", "Ana")
+    _, know = lists(pln, "--for", "Eve")
+    [ef] = [s for s in know if names(s) == pair("Eve Stone", "Fay Lund")]
+    assert ef["reasons"] == ["both at Leeds Primary"]  # nobody either knows is there
+    pln("add", "Gus Hale", "Hal Ince", "Ida Park", "--org", "Oak School")
+    pln("knows", "Gus", "Ida")
+    _, know = lists(pln, "--for", "Hal Ince")
+    [gh] = [s for s in know if names(s) == pair("Gus Hale", "Hal Ince")]
+    assert gh["reasons"] == ["both at Oak School", "Gus also knows Ida Park at Oak School"]

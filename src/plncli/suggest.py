@@ -788,13 +788,18 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
             know += kw / max(book.df(key), 1)
             kinds.append(attr)
             reasons.append(f"{say} {getattr(a, attr)}")
+    found: dict[str, list[int]] = {}
     for x, y, xname, yname in ((a, b, na, nb), (b, a, nb, na)):
         colleagues = book.colleagues(x.id, y)
         if colleagues:
             know += KNOW_ORG * len(colleagues) / max(book.org_df(y), 1)
             if "colleague" not in kinds:
                 kinds.append("colleague")
-            reasons.append(_colleague_reason(book, colleagues, y, xname, yname))
+            found[xname] = colleagues
+            if a.org_key != b.org_key:
+                reasons.append(_colleague_reason(book, colleagues, y, xname, yname))
+    if found and a.org_key == b.org_key:  # colleagues of both: one reason for the two ways
+        reasons.append(_shared_colleagues_reason(book, found, a.org))
     common = book.neighbours.get(a.id, set()) & book.neighbours.get(b.id, set())
     if common:
         know += sum(1 / len(book.neighbours[z]) for z in common)
@@ -843,6 +848,17 @@ def _colleague_reason(
         z = book.people[colleagues[0]].name
         return f"{x_name} knows {z}, who is at {y.org} with {y_name}"
     return f"{x_name} knows {len(colleagues)} people at {y.org}, where {y_name} is"
+
+
+def _shared_colleagues_reason(book: Book, found: dict[str, list[int]], org: str | None) -> str:
+    """Two people at one organisation who know others there (after "both at ORG")."""
+    if len(found) == 2:
+        counts = ", ".join(f"{name} {len(c)}" for name, c in found.items())
+        return f"each knows others at {org} ({counts})"
+    [(name, colleagues)] = found.items()
+    if len(colleagues) == 1:
+        return f"{name} also knows {book.people[colleagues[0]].name} at {org}"
+    return f"{name} knows {len(colleagues)} others at {org}"
 
 
 def _chain_reason(book: Book, chain: tuple[int, int], a_name: str, b_name: str) -> str:
