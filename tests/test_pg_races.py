@@ -208,10 +208,12 @@ def outcomes(results: list[Done], allowed: dict[int, str]) -> Counter[tuple[int,
         assert done.exit_code in allowed, (done.argv, done.exit_code, done.stderr)
         if done.argv[0] in ("undo", "forget", "merge"):  # what it was about to do, as it asks
             shown, said, rest = done.stderr.partition("error: ")
-            # (unless the racer had already removed what it names before it looked: then it is
-            # refused before showing anything, as a command run a moment later would be)
+            # (unless the racer had already removed, or merged away, what it names before it
+            # looked: then it is refused before showing anything, as a command run a moment
+            # later would be)
+            first = rest.partition("\n")[0]
             assert shown.startswith(("Undo #", "Forget ", "Merge ")) or (
-                not shown and rest.startswith("no one matches")
+                not shown and (first.startswith("no one matches") or " was merged into " in first)
             ), done.stderr
             done = Done(done.argv, done.exit_code, done.stdout, said + rest)
         line = assert_clean_error(done)
