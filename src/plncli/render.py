@@ -12,12 +12,12 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .dates import humanize_day, say_every, say_partial
-from .resolve import PersonRef
 from .tables import Block, Cell, Table, emit
 from .text import json_safe
 
 if TYPE_CHECKING:  # `pln due` loads neither (nor json, until --json asks for it)
     from .due import DueItem, Ranked
+    from .resolve import PersonRef  # nor `pln list` this one
     from .views import (
         EventRow,
         FollowUpRow,
