@@ -277,7 +277,8 @@ def test_the_people_who_may_be_due_are_whole_person_states(pln: Any, hinted_book
         assert p.has_open_followup is False
         # the day added is read where it can be used: no last contact, or met at an event
         if p.last_contact is None or p.met_at is not None:
-            assert p.added is not None and p.added.year == 2025
+            assert p.added is not None
+            assert p.added.year == 2025
         else:
             assert p.added is None
         assert p.last_contact == (date(2026, 11, 1) if p.ref.name == "Ana Ruiz" else None)

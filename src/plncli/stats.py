@@ -421,7 +421,8 @@ def _events(conn: Conn, scope: store.Scope, people: list[_Person], p: Period) ->
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for x in met:
         s = x.now
-        assert s.met_on is not None and s.added is not None
+        assert s.met_on is not None
+        assert s.added is not None
         assert x.met_at_id is not None
         start = max(s.met_on, s.added)
         last_day = start + timedelta(days=FOLLOW_UP_DAYS)
