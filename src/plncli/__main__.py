@@ -21,11 +21,28 @@ def main() -> None:
         # What the command loaded lives until the process ends: the collections at exit
         # would walk it all once more (~5% of `pln introduce --for` at 10,000 people).
         gc.freeze()
-        _exit(code)
+        global _served
+        _served = True
+        sys.exit(code)
     gc.enable()
     from .cli import app
 
     app(prog_name="pln")
+
+
+_served = False  # the fast path served the command (``main``)
+
+
+def entry() -> None:
+    """The `pln` console script and `python -m plncli`: ``main``; then, for a command the
+    fast path served, the process ends at once (``_exit``). ``main`` itself ends by
+    ``sys.exit`` as it always has, for code that runs it and goes on (tests do)."""
+    try:
+        main()
+    except SystemExit as done:
+        if _served and isinstance(done.code, int):
+            _exit(done.code)
+        raise
 
 
 def _exit(code: int) -> None:
@@ -49,4 +66,4 @@ def _exit(code: int) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    entry()
