@@ -41,7 +41,7 @@ class PersonState(NamedTuple):
     ref: PersonRef
     circle: str
     cadence: str | None
-    added: date
+    added: date | None  # None: not needed (a last contact, and not met at an event)
     last_contact: date | None
     met_on: date | None
     met_at: str | None
@@ -298,6 +298,7 @@ def _first_contact(person: PersonState, today: date, grace: timedelta) -> Ranked
     met_on = person.met_on
     if person.met_at is None or met_on is None or person.circle == "following":
         return None
+    assert person.added is not None  # read for everyone met at an event
     if (today - max(met_on, person.added)).days > FIRST_CONTACT_WINDOW:
         return None
     if person.last_contact is not None and person.last_contact >= met_on:
@@ -323,6 +324,7 @@ def _reconnect(
     elif met is not None:
         since, why = met, ("met", met, person.met_at, cadence)
     else:
+        assert person.added is not None  # read for everyone with no last contact
         since, why = person.added, ("added", person.added, None, cadence)
     ratio = (today - since).days / cadence.approx_days()
     return _ranked("reconnect", person.ref, _after(cadence, since), today, ratio, None, why)
@@ -385,7 +387,7 @@ def load_due_inputs(
                 new(PersonRef, (r.id, r.name, None)),
                 r.circle,
                 r.cadence,
-                day(r.added),
+                day(r.added) if r.added else None,
                 day(r.last_contact) if r.last_contact else None,
                 day(r.met_on) if r.met_on else None,
                 r.met_at,

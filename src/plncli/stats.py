@@ -422,6 +422,7 @@ def _events(conn: Conn, scope: store.Scope, people: list[_Person], p: Period) ->
     for x in met:
         s = x.now
         assert s.met_on is not None
+        assert s.added is not None
         assert x.met_at_id is not None
         start = max(s.met_on, s.added)
         last_day = start + timedelta(days=FOLLOW_UP_DAYS)

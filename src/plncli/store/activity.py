@@ -243,7 +243,9 @@ def maybe_due_people_sqlite(
     adding) since that day.
 
     Rows: ``id``, ``name``, ``circle``, ``cadence``, ``added`` and ``last_contact`` (local
-    days, ISO), ``met_on``, ``met_at`` (the event's name).
+    days, ISO), ``met_on``, ``met_at`` (the event's name). ``added`` only where ``due`` can
+    use it (no last contact, or met at an event), else NULL: each local day is a call to the
+    C library's ``localtime``, and most people who may be due have a last contact.
 
     SQLite only: local days (``local_day_sqlite``), ``date(…, '+1 day')`` and the
     two-argument ``min``.
@@ -306,7 +308,8 @@ def _maybe_due_people(
         maybe_args += [circle_name, bound.isoformat()]
     return rows(
         conn,
-        f"SELECT p.id, p.name, p.circle, p.cadence, {local_day('p.created_at')} AS added,"
+        "SELECT p.id, p.name, p.circle, p.cadence, CASE WHEN p.last_contact_at IS NULL"
+        f" OR p.met_at_id IS NOT NULL THEN {local_day('p.created_at')} END AS added,"
         f" {local_day('p.last_contact_at')} AS last_contact, p.met_on, e.name AS met_at"
         " FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
         f" WHERE {cond} AND NOT EXISTS (SELECT 1 FROM followup f"
