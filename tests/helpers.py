@@ -227,3 +227,27 @@ def pair_names(s: dict[str, Any]) -> frozenset[str]:
 
 def pair(x: str, y: str) -> frozenset[str]:
     return frozenset((x, y))
+
+
+# ---- a book as an older pln left it (SQLite): what each later migration added, removed ----
+
+
+def without_person_topics() -> str:
+    """SQL removing m011's ``person_topics`` and its triggers."""
+    from plncli import migrations
+
+    drops = "".join(f" DROP TRIGGER person_topics_{t};" for t in migrations.TOPICS_TRIGGERS)
+    return drops + " DROP TABLE person_topics;"
+
+
+def without_followup_anchor(conn: Any) -> None:
+    """Remove m009's ``followup.anchor``, and make the followup's undo triggers again
+    without it (as m008 left them)."""
+    from plncli import migrations
+
+    conn.executescript(
+        "DROP TRIGGER undo_followup_insert; DROP TRIGGER undo_followup_update;"
+        " DROP TRIGGER undo_followup_delete; ALTER TABLE followup DROP COLUMN anchor;"
+    )
+    for statement in migrations.undo_triggers(conn, tables=("followup",)):
+        conn.execute(statement)

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from helpers import query
+from helpers import query, without_person_topics
 from plncli import migrations
 from plncli import suggest as engine
 from plncli.db import open_store
@@ -234,9 +234,7 @@ def _back_to_schema_9(path: Path) -> None:
     """The book as a pln of schema 9 left it: without m010's indexes (nor m011's table)."""
     conn = sqlite3.connect(path)
     conn.executescript(
-        "".join(f"DROP INDEX {name};" for name in NEW_INDEXES)
-        + "".join(f" DROP TRIGGER person_topics_{t};" for t in migrations.TOPICS_TRIGGERS)
-        + " DROP TABLE person_topics;"
+        "".join(f"DROP INDEX {name};" for name in NEW_INDEXES) + without_person_topics()
     )
     conn.execute("PRAGMA user_version = 9")
     conn.commit()

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from helpers import change, query, shared_book
+from helpers import change, query, shared_book, without_person_topics
 from plncli import db, tables
-from plncli.migrations import LATEST, TOPICS_TRIGGERS
+from plncli.migrations import LATEST
 from plncli.tables import Table
 from test_list_speed_paths import narrow_tables
 from test_read_speed import _plain_reference
@@ -127,9 +127,7 @@ def test_a_schema_10_book_gets_its_topics_joined(tmp_path: Path) -> None:
             "INSERT INTO person_attr (person_id, kind, value, key) VALUES (?, ?, ?, ?)",
             (pid, kind, value, value),
         )
-    for trigger in TOPICS_TRIGGERS:
-        raw.execute(f"DROP TRIGGER person_topics_{trigger}")
-    raw.execute("DROP TABLE person_topics")
+    raw.executescript(without_person_topics())
     raw.execute("PRAGMA user_version = 10")
     raw.close()
     conn = db.open_store(path, create_parent=False)

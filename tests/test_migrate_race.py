@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from helpers import query
+from helpers import query, without_followup_anchor, without_person_topics
 from plncli import db, migrations
 
 
@@ -17,14 +17,8 @@ def _back_to_schema_8(path: Path) -> None:
     """The book as a pln of schema 8 left it: no followup.anchor (m009), its triggers as
     m008 left them, and no person_topics (m011)."""
     conn = sqlite3.connect(path)
-    conn.executescript(
-        "DROP TRIGGER undo_followup_insert; DROP TRIGGER undo_followup_update;"
-        " DROP TRIGGER undo_followup_delete; ALTER TABLE followup DROP COLUMN anchor;"
-        + "".join(f" DROP TRIGGER person_topics_{t};" for t in migrations.TOPICS_TRIGGERS)
-        + " DROP TABLE person_topics;"
-    )
-    for statement in migrations.undo_triggers(conn, tables=("followup",)):
-        conn.execute(statement)
+    conn.executescript(without_person_topics())
+    without_followup_anchor(conn)
     conn.execute("PRAGMA user_version = 8")
     conn.commit()
     conn.close()

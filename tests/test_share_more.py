@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import query
+from helpers import query, without_followup_anchor, without_person_topics
 from plncli import migrations
 
 
@@ -95,18 +95,13 @@ def test_a_book_of_schema_7_gets_the_indexes_and_keeps_every_row(
     conn.executescript(
         "DROP INDEX ix_person_attr_kind_key_person; DROP INDEX ix_interaction_topic_key;"
         " CREATE INDEX ix_person_attr_kind_key ON person_attr (kind, key);"
-        # m009's column too (a book of schema 7 has not got it), its triggers as m007 left them
-        " DROP TRIGGER undo_followup_insert; DROP TRIGGER undo_followup_update;"
-        " DROP TRIGGER undo_followup_delete; ALTER TABLE followup DROP COLUMN anchor;"
-        # and m010's indexes (`introduce --for`)
+        # and m010's indexes (`introduce --for`), m011's table and its triggers
         " DROP INDEX ix_person_eligible; DROP INDEX ix_person_org_fold;"
         " DROP INDEX ix_person_location_fold; DROP INDEX ix_person_attr_kind_key_id;"
-        # and m011's table and its triggers
-        + "".join(f" DROP TRIGGER person_topics_{t};" for t in migrations.TOPICS_TRIGGERS)
-        + " DROP TABLE person_topics;"
+        + without_person_topics()
     )
-    for statement in migrations.undo_triggers(conn, tables=("followup",)):
-        conn.execute(statement)
+    # m009's column too (a book of schema 7 has not got it), its triggers as m007 left them
+    without_followup_anchor(conn)
     conn.execute("PRAGMA user_version = 7")
     conn.commit()
     conn.close()

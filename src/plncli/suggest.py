@@ -656,9 +656,7 @@ def _focus_counts(
                 return len({pid for pid, kind, _ in rows if kind in kinds and pid in book.people})
             return store.count_holders(conn, kinds, _aliases(book, rest), following=following)
         column, value = dict(zip("egl", _sharing(person), strict=True))[tag]
-        if (column, value) not in book.sharing:
-            book.sharing[column, value] = store.sharing(conn, column, value, following=following)
-        return book.sharing[column, value]
+        return book.eligible_sharing(column, value)  # ``following`` is the book's
 
     return (lambda: max(store.count_eligible(conn, following=following), 2)), _Held(
         count, set(held)
