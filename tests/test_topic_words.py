@@ -169,7 +169,14 @@ def test_one_shared_generic_word_is_not_a_need_met(pln: Any) -> None:
     add(pln, "Sue Seeker", "--seeks", "behaviour management")
     add(pln, "Olu Offerer", "--offers", "classroom management")
     add(pln, "Gil Generic", "--seeks", "management")
-    assert intro_reasons(pln) == {}
+    # behaviour and classroom management share one word: they do not meet; an offer that
+    # holds every word of a need ("management") meets it in part, as `pln who` finds it
+    assert intro_reasons(pln) == {
+        ("Gil Generic", "Olu Offerer"): [
+            'Gil is looking for help with "management"; Olu offers "classroom management"'
+            " (matched: management)"
+        ]
+    }
     # yet each is found by the word they share
     assert [r[0] for r in who(pln, "management")] == ["Olu Offerer"]
     assert names(pln.json("list", "--topic", "management")) == [
@@ -177,9 +184,12 @@ def test_one_shared_generic_word_is_not_a_need_met(pln: Any) -> None:
         "Olu Offerer",
         "Sue Seeker",
     ]
-    # and the same words in another form do meet
+    # and the same words in another form meet in full, first
     add(pln, "Max Manager", "--offers", "Managing")
-    assert list(intro_reasons(pln)) == [("Gil Generic", "Max Manager")]
+    assert list(intro_reasons(pln)) == [
+        ("Gil Generic", "Max Manager"),
+        ("Gil Generic", "Olu Offerer"),
+    ]
 
 
 def test_case_accents_punctuation_and_plurals_meet_with_the_short_reason(pln: Any) -> None:

@@ -335,6 +335,18 @@ def _draft(book: "Book", to: "Person", other: "Person") -> str:
             f"{other.name} is looking for help with {book.written(to.id, 'offers', k) or names[k]},"
             " which you know well"
         )
+    for k, o in book.met_in_part(to, other):  # an offer holding the need's words and more
+        lines.append(
+            f"you mentioned you are looking for help with"
+            f" {book.written(to.id, 'seeks', k) or names[k]}, and {other.name} offers"
+            f" {book.written(other.id, 'offers', o) or names[o]}"
+        )
+    for k, o in book.met_in_part(other, to):
+        lines.append(
+            f"{other.name} is looking for help with"
+            f" {book.written(other.id, 'seeks', k) or names[k]}, and you offer"
+            f" {book.written(to.id, 'offers', o) or names[o]}"
+        )
     shared = sorted(to.interests & other.interests)
     if shared:
         lines.append(f"you both work on {', '.join(names[k] for k in shared[:3])}")
@@ -377,7 +389,9 @@ def why_none(
         )
     if want is not None and not want & (person.interests | person.seeks):
         return f"{first} does not work on, offer or seek {topic}."
-    sharing = [p.id for p in book.people.values() if p.id != focus and _topical(person, p, want)]
+    sharing = [
+        p.id for p in book.people.values() if p.id != focus and _topical(book, person, p, want)
+    ]
     what = f"{first}'s topics, offers or seeks" if want is None else f"{topic} with {first}"
     if not sharing:
         return f"no other contact shares {what}."
@@ -396,12 +410,14 @@ def why_none(
     return f"every contact who shares {what} {joined}."
 
 
-def _topical(a: "Person", b: "Person", want: frozenset[str] | None) -> bool:
+def _topical(book: "Book", a: "Person", b: "Person", want: frozenset[str] | None) -> bool:
     if want is not None:
         return bool(want & (a.interests | a.seeks)) and bool(want & (b.interests | b.seeks))
     return bool(
         a.seeks & b.offers
         or b.seeks & a.offers
+        or book.met_in_part(a, b)
+        or book.met_in_part(b, a)
         or a.interests & b.interests
         or (a.seeks & b.seeks) - a.offers - b.offers
     )

@@ -375,7 +375,13 @@ def _gaps(conn: Conn, scope: store.Scope, synonyms: Mapping[str, str]) -> list[G
     if not seekers:
         return []
     offered = {canonical(r.key) for r in store.offered_keys(conn)}
-    gaps = [Gap(written[c], len(s)) for c, s in seekers.items() if c not in offered]
+    # an offer that holds every word of a need and more meets it in part (suggest.py)
+    held = [set(o.split()) for o in offered]
+    gaps = [
+        Gap(written[c], len(s))
+        for c, s in seekers.items()
+        if c not in offered and not any(set(c.split()) < words for words in held)
+    ]
     return sorted(gaps, key=lambda g: (-g.seekers, g.topic))
 
 

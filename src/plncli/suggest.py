@@ -8,6 +8,7 @@ share, near 0 for what everyone has); the know score by ``1 / df``.
 evidence                  introduce score                     know score
 ========================  ==================================  ===================
 a seeks what b offers     3 x (0.5 + 0.5 w) each way           -
+... met in part           0.5 x that (w: the offer's)          -
 both work on a topic      1 x w per topic                      0.25 / df per topic
 both look for a topic     0.6 x w per topic                    -
 met at the same event     -                                    0.5 / df
@@ -18,7 +19,11 @@ common acquaintances      -                                    RA
 chains of acquaintances   -                                    1.0 x RA3
 ========================  ==================================  ===================
 
-The introduce score is the topical evidence (the first three rows), multiplied by
+A need is met in part (``PARTIAL``) by an offer that holds every word of it and more
+("retrieval practice coaching" for "retrieval practice": what ``pln who NEED`` finds;
+``Book.covering``), with the offer of the fewest words when several do.
+
+The introduce score is the topical evidence (the first four rows), multiplied by
 ``DISCOUNT / (DISCOUNT + s)`` with ``DISCOUNT`` (0.05) and ``s`` the know score less
 its topics part (events, organisation, place, acquaintances, chains): 1 for a pair
 with no such evidence, 1/2 when ``s`` is ``DISCOUNT``. What says two people already
@@ -65,7 +70,8 @@ never used as evidence.
 Candidates come from inverted indexes (people per topic, need, offer, event,
 organisation, place, and per acquaintance), never from all pairs. Over the whole
 book, needs met are walked first when seekers x offerers is at most ``PAIR_CAP``
-(5,000), then the other lists from the cheapest (rarest) up, until
+(5,000), then the other lists (needs met in part among them) from the cheapest
+(rarest) up, until
 max(``PAIR_BUDGET``, ``PAIRS_PER_PERSON`` x N) = max(50,000, 10 N) pair updates
 are spent. With ``--topic`` the lists of each topic matching it (topics.py) are
 walked when held by at most 10 x ``CAP`` (600) people (needs: 10 x ``PAIR_CAP``
@@ -94,9 +100,12 @@ from .resolve import PersonRef
 from .store import Conn
 from .store import index as store
 from .text import fold, topic_key
-from .topics import Topics, matched_words
+from .topics import STOP_WORDS, Topics, matched_words
 
 COMPLEMENT, TOPIC, SHARED_NEED = 3.0, 1.0, 0.6
+# a need met in part: an offer holding every word of the need and more ("retrieval practice
+# coaching" for "retrieval practice", as `pln who` finds it) weighs PARTIAL x a need met
+PARTIAL = 0.5
 # the introduce score is topical only: a shared event, organisation or place, and common
 # acquaintances, are evidence that the two already know each other (the know score)
 INTRO_WEIGHT = {"s": SHARED_NEED, "i": TOPIC}
@@ -197,6 +206,12 @@ class Book:
         }
         self.topic_names = TopicNames(conn, self)
         self.focus = focus
+        # with a focus or a pair, few keys are compared: no index of every key's words
+        self._few = focus is not None or pair is not None
+        self._by_word: dict[str, set[str]] | None = None
+        self._covering: dict[str, tuple[str, ...]] = {}
+        self._covered: dict[str, tuple[str, ...]] = {}
+        self._initials: dict[str, set[str]] | None = None  # stored key -> its words' letters
         self.counts: dict[str, int] | None = None
         # a scoped book loads everyone's row, but topics, offers and needs only for the
         # people it scores (``complete``): these are the others
@@ -273,6 +288,7 @@ class Book:
         # DISTINCT reads every row: 6.5 ms at 10,000 people, and the topics read them anyway)
         for stored in self.topics.stored():
             effective[stored] = self._effective(stored)
+        self._counts_as.update(effective)
         same = all(k == v for k, v in effective.items())
         attrs = store.topic_keys_by_person(
             conn, scoped=scoped, effective=None if same else effective
@@ -350,25 +366,102 @@ class Book:
             self._counts_as[stored] = self._effective(stored)
         return self._counts_as[stored]
 
+    def met_in_part(self, seeker: Person, offerer: Person) -> list[tuple[str, str]]:
+        """(need, offer) for each need of ``seeker`` that ``offerer`` does not offer as such
+        but meets in part: with the offer closest to it (the fewest words, then by key)."""
+        found: list[tuple[str, str]] = []
+        if not seeker.seeks or not offerer.offers:
+            return found
+        offered = [(set(o.split()), o) for o in offerer.offers]
+        for k in sorted(seeker.seeks - offerer.offers):
+            words = set(k.split())
+            offers = [o for held, o in offered if words < held]
+            if offers:
+                found.append((k, min(offers, key=lambda o: (len(o.split()), o))))
+        return found
+
+    def covering(self, key: str) -> tuple[str, ...]:
+        """The other keys (as they count here) that hold every word of ``key`` and more:
+        the offers that meet a need in part ("retrieval practice coaching" for "retrieval
+        practice"), as ``pln who`` finds them."""
+        found = self._covering.get(key)
+        if found is None:
+            words = set(key.split())
+            found = tuple(sorted(k for k in self._like(words, more=True) if words < set(k.split())))
+            self._covering[key] = found
+        return found
+
+    def covered(self, key: str) -> tuple[str, ...]:
+        """The other keys whose every word ``key`` holds: the needs an offer meets in part."""
+        found = self._covered.get(key)
+        if found is None:
+            words = set(key.split())
+            found = tuple(
+                sorted(k for k in self._like(words, more=False) if set(k.split()) < words)
+            )
+            self._covered[key] = found
+        return found
+
+    def _like(self, words: set[str], *, more: bool) -> set[str]:
+        """The keys (as they count here) that may hold every one of ``words`` and more
+        (``more``), or only some of them: a superset of the answer, tested by the caller."""
+        if not self._few:  # the whole book: an index of every key by its words, built once
+            if self._by_word is None:
+                self._by_word = defaultdict(set)
+                for stored in self.topics.stored():
+                    k = self._counts_as_key(stored)
+                    if k:
+                        for w in k.split():
+                            self._by_word[w].add(k)
+            lists = [self._by_word.get(w, set()) for w in words]
+            if more:
+                return set.intersection(*lists) if lists else set()
+            return set().union(*lists)
+        # a focus or a pair: only stored keys whose words begin with the right letters are
+        # stemmed (a stem keeps its word's first letter; a synonym may have other words)
+        letters = {w[0] for w in words}
+        any_key = bool(self.topics.synonyms)
+        if self._initials is None:
+            self._initials = {s: {w[0] for w in _key_words(s)} for s in self.topics.stored()}
+        found = set()
+        for stored, have in self._initials.items():
+            if not any_key and not (letters <= have if more else have <= letters):
+                continue
+            k = self._counts_as_key(stored)
+            if k:
+                found.add(k)
+        return found
+
     def _index_focus(self, conn: Conn, focus: Person) -> None:
         """The lists of the index that suggestions for ``focus`` walk: whoever (in the
         scope) holds one of the focus's topics, offers or needs, or shares their event,
         organisation or place; each in the order of the whole book's index."""
-        keys = focus.interests | focus.seeks
-        stored = sorted({s for k in keys for s in _aliases(self, k)})
-        rows = [row for k in keys for row in self.holders.get(k, ())]
+        tags = {"topic": ("i",), "offers": ("i", "o"), "seeks": ("s",)}
+        # canonical key -> kind -> the index keys it puts its holder in: the focus's own
+        # keys, who offers what meets the focus's needs in part, and who has a need one of
+        # the focus's offers meets in part
+        want: dict[str, dict[str, set[str]]] = {
+            k: {kind: set(t) for kind, t in tags.items()} for k in focus.interests | focus.seeks
+        }
+        for need in focus.seeks:
+            for k in self.covering(need):
+                want.setdefault(k, {}).setdefault("offers", set()).add("o")
+        for offer in focus.offers:
+            for k in self.covered(offer):
+                want.setdefault(k, {}).setdefault("seeks", set()).add("s")
+        stored = sorted({s for k in want for s in _aliases(self, k)})
+        rows = [row for k in want for row in self.holders.get(k, ())]
         # the others are held by more than FOCUS_CAP: only those in the scope count
         rows += store.scope_holders(
-            conn, sorted({s for k in keys if k not in self.holders for s in _aliases(self, k)})
+            conn, sorted({s for k in want if k not in self.holders for s in _aliases(self, k)})
         )
-        tags = {"topic": ("i",), "offers": ("i", "o"), "seeks": ("s",)}
         # (kind, stored key) -> the index keys it puts its holder in
         entries = {
-            (kind, key): [f"{tag}:{k}" for tag in tags[kind]]
+            (kind, key): [f"{tag}:{k}" for tag in sorted(found)]
             for key in stored
             for k in [self._counts_as_key(key)]
-            if k in keys
-            for kind in tags
+            if k in want
+            for kind, found in want[k].items()
         }
         held: dict[int, set[str]] = defaultdict(set)
         for pid, kind, key in rows:
@@ -468,6 +561,13 @@ class Book:
                 if focus or len(ids) * len(offerers) <= PAIR_CAP * scale:
                     w = COMPLEMENT * (0.5 + 0.5 * self.weight("o:" + rest))
                     _cross(acc, ids, offerers, w, focus)
+                for offer in self.covering(rest):  # needs met in part
+                    offerers = self.index.get("o:" + offer, [])
+                    if not offerers or (focus is not None and focus not in ids + offerers):
+                        continue
+                    if focus or len(ids) * len(offerers) <= PAIR_CAP * scale:
+                        w = COMPLEMENT * PARTIAL * (0.5 + 0.5 * self.weight("o:" + offer))
+                        _cross(acc, ids, offerers, w, focus)
             if tag == "o" or not (focus or len(ids) <= CAP * scale):
                 continue
             intro = INTRO_WEIGHT.get(tag, 0.0)
@@ -490,13 +590,17 @@ class Book:
         pair updates are spent in all. What is left is evidence too common to single
         anyone out, and still counts in the exact scoring of every candidate.
         """
-        units: list[tuple[int, int, str | int]] = []
-        for key, ids in self.index.items():
+        units: list[tuple[int, int, str | int | tuple[str, str]]] = []
+        for key, ids in list(self.index.items()):
             tag = key[0]
             if tag == "s":
                 offerers = self.index.get("o:" + key[2:], ())
                 if offerers and len(ids) * len(offerers) <= PAIR_CAP:
                     units.append((0, len(ids) * len(offerers), key))  # needs met: first
+                for offer in self.covering(key[2:]):  # needs met in part: within the budget
+                    offerers = self.index.get("o:" + offer, ())
+                    if offerers and len(ids) * len(offerers) <= PAIR_CAP:
+                        units.append((1, len(ids) * len(offerers), (key, "o:" + offer)))
             if tag != "o" and len(ids) > 1:
                 units.append((1, len(ids) * (len(ids) - 1) // 2, key))
         for z, nb in self.neighbours.items():
@@ -512,6 +616,10 @@ class Book:
             if isinstance(item, int):
                 known = [x for x in self.neighbours[item] if x in self.people]
                 _within(acc, known, complex(0, 1 / len(self.neighbours[item])), None)
+            elif isinstance(item, tuple):  # a need met in part
+                need, offer = item
+                w = COMPLEMENT * PARTIAL * (0.5 + 0.5 * self.weight(offer))
+                _cross(acc, self.index[need], self.index[offer], w, None)
             elif kind == 0:
                 w = COMPLEMENT * (0.5 + 0.5 * self.weight("o:" + item[2:]))
                 _cross(acc, self.index[item], self.index["o:" + item[2:]], w, None)
@@ -529,7 +637,10 @@ class Book:
             return [f"{tag}:{key}" for key in sorted(topic) for tag in "si"]
         if focus is not None:
             person = self.people[focus]
-            return person.index_keys() + [f"s:{k}" for k in person.offers]  # who seeks what I offer
+            # and who seeks what I offer, or a need my offers meet in part
+            needs = [f"s:{k}" for k in person.offers]
+            needs += [f"s:{k}" for o in sorted(person.offers) for k in self.covered(o)]
+            return list(dict.fromkeys(person.index_keys() + needs))
         return list(self.index)
 
     def _mutual(self, acc: dict[int, complex], focus: int) -> None:
@@ -579,6 +690,13 @@ class Book:
                     )
 
 
+def _key_words(stored: str) -> list[str]:
+    """A stored key's words as ``topics.content_words`` gives them (a stored key is
+    already folded: no second pass of ``topic_key``)."""
+    words = stored.replace("_", " ").split() if "_" in stored else stored.split()
+    return [w for w in words if w not in STOP_WORDS] or words
+
+
 def _aliases(book: Book, key: str) -> list[str]:
     """Every stored key that counts as ``key``: the same words, or a synonym."""
     return book.topics.spellings(key) or [key]
@@ -595,12 +713,12 @@ def _scope(conn: Conn, book: Book, focus: int) -> str:
     store.hood_add_focus(conn, focus)
     known = store.hood_others(conn, focus)
     _hood_through_chains(conn, known)
-    for canonical in dict.fromkeys(map(book.topics.canonical, store.topic_keys_of(conn, focus))):
+    for canonical, kinds in _focus_keys(conn, book, focus).items():
         keys = _aliases(book, canonical)
-        rows = store.key_holders(conn, keys, cap=FOCUS_CAP)
+        rows = store.key_holders(conn, keys, cap=FOCUS_CAP, kinds=kinds)
         if rows is not None:
             book.holders[canonical] = rows
-            store.scope_add_holders(conn, keys)
+            store.scope_add_holders(conn, keys, kinds)
     for column, value in store.sharing_values(conn, focus):
         if value is None:
             continue
@@ -616,6 +734,27 @@ def _scope(conn: Conn, book: Book, focus: int) -> str:
             store.scope_add_sharing(conn, z, "org")
     store.scope_add_hood(conn)
     return "_scope"
+
+
+def _focus_keys(conn: Conn, book: Book, focus: int) -> dict[str, tuple[str, ...]]:
+    """The keys the focus's topics, offers and needs count as (held as any kind), then
+    the offers that meet one of their needs in part and the needs one of their offers
+    meets in part (held as that kind): each with the kinds of its holders that matter."""
+    own: dict[str, set[str]] = defaultdict(set)
+    for _, kind, stored in store.topic_keys_of_people(conn, [focus]):
+        own[kind].add(book.topics.canonical(stored))
+    every = set().union(*own.values())
+    related: dict[str, set[str]] = defaultdict(set)
+    for need in sorted(own["seeks"]):
+        for k in book.covering(need):
+            related[k].add("offers")
+    for offer in sorted(own["offers"]):
+        for k in book.covered(offer):
+            related[k].add("seeks")
+    keys: dict[str, tuple[str, ...]] = dict.fromkeys(sorted(every), store.TOPIC_KINDS)
+    for k in sorted(set(related) - every):
+        keys[k] = tuple(kind for kind in store.TOPIC_KINDS if kind in related[k])
+    return keys
 
 
 def _hood_through_chains(conn: Conn, known: list[int]) -> None:
@@ -643,7 +782,9 @@ def _focus_counts(
     for i in ids:
         person = book.people.get(i)
         if person is not None:  # and who offers what they seek (the weight of a need met)
-            for k in person.index_keys() + [f"o:{k}" for k in sorted(person.seeks)]:
+            offers = [f"o:{k}" for k in sorted(person.seeks)]
+            offers += [f"o:{o}" for k in sorted(person.seeks) for o in book.covering(k)]
+            for k in person.index_keys() + offers:
                 held.setdefault(k, person)
 
     def count(key: str) -> int:
@@ -750,6 +891,10 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
             met_needs.add(k)
             comp += COMPLEMENT * (0.5 + 0.5 * book.weight(f"o:{k}"))
             reasons.append(_need_met(book, seeker, offerer, k, sname, oname))
+        for k, o in book.met_in_part(seeker, offerer):
+            met_needs.add(o)
+            comp += COMPLEMENT * PARTIAL * (0.5 + 0.5 * book.weight(f"o:{o}"))
+            reasons.append(_need_met_in_part(book, (k, o), sname, oname))
     if comp:
         kinds.append("complement")
     intro += comp
@@ -887,6 +1032,18 @@ def _need_met(book: Book, seeker: Person, offerer: Person, key: str, sname: str,
                     f" (matched: {', '.join(words)})"
                 )
     return f"{sname} is looking for help with {book.topic_names[key]}; {oname} offers it"
+
+
+def _need_met_in_part(book: Book, keys: tuple[str, str], sname: str, oname: str) -> str:
+    """The reason for a need met by an offer that holds its words and more: both as
+    written, and the words that matched."""
+    need, offer = keys
+    # each as first written in the book (read once per topic: a reason is made for every
+    # pair scored, not only those shown; the drafts use each person's own words)
+    sought, offered = book.topic_names[need], book.topic_names[offer]
+    words = matched_words(sought, offered)
+    said = f" (matched: {', '.join(words)})" if words else ""
+    return f'{sname} is looking for help with "{sought}"; {oname} offers "{offered}"{said}'
 
 
 def _shared_topics(book: Book, keys: list[str]) -> str:

@@ -24,10 +24,10 @@ Where each grade is used, through the same functions:
   each way of knowing the topic SAME, then WORDS, then PREFIX.
 - Two stored topics are one topic for introductions (a need met by an offer, a
   topic both work on, a need both have) only when they are SAME: each covers the
-  other. One shared word is not enough: "behaviour management" and "classroom
-  management" do not meet, and neither do "management" and "behaviour
-  management" (a need met is the strongest reason pln gives, so it asks for the
-  same thing; ``pln who management`` finds them all).
+  other. An offer that covers a need with more words meets it *in part*, at
+  half the weight (``suggest.PARTIAL``): "retrieval practice coaching" for a
+  need of "retrieval practice", as ``pln who`` finds it. One shared word is not
+  enough: "behaviour management" and "classroom management" do not meet.
 
 Nothing is stored: the stems are computed when a command compares topics, over
 the book's distinct stored keys (an index-only read), so books written by any

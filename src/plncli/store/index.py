@@ -23,6 +23,16 @@ from collections.abc import Mapping, Sequence
 from . import Conn, column, is_pg, marks, scalar
 
 _TOPIC_KINDS = "kind IN ('topic', 'offers', 'seeks')"
+TOPIC_KINDS = ("topic", "offers", "seeks")
+
+
+def _kinds_in(kinds: Sequence[str]) -> str:
+    """``kind IN (...)`` for these kinds, which are pln's own names (never the user's)."""
+    if tuple(kinds) == TOPIC_KINDS:
+        return _TOPIC_KINDS
+    return "kind IN (" + ", ".join(f"'{k}'" for k in TOPIC_KINDS if k in kinds) + ")"
+
+
 _IN_SCOPE = " AND person_id IN (SELECT id FROM _scope)"
 
 # ---- the book -----------------------------------------------------------------------------
@@ -250,10 +260,12 @@ def topic_keys_of(conn: Conn, pid: int) -> list[str]:
     )
 
 
-def key_holders(conn: Conn, keys: Sequence[str], *, cap: int) -> list[tuple[int, str, str]] | None:
-    """Who holds a topic, offer or need with one of ``keys``: (person id, kind, key), or
-    None when there are more than ``cap`` such rows."""
-    where = f"{_TOPIC_KINDS} AND key IN ({marks(len(keys))})"
+def key_holders(
+    conn: Conn, keys: Sequence[str], *, cap: int, kinds: Sequence[str] = TOPIC_KINDS
+) -> list[tuple[int, str, str]] | None:
+    """Who holds a topic, offer or need (of ``kinds``) with one of ``keys``: (person id,
+    kind, key), or None when there are more than ``cap`` such rows."""
+    where = f"{_kinds_in(kinds)} AND key IN ({marks(len(keys))})"
     more = f"SELECT count(*) FROM (SELECT 1 FROM person_attr WHERE {where} LIMIT ?) AS found"
     if scalar(conn, more, (*keys, cap + 1)) > cap:
         return None
@@ -262,12 +274,15 @@ def key_holders(conn: Conn, keys: Sequence[str], *, cap: int) -> list[tuple[int,
     ).fetchall()
 
 
-def scope_add_holders_sqlite(conn: Conn, keys: Sequence[str]) -> None:
-    """Add who holds a topic, offer or need with one of ``keys`` to ``_scope``, in one
-    statement (not their ids sent back one by one). SQLite only: ``INSERT OR IGNORE``."""
+def scope_add_holders_sqlite(
+    conn: Conn, keys: Sequence[str], kinds: Sequence[str] = TOPIC_KINDS
+) -> None:
+    """Add who holds a topic, offer or need (of ``kinds``) with one of ``keys`` to
+    ``_scope``, in one statement (not their ids sent back one by one). SQLite only:
+    ``INSERT OR IGNORE``."""
     conn.execute(
         "INSERT OR IGNORE INTO _scope SELECT person_id FROM person_attr"
-        f" WHERE {_TOPIC_KINDS} AND key IN ({marks(len(keys))})",
+        f" WHERE {_kinds_in(kinds)} AND key IN ({marks(len(keys))})",
         keys,
     )
 
@@ -496,11 +511,13 @@ def hood_add_ties_of_pg(conn: Conn, pid: int) -> None:
     )
 
 
-def scope_add_holders_pg(conn: Conn, keys: Sequence[str]) -> None:
+def scope_add_holders_pg(
+    conn: Conn, keys: Sequence[str], kinds: Sequence[str] = TOPIC_KINDS
+) -> None:
     """``scope_add_holders_sqlite`` on PostgreSQL."""
     conn.execute(
         "INSERT INTO _scope SELECT DISTINCT person_id FROM person_attr"
-        f" WHERE {_TOPIC_KINDS} AND key IN ({marks(len(keys))}) ON CONFLICT DO NOTHING",
+        f" WHERE {_kinds_in(kinds)} AND key IN ({marks(len(keys))}) ON CONFLICT DO NOTHING",
         keys,
     )
 
@@ -636,9 +653,9 @@ def hood_add_ties_of(conn: Conn, pid: int) -> None:
     (hood_add_ties_of_pg if is_pg(conn) else hood_add_ties_of_sqlite)(conn, pid)
 
 
-def scope_add_holders(conn: Conn, keys: Sequence[str]) -> None:
-    """Add who holds a topic, offer or need with one of ``keys`` to ``_scope``."""
-    (scope_add_holders_pg if is_pg(conn) else scope_add_holders_sqlite)(conn, keys)
+def scope_add_holders(conn: Conn, keys: Sequence[str], kinds: Sequence[str] = TOPIC_KINDS) -> None:
+    """Add who holds a topic, offer or need (of ``kinds``) with one of ``keys`` to ``_scope``."""
+    (scope_add_holders_pg if is_pg(conn) else scope_add_holders_sqlite)(conn, keys, kinds)
 
 
 def sharing_over(conn: Conn, column_name: str, value: object, cap: int) -> bool:
