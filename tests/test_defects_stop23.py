@@ -61,3 +61,52 @@ def test_a_kept_value_an_option_gave_is_said_as_the_options(
             "circle": "kept 'network', file had 'following'",
             "met_at": "kept 'Conf A', --met-at gave 'Conf C'",
         }
+
+
+# ---- 3. the calendar feed's events say each thing once ---------------------------------
+
+
+def _feed(pln: Any, tmp_path: Path) -> dict[str, tuple[str, str | None]]:
+    """The feed's events as a calendar shows them: UID -> (SUMMARY, DESCRIPTION or None)."""
+    from icalendar import Calendar
+
+    path = tmp_path / "due.ics"
+    pln("export", "--format", "ics", "-o", str(path), "--force")
+    cal = Calendar.from_ical(path.read_bytes())
+    return {
+        str(e["UID"]): (str(e["SUMMARY"]), str(e["DESCRIPTION"]) if "DESCRIPTION" in e else None)
+        for e in cal.walk("VEVENT")
+    }
+
+
+def test_calendar_events_say_each_thing_once(pln: Any, tmp_path: Path) -> None:
+    """A reading was "Reading: Book club — group reading: Making Good Progress?" with the
+    description "group reading: Making Good Progress?"; a follow-up's description was its
+    note again, and pln's own notes said "follow up" twice ("Follow up: Ana — First
+    follow-up"). Each event now says a thing once, and its description what the summary
+    does not: the resource's URL, the follow-up's number and how to close it."""
+    pln("add", "Ana Ruiz", "Ben Okafor", "--follow-up", "in 3 days", "--circle", "following")
+    pln("group", "add", "Book club", "Ana", "Ben")
+    pln("resource", "add", "https://example.org/mgp", "--title", "Making Good Progress?")
+    pln("resource", "add", "Oracy in science", "--kind", "book")
+    pln("group", "read", "Book club", "making", "--by", "dec 3")
+    pln("group", "read", "Book club", "oracy", "--by", "dec 4")
+    pln("remind", "Ana", "dec 5", "-m", "Send the quiz bank")
+    pln("remind", "Ben", "friday", "-m", "Weekly chase", "--every", "weekly")
+    pln("log", "Ben", "-m", "Coffee", "--on", "yesterday", "--follow-up", "dec 8")
+    events = sorted(_feed(pln, tmp_path).values())
+    assert events == [
+        ("Ana Ruiz — First follow-up", "follow-up #1: pln done 1 when it is done"),
+        ("Ben Okafor — Follow up on: Coffee", "follow-up #5: pln done 5 when it is done"),
+        ("Follow up: Ana Ruiz — Send the quiz bank", "follow-up #3: pln done 3 when it is done"),
+        (
+            "Follow up: Ben Okafor — Weekly chase",
+            "weekly; follow-up #4: pln done 4 when it is done",
+        ),
+        ("Reading: Book club — Making Good Progress?", "https://example.org/mgp"),
+        ("Reading: Book club — Oracy in science", None),  # no URL: nothing more to say
+    ]
+    for summary, description in events:  # no word said twice in a row, nor the summary again
+        assert summary.lower().count("reading") <= 1
+        assert summary.lower().replace("-", " ").count("follow up") <= 1
+        assert description is None or description not in summary

@@ -700,16 +700,13 @@ def calendar_items(
         first_contact_days=first_contact_days,
         readings=load_due_readings(conn, horizon=horizon),
     )
-    titles = {"reading": "Reading", "first-contact": "First contact", "reconnect": "Reconnect"}
+    titles = {"first-contact": "First contact", "reconnect": "Reconnect"}
     uids = {p.id: p.uid for p in store.person_uids(conn)}
 
     def key(pid: int) -> str:
         return feed.person_key(uids.get(pid), pid)
 
-    read = {
-        r.id: feed.reading_uid(r.group_key, r.url or r.title_key)
-        for r in resources.reading_keys(conn)
-    }
+    read = {r.id: r for r in resources.reading_keys(conn)}
 
     events = [
         feed.followup(
@@ -723,14 +720,18 @@ def calendar_items(
         )
         for f in sorted(followups, key=lambda f: (f.due, f.id))
     ]
+    # a reading has a day of its own, kept as a follow-up's is (the group is its "person")
+    for i in items:
+        if i.reading_id:
+            r = read[i.reading_id]
+            uid = feed.reading_uid(r.group_key, r.url or r.title_key)
+            events.append(feed.reading(uid, i.person.name, r.title, r.url, i.due))
     events += [
         ExportDue(
-            uid=read[i.reading_id] if i.reading_id else f"{i.kind}-{key(i.person.id)}@pln",
-            summary=f"{titles[i.kind]}: {i.person.name}"
-            + (f" — {i.reason}" if i.kind == "reading" else ""),
-            # a reading has a day of its own, kept as a follow-up's is; a first contact or
-            # a reconnect has none: due since, so today
-            due=i.due if i.kind == "reading" else max(i.due, today),
+            uid=f"{i.kind}-{key(i.person.id)}@pln",
+            summary=f"{titles[i.kind]}: {i.person.name}",
+            # a first contact or a reconnect has no day of its own: due since, so today
+            due=max(i.due, today),
             description=i.reason,
         )
         for i in items

@@ -102,7 +102,9 @@ def import_file(
     ]
     result = result._replace(records=records)
     # a value an option set is said as the option's in the notes, not the file's
-    given = {f: o for f, o, v in (("circle", "--circle", circle), ("met_at", "--met-at", met_at)) if v}
+    given = {
+        f: o for f, o, v in (("circle", "--circle", circle), ("met_at", "--met-at", met_at)) if v
+    }
     planned = svc.last_change(app.conn)
     with progress(len(records), f"checking {len(records):,} records", True) as tick:
         plan = svc.plan_import(
