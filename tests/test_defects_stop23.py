@@ -2,12 +2,22 @@
 real CLI first: what pln says names where a value came from, warns before an introduction
 of two people who most likely know each other, and keeps the calendar's events short."""
 
+import json
+import os
+import subprocess
+import sys
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from helpers import query
+from helpers import assert_clean_error, query
+from test_pg_commands import on_both
+
+SRC = str(Path(__file__).resolve().parent.parent / "src")
 
 
 def _notes(result: Any) -> list[str]:
@@ -110,3 +120,138 @@ def test_calendar_events_say_each_thing_once(pln: Any, tmp_path: Path) -> None:
         assert summary.lower().count("reading") <= 1
         assert summary.lower().replace("-", " ").count("follow up") <= 1
         assert description is None or description not in summary
+
+
+# ---- 1. an introduction of two people who most likely know each other says so ----------
+
+NOTE = (
+    "note: Ana Ruiz and Ben Okafor probably know each other already (both work on assessment;"
+    " both at Hillside Academy; 2 people you know know both); {}"
+)
+FRIENDS = [
+    ["add", "Ana Ruiz", "Ben Okafor", "--org", "Hillside Academy", "--topic", "assessment"],
+    ["add", "Cy Moss", "Di Lowe", "Ed Park", "--topic", "assessment"],
+    ["knows", "Cy", "Ana"],
+    ["knows", "Cy", "Ben"],
+    ["knows", "Di", "Ana"],
+    ["knows", "Di", "Ben"],
+]
+
+
+def _cli(*args: str) -> "subprocess.CompletedProcess[str]":
+    """`pln ARGS` in a process of its own (the fast path), on the test's book."""
+    return subprocess.run(
+        [sys.executable, "-m", "plncli", *args],
+        env={**os.environ, "PYTHONPATH": SRC},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+def test_introducing_two_people_who_most_likely_know_each_other_says_so(
+    pln: Any, db_path: Path
+) -> None:
+    """The "already know?" list marks Ana + Ben likely; `pln introduce Ana Ben` recorded
+    them without a word. It still records them (exit 0), with one note on stderr in the
+    list's words; --json carries it as a field; a pair with no such evidence has no note."""
+    for argv in FRIENDS:
+        pln(*argv)
+    [listed] = [
+        s
+        for s in pln.json("introduce")
+        if {s["a"]["name"], s["b"]["name"]} == {"Ana Ruiz", "Ben Okafor"}
+    ]
+    assert (listed["kind"], listed["likely"]) == ("already-know?", True)
+    draft = pln("introduce", "Ben", "Ana", "--draft")
+    assert "Hi Ben," in draft.stdout
+    assert draft.stderr == NOTE.format("drafted anyway") + "\n"
+    drafts = pln.json("introduce", "Ana", "Ben", "--draft")
+    said = {"know": listed["score"], "reasons": listed["reasons"]}
+    assert [d["already_know"] for d in drafts] == [said, said]
+    assert query(db_path, "SELECT count(*) FROM introduction") == [(0,)]
+    done = pln("introduce", "Ana", "Ben", "-m", "both new to the trust")
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "Recorded the introduction of Ana Ruiz and Ben Okafor (suggested).",
+        NOTE.format("recorded anyway"),
+    ]
+    assert query(db_path, "SELECT a_id, b_id, state, note FROM introduction") == [
+        (1, 2, "suggested", "both new to the trust")
+    ]
+    # --json: the field, with the same note on stderr and nothing else on stdout
+    out = pln("introduce", "Cy", "Di", "--json")
+    doc = json.loads(out.stdout)
+    assert doc["already_know"]["reasons"] == [
+        "both work on assessment",
+        "2 people you know know both",
+    ]
+    assert doc["already_know"]["know"] >= 0.7
+    assert out.stderr.startswith("note: Cy Moss and Di Lowe probably know each other already")
+    quiet = pln("introduce", "Cy", "Ed", "--json")  # only a topic in common: possible at most
+    assert json.loads(quiet.stdout)["already_know"] is None
+    assert quiet.stderr == ""
+    assert pln("introduce", "Di", "Ed").stderr.splitlines() == [
+        "Recorded the introduction of Di Lowe and Ed Park (suggested)."
+    ]
+    # an error is still one error line, with no note (they are already recorded)
+    assert_clean_error(pln("introduce", "Ana", "Ben", code=5))
+
+
+@pytest.mark.sqlite_only(reason="runs pln in a subprocess on the test's file")
+def test_the_fast_path_says_it_too(pln: Any) -> None:
+    """`pln introduce A B` is served without Typer: the same note, the same exit code."""
+    for argv in FRIENDS:
+        pln(*argv)
+    draft = _cli("introduce", "Ana", "Ben", "--draft")
+    assert (draft.returncode, draft.stderr) == (0, NOTE.format("drafted anyway") + "\n")
+    done = _cli("introduce", "Ana", "Ben")
+    assert done.returncode == 0
+    assert done.stderr.splitlines()[-1] == NOTE.format("recorded anyway")
+
+
+def test_the_note_is_the_same_on_a_shared_book(pln: Any, tmp_path: Path, pg_url: str) -> None:
+    script = [
+        *FRIENDS,
+        ["introduce", "Ana", "Ben", "--draft"],
+        ["introduce", "Ana", "Ben", "--draft", "--json"],
+        ["introduce", "Ana", "Ben"],
+        ["introduce", "Cy", "Di", "--json"],
+        ["introduce", "Cy", "Ed"],
+    ]
+    results = on_both(pln, tmp_path, pg_url, script)
+    assert results[-3].stderr.splitlines()[-1] == NOTE.format("recorded anyway")
+    assert "probably know each other" not in results[-1].stderr
+
+
+@pytest.mark.sqlite_only(reason="a fresh book per example, by --db")
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(ties={(0, 2), (1, 2), (0, 3), (1, 3)}, orgs=["Oak", "Oak", "", "", "", ""])  # likely
+@given(
+    ties=st.sets(st.tuples(st.integers(0, 5), st.integers(0, 5)).filter(lambda t: t[0] < t[1])),
+    orgs=st.lists(st.sampled_from(["", "Hillside", "Oak"]), min_size=6, max_size=6),
+)
+def test_the_note_is_said_exactly_for_the_pairs_the_list_marks_likely(
+    pln: Any, tmp_path_factory: pytest.TempPathFactory, ties: set[tuple[int, int]], orgs: list[str]
+) -> None:
+    """On any small book, `introduce A B --draft` says the note for a pair exactly when the
+    "already know?" list (everything shown) marks it likely: one know score, one cut-off."""
+    db = str(tmp_path_factory.mktemp("book") / "pln.db")
+    names = [f"P{i} Person" for i in range(6)]
+    for name, org in zip(names, orgs, strict=True):
+        pln("--db", db, "add", name, "--topic", "assessment", *(["--org", org] if org else []))
+    for x, y in sorted(ties):
+        pln("--db", db, "knows", f"#{x + 1}", f"#{y + 1}")
+    listed = {
+        frozenset((s["a"]["id"], s["b"]["id"])): s["likely"]
+        for s in pln.json("--db", db, "introduce", "--limit", "100", "--per-person", "100")
+    }
+    for x, y in combinations(range(1, 7), 2):
+        if (x - 1, y - 1) in ties:
+            continue
+        drafted = pln("--db", db, "introduce", f"#{x}", f"#{y}", "--draft")
+        assert ("probably know each other" in drafted.stderr) == listed.get(
+            frozenset((x, y)), False
+        )
