@@ -255,3 +255,92 @@ def test_the_note_is_said_exactly_for_the_pairs_the_list_marks_likely(
         assert ("probably know each other" in drafted.stderr) == listed.get(
             frozenset((x, y)), False
         )
+
+
+# ---- 4. bad input to add, and unknown or ambiguous people, as a new user types them -----
+
+LONG = "x" * 5_000
+
+
+@pytest.mark.parametrize(
+    ("code", "argv"),
+    [
+        (2, ["add", ""]),
+        (2, ["add", "   "]),
+        (2, ["add", LONG]),
+        (2, ["add", "#5"]),
+        (2, ["add", "Zed", "zed"]),
+        (2, ["add", "Zed", "--follow-up", "not a date"]),
+        (2, ["add", "Zed", "--follow-up", "yesterday"]),
+        (2, ["add", "Zed", "--met-at", "Conf\x07bell"]),
+        (2, ["add", "Zed", "--met-at", "Conf\x1b[31m red"]),
+        (2, ["add", "Zed", "--met-at", "   "]),
+        (2, ["add", "Zed", "--on", "blurgh"]),
+        (2, ["add", "Zed", "--on", "2099-01-01"]),
+        (2, ["add", "Zed", "--every", "blurgh"]),
+        (2, ["add", "Zed", "--birthday", "1990-13-45"]),
+        (2, ["add", "Zed", "--circle", "friends"]),
+        (2, ["add", "Zed", "--place", "Leeds"]),
+        (2, ["add", "Zed", "--org", LONG]),
+        (2, ["add", "Zed", "--role", "x\x1b]0;title\x07"]),
+        (2, ["add", "Zed", "Yan", "--email", "z@example.org"]),
+        # the same value twice, but for case, accents or spacing: one would be dropped unsaid
+        (2, ["add", "Zed", "--topic", "Café", "--topic", "cafe"]),
+        (2, ["add", "Zed", "--offers", "Retrieval practice", "--offers", "retrieval  PRACTICE"]),
+        (2, ["add", "Zed", "--seeks", "Évaluation", "--seeks", "evaluation"]),
+        (2, ["add", "Zed", "--role-tag", "mentor", "--role-tag", "Mentor"]),
+        (2, ["add", "Zed", "--email", "z@example.org", "--email", "Z@Example.org"]),
+        (2, ["edit", "Ben", "--topic", "oracy", "--add-topic", "Oracy"]),
+        (2, ["edit", "Ben", "--add-seeks", "SEND", "--add-seeks", "send"]),
+        (3, ["add", "Zed", "--introduced-by", "Nobody"]),
+        (4, ["add", "Zed", "--introduced-by", "Ana"]),
+        (5, ["add", "Ana Ruiz"]),
+        (3, ["log", "Nobody", "-m", "hi"]),
+        (3, ["log", "Ben", "Nobody", "-m", "hi"]),
+        (3, ["log", "#99", "-m", "hi"]),
+        (3, ["log", "Ben Okafro", "-m", "hi"]),  # a close spelling, in a script
+        (4, ["log", "Ana", "-m", "hi"]),
+        (4, ["log", "Ben", "Ana", "-m", "hi", "--follow-up", "tomorrow"]),
+        (3, ["edit", "Nobody", "--org", "X"]),
+        (3, ["edit", "", "--org", "X"]),
+        (4, ["edit", "Ana", "--org", "X"]),
+        (4, ["edit", "Ben", "--introduced-by", "Ana"]),
+        (3, ["merge", "Nobody", "Ben", "--yes"]),
+        (3, ["merge", "Ben", "#99", "--yes"]),
+        (4, ["merge", "Ana", "Ben", "--yes"]),
+        (4, ["merge", "Ben", "Ana", "--yes"]),
+        (3, ["forget", "Nobody", "--yes"]),
+        (3, ["forget", "Ben Okafro", "--yes"]),
+        (4, ["forget", "Ana", "--yes"]),
+    ],
+)
+def test_bad_input_is_one_error_line_and_changes_nothing(
+    pln: Any, dump: Any, code: int, argv: list[str]
+) -> None:
+    from helpers import fails
+
+    pln("add", "Ana Ruiz", "Ana Ríos", "Ben Okafor")
+    fails(pln, dump, code, *argv)
+
+
+@given(
+    word=st.text(alphabet="abcdeéèàôüñç", min_size=2, max_size=12),
+    change=st.sampled_from(
+        [str.upper, str.title, lambda w: f"  {w} ", lambda w: w.replace("é", "e")]
+    ),
+)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_topic_given_twice_in_any_spelling_is_refused(
+    pln: Any, dump: Any, word: str, change: Any
+) -> None:
+    """Whatever the two spellings, a value the book would keep once is refused, not folded
+    silently; a different value is added."""
+    from helpers import fails
+
+    if not dump():
+        pln("add", "Ana Ruiz")
+    other = change(word)
+    line = fails(pln, dump, 2, "edit", "Ana", "--add-topic", word, "--add-topic", other)
+    assert line == f"error: --add-topic {other!r} is given twice" + (
+        f" ({word!r} is the same topic)" if other != word else ""
+    )
