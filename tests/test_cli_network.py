@@ -645,6 +645,7 @@ def test_topic_matching_folds_case_accents_and_plural(pln: Any) -> None:
 def test_introduce_records_a_suggested_introduction(pln: Any, book: None, db_path: Path) -> None:
     expected = find(suggest(pln), "Ana Ruiz", "Ben Okafor")
     doc = pln.json("introduce", "Ben", "Ana", "-m", "both on assessment")
+    assert doc.pop("already_know") is None  # nothing says they know each other already
     assert set(doc) == INTRO_KEYS
     assert doc == {
         "id": 1,
@@ -696,7 +697,8 @@ def test_draft_prints_a_message_to_each_side_and_writes_nothing(
     before = dump()
     drafts = pln.json("introduce", "Ana", "Ben", "--draft")
     assert [d["to"] for d in drafts] == ["Ana Ruiz", "Ben Okafor"]
-    assert all(set(d) == {"to", "message"} for d in drafts)
+    assert all(set(d) == {"to", "message", "already_know"} for d in drafts)
+    assert [d["already_know"] for d in drafts] == [None, None]
     to_ana, to_ben = drafts[0]["message"], drafts[1]["message"]
     for to, other, message in (
         ("Ana Ruiz", "Ben Okafor", to_ana),

@@ -49,9 +49,9 @@ def test_import_options_reach_cards_matched_by_uid(pln: Any, db_path: Path, tmp_
     out = pln("import", str(cards), "--circle", "colleague", "--met-at", "Conf B")
     assert "merged into people already in the book: 1, skipped: 1" in out.stderr
     assert _notes(out)[-3:] == [
-        "card 1: met_at: kept 'Conf A', file had 'Conf B'",
-        "card 1: circle: kept 'network', file had 'colleague'",
-        "card 2: circle: kept 'network', file had 'colleague'",
+        "card 1: met_at: kept 'Conf A', --met-at gave 'Conf B'",
+        "card 1: circle: kept 'network', --circle gave 'colleague'",
+        "card 2: circle: kept 'network', --circle gave 'colleague'",
     ]
     stored = "SELECT p.name, p.circle, e.name FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
     assert sorted(query(db_path, stored + " ORDER BY p.id")) == [
@@ -62,7 +62,7 @@ def test_import_options_reach_cards_matched_by_uid(pln: Any, db_path: Path, tmp_
     cards.write_text(cards.read_text().replace("FN:Ben Okafor", "FN:Ben Okafor-Smith"))
     out = pln("import", str(cards), "--met-at", "Conf C")
     assert "card 2: name: updated from the card (the same UID)" in _notes(out)
-    assert "card 2: met_at: kept 'Conf B', file had 'Conf C'" in _notes(out)
+    assert "card 2: met_at: kept 'Conf B', --met-at gave 'Conf C'" in _notes(out)
     assert sorted(query(db_path, stored + " ORDER BY p.id")) == [
         ("Ana Ruiz", "network", "Conf A"),
         ("Ben Okafor-Smith", "network", "Conf B"),

@@ -115,7 +115,9 @@ def test_the_feed_is_valid_icalendar_for_both_parsers(pln: Any) -> None:
     # escaping: the text comes back exactly, through both parsers
     series = found[feed.series_uid(1, long_note, Interval(0, 7))]
     assert str(series["SUMMARY"]) == f"Follow up: Ana Ruiz — {long_note}"
-    assert str(found["followup-2-2@pln"]["DESCRIPTION"]) == "Zoë's café — ünïcödé\nsecond line"
+    ben = found["followup-2-2@pln"]
+    assert str(ben["SUMMARY"]) == "Follow up: Ben Okafor, Jr. — Zoë's café — ünïcödé\nsecond line"
+    assert str(ben["DESCRIPTION"]) == "follow-up #2: pln done 2 when it is done"
     assert str(found["birthday-2@pln"]["SUMMARY"]) == "Birthday: Ben Okafor, Jr."
     cal = vobject.readOne(data.decode("utf-8"))
     summaries = {numbered(e.uid.value): e.summary.value for e in cal.vevent_list}
@@ -169,7 +171,7 @@ def test_a_recurring_follow_up_is_one_event_on_the_days_pln_opens_it(pln: Any) -
     assert set(found) == {weekly, monthly}  # one event each, not one per occurrence
     assert found[weekly]["RRULE"].to_ical() == b"FREQ=WEEKLY"
     assert found[weekly].decoded("DTSTART") == date(2026, 11, 27)
-    assert str(found[weekly]["DESCRIPTION"]) == "Weekly chase (weekly)"
+    assert str(found[weekly]["DESCRIPTION"]) == "weekly; follow-up #1: pln done 1 when it is done"
     fridays = [date(2026, 11, 27) + timedelta(weeks=k) for k in range(5)]
     # a month-end series: 28 February, then the 31st again, as `pln done` opens it
     month_ends = [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]

@@ -91,7 +91,7 @@ def test_a_reading_is_in_the_calendar_feed(pln: Any, tmp_path: Path) -> None:
     pln("export", "--format", "ics", "-o", str(feed))
     text = feed.read_text().replace("\r\n ", "")
     assert re.search(r"^UID:reading-[0-9a-f]{32}@pln$", text, re.MULTILINE)
-    assert "SUMMARY:Reading: Book club — group reading: Making Good Progress?" in text
+    assert "SUMMARY:Reading: Book club — Making Good Progress?" in text
     assert "DTSTART;VALUE=DATE:20261203" in text
 
 

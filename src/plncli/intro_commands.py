@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from .context import AppContext
-    from .suggest import Book
+    from .suggest import Book, Suggestion
 
 Finder = Callable[["AppContext", str], PersonRef]  # PERSON for a command that writes
 
@@ -182,11 +182,15 @@ def one_pair(
     if draft:
         from . import render, render_net
 
-        messages = intro_svc.drafts(book(app, True, pair=(a, b)), a, b)
+        pair_book = book(app, True, pair=(a, b))
+        messages = intro_svc.drafts(pair_book, a, b)
+        known = intro_svc.likely_known(pair_book, a, b)
         if json:
-            render.print_json([{"to": n, "message": m} for n, m in messages])
+            said = known_json(known)
+            render.print_json([{"to": n, "message": m, "already_know": said} for n, m in messages])
         else:
             render_net.show_drafts(messages)
+        say_known(known, "drafted anyway")
         return
     if dismiss:
         day = _future_day(app, until) if until else None
@@ -203,10 +207,32 @@ def one_pair(
     introducible(app, [a, b], include_following)
     with transaction(app.conn):
         a, b = _again(app, a, b)
-        done = intro_svc.propose(
-            app.conn, book(app, True, pair=(a, b)), a, b, note=note, now=app.now
+        pair_book = book(app, True, pair=(a, b))
+        done = intro_svc.propose(app.conn, pair_book, a, b, note=note, now=app.now)
+        known = intro_svc.likely_known(pair_book, a, b)  # propose scored it: counts are kept
+    if json:
+        from . import render, render_net
+
+        render.print_json({**render_net.intro_json(done), "already_know": known_json(known)})
+    else:
+        report_intro(done, False, "Recorded the introduction")
+    say_known(known, "recorded anyway")
+
+
+def known_json(known: Suggestion | None) -> dict[str, object] | None:
+    """``"already_know"`` of `pln introduce A B [--draft] --json`: the know score and its
+    reasons when the "already know?" list would mark the pair likely, else null."""
+    return None if known is None else {"know": known.know, "reasons": known.reasons}
+
+
+def say_known(known: Suggestion | None, anyway: str) -> None:
+    """One note on stderr when the two most likely know each other already (the
+    "already know?" list's likely mark, its reasons as the list words them)."""
+    if known is not None:
+        _say(
+            f"note: {known.a.name} and {known.b.name} probably know each other already"
+            f" ({'; '.join(known.reasons)}); {anyway}"
         )
-    report_intro(done, json, "Recorded the introduction")
 
 
 def _again(app: AppContext, a: PersonRef, b: PersonRef) -> tuple[PersonRef, PersonRef]:

@@ -99,6 +99,14 @@ def evidence(book: "Book", a: PersonRef, b: PersonRef) -> "Suggestion | None":
     return score_pair(book, pa, pb)
 
 
+def likely_known(book: "Book", a: PersonRef, b: PersonRef) -> "Suggestion | None":
+    """The pair's evidence when the "already know?" list would mark it likely (its know
+    score reaches ``suggest.LIKELY_AT``), else None: introducing them may tell them nothing.
+    The two in the list's order (and so its reasons' words), as the record names them."""
+    found = evidence(book, *_ordered(a, b))
+    return found if found is not None and found.likely else None
+
+
 def propose(
     conn: Conn, book: "Book", a: PersonRef, b: PersonRef, *, note: str, now: datetime
 ) -> Intro:

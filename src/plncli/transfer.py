@@ -9,7 +9,7 @@ restores into an empty database exactly.
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -69,6 +69,7 @@ def plan_import(
     *,
     on_duplicate: str,
     topic: Sequence[str] = (),
+    given: Mapping[str, str] | None = None,
     tick: Callable[[], None] = lambda: None,
 ) -> Plan:
     """Match each record against the book (UID, email, then folded name) and within the file.
@@ -80,8 +81,10 @@ def plan_import(
     (``card_updates``), or is skipped when it says nothing new; so is a row of pln's CSV
     with their UID, whose other single values (``_ROW_ONLY``) are kept as a merge keeps them.
     ``topic`` (`--topic`) is added to every record's topics; to a card with someone's UID
-    that holds none, it is added to the person's.
+    that holds none, it is added to the person's. ``given``: the fields an option set
+    (``{"circle": "--circle"}``), which a note names instead of the file.
     """
+    given = given or {}
     by_name = {p.name_key: PersonRef(p.id, p.name) for p in people_store.name_keys(conn)}
     by_email = {e.key: PersonRef(e.id, e.name) for e in store.email_owners(conn)}
     by_uid = {p.uid: PersonRef(p.id, p.name) for p in store.person_uids(conn)}
@@ -108,13 +111,13 @@ def plan_import(
             plan.notes.extend(
                 Problem(record.where, f, said) for f in updates if own_topics or f != "topics"
             )
-            held, differs = _kept_by_uid(conn, record, same_card)
+            held, differs = _kept_by_uid(conn, record, same_card, given)
             kept.extend(differs)  # said also when the card changes nothing else
             fills = bool(record.met_at) and not held.met_at  # --met-at fills an empty event
             (plan.merge if updates or fills else plan.skip).append((record, same_card))
         elif match is not None and on_duplicate == "merge":
             record = _foreign_emails(record, match, by_email, plan.notes)
-            record = _differences(conn, record, match, plan.notes, filling)
+            record = _differences(conn, record, match, plan.notes, filling, given)
             plan.merge.append((record, match))
         elif match is not None and on_duplicate == "skip":
             plan.skip.append((record, match))
@@ -152,7 +155,7 @@ _ROW_ONLY = tuple(f for f in _SCALARS if f not in _CARD_SCALARS)
 
 
 def _kept_by_uid(
-    conn: sqlite3.Connection, record: Record, person: PersonRef
+    conn: sqlite3.Connection, record: Record, person: PersonRef, given: Mapping[str, str]
 ) -> tuple[Any, list[Problem]]:
     """The person's single values, and those a record with their UID brings that are
     kept as held (a CSV row's, or a card's given by ``--circle``/``--met-at``), said as a
@@ -160,7 +163,7 @@ def _kept_by_uid(
     held = store.merge_target(conn, person.id)
     assert held is not None  # matched in this transaction
     return held, [
-        Problem(record.where, f, f"kept {_shown(f, old)}, file had {_shown(f, new)}")
+        Problem(record.where, f, _kept(f, old, new, given))
         for f in _ROW_ONLY
         if _differs(old := getattr(held, f), new := getattr(record, f))
     ]
@@ -245,6 +248,7 @@ def _differences(
     match: PersonRef,
     notes: list[Problem],
     filling: dict[int, dict[str, object]],
+    given: Mapping[str, str],
 ) -> Record:
     """What merging the record into the person would not change, said field by field
     (``filling``: what earlier records of the file fill); the record without notes that
@@ -257,9 +261,7 @@ def _differences(
         if held[field] in (None, "") and getattr(record, field) not in (None, ""):
             pending[field] = getattr(record, field)
     notes += [
-        Problem(
-            record.where, field, f"kept {_shown(field, held[field])}, file had {_shown(field, new)}"
-        )
+        Problem(record.where, field, _kept(field, held[field], new, given))
         for field in _SCALARS
         if _differs(held[field], new := getattr(record, field))
     ]
@@ -284,6 +286,13 @@ def _differs(held: object, new: object) -> bool:
     if isinstance(new, date):
         return str(held) != new.isoformat()
     return held != new and fold(str(held)) != fold(str(new))
+
+
+def _kept(field: str, held: object, new: object, given: Mapping[str, str]) -> str:
+    """The note on a value kept as held: the other came from the file, or from an option
+    (``--circle`` gave 'colleague')."""
+    source = f"{given[field]} gave" if field in given else "file had"
+    return f"kept {_shown(field, held)}, {source} {_shown(field, new)}"
 
 
 def _shown(field: str, value: object) -> str:
@@ -691,16 +700,13 @@ def calendar_items(
         first_contact_days=first_contact_days,
         readings=load_due_readings(conn, horizon=horizon),
     )
-    titles = {"reading": "Reading", "first-contact": "First contact", "reconnect": "Reconnect"}
+    titles = {"first-contact": "First contact", "reconnect": "Reconnect"}
     uids = {p.id: p.uid for p in store.person_uids(conn)}
 
     def key(pid: int) -> str:
         return feed.person_key(uids.get(pid), pid)
 
-    read = {
-        r.id: feed.reading_uid(r.group_key, r.url or r.title_key)
-        for r in resources.reading_keys(conn)
-    }
+    read = {r.id: r for r in resources.reading_keys(conn)}
 
     events = [
         feed.followup(
@@ -714,14 +720,18 @@ def calendar_items(
         )
         for f in sorted(followups, key=lambda f: (f.due, f.id))
     ]
+    # a reading has a day of its own, kept as a follow-up's is (the group is its "person")
+    for i in items:
+        if i.reading_id:
+            r = read[i.reading_id]
+            uid = feed.reading_uid(r.group_key, r.url or r.title_key)
+            events.append(feed.reading(uid, i.person.name, r.title, r.url, i.due))
     events += [
         ExportDue(
-            uid=read[i.reading_id] if i.reading_id else f"{i.kind}-{key(i.person.id)}@pln",
-            summary=f"{titles[i.kind]}: {i.person.name}"
-            + (f" — {i.reason}" if i.kind == "reading" else ""),
-            # a reading has a day of its own, kept as a follow-up's is; a first contact or
-            # a reconnect has none: due since, so today
-            due=i.due if i.kind == "reading" else max(i.due, today),
+            uid=f"{i.kind}-{key(i.person.id)}@pln",
+            summary=f"{titles[i.kind]}: {i.person.name}",
+            # a first contact or a reconnect has no day of its own: due since, so today
+            due=max(i.due, today),
             description=i.reason,
         )
         for i in items

@@ -13,6 +13,7 @@ from ..dates import humanize_day
 from ..errors import Conflict, InvalidInput
 from ..people import PersonInput
 from ..resolve import PersonRef
+from ..text import attr_key
 from . import parse
 from .app import JsonOpt, command, state
 
@@ -102,6 +103,26 @@ def _lists(**values: list[str] | None) -> dict[str, list[str]]:
     return {LIST_OPTS[k]: [x for x in v if x.strip()] for k, v in values.items() if v}
 
 
+def _given_once(*given: tuple[str, dict[str, list[str]]]) -> None:
+    """A list value given twice (`--topic Café --topic cafe`: one topic, case and accents
+    folded) is refused, as a name given twice is: one of them would be dropped unsaid.
+    ``given``: (the options' prefix, "" or "add-", and their values by kind)."""
+    seen: dict[tuple[str, str], str] = {}
+    for prefix, values in given:
+        for kind, texts in values.items():
+            option = next(k for k, v in LIST_OPTS.items() if v == kind).replace("_", "-")
+            for text in texts:
+                key = (kind, attr_key(kind, text))
+                if key in seen:
+                    what = {"offers": "offer", "seeks": "need"}.get(kind, option.replace("-", " "))
+                    raise InvalidInput(
+                        f"--{prefix}{option} {text!r} is given twice"
+                        + (f" ({seen[key]!r} is the same {what})" if seen[key] != text else ""),
+                        f"give each {what} once",
+                    )
+                seen[key] = text
+
+
 def _no_empty(option: str, values: dict[str, list[str]]) -> None:
     for kind, kept in values.items():
         if not kept:
@@ -176,16 +197,18 @@ def add(
     """
     app = state(ctx, creates=True)
     met = parse.met_day(app, on) if on else None
+    lists = _lists(
+        email=email,
+        phone=phone,
+        link=link,
+        topic=topic,
+        offers=offers,
+        seeks=seeks,
+        role_tag=role_tag,
+    )
+    _given_once(("", lists))
     data = cmd.person_input(
-        lists=_lists(
-            email=email,
-            phone=phone,
-            link=link,
-            topic=topic,
-            offers=offers,
-            seeks=seeks,
-            role_tag=role_tag,
-        ),
+        lists=lists,
         scalars={"org": org, "role": role, "location": location},
         circle=circle.value if circle else None,
         cadence=parse.cadence(every),
@@ -416,6 +439,7 @@ def edit(
     )
     _no_empty("add", adds)
     _no_empty("remove", removes)
+    _given_once(("", replace), ("add-", adds))
     scalars: dict[str, str | None] = {
         k: v for k, v in {"org": org, "role": role, "location": location}.items() if v is not None
     }

@@ -101,10 +101,14 @@ def import_file(
         for r in result.records
     ]
     result = result._replace(records=records)
+    # a value an option set is said as the option's in the notes, not the file's
+    given = {
+        f: o for f, o, v in (("circle", "--circle", circle), ("met_at", "--met-at", met_at)) if v
+    }
     planned = svc.last_change(app.conn)
     with progress(len(records), f"checking {len(records):,} records", True) as tick:
         plan = svc.plan_import(
-            app.conn, result, on_duplicate=on_duplicate, topic=topics or [], tick=tick
+            app.conn, result, on_duplicate=on_duplicate, topic=topics or [], given=given, tick=tick
         )
     if plan.invalid and not skip_invalid:
         raise InvalidRecords("standard input" if file == "-" else file, plan.invalid)
@@ -115,7 +119,9 @@ def import_file(
         # Planned without the write lock: if anyone wrote since (another member adding
         # one of these people), plan again under it, so that no one is added twice.
         if svc.last_change(app.conn, change) != planned:
-            plan = svc.plan_import(app.conn, result, on_duplicate=on_duplicate, topic=topics or [])
+            plan = svc.plan_import(
+                app.conn, result, on_duplicate=on_duplicate, topic=topics or [], given=given
+            )
         counts = svc.apply_import(app.conn, plan, now=app.now)
         if rejects:  # written before the commit: if it cannot be, nothing is imported
             text = "".join(f"{p.where}\t{p.field}\t{p.why}\n" for p in plan.invalid)

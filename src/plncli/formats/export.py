@@ -212,6 +212,7 @@ def to_ics(items: list[ExportDue], *, now: datetime) -> bytes:
         if item.rdates:
             event.add("rdate", list(item.rdates))
         event.add("summary", item.summary)
-        event.add("description", item.description)
+        if item.description:  # an event with nothing more to say has none
+            event.add("description", item.description)
         cal.add_component(event)
     return bytes(cal.to_ical())

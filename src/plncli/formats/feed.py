@@ -15,8 +15,9 @@ person 1), a UID is the person's everywhere. So:
   (`pln done` rolls the series on), so the UID names the series rather than the
   occurrence: ``followup-series-PERSON-HASH@pln``, the hash of what it is about and its
   rhythm; marking one done moves the event's start to the next occurrence;
-- a group's reading: ``reading-HASH@pln``, the hash of the group's folded name and the
-  resource's URL (or folded title): neither group nor resource has a UID of its own;
+- a group's reading ("Reading: GROUP — TITLE"): ``reading-HASH@pln``, the hash of the
+  group's folded name and the resource's URL (or folded title): neither group nor
+  resource has a UID of its own;
 - a birthday: ``birthday-PERSON@pln``, yearly (``RRULE:FREQ=YEARLY``) from the birth
   date (from 2000, a leap year, when the year is not known); 29 February is
   ``FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1``: the 29th in a leap year, the 28th otherwise,
@@ -109,16 +110,33 @@ def followup(
 ) -> ExportDue:
     """The event of an open follow-up; ``person``: their ``person_key``; ``anchor``: the
     first day of its series (None: ``due``)."""
-    summary = f"Follow up: {name} — {note}" if note else f"Follow up: {name}"
+    summary = _followup_summary(name, note)
+    # what the summary does not say: the follow-up's number, and how to close it
+    done = f"follow-up #{fid}: pln done {fid} when it is done"
     if every is None:
-        return ExportDue(f"followup-{fid}-{person}@pln", summary, due, note)
-    how_often = say_every(str(every))
-    said = f"{note} ({how_often})" if note else how_often
+        return ExportDue(f"followup-{fid}-{person}@pln", summary, due, done)
+    said = f"{say_every(str(every))}; {done}"
     start = anchor or due
     rule = rhythm(every, start)
     until = due + timedelta(days=366 * RDATE_YEARS)
     rdates = () if rule else tuple(occurrences(every, start, after=due, until=until))
     return ExportDue(series_uid(person, note, every), summary, due, said, rule, rdates)
+
+
+def _followup_summary(name: str, note: str) -> str:
+    """The follow-up's summary, "Follow up: NAME — NOTE"; a note that says "follow up"
+    itself (pln's own "First follow-up", "Follow up on: …") is not said twice: "NAME — NOTE"."""
+    if not note:
+        return f"Follow up: {name}"
+    if re.search(r"\bfollow[\s-]*up\b", note, re.IGNORECASE):
+        return f"{name} — {note}"
+    return f"Follow up: {name} — {note}"
+
+
+def reading(uid: str, group: str, title: str, url: str | None, due: date) -> ExportDue:
+    """The event of a group's dated reading: "Reading: GROUP — TITLE", with the resource's
+    URL (when it has one) as its description."""
+    return ExportDue(uid, f"Reading: {group} — {title}", due, url or "")
 
 
 def reading_uid(group_key: str, resource: str) -> str:

@@ -392,10 +392,11 @@ def readings_due(conn: Conn, *, by: str) -> list[Any]:
 
 def reading_keys(conn: Conn) -> list[Any]:
     """Every reading's ``id`` with what names it outside this book: its group's
-    ``group_key`` (the folded name) and its resource's ``url`` and ``title_key``."""
+    ``group_key`` (the folded name) and its resource's ``url`` and ``title_key``; and the
+    resource's ``title`` (what the calendar's event says)."""
     return rows(
         conn,
-        "SELECT g.id, p.name_key AS group_key, r.url, r.title_key FROM group_reading g"
+        "SELECT g.id, p.name_key AS group_key, r.url, r.title_key, r.title FROM group_reading g"
         " JOIN pgroup p ON p.id = g.group_id JOIN resource r ON r.id = g.resource_id",
     )
 
