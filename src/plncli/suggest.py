@@ -610,9 +610,15 @@ def _scope(conn: Conn, book: Book, focus: int) -> str:
         if column == "org" and book.eligible_sharing(column, value) <= COLLEAGUE_CAP:
             # whom the focus's colleagues know (``Book.colleagues``): their ties
             store.hood_add_sharing(conn, focus, column)
-    for z in known:  # and everyone at the organisations of whom the focus knows
-        org = dict(store.sharing_values(conn, z))["org"]
-        if org is not None and book.eligible_sharing("org", org) <= COLLEAGUE_CAP:
+    # and everyone at the organisations of whom the focus knows: their organisations read
+    # in one statement, and each organisation (as stored) added once
+    added: set[object] = set()
+    for z, values in store.sharing_values_of(conn, known).items():
+        org = dict(values)["org"]
+        if org is None or org in added:
+            continue
+        added.add(org)
+        if book.eligible_sharing("org", org) <= COLLEAGUE_CAP:
             store.scope_add_sharing(conn, z, "org")
     store.scope_add_hood(conn)
     return "_scope"
