@@ -223,6 +223,7 @@ class Book:
         # how many considered share an event, organisation or place with the focus
         self.sharing: dict[tuple[str, object], int] = {}
         self._n: Callable[[], int] | None = None
+        self._weights: dict[str, float] = {}
         self.scope = ""
         if focus is not None:
             self.scope = _scope(conn, self, focus)
@@ -314,21 +315,29 @@ class Book:
         return people
 
     def _rows_only(self, rows: list[tuple[int, str, str, str, str, int]]) -> dict[int, Person]:
-        folded: dict[str, str] = {}
+        # the folded organisations and places, each distinct value folded once (a few
+        # thousand people share a few hundred); each Person made as the tuple it is
+        # (``tuple.__new__``: the NamedTuple's own ``__new__`` is a Python call a person)
+        folded = {v: fold(v) for v in {r[3] for r in rows} | {r[4] for r in rows} if v}
         empty: frozenset[str] = frozenset()
+        none: frozenset[int] = frozenset()
+        make, get = tuple.__new__, folded.get
         people = {
-            pid: Person(
-                pid,
-                name,
-                circle,
-                org,
-                place,
-                empty,
-                empty,
-                empty,
-                frozenset([met_at] if met_at else ()),
-                _fold_cached(folded, org),
-                _fold_cached(folded, place),
+            pid: make(
+                Person,
+                (
+                    pid,
+                    name,
+                    circle,
+                    org,
+                    place,
+                    empty,
+                    empty,
+                    empty,
+                    frozenset((met_at,)) if met_at else none,
+                    get(org) if org else None,
+                    get(place) if place else None,
+                ),
             )
             for pid, name, circle, org, place, met_at in rows
         }
@@ -532,8 +541,13 @@ class Book:
         return found if found and self.org_df(y) <= COLLEAGUE_CAP else []
 
     def weight(self, key: str) -> float:
-        df = max(self.df(key), 1)
-        return max(math.log(self.n / df) / math.log(self.n), 0.05)
+        """The introduce weight of a key (each computed once: its count and ``n`` are
+        fixed once taken, and scoring asks for the same keys pair after pair)."""
+        found = self._weights.get(key)
+        if found is None:
+            df = max(self.df(key), 1)
+            found = self._weights[key] = max(math.log(self.n / df) / math.log(self.n), 0.05)
+        return found
 
     # ---- candidates ------------------------------------------------------------------
 
@@ -728,9 +742,15 @@ def _scope(conn: Conn, book: Book, focus: int) -> str:
         if column == "org" and book.eligible_sharing(column, value) <= COLLEAGUE_CAP:
             # whom the focus's colleagues know (``Book.colleagues``): their ties
             store.hood_add_sharing(conn, focus, column)
-    for z in known:  # and everyone at the organisations of whom the focus knows
-        org = dict(store.sharing_values(conn, z))["org"]
-        if org is not None and book.eligible_sharing("org", org) <= COLLEAGUE_CAP:
+    # and everyone at the organisations of whom the focus knows: their organisations read
+    # in one statement, and each organisation (as stored) added once
+    added: set[object] = set()
+    for z, values in store.sharing_values_of(conn, known).items():
+        org = dict(values)["org"]
+        if org is None or org in added:
+            continue
+        added.add(org)
+        if book.eligible_sharing("org", org) <= COLLEAGUE_CAP:
             store.scope_add_sharing(conn, z, "org")
     store.scope_add_hood(conn)
     return "_scope"
