@@ -103,24 +103,26 @@ def _lists(**values: list[str] | None) -> dict[str, list[str]]:
     return {LIST_OPTS[k]: [x for x in v if x.strip()] for k, v in values.items() if v}
 
 
-def _given_once(*given: tuple[str, dict[str, list[str]]]) -> None:
-    """A list value given twice (`--topic Café --topic cafe`: one topic, case and accents
-    folded) is refused, as a name given twice is: one of them would be dropped unsaid.
-    ``given``: (the options' prefix, "" or "add-", and their values by kind)."""
+def _given_once(*given: tuple[str, dict[str, list[str]]]) -> list[str]:
+    """The notes to say when a list value is given twice (`--topic Café --topic cafe`: one
+    topic once case, accents and spacing are folded): the book keeps the first, and says
+    so rather than drop the other unsaid. ``given``: (the options' prefix, "" or "add-",
+    and their values by kind)."""
     seen: dict[tuple[str, str], str] = {}
+    notes = []
     for prefix, values in given:
         for kind, texts in values.items():
             option = next(k for k, v in LIST_OPTS.items() if v == kind).replace("_", "-")
+            what = {"offers": "offer", "seeks": "need"}.get(kind, option.replace("-", " "))
             for text in texts:
                 key = (kind, attr_key(kind, text))
-                if key in seen:
-                    what = {"offers": "offer", "seeks": "need"}.get(kind, option.replace("-", " "))
-                    raise InvalidInput(
-                        f"--{prefix}{option} {text!r} is given twice"
-                        + (f" ({seen[key]!r} is the same {what})" if seen[key] != text else ""),
-                        f"give each {what} once",
-                    )
-                seen[key] = text
+                if key not in seen:
+                    seen[key] = text
+                    continue
+                first = seen[key]
+                same = f"is the same {what} as {first!r}" if first != text else "is given twice"
+                notes.append(f"note: --{prefix}{option} {text!r} {same}: kept once")
+    return notes
 
 
 def _no_empty(option: str, values: dict[str, list[str]]) -> None:
@@ -206,7 +208,7 @@ def add(
         seeks=seeks,
         role_tag=role_tag,
     )
-    _given_once(("", lists))
+    twice = _given_once(("", lists))
     data = cmd.person_input(
         lists=lists,
         scalars={"org": org, "role": role, "location": location},
@@ -236,6 +238,8 @@ def add(
             render.print_json([])
         return
     _report_added(done, app.today, json)
+    for line in twice:
+        render.say(line)
 
 
 def _ask_cards(
@@ -439,7 +443,7 @@ def edit(
     )
     _no_empty("add", adds)
     _no_empty("remove", removes)
-    _given_once(("", replace), ("add-", adds))
+    twice = _given_once(("", replace), ("add-", adds))
     scalars: dict[str, str | None] = {
         k: v for k, v in {"org": org, "role": role, "location": location}.items() if v is not None
     }
@@ -472,6 +476,8 @@ def edit(
         render.print_json(render.profile_json(done.profile))
     else:
         render.say(f"Updated {done.person.name} (#{done.person.id}).")
+    for line in twice:
+        render.say(line)
 
 
 @command("show")
