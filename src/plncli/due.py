@@ -195,12 +195,40 @@ def ranked_due(
     ]
     defaults = {c: _interval(v) for c, v in cadences.items()}
     grace = timedelta(days=first_contact_days)
+    spans: dict[Interval, float] = {}  # a cadence's length in days (``Interval.approx_days``)
+    rank = KIND_RANK["reconnect"]
     for person in people:
-        if person.has_open_followup:
+        ref, circle, own, added, last, _met_on, met_at, has_open_followup = person
+        if has_open_followup:
             continue
-        found = _first_contact(person, today, grace) or _reconnect(person, today, defaults)
-        if found is not None and found[3] <= horizon:
-            ranked.append(found)
+        if met_at is not None:  # maybe a first contact; else a reconnect since meeting
+            found = _first_contact(person, today, grace) or _reconnect(person, today, defaults)
+            if found is not None and found[3] <= horizon:
+                ranked.append(found)
+            continue
+        # Not met at an event: a reconnect or nothing, as ``_reconnect`` ranks one, written
+        # out here for the thousands a large book has (a call and a lookup less each).
+        cadence = _interval(own) if own else defaults.get(circle)
+        if cadence is None:
+            continue
+        why: _Why
+        if last is not None:
+            since, why = last, ("last contact", last, None, cadence)
+        else:
+            assert added is not None  # read for everyone with no last contact
+            since, why = added, ("added", added, None, cadence)
+        due = _after(cadence, since)
+        if due > horizon:
+            continue
+        span = spans.get(cadence)
+        if span is None:
+            span = spans[cadence] = cadence.approx_days()
+        weight = (today - since).days / span
+        overdue = (today - due).days
+        key = (
+            (0, rank, 0, -weight, ref.name) if overdue >= 0 else (1, 0, -overdue, -weight, ref.name)
+        )
+        ranked.append((key, "reconnect", ref, due, overdue, weight, None, why))
     ranked += _birthdays(birthdays, today, horizon)
     ranked.sort(key=itemgetter(0))
     return ranked

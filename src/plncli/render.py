@@ -62,12 +62,15 @@ def print_due_json(
         sys.stdout.write("[]\n")
         return
     quote = _string_quoter(ascii_only=not _unicode_out())
-    days = {day: day.isoformat() for day in {r[3] for r in ranked}}  # items share their days
     shares = shares or {}
     # A first contact's or reconnect's reason is said of a plain tuple that many share (the
     # same day since, the same cadence): each is put in words and quoted once.
     said: dict[Any, str] = {}
     own: list[str] = []  # the other items' words: follow-ups' reasons, the items of their own
+    # Each item's text before its follow-up's id, and from there to the person's id: the
+    # same for every item of a kind due on one day (the days overdue follow from the day).
+    before: dict[date, str] = {}
+    after: dict[tuple[date, str], str] = {}
     lines: list[str] = []
     add = lines.append
     for _, kind, ref, due, overdue, _, fid, why in ranked:
@@ -79,15 +82,17 @@ def print_due_json(
             why_said = said.get(why)
             if why_said is None:
                 why_said = said[why] = quote(reason(why, today))
-            follow = "null"
+            head = after.get((due, kind))
+            if head is None:
+                head = after[due, kind] = _due_head(due, overdue, "null", kind)
         else:
-            why_said, follow = quote(reason(why, today)), str(fid)
+            why_said = quote(reason(why, today))
             own.append(why_said)
-        add(
-            f'  {{"days_overdue": {overdue}, "due": "{days[due]}", "followup_id": {follow}, '
-            f'"kind": "{kind}", "person": {{"id": {ref.id}, "name": {quote(ref.name)}}}, '
-            f'"reason": {why_said}}}'
-        )
+            start = before.get(due)
+            if start is None:
+                start = before[due] = _due_head(due, overdue, "", "")
+            head = f'{start}{fid}, "kind": "{kind}", "person": {{"id": '
+        add(f'{head}{ref.id}, "name": {quote(ref.name)}}}, "reason": {why_said}}}')
     text = ",\n".join(lines)
     # What json_safe escapes (DEL, C1 and bidi controls) can only come from what people
     # wrote, the rest being ASCII without DEL: the whole text is passed over only when the
@@ -99,6 +104,13 @@ def print_due_json(
 
 
 _PLAIN_KINDS = frozenset({"follow-up", "first-contact", "reconnect"})  # no fields of their own
+
+
+def _due_head(due: date, overdue: int, follow: str, kind: str) -> str:
+    """An item of ``print_due_json`` up to its follow-up's id (``kind`` empty), or, with the
+    id (``follow``) and the kind, up to the person's id."""
+    head = f'  {{"days_overdue": {overdue}, "due": "{due.isoformat()}", "followup_id": {follow}'
+    return f'{head}, "kind": "{kind}", "person": {{"id": ' if kind else head
 
 
 def _due_line(

@@ -417,12 +417,17 @@ def recent_topics(conn: Conn, *, since: str) -> list[Any]:
 
 
 def interests_of(conn: Conn, ids: Sequence[int]) -> list[Any]:
-    """These people's topics and seeks: ``person_id``, ``key``."""
+    """These people's topics and seeks: ``person_id``, ``key``.
+
+    ``kind || ''`` keeps SQLite off the (kind, key, person_id) index, which it would
+    otherwise pick and read every topic and seek of the book through (10 ms and 45M
+    instructions of `pln due --json` at 10,000 people); it reads the few people's rows by
+    the (person_id, kind, key) one instead."""
     if not ids:
         return []
     return rows(
         conn,
-        "SELECT person_id, key FROM person_attr WHERE kind IN ('topic', 'seeks')"
+        "SELECT person_id, key FROM person_attr WHERE kind || '' IN ('topic', 'seeks')"
         f" AND person_id IN ({marks(len(ids))})",
         list(ids),
     )
