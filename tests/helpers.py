@@ -233,11 +233,12 @@ def pair(x: str, y: str) -> frozenset[str]:
 
 
 def without_person_topics() -> str:
-    """SQL removing m011's ``person_topics`` and its triggers."""
+    """SQL removing m011's ``person_topics`` and its triggers, and what the steps after it
+    add (m012's ``ix_person_list``): a book wound back to before m011 has none of them."""
     from plncli import migrations
 
     drops = "".join(f" DROP TRIGGER person_topics_{t};" for t in migrations.TOPICS_TRIGGERS)
-    return drops + " DROP TABLE person_topics;"
+    return drops + " DROP TABLE person_topics; DROP INDEX ix_person_list;"
 
 
 def without_followup_anchor(conn: Any) -> None:

@@ -132,9 +132,10 @@ class DateError(ValueError):
     """
 
 
-class _Parts(NamedTuple):
-    months: int = 0
-    days: int = 0
+# The call form, whose fields are types: the class form's annotations are text here
+# (``from __future__ import annotations``), which NamedTuple compiles, and the first
+# ``compile`` of a process makes Python's AST classes (~10M instructions, every command).
+_Parts = NamedTuple("_Parts", [("months", int), ("days", int)])  # noqa: UP014
 
 
 class Interval(_Parts):

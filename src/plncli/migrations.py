@@ -502,6 +502,19 @@ def m011_person_topics(conn: sqlite3.Connection) -> Iterator[str]:
     yield from person_topics_triggers()
 
 
+# `pln list` in its own order (by name, then id: ``store.views.people_table``), read from
+# this index alone: the people not archived, with every cell the table shows but the topics
+# (``person_topics``, looked up by id), and archived_at (always NULL here: without it the
+# index would not cover the statement's condition). The statement no longer reads the whole
+# table and sorts it (a sixth of the instructions of a 10,000-person `pln list`). Partial:
+# the archived are listed only with --archived, which reads the table as before.
+M012_LIST_INDEX = """
+CREATE INDEX ix_person_list
+    ON person (name_key, id, name, org, circle, last_contact_at, archived_at)
+    WHERE archived_at IS NULL;
+"""
+
+
 def statements(script: str) -> Iterator[str]:
     """Split SQL into statements, so they can run inside the migration's transaction.
 
@@ -535,6 +548,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], Iterator[str]]]] = [
     ("m009_followup_anchor", m009_followup_anchor),
     ("m010_for_indexes", _script(M010_FOR_INDEXES)),
     ("m011_person_topics", m011_person_topics),
+    ("m012_list_index", _script(M012_LIST_INDEX)),
 ]
 
 LATEST = len(MIGRATIONS)

@@ -15,7 +15,7 @@ Datetimes are stored as SQLModel/SQLAlchemy store them on SQLite,
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint, column
+from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint, column, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -90,6 +90,13 @@ class Person(SQLModel, table=True):
         # who shares an organisation or place, counted from the index alone (`introduce --for`)
         Index("ix_person_org_fold", AsciiFolded(column("org")), "archived_at", "circle"),
         Index("ix_person_location_fold", AsciiFolded(column("location")), "archived_at", "circle"),
+        # `pln list`'s rows in its order, read from the index alone (migrations.M012_LIST_INDEX)
+        Index(
+            "ix_person_list",
+            *("name_key", "id", "name", "org", "circle", "last_contact_at", "archived_at"),
+            sqlite_where=text("archived_at IS NULL"),
+            postgresql_where=text("archived_at IS NULL"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     name: str
