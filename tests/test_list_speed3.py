@@ -113,7 +113,7 @@ def test_a_book_of_schema_11_gets_the_index_and_lists_the_same(pln: Any, db_path
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA user_version").fetchone() == (migrations.LATEST,)
     [(sql,)] = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_person_list'")
-    assert sql.endswith("WHERE archived_at IS NULL")
+    assert "WHERE" not in sql  # whole: a partial index was chosen for `pln due` (slower)
     conn.close()
     assert _plan(db_path)[0] == COVERED
 
@@ -173,7 +173,7 @@ def test_db_upgrade_gives_a_shared_book_of_schema_11_the_index(pln: Any, pg_url:
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_person_list'"
         ).fetchall()
     assert "(name_key, id, name, org, circle, last_contact_at, archived_at)" in made
-    assert made.endswith("WHERE (archived_at IS NULL)")
+    assert "WHERE" not in made
     assert pln("--db", pg_url, "list").stdout == before
 
 
@@ -204,3 +204,19 @@ def test_an_interval_declares_its_fields_as_types() -> None:
     assert Interval.__bases__[0].__annotations__ == {"months": int, "days": int}
     assert parse_interval("1m2w") == Interval(1, 14) == (1, 14)
     assert str(Interval(days=14)) == "2w"
+
+
+@pytest.mark.sqlite_only(reason="SQLite's query plan of a statement on the people")
+def test_the_list_index_is_read_by_the_list_alone(pln: Any, db_path: Path) -> None:
+    """Partial (WHERE archived_at IS NULL), the index was chosen for statements on the
+    people not archived that need columns it lacks: `pln due` read the table through it
+    person by person (52 -> 57 ms at 10,000 people). Whole, it is read where it covers."""
+    _book(pln)
+    conn = sqlite3.connect(db_path)
+    try:
+        generic = "SELECT p.id, p.cadence FROM person p WHERE p.archived_at IS NULL"
+        plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {generic}")]
+    finally:
+        conn.close()
+    assert plan == ["SCAN p"]
+    assert _plan(db_path)[0] == COVERED

@@ -15,7 +15,7 @@ Datetimes are stored as SQLModel/SQLAlchemy store them on SQLite,
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint, column, text
+from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint, column
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -94,8 +94,6 @@ class Person(SQLModel, table=True):
         Index(
             "ix_person_list",
             *("name_key", "id", "name", "org", "circle", "last_contact_at", "archived_at"),
-            sqlite_where=text("archived_at IS NULL"),
-            postgresql_where=text("archived_at IS NULL"),
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
