@@ -1,6 +1,6 @@
 """A need met in part (issue 11, item 3): an offer that holds every word of a need and
 more ("retrieval practice coaching" for "retrieval practice") meets it at PARTIAL x the
-weight of a need met, as `pln who NEED` finds that offer; found over the whole book,
+least weight of a need met, as `pln who NEED` finds that offer; found over the whole book,
 with --for either person, with --topic, and for one pair. Runs on both engines (the
 ``pln`` fixture)."""
 
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import query
-from plncli.suggest import PARTIAL
+from plncli.suggest import COMPLEMENT, MET_IN_PART, PARTIAL
 
 
 def add(pln: Any, *args: str) -> None:
@@ -51,9 +51,9 @@ def test_an_offer_holding_the_needs_words_meets_it_everywhere(pln: Any, db_path:
         found = intros(pln, *args)
         assert found[pair]["reasons"] == [REASON], args
         assert found[pair]["evidence"] == ["complement"]
-        if args != ["--for", "Priya"]:  # Ann's need met in full: twice the score, first
+        if args != ["--for", "Priya"]:  # Ann's need met in full: more, and first
             exact = found[("Ann Lo", "Tom Brennan")]["score"]
-            assert found[pair]["score"] == exact * PARTIAL
+            assert found[pair]["score"] == MET_IN_PART == COMPLEMENT * 0.5 * PARTIAL < exact
             assert list(found)[:2] == [("Ann Lo", "Tom Brennan"), pair], args
         assert not any("Cy Moss" in p for p in found), args
     # one pair: recorded with the reason shown, and each draft says it in its reader's words
@@ -161,9 +161,9 @@ def test_readme_and_docstring_give_the_weight_the_code_uses() -> None:
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     row = next(line for line in readme.splitlines() if "(met in part)" in line)
-    assert f"| {suggest.PARTIAL} × {suggest.COMPLEMENT:g} × (0.5 + 0.5 w)" in row
+    assert f"| {suggest.PARTIAL} × {suggest.COMPLEMENT:g} × 0.5, each way" in row
     doc_row = next(line for line in (suggest.__doc__ or "").splitlines() if "met in part" in line)
-    assert f"{suggest.PARTIAL} x that" in doc_row
+    assert f"{suggest.PARTIAL} x {suggest.COMPLEMENT:g} x 0.5 each way" in doc_row
 
 
 def test_a_need_met_in_part_is_no_knowledge_gap(pln: Any) -> None:

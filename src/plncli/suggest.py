@@ -8,7 +8,7 @@ share, near 0 for what everyone has); the know score by ``1 / df``.
 evidence                  introduce score                     know score
 ========================  ==================================  ===================
 a seeks what b offers     3 x (0.5 + 0.5 w) each way           -
-... met in part           0.5 x that (w: the offer's)          -
+... met in part           0.5 x 3 x 0.5 each way               -
 both work on a topic      1 x w per topic                      0.25 / df per topic
 both look for a topic     0.6 x w per topic                    -
 met at the same event     -                                    0.5 / df
@@ -76,7 +76,8 @@ max(``PAIR_BUDGET``, ``PAIRS_PER_PERSON`` x N) = max(50,000, 10 N) pair updates
 are spent. With ``--topic`` the lists of each topic matching it (topics.py) are
 walked when held by at most 10 x ``CAP`` (600) people (needs: 10 x ``PAIR_CAP``
 pairings); with ``--for`` every pair with that person is considered (through keys held by at most
-``FOCUS_CAP``, 3,000, people; pairs linked only by a chain of three ties are
+``FOCUS_CAP``, 3,000, people, and needs met in part through offers or needs held by at most
+10 x ``CAP``; pairs linked only by a chain of three ties are
 candidates too, and so are pairs linked only by an acquaintance at the other's
 organisation: the scope holds everyone at the organisations of whom the focus knows, and
 the ties of everyone at the focus's organisation). With ``--for`` or one pair
@@ -104,8 +105,11 @@ from .topics import STOP_WORDS, Topics, matched_words
 
 COMPLEMENT, TOPIC, SHARED_NEED = 3.0, 1.0, 0.6
 # a need met in part: an offer holding every word of the need and more ("retrieval practice
-# coaching" for "retrieval practice", as `pln who` finds it) weighs PARTIAL x a need met
+# coaching" for "retrieval practice", as `pln who` finds it) weighs PARTIAL x the least a need
+# met weighs (COMPLEMENT x 0.5: its rarity is not counted, so it is always under a need met
+# in full, and needs no count of the offer's holders: a count a key at 100,000 people)
 PARTIAL = 0.5
+MET_IN_PART = COMPLEMENT * 0.5 * PARTIAL
 # the introduce score is topical only: a shared event, organisation or place, and common
 # acquaintances, are evidence that the two already know each other (the know score)
 INTRO_WEIGHT = {"s": SHARED_NEED, "i": TOPIC}
@@ -211,7 +215,9 @@ class Book:
         self._by_word: dict[str, set[str]] | None = None
         self._covering: dict[str, tuple[str, ...]] = {}
         self._covered: dict[str, tuple[str, ...]] = {}
-        self._initials: dict[str, set[str]] | None = None  # stored key -> its words' letters
+        # stored key -> its words' first letters, and how many words it has
+        self._initials: dict[str, tuple[set[str], int]] | None = None
+        self._matched: dict[tuple[str, str], str] = {}  # (need, offer) -> " (matched: ...)"
         self.counts: dict[str, int] | None = None
         # a scoped book loads everyone's row, but topics, offers and needs only for the
         # people it scores (``complete``): these are the others
@@ -428,13 +434,19 @@ class Book:
             return set().union(*lists)
         # a focus or a pair: only stored keys whose words begin with the right letters are
         # stemmed (a stem keeps its word's first letter; a synonym may have other words)
+        # (and a key that holds more words than ``words`` has more words than they have)
         letters = {w[0] for w in words}
         any_key = bool(self.topics.synonyms)
         if self._initials is None:
-            self._initials = {s: {w[0] for w in _key_words(s)} for s in self.topics.stored()}
+            self._initials = {}
+            for stored in self.topics.stored():
+                held = _key_words(stored)
+                self._initials[stored] = ({w[0] for w in held}, len(held))
         found = set()
-        for stored, have in self._initials.items():
-            if not any_key and not (letters <= have if more else have <= letters):
+        for stored, (have, count) in self._initials.items():
+            if not any_key and (
+                not (letters <= have and count > len(words)) if more else not have <= letters
+            ):
                 continue
             k = self._counts_as_key(stored)
             if k:
@@ -580,7 +592,7 @@ class Book:
                     if not offerers or (focus is not None and focus not in ids + offerers):
                         continue
                     if focus or len(ids) * len(offerers) <= PAIR_CAP * scale:
-                        w = COMPLEMENT * PARTIAL * (0.5 + 0.5 * self.weight("o:" + offer))
+                        w = MET_IN_PART
                         _cross(acc, ids, offerers, w, focus)
             if tag == "o" or not (focus or len(ids) <= CAP * scale):
                 continue
@@ -632,7 +644,7 @@ class Book:
                 _within(acc, known, complex(0, 1 / len(self.neighbours[item])), None)
             elif isinstance(item, tuple):  # a need met in part
                 need, offer = item
-                w = COMPLEMENT * PARTIAL * (0.5 + 0.5 * self.weight(offer))
+                w = MET_IN_PART
                 _cross(acc, self.index[need], self.index[offer], w, None)
             elif kind == 0:
                 w = COMPLEMENT * (0.5 + 0.5 * self.weight("o:" + item[2:]))
@@ -729,7 +741,9 @@ def _scope(conn: Conn, book: Book, focus: int) -> str:
     _hood_through_chains(conn, known)
     for canonical, kinds in _focus_keys(conn, book, focus).items():
         keys = _aliases(book, canonical)
-        rows = store.key_holders(conn, keys, cap=FOCUS_CAP, kinds=kinds)
+        # a need met in part is searched through offers (needs) held by at most 10 x CAP
+        cap = FOCUS_CAP if kinds == store.TOPIC_KINDS else 10 * CAP
+        rows = store.key_holders(conn, keys, cap=cap, kinds=kinds)
         if rows is not None:
             book.holders[canonical] = rows
             store.scope_add_holders(conn, keys, kinds)
@@ -803,7 +817,6 @@ def _focus_counts(
         person = book.people.get(i)
         if person is not None:  # and who offers what they seek (the weight of a need met)
             offers = [f"o:{k}" for k in sorted(person.seeks)]
-            offers += [f"o:{o}" for k in sorted(person.seeks) for o in book.covering(k)]
             for k in person.index_keys() + offers:
                 held.setdefault(k, person)
 
@@ -913,7 +926,7 @@ def score_pair(book: Book, a: Person, b: Person, *, keep: bool = False) -> Sugge
             reasons.append(_need_met(book, seeker, offerer, k, sname, oname))
         for k, o in book.met_in_part(seeker, offerer):
             met_needs.add(o)
-            comp += COMPLEMENT * PARTIAL * (0.5 + 0.5 * book.weight(f"o:{o}"))
+            comp += MET_IN_PART
             reasons.append(_need_met_in_part(book, (k, o), sname, oname))
     if comp:
         kinds.append("complement")
@@ -1061,8 +1074,10 @@ def _need_met_in_part(book: Book, keys: tuple[str, str], sname: str, oname: str)
     # each as first written in the book (read once per topic: a reason is made for every
     # pair scored, not only those shown; the drafts use each person's own words)
     sought, offered = book.topic_names[need], book.topic_names[offer]
-    words = matched_words(sought, offered)
-    said = f" (matched: {', '.join(words)})" if words else ""
+    said = book._matched.get(keys)
+    if said is None:  # once a pair of topics (stemming is dear; pairs repeat)
+        words = matched_words(sought, offered)
+        said = book._matched[keys] = f" (matched: {', '.join(words)})" if words else ""
     return f'{sname} is looking for help with "{sought}"; {oname} offers "{offered}"{said}'
 
 

@@ -25,7 +25,7 @@ Where each grade is used, through the same functions:
 - Two stored topics are one topic for introductions (a need met by an offer, a
   topic both work on, a need both have) only when they are SAME: each covers the
   other. An offer that covers a need with more words meets it *in part*, at
-  half the weight (``suggest.PARTIAL``): "retrieval practice coaching" for a
+  half the least weight of a need met (``suggest.PARTIAL``): "retrieval practice coaching" for a
   need of "retrieval practice", as ``pln who`` finds it. One shared word is not
   enough: "behaviour management" and "classroom management" do not meet.
 
