@@ -382,3 +382,23 @@ def test_a_topic_given_twice_in_any_spelling_is_kept_once_and_said(
         f"note: --add-topic {other!r} {same}: kept once",
     ]
     assert query(db_path, "SELECT value FROM person_attr") == [(" ".join(word.split()),)]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["introduce", "--for", "Ana", "--draft"],
+        ["introduce", "--draft"],
+        ["introduce", "--for", "Ana", "--dismiss"],
+        ["introduce", "--for", "Ana", "-m", "hello"],
+    ],
+    ids=" ".join,
+)
+def test_pair_options_without_a_pair_are_refused_not_ignored(pln: Any, argv: list[str]) -> None:
+    pln("add", "Ana Ruiz", "--seeks", "oracy")
+    pln("add", "Ben Okafor", "--offers", "oracy")
+    result = pln(*argv, code=2)
+    option = next(a for a in argv if a.startswith("-") and a != "--for")
+    assert result.stderr.splitlines()[0] == f"error: {option} needs two people"
+    assert result.stdout == ""
+    assert pln.json("intros") == []  # nothing recorded or dismissed

@@ -99,7 +99,8 @@ def run_introduce(
             )
         one_person_only(message=message, draft=draft, dismiss=dismiss, until=until)
         for_, names = names[0], []
-    if not names:
+    if not names:  # the options that act on one pair are refused, not ignored
+        one_person_only(message=message, draft=draft, dismiss=dismiss, until=until)
         suggest(app, for_, topic, include_following, per_person, limit, json)
         return
     if len(names) != 2:
