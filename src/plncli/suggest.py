@@ -101,7 +101,7 @@ from .resolve import PersonRef
 from .store import Conn
 from .store import index as store
 from .text import fold, topic_key
-from .topics import STOP_WORDS, Topics, matched_words
+from .topics import Topics, key_words, matched_words
 
 COMPLEMENT, TOPIC, SHARED_NEED = 3.0, 1.0, 0.6
 # a need met in part: an offer holding every word of the need and more ("retrieval practice
@@ -440,7 +440,7 @@ class Book:
         if self._initials is None:
             self._initials = {}
             for stored in self.topics.stored():
-                held = _key_words(stored)
+                held = key_words(stored)
                 self._initials[stored] = ({w[0] for w in held}, len(held))
         found = set()
         for stored, (have, count) in self._initials.items():
@@ -592,8 +592,7 @@ class Book:
                     if not offerers or (focus is not None and focus not in ids + offerers):
                         continue
                     if focus or len(ids) * len(offerers) <= PAIR_CAP * scale:
-                        w = MET_IN_PART
-                        _cross(acc, ids, offerers, w, focus)
+                        _cross(acc, ids, offerers, MET_IN_PART, focus)
             if tag == "o" or not (focus or len(ids) <= CAP * scale):
                 continue
             intro = INTRO_WEIGHT.get(tag, 0.0)
@@ -644,8 +643,7 @@ class Book:
                 _within(acc, known, complex(0, 1 / len(self.neighbours[item])), None)
             elif isinstance(item, tuple):  # a need met in part
                 need, offer = item
-                w = MET_IN_PART
-                _cross(acc, self.index[need], self.index[offer], w, None)
+                _cross(acc, self.index[need], self.index[offer], MET_IN_PART, None)
             elif kind == 0:
                 w = COMPLEMENT * (0.5 + 0.5 * self.weight("o:" + item[2:]))
                 _cross(acc, self.index[item], self.index["o:" + item[2:]], w, None)
@@ -714,13 +712,6 @@ class Book:
                     _with_focus(
                         acc, focus, [b for b in self.neighbours.get(m, ()) if b in people], w
                     )
-
-
-def _key_words(stored: str) -> list[str]:
-    """A stored key's words as ``topics.content_words`` gives them (a stored key is
-    already folded: no second pass of ``topic_key``)."""
-    words = stored.replace("_", " ").split() if "_" in stored else stored.split()
-    return [w for w in words if w not in STOP_WORDS] or words
 
 
 def _aliases(book: Book, key: str) -> list[str]:

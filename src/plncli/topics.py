@@ -105,7 +105,12 @@ def _split(key: str) -> list[str]:
 
 def content_words(text: str) -> list[str]:
     """The folded words of a topic, stop words left out (kept when there is nothing else)."""
-    words = _split(topic_key(text))
+    return key_words(topic_key(text))
+
+
+def key_words(key: str) -> list[str]:
+    """``content_words`` of a stored key, which is folded already."""
+    words = _split(key)
     return [w for w in words if w not in STOP_WORDS] or words
 
 

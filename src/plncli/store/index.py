@@ -345,23 +345,13 @@ def sharing_sqlite(conn: Conn, column_name: str, value: object, *, following: bo
     return int(found[0])
 
 
-def scope_add_sharing_sqlite(conn: Conn, focus: int, column_name: str) -> None:
-    """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` to ``_scope``.
-    SQLite only: ``COLLATE NOCASE``, ``INSERT OR IGNORE``."""
+def add_sharing_sqlite(conn: Conn, table: str, focus: int, column_name: str) -> None:
+    """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` to ``table``
+    (``_scope`` or ``_hood``). SQLite only: ``COLLATE NOCASE``, ``INSERT OR IGNORE``."""
     same = _equal_folding_ascii_sqlite(f"p.{column_name}", f"f.{column_name}", column_name)
     conn.execute(
-        "INSERT OR IGNORE INTO _scope SELECT p.id FROM person p JOIN person f ON f.id = ?"
+        f"INSERT OR IGNORE INTO {table} SELECT p.id FROM person p JOIN person f ON f.id = ?"
         f" WHERE {same}",
-        (focus,),
-    )
-
-
-def hood_add_sharing_sqlite(conn: Conn, focus: int, column_name: str) -> None:
-    """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` to ``_hood``.
-    SQLite only: ``COLLATE NOCASE``, ``INSERT OR IGNORE``."""
-    conn.execute(
-        "INSERT OR IGNORE INTO _hood SELECT p.id FROM person p JOIN person f ON f.id = ?"
-        f" WHERE p.{column_name} = f.{column_name} COLLATE NOCASE",
         (focus,),
     )
 
@@ -559,21 +549,11 @@ def sharing_pg(conn: Conn, column_name: str, value: object, *, following: bool) 
     return int(found[0])
 
 
-def scope_add_sharing_pg(conn: Conn, focus: int, column_name: str) -> None:
-    """``scope_add_sharing_sqlite`` on PostgreSQL."""
+def add_sharing_pg(conn: Conn, table: str, focus: int, column_name: str) -> None:
+    """``add_sharing_sqlite`` on PostgreSQL."""
     same = _equal_folding_ascii_pg(f"p.{column_name}", f"f.{column_name}", column_name)
     conn.execute(
-        f"INSERT INTO _scope SELECT p.id FROM person p JOIN person f ON f.id = ? WHERE {same}"
-        " ON CONFLICT DO NOTHING",
-        (focus,),
-    )
-
-
-def hood_add_sharing_pg(conn: Conn, focus: int, column_name: str) -> None:
-    """``hood_add_sharing_sqlite`` on PostgreSQL."""
-    same = _equal_folding_ascii_pg(f"p.{column_name}", f"f.{column_name}", column_name)
-    conn.execute(
-        f"INSERT INTO _hood SELECT p.id FROM person p JOIN person f ON f.id = ? WHERE {same}"
+        f"INSERT INTO {table} SELECT p.id FROM person p JOIN person f ON f.id = ? WHERE {same}"
         " ON CONFLICT DO NOTHING",
         (focus,),
     )
@@ -691,13 +671,13 @@ def sharing(conn: Conn, column_name: str, value: object, *, following: bool) -> 
 
 def scope_add_sharing(conn: Conn, focus: int, column_name: str) -> None:
     """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` to ``_scope``."""
-    (scope_add_sharing_pg if is_pg(conn) else scope_add_sharing_sqlite)(conn, focus, column_name)
+    (add_sharing_pg if is_pg(conn) else add_sharing_sqlite)(conn, "_scope", focus, column_name)
 
 
 def hood_add_sharing(conn: Conn, focus: int, column_name: str) -> None:
     """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` to ``_hood``
     (their ties are then loaded)."""
-    (hood_add_sharing_pg if is_pg(conn) else hood_add_sharing_sqlite)(conn, focus, column_name)
+    (add_sharing_pg if is_pg(conn) else add_sharing_sqlite)(conn, "_hood", focus, column_name)
 
 
 def scope_add_hood(conn: Conn) -> None:
