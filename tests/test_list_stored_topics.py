@@ -12,6 +12,7 @@ items 6 and 7): what makes it quicker keeps what it shows exact.
 
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -313,7 +314,7 @@ def test_short_output_is_one_write_and_a_long_table_several() -> None:
 def _word_by_word(line: str, n: int) -> list[str]:
     """``tables._wrapped`` as it was: Rich's wrap, word by word."""
     breaks, used = [0], 0
-    for match in tables._WORD.finditer(line):
+    for match in re.finditer(tables._WORD, line):
         start, word = match.start(), match.group()
         size = len(word.rstrip())
         if n - used >= size:

@@ -70,10 +70,17 @@ Rhythms (:func:`say_every`, :func:`say_span`)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
-from typing import Literal, NamedTuple
+
+from .lean import TYPE_CHECKING, NamedTuple, regex
+
+if TYPE_CHECKING:
+    import re
+    from typing import Literal
+
+    Prefer = Literal["future", "past"]
+    Precision = Literal["day", "month", "year"]
 
 __all__ = [
     "DateError",
@@ -88,7 +95,6 @@ __all__ = [
     "say_span",
 ]
 
-Prefer = Literal["future", "past"]
 
 _DAY_FORMS = (
     "today, tomorrow, yesterday, in 3 days, 3d, 2w, next friday, last monday, dec 3, 2026-12-01"
@@ -132,10 +138,11 @@ class DateError(ValueError):
     """
 
 
-# The call form, whose fields are types: the class form's annotations are text here
-# (``from __future__ import annotations``), which NamedTuple compiles, and the first
+# ``lean.NamedTuple`` leaves the annotations as text: typing's compiles each, and the first
 # ``compile`` of a process makes Python's AST classes (~10M instructions, every command).
-_Parts = NamedTuple("_Parts", [("months", int), ("days", int)])  # noqa: UP014
+class _Parts(NamedTuple):
+    months: int
+    days: int
 
 
 class Interval(_Parts):
@@ -261,8 +268,35 @@ def _full_year(two_digits: int, this_year: int) -> int:
 
 def _read_span(body: str) -> Interval | None:
     """Read "3 days", "a week", "1m2w", "1 month 2 weeks"; None if not a span."""
+    counts = _compact_span(body)
+    if counts is None:
+        return _read_spelled_span(body)
+    months = counts.get("y", 0) * 12 + counts.get("m", 0)
+    return Interval(months, counts.get("w", 0) * 7 + counts.get("d", 0))
+
+
+def _compact_span(body: str) -> dict[str, int] | None:
+    """The units of a span in ``Interval``'s own form ("3m", "2w", "1m3d"), read without
+    ``re`` (`pln due` reads every circle's cadence, and nothing else needs ``re``); None
+    for anything else, which ``_read_spelled_span`` reads (the same counts: a test)."""
     counts: dict[str, int] = {}
-    component = re.compile(_COMPONENT_RX)
+    at, end = 0, len(body)
+    while at < end:
+        unit = at
+        while unit < end and "0" <= body[unit] <= "9":
+            unit += 1
+        if not 0 < unit - at <= 6 or unit == end or body[unit] not in "dwmy":
+            return None
+        if body[unit] in counts:
+            return None
+        counts[body[unit]] = int(body[at:unit])
+        at = unit + 1
+    return counts or None
+
+
+def _read_spelled_span(body: str) -> Interval | None:
+    counts: dict[str, int] = {}
+    component = regex(_COMPONENT_RX)
     pos = 0
     while True:
         m = component.match(body, pos)
@@ -414,7 +448,9 @@ def _rule_numeric(m: re.Match[str], c: _Ctx) -> date | None:
     return _make_date(full, month, day, m[0])
 
 
-_Rule = Callable[[re.Match[str], _Ctx], date | None]
+if TYPE_CHECKING:
+    _Rule = Callable[[re.Match[str], _Ctx], date | None]
+
 _DAY_RULES: tuple[tuple[str, _Rule], ...] = (
     (r"in (.+)", _rule_in),
     (r"(.+) ago", _rule_ago),
@@ -451,7 +487,7 @@ def _dispatch_day(norm: str, c: _Ctx) -> date | None:
         iv, sign = _RELATIVE[norm]
         return iv.add_to(c.today, sign)
     for pattern, rule in _DAY_RULES:
-        m = re.fullmatch(pattern, norm)
+        m = regex(pattern).fullmatch(norm)
         if m is not None:
             return rule(m, c)
     return None
@@ -518,7 +554,7 @@ def _make_time(m: re.Match[str]) -> time:
 
 def _split_time(norm: str) -> tuple[str | None, time | None]:
     """Split "yesterday at 15:30" into ("yesterday", 15:30); no time -> (norm, None)."""
-    m = re.fullmatch(_TIME_TAIL_RX, norm)
+    m = regex(_TIME_TAIL_RX).fullmatch(norm)
     if m is None or (m["mi"] is None and m["ap"] is None):
         return norm, None
     return m["day"], _make_time(m)
@@ -643,7 +679,6 @@ def local_now() -> datetime:
 
 # ---------------------------------------------------------------- partly known days
 
-Precision = Literal["day", "month", "year"]
 
 # patterns, compiled on first use (``re`` keeps them): most commands read no partial day
 _YEAR_ONLY = r"(?:in )?([0-9]{4})"
@@ -658,11 +693,11 @@ def parse_partial_day(text: str, *, today: date, dayfirst: bool = False) -> tupl
     if isinstance(today, datetime):
         today = today.date()
     norm = _normalize(text)
-    if m := re.fullmatch(_YEAR_ONLY, norm):
+    if m := regex(_YEAR_ONLY).fullmatch(norm):
         return _partial(int(m[1]), 1, "year", text), "year"
-    if m := re.fullmatch(_MONTH_YEAR, norm):
+    if m := regex(_MONTH_YEAR).fullmatch(norm):
         return _partial(int(m[2]), _month_number(m[1]), "month", text), "month"
-    if m := re.fullmatch(_ISO_MONTH, norm):
+    if m := regex(_ISO_MONTH).fullmatch(norm):
         return _partial(int(m[1]), int(m[2]), "month", text), "month"
     return parse_day(text, today=today, prefer="past", dayfirst=dayfirst), "day"
 

@@ -7,18 +7,23 @@ SQLite engine's connection layer: what a transaction records in the history is
 ``store/history.py``'s.
 """
 
+from __future__ import annotations
+
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
-from typing import Any
 
 from .errors import Busy, PlnError, StoreError
+from .lean import TYPE_CHECKING
 from .migrations import LATEST, MIGRATIONS
 from .opening import check_existing
 from .text import fold
+
+if TYPE_CHECKING:
+    from typing import Any
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -38,7 +43,7 @@ def from_db_date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
-def open_store(path: "str | os.PathLike[str]", *, create_parent: bool) -> sqlite3.Connection:
+def open_store(path: str | os.PathLike[str], *, create_parent: bool) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at ``path``."""
     path = os.fspath(path)
     _prepare_file(path, create_parent=create_parent)

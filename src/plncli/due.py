@@ -21,14 +21,16 @@ person's next birthday from today to the horizon, 29 February on 28 February in 
 common year (``birthdays.py``). A birthday is never overdue: once past it is next year's.
 """
 
+from __future__ import annotations
+
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from operator import itemgetter
-from typing import NamedTuple
 
 from .dates import Interval, humanize_day, parse_interval, say_every, say_span
+from .lean import NamedTuple
 from .resolve import PersonRef
 from .store import activity as store
 from .store import is_pg
@@ -249,7 +251,7 @@ def _birthdays(birthdays: Sequence[Birthday], today: date, horizon: date) -> lis
     return found
 
 
-def _born(why: "OpenFollowUp | DueReading | _Why") -> date | None:
+def _born(why: OpenFollowUp | DueReading | _Why) -> date | None:
     if isinstance(why, OpenFollowUp | DueReading):
         return None
     return why[1] if why[0] == "birthday" else None

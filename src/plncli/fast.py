@@ -23,12 +23,17 @@ exit 1; the traceback with PLN_DEBUG=1), never hidden by a second run.
 text Typer prints, on anything 80 columns wide or more.
 """
 
+from __future__ import annotations
+
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+
+from .lean import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .context import AppContext
 
 CIRCLES = ("colleague", "network", "following")
@@ -186,9 +191,7 @@ def run(argv: list[str]) -> int | None:
     return serve(db, lambda app: _dispatch(app, command, opts, positional), pager=pager)
 
 
-def serve(
-    db: str | None, read: "Callable[[AppContext], None]", *, pager: bool = True
-) -> int | None:
+def serve(db: str | None, read: Callable[[AppContext], None], *, pager: bool = True) -> int | None:
     """Open the book (``--db``), run ``read`` on it and close it: 0, or what ``_failed``
     makes of an error (None: Typer runs the command again and words it). Also the
     hooks' (``fast_share``)."""

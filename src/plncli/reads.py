@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from . import render
 from .context import AppContext
 from .dates import DateError, parse_interval
 from .db import EmptyBook, to_db_time
 from .errors import InvalidInput
+from .lean import TYPE_CHECKING
 
 if TYPE_CHECKING:  # `pln list` loads neither (~1.5 ms of a fresh process)
     from .due import DueItem

@@ -9,11 +9,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
 
 from .dates import humanize_day, say_every, say_partial
+from .lean import TYPE_CHECKING
 from .tables import Block, Cell, Table, emit
 from .text import json_safe
+
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:  # `pln due` loads neither (nor json, until --json asks for it)
     from .due import DueItem, Ranked
@@ -33,10 +36,10 @@ def print_json(doc: Any) -> None:
     """Objects indented; arrays one element per line (the C encoder: fast on big lists).
     Controls json.dumps leaves raw (DEL, C1, bidi) are escaped too (``text.json_safe``);
     an output that is not UTF (PYTHONIOENCODING=ascii, say) gets \\u escapes for all but ASCII."""
-    import json
-
     ascii_only = not _unicode_out()
     if not isinstance(doc, list):
+        import json  # not for a list: it imports ``re`` (``_item_encoder``)
+
         text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=ascii_only)
         sys.stdout.write(json_safe(text) + "\n")
         return
@@ -172,23 +175,24 @@ def _item_encoder(ascii_only: bool) -> Callable[[Any], str]:
     """``JSONEncoder(sort_keys=True).encode`` for the elements of one list: the encoder
     JSONEncoder builds on every call (from the C accelerator, where there is one) built
     once, as `pln due --json` and `pln list --json` encode thousands of elements."""
-    from json.encoder import (  # type: ignore[attr-defined]
-        JSONEncoder,
-        c_make_encoder,
-        encode_basestring,
-        encode_basestring_ascii,
-    )
+    try:  # the accelerator itself: ``json.encoder`` imports ``re`` (a fifth of the floor)
+        from _json import encode_basestring, encode_basestring_ascii
+        from _json import make_encoder as c_make_encoder
+    except ImportError:  # an interpreter without it
+        from json import JSONEncoder
 
-    encoder = JSONEncoder(sort_keys=True, ensure_ascii=ascii_only)
-    if c_make_encoder is None:
-        return encoder.encode
+        return JSONEncoder(sort_keys=True, ensure_ascii=ascii_only).encode
+
+    def default(o: object) -> Any:  # JSONEncoder.default's refusal, word for word
+        raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
+
     chunks = c_make_encoder(
         {},  # markers: circular references are refused, as check_circular does
-        encoder.default,
+        default,
         encode_basestring_ascii if ascii_only else encode_basestring,
         None,  # no indent
-        encoder.key_separator,
-        encoder.item_separator,
+        ": ",  # JSONEncoder's separators when there is no indent
+        ", ",
         True,  # sort_keys
         False,  # skipkeys
         True,  # allow_nan

@@ -2,14 +2,19 @@
 
 Light (the fast path's `pln share RESOURCE` renders through it): tables.py, no Rich."""
 
+from __future__ import annotations
+
 from datetime import date
-from typing import Any
 
 from .dates import humanize_day
+from .lean import TYPE_CHECKING
 from .render import iso_instant, ref_json, when
 from .resources import Detail, PersonShare, Reading, ResourceRef, ResourceRow
 from .sharing import Candidate
 from .tables import Block, Table, emit
+
+if TYPE_CHECKING:
+    from typing import Any
 
 DIRECTION = {"to": "you shared it", "from": "shared it with you"}
 

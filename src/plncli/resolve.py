@@ -5,15 +5,20 @@ prefix of the name or of any word in it; one close fuzzy match. Several
 candidates at any step is an error that lists them: never a silent guess.
 """
 
-import re
+from __future__ import annotations
+
 import sqlite3
 from collections.abc import Sequence
-from typing import Any, NamedTuple
 
 from .errors import Ambiguous, NotFound
+from .lean import TYPE_CHECKING, NamedTuple, regex
 from .store import people as store
-from .store.people import Scope
 from .text import fold
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .store.people import Scope
 
 MAX_LISTED = 8
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger #id names no one
@@ -42,14 +47,14 @@ def resolve(conn: sqlite3.Connection, ref: str, *, archived: bool = False) -> Pe
 
 
 # The line `pln merge` adds to the notes of the record it archives (merge.py).
-_MERGED = re.compile(r"^merged into #(\d+) on \d{4}-\d{2}-\d{2}$", re.M)
+_MERGED = r"(?m)^merged into #(\d+) on \d{4}-\d{2}-\d{2}$"
 
 
 def refuse_merged(conn: sqlite3.Connection, ref: PersonRef) -> None:
     """A write to a record `pln merge` archived into another person is refused (exit 3),
     naming that person: the record lives on as them."""
     notes = store.archived_notes(conn, ref.id)
-    lines = _MERGED.findall(notes or "")
+    lines = regex(_MERGED).findall(notes or "")
     if not lines:
         return
     keep = int(lines[-1])
@@ -61,11 +66,16 @@ def refuse_merged(conn: sqlite3.Connection, ref: PersonRef) -> None:
     )
 
 
+def _id_in(text: str) -> int | None:
+    """N of "#N" (as ``#(\\d+)`` matches: any decimal digits), else None."""
+    digits = text[1:]
+    return int(digits) if text[:1] == "#" and digits.isdecimal() else None
+
+
 def _archived_match(conn: sqlite3.Connection, ref: str) -> PersonRef | None:
     """The one archived person ``ref`` names by id, name or prefix (no close spellings)."""
     text = ref.strip()
-    if m := re.fullmatch(r"#(\d+)", text):
-        pid = int(m.group(1))
+    if (pid := _id_in(text)) is not None:
         found = None if pid > MAX_ID else store.person_by_id(conn, pid, "archived")
         rows = [] if found is None else [found]
     else:
@@ -77,8 +87,7 @@ def _archived_match(conn: sqlite3.Connection, ref: str) -> PersonRef | None:
 def _resolve(conn: sqlite3.Connection, ref: str, *, archived: bool) -> PersonRef:
     text = ref.strip()
     scope: Scope = "all" if archived else "active"
-    if m := re.fullmatch(r"#(\d+)", text):
-        pid = int(m.group(1))
+    if (pid := _id_in(text)) is not None:
         row = None if pid > MAX_ID else store.person_by_id(conn, pid, scope)
         if row is None:
             raise NotFound(f"no {'' if archived else 'active '}person has id {text}", _HINT)

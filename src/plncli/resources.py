@@ -15,17 +15,21 @@
   due for you on its day (`pln due`, and the ICS feed) until it is marked done.
 """
 
-import re
+from __future__ import annotations
+
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .db import from_db_time, to_db_time
 from .errors import Ambiguous, Conflict, InvalidInput, NotFound
+from .lean import TYPE_CHECKING, NamedTuple, regex
 from .resolve import MAX_ID, MAX_LISTED, PersonRef
 from .store import Conn
 from .store import resources as store
 from .text import clean_line, clean_text, fold, topic_key
 from .topics import Topics
+
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:  # `pln share RESOURCE` (the fast path) loads neither
     from .ties import Group
@@ -81,7 +85,7 @@ class Detail(NamedTuple):
 
 
 def is_url(text: str) -> bool:
-    return re.fullmatch(_URL, text.strip()) is not None
+    return regex(_URL).fullmatch(text.strip()) is not None
 
 
 def check_kind(kind: str) -> str:
@@ -146,7 +150,7 @@ def find_resource(conn: Conn, text: str) -> ResourceRef:
     """RESOURCE: ``#id``, its URL, its title (folded), or a unique start of the title or
     of a word in it."""
     typed = text.strip()
-    if m := re.fullmatch(r"#(\d+)", typed):
+    if m := regex(r"#(\d+)").fullmatch(typed):
         rid = int(m.group(1))
         found = None if rid > MAX_ID else store.resource(conn, rid)
         if found is None:
@@ -333,7 +337,7 @@ def record_share(
 
 def set_reading(
     conn: Conn,
-    group: "Group",
+    group: Group,
     ref: ResourceRef,
     *,
     due: date | None,
@@ -365,7 +369,7 @@ def set_reading(
     return False, date.fromisoformat(day) if day else None
 
 
-def readings(conn: Conn, group: "Group") -> list[Reading]:
+def readings(conn: Conn, group: Group) -> list[Reading]:
     return [
         Reading(
             r.id,

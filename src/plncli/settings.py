@@ -1,14 +1,19 @@
 """Where the data lives and the user's preferences: CLI > env > config file > default."""
 
+from __future__ import annotations
+
 import os
-import re
 import sys
-from typing import Any, NamedTuple, TypeVar
 
 from .errors import InvalidInput, StoreError
+from .lean import TYPE_CHECKING, NamedTuple, regex
+
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 CIRCLES = ("colleague", "network", "following")
-T = TypeVar("T")
 DEFAULT_CADENCE = {"colleague": "14d", "network": "60d", "following": "never"}
 MAX_FIRST_CONTACT_DAYS = 3650
 # when `pln due` lists birthdays: with --within only, also without it, or never (nor the feed)
@@ -136,7 +141,6 @@ LIBPQ_KEYWORDS = frozenset(
         "load_balance_hosts",
     ]
 )
-_FIRST_KEY = re.compile(r"\s*(\w+)\s*=")
 
 
 def is_conninfo(value: str) -> bool:
@@ -144,8 +148,8 @@ def is_conninfo(value: str) -> bool:
     as libpq tells one (it has an ``=``), beginning with a keyword libpq knows: ``a=b.db``
     stays a file name, and a mistyped connection string (``host=db password=a b``) is
     not taken for one."""
-    m = _FIRST_KEY.match(value)
-    return m is not None and m[1] in LIBPQ_KEYWORDS
+    key, equals, _ = value.partition("=")  # the first key: spaces, a keyword, spaces
+    return bool(equals) and key.strip() in LIBPQ_KEYWORDS
 
 
 def _refuse_conninfo(value: str, where: str) -> None:
@@ -161,7 +165,7 @@ def _refuse_conninfo(value: str, where: str) -> None:
 
 
 # A password in a PostgreSQL URL: `postgresql://USER:PASSWORD@`, or `password=` in its query.
-_URL_PASSWORD = re.compile(r"(postgres(?:ql)?:/+[^:/?#@\s]*:)[^@/?#\s]*(@)|([?&]password=)[^&#\s]*")
+_URL_PASSWORD = r"(postgres(?:ql)?:/+[^:/?#@\s]*:)[^@/?#\s]*(@)|([?&]password=)[^&#\s]*"
 
 
 def without_password(text: str) -> str:
@@ -169,7 +173,7 @@ def without_password(text: str) -> str:
     (``postgresql://u:***@h/db``), for anything pln prints or stores."""
     if "postgres" not in text:
         return text
-    return _URL_PASSWORD.sub(lambda m: f"{m[1]}***{m[2]}" if m[1] else f"{m[3]}***", text)
+    return regex(_URL_PASSWORD).sub(lambda m: f"{m[1]}***{m[2]}" if m[1] else f"{m[3]}***", text)
 
 
 def _refuse_file_as_folder(folder: str, what: str) -> None:

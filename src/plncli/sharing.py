@@ -12,17 +12,22 @@ in touch), then by name. The ranking is done in SQL (``store.resources.share_ran
 so that at 10,000 people only the people shown are read and put in words.
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .db import from_db_time, to_db_time
+from .lean import TYPE_CHECKING, NamedTuple
 from .resolve import PersonRef
 from .store import Conn
 from .store import network as network_store
 from .store import resources as store
 from .text import fold, topic_key
 from .topics import GRADE_NAMES, Topics
+
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:  # `pln due --json`'s share hints need neither resources.py nor its rules
     from .resources import ResourceRef
@@ -44,7 +49,7 @@ class Candidate(NamedTuple):
 
 def suggest(
     conn: Conn,
-    ref: "ResourceRef",
+    ref: ResourceRef,
     *,
     synonyms: dict[str, str],
     circle: str | None,

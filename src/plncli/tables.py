@@ -13,16 +13,20 @@ is passed through ``text.visible`` on the way out, so no stored value can send a
 control sequence to the terminal.
 """
 
+from __future__ import annotations
+
 import os
-import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from itertools import chain, compress, count, repeat
 from operator import gt, le
-from typing import Any, TextIO, cast
 
+from .lean import TYPE_CHECKING, regex
 from .text import visible
+
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 Cell = str | tuple[str, str]  # text, or (text, style: words of STYLE_CODES)
 
@@ -179,7 +183,7 @@ def _plain_table(block: Table, *, wrap: bool) -> str:
 
 
 # Characters from U+0300 on: combining marks start there, wide ones later (U+1100)
-_MAYBE_NOT_ONE_COLUMN = re.compile("[^\x00-\u02ff]")
+_MAYBE_NOT_ONE_COLUMN = "[^\x00-\u02ff]"
 _PRINTABLE_LATIN1 = bytes(b for b in range(256) if chr(b).isprintable())
 
 
@@ -196,7 +200,7 @@ def _narrow_text(rows: list[tuple[Cell, ...]]) -> bool:
             if text.encode("latin-1").translate(None, _PRINTABLE_LATIN1):
                 return False
         except UnicodeEncodeError:
-            if not text.isprintable() or _MAYBE_NOT_ONE_COLUMN.search(text):
+            if not text.isprintable() or regex(_MAYBE_NOT_ONE_COLUMN).search(text):
                 return False
     return True
 
@@ -265,7 +269,7 @@ STYLE_CODES = {
     "cyan": 36,
     "white": 37,
 }
-_WORD = re.compile(r"\s*\S+\s*")
+_WORD = r"\s*\S+\s*"
 
 
 def _sgr_on(style: str, colour: bool) -> str:
@@ -372,7 +376,7 @@ def _wrapped(line: str, n: int) -> list[str]:
     if measure is len and line.isprintable() and "  " not in line and line.strip(" ") == line:
         return _wrapped_words(line, n)
     breaks, used = [0], 0
-    for match in _WORD.finditer(line):
+    for match in regex(_WORD).finditer(line):
         start, word = match.start(), match.group()
         size = measure(word.rstrip())
         if n - used >= size:
@@ -459,7 +463,7 @@ def _drawn_narrow_parts(table: Table, columns: int, colour: bool) -> Iterator[st
         " " * (len(left) + sum(len(a) + b for _, a, b in room[:c]))
         for c, (_, left, _) in enumerate(room)
     ]
-    rows = cast(list[tuple[str, ...]], table.rows)
+    rows: list[tuple[str, ...]] = table.rows  # type: ignore[assignment]  # narrow text
     order = sorted(wide)
     at = 0  # the next row of ``order``
     for start in range(0, len(rows), CHUNK):

@@ -8,16 +8,20 @@ through :func:`visible` (or :func:`json_safe` for JSON), so a value stored by an
 pln, or restored from a crafted file, is shown escaped (``\\x9b``), never obeyed.
 """
 
-import re
+from __future__ import annotations
+
 import unicodedata
 
 from .errors import InvalidInput
+from .lean import TYPE_CHECKING, regex
+
+if TYPE_CHECKING:
+    import re
 
 MAX_NAME = 200
 MAX_TEXT = 10_000
-_SPACE = re.compile(r"\s+")
-# The four character classes below are patterns, compiled on first use (``re`` keeps them):
-# compiling one costs ~1 ms, and most commands print only printable text and write none.
+# The patterns below are compiled on first use (``lean.regex``): compiling one costs
+# ~1 ms, importing ``re`` more, and most commands print only printable text and write none.
 # controls a note may not hold (it keeps \t and \n), and what a single line may not hold
 _CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd]"
 _LINE_CONTROL = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffd]"
@@ -25,23 +29,23 @@ _LINE_CONTROL = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufff
 _UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 # what JSON output escapes besides what json.dumps already does (it escapes only C0)
 _JSON_UNSAFE = "[\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
-_BREAKS = re.compile(r"\r\n?")
-_ID_LIKE = re.compile(r"#\s*\d+")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_BREAKS = r"\r\n?"
+_ID_LIKE = r"#\s*\d+"
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 def fold(text: str) -> str:
     """Case, accents and spacing folded: the key two spellings of one name share."""
     if text.isascii():  # nothing to decompose, no accent (`introduce --for` folds thousands)
-        return _SPACE.sub(" ", text.lower()).strip()
+        return " ".join(text.lower().split())  # runs of spaces as one (str.split's are \s's)
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACE.sub(" ", bare.casefold()).strip()
+    return " ".join(bare.casefold().split())
 
 
 def topic_key(text: str) -> str:
     """A topic's matching key: folded, punctuation to spaces, a plural 's' dropped."""
-    words = re.sub(r"[^\w]+", " ", fold(text)).split()
+    words = regex(r"[^\w]+").sub(" ", fold(text)).split()
     return " ".join(singular(w) for w in words)
 
 
@@ -56,7 +60,7 @@ def singular(word: str) -> str:
 
 def clean_line(value: str, what: str, *, limit: int = MAX_NAME) -> str:
     """One line of user text, NFC, trimmed; refused (not truncated) when unusable."""
-    text = _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    text = " ".join(unicodedata.normalize("NFC", value).split())
     if not text:
         raise InvalidInput(f"{what} is empty", f"give a non-empty {what}")
     _refuse_controls(text, what, _LINE_CONTROL)
@@ -64,7 +68,7 @@ def clean_line(value: str, what: str, *, limit: int = MAX_NAME) -> str:
         raise InvalidInput(
             f"{what} is {len(text)} characters long (at most {limit})", f"shorten the {what}"
         )
-    if what == "name" and _ID_LIKE.fullmatch(text):
+    if what == "name" and regex(_ID_LIKE).fullmatch(text):
         raise InvalidInput(
             f"a name cannot look like an id ({text})",
             "PERSON arguments read #N as an id; give the person's name",
@@ -75,7 +79,7 @@ def clean_line(value: str, what: str, *, limit: int = MAX_NAME) -> str:
 def clean_text(value: str, what: str) -> str:
     """Free text (notes): newlines kept (CR LF and a lone CR become LF), NFC, refused
     when it holds other control characters."""
-    text = _BREAKS.sub("\n", unicodedata.normalize("NFC", value)).strip()
+    text = regex(_BREAKS).sub("\n", unicodedata.normalize("NFC", value)).strip()
     _refuse_controls(text, what, _CONTROL)
     if len(text) > MAX_TEXT:
         raise InvalidInput(
@@ -85,7 +89,7 @@ def clean_text(value: str, what: str) -> str:
 
 
 def _refuse_controls(text: str, what: str, pattern: str) -> None:
-    if re.search(pattern, text):
+    if regex(pattern).search(text):
         raise InvalidInput(
             f"{what} contains control characters or bytes that are not valid text",
             f"retype the {what}",
@@ -94,7 +98,7 @@ def _refuse_controls(text: str, what: str, pattern: str) -> None:
 
 def clean_email(value: str) -> str:
     email = clean_line(value, "email")
-    if not _EMAIL.match(email):
+    if not regex(_EMAIL).match(email):
         raise InvalidInput(f"{email!r} does not look like an email address", "use name@domain")
     return email
 
@@ -103,7 +107,7 @@ def attr_key(kind: str, value: str) -> str:
     if kind in ("topic", "offers", "seeks"):
         return topic_key(value)
     if kind == "phone":  # the digits; a "number" without any is told apart by its text
-        return re.sub(r"[^\d+]", "", value) or fold(value)
+        return regex(r"[^\d+]").sub("", value) or fold(value)
     return fold(value)
 
 
@@ -116,7 +120,7 @@ def visible(text: str) -> str:
     """Text safe to print: controls (but tab and line feed) and bidi controls escaped."""
     if text.isprintable():  # False for every control, bidi ones (category Cf) included
         return text
-    return re.sub(_UNSAFE, _escape, text)
+    return regex(_UNSAFE).sub(_escape, text)
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -137,4 +141,4 @@ def json_safe(encoded: str) -> str:
     except UnicodeEncodeError:
         if encoded.replace("\n", "").isprintable():  # none of them is printable: a quick test
             return encoded
-    return re.sub(_JSON_UNSAFE, _json_escape, encoded)
+    return regex(_JSON_UNSAFE).sub(_json_escape, encoded)

@@ -1,11 +1,13 @@
 """Who knows whom: ties between contacts, groups, and private marks."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import NamedTuple
 
 from .db import to_db_time
 from .errors import Conflict, InvalidInput, NotFound
+from .lean import NamedTuple
 from .resolve import PersonRef
 from .store import Conn
 from .store import network as store

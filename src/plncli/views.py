@@ -1,16 +1,21 @@
 """Read-only views of the store: list, show, events, find."""
 
+from __future__ import annotations
+
 import sqlite3
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, NamedTuple
 
 from .db import from_db_time
 from .errors import InvalidInput, NotFound
+from .lean import TYPE_CHECKING, NamedTuple
 from .resolve import PersonRef
 from .store import activity as activity_store
 from .store import views as store
 from .ties import Acquaintance, acquaintances
+
+if TYPE_CHECKING:
+    from typing import Any
 
 SORTS = store.SORTS
 

@@ -29,10 +29,15 @@ import sqlite3
 from collections import namedtuple
 from collections.abc import Iterable, Sequence
 from functools import partial
-from typing import Any
+
+from ..lean import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    Params = Sequence[Any] | dict[str, Any]
 
 Conn = sqlite3.Connection
-Params = Sequence[Any] | dict[str, Any]
 
 _CLASSES: dict[tuple[str, ...], type[Any]] = {}
 

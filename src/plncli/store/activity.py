@@ -10,14 +10,19 @@ Everything here is the SQL both engines share, except what the functions named
 ``INSERT … RETURNING id`` (SQLite 3.35+ and PostgreSQL), in ``_insert`` alone.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
 
 from ..db import to_db_time
+from ..lean import TYPE_CHECKING
 from . import Conn, column, execute, execute_many, is_pg, marks, row, rows
 from . import limit as limit_value
 from .network import MATCHES
+
+if TYPE_CHECKING:
+    from typing import Any
 
 # ``network.MATCHES`` on PostgreSQL: the keys of the JSON object ``topics.matching`` gives.
 MATCHES_PG = "key IN (SELECT jsonb_object_keys(CAST(? AS jsonb)))"

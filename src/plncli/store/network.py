@@ -6,10 +6,15 @@ topic filter's ``json_each`` and `pln who`'s ranking, which reads the same JSON.
 introductions' SQL is in ``intros.py``; what suggestions load, in ``index.py``.
 """
 
-from collections.abc import Iterable
-from typing import Any
+from __future__ import annotations
 
+from collections.abc import Iterable
+
+from ..lean import TYPE_CHECKING
 from . import Conn, column, execute, execute_many, insert_id, is_pg, row, rows
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def key_matches_sqlite() -> str:

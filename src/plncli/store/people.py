@@ -9,11 +9,15 @@ full-text index is ``store/search.py``; merging two records is ``store/merge.py`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
 
+from ..lean import TYPE_CHECKING
 from . import Conn, execute, insert_id, marks, row, rows, scalar
 
-Scope = Literal["active", "archived", "all"]
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Scope = Literal["active", "archived", "all"]
+
 _SCOPE = {
     "active": "archived_at IS NULL",
     "archived": "archived_at IS NOT NULL",

@@ -6,11 +6,16 @@ is an interaction of kind ``shared`` (``store.activity``) linked to one resource
 to you); who is its ``interaction_person``.
 """
 
-from collections.abc import Sequence
-from typing import Any
+from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ..lean import TYPE_CHECKING
 from . import Conn, execute, insert_id, marks, row, rows
 from . import limit as sql_limit
+
+if TYPE_CHECKING:
+    from typing import Any
 
 COLUMNS = "r.id, r.title, r.url, r.kind, r.author, r.note, r.created_at, r.updated_at"
 

@@ -5,14 +5,19 @@ Rows are named by their columns and hold stored values (ISO days, stored UTC ins
 SQL sits in the functions named ``*_sqlite``; the rest is the SQL both engines share.
 """
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+from ..lean import TYPE_CHECKING
 from ..text import fold
 from . import Conn, is_pg, marks, row, rows
 from . import limit as limit_value
 from .activity import MATCHES_PG, local_day, local_day_pg, local_day_sqlite
 from .network import MATCHES
+
+if TYPE_CHECKING:
+    from typing import Any
 
 PERSON_COLUMNS = (
     "p.id, p.name, p.org, p.circle,"

@@ -1,0 +1,176 @@
+"""``plncli.lean``: the fast path's reads start without ``typing`` and ``re``, and what
+stands in for them behaves as they do."""
+
+import os
+import pickle
+import re
+import subprocess
+import sys
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers import book_location, shared_book
+from plncli import dates, lean, resolve, settings, text
+from plncli.dates import Interval, parse_interval
+
+PROBE = (
+    "import io, sys\n"
+    "from plncli.fast import run\n"
+    "out, sys.stdout = sys.stdout, io.StringIO()\n"
+    "code = run(sys.argv[1:])\n"
+    "shown, sys.stdout = sys.stdout.getvalue(), out\n"
+    "print(code, len(shown) > 0)\n"
+    "print(' '.join(sorted(sys.modules)))\n"
+)
+
+
+def _loaded(db_path: Path, *argv: str) -> tuple[str, set[str]]:
+    env = {**os.environ, "PLN_DB": book_location(db_path), "PLN_NOW": "2027-03-01T10:00:00"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv], env=env, capture_output=True, text=True, check=False
+    )
+    first, loaded = done.stdout.splitlines()
+    return first, set(loaded.split())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("due",),
+        ("due", "--json"),
+        ("list",),
+        ("list", "--json"),
+        ("list", "--sort", "last-contact"),
+        ("find", "Ana"),
+        ("find", "Ana", "--json"),
+    ],
+)
+def test_the_common_reads_start_without_typing_or_re(
+    db_path: Path, pln: Any, argv: tuple[str, ...]
+) -> None:
+    """``typing`` and ``re`` (which ``typing`` and ``json`` import) cost ~5 ms of a ~17 ms
+    floor: the reads the fast path serves, answered in full, load neither."""
+    pln("add", "Ana Ruiz", "--circle", "colleague", "--topic", "oracy", "--every", "2w")
+    pln("add", "Ben Ode", "--circle", "network", "--org", "Hillside")
+    pln("log", "Ana", "-m", "coffee", "--kind", "coffee", "--on", "2026-01-02")
+    first, loaded = _loaded(db_path, *argv)
+    assert first == "0 True"
+    if shared_book(db_path):  # psycopg loads both for itself: only pln's part counts
+        return
+    assert not loaded & {"typing", "re", "json", "enum"}
+
+
+class Typed(typing.NamedTuple):
+    """A docstring."""
+
+    a: int
+    b: str = "x"
+    c: tuple[int, ...] = ()
+
+    def total(self) -> int:
+        return self.a + len(self.b)
+
+
+class Lean(lean.NamedTuple):
+    """A docstring."""
+
+    a: int
+    b: str = "x"
+    c: tuple[int, ...] = ()
+
+    def total(self) -> int:
+        return self.a + len(self.b)
+
+
+def test_lean_namedtuple_makes_the_class_typing_makes() -> None:
+    assert Lean._fields == Typed._fields == ("a", "b", "c")
+    assert Lean._field_defaults == Typed._field_defaults == {"b": "x", "c": ()}
+    assert Lean.__doc__ == Typed.__doc__ == "A docstring."
+    assert Lean.__name__ == "Lean" and Lean.__module__ == __name__
+    assert Lean.__mro__[1:] == Typed.__mro__[1:] == (tuple, object)
+    made = Lean(1)
+    assert made == Typed(1) == (1, "x", ())
+    assert made.total() == 2 and made._replace(b="yy").total() == 3
+    assert made._asdict() == {"a": 1, "b": "x", "c": ()}
+    assert Lean._make([2, "z", (3,)]) == (2, "z", (3,))
+    assert repr(made) == "Lean(a=1, b='x', c=())"
+    assert pickle.loads(pickle.dumps(made)) == made
+    assert set(Lean.__annotations__) == {"a", "b", "c"}
+    with pytest.raises(TypeError):
+        Lean()  # type: ignore[call-arg]
+    with pytest.raises(AttributeError):
+        made.a = 3  # type: ignore[misc]
+
+
+def test_lean_namedtuple_refuses_what_typing_refuses() -> None:
+    with pytest.raises(TypeError, match="Non-default namedtuple field"):
+
+        class _Late(lean.NamedTuple):
+            a: int = 1
+            b: int  # type: ignore[misc]
+
+    with pytest.raises(AttributeError, match="Cannot overwrite NamedTuple attribute _make"):
+
+        class _Own(lean.NamedTuple):
+            a: int
+
+            def _make(self) -> None:  # type: ignore[override]
+                pass
+
+
+def test_an_interval_subclasses_its_fields_with_its_own_rules() -> None:
+    assert Interval(1, 14) == (1, 14) and Interval(days=3).days == 3
+    with pytest.raises(ValueError, match="must not be negative"):
+        Interval(-1, 0)
+
+
+UNITS = st.sampled_from(["d", "w", "m", "y", "day", "days", "week", "weeks", "month", "months"])
+SPAN_TEXT = st.lists(
+    st.tuples(st.integers(0, 1_200_000), st.sampled_from(["", " "]), UNITS), min_size=1, max_size=4
+).map(lambda parts: " ".join(f"{n}{gap}{u}" for n, gap, u in parts))
+
+
+@given(body=st.one_of(SPAN_TEXT, st.text(alphabet="0123456789dwmyx ", max_size=10)))
+def test_a_compact_span_reads_as_the_spelled_reading_does(body: str) -> None:
+    """``dates._compact_span`` (no ``re``) gives what the pattern gives, or leaves it."""
+    quick = dates._compact_span(body)
+    if quick is not None:
+        spelled = dates._read_spelled_span(body)
+        assert spelled is not None
+        months = quick.get("y", 0) * 12 + quick.get("m", 0)
+        assert spelled == (months, quick.get("w", 0) * 7 + quick.get("d", 0))
+    assert dates._read_span(body) == dates._read_spelled_span(body)
+
+
+@given(st.text(max_size=12))
+def test_an_id_is_read_as_the_pattern_reads_it(typed: str) -> None:
+    m = re.fullmatch(r"#(\d+)", typed)
+    assert resolve._id_in(typed) == (int(m.group(1)) if m else None)
+
+
+@given(st.text(max_size=30))
+def test_spaces_fold_as_the_pattern_folded_them(typed: str) -> None:
+    assert text.fold(typed) == re.sub(r"\s+", " ", text.fold(typed)).strip()
+    assert " ".join(typed.split()) == re.sub(r"\s+", " ", typed).strip()
+
+
+@given(st.text(alphabet=st.sampled_from(" \t=_abcdhostpr1"), max_size=20))
+def test_a_connection_string_is_told_as_the_pattern_told_it(value: str) -> None:
+    m = re.match(r"\s*(\w+)\s*=", value)
+    assert settings.is_conninfo(value) == (m is not None and m[1] in settings.LIBPQ_KEYWORDS)
+    assert settings.is_conninfo("host=db dbname=x")
+    assert not settings.is_conninfo("a=b.db")
+
+
+def test_parse_interval_reads_every_compact_cadence() -> None:
+    assert parse_interval("3m") == Interval(3, 0)
+    assert parse_interval("1m3d") == Interval(1, 3)
+    assert parse_interval("1y2w") == Interval(12, 14)
+    assert parse_interval("every 2 weeks") == Interval(0, 14)
+    with pytest.raises(dates.DateError):
+        parse_interval("3m3m")
