@@ -36,6 +36,8 @@ class Added(NamedTuple):
 class Edited(NamedTuple):
     person: PersonRef
     profile: Profile | None  # when asked for (`--json`): the profile as it is now
+    changed: bool = True  # False: everything given was the person's already; nothing written
+    kept: list[svc.Kept] = []  # list values given that matched stored ones (never mutated)
 
 
 class Archived(NamedTuple):
@@ -200,9 +202,9 @@ def edit(
                 "nothing to change",
                 "give an option, e.g. --org or --add-topic; see pln edit --help",
             )
-        ref = svc.edit_person(app.conn, ref, data, now=app.now, allow_duplicate=allow_duplicate)
-    profile = views.profile(app.conn, ref, limit=0) if with_profile else None
-    return Edited(ref, profile)
+        done = svc.edit_person(app.conn, ref, data, now=app.now, allow_duplicate=allow_duplicate)
+    profile = views.profile(app.conn, done.person, limit=0) if with_profile else None
+    return Edited(done.person, profile, done.changed, done.kept)
 
 
 def set_archived(app: AppContext, person: str, archived: bool, *, confirm: Confirm) -> Archived:
