@@ -6,12 +6,16 @@ warns as `pln introduce A B` does, and `pln import --encoding` takes only text e
 Every test that takes the ``pln`` fixture runs on SQLite and on a shared book (PostgreSQL)
 when PLN_TEST_PG names a server (tests/conftest.py)."""
 
+import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
-from helpers import query
+from helpers import change, fails, query
 
 ATTRS = "SELECT kind, value FROM person_attr ORDER BY id"
 
@@ -92,3 +96,190 @@ def test_removing_by_another_spelling_names_what_was_removed(pln: Any, db_path: 
     pln("edit", "Ana", "--add-topic", "oracy")
     out = pln("edit", "Ana", "--remove-topic", "oracy")
     assert out.stderr == "Updated Ana Ruiz (#1).\n"  # the same spelling: nothing more to say
+
+
+# ---- 2. values that are not what their field means ----------------------------------------
+
+HOSTILE_LINKS = [
+    "javascript:alert(1)",
+    "JavaScript:alert(document.cookie)",
+    "  javascript:void(0)",
+    "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "file:///etc/passwd",
+]
+
+
+@pytest.mark.parametrize("link", HOSTILE_LINKS)
+def test_a_link_that_would_run_code_is_refused(pln: Any, dump: Any, link: str) -> None:
+    pln("add", "Ana Ruiz")
+    for argv in (
+        ["add", "Ben Okafor", "--link", link],
+        ["edit", "Ana", "--link", link],
+        ["edit", "Ana", "--add-link", link],
+    ):
+        line = fails(pln, dump, 2, *argv)
+        assert line == f"error: link {' '.join(link.split())!r} is not a web page or a handle"
+
+
+@pytest.mark.parametrize("link", ["https://ana.example.org", "@ana", "x.com/ana", "mailto:a@b.org"])
+def test_web_pages_and_handles_are_still_links(pln: Any, db_path: Path, link: str) -> None:
+    pln("add", "Ana Ruiz", "--link", link)
+    assert query(db_path, ATTRS) == [("link", link)]
+
+
+@pytest.mark.parametrize("phone", ["abc", "n/a", "---", "+ ( ) -"])
+def test_a_phone_without_a_digit_is_refused(pln: Any, dump: Any, phone: str) -> None:
+    pln("add", "Ana Ruiz")
+    for argv in (["add", "Ben Okafor", "--phone", phone], ["edit", "Ana", "--add-phone", phone]):
+        line = fails(pln, dump, 2, *argv)
+        assert line == f"error: phone {phone!r} has no digit: it is not a phone number"
+
+
+def test_phones_in_any_writing_are_still_phones(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz", "--phone", "+44 (0)20 7946 0000 ext. 12")
+    pln("edit", "Ana", "--add-phone", "٠١٢٣٤٥")  # Arabic-Indic digits are digits
+    assert [v for _, v in query(db_path, ATTRS)] == ["+44 (0)20 7946 0000 ext. 12", "٠١٢٣٤٥"]
+
+
+INVISIBLE = {
+    "\u200b": "U+200B ZERO WIDTH SPACE",
+    "\ufeff": "U+FEFF ZERO WIDTH NO-BREAK SPACE",
+    "\u2060": "U+2060 WORD JOINER",
+    "\u00ad": "U+00AD SOFT HYPHEN",
+}
+
+
+@pytest.mark.parametrize("char", list(INVISIBLE))
+def test_a_typed_value_with_an_invisible_character_is_refused(
+    pln: Any, dump: Any, char: str
+) -> None:
+    """ "Ana\u200bRuiz" looks like "AnaRuiz" and is neither found by that name nor folded
+    as its duplicate: refused, naming the character, as controls are (exit 2)."""
+    pln("add", "Ana Ruiz")
+    name = INVISIBLE[char]
+    for argv, what in (
+        (["add", f"Ben{char} Okafor"], "name"),
+        (["add", f"{char}Ben Okafor"], "name"),
+        (["edit", "Ana", "--name", f"Ana Ruiz{char}"], "name"),
+        (["edit", "Ana", "--org", f"Hill{char}side"], "org"),
+        (["edit", "Ana", "--add-topic", f"ora{char}cy"], "topic"),
+        (["edit", "Ana", "--add-email", f"ana{char}@example.org"], "email"),
+    ):
+        line = fails(pln, dump, 2, *argv)
+        assert line == f"error: {what} contains an invisible character ({name})"
+
+
+@pytest.mark.parametrize(
+    "name", ["Ana\u200d", "\u200cAna Ruiz", "Ana\u200d Ruiz", "Ana \u200cRuiz", "Ana\u202eRuiz"]
+)
+def test_a_joiner_at_an_end_of_a_word_and_a_bidi_override_are_refused(
+    pln: Any, dump: Any, name: str
+) -> None:
+    pln("add", "Someone Else")
+    line = fails(pln, dump, 2, "add", name)
+    assert line.startswith("error: name contains ")
+
+
+def test_joiners_inside_words_are_kept(pln: Any, db_path: Path) -> None:
+    """Persian writes some names with a zero-width non-joiner inside the word, Indic
+    scripts use the joiner in conjuncts, emoji in sequences: kept as typed."""
+    names = ["مهر\u200cداد", "क\u094d\u200dष", "Ana 👩\u200d🏫", "Dana \u200f(דנה)"]
+    for name in names:
+        pln("add", name)
+    assert query(db_path, "SELECT name FROM person ORDER BY id") == [(n,) for n in names]
+
+
+_LETTERS_AND_MARKS = st.characters(categories=("L", "M"))
+_name_word = st.lists(
+    st.one_of(_LETTERS_AND_MARKS, _LETTERS_AND_MARKS.map(lambda c: c + "\u200c")),
+    min_size=1,
+    max_size=8,
+).map(lambda parts: "".join(parts).rstrip("\u200c"))  # a non-joiner inside words only
+
+
+@given(words=st.lists(_name_word, min_size=1, max_size=4))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+def test_any_name_of_letters_and_marks_is_stored_as_typed(
+    pln: Any, db_path: Path, words: list[str]
+) -> None:
+    """Whatever letters and combining marks a name is made of, with non-joiners inside
+    its words, it is stored as typed (NFC, spaces collapsed), never refused."""
+    name = " ".join(words)
+    expected = " ".join(unicodedata.normalize("NFC", name).split())
+    assume(expected and len(expected) <= 200 and not expected[0].isdigit())
+    out = pln("add", name, "--allow-duplicate", "--json")
+    pid = json.loads(out.stdout)[0]["id"]
+    assert query(db_path, "SELECT name FROM person WHERE id = ?", pid) == [(expected,)]
+
+
+def test_an_import_leaves_out_or_cleans_a_bad_value_and_says_so(
+    pln: Any, db_path: Path, tmp_path: Path
+) -> None:
+    """A file cannot be retyped: its person comes in, the value that is not what its field
+    means is left out, an invisible character is removed, and the import's notes say each
+    (rather than refusing the whole record, or storing them unsaid)."""
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "name,email,phone,links,topics\n"
+        "Ana\u200b Ruiz,ana@example.org,abc,javascript:alert(1),\u202ecafe\n"
+        "Ben Okafor,,+44 1,https://ben.example.org,oracy\n",
+        encoding="utf-8",
+    )
+    out = pln("import", str(path))
+    assert "Added 2 people" in out.stderr
+    notes = [line.strip() for line in out.stderr.splitlines() if line.startswith("  ")]
+    assert notes == [
+        "line 2: name: kept 'Ana Ruiz' without U+200B ZERO WIDTH SPACE",
+        "line 2: topics: kept 'cafe' without U+202E RIGHT-TO-LEFT OVERRIDE",
+        "line 2: links: left out: link 'javascript:alert(1)' is not a web page or a handle",
+        "line 2: phone: left out: phone 'abc' has no digit: it is not a phone number",
+    ]
+    stored = "SELECT p.name, a.kind, a.value FROM person p JOIN person_attr a ON a.person_id = p.id"
+    assert query(db_path, stored + " ORDER BY a.id") == [
+        ("Ana Ruiz", "email", "ana@example.org"),
+        ("Ana Ruiz", "topic", "cafe"),
+        ("Ben Okafor", "phone", "+44 1"),
+        ("Ben Okafor", "link", "https://ben.example.org"),
+        ("Ben Okafor", "topic", "oracy"),
+    ]
+
+
+def test_a_vcard_import_says_what_it_left_out_under_the_property(
+    pln: Any, db_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "cards.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:\ufeffCarla Diaz\u200d\r\nTEL:BusinessPhone\r\n"
+        "TEL:+34 600 000 000\r\nURL:data:text/html,<script>x</script>\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    doc = pln.json("import", str(path))
+    assert [(n["field"], n["why"]) for n in doc["notes"]] == [
+        (
+            "FN",
+            "kept 'Carla Diaz' without U+FEFF ZERO WIDTH NO-BREAK SPACE, U+200D ZERO WIDTH JOINER",
+        ),
+        ("URL", "left out: link 'data:text/html,<script>x</script>' is not a web page or a handle"),
+        ("TEL", "left out: phone 'BusinessPhone' has no digit: it is not a phone number"),
+    ]
+    assert query(db_path, "SELECT name FROM person") == [("Carla Diaz",)]
+    assert query(db_path, ATTRS) == [("phone", "+34 600 000 000")]
+
+
+@pytest.mark.sqlite_only(reason="restores into a new SQLite file of its own (--db)")
+def test_a_restore_brings_back_what_an_older_pln_stored(
+    pln: Any, db_path: Path, tmp_path: Path
+) -> None:
+    """A JSON restore reproduces the book exactly: a name with a zero-width space or a
+    javascript: link an older pln stored is restored as it was, not the whole file
+    refused (an export must always come back)."""
+    pln("add", "Ana Ruiz", "--link", "https://ana.example.org")
+    change(db_path, "UPDATE person SET name = ?, name_key = ?", "Ana\u200bRuiz", "ana\u200bruiz")
+    change(db_path, "UPDATE person_attr SET value = 'javascript:x', key = 'javascript:x'")
+    export = tmp_path / "book.json"
+    pln("export", "--format", "json", "-o", str(export))
+    book = str(tmp_path / "restored.db")
+    pln("--db", book, "import", str(export))
+    assert query(Path(book), "SELECT name FROM person") == [("Ana\u200bRuiz",)]
+    assert query(Path(book), ATTRS) == [("link", "javascript:x")]

@@ -13,7 +13,7 @@ from .resolve import PersonRef
 from .store import people as store
 from .store.search import rebuild_search as rebuild_search  # their home; kept here for callers
 from .store.search import refresh_search as refresh_search
-from .text import attr_key, clean_email, clean_line, clean_text, fold
+from .text import attr_key, clean_email, clean_line, clean_link, clean_phone, clean_text, fold
 
 LIST_KINDS = ("email", "phone", "link", "topic", "offers", "seeks", "role")
 SCALARS = ("org", "role", "location")
@@ -155,6 +155,10 @@ def _clean_scalar(kind: str, value: str | None) -> str | None:
 def _clean_attr(kind: str, value: str) -> str:
     if kind == "email":
         return clean_email(value)
+    if kind == "link":
+        return clean_link(value)
+    if kind == "phone":
+        return clean_phone(value)
     return clean_line(value, kind.replace("role", "role tag"))
 
 
