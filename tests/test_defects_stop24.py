@@ -7,6 +7,9 @@ Every test that takes the ``pln`` fixture runs on SQLite and on a shared book (P
 when PLN_TEST_PG names a server (tests/conftest.py)."""
 
 import json
+import os
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -283,3 +286,80 @@ def test_a_restore_brings_back_what_an_older_pln_stored(
     pln("--db", book, "import", str(export))
     assert query(Path(book), "SELECT name FROM person") == [("Ana\u200bRuiz",)]
     assert query(Path(book), ATTRS) == [("link", "javascript:x")]
+
+
+# ---- 3. `pln intro asked|made` say what `pln introduce A B` says of a likely pair ---------
+
+KNOWN = (
+    "note: Ana Ruiz and Ben Okafor probably know each other already (both work on assessment;"
+    " both at Hillside Academy; 2 people you know know both); recorded anyway"
+)
+FRIENDS = [
+    ["add", "Ana Ruiz", "Ben Okafor", "--org", "Hillside Academy", "--topic", "assessment"],
+    ["add", "Cy Moss", "Di Lowe", "Ed Park", "--topic", "assessment"],
+    ["knows", "Cy", "Ana"],
+    ["knows", "Cy", "Ben"],
+    ["knows", "Di", "Ana"],
+    ["knows", "Di", "Ben"],
+]
+
+
+def test_asking_and_making_a_likely_pair_say_they_probably_know_each_other(
+    pln: Any, db_path: Path
+) -> None:
+    """`pln introduce Ana Ben` notes that they probably know each other already; `pln
+    intro asked Ana Ben` (which proposes the introduction when it is new) and `pln intro
+    made Ana Ben` said nothing. They now give the same note (scored before `made` records
+    their tie), and --json carries it as `already_know`; a pair without such evidence
+    gets no note."""
+    for argv in FRIENDS:
+        pln(*argv)
+    asked = pln("intro", "asked", "Ana", "Ben")
+    assert asked.stderr.splitlines() == [
+        "Noted that Ana Ruiz was asked about the introduction of Ana Ruiz and Ben Okafor (asked).",
+        KNOWN,
+    ]
+    made = pln("intro", "made", "Ben", "Ana")
+    assert made.stderr.splitlines() == [
+        "Made the introduction of Ana Ruiz and Ben Okafor (made).",
+        KNOWN,
+        "A check-in follow-up is due in 21 days.",
+    ]
+    assert query(db_path, "SELECT a_id, b_id, state FROM introduction") == [(1, 2, "made")]
+    assert query(db_path, "SELECT count(*) FROM tie WHERE a_id = 1 AND b_id = 2") == [(1,)]
+    # --json: the field, as `pln introduce A B --json` has it
+    doc = json.loads(pln("intro", "asked", "Cy", "Di", "--json").stdout)
+    assert doc["state"] == "asked"
+    assert doc["already_know"]["reasons"] == [
+        "both work on assessment",
+        "2 people you know know both",
+    ]
+    doc = json.loads(pln("intro", "made", "Cy", "Di", "--json").stdout)
+    assert doc["already_know"]["reasons"] == [
+        "both work on assessment",
+        "2 people you know know both",
+    ]
+    # only a topic in common: no note, null in --json
+    quiet = pln("intro", "asked", "Cy", "Ed")
+    assert "probably know" not in quiet.stderr
+    assert json.loads(pln("intro", "made", "Cy", "Ed", "--json").stdout)["already_know"] is None
+
+
+@pytest.mark.sqlite_only(reason="runs pln in a subprocess on the test's file")
+def test_the_fast_path_says_it_for_asked_and_made(pln: Any) -> None:
+    """`pln intro asked|made` are served without Typer (fast_intro.py): the same note."""
+    for argv in FRIENDS:
+        pln(*argv)
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    for verb in ("asked", "made"):
+        done = subprocess.run(
+            [sys.executable, "-m", "plncli", "intro", verb, "Ana", "Ben"],
+            env={**os.environ, "PYTHONPATH": src},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert KNOWN in done.stderr.splitlines()
