@@ -285,9 +285,7 @@ def run_made(app: AppContext, a: str, b: str, *, person: Finder, json: bool) -> 
     _say(f"A check-in follow-up is due in {intro_svc.CHECK_IN_DAYS} days.")
 
 
-def _report_pair(
-    done: intro_svc.Intro, known: Suggestion | None, json: bool, verb: str
-) -> None:
+def _report_pair(done: intro_svc.Intro, known: Suggestion | None, json: bool, verb: str) -> None:
     """`pln intro asked|made` as `pln introduce A B` reports: the introduction (with
     ``"already_know"`` in --json), and the note when the two most likely know each other."""
     if json:
