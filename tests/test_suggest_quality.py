@@ -241,7 +241,9 @@ def test_acting_on_one_pair_loads_only_the_two_and_their_acquaintances(
     assert "Zoe Hub knows both" in recorded["reasons"]
     pln("intro", "asked", "Ben", "Ana")
     pln("intro", "made", "Ana", "Ben")
-    assert loaded[2:] == [3]  # intro asked scores the pair; intro made loads no book
+    # intro asked and intro made each score the pair alone (made: to say whether the two
+    # probably know each other already, as `introduce A B` does; stop 24)
+    assert loaded[2:] == [3, 3]
 
 
 # ---------------------------------------------------------------- README and docstring caps
