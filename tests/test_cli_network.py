@@ -743,7 +743,8 @@ def test_intro_asked_proposes_and_leaves_a_follow_up(
     pln: Any, book: None, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     doc = pln.json("intro", "asked", "Ana", "Ben")
-    assert set(doc) == INTRO_KEYS
+    assert set(doc) == INTRO_KEYS | {"already_know"}  # as `introduce A B --json` (stop 24)
+    assert doc["already_know"] is None
     assert doc["state"] == "asked"
     assert doc["asked"] == ["Ana Ruiz"]
     assert "Ana is looking for help with assessment; Ben offers it" in doc["reasons"]

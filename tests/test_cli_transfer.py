@@ -50,7 +50,7 @@ from hypothesis import strategies as st
 from helpers import pinned_today, query
 from plncli.errors import InvalidInput
 from plncli.formats import read_file
-from plncli.text import fold
+from plncli.text import fold, invisible_in
 
 NOW = "2026-11-23T10:00:00"  # as conftest pins it: a Monday
 TODAY = date(2026, 11, 23)
@@ -1265,7 +1265,7 @@ def _valid_line(text: str) -> bool:
     if any(unicodedata.category(c) == "Cc" for c in text) or "\ufffd" in text:
         return False
     clean = " ".join(unicodedata.normalize("NFC", text).split())
-    return 0 < len(clean) <= 200
+    return 0 < len(clean) <= 200 and not invisible_in(clean)  # refused when typed (stop 24)
 
 
 line_st = st.text(min_size=1, max_size=60).filter(_valid_line)

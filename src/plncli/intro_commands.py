@@ -8,8 +8,10 @@ path hands such a name back to Typer).
 
 Imports: a command that acts on one pair loads only what it uses (the module-level
 imports are those every one of them needs). Suggestions, rendering tables and dates
-are imported where they are used: `pln intro made A B` never imports the scoring,
-`pln introduce A B` never the date parser (``tests/test_intro_speed_paths.py``).
+are imported where they are used: `pln intro made|declined|outcome` never import the
+scoring (`introduce A B` and `intro asked` score the one pair, to say when the two
+most likely know each other already), `pln introduce A B` never the date parser
+(``tests/test_intro_speed_paths.py``).
 """
 
 from __future__ import annotations
@@ -265,17 +267,34 @@ def run_asked(app: AppContext, a: str, b: str, *, person: Finder, json: bool) ->
     with transaction(app.conn):
         pa, pb = person(app, a), person(app, b)
         introducible(app, [pa, pb], include_following=False)
-        done = intro_svc.mark_asked(app.conn, book(app, True, pair=(pa, pb)), pa, pb, now=app.now)
-    report_intro(done, json, f"Noted that {pa.name} was asked about the introduction")
+        pair_book = book(app, True, pair=(pa, pb))
+        done = intro_svc.mark_asked(app.conn, pair_book, pa, pb, now=app.now)
+        known = intro_svc.likely_known(pair_book, pa, pb)
+    _report_pair(done, known, json, f"Noted that {pa.name} was asked about the introduction")
 
 
 def run_made(app: AppContext, a: str, b: str, *, person: Finder, json: bool) -> None:
+    # not scored for "probably know each other already", as `intro asked` is: once the
+    # introduction is made the note comes too late to help, and scoring the pair put
+    # `pln intro made` at ~3x the floor (issue 11's target for one pair) at 10,000 people
     with transaction(app.conn):
         done = intro_svc.mark_made(app.conn, person(app, a), person(app, b), now=app.now)
     if not done.asked:
         _say("Note: neither side was recorded as asked first.", style="dim")
     report_intro(done, json, "Made the introduction")
     _say(f"A check-in follow-up is due in {intro_svc.CHECK_IN_DAYS} days.")
+
+
+def _report_pair(done: intro_svc.Intro, known: Suggestion | None, json: bool, verb: str) -> None:
+    """`pln intro asked|made` as `pln introduce A B` reports: the introduction (with
+    ``"already_know"`` in --json), and the note when the two most likely know each other."""
+    if json:
+        from . import render, render_net
+
+        render.print_json({**render_net.intro_json(done), "already_know": known_json(known)})
+    else:
+        report_intro(done, False, verb)
+    say_known(known, "recorded anyway")
 
 
 def run_declined(app: AppContext, a: str, b: str, *, person: Finder, json: bool) -> None:

@@ -4,6 +4,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from .db import to_db_time
 from .errors import Conflict, InvalidInput
@@ -12,7 +13,7 @@ from .resolve import PersonRef
 from .store import people as store
 from .store.search import rebuild_search as rebuild_search  # their home; kept here for callers
 from .store.search import refresh_search as refresh_search
-from .text import attr_key, clean_email, clean_line, clean_text, fold
+from .text import attr_key, clean_email, clean_line, clean_link, clean_phone, clean_text, fold
 
 LIST_KINDS = ("email", "phone", "link", "topic", "offers", "seeks", "role")
 SCALARS = ("org", "role", "location")
@@ -154,6 +155,10 @@ def _clean_scalar(kind: str, value: str | None) -> str | None:
 def _clean_attr(kind: str, value: str) -> str:
     if kind == "email":
         return clean_email(value)
+    if kind == "link":
+        return clean_link(value)
+    if kind == "phone":
+        return clean_phone(value)
     return clean_line(value, kind.replace("role", "role tag"))
 
 
@@ -189,6 +194,23 @@ def ensure_event(
     )
 
 
+class Kept(NamedTuple):
+    """A list value `pln edit` was given that matched one the person has (case, accents
+    and spacing folded): ``--add-*`` left the stored one as it was, ``--remove-*``
+    removed the stored one (``stored`` differs from ``given``, or nothing was said)."""
+
+    action: str  # "add" | "remove"
+    kind: str
+    given: str
+    stored: str
+
+
+class Edit(NamedTuple):
+    person: PersonRef
+    changed: bool  # False: every value given was already the person's; nothing written
+    kept: list[Kept]
+
+
 def edit_person(
     conn: sqlite3.Connection,
     person: PersonRef,
@@ -196,7 +218,7 @@ def edit_person(
     *,
     now: datetime,
     allow_duplicate: bool = False,
-) -> PersonRef:
+) -> Edit:
     sets: dict[str, object] = {}
     name = person.name
     if data.name is not None:
@@ -216,11 +238,29 @@ def edit_person(
         if kind in data.scalars:
             sets[kind] = _clean_scalar(kind, data.scalars[kind])
     _collect_edit_scalars(conn, data, sets, now)
+    _drop_unchanged(conn, person.id, sets)
+    kept: list[Kept] = []
+    lists_changed = _edit_lists(conn, person.id, data, kept)
+    if not sets and not lists_changed:
+        return Edit(PersonRef(person.id, name), False, kept)
     sets["updated_at"] = to_db_time(now)
     store.update_person(conn, person.id, sets)
-    _edit_lists(conn, person.id, data)
     refresh_search(conn, [person.id])
-    return PersonRef(person.id, name)
+    return Edit(PersonRef(person.id, name), True, kept)
+
+
+def _drop_unchanged(conn: sqlite3.Connection, pid: int, sets: dict[str, object]) -> None:
+    """Leave out of ``sets`` the columns that already hold what they would be set to."""
+    if not sets:
+        return
+    from .store.merge import person_fields
+
+    current = person_fields(conn, pid, list(sets))
+    if current is None:
+        return
+    for column, now_held in zip(list(sets), tuple(current), strict=True):
+        if sets[column] == now_held:
+            del sets[column]
 
 
 def _collect_edit_scalars(
@@ -247,19 +287,54 @@ def _collect_edit_scalars(
         sets["birthday"] = data.birthday.isoformat() if data.birthday else None
 
 
-def _edit_lists(conn: sqlite3.Connection, pid: int, data: PersonInput) -> None:
+def _edit_lists(conn: sqlite3.Connection, pid: int, data: PersonInput, kept: list[Kept]) -> bool:
+    """Replace, add to and remove from the person's lists; whether any of them changed.
+    What was given and matched a stored value is said in ``kept``."""
+    held: dict[str, dict[str, str]] = {}  # kind -> key -> the value stored
+    for attr in store.attrs_with_keys(conn, pid):
+        held.setdefault(attr.kind, {})[attr.key] = attr.value
+    changed = False
+    given: set[tuple[str, str]] = set()  # given twice in this edit: the CLI says so itself
     for kind, values in data.replace.items():
-        store.delete_attrs(conn, pid, kind)
-        _add_attrs(conn, pid, kind, values)
+        wanted = _deduped(kind, values)
+        given.update((kind, key) for key in wanted)
+        if list(held.get(kind, {}).items()) != list(wanted.items()):
+            store.delete_attrs(conn, pid, kind)
+            _add_attrs(conn, pid, kind, list(wanted.values()))
+            held[kind], changed = dict(wanted), True
     for kind, values in data.lists.items():
-        _add_attrs(conn, pid, kind, values)
-    for kind, values in data.remove.items():
+        mine = held.setdefault(kind, {})
         for value in values:
-            if store.delete_attr(conn, pid, kind, attr_key(kind, value)) == 0:
+            text = _clean_attr(kind, value)
+            key = attr_key(kind, text)
+            if key in mine:
+                if (kind, key) not in given:
+                    kept.append(Kept("add", kind, value, mine[key]))
+                continue
+            store.add_attr(conn, pid, kind, text, key)
+            mine[key], changed = text, True
+            given.add((kind, key))
+    for kind, values in data.remove.items():
+        mine = held.setdefault(kind, {})
+        for value in values:
+            key = attr_key(kind, value)
+            if store.delete_attr(conn, pid, kind, key) == 0:
                 raise InvalidInput(
                     f"{value!r} is not among this person's {kind} values",
                     "see `pln show` for what is stored",
                 )
+            kept.append(Kept("remove", kind, value, mine.pop(key, value)))
+            changed = True
+    return changed
+
+
+def _deduped(kind: str, values: list[str]) -> dict[str, str]:
+    """The values cleaned, by key, the first of two with one key kept (as the store does)."""
+    found: dict[str, str] = {}
+    for value in values:
+        text = _clean_attr(kind, value)
+        found.setdefault(attr_key(kind, text), text)
+    return found
 
 
 def is_archived(conn: sqlite3.Connection, person: PersonRef) -> bool:

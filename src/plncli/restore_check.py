@@ -73,7 +73,7 @@ def _cleaned(clean: Callable[[str], str]) -> Check:
 
 
 def line(limit: int = 200) -> Check:
-    return _cleaned(lambda v: clean_line(v, "it", limit=limit))
+    return _cleaned(lambda v: clean_line(v, "it", limit=limit, keep_invisible=True))
 
 
 def _free_text(value: Any) -> str | None:
@@ -392,7 +392,10 @@ def _attr_consistency(row: dict[str, Any]) -> tuple[str, str] | None:
     if not isinstance(value, str):
         return None
     try:
-        clean_email(value) if kind == "email" else clean_line(value, "it")
+        if kind == "email":
+            clean_email(value, keep_invisible=True)
+        else:
+            clean_line(value, "it", keep_invisible=True)
     except InvalidInput:
         return "value", "is not a valid " + ("email address" if kind == "email" else kind)
     if row.get("key") != attr_key(kind, value):

@@ -29,6 +29,20 @@ _LINE_CONTROL = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufff
 _UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 # what JSON output escapes besides what json.dumps already does (it escapes only C0)
 _JSON_UNSAFE = "[\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+# invisible characters a one-line value may not hold: they make two values that look the
+# same differ (a name with a zero-width space is not found by its name, nor folded as a
+# duplicate): soft hyphen, zero-width space, the word joiner and the invisible
+# operators, and the BOM. A zero-width joiner or non-joiner belongs inside a word
+# (Persian, Indic scripts, emoji): only at an end of a word it is. The bidi marks (LRM,
+# RLM, ALM) are kept: right-to-left text holds them to show numbers and Latin rightly.
+_INVISIBLE = "[\u00ad\u200b\u2060-\u2064\ufeff]"
+_LOOSE_JOINER = "(?:^|(?<=\\s))[\u200c\u200d]+|[\u200c\u200d]+(?=\\s|$)"
+# the bidi embeddings, overrides and isolates, which _LINE_CONTROL refuses in typed text
+_BIDI = "[\u202a-\u202e\u2066-\u2069]"
+# link schemes a browser or a mail client runs or opens locally rather than visits
+_UNSAFE_SCHEMES = ("javascript", "vbscript", "data", "file")
+_SCHEME = r"\s*([A-Za-z][A-Za-z0-9+.\-]*):"
+_HIDDEN = f"{_INVISIBLE}|{_BIDI}|{_LOOSE_JOINER}"  # what invisible_in finds
 _BREAKS = r"\r\n?"
 _ID_LIKE = r"#\s*\d+"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -58,12 +72,18 @@ def singular(word: str) -> str:
     return word
 
 
-def clean_line(value: str, what: str, *, limit: int = MAX_NAME) -> str:
-    """One line of user text, NFC, trimmed; refused (not truncated) when unusable."""
+def clean_line(
+    value: str, what: str, *, limit: int = MAX_NAME, keep_invisible: bool = False
+) -> str:
+    """One line of user text, NFC, trimmed; refused (not truncated) when unusable: empty,
+    too long, holding a control or (unless ``keep_invisible``: a restore checks a book as
+    an older pln wrote it) an invisible character."""
     text = " ".join(unicodedata.normalize("NFC", value).split())
     if not text:
         raise InvalidInput(f"{what} is empty", f"give a non-empty {what}")
     _refuse_controls(text, what, _LINE_CONTROL)
+    if not keep_invisible and not text.isascii():
+        _refuse_invisible(text, what)
     if len(text) > limit:
         raise InvalidInput(
             f"{what} is {len(text)} characters long (at most {limit})", f"shorten the {what}"
@@ -96,8 +116,63 @@ def _refuse_controls(text: str, what: str, pattern: str) -> None:
         )
 
 
-def clean_email(value: str) -> str:
-    email = clean_line(value, "email")
+def invisible_in(text: str) -> list[str]:
+    """The invisible characters of one line that :func:`clean_line` refuses, in order:
+    zero-width and bidi ones anywhere, a zero-width (non-)joiner at an end of a word."""
+    found = regex(_HIDDEN).findall(text)
+    return [ch for run in found for ch in run]
+
+
+def without_invisible(value: str) -> str:
+    """``value`` with the characters :func:`invisible_in` finds removed (for imports,
+    which say what they removed; typed text is refused instead, to be retyped)."""
+    return regex(_HIDDEN).sub("", value)
+
+
+def char_names(chars: list[str]) -> str:
+    """ "U+200B ZERO WIDTH SPACE", each character once, in order."""
+    return ", ".join(
+        f"U+{ord(ch):04X} {unicodedata.name(ch, 'character')}" for ch in dict.fromkeys(chars)
+    )
+
+
+def _refuse_invisible(text: str, what: str) -> None:
+    found = invisible_in(text)
+    if found:
+        a = "an invisible character" if len(found) == 1 else "invisible characters"
+        raise InvalidInput(
+            f"{what} contains {a} ({char_names(found)})",
+            f"retype the {what} without it (text copied from a web page or a PDF often has one)",
+        )
+
+
+def clean_link(value: str) -> str:
+    """A web page or a handle: a link that would run code or open a local file when
+    clicked (javascript:, vbscript:, data:, file:) is refused."""
+    link = clean_line(value, "link")
+    scheme = regex(_SCHEME).match(link)
+    if scheme and scheme.group(1).lower() in _UNSAFE_SCHEMES:
+        raise InvalidInput(
+            f"link {link!r} is not a web page or a handle",
+            "give https://... or a handle such as @name;"
+            " javascript:, vbscript:, data: and file: links are refused",
+        )
+    return link
+
+
+def clean_phone(value: str) -> str:
+    """A phone number: any text (`+44 20 7946 0000 ext. 12`) with at least one digit."""
+    phone = clean_line(value, "phone")
+    if not regex(r"\d").search(phone):
+        raise InvalidInput(
+            f"phone {phone!r} has no digit: it is not a phone number",
+            "give the number, e.g. +44 20 7946 0000",
+        )
+    return phone
+
+
+def clean_email(value: str, *, keep_invisible: bool = False) -> str:
+    email = clean_line(value, "email", keep_invisible=keep_invisible)
     if not regex(_EMAIL).match(email):
         raise InvalidInput(f"{email!r} does not look like an email address", "use name@domain")
     return email

@@ -11,7 +11,7 @@ from ..commands import events as event_cmd
 from ..commands import people as cmd
 from ..dates import humanize_day
 from ..errors import Conflict, InvalidInput
-from ..people import PersonInput
+from ..people import Kept, PersonInput
 from ..resolve import PersonRef
 from ..text import attr_key
 from . import parse
@@ -474,10 +474,33 @@ def edit(
     )
     if done.profile is not None:
         render.print_json(render.profile_json(done.profile))
-    else:
+    elif done.changed:
         render.say(f"Updated {done.person.name} (#{done.person.id}).")
-    for line in twice:
+    else:
+        render.say(
+            f"Nothing changed: {done.person.name} (#{done.person.id}) already has what was given."
+        )
+    for line in [*twice, *_kept_notes(done.kept)]:
         render.say(line)
+
+
+def _kept_notes(kept: list[Kept]) -> list[str]:
+    """What `--add-topic cafe` did when the person has "Café" (nothing: it is there), and
+    what `--remove-topic cafe` removed ("Café"): the value stored, not the one typed."""
+    notes = []
+    for k in kept:
+        option = f"--{k.action}-" + next(o for o, v in LIST_OPTS.items() if v == k.kind)
+        option = option.replace("_", "-")
+        if k.action == "remove":
+            if k.stored != k.given:
+                notes.append(f"note: {option} {k.given!r} removed {k.stored!r}")
+        elif k.stored != k.given:
+            notes.append(
+                f"note: {option} {k.given!r} is already there as {k.stored!r}: kept as it was"
+            )
+        else:
+            notes.append(f"note: {option} {k.given!r} is already there: nothing added")
+    return notes
 
 
 @command("show")

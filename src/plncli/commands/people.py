@@ -36,6 +36,8 @@ class Added(NamedTuple):
 class Edited(NamedTuple):
     person: PersonRef
     profile: Profile | None  # when asked for (`--json`): the profile as it is now
+    changed: bool = True  # False: everything given was the person's already; nothing written
+    kept: list[svc.Kept] = []  # list values given that matched stored ones (never mutated)
 
 
 class Archived(NamedTuple):
@@ -169,7 +171,7 @@ def edit(
     """Change PERSON's details: ``data`` as `pln edit` builds it (lists to replace, add and
     remove; the scalars given; an empty text clears). ``every`` is the --every text, read
     once PERSON is found; ``introduced_by`` "" clears who introduced them; ``met_given``:
-    --on was given (even empty, which changes nothing but the time of the change)."""
+    --on was given (even empty, which changes nothing: `Nothing changed`)."""
     with transaction(app.conn):
         ref = find_person(app, person, confirm=confirm, archived=True)
         refuse_merged(app.conn, ref)  # archived into another: not edited, as `pln log` refuses
@@ -200,9 +202,9 @@ def edit(
                 "nothing to change",
                 "give an option, e.g. --org or --add-topic; see pln edit --help",
             )
-        ref = svc.edit_person(app.conn, ref, data, now=app.now, allow_duplicate=allow_duplicate)
-    profile = views.profile(app.conn, ref, limit=0) if with_profile else None
-    return Edited(ref, profile)
+        done = svc.edit_person(app.conn, ref, data, now=app.now, allow_duplicate=allow_duplicate)
+    profile = views.profile(app.conn, done.person, limit=0) if with_profile else None
+    return Edited(done.person, profile, done.changed, done.kept)
 
 
 def set_archived(app: AppContext, person: str, archived: bool, *, confirm: Confirm) -> Archived:

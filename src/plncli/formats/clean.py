@@ -4,12 +4,22 @@ A record that passes :func:`check` can be imported without any of pln's text rul
 refusing it; one that fails becomes a :class:`Problem` naming the field.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
 from ..errors import InvalidInput
-from ..text import MAX_TEXT, clean_email, clean_line, clean_text
+from ..text import (
+    MAX_TEXT,
+    char_names,
+    clean_email,
+    clean_line,
+    clean_link,
+    clean_phone,
+    clean_text,
+    invisible_in,
+    without_invisible,
+)
 from .records import Problem, Record
 from .source import unify_breaks
 
@@ -55,14 +65,58 @@ def too_long(cells: Iterable[tuple[str, str]]) -> Bad | None:
 def _clean(rec: Record) -> Record:
     if not rec.name.strip():
         raise Bad("name", "there is no name")
-    changes: dict[str, Any] = {"name": _value("name", rec.name)}
+    fixed: list[tuple[str, str, str]] = []
+    changes: dict[str, Any] = {"name": _value("name", _visible(rec, "name", rec.name, fixed))}
     for field in _SCALARS:
         value = getattr(rec, field)
-        changes[field] = _value(field, value) if value is not None and value.strip() else None
+        changes[field] = (
+            _value(field, _visible(rec, field, value, fixed))
+            if value is not None and value.strip()
+            else None
+        )
     for field, word in _LISTS:
-        changes[field] = [_value(word, v) for v in getattr(rec, field) if v.strip()]
+        changes[field] = [
+            _value(word, _visible(rec, word, v, fixed)) for v in getattr(rec, field) if v.strip()
+        ]
+    for field, word, clean in (("links", "link", clean_link), ("phones", "phone", clean_phone)):
+        changes[field] = [v for v in changes[field] if _usable(rec, word, v, clean, fixed)]
     changes["notes"] = _value("notes", rec.notes) if rec.notes.strip() else ""
-    return rec._replace(**changes)
+    return rec._replace(**changes, fixed=rec.fixed + tuple(fixed))
+
+
+def _visible(rec: Record, word: str, value: str, fixed: list[tuple[str, str, str]]) -> str:
+    """A one-line value without the invisible characters pln refuses when typed: a file
+    cannot be retyped, so they are removed, and said."""
+    found = invisible_in(value)
+    if not found:
+        return value
+    kept = without_invisible(value)
+    why = f"kept {' '.join(kept.split())!r} without {char_names(found)}"
+    fixed.append((word, value, why))
+    return kept
+
+
+def _usable(
+    rec: Record,
+    word: str,
+    value: str,
+    clean: Callable[[str], str],
+    fixed: list[tuple[str, str, str]],
+) -> bool:
+    """A link or a phone the commands would refuse (javascript:, no digit) is left out of
+    the record, and said: the person and the rest of the record still come in."""
+    try:
+        clean(value)
+    except InvalidInput as exc:
+        fixed.append((word, value, f"left out: {exc.message}"))
+        return False
+    return True
+
+
+def collect_fixed(records: list[Record], field: Callable[[str, str], str]) -> list[Problem]:
+    """The notes of what check() changed in valid records, each under ``field(word, value
+    as read)``: the column or property it came from."""
+    return [Problem(r.where, field(word, raw), why) for r in records for word, raw, why in r.fixed]
 
 
 def _value(word: str, value: str) -> str:

@@ -31,6 +31,10 @@ class Record(NamedTuple):
     cadence: str | None = None
     role_tags: list[str] = []  # never mutated: replaced with _replace
     introduced_by: str | None = None
+    # values check() changed or left out (an invisible character removed, a link that is
+    # not a web page), as (field word, the value as read, why): each reader says them in
+    # its notes under the column or property the value came from
+    fixed: tuple[tuple[str, str, str], ...] = ()
 
 
 class Problem(NamedTuple):

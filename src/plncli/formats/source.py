@@ -14,6 +14,15 @@ from typing import NoReturn
 from ..errors import InvalidInput
 
 ENCODING_HINT = "use --encoding latin-1 (or the file's real encoding)"
+# what --encoding accepts: Python's standard encodings (its codecs of character sets)
+_CHARSETS = (
+    "give the file's character set: utf-8, utf-16, utf-32, latin-1, cp1252, mac-roman,"
+    " shift_jis, gb18030, koi8-r, ... (any of Python's standard encodings)"
+)
+# Python's codecs that are text encodings to Python but no file's character set
+_NOT_CHARSETS = frozenset(
+    {"unicode-escape", "raw-unicode-escape", "punycode", "idna", "undefined", "charmap"}
+)
 # signatures of common binary files that happen to have no NUL byte near the start
 _MAGIC = (
     b"\x89PNG",
@@ -73,14 +82,18 @@ def unify_breaks(text: str) -> str:
 
 
 def _codec(encoding: str) -> str:
+    """The codec of a character set a file can be written in. Python's own transforms are
+    refused: binary ones (rot13, base64, hex, zlib, ...: not text encodings) and the text
+    ones that read escapes or domain names rather than a file's characters."""
     try:
         info = codecs.lookup(encoding)
     except (LookupError, ValueError, TypeError):
         info = None
-    if info is None or not getattr(info, "_is_text_encoding", True):
+    if info is None:
+        raise InvalidInput(f"unknown encoding {encoding!r}", _CHARSETS)
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
         raise InvalidInput(
-            f"unknown encoding {encoding!r}",
-            "use a Python codec name such as utf-8, latin-1, cp1252 or utf-16",
+            f"--encoding {encoding!r} is not the character set of a text file", _CHARSETS
         )
     return info.name
 

@@ -1,6 +1,9 @@
 """Reading the rows of a CSV file once its header and layout are known."""
 
+from collections.abc import Callable
+
 from . import generic, google, linkedin
+from .clean import collect_fixed
 from .csvread import BrokenCsv, Header, Row, rows
 from .records import Problem, ReadResult, Record
 
@@ -16,6 +19,8 @@ def read_rows(lines: list[str], header: Header) -> ReadResult:
         for row in rows(lines, header):
             result, row_notes = _read_row(row, header, columns)
             notes += row_notes
+            if isinstance(result, Record) and result.fixed:  # after the record's own notes
+                notes += collect_fixed([result], _column_of(row, header))
             if isinstance(result, Record):
                 records.append(result)
             else:
@@ -25,6 +30,28 @@ def read_rows(lines: list[str], header: Header) -> ReadResult:
     if columns is None:  # pln's own layout reports its unknown columns from the header
         notes += unkept_columns(records, f"line {header.at + 1}")
     return ReadResult(header.format, records, invalid, notes)
+
+
+# words a column for a field is named with, in pln's, Google's and LinkedIn's layouts
+_NAMED = {"link": ("link", "website", "url"), "phone": ("phone",), "topic": ("topic", "label")}
+
+
+def _column_of(row: Row, header: Header) -> Callable[[str, str], str]:
+    """The column whose cell held a value: of those holding it, one named for its field
+    first, and one not named yet for the same value (the field's name when no cell
+    holds it whole)."""
+    said: set[tuple[str, str]] = set()
+
+    def column(word: str, value: str) -> str:
+        cells = zip(header.columns, row.cells, strict=False)
+        found = [c for c, cell in cells if value in cell and (c, value) not in said]
+        names = _NAMED.get(word, (word,))
+        named = [c for c in found if any(n in c.lower() for n in names)]
+        chosen = (named or found or [word])[0]
+        said.add((chosen, value))
+        return chosen
+
+    return column
 
 
 def unkept_columns(records: list[Record], where: str) -> list[Problem]:

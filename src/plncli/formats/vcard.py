@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from ..errors import InvalidInput
-from .clean import check
+from .clean import check, collect_fixed
 from .records import Problem, ReadResult, Record
 from .source import unify_breaks
 from .vcard_fields import DESCRIBE, KEPT, Card
@@ -32,6 +32,17 @@ _PROP = re.compile(r"(?:[A-Za-z0-9_-]+\.)?([A-Za-z0-9_-]+)[;:]")
 _MODERN = re.compile(r"^version\s*:\s*[34]\.", re.I | re.M)
 _AGENT = re.compile(r"(?:[A-Za-z0-9_-]+\.)?agent[;:]", re.I)
 _BINARY = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+# a value check() changed is said under its property, as the card's other notes are
+_PROPERTY = {
+    "name": "FN",
+    "email": "EMAIL",
+    "phone": "TEL",
+    "link": "URL",
+    "topic": "CATEGORIES",
+    "org": "ORG",
+    "role": "TITLE",
+    "location": "ADR",
+}
 
 
 class Chunk(NamedTuple):
@@ -64,7 +75,8 @@ def read_vcard(text: str, path: str) -> ReadResult:
             records.append(result)
         else:
             invalid.append(result)
-    return ReadResult("vcard", records, invalid, notes)
+    said = collect_fixed(records, lambda word, _: _PROPERTY.get(word, word))
+    return ReadResult("vcard", records, invalid, notes + said)
 
 
 def split_cards(lines: list[str]) -> tuple[list[Chunk], int | None]:

@@ -141,6 +141,13 @@ def add_attr(conn: Conn, pid: int, kind: str, value: str, key: str) -> None:
     )
 
 
+def attrs_with_keys(conn: Conn, pid: int) -> list[Any]:
+    """Every list value of one person: ``kind``, ``value``, ``key``, in the order added."""
+    return rows(
+        conn, "SELECT kind, value, key FROM person_attr WHERE person_id = ? ORDER BY id", (pid,)
+    )
+
+
 def delete_attrs(conn: Conn, pid: int, kind: str) -> None:
     """Every value of one kind the person has."""
     execute(conn, "DELETE FROM person_attr WHERE person_id = ? AND kind = ?", (pid, kind))
