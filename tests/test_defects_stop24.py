@@ -304,9 +304,7 @@ FRIENDS = [
 ]
 
 
-def test_asking_a_likely_pair_says_they_probably_know_each_other(
-    pln: Any, db_path: Path
-) -> None:
+def test_asking_a_likely_pair_says_they_probably_know_each_other(pln: Any, db_path: Path) -> None:
     """`pln introduce Ana Ben` notes that they probably know each other already; `pln
     intro asked Ana Ben` (which proposes the introduction when it is new) said nothing. It
     now gives the same note, and --json carries it as `already_know`; a pair without such

@@ -72,8 +72,9 @@ def _book(pln: Any) -> None:
 def test_acting_on_one_pair_imports_only_what_it_uses(db_path: Path, pln: Any) -> None:
     """Recording and asking score the pair (its reasons are stored; whether the two
     probably know each other already is said) but show no list, no dates and no
-    follow-up machinery; made, declined, an outcome and a dismissal score nothing. Before, every one of them imported the lists' rendering, `pln who`, the ties
-    and (through them) the scoring: a third of the floor of start-up at 10,000 people."""
+    follow-up machinery; made, declined, an outcome and a dismissal score nothing.
+    Before, every one of them imported the lists' rendering, `pln who`, the ties and
+    (through them) the scoring: a third of the floor of start-up at 10,000 people."""
     _book(pln)
     said, loaded = _run(db_path, "introduce", "Ana Ruiz", "Ben Okafor")
     assert said.startswith("0 Recorded the introduction of Ana Ruiz and Ben Okafor (suggested)")

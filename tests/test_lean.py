@@ -91,11 +91,13 @@ def test_lean_namedtuple_makes_the_class_typing_makes() -> None:
     assert Lean._fields == Typed._fields == ("a", "b", "c")
     assert Lean._field_defaults == Typed._field_defaults == {"b": "x", "c": ()}
     assert Lean.__doc__ == Typed.__doc__ == "A docstring."
-    assert Lean.__name__ == "Lean" and Lean.__module__ == __name__
+    assert Lean.__name__ == "Lean"
+    assert Lean.__module__ == __name__
     assert Lean.__mro__[1:] == Typed.__mro__[1:] == (tuple, object)
     made = Lean(1)
     assert made == Typed(1) == (1, "x", ())
-    assert made.total() == 2 and made._replace(b="yy").total() == 3
+    assert made.total() == 2
+    assert made._replace(b="yy").total() == 3
     assert made._asdict() == {"a": 1, "b": "x", "c": ()}
     assert Lean._make([2, "z", (3,)]) == (2, "z", (3,))
     assert repr(made) == "Lean(a=1, b='x', c=())"
@@ -124,7 +126,8 @@ def test_lean_namedtuple_refuses_what_typing_refuses() -> None:
 
 
 def test_an_interval_subclasses_its_fields_with_its_own_rules() -> None:
-    assert Interval(1, 14) == (1, 14) and Interval(days=3).days == 3
+    assert Interval(1, 14) == (1, 14)
+    assert Interval(days=3).days == 3
     with pytest.raises(ValueError, match="must not be negative"):
         Interval(-1, 0)
 
