@@ -416,3 +416,21 @@ def test_character_sets_are_still_read(
     assert query(db_path, "SELECT name FROM person") == [
         (data.decode("utf-16-le" if encoding == "utf-16" else encoding),)
     ]
+
+
+# ---- a resource's URL follows a person's link's rule ------------------------------------
+
+
+def test_a_resource_url_that_would_run_code_is_refused(pln: Any, db_path: Path) -> None:
+    """`pln resource add "javascript://x%0aalert(1)"` was stored as the resource's URL,
+    which `pln graph` and the JSON export hand on as a link; as with a person's --link, it
+    is refused, on adding and on editing, and nothing is written."""
+    pln("resource", "add", "https://example.org/quiz", "--title", "Quiz designs")
+    before = query(db_path, "SELECT id, title, url FROM resource")
+    for bad in ("javascript://x%0aalert(1)", "FILE:///etc/passwd"):
+        result = pln("resource", "add", bad, code=2)
+        assert result.stderr.startswith(f"error: URL {bad!r} is not a web page\n")
+        result = pln("resource", "edit", "Quiz designs", "--url", bad, code=2)
+        assert result.stderr.startswith(f"error: URL {bad!r} is not a web page\n")
+    assert query(db_path, "SELECT id, title, url FROM resource") == before
+    pln("resource", "add", "https://example.org/b", "--title", "Fine")

@@ -25,7 +25,7 @@ from .lean import TYPE_CHECKING, NamedTuple, regex
 from .resolve import MAX_ID, MAX_LISTED, PersonRef
 from .store import Conn
 from .store import resources as store
-from .text import clean_line, clean_text, fold, topic_key
+from .text import clean_line, clean_text, fold, runs_when_clicked, topic_key
 from .topics import Topics
 
 if TYPE_CHECKING:
@@ -88,6 +88,15 @@ def is_url(text: str) -> bool:
     return regex(_URL).fullmatch(text.strip()) is not None
 
 
+def _refuse_unsafe(url: str) -> None:
+    """A resource's URL is a page to visit, as a person's link is (``text.clean_link``)."""
+    if runs_when_clicked(url):
+        raise InvalidInput(
+            f"URL {url!r} is not a web page",
+            "give https://...; javascript:, vbscript:, data: and file: links are refused",
+        )
+
+
 def check_kind(kind: str) -> str:
     word = kind.strip().lower()
     if word not in KINDS:
@@ -121,6 +130,8 @@ def add_resource(
     it (the same URL or folded title), which is then left as it is."""
     typed = clean_line(what, "the resource", limit=MAX_URL)
     url = typed if is_url(typed) else None
+    if url is not None:
+        _refuse_unsafe(url)
     if url is None and title is not None:
         raise InvalidInput(
             "--title names a resource given by its URL",
@@ -198,6 +209,8 @@ def edit_resource(conn: Conn, ref: ResourceRef, change: Change, *, now: datetime
         url = clean_line(change.url, "URL", limit=MAX_URL) if change.url.strip() else None
         if url is not None and not is_url(url):
             raise InvalidInput(f"--url {change.url!r} is not a URL", "e.g. https://example.org/a")
+        if url is not None:
+            _refuse_unsafe(url)
         sets["url"] = url
         _not_taken(store.resource_with_url(conn, url) if url else None, ref, "URL")
     if change.kind is not None:

@@ -146,12 +146,18 @@ def _refuse_invisible(text: str, what: str) -> None:
         )
 
 
+def runs_when_clicked(link: str) -> bool:
+    """Whether a browser or a mail client would run ``link`` or open a local file rather
+    than visit it: a javascript:, vbscript:, data: or file: link, in any case."""
+    scheme = regex(_SCHEME).match(link)
+    return scheme is not None and scheme.group(1).lower() in _UNSAFE_SCHEMES
+
+
 def clean_link(value: str) -> str:
     """A web page or a handle: a link that would run code or open a local file when
     clicked (javascript:, vbscript:, data:, file:) is refused."""
     link = clean_line(value, "link")
-    scheme = regex(_SCHEME).match(link)
-    if scheme and scheme.group(1).lower() in _UNSAFE_SCHEMES:
+    if runs_when_clicked(link):
         raise InvalidInput(
             f"link {link!r} is not a web page or a handle",
             "give https://... or a handle such as @name;"
