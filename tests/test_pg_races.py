@@ -267,7 +267,7 @@ def test_adding_one_member_to_one_group_at_once_is_one_group_one_member(book: Bo
     assert (
         said
         == ["Created Science dept: 1 member added."]
-        + ["Updated Science dept: Ana Ruiz was already a member."] * 2
+        + ["Nothing changed: Science dept: Ana Ruiz was already a member."] * 2
     )
     assert book.count("SELECT count(*) FROM pgroup") == 1
     assert book.count("SELECT count(*) FROM pgroup_member") == 1

@@ -34,11 +34,14 @@ def test_group_counts_and_an_existing_member_in_words(pln: Any, db_path: Path) -
     pln("add", "Ana Ruiz", "Ben Okafor", "Carla Diaz")
     assert pln("group", "add", "ChemChat", "Ana").stderr == "Created ChemChat: 1 member added.\n"
     result = pln("group", "add", "ChemChat", "Ana")
-    assert result.stderr == "Updated ChemChat: Ana Ruiz was already a member.\n"
+    assert result.stderr == "Nothing changed: ChemChat: Ana Ruiz was already a member.\n"
     result = pln("group", "add", "ChemChat", "Ben", "Carla", "Ben")
     assert result.stderr == "Updated ChemChat: 2 members added.\n"  # Ben named twice: once
     result = pln("group", "add", "ChemChat", "Ana", "Ben")
-    assert result.stderr == "Updated ChemChat: Ana Ruiz and Ben Okafor were already members.\n"
+    assert (
+        result.stderr
+        == "Nothing changed: ChemChat: Ana Ruiz and Ben Okafor were already members.\n"
+    )
     assert rows(db_path, "SELECT count(*) FROM pgroup_member") == [(3,)]
     pln("group", "remove", "ChemChat", "Carla")
     result = pln("group", "add", "ChemChat", "Carla", "Ana")

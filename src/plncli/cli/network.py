@@ -95,10 +95,8 @@ def group_add(
       pln group add "#ChemChat DMs" Wei
     """
     done = cmd.group_add(state(ctx, creates=True), name, people or [], confirm=parse.ask)
-    render.say(
-        f"{'Created' if done.created else 'Updated'} {done.group.name}:"
-        f" {_joined(done.added, done.already)}."
-    )
+    verb = "Created" if done.created else "Updated" if done.added else "Nothing changed:"
+    render.say(f"{verb} {done.group.name}: {_joined(done.added, done.already)}.")
 
 
 def _joined(added: list[PersonRef], already: list[PersonRef]) -> str:
