@@ -56,6 +56,7 @@ def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(suggest.Book, "complete_focus", suggest.Book.complete)
     monkeypatch.setattr(index, "count_eligible_sharing", apart)
+    monkeypatch.setattr(suggest, "_settled", lambda *_: False)  # every candidate scored
 
 
 def _lists(pln: Any, names: list[str], extra: list[str]) -> list[tuple[str, str]]:
@@ -75,6 +76,7 @@ def _lists(pln: Any, names: list[str], extra: list[str]) -> list[tuple[str, str]
     ties=st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=8),
     capped=st.booleans(),
     following=st.booleans(),
+    limit=st.sampled_from([None, 1, 2, 3]),
 )
 def test_for_lists_what_the_plain_path_lists(
     pln: Any,
@@ -83,6 +85,7 @@ def test_for_lists_what_the_plain_path_lists(
     ties: list[tuple[int, int]],
     capped: bool,
     following: bool,
+    limit: int | None,
 ) -> None:
     """Random books (needs met in full and in part, shared topics and needs, ties,
     organisations and places in other cases, people only followed): every person's --for
@@ -104,6 +107,7 @@ def test_for_lists_what_the_plain_path_lists(
         for a, b in {(a, b) for a, b in ties if max(a, b) < len(names) and a != b}:
             pln("knows", names[a], names[b])
         extra = ["--include-following"] if following else []
+        extra += ["--limit", str(limit)] if limit else []  # short lists: few pairs scored
         asked = [
             name
             for name, p in zip(names, people, strict=True)
@@ -188,3 +192,41 @@ def test_counting_a_place_with_everyone_is_the_two_counts(
         )
     finally:
         conn.close()
+
+
+def test_for_scores_only_the_pairs_that_can_be_listed(
+    pln: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ana and 30 people who share her topics, offer what she seeks, or know her friend:
+    with --limit 2, a few pairs are scored (not all 30), and the lists, with their scores,
+    reasons and order, are those of scoring every candidate."""
+    pln("add", "Ana Ruiz", "--topic", "oracy", "--topic", "maths", "--seeks", "retrieval")
+    pln("add", "Ben Okafor", "--topic", "reading")
+    pln("knows", "Ana", "Ben")
+    for n in range(30):
+        argv = ["add", f"Pal {n}", "--topic", ["oracy", "maths", "oracy maths"][n % 3]]
+        argv += ["--offers", "retrieval practice"] if n % 4 == 0 else []
+        argv += ["--offers", "retrieval"] if n % 7 == 0 else []
+        pln(*argv)
+        if n % 5 == 0:
+            pln("knows", f"Pal {n}", "Ben")
+    calls: list[int] = []
+    real = suggest.score_pair
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(suggest, "score_pair", counted)
+    asked = [["--limit", "2"], ["--limit", "2", "--json"], ["--limit", "1", "--per-person", "1"]]
+    new = []
+    for a in asked:
+        calls.clear()
+        new.append(pln("introduce", "--for", "Ana", *a).stdout)
+        assert 0 < len(calls) < 30, a  # scored (and said: the pairs listed) of 31 candidates
+    _plain(monkeypatch)
+    for a, said in zip(asked, new, strict=True):
+        calls.clear()
+        assert pln("introduce", "--for", "Ana", *a).stdout == said
+        assert len(calls) > 30  # every candidate
+    assert "Pal 0" in new[0]  # offers what Ana seeks: first
