@@ -86,8 +86,11 @@ the ties of everyone at the focus's organisation). With ``--for`` or one pair
 offers and needs only for the people scored (``Book.complete``: the candidates, or
 the two; with ``--for`` and no ``--topic``, ``Book.complete_focus``: of the candidates'
 rows already read for the focus's lists, those a pair with the focus is scored on, with
-no second read). Every candidate is then scored exactly, on all of its evidence; the
-reasons are said only for the pairs listed (``_explained``).
+no second read). Every candidate is then scored exactly, on all of its evidence; with
+``--for`` (no ``--topic``), only those that can be listed: best first by bounds, until
+``--limit`` scored pairs come before the best any other could reach in each list
+(``_scored_with_focus``: the lists are those of scoring them all). The reasons are said
+only for the pairs listed (``_explained``).
 """
 
 import heapq
