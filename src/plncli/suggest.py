@@ -229,11 +229,9 @@ class Book:
         # people it scores (``complete``): these are the others
         self.partial: set[int] = set()
         self._counts_as: dict[str, str | None] = {}
-        # with a focus: every (person id, kind, stored key) row in the scope of a key the
-        # focus's pairs are scored on, and (kind, stored key) -> the key it counts as there
-        # (``_index_focus``), from which ``complete_focus`` makes the people scored
-        self._focus_rows: list[tuple[int, str, str]] = []
-        self._focus_counted: dict[tuple[str, str], str] = {}
+        # with a focus: each person's entries in the lists of the keys the focus's pairs are
+        # scored on (``_index_focus``), from which ``complete_focus`` makes the people scored
+        self._focus_held: dict[int, set[str]] = {}
         # with a focus: every (person id, kind, stored key) row of each of the focus's topics
         # held by at most FOCUS_CAP (read once: for the scope, the index and the counts)
         self.holders: dict[str, list[tuple[int, str, str]]] = {}
@@ -392,7 +390,8 @@ class Book:
 
     def complete_focus(self, ids: Iterable[int]) -> None:
         """What scoring a pair with the focus reads of these people (not the focus), from
-        the rows ``_index_focus`` read: their topics, offers and needs that count as a key
+        their entries in the focus's lists (``_index_focus``, from the rows it read): their
+        topics, offers and needs that count as a key
         the focus's pairs are scored on (the focus's own keys as any kind, the offers that
         meet a need of the focus in part, the needs an offer of the focus meets in part),
         and no other. ``score_pair`` of the focus and one of them compares only those (a
@@ -400,22 +399,14 @@ class Book:
         what it gives with everything loaded; the rest is left unread (no statement).
         They stay in ``partial``: ``complete`` still loads all of theirs when asked."""
         todo = {i for i in ids if i in self.partial}
-        if not todo:
-            return
-        held: dict[tuple[int, str], set[str]] = defaultdict(set)
-        counted = self._focus_counted
-        for pid, kind, stored in self._focus_rows:
-            if pid in todo:
-                key = counted.get((kind, stored))
-                if key is not None:
-                    held[pid, kind].add(key)
-        empty: set[str] = set()
+        held = self._focus_held
         people = self.people
         for pid in sorted(todo):
-            p = people[pid]
-            offers = frozenset(held.get((pid, "offers"), empty))
-            interests = frozenset(held.get((pid, "topic"), empty)) | offers
-            seeks = frozenset(held.get((pid, "seeks"), empty))
+            p, tags = people[pid], held.get(pid, ())
+            # "i:" a topic or an offer, "o:" an offer, "s:" a need (``_index_focus``)
+            offers = frozenset(t[2:] for t in tags if t[0] == "o")
+            interests = frozenset(t[2:] for t in tags if t[0] == "i") | offers
+            seeks = frozenset(t[2:] for t in tags if t[0] == "s")
             people[pid] = Person(
                 pid, p.name, p.circle, p.org, p.place, interests, offers, seeks, *p[8:]
             )
@@ -533,15 +524,7 @@ class Book:
             found = entries.get((kind, key))
             if found:
                 held[pid].update(found)
-        # for ``complete_focus``: the same rows, each wanted (kind, stored key) as it counts
-        self._focus_rows = rows
-        self._focus_counted = {
-            (kind, key): k
-            for key in stored
-            for k in [self._counts_as_key(key)]
-            if k in want
-            for kind in want[k]
-        }
+        self._focus_held = held  # for ``complete_focus``
         index, people = self.index, self.people
         for pid in people:  # each list in the order of the people, as the whole book's
             keys = held.get(pid)
