@@ -393,9 +393,10 @@ class Book:
         their entries in the focus's lists (``_index_focus``, from the rows it read): their
         topics, offers and needs that count as a key the focus's pairs are scored on (the
         focus's own keys as any kind, the offers that meet a need of the focus in part,
-        the needs an offer of the focus meets in part), and no other. ``score_pair`` of the focus and one of them compares only those (a
-        topic both work on, a need met in full or in part, a need both have), so it gives
-        what it gives with everything loaded; the rest is left unread (no statement).
+        the needs an offer of the focus meets in part), and no other. ``score_pair`` of the
+        focus and one of them compares only those (a topic both work on, a need met in
+        full or in part, a need both have), so it gives what it gives with everything
+        loaded; the rest is left unread (no statement).
         They stay in ``partial``: ``complete`` still loads all of theirs when asked."""
         todo = {i for i in ids if i in self.partial}
         held = self._focus_held
