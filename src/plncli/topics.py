@@ -154,6 +154,7 @@ class Topics:
         self._stored: list[str] | None = None
         self._groups: dict[str, list[str]] | None = None  # canonical -> stored keys
         self._by_canonical: dict[str, list[str]] | None = None  # every stored key, grouped
+        self._canonical: dict[str, str] = {}  # text -> canonical, each text's words once
 
     @property
     def synonyms(self) -> dict[str, str]:
@@ -163,9 +164,13 @@ class Topics:
         return self._synonyms
 
     def canonical(self, text: str) -> str:
-        """The words_key a topic counts as: its own, or (a synonym) its topic's."""
-        key = words_key(text)
-        return self.synonyms.get(key, key)
+        """The words_key a topic counts as: its own, or (a synonym) its topic's (each text
+        read once: `pln introduce --for` asks for most stored keys twice)."""
+        found = self._canonical.get(text)
+        if found is None:
+            key = words_key(text)
+            found = self._canonical[text] = self.synonyms.get(key, key)
+        return found
 
     def family(self, canonical: str) -> set[str]:
         """Every words_key that counts as ``canonical``: itself and its aliases."""
