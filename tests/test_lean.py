@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import book_location, shared_book
-from plncli import dates, lean, resolve, settings, text
+from plncli import dates, lean, settings, text
 from plncli.dates import Interval, parse_interval
 
 PROBE = (
@@ -24,13 +24,13 @@ PROBE = (
     "out, sys.stdout = sys.stdout, io.StringIO()\n"
     "code = run(sys.argv[1:])\n"
     "shown, sys.stdout = sys.stdout.getvalue(), out\n"
-    "print(code, len(shown) > 0)\n"
+    "print(code, len(shown) > 0, 'share' in shown)\n"
     "print(' '.join(sorted(sys.modules)))\n"
 )
 
 
 def _loaded(db_path: Path, *argv: str) -> tuple[str, set[str]]:
-    env = {**os.environ, "PLN_DB": book_location(db_path), "PLN_NOW": "2027-03-01T10:00:00"}
+    env = {**os.environ, "PLN_DB": book_location(db_path), "PLN_NOW": "2026-12-10T10:00:00"}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *argv], env=env, capture_output=True, text=True, check=False
     )
@@ -48,18 +48,25 @@ def _loaded(db_path: Path, *argv: str) -> tuple[str, set[str]]:
         ("list", "--sort", "last-contact"),
         ("find", "Ana"),
         ("find", "Ana", "--json"),
+        ("show", "Ana"),
+        ("share", "Talk"),
+        ("introduce", "--for", "Ana"),
+        ("introduce", "Ana", "Ben", "--draft"),
     ],
 )
 def test_the_common_reads_start_without_typing_or_re(
     db_path: Path, pln: Any, argv: tuple[str, ...]
 ) -> None:
     """``typing`` and ``re`` (which ``typing`` and ``json`` import) cost ~5 ms of a ~17 ms
-    floor: the reads the fast path serves, answered in full, load neither."""
+    floor: the reads the fast path serves, and the introductions it serves, answered in
+    full, load neither."""
     pln("add", "Ana Ruiz", "--circle", "colleague", "--topic", "oracy", "--every", "2w")
-    pln("add", "Ben Ode", "--circle", "network", "--org", "Hillside")
+    pln("add", "Ben Ode", "--circle", "network", "--org", "Hillside", "--offers", "oracy")
     pln("log", "Ana", "-m", "coffee", "--kind", "coffee", "--on", "2026-01-02")
+    # a resource added lately on Ana's topic: `pln due` offers it to share (sharing, topics)
+    pln("resource", "add", "https://example.org/talk", "--title", "Talk", "--topic", "oracy")
     first, loaded = _loaded(db_path, *argv)
-    assert first == "0 True"
+    assert first == ("0 True True" if argv[0] in ("due", "share") else "0 True False")
     if shared_book(db_path):  # psycopg loads both for itself: only pln's part counts
         return
     assert not loaded & {"typing", "re", "json", "enum"}
@@ -153,7 +160,7 @@ def test_a_compact_span_reads_as_the_spelled_reading_does(body: str) -> None:
 @given(st.text(max_size=12))
 def test_an_id_is_read_as_the_pattern_reads_it(typed: str) -> None:
     m = re.fullmatch(r"#(\d+)", typed)
-    assert resolve._id_in(typed) == (int(m.group(1)) if m else None)
+    assert text.id_typed(typed) == (int(m.group(1)) if m else None)
 
 
 @given(st.text(max_size=30))
@@ -177,3 +184,16 @@ def test_parse_interval_reads_every_compact_cadence() -> None:
     assert parse_interval("every 2 weeks") == Interval(0, 14)
     with pytest.raises(dates.DateError):
         parse_interval("3m3m")
+
+
+@given(st.text(max_size=40))
+def test_a_topic_key_splits_words_as_the_pattern_did(typed: str) -> None:
+    folded = text.fold(typed)
+    words = re.sub(r"[^\w]+", " ", folded).split()
+    assert text.topic_key(typed) == " ".join(text.singular(w) for w in words)
+
+
+@given(st.text(max_size=30))
+def test_text_is_made_visible_as_the_pattern_made_it(typed: str) -> None:
+    unsafe = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    assert text.visible(typed) == re.sub(unsafe, text._escape, typed)

@@ -18,12 +18,20 @@ terminal, and refuses it in a script). Only an error after a write committed
 reports it, since running the write again would repeat it.
 """
 
+from __future__ import annotations
+
 import contextlib
 import gc
 import os
 import sqlite3
 import sys
-from typing import Any
+
+from .lean import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    Parsed = tuple[str | None, str, dict[str, Any], list[str]]
 
 # command -> (options taking a value, flags, (min, max) positional arguments)
 Spec = tuple[frozenset[str], frozenset[str], tuple[int, int]]
@@ -40,8 +48,6 @@ SPECS: dict[str, Spec] = {
 }
 SAME = {"-m": "--message"}  # short option -> the long one it is
 NUMBERS = {"--limit": 10, "--per-person": 2}  # integer options (at least 1) and defaults
-
-Parsed = tuple[str | None, str, dict[str, Any], list[str]]
 
 
 class Handoff(Exception):

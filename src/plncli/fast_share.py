@@ -9,11 +9,14 @@ anything else is a bug, said as one. Both ways call ``show`` (here, not in ``rea
 read loads neither ``reads`` nor ``due``).
 """
 
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
 from .fast_intro import Spec, _options
+from .lean import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .context import AppContext
 
 # the read form's options; tests check them against the Typer declaration
@@ -77,7 +80,7 @@ def run(argv: list[str]) -> int | None:
             gc.enable()
 
 
-def show(app: "AppContext", resource: str, *, circle: str | None, limit: int, json: bool) -> None:
+def show(app: AppContext, resource: str, *, circle: str | None, limit: int, json: bool) -> None:
     """`pln share RESOURCE`: who it would help, best first, with the reasons. The services
     are called directly: ``commands`` would load the writes' modules too."""
     from . import render, render_res, sharing

@@ -17,11 +17,11 @@ most likely know each other already), `pln introduce A B` never the date parser
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from . import introduce as intro_svc
 from .db import transaction
 from .errors import InvalidInput
+from .lean import TYPE_CHECKING
 from .resolve import PersonRef, resolve
 from .store import intros as intro_store
 from .tables import emit

@@ -10,18 +10,21 @@ Scoring (``suggest.py``) is imported where it is used: `pln intro made|declined|
 and `pln introduce A B --dismiss` never load it.
 """
 
-import json
+from __future__ import annotations
+
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .db import from_db_time, to_db_time
 from .errors import Conflict, InvalidInput, NotFound
+from .lean import TYPE_CHECKING, NamedTuple, dumps
 from .resolve import PersonRef
 from .store import Conn, network
 from .store import intros as store
 from .text import clean_text
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .suggest import Book, Person, Suggestion
 
 WAIT_DAYS = 7  # an unanswered ask comes back in `pln due` after a week
@@ -47,6 +50,8 @@ class Intro(NamedTuple):
 
 
 def _row(r: Any) -> Intro:
+    import json  # an introduction read back: its reasons (``json`` imports ``re``)
+
     a, b = PersonRef(int(r.a_id), str(r.a_name)), PersonRef(int(r.b_id), str(r.b_name))
     asked = [p.name for p, at in ((a, r.asked_a_at), (b, r.asked_b_at)) if at]
     return Intro(
@@ -90,7 +95,7 @@ def _require(conn: Conn, a: PersonRef, b: PersonRef) -> Intro:
     return intro
 
 
-def evidence(book: "Book", a: PersonRef, b: PersonRef) -> "Suggestion | None":
+def evidence(book: Book, a: PersonRef, b: PersonRef) -> Suggestion | None:
     from .suggest import score_pair
 
     pa, pb = book.people.get(a.id), book.people.get(b.id)
@@ -99,7 +104,7 @@ def evidence(book: "Book", a: PersonRef, b: PersonRef) -> "Suggestion | None":
     return score_pair(book, pa, pb)
 
 
-def likely_known(book: "Book", a: PersonRef, b: PersonRef) -> "Suggestion | None":
+def likely_known(book: Book, a: PersonRef, b: PersonRef) -> Suggestion | None:
     """The pair's evidence when the "already know?" list would mark it likely (its know
     score reaches ``suggest.LIKELY_AT``), else None: introducing them may tell them nothing.
     The two in the list's order (and so its reasons' words), as the record names them."""
@@ -108,7 +113,7 @@ def likely_known(book: "Book", a: PersonRef, b: PersonRef) -> "Suggestion | None
 
 
 def propose(
-    conn: Conn, book: "Book", a: PersonRef, b: PersonRef, *, note: str, now: datetime
+    conn: Conn, book: Book, a: PersonRef, b: PersonRef, *, note: str, now: datetime
 ) -> Intro:
     x, y = _ordered(a, b)
     if network.tie_exists(conn, x.id, y.id):
@@ -128,7 +133,7 @@ def propose(
         conn,
         x.id,
         y.id,
-        reasons=json.dumps(reasons),
+        reasons=dumps(reasons),
         kinds=",".join(dict.fromkeys(kinds)),
         note=clean_text(note, "note"),
         at=stamp,
@@ -154,7 +159,7 @@ def _open_state(intro: Intro, verb: str) -> None:
 
 
 def mark_asked(
-    conn: Conn, book: "Book", asked: PersonRef, other: PersonRef, *, now: datetime
+    conn: Conn, book: Book, asked: PersonRef, other: PersonRef, *, now: datetime
 ) -> Intro:
     """``asked`` was asked whether they would like to meet ``other``."""
     # the follow-up as ``activity.add_followup`` stores one that does not recur: that
@@ -321,7 +326,7 @@ def what_works(intros: list[Intro]) -> list[KindStats]:
     return [KindStats(k, v[0], v[1]) for k, v in sorted(stats.items())]
 
 
-def drafts(book: "Book", a: PersonRef, b: PersonRef) -> list[tuple[str, str]]:
+def drafts(book: Book, a: PersonRef, b: PersonRef) -> list[tuple[str, str]]:
     """A short message to each side, built from what the two have in common."""
     pa, pb = book.people.get(a.id), book.people.get(b.id)
     if pa is None or pb is None:
@@ -329,7 +334,7 @@ def drafts(book: "Book", a: PersonRef, b: PersonRef) -> list[tuple[str, str]]:
     return [(p.name, _draft(book, p, o)) for p, o in ((pa, pb), (pb, pa))]
 
 
-def _draft(book: "Book", to: "Person", other: "Person") -> str:
+def _draft(book: Book, to: Person, other: Person) -> str:
     names = book.topic_names
     lines = []
     # a need met is said in the words the message's reader wrote it in
@@ -375,8 +380,8 @@ def _draft(book: "Book", to: "Person", other: "Person") -> str:
 
 def why_none(
     conn: Conn,
-    book: "Book",
-    found: list["Suggestion"],
+    book: Book,
+    found: list[Suggestion],
     *,
     focus: int | None,
     topic: str | None,
@@ -418,7 +423,7 @@ def why_none(
     return f"every contact who shares {what} {joined}."
 
 
-def _topical(book: "Book", a: "Person", b: "Person", want: frozenset[str] | None) -> bool:
+def _topical(book: Book, a: Person, b: Person, want: frozenset[str] | None) -> bool:
     if want is not None:
         return bool(want & (a.interests | a.seeks)) and bool(want & (b.interests | b.seeks))
     return bool(
@@ -432,7 +437,7 @@ def _topical(book: "Book", a: "Person", b: "Person", want: frozenset[str] | None
 
 
 def _blocked_reasons(
-    conn: Conn, book: "Book", focus: int, others: list[int], found: list["Suggestion"]
+    conn: Conn, book: Book, focus: int, others: list[int], found: list[Suggestion]
 ) -> dict[str, int]:
     """How many of ``others`` are kept from the list by each reason, the first that applies."""
     from .suggest import code
@@ -459,7 +464,7 @@ def _blocked_reasons(
 
 
 def _why_none_overall(
-    book: "Book", found: list["Suggestion"], want: frozenset[str] | None, topic: str | None
+    book: Book, found: list[Suggestion], want: frozenset[str] | None, topic: str | None
 ) -> str:
     holders = [p for p in book.people.values() if p.interests or p.seeks]
     if want is not None:

@@ -76,3 +76,22 @@ def regex(pattern: str) -> re.Pattern[str]:
     import re
 
     return re.compile(pattern)
+
+
+def dumps(value: object) -> str:
+    """``json.dumps(value)``, the same text, from json's C accelerator: ``json`` imports
+    ``re`` (the introductions' reasons and a topic's matches are written as JSON)."""
+    try:
+        from _json import encode_basestring_ascii, make_encoder
+    except ImportError:  # an interpreter without the accelerator
+        import json
+
+        return json.dumps(value)
+
+    def refuse(o: object) -> object:  # JSONEncoder.default's refusal, word for word
+        raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
+
+    # markers (circular references refused), default, quoting, no indent, json.dumps's
+    # separators, keys unsorted, none skipped, NaN allowed: json.dumps's defaults
+    encode = make_encoder({}, refuse, encode_basestring_ascii, None, ": ", ", ", False, False, True)
+    return "".join(encode(value, 0))

@@ -7,14 +7,16 @@ A B --json`) imports this module without loading suggestions, ties or `pln who`.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from .dates import humanize_day, say_partial
+from .lean import TYPE_CHECKING
 from .render import iso_instant, number_of, ref_json
 from .resolve import PersonRef
 from .tables import Block, Table, emit
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .introduce import Intro, KindStats, Recorded
     from .suggest import Suggestion
     from .ties import Acquaintance, GroupRow

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from .errors import Ambiguous, NotFound
 from .lean import TYPE_CHECKING, NamedTuple, regex
 from .store import people as store
-from .text import fold
+from .text import fold, id_typed
 
 if TYPE_CHECKING:
     from typing import Any
@@ -66,16 +66,10 @@ def refuse_merged(conn: sqlite3.Connection, ref: PersonRef) -> None:
     )
 
 
-def _id_in(text: str) -> int | None:
-    """N of "#N" (as ``#(\\d+)`` matches: any decimal digits), else None."""
-    digits = text[1:]
-    return int(digits) if text[:1] == "#" and digits.isdecimal() else None
-
-
 def _archived_match(conn: sqlite3.Connection, ref: str) -> PersonRef | None:
     """The one archived person ``ref`` names by id, name or prefix (no close spellings)."""
     text = ref.strip()
-    if (pid := _id_in(text)) is not None:
+    if (pid := id_typed(text)) is not None:
         found = None if pid > MAX_ID else store.person_by_id(conn, pid, "archived")
         rows = [] if found is None else [found]
     else:
@@ -87,7 +81,7 @@ def _archived_match(conn: sqlite3.Connection, ref: str) -> PersonRef | None:
 def _resolve(conn: sqlite3.Connection, ref: str, *, archived: bool) -> PersonRef:
     text = ref.strip()
     scope: Scope = "all" if archived else "active"
-    if (pid := _id_in(text)) is not None:
+    if (pid := id_typed(text)) is not None:
         row = None if pid > MAX_ID else store.person_by_id(conn, pid, scope)
         if row is None:
             raise NotFound(f"no {'' if archived else 'active '}person has id {text}", _HINT)

@@ -25,7 +25,7 @@ from .lean import TYPE_CHECKING, NamedTuple, regex
 from .resolve import MAX_ID, MAX_LISTED, PersonRef
 from .store import Conn
 from .store import resources as store
-from .text import clean_line, clean_text, fold, runs_when_clicked, topic_key
+from .text import clean_line, clean_text, fold, id_typed, runs_when_clicked, topic_key
 from .topics import Topics
 
 if TYPE_CHECKING:
@@ -161,8 +161,7 @@ def find_resource(conn: Conn, text: str) -> ResourceRef:
     """RESOURCE: ``#id``, its URL, its title (folded), or a unique start of the title or
     of a word in it."""
     typed = text.strip()
-    if m := regex(r"#(\d+)").fullmatch(typed):
-        rid = int(m.group(1))
+    if (rid := id_typed(typed)) is not None:
         found = None if rid > MAX_ID else store.resource(conn, rid)
         if found is None:
             raise NotFound(f"no resource has id {typed}", _HINT)

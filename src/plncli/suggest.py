@@ -93,6 +93,8 @@ no second read). Every candidate is then scored exactly, on all of its evidence;
 only for the pairs listed (``_explained``).
 """
 
+from __future__ import annotations
+
 import heapq
 import math
 from collections import defaultdict
@@ -100,9 +102,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from itertools import chain, combinations
 from operator import itemgetter
-from typing import NamedTuple
 
 from .errors import InvalidInput
+from .lean import NamedTuple
 from .resolve import PersonRef
 from .store import Conn
 from .store import index as store
@@ -162,7 +164,7 @@ class Person(NamedTuple):
 class TopicNames(dict[str, str]):
     """A topic key's name as the user first wrote it, looked up when first shown."""
 
-    def __init__(self, conn: Conn, book: "Book") -> None:
+    def __init__(self, conn: Conn, book: Book) -> None:
         super().__init__()
         self.conn, self.book = conn, book
 

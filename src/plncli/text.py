@@ -57,10 +57,25 @@ def fold(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+# ASCII that is not a word character (``\w``: letters, digits, underscore) -> a space
+_NOT_WORD_ASCII = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+
+
 def topic_key(text: str) -> str:
     """A topic's matching key: folded, punctuation to spaces, a plural 's' dropped."""
-    words = regex(r"[^\w]+").sub(" ", fold(text)).split()
+    folded = fold(text)
+    if folded.isascii():  # as the pattern below, with no ``re`` (`pln due`'s share hints)
+        words = folded.translate(_NOT_WORD_ASCII).split()
+    else:
+        words = regex(r"[^\w]+").sub(" ", folded).split()
     return " ".join(singular(w) for w in words)
+
+
+def id_typed(text: str) -> int | None:
+    """N of "#N", an id as PERSON and RESOURCE arguments take it (any decimal digits, as
+    the pattern ``#(\\d+)`` reads them), else None."""
+    digits = text[1:]
+    return int(digits) if text[:1] == "#" and digits.isdecimal() else None
 
 
 def singular(word: str) -> str:
@@ -200,6 +215,8 @@ def _escape(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """Text safe to print: controls (but tab and line feed) and bidi controls escaped."""
     if text.isprintable():  # False for every control, bidi ones (category Cf) included
+        return text
+    if text.replace("\n", "").replace("\t", "").isprintable():  # lines (a draft): no re
         return text
     return regex(_UNSAFE).sub(_escape, text)
 

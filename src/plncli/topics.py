@@ -35,15 +35,17 @@ version of pln match the same way. A stored word is stemmed only when its first
 letter could match (a Snowball stem keeps the word's first letter).
 """
 
+from __future__ import annotations
+
 import importlib
 import importlib.util
 import sys
 import types
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import NamedTuple, Protocol
 
 from .errors import InvalidInput
+from .lean import TYPE_CHECKING, NamedTuple, dumps
 from .store import Conn
 from .store import network as store
 from .text import singular, topic_key
@@ -57,8 +59,11 @@ GRADE_NAMES = {SAME: "same", WORDS: "words", PREFIX: "prefix"}
 _STEMS: dict[str, str] = {}
 
 
-class _Stemmer(Protocol):  # the one method pln uses (snowballstemmer has no types)
-    def stemWord(self, word: str) -> str: ...  # noqa: N802
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class _Stemmer(Protocol):  # the one method pln uses (snowballstemmer has no types)
+        def stemWord(self, word: str) -> str: ...  # noqa: N802
 
 
 @cache
@@ -277,6 +282,4 @@ def matching(
     keys = topics.stored()
     if interactions:
         keys = keys + store.interaction_topic_keys(conn)
-    import json  # here only: `pln due --json` and `pln list` without --topic never load it
-
-    return json.dumps(topics.grades(text, keys))
+    return dumps(topics.grades(text, keys))

@@ -4,9 +4,13 @@ Rows are named by their columns; instants are the stored UTC text. All of it is 
 both engines share.
 """
 
-from typing import Any
+from __future__ import annotations
 
+from ..lean import TYPE_CHECKING
 from . import Conn, execute, row, rows
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _SELECT = (
     "SELECT i.id, a.id AS a_id, a.name AS a_name, b.id AS b_id, b.name AS b_name, i.state,"
