@@ -19,9 +19,12 @@ from plncli import dates, lean, settings, text
 from plncli.dates import Interval, parse_interval
 
 PROBE = (
-    "import io, sys\n"
+    "import io, os, sys\n"
     "from plncli.fast import run\n"
-    "out, sys.stdout = sys.stdout, io.StringIO()\n"
+    "class Terminal(io.StringIO):\n"  # PLN_TTY: a terminal's output (styled, paged)
+    "    def isatty(self): return True\n"
+    "page = Terminal if os.environ.get('PLN_TTY') else io.StringIO\n"
+    "out, sys.stdout = sys.stdout, page()\n"
     "code = run(sys.argv[1:])\n"
     "shown, sys.stdout = sys.stdout.getvalue(), out\n"
     "print(code, len(shown) > 0, 'share' in shown)\n"
@@ -29,8 +32,10 @@ PROBE = (
 )
 
 
-def _loaded(db_path: Path, *argv: str) -> tuple[str, set[str]]:
+def _loaded(db_path: Path, *argv: str, tty: bool = False) -> tuple[str, set[str]]:
     env = {**os.environ, "PLN_DB": book_location(db_path), "PLN_NOW": "2026-12-10T10:00:00"}
+    if tty:  # as on a terminal with no pager: pager.py is loaded, and tables drawn styled
+        env.update(PLN_TTY="1", PLN_PAGER="cat", COLUMNS="120")
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *argv], env=env, capture_output=True, text=True, check=False
     )
@@ -65,11 +70,12 @@ def test_the_common_reads_start_without_typing_or_re(
     pln("log", "Ana", "-m", "coffee", "--kind", "coffee", "--on", "2026-01-02")
     # a resource added lately on Ana's topic: `pln due` offers it to share (sharing, topics)
     pln("resource", "add", "https://example.org/talk", "--title", "Talk", "--topic", "oracy")
-    first, loaded = _loaded(db_path, *argv)
-    assert first == ("0 True True" if argv[0] in ("due", "share") else "0 True False")
-    if shared_book(db_path):  # psycopg loads both for itself: only pln's part counts
-        return
-    assert not loaded & {"typing", "re", "json", "enum"}
+    for tty in (False, True):
+        first, loaded = _loaded(db_path, *argv, tty=tty)
+        assert first == ("0 True True" if argv[0] in ("due", "share") else "0 True False")
+        if shared_book(db_path):  # psycopg loads both for itself: only pln's part counts
+            return
+        assert not loaded & {"typing", "re", "json", "enum"}
 
 
 class Typed(typing.NamedTuple):

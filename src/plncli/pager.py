@@ -19,14 +19,18 @@ leaves the output on the terminal, without a word. Quitting the pager before the
 end is success: the output's reader has all it wants (``files.output_error``).
 """
 
+from __future__ import annotations
+
 import io
 import os
 import sys
 from contextlib import suppress
-from typing import TYPE_CHECKING, TextIO, cast
+
+from .lean import TYPE_CHECKING
 
 if TYPE_CHECKING:  # subprocess, shlex and atexit load only when a pager is to start
     import subprocess
+    from typing import TextIO
 
 DEFAULT = "less -FRX"
 # Characters a shell would read: a command holding any of them runs through /bin/sh.
@@ -73,13 +77,13 @@ def start() -> bool:
     return _launch(pager, sys.stdout) is not None
 
 
-def _redirect(stream: "TextIO | _Held") -> tuple[TextIO, TextIO]:
+def _redirect(stream: TextIO | _Held) -> tuple[TextIO, TextIO]:
     """Standard output, and standard error when it is a terminal too, to ``stream``;
     the two as they were."""
     saved = (sys.stdout, sys.stderr)
-    sys.stdout = cast(TextIO, stream)
+    sys.stdout = stream  # a text stream to write to
     if sys.stderr is not None and sys.stderr.isatty():
-        sys.stderr = cast(TextIO, stream)
+        sys.stderr = stream
     return saved
 
 
@@ -127,7 +131,7 @@ class _Held(io.TextIOBase):
         self.saved = (sys.stdout, sys.stderr)  # the streams to restore (``start``)
 
     @classmethod
-    def for_terminal(cls, out: TextIO) -> "_Held | None":
+    def for_terminal(cls, out: TextIO) -> _Held | None:
         try:
             size = os.get_terminal_size(out.fileno())
         except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
@@ -208,7 +212,7 @@ def _argv(pager: str) -> list[str]:
     return ["/bin/sh", "-c", pager]
 
 
-def _finish(proc: "subprocess.Popen[bytes]", paged: _ToPager, saved: tuple[TextIO, TextIO]) -> None:
+def _finish(proc: subprocess.Popen[bytes], paged: _ToPager, saved: tuple[TextIO, TextIO]) -> None:
     """At exit: end the pager's input and wait until the user has left the pager."""
     sys.stdout, sys.stderr = saved
     with suppress(OSError, ValueError):  # the user quit the pager before the end
