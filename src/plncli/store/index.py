@@ -391,18 +391,17 @@ def count_eligible(conn: Conn, *, following: bool) -> int:
     return int(scalar(conn, f"SELECT count(*) FROM person WHERE {_eligible(following)}"))
 
 
-def count_eligible_sharing(
+def count_eligible_sharing_sqlite(
     conn: Conn, column_name: str, value: object, *, following: bool
 ) -> tuple[int, int]:
-    """``count_eligible``, and ``sharing`` of this ``met_at_id``, ``org`` or ``location``,
-    in one read of the people (for a value most people have: the city of a book of one
-    city, where each count alone reads the whole index, ~6 ms at 100,000). The folding
-    is each engine's (SQLite: ``COLLATE NOCASE``, which the case-blind index on
-    ``location`` covers)."""
-    equal = _equal_folding_ascii_pg if is_pg(conn) else _equal_folding_ascii_sqlite
+    """``count_eligible``, and ``sharing_sqlite`` of this ``met_at_id``, ``org`` or
+    ``location``, in one read of the people (for a value most people have: the city of a
+    book of one city, where each count alone reads the whole index, ~6 ms at 100,000).
+    SQLite only: ``COLLATE NOCASE`` (the case-blind index on ``location`` covers both)."""
+    same = _equal_folding_ascii_sqlite(column_name, "?", column_name)
     found = conn.execute(
-        f"SELECT count(*), count(CASE WHEN {equal(column_name, '?', column_name)} THEN 1 END)"
-        f" FROM person WHERE {_eligible(following)}",
+        f"SELECT count(*), count(CASE WHEN {same} THEN 1 END) FROM person"
+        f" WHERE {_eligible(following)}",
         (value,),
     ).fetchone()
     return int(found[0]), int(found[1])
@@ -566,6 +565,19 @@ def sharing_pg(conn: Conn, column_name: str, value: object, *, following: bool) 
     return int(found[0])
 
 
+def count_eligible_sharing_pg(
+    conn: Conn, column_name: str, value: object, *, following: bool
+) -> tuple[int, int]:
+    """``count_eligible_sharing_sqlite`` on PostgreSQL."""
+    same = _equal_folding_ascii_pg(column_name, "?", column_name)
+    found = conn.execute(
+        f"SELECT count(*), count(CASE WHEN {same} THEN 1 END) FROM person"
+        f" WHERE {_eligible(following)}",
+        (value,),
+    ).fetchone()
+    return int(found[0]), int(found[1])
+
+
 def add_sharing_pg(conn: Conn, table: str, focus: int, column_name: str) -> None:
     """``add_sharing_sqlite`` on PostgreSQL."""
     same = _equal_folding_ascii_pg(f"p.{column_name}", f"f.{column_name}", column_name)
@@ -683,6 +695,14 @@ def sharing(conn: Conn, column_name: str, value: object, *, following: bool) -> 
     """How many people considered (not archived; ``following``: those you only follow
     too) have this ``met_at_id``, ``org`` or ``location``."""
     either = sharing_pg if is_pg(conn) else sharing_sqlite
+    return either(conn, column_name, value, following=following)
+
+
+def count_eligible_sharing(
+    conn: Conn, column_name: str, value: object, *, following: bool
+) -> tuple[int, int]:
+    """``count_eligible`` and ``sharing`` of this value, in one read."""
+    either = count_eligible_sharing_pg if is_pg(conn) else count_eligible_sharing_sqlite
     return either(conn, column_name, value, following=following)
 
 
