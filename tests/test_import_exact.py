@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from plncli.text import attr_key, fold
@@ -731,6 +731,8 @@ def google_rows(draw: Any) -> dict[str, str]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(row=google_rows())
+# a phone left out (no digit) is noted under its column, though NFC reads U+F900 as U+8C48
+@example(row={"First Name": "0", "Last Name": "0", "Phone 1 - Value": "\uf900"})
 def test_arbitrary_google_rows_lose_nothing(pln: Any, tmp_path: Path, row: dict[str, str]) -> None:
     n = next(_counter)
     path = tmp_path / f"google{n}.csv"

@@ -1,5 +1,6 @@
 """Reading the rows of a CSV file once its header and layout are known."""
 
+import unicodedata
 from collections.abc import Callable
 
 from . import generic, google, linkedin
@@ -44,7 +45,7 @@ def _column_of(row: Row, header: Header) -> Callable[[str, str], str]:
 
     def column(word: str, value: str) -> str:
         cells = zip(header.columns, row.cells, strict=False)
-        found = [c for c, cell in cells if value in cell and (c, value) not in said]
+        found = [c for c, cell in cells if value in _as_read(cell) and (c, value) not in said]
         names = _NAMED.get(word, (word,))
         named = [c for c in found if any(n in c.lower() for n in names)]
         chosen = (named or found or [word])[0]
@@ -52,6 +53,12 @@ def _column_of(row: Row, header: Header) -> Callable[[str, str], str]:
         return chosen
 
     return column
+
+
+def _as_read(cell: str) -> str:
+    """A cell as its values are read (NFC, runs of spaces as one: ``text.clean_line``), so
+    that a value is found in the cell it came from (U+F900 is read as U+8C48)."""
+    return " ".join(unicodedata.normalize("NFC", cell).split())
 
 
 def unkept_columns(records: list[Record], where: str) -> list[Problem]:
