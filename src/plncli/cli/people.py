@@ -95,6 +95,8 @@ LIST_OPTS = {
     "seeks": "seeks",
     "role_tag": "role",
 }
+# a list kind -> its option's name ("role" -> "role-tag"), for the messages about it
+OPTION_OF = {kind: name.replace("_", "-") for name, kind in LIST_OPTS.items()}
 
 
 def _lists(**values: list[str] | None) -> dict[str, list[str]]:
@@ -112,7 +114,7 @@ def _given_once(*given: tuple[str, dict[str, list[str]]]) -> list[str]:
     notes = []
     for prefix, values in given:
         for kind, texts in values.items():
-            option = next(k for k, v in LIST_OPTS.items() if v == kind).replace("_", "-")
+            option = OPTION_OF[kind]
             what = {"offers": "offer", "seeks": "need"}.get(kind, option.replace("-", " "))
             for text in texts:
                 key = (kind, attr_key(kind, text))
@@ -128,7 +130,7 @@ def _given_once(*given: tuple[str, dict[str, list[str]]]) -> list[str]:
 def _no_empty(option: str, values: dict[str, list[str]]) -> None:
     for kind, kept in values.items():
         if not kept:
-            name = next(k for k, v in LIST_OPTS.items() if v == kind).replace("_", "-")
+            name = OPTION_OF[kind]
             raise InvalidInput(
                 f"--{option}-{name} needs a value",
                 f'to clear the whole list use --{name} ""',
@@ -489,8 +491,7 @@ def _kept_notes(kept: list[Kept]) -> list[str]:
     what `--remove-topic cafe` removed ("Café"): the value stored, not the one typed."""
     notes = []
     for k in kept:
-        option = f"--{k.action}-" + next(o for o, v in LIST_OPTS.items() if v == k.kind)
-        option = option.replace("_", "-")
+        option = f"--{k.action}-{OPTION_OF[k.kind]}"
         if k.action == "remove":
             if k.stored != k.given:
                 notes.append(f"note: {option} {k.given!r} removed {k.stored!r}")
