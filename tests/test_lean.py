@@ -201,5 +201,5 @@ def test_a_topic_key_splits_words_as_the_pattern_did(typed: str) -> None:
 
 @given(st.text(max_size=30))
 def test_text_is_made_visible_as_the_pattern_made_it(typed: str) -> None:
-    unsafe = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    unsafe = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
     assert text.visible(typed) == re.sub(unsafe, text._escape, typed)

@@ -26,7 +26,9 @@ MAX_TEXT = 10_000
 _CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd]"
 _LINE_CONTROL = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffd]"
 # what is escaped on output: every control but tab and line feed, and the bidi controls
-_UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+# and the line and paragraph separators (U+2028, U+2029): a terminal does not break the
+# line there, while splitlines and other tools do, so a name holding one printed as two
+_UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 # what JSON output escapes besides what json.dumps already does (it escapes only C0)
 _JSON_UNSAFE = "[\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 # invisible characters a one-line value may not hold: they make two values that look the
@@ -213,7 +215,8 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def visible(text: str) -> str:
-    """Text safe to print: controls (but tab and line feed) and bidi controls escaped."""
+    """Text safe to print: controls (but tab and line feed), line and paragraph separators
+    and bidi controls escaped."""
     if text.isprintable():  # False for every control, bidi ones (category Cf) included
         return text
     if text.replace("\n", "").replace("\t", "").isprintable():  # lines (a draft): no re
