@@ -468,7 +468,7 @@ def test_forget_leaves_a_first_name_alone_and_says_where(tmp_path: Path) -> None
     ]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=12, deadline=None)  # four commands each, every one a process
 @given(
     name=st.sampled_from(["Al Di", "Ana Ruiz", "Zoë O'Neil", "Li"]),
     before=st.text(alphabet="Ala sozdiLIxy.,'", max_size=12),
