@@ -407,7 +407,7 @@ def why_none(
     ]
     what = f"{first}'s topics, offers or seeks" if want is None else f"{topic} with {first}"
     if not sharing:
-        return f"no other contact shares {what}."
+        return f"no other contact shares {what}.{_worked_on(book, person, first, want)}"
     counts = _blocked_reasons(conn, book, focus, sharing, found)
     labels = {
         "tie": f"already knows {first}",
@@ -421,6 +421,27 @@ def why_none(
         return f"the contacts who share {what} score too low to suggest."
     joined = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
     return f"every contact who shares {what} {joined}."
+
+
+def _worked_on(book: Book, person: Person, first: str, want: frozenset[str] | None) -> str:
+    """Who works on what the person seeks (a topic, not an offer: not an introduction's
+    reason), said where the list is empty, so that the reason does not read as "no one
+    has anything to do with it": the need most people work on, and where to see them."""
+    seeks = person.seeks if want is None else person.seeks & want
+    working = {
+        k: sum(1 for p in book.people.values() if p.id != person.id and k in p.interests)
+        for k in seeks
+    }
+    working = {k: n for k, n in working.items() if n}
+    if not working:
+        return ""
+    best = min(working, key=lambda k: (-working[k], book.topic_names[k]))
+    n, name = working[best], book.topic_names[best]
+    who = "1 contact works" if n == 1 else f"{n} contacts work"
+    return (
+        f" {who} on {name}, which {first} seeks: `pln who '{name}'` lists them"
+        " (an introduction needs one of them to offer it)."
+    )
 
 
 def _topical(book: Book, a: Person, b: Person, want: frozenset[str] | None) -> bool:
