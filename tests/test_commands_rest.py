@@ -344,7 +344,7 @@ def test_backup_of_no_book_yet_is_refused(app: AppContext, db_path: Path) -> Non
 
 
 def test_the_same_functions_on_a_shared_book(pg_url: str) -> None:
-    prepared = book_cmd.init(pg_url)
+    prepared = book_cmd.init(AppContext(None), pg_url)
     assert prepared.version > 0
     app = AppContext(pg_url)
     try:

@@ -242,13 +242,15 @@ def undo(
 @db_app.command("init")
 @guarded
 def init(
+    ctx: typer.Context,
     url: Annotated[
-        str,
+        str | None,
         typer.Argument(
-            help="The empty PostgreSQL database: postgresql://[USER@]HOST[:PORT]/DATABASE.",
+            help="The empty PostgreSQL database: postgresql://[USER@]HOST[:PORT]/DATABASE"
+            " (default: the book pln uses, when it is one: --db, PLN_DB or the config's db).",
             show_default=False,
         ),
-    ],
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Prepare an empty PostgreSQL database as a shared book, and its members' roles.
@@ -259,7 +261,7 @@ def init(
       createdb -O me department          (as a PostgreSQL administrator)
       pln db init postgresql://me@db.example.org/department
     """
-    done = cmd.init(url)
+    done = cmd.init(state(ctx), url)
     doc = {
         "database": done.database,
         "server": done.where,

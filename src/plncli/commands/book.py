@@ -139,10 +139,20 @@ def _rotate(folder: str, keep: int) -> list[str]:
     return old
 
 
-def init(url: str) -> "Prepared":
-    """Prepare an empty PostgreSQL database as a shared book, and its members' roles."""
+def init(app: AppContext, url: str | None) -> "Prepared":
+    """Prepare an empty PostgreSQL database as a shared book, and its members' roles:
+    ``url``, or the book pln uses (``--db``, ``PLN_DB``, the config) when it is a shared
+    one, as ``pln --db URL add`` would use it; a personal book needs no preparing."""
     from ..store.pg import prepare
 
+    if url is None:
+        if not app.settings.shared:
+            raise InvalidInput(
+                "`pln db init` prepares a PostgreSQL database as a shared book: give its URL",
+                "pln db init postgresql://[USER@]HOST[:PORT]/DATABASE (a personal book needs"
+                " none: `pln add` starts one)",
+            )
+        url = app.settings.db_path
     return prepare.init(url)
 
 
