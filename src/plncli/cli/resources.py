@@ -146,8 +146,14 @@ def edit(
         add_topics=tuple(topic or ()),
         remove_topics=tuple(remove_topic or ()),
     )
-    ref = cmd.edit(state(ctx), resource, change)
-    render.say(f"Updated {ref.title} (#{ref.id}).")
+    done = cmd.edit(state(ctx), resource, change)
+    ref = done.resource
+    if done.changed:
+        render.say(f"Updated {ref.title} (#{ref.id}).")
+    else:
+        render.say(f"Nothing changed: {ref.title} (#{ref.id}) already has what was given.")
+    for line in done.kept:
+        render.say(line)
 
 
 @resource_app.command("remove")

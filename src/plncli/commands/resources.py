@@ -78,7 +78,7 @@ def show(app: AppContext, text: str) -> Detail:
     return svc.detail(app.conn, svc.find_resource(app.conn, text))
 
 
-def edit(app: AppContext, text: str, change: svc.Change) -> ResourceRef:
+def edit(app: AppContext, text: str, change: svc.Change) -> svc.Edited:
     """Change a resource (`pln resource edit`); nothing to change is refused."""
     if change == svc.Change():
         raise InvalidInput(
