@@ -6,12 +6,16 @@ and free text refuses what would make it read as other text.
 Every test that takes the ``pln`` fixture runs on SQLite and on a shared book (PostgreSQL)
 when PLN_TEST_PG names a server (tests/conftest.py)."""
 
+import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from helpers import assert_clean_error, fails, query
+from helpers import assert_clean_error, book_exists, change, fails, query
 
 # ---- 1. a failed first command leaves nothing behind ---------------------------------------
 
@@ -28,7 +32,12 @@ from helpers import assert_clean_error, fails, query
     ],
 )
 def test_a_failed_first_command_leaves_no_folder(
-    pln: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], code: int, xdg: bool
+    pln: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    code: int,
+    xdg: bool,
 ) -> None:
     """With no book yet, `pln group add ChemChat Nobody` failed (no such person) and removed
     the book it had created, but left ~/.local/share/pln (and ~/.local/share, ~/.local)
@@ -47,7 +56,8 @@ def test_a_failed_first_command_leaves_no_folder(
     out = pln("add", "Ana Ruiz")
     book = (home / "data" / "xdg" if xdg else home / ".local" / "share") / "pln" / "pln.db"
     assert out.stderr.splitlines()[-1] == f"Created a new book at {book}."
-    assert book.is_file() and (book.parent.stat().st_mode & 0o777) == 0o700
+    assert book.is_file()
+    assert (book.parent.stat().st_mode & 0o777) == 0o700
 
 
 @pytest.mark.sqlite_only(reason="about the default location of a SQLite book")
@@ -85,8 +95,8 @@ def test_a_resource_edit_that_changes_nothing_says_so(pln: Any, db_path: Path) -
     a history entry (and a new updated_at) for nothing. It now says `Nothing changed: …`
     as `pln edit` does, exit 0, and writes nothing; a topic it has already is said in
     `pln edit --add-topic`'s words."""
-    pln("resource", "add", "https://example.org/q", "--title", "Quiz design", "--kind",
-        "article", "--topic", "Café", "--by", "Ana", "--note", "good")
+    quiz = ["https://example.org/q", "--title", "Quiz design", "--kind", "article"]
+    pln("resource", "add", *quiz, "--topic", "Café", "--by", "Ana", "--note", "good")
     before = _resource_state(Path(db_path))
     for args in (
         ("--title", "Quiz design"),
@@ -112,3 +122,155 @@ def test_a_resource_edit_that_changes_nothing_says_so(pln: Any, db_path: Path) -
     assert pln("resource", "edit", "Quiz", "--title", "quiz design").stderr == (
         "Updated quiz design (#1).\n"
     )
+
+
+# ---- 3. free text refuses what makes it read as other text ---------------------------------
+
+RLO, ZWSP = "\u202e", "\u200b"
+
+# every command that takes free text typed by the user, with a note holding {}
+FREE_TEXT = [
+    ("add", "Cy Moss", "--note", "{}"),
+    ("edit", "Ana", "--note", "{}"),
+    ("log", "Ana", "-m", "{}"),
+    ("log", "Ana", "-m", "call", "--follow-up", "tomorrow", "--about", "{}"),
+    ("remind", "Ana", "tomorrow", "-m", "{}"),
+    ("knows", "Ana", "Ben", "-m", "{}"),
+    ("introduce", "Ana", "Ben", "-m", "{}"),
+    ("intro", "outcome", "Di", "Ed", "connected", "-m", "{}"),
+    ("resource", "add", "Quiz design", "--note", "{}"),
+    ("resource", "edit", "Oracy", "--note", "{}"),
+    ("share", "Oracy", "--with", "Ana", "-m", "{}"),
+]
+
+
+def _book_for_notes(pln: Any) -> None:
+    pln("add", "Ana Ruiz", "Ben Okafor", "Di Lowe", "Ed Park", "--topic", "oracy")
+    pln("introduce", "Di", "Ed")
+    pln("intro", "made", "Di", "Ed")
+    pln("resource", "add", "Oracy in science", "--topic", "oracy")
+
+
+@pytest.mark.parametrize("args", FREE_TEXT, ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize(
+    ("hidden", "named"),
+    [(RLO, "U+202E RIGHT-TO-LEFT OVERRIDE"), (ZWSP, "U+200B ZERO WIDTH SPACE")],
+)
+def test_typed_free_text_refuses_bidi_overrides_and_invisibles(
+    pln: Any, dump: Any, args: tuple[str, ...], hidden: str, named: str
+) -> None:
+    """`pln log Ana -m "pay \\u202e0001"` was stored and, on any terminal that obeys it,
+    read "pay 1000"; a zero-width space in "assess\\u200bment" hid the word from `pln find`.
+    Names and other one-line fields refused both since stop 24; every free text (a
+    person's notes, an interaction's, a follow-up's, a tie's, an introduction's and its
+    outcome's, a resource's and a share's) now refuses them too: one line, exit 2, the
+    book unchanged, the character named."""
+    _book_for_notes(pln)
+    typed = [a.format(f"pay {hidden}0001") for a in args]
+    line = fails(pln, dump, 2, *typed)
+    assert line.endswith(f"contains an invisible character ({named})")
+
+
+def test_free_text_keeps_lines_tabs_isolates_marks_and_joiners(pln: Any, db_path: Path) -> None:
+    """What a note legitimately holds is kept exactly: line breaks and tabs, a quote of
+    right-to-left words between isolates (U+2067 ... U+2069), the direction marks, a
+    joiner inside an emoji and a non-joiner inside (or ending) a Persian word."""
+    pln("add", "Ana Ruiz")
+    notes = [
+        "first line\n\tsecond, indented",
+        "quoted \u2067عربي\u2069 text \u200f",
+        "emoji \U0001f469\u200d\U0001f4bb and می\u200cخواهم می\u200c",
+    ]
+    for note in notes:
+        pln("log", "Ana", "-m", note)
+    assert query(db_path, "SELECT note FROM interaction ORDER BY id") == [(n,) for n in notes]
+    pln("edit", "Ana", "--note", notes[1])
+    assert query(db_path, "SELECT notes FROM person") == [(notes[1],)]
+
+
+def test_an_import_removes_them_from_notes_and_says_so(
+    pln: Any, db_path: Path, tmp_path: Path
+) -> None:
+    """A file cannot be retyped: an import keeps the record and its notes without the
+    characters, and says so in its notes, as it does for a name (stop 24); before, they
+    were stored as they came."""
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        f'name,notes\nAna Ruiz,"pay {RLO}0001\nsecond line"\nBen Okafor,assess{ZWSP}ment\n'
+    )
+    out = pln("import", str(csv), "--json")
+    doc = json.loads(out.stdout)
+    assert doc["added"] == ["Ana Ruiz", "Ben Okafor"]
+    assert doc["notes"] == [
+        {"where": "line 2", "field": "notes", "why": "kept without U+202E RIGHT-TO-LEFT OVERRIDE"},
+        {"where": "line 4", "field": "notes", "why": "kept without U+200B ZERO WIDTH SPACE"},
+    ]
+    assert query(db_path, "SELECT name, notes FROM person ORDER BY id") == [
+        ("Ana Ruiz", "pay 0001\nsecond line"),
+        ("Ben Okafor", "assessment"),
+    ]
+    assert [r["person"]["name"] for r in pln.json("find", "assessment")] == ["Ben Okafor"]
+    card = tmp_path / "di.vcf"
+    card.write_text(f"BEGIN:VCARD\nVERSION:3.0\nFN:Di Lowe\nNOTE:a{RLO}b\nEND:VCARD\n")
+    out = pln("import", str(card))
+    assert "card 1: notes: kept without U+202E RIGHT-TO-LEFT OVERRIDE" in out.stderr
+    assert query(db_path, "SELECT notes FROM person WHERE name = 'Di Lowe'") == [("ab",)]
+
+
+def test_stored_text_holding_them_still_works(pln: Any, db_path: Path) -> None:
+    """What an older pln stored (or a restore brought back as written) is kept, and the
+    commands that make text from it go on working: a recurring follow-up's next one,
+    `pln done`'s logged contact, `pln intro asked`'s waiting follow-up."""
+    pln("add", "Ana Ruiz", "Ben Okafor")
+    pln("remind", "Ana", "today", "-m", "send it", "--every", "weekly")
+    change(db_path, "UPDATE followup SET note = ?", f"send {RLO}it")
+    change(db_path, "UPDATE person SET name = ? WHERE id = 2", f"Ben{ZWSP} Okafor")
+    pln("done", "1")
+    assert query(db_path, "SELECT note FROM followup ORDER BY id") == [(f"send {RLO}it",)] * 2
+    assert query(db_path, "SELECT note FROM interaction") == [(f"send {RLO}it",)]
+    pln("intro", "asked", "Ana", "#2")
+    assert (f"Waiting: did Ana Ruiz answer about meeting Ben{ZWSP} Okafor?",) in query(
+        db_path, "SELECT note FROM followup"
+    )
+
+
+@pytest.mark.sqlite_only(reason="restores into a new SQLite file of its own (--db)")
+def test_a_restore_keeps_notes_as_written(pln: Any, db_path: Path, tmp_path: Path) -> None:
+    """A JSON restore brings the book back exactly, notes an older pln stored included."""
+    pln("add", "Ana Ruiz")
+    pln("log", "Ana", "-m", "coffee")
+    change(db_path, "UPDATE person SET notes = ?", f"pay {RLO}0001")
+    change(db_path, "UPDATE interaction SET note = ?", f"assess{ZWSP}ment")
+    export = tmp_path / "book.json"
+    pln("export", "--format", "json", "-o", str(export))
+    book = Path(tmp_path / "restored.db")
+    pln("--db", str(book), "import", str(export))
+    assert query(book, "SELECT notes FROM person") == [(f"pay {RLO}0001",)]
+    assert query(book, "SELECT note FROM interaction") == [(f"assess{ZWSP}ment",)]
+
+
+_NOTE_CHARS = st.sampled_from(
+    [*"ab \n\t\r", "é", "\u0301", "ع", "\u2067", "\u2069", "\u200f", "\u200d", "\u200c"]
+    + [RLO, "\u202a", ZWSP, "\u00ad", "\ufeff", "\u2060", "\x9b", "\x07"]
+)
+_REFUSED = {RLO, "\u202a", ZWSP, "\u00ad", "\ufeff", "\u2060", "\x9b", "\x07"}
+
+
+@given(note=st.text(_NOTE_CHARS, max_size=12))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+def test_a_typed_note_is_stored_as_typed_or_refused_whole(
+    pln: Any, dump: Any, db_path: Path, note: str
+) -> None:
+    """Any note is either stored as typed (NFC, line breaks as LF, trimmed) or, when it
+    holds a control, a bidi embedding or override or an invisible character, refused
+    with one line, exit 2, the book unchanged."""
+    if not book_exists(db_path) or not query(db_path, "SELECT id FROM person"):
+        pln("add", "Ana Ruiz")
+    expected = unicodedata.normalize("NFC", note).replace("\r\n", "\n").replace("\r", "\n")
+    expected = expected.strip()
+    if _REFUSED & set(expected):
+        line = fails(pln, dump, 2, "log", "Ana", "-m", note)
+        assert "note contains" in line
+        return
+    iid = json.loads(pln("log", "Ana", "-m", note, "--json").stdout)["id"]
+    assert query(db_path, "SELECT note FROM interaction WHERE id = ?", iid) == [(expected,)]
