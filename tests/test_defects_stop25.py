@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import assert_clean_error, book_exists, change, fails, query
+from test_csv_lossless import add_all, everyone
 
 # ---- 1. a failed first command leaves nothing behind ---------------------------------------
 
@@ -274,3 +275,70 @@ def test_a_typed_note_is_stored_as_typed_or_refused_whole(
         return
     iid = json.loads(pln("log", "Ana", "-m", note, "--json").stdout)["id"]
     assert query(db_path, "SELECT note FROM interaction WHERE id = ?", iid) == [(expected,)]
+
+
+# ---- 4. a value holding `;` or `\` survives the CSV round trip -----------------------------
+
+# words a value holding the CSV's own separators is made of
+_SEP_WORD = st.text(st.sampled_from("ab;\\|'=,\"é"), min_size=1, max_size=6).filter(
+    lambda w: w.strip("'") != ""
+)
+_SEP_TEXT = st.lists(_SEP_WORD, min_size=1, max_size=2).map(" ".join)
+
+
+@st.composite
+def _separated_people(draw: Any) -> list[dict[str, Any]]:
+    book: list[dict[str, Any]] = []
+    for n in range(draw(st.integers(1, 3))):
+        lists = st.lists(_SEP_TEXT, unique_by=lambda t: t.lower(), max_size=2)
+        book.append(
+            {
+                "name": f"Person {n} {draw(_SEP_TEXT)}",
+                "--topic": draw(lists),
+                "--offers": draw(lists),
+                "--role-tag": draw(lists),
+                "--email": [f"p{n}{w.replace(' ', '')}@example.org" for w in draw(lists)],
+                "--link": [f"https://example.org/{n}/{w.replace(' ', '')}" for w in draw(lists)],
+                "knows": [k for k in range(1, n + 1) if draw(st.booleans())],
+            }
+        )
+    return book
+
+
+@pytest.mark.sqlite_only(reason="each example makes two books of its own (--db files)")
+@settings(
+    max_examples=30,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(book=_separated_people())
+def test_values_holding_the_separator_survive_export_and_import(
+    pln: Any, tmp_path: Path, book: list[dict[str, Any]]
+) -> None:
+    """`pln export --format csv` joined a cell's values with `;` as they were: a topic
+    "a;b" (or a link `https://x.org/?a=1;b=2`, or the name of someone they know) came back
+    from `pln import` as two values "a" and "b", silently. A `;` or `\\` inside a value is
+    now escaped with `\\` (as a vCard escapes them) and read back whole: the same people
+    with the same fields."""
+    n = len(list(tmp_path.iterdir()))
+    source, copy, csv = (str(tmp_path / f"{what}{n}") for what in ("a.db", "b.db", "p.csv"))
+    add_all(pln, source, book)
+    pln("--db", source, "export", "--format", "csv", "-o", csv)
+    doc = pln.json("--db", copy, "import", csv)
+    assert doc["invalid"] == []
+    assert [x["field"] for x in doc["notes"]] == ["last_contact"]
+    assert everyone(pln, copy) == everyone(pln, source)
+
+
+def test_a_cell_is_split_only_at_unescaped_separators(pln: Any, tmp_path: Path) -> None:
+    """How a cell is read: `\\;` is a `;` of the value, `\\\\` a backslash, any other
+    backslash itself (a hand-made file's `C:\\docs` stays as typed); in a `;`-delimited
+    file the values are separated by `|`, escaped the same way."""
+    comma = tmp_path / "comma.csv"
+    comma.write_text('name,topics,links\nAna Ruiz,a\\;b;c\\d;e\\\\;f,https://x.org/?a=1\\;b=2\n')
+    pln("import", str(comma))
+    semi = tmp_path / "semi.csv"
+    semi.write_text('name;topics\nBen Okafor;"a\\|b|c;d"\n')
+    pln("import", str(semi))
+    assert pln.json("show", "Ana")["topics"] == ["a;b", "c\\d", "e\\", "f"]
+    assert pln.json("show", "Ana")["links"] == ["https://x.org/?a=1;b=2"]
+    assert pln.json("show", "Ben")["topics"] == ["a|b", "c;d"]
