@@ -125,6 +125,38 @@ def test_a_resource_edit_that_changes_nothing_says_so(pln: Any, db_path: Path) -
     )
 
 
+def test_an_event_edit_that_changes_nothing_says_so(pln: Any, db_path: Path) -> None:
+    """`pln event edit X --name X` (its own name) printed "Updated" and wrote the event
+    and its private mark again: a history entry `pln undo` would "revert". It now says
+    `Nothing changed: …` and writes nothing; a real change beside it is still made."""
+    pln("add", "Ana Ruiz", "--met-at", "researchED 2026", "--on", "2026-09-05")
+    pln("event", "edit", "researchED", "--place", "London")
+    pln("private", "event", "researchED 2026")
+    state = 'SELECT name, name_key, "on", place FROM event'
+    before = (
+        query(db_path, state),
+        query(db_path, "SELECT * FROM private_mark"),
+        query(db_path, "SELECT command FROM change_log ORDER BY id"),
+    )
+    for args in (
+        ("--name", "researchED 2026"),
+        ("--on", "2026-09-05", "--place", "London"),
+        ("--name", "researchED 2026", "--place", " London "),
+    ):
+        out = pln("event", "edit", "research", *args)
+        assert out.stderr == "Nothing changed: researchED 2026 (#1) already has what was given.\n"
+    after = (
+        query(db_path, state),
+        query(db_path, "SELECT * FROM private_mark"),
+        query(db_path, "SELECT command FROM change_log ORDER BY id"),
+    )
+    assert after == before
+    out = pln("event", "edit", "research", "--name", "researchED 2026", "--place", "")
+    assert out.stderr == "Updated researchED 2026 (#1).\n"
+    assert query(db_path, state) == [("researchED 2026", "researched 2026", "2026-09-05", None)]
+    assert pln.json("event", "edit", "research", "--place", "")["place"] is None
+
+
 # ---- 3. free text refuses what makes it read as other text ---------------------------------
 
 RLO, ZWSP = "\u202e", "\u200b"
@@ -334,7 +366,7 @@ def test_a_cell_is_split_only_at_unescaped_separators(pln: Any, tmp_path: Path) 
     backslash itself (a hand-made file's `C:\\docs` stays as typed); in a `;`-delimited
     file the values are separated by `|`, escaped the same way."""
     comma = tmp_path / "comma.csv"
-    comma.write_text('name,topics,links\nAna Ruiz,a\\;b;c\\d;e\\\\;f,https://x.org/?a=1\\;b=2\n')
+    comma.write_text("name,topics,links\nAna Ruiz,a\\;b;c\\d;e\\\\;f,https://x.org/?a=1\\;b=2\n")
     pln("import", str(comma))
     semi = tmp_path / "semi.csv"
     semi.write_text('name;topics\nBen Okafor;"a\\|b|c;d"\n')

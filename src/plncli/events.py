@@ -114,24 +114,34 @@ class EventChange(NamedTuple):
     place: str | None = None
 
 
-def edit_event(conn: sqlite3.Connection, ref: EventRef, change: EventChange) -> EventRef:
+def edit_event(
+    conn: sqlite3.Connection, ref: EventRef, change: EventChange
+) -> tuple[EventRef, bool]:
+    """The event as changed, and whether anything changed: what it holds already (its
+    own name, date or place again) is no change, and nothing is written for it."""
     sets: dict[str, object] = {}  # column: new value
     name = ref.name
+    stored = store.existing_event(conn, ref.id)
     if change.name is not None:
         name = clean_event_name(change.name)
         _refuse_taken(conn, name, ref.id)
-        sets["name"], sets["name_key"] = name, fold(name)
-        _keep_private(conn, ref.id, name)
+        if name != stored.name:
+            sets["name"], sets["name_key"] = name, fold(name)
+            _keep_private(conn, ref.id, name)
     if change.on is not None:
         sets["on"] = change.on.isoformat()
     if change.clear_on:
         sets["on"] = None
     if change.place is not None:
         sets["place"] = clean_line(change.place, "place") if change.place.strip() else None
-    if not sets:
+    if change == EventChange():
         raise InvalidInput("nothing to change", "give --name, --on or --place")
-    store.update_event(conn, ref.id, sets)
-    return EventRef(ref.id, name)
+    for column in ("on", "place"):
+        if column in sets and sets[column] == getattr(stored, column):
+            del sets[column]
+    if sets:
+        store.update_event(conn, ref.id, sets)
+    return EventRef(ref.id, name), bool(sets)
 
 
 def _keep_private(conn: sqlite3.Connection, eid: int, name: str) -> None:

@@ -138,8 +138,12 @@ def edit(
     done = cmd.edit(app_, name, change, confirm=ask, with_detail=json)
     if done.detail is not None:
         render.print_json(detail_json(done.detail))
-    else:
+    elif done.changed:
         render.say(f"Updated {done.event.name} (#{done.event.id}).")
+    else:
+        render.say(
+            f"Nothing changed: {done.event.name} (#{done.event.id}) already has what was given."
+        )
 
 
 @event_app.command("merge")

@@ -10,7 +10,8 @@ A birthday with no year is ``--MM-DD``; a cadence is an interval (``30d``, ``2w`
 
 Multi-valued cells (email, phone, topics, offers, seeks, knows, links, role_tags) hold several
 values separated by ``;`` in comma- or tab-delimited files, and by ``|`` in
-``;``-delimited files; a ``\\`` before the separator or a ``\\`` makes it part of the value. Dates are ISO ``YYYY-MM-DD``. A cell that ``pln export``
+``;``-delimited files; a ``\\`` before the separator or a ``\\`` makes it part of the
+value. Dates are ISO ``YYYY-MM-DD``. A cell that ``pln export``
 guarded against spreadsheet formula injection (a leading ``'`` before ``= + - @``,
 a tab, a carriage return or another ``'``) has that quote removed.
 """
