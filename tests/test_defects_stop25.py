@@ -8,6 +8,7 @@ when PLN_TEST_PG names a server (tests/conftest.py)."""
 
 import json
 import unicodedata
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import assert_clean_error, book_exists, change, fails, query
+from helpers import assert_clean_error, book_exists, change, fails, pinned_today, query
 from test_csv_lossless import add_all, everyone
 
 # ---- 1. a failed first command leaves nothing behind ---------------------------------------
@@ -374,3 +375,51 @@ def test_a_cell_is_split_only_at_unescaped_separators(pln: Any, tmp_path: Path) 
     assert pln.json("show", "Ana")["topics"] == ["a;b", "c\\d", "e\\", "f"]
     assert pln.json("show", "Ana")["links"] == ["https://x.org/?a=1;b=2"]
     assert pln.json("show", "Ben")["topics"] == ["a|b", "c;d"]
+
+
+def _entries(db_path: Path) -> list[Any]:
+    return query(db_path, "SELECT command FROM change_log ORDER BY id")
+
+
+def test_knows_again_with_what_the_tie_holds_says_nothing_changed(pln: Any, db_path: Path) -> None:
+    """`pln knows Ana Ben` of a tie recorded already printed "Updated: …" whatever it was
+    given; with the same --since and -m it also wrote a history entry for nothing. It now
+    says `Nothing changed: …` and writes nothing; a new start or note is still "Updated"."""
+    pln("add", "Ana Ruiz", "Ben Okafor")
+    pln("knows", "Ana", "Ben", "--since", "2019", "-m", "taught together")
+    before = query(db_path, "SELECT * FROM tie"), _entries(db_path)
+    for args in ((), ("--since", "2019"), ("-m", "taught together", "--since", "2019")):
+        out = pln("knows", "Ana", "Ben", *args)
+        assert out.stderr == "Nothing changed: Ana Ruiz and Ben Okafor know each other.\n"
+    assert (query(db_path, "SELECT * FROM tie"), _entries(db_path)) == before
+    out = pln("knows", "Ana", "Ben", "--since", "sept 2019")
+    assert out.stderr == "Updated: Ana Ruiz and Ben Okafor know each other.\n"
+    assert query(db_path, "SELECT since, since_precision, note FROM tie") == [
+        ("2019-09-01", "month", "taught together")
+    ]
+
+
+def test_a_group_reading_set_again_says_nothing_changed(pln: Any, db_path: Path) -> None:
+    """`pln group read G R --by DAY` with the day it has printed "Updated" and wrote a
+    history entry; `--done` of a reading done already moved the day it was read to
+    today. Both now change nothing and say so; a new day still moves it and reopens it."""
+    pln("add", "Ana Ruiz")
+    pln("group", "add", "Book club", "Ana")
+    pln("resource", "add", "Making Good Progress?")
+    pln("group", "read", "Book club", "Making", "--by", "dec 3")
+    reading = "SELECT due, done_at FROM group_reading"
+    before = query(db_path, reading), _entries(db_path)
+    out = pln("group", "read", "Book club", "Making", "--by", "2026-12-03")
+    assert out.stderr == "Nothing changed: Book club reads Making Good Progress? by 2026-12-03.\n"
+    assert (query(db_path, reading), _entries(db_path)) == before
+    assert pln("group", "read", "Book club", "Making", "--done").stderr.startswith("Updated: ")
+    [(due, read_at)] = query(db_path, reading)
+    assert read_at is not None
+    entries = _entries(db_path)
+    with pinned_today(date(2026, 11, 30)):
+        out = pln("group", "read", "Book club", "Making", "--done")
+    assert out.stderr == "Nothing changed: Book club read Making Good Progress?.\n"
+    assert (query(db_path, reading), _entries(db_path)) == ([(due, read_at)], entries)
+    out = pln("group", "read", "Book club", "Making", "--by", "dec 4")
+    assert out.stderr == "Updated: Book club reads Making Good Progress? by 2026-12-04.\n"
+    assert query(db_path, reading) == [("2026-12-04", None)]

@@ -377,9 +377,11 @@ def set_reading(
     due: date | None,
     done: bool,
     now: datetime,
-) -> tuple[bool, date | None]:
-    """The group reads the resource (by ``due``); again: the date moves (when given), and
-    ``done`` marks it read. (new, the date it now has)."""
+) -> tuple[bool, bool, date | None]:
+    """The group reads the resource (by ``due``); again: the date moves (when given, and
+    reopens it), and ``done`` marks it read. (new, changed, the date it now has): the same
+    date again, or ``done`` of a reading done already (the day it was read stays), is no
+    change, and writes nothing."""
     found = store.reading(conn, group.id, ref.id)
     done_at = to_db_time(now) if done else None
     if found is None:
@@ -395,12 +397,13 @@ def set_reading(
             found = store.reading(conn, group.id, ref.id)
             assert found is not None
             store.update_reading(conn, found.id, due=found.due, done_at=done_at)
-        return True, due
+        return True, True, due
     day = due.isoformat() if due else found.due
-    store.update_reading(
-        conn, found.id, due=day, done_at=done_at or (None if due else found.done_at)
-    )
-    return False, date.fromisoformat(day) if day else None
+    read = (found.done_at or done_at) if done else None if due else found.done_at
+    changed = (day, read) != (found.due, found.done_at)
+    if changed:
+        store.update_reading(conn, found.id, due=day, done_at=read)
+    return False, changed, date.fromisoformat(day) if day else None
 
 
 def readings(conn: Conn, group: Group) -> list[Reading]:

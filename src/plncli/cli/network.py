@@ -57,9 +57,8 @@ def knows(
         return
     began = parse.met_day(app_, since, "--since") if since else None
     tie = cmd.knows(app_, a, b, since=began, note=message, confirm=parse.ask)
-    render.say(
-        f"{'Recorded' if tie.new else 'Updated'}: {tie.a.name} and {tie.b.name} know each other."
-    )
+    verb = "Recorded" if tie.new else "Updated" if tie.changed else "Nothing changed"
+    render.say(f"{verb}: {tie.a.name} and {tie.b.name} know each other.")
 
 
 @command("unknows")

@@ -255,4 +255,5 @@ def group_read(
     set_ = cmd.read(app_, group, resource, due=due, done=done)
     what = f"{set_.group.name} {'read' if done else 'reads'} {set_.resource.title}"
     when = f" by {set_.due.isoformat()}" if set_.due and not done else ""
-    render.say(f"{'Set' if set_.new else 'Updated'}: {what}{when}.")
+    verb = "Set" if set_.new else "Updated" if set_.changed else "Nothing changed"
+    render.say(f"{verb}: {what}{when}.")

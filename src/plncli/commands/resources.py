@@ -38,6 +38,7 @@ class ReadingSet(NamedTuple):
     new: bool
     due: date | None
     done: bool
+    changed: bool = True  # False: it was so already; nothing written
 
 
 def add(
@@ -117,8 +118,8 @@ def read(app: AppContext, group: str, resource: str, *, due: date | None, done: 
     with transaction(app.conn):
         found = ties.find_group(app.conn, group)
         ref = svc.find_resource(app.conn, resource)
-        new, day = svc.set_reading(app.conn, found, ref, due=due, done=done, now=app.now)
-    return ReadingSet(found, ref, new, day, done)
+        new, changed, day = svc.set_reading(app.conn, found, ref, due=due, done=done, now=app.now)
+    return ReadingSet(found, ref, new, day, done, changed)
 
 
 def group_readings(app: AppContext, group: str) -> list[Reading]:
