@@ -423,3 +423,40 @@ def test_a_group_reading_set_again_says_nothing_changed(pln: Any, db_path: Path)
     out = pln("group", "read", "Book club", "Making", "--by", "dec 4")
     assert out.stderr == "Updated: Book club reads Making Good Progress? by 2026-12-04.\n"
     assert query(db_path, reading) == [("2026-12-04", None)]
+
+
+# ---- 5. `pln import --met-at/--circle` over a row's own event or circle --------------------
+
+
+def test_an_option_replacing_a_rows_own_value_says_so(
+    pln: Any, db_path: Path, tmp_path: Path
+) -> None:
+    """`pln import people.csv --met-at "researchED" --circle following` replaced each row's
+    own met_at and circle without a word ("nothing imported is dropped or changed without
+    saying so"). The option still applies to everyone; what it replaced is now said, once
+    per value, and a row that agrees with it (case, accents and spacing folded) is not."""
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "name,met_at,circle\n"
+        "Ana Ruiz,BETT 2026,colleague\n"
+        "Ben Okafor,  researched ,FOLLOWING\n"
+        "Cy Moss,,\n"
+    )
+    doc = pln.json("import", str(path), "--met-at", "researchED", "--circle", "following")
+    assert doc["added"] == ["Ana Ruiz", "Ben Okafor", "Cy Moss"]
+    assert doc["notes"] == [
+        {
+            "where": "line 2",
+            "field": "met_at",
+            "why": "--met-at gave 'researchED'; file had 'BETT 2026', not kept",
+        },
+        {
+            "where": "line 2",
+            "field": "circle",
+            "why": "--circle gave 'following'; file had 'colleague', not kept",
+        },
+    ]
+    assert (
+        query(db_path, "SELECT p.circle, e.name FROM person p JOIN event e ON e.id = p.met_at_id")
+        == [("following", "researchED")] * 3
+    )

@@ -100,7 +100,8 @@ def import_file(
         svc.with_defaults(r, met_at=met_at, topic=[], circle=circle)  # topics: plan_import
         for r in result.records
     ]
-    result = result._replace(records=records)
+    said = svc.overridden(result.records, met_at=met_at, circle=circle)
+    result = result._replace(records=records, notes=[*result.notes, *said])
     # a value an option set is said as the option's in the notes, not the file's
     given = {
         f: o for f, o, v in (("circle", "--circle", circle), ("met_at", "--met-at", met_at)) if v
