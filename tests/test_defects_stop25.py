@@ -460,3 +460,41 @@ def test_an_option_replacing_a_rows_own_value_says_so(
         query(db_path, "SELECT p.circle, e.name FROM person p JOIN event e ON e.id = p.met_at_id")
         == [("following", "researchED")] * 3
     )
+
+
+# ---- 6. options a command would ignore are refused ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ("share", "Oracy", "--with", "Ana", "--json"),
+            "error: --json goes with the list of whom it would help, not with --with",
+        ),
+        (
+            ("share", "Oracy", "--with", "Ana", "--limit", "10"),
+            "error: --limit goes with the list of whom it would help, not with --with",
+        ),
+        (
+            ("share", "Oracy", "--with", "Ana", "--circle", "colleague"),
+            "error: --circle goes with the list of whom it would help, not with --with",
+        ),
+        (
+            ("knows", "Ana", "Ben", "--json"),
+            "error: --json lists whom one person knows: `pln knows A B` records a tie",
+        ),
+    ],
+)
+def test_an_option_the_write_would_ignore_is_refused(
+    pln: Any, dump: Any, args: tuple[str, ...], line: str
+) -> None:
+    """`pln share R --with Ana --json` recorded the share and printed no JSON (a script
+    piping it to jq read nothing, exit 0); `--limit` and `--circle` were ignored the same
+    way, and so was `pln knows A B --json`. As `pln share R Ana` without --with and
+    `pln knows A --since` are refused, these are refused too, before anything is written."""
+    pln("add", "Ana Ruiz", "Ben Okafor")
+    pln("resource", "add", "Oracy in science", "--topic", "oracy")
+    assert fails(pln, dump, 2, *args) == line
+    # without the option, the same command records
+    pln(*[a for a in args if a not in ("--json", "--limit", "10", "--circle", "colleague")])

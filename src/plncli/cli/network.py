@@ -55,6 +55,11 @@ def knows(
         else:
             render_net.show_acquaintances(found.person, found.known, today=app_.today)
         return
+    if json:  # refused, not ignored: a script reading stdout would get nothing
+        raise InvalidInput(
+            "--json lists whom one person knows: `pln knows A B` records a tie",
+            "pln knows A --json",
+        )
     began = parse.met_day(app_, since, "--since") if since else None
     tie = cmd.knows(app_, a, b, since=began, note=message, confirm=parse.ask)
     verb = "Recorded" if tie.new else "Updated" if tie.changed else "Nothing changed"

@@ -227,6 +227,16 @@ def share(
             app_, resource, circle=circle.value if circle else None, limit=limit, json=json
         )
         return
+    for option, given in (
+        ("--limit", getattr(ctx.get_parameter_source("limit"), "name", None) == "COMMANDLINE"),
+        ("--circle", circle is not None),
+        ("--json", json),
+    ):
+        if given:  # refused, not ignored: they choose whom it would help, which --with is not
+            raise InvalidInput(
+                f"{option} goes with the list of whom it would help, not with --with",
+                f"drop {option}, or drop --with to list whom it would help",
+            )
     done = cmd.share(app_, resource, people or [], note=message, confirm=parse.ask)
     names = ", ".join(p.name for p in done.people)
     render.say(f"Recorded: you shared {done.resource.title} with {names}.")
