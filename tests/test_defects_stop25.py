@@ -498,3 +498,37 @@ def test_an_option_the_write_would_ignore_is_refused(
     assert fails(pln, dump, 2, *args) == line
     # without the option, the same command records
     pln(*[a for a in args if a not in ("--json", "--limit", "10", "--circle", "colleague")])
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ("introduce", "Ana", "Ben", "--draft", "--dismiss"),
+            "--draft and --dismiss do different things",
+        ),
+        (
+            ("introduce", "Ana", "Ben", "--dismiss", "-m", "not now"),
+            "-m is the note of an introduction recorded, which --dismiss does not record",
+        ),
+        (
+            ("introduce", "Ana", "Ben", "--draft", "-m", "both on oracy"),
+            "-m is the note of an introduction recorded, which --draft does not record",
+        ),
+        (("introduce", "Ana", "Ben", "--dismiss", "--json"), "--dismiss prints no JSON"),
+        (
+            ("private", "topic", "oracy", "--json"),
+            "--json lists what is private: marking prints none",
+        ),
+        (("private", "--off"), "--off needs what to make usable again"),
+    ],
+)
+def test_options_one_pair_or_one_mark_would_drop_are_refused(
+    pln: Any, dump: Any, args: tuple[str, ...], line: str
+) -> None:
+    """`pln introduce A B --draft --dismiss` printed the drafts and did not dismiss;
+    `--dismiss -m NOTE` dismissed and dropped the note; `--dismiss --json` and
+    `pln private topic T --json` wrote and printed no JSON; `pln private --off` listed and
+    made nothing usable. Each is refused now (exit 2), the book unchanged."""
+    pln("add", "Ana Ruiz", "Ben Okafor", "--topic", "oracy")
+    assert fails(pln, dump, 2, *args) == f"error: {line}"

@@ -376,6 +376,12 @@ def private(
       pln private group "Heads' WhatsApp" --off
       pln private               (list what is private)
     """
+    if kind is not None and json:  # refused, not ignored: a script would read nothing
+        raise InvalidInput(
+            "--json lists what is private: marking prints none", "pln private --json"
+        )
+    if kind is None and off:  # refused, not ignored: nothing would be made usable again
+        raise InvalidInput("--off needs what to make usable again", "pln private KIND NAME --off")
     app_ = state(ctx, creates=kind is not None)
     if kind is not None:
         cmd.set_private(app_, kind, name, off=off)
