@@ -532,3 +532,44 @@ def test_options_one_pair_or_one_mark_would_drop_are_refused(
     made nothing usable. Each is refused now (exit 2), the book unchanged."""
     pln("add", "Ana Ruiz", "Ben Okafor", "--topic", "oracy")
     assert fails(pln, dump, 2, *args) == f"error: {line}"
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ("--met-at", "researchED"),
+        ("--topic", "oracy"),
+        ("--circle", "colleague"),
+        ("--on-duplicate", "skip"),
+        ("--skip-invalid",),
+    ],
+)
+@pytest.mark.sqlite_only(reason="restores into a new SQLite file of its own (--db)")
+def test_a_restore_refuses_the_options_it_would_ignore(
+    pln: Any, tmp_path: Path, option: tuple[str, ...]
+) -> None:
+    """`pln import book.json --met-at researchED` restored the book and ignored --met-at
+    (and --topic, --circle, --on-duplicate, --skip-invalid): the user believed everyone
+    was marked. A restore brings the book back as it was written, so these are refused
+    (exit 2) and no book is created; without them it restores."""
+    pln("add", "Ana Ruiz")
+    export = tmp_path / "book.json"
+    pln("export", "-o", str(export))
+    book = tmp_path / "restored.db"
+    out = pln("--db", str(book), "import", str(export), *option, code=2)
+    assert assert_clean_error(out) == (
+        f"error: {option[0]} is for importing people; a pln JSON export is restored as it was"
+    )
+    assert not book.exists()
+    pln("--db", str(book), "import", str(export))
+    assert query(book, "SELECT name FROM person") == [("Ana Ruiz",)]
+
+
+@pytest.mark.parametrize("fmt", ["json", "vcard", "ics"])
+def test_export_raw_is_for_csv_only(pln: Any, tmp_path: Path, fmt: str) -> None:
+    """`--raw` (no formula guard) was ignored outside CSV, as `--delete` outside vdir is
+    refused: now refused the same way, and nothing is written."""
+    pln("add", "Ana Ruiz")
+    out = pln("export", "--format", fmt, "--raw", "-o", str(tmp_path / "out"), code=2)
+    assert assert_clean_error(out) == "error: --raw is for --format csv"
+    assert not (tmp_path / "out").exists()
