@@ -573,3 +573,30 @@ def test_export_raw_is_for_csv_only(pln: Any, tmp_path: Path, fmt: str) -> None:
     out = pln("export", "--format", fmt, "--raw", "-o", str(tmp_path / "out"), code=2)
     assert assert_clean_error(out) == "error: --raw is for --format csv"
     assert not (tmp_path / "out").exists()
+
+
+# ---- 7. `pln event merge` says what of OTHER it does not keep -----------------------------
+
+
+def test_an_event_merge_says_the_date_and_place_it_does_not_keep(pln: Any, db_path: Path) -> None:
+    """`pln event merge A B` took B's date and place only where A had none, and removed B:
+    a different date or place of B's was gone, and the plan the user agreed to did not
+    say so. The plan now names what A keeps instead (a place differing only in case,
+    accents or spacing is the same place)."""
+    pln("add", "Ana Ruiz", "--met-at", "researchED 2026", "--on", "2026-09-05", "--place", "London")
+    pln("add", "Ben Okafor", "--met-at", "ResearchEd 26", "--on", "2026-09-06", "--place", "Leeds")
+    pln("add", "Cy Moss", "--met-at", "rED 26", "--on", "2026-09-05", "--place", " london ")
+    out = pln("event", "merge", "researchED 2026", "ResearchEd 26", "--yes")
+    assert out.stderr.splitlines()[0] == (
+        "Merge ResearchEd 26 (#2) into researchED 2026 (#1): 1 person met there moves;"
+        " keeps its date 2026-09-05 (not 2026-09-06) and place London (not Leeds);"
+        " then ResearchEd 26 (#2) is removed."
+    )
+    out = pln("event", "merge", "researchED 2026", "rED 26", "--yes")
+    assert out.stderr.splitlines()[0] == (
+        "Merge rED 26 (#3) into researchED 2026 (#1): 1 person met there moves;"
+        " then rED 26 (#3) is removed."
+    )
+    assert query(db_path, 'SELECT name, "on", place FROM event') == [
+        ("researchED 2026", "2026-09-05", "London")
+    ]

@@ -186,6 +186,8 @@ class EventMergePlan(NamedTuple):
     people: int  # met at OTHER (archived people too), who move to KEEP
     filled: list[str]  # KEEP's empty fields (date, place) that OTHER fills
     private: bool  # OTHER is private and KEEP is not: KEEP becomes private
+    kept: tuple[str, ...] = ()  # KEEP's date or place where OTHER has another: "place London
+    # (not Leeds)", said before the user agrees, as nothing is dropped unsaid
 
 
 def plan_event_merge(conn: sqlite3.Connection, keep: EventRef, other: EventRef) -> EventMergePlan:
@@ -201,7 +203,15 @@ def plan_event_merge(conn: sqlite3.Connection, keep: EventRef, other: EventRef) 
     private = store.event_is_private(conn, o.name_key) and not store.event_is_private(
         conn, k.name_key
     )
-    return EventMergePlan(people, filled, private)
+    kept = tuple(
+        f"{what} {kv} (not {ov})"
+        for what, kv, ov, same in (
+            ("date", k.on, o.on, k.on == o.on),
+            ("place", k.place, o.place, fold(k.place or "") == fold(o.place or "")),
+        )
+        if kv is not None and ov and not same
+    )
+    return EventMergePlan(people, filled, private, kept)
 
 
 def merge_events(conn: sqlite3.Connection, keep: EventRef, other: EventRef) -> None:

@@ -174,6 +174,7 @@ def merge(
             f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {_people(plan.people)} met there"
             f" move{'s' if plan.people == 1 else ''}"
             + (f"; fills {' and '.join(plan.filled)}" if plan.filled else "")
+            + (f"; keeps its {' and '.join(plan.kept)}" if plan.kept else "")
             + ("; it becomes private, as the other was" if plan.private else "")
             + f"; then {o.name} (#{o.id}) is removed."
         )
