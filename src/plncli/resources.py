@@ -226,7 +226,9 @@ def edit_resource(conn: Conn, ref: ResourceRef, change: Change, *, now: datetime
         sets["author"] = clean_line(change.author, "author") if change.author.strip() else None
     if change.note is not None:
         sets["note"] = clean_text(change.note, "note")
-    stored = store.resource(conn, ref.id)._asdict()
+    held = store.resource(conn, ref.id)
+    assert held is not None  # found in this transaction
+    stored = held._asdict()
     if sets.get("title") == stored["title"]:
         del sets["title"], sets["title_key"]
     sets = {k: v for k, v in sets.items() if k == "title_key" or v != stored[k]}
