@@ -600,3 +600,21 @@ def test_an_event_merge_says_the_date_and_place_it_does_not_keep(pln: Any, db_pa
     assert query(db_path, 'SELECT name, "on", place FROM event') == [
         ("researchED 2026", "2026-09-05", "London")
     ]
+
+
+# ---- 8. `--topic ""` is refused everywhere, as `--topic "?"` is ----------------------------
+
+
+@pytest.mark.parametrize("command", ["list", "due"])
+@pytest.mark.parametrize("json_", [(), ("--json",)])
+def test_an_empty_topic_filter_is_refused_not_read_as_none(
+    pln: Any, command: str, json_: tuple[str, ...]
+) -> None:
+    """`pln list --topic ""` and `pln due --topic ""` listed everyone, as if no --topic
+    had been given, while `--topic "?"`, `pln introduce --topic ""` and `pln stats --topic
+    ""` are refused as the README says ("a topic typed with no word in it is refused
+    rather than read as matching no one"). Now the same on both (and on the fast path)."""
+    pln("add", "Ana Ruiz", "--topic", "oracy", "--follow-up", "today")
+    out = pln(command, "--topic", "", *json_, code=2)
+    assert assert_clean_error(out) == "error: no topic to look for in ''"
+    assert pln(command, "--topic", "oracy", *json_).stdout  # a topic with a word still filters

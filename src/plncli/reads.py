@@ -173,7 +173,7 @@ def people_table(
     ms of classes to make, a twentieth of the whole command) is loaded only for a topic."""
     from .store.views import people_table as cells
 
-    if filters.get("topic"):
+    if filters.get("topic") is not None:  # "" is refused (no word), not read as no --topic
         from .views import topic_keys
 
         filters = topic_keys(app.conn, filters, app.settings.synonyms)
