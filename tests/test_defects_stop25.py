@@ -618,3 +618,13 @@ def test_an_empty_topic_filter_is_refused_not_read_as_none(
     out = pln(command, "--topic", "", *json_, code=2)
     assert assert_clean_error(out) == "error: no topic to look for in ''"
     assert pln(command, "--topic", "oracy", *json_).stdout  # a topic with a word still filters
+
+
+@pytest.mark.parametrize("option", ["--org", "--met-at", "--role-tag"])
+def test_an_empty_list_filter_is_refused(pln: Any, option: str) -> None:
+    """`pln list --org ""` listed everyone (a user asking for the people with no
+    organisation got all of them, with no word); so did `--met-at ""` and `--role-tag ""`.
+    Each is refused now, as an empty `--topic` is."""
+    pln("add", "Ana Ruiz", "--org", "Hillside", "--met-at", "BETT", "--role-tag", "mentor")
+    out = pln("list", option, " ", code=2)
+    assert assert_clean_error(out) == f"error: {option} is empty"
