@@ -628,3 +628,21 @@ def test_an_empty_list_filter_is_refused(pln: Any, option: str) -> None:
     pln("add", "Ana Ruiz", "--org", "Hillside", "--met-at", "BETT", "--role-tag", "mentor")
     out = pln("list", option, " ", code=2)
     assert assert_clean_error(out) == f"error: {option} is empty"
+
+
+# ---- 9. a --topic given twice is kept once and said, as `pln add` says it ----------------
+
+
+def test_a_topic_given_twice_to_log_or_resource_add_is_said(pln: Any, db_path: Path) -> None:
+    """`pln log Ana -m … --topic Café --topic cafe` and `pln resource add R --topic Café
+    --topic cafe` kept one topic and dropped the other unsaid; `pln add` says it
+    (`note: --topic 'cafe' is the same topic as 'Café': kept once`). Now all three do,
+    with --json too (on stderr)."""
+    pln("add", "Ana Ruiz")
+    out = pln("log", "Ana", "-m", "coffee", "--topic", "Café", "--topic", "cafe", "--json")
+    assert json.loads(out.stdout)["id"] == 1
+    assert out.stderr == "note: --topic 'cafe' is the same topic as 'Café': kept once\n"
+    assert query(db_path, "SELECT topic FROM interaction_topic") == [("Café",)]
+    out = pln("resource", "add", "Oracy", "--topic", "oracy", "--topic", "oracy")
+    assert out.stderr.splitlines()[1:] == ["note: --topic 'oracy' is given twice: kept once"]
+    assert query(db_path, "SELECT topic FROM resource_topic") == [("oracy",)]

@@ -11,7 +11,7 @@ from ..resources import KINDS, Change
 from . import parse
 from .app import JsonOpt, app, command, guarded, state
 from .network import group_app
-from .people import CircleOpt
+from .people import CircleOpt, _given_once
 
 ResourceArg = Annotated[
     str,
@@ -78,6 +78,8 @@ def add(
     r = done.resource
     if done.created:
         render.say(f'Added {r.title} (#{r.id}). `pln share "#{r.id}"` says whom it would help.')
+        for line in _given_once(("", {"topic": topic or []})):  # kept once, as `pln add` says
+            render.say(line)
     else:
         render.say(
             f"{r.title} (#{r.id}) is already in your book; nothing added"
