@@ -152,7 +152,7 @@ def test_knows_records_one_tie_whichever_order(pln: Any, db_path: Path, three: N
     ]
     assert pln.json("knows", "Carla") == []
     result = pln("knows", "Ben", "Ana")
-    assert "Updated" in result.stderr
+    assert "Nothing changed: Ben Okafor and Ana Ruiz know each other." in result.stderr
     assert query(db_path, "SELECT a_id, b_id, since, note, source FROM tie") == [
         (1, 2, "2024-09-01", "taught together", "manual")
     ]

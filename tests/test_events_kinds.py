@@ -273,7 +273,8 @@ def test_event_merge_moves_people_fills_keep_and_removes_other(
     result = pln("event", "merge", "researchED 2026", "ResearchEd Natl", "--yes")
     assert result.stderr.splitlines() == [
         "Merge ResearchEd Natl (#2) into researchED 2026 (#1): 1 person met there moves;"
-        " fills place; it becomes private, as the other was; then ResearchEd Natl (#2) is removed.",
+        " fills place; keeps its date 2026-11-20 (not 2026-11-23); it becomes private, as the"
+        " other was; then ResearchEd Natl (#2) is removed.",
         "Merged. `pln undo` reverts it.",
     ]
     assert rows(db_path, 'SELECT id, name, "on", place FROM event ORDER BY id') == [

@@ -241,7 +241,7 @@ def test_knows_twice_keeps_the_first_tie_and_says_so(pln, db_path: Path) -> None
     first = pln("knows", "Ana", "Ben", "--message", "met at BETT")
     again = pln("knows", "Ana", "Ben")
     assert "Recorded: Ana Ruiz and Ben Okafor" in first.stderr
-    assert "Updated: Ana Ruiz and Ben Okafor" in again.stderr
+    assert "Nothing changed: Ana Ruiz and Ben Okafor" in again.stderr
     assert query(db_path, "SELECT note, source FROM tie") == [("met at BETT", "manual")]
 
 

@@ -25,9 +25,11 @@ def log_interaction(
     topics: list[str],
     now: datetime,
 ) -> int:
-    """Record one interaction with one or several people; keep their last contact current."""
+    """Record one interaction with one or several people; keep their last contact current.
+    ``note`` is checked as typed by the command that took it (a share's, a done
+    follow-up's and an introduction's are made from stored values)."""
     ids = _distinct(people)
-    text = clean_text(note, "note")
+    text = clean_text(note, "note", keep_invisible=True)
     iid = store.insert_interaction(conn, at=at, kind=kind_key(kind), note=text, now=now)
     store.add_participants(conn, iid, ids)
     for topic in topics:
@@ -59,12 +61,14 @@ def add_followup(
     now: datetime,
     anchor: date | None = None,
 ) -> int:
-    """A new follow-up; ``anchor``: the first day of the series it goes on (None: ``due``)."""
+    """A new follow-up; ``anchor``: the first day of the series it goes on (None: ``due``).
+    ``note`` is checked as typed by the command that took it (a series' next one, and an
+    introduction's check-in, carry stored text)."""
     return store.insert_followup(
         conn,
         person_id=person.id,
         due=due,
-        note=clean_text(note, "note"),
+        note=clean_text(note, "note", keep_invisible=True),
         every=_every(every),
         now=now,
         anchor=None if anchor == due else anchor,

@@ -50,6 +50,7 @@ class AppContext:
         self._settings: settings_mod.Settings | None = None
         self._conn: sqlite3.Connection | None = None
         self._created = False
+        self._new_dirs: list[str] = []  # folders made for the new book, deepest first
         _NOTES.clear()
         _CURRENT[:] = [self]
 
@@ -75,6 +76,7 @@ class AppContext:
         if os.path.lexists(path):
             return open_store(path, create_parent=s.create_parent)
         if self.creates:
+            self._new_dirs = _missing_folders(path)
             conn = open_store(path, create_parent=s.create_parent)
             self._created = True
             _NOTES.append(f"Created a new book at {path}.")
@@ -115,6 +117,9 @@ class AppContext:
             for name in (path, f"{path}-wal", f"{path}-shm"):
                 with suppress(FileNotFoundError):
                     os.unlink(name)
+            for folder in self._new_dirs:  # and the folders made for it, if still empty
+                with suppress(OSError):
+                    os.rmdir(folder)
 
     def page(self) -> None:
         """Long output follows: on a terminal, send it through the user's pager
@@ -132,6 +137,17 @@ class AppContext:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _missing_folders(path: str) -> list[str]:
+    """The folders above ``path`` that do not exist yet, deepest first: what creating the
+    book there makes, and what a failed command that created it removes again."""
+    missing: list[str] = []
+    folder = os.path.dirname(os.path.abspath(path))
+    while not os.path.lexists(folder) and folder != os.path.dirname(folder):
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    return missing
 
 
 def _now() -> datetime:

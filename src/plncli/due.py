@@ -455,8 +455,9 @@ def due_where(
     topic: str | None = None,
     synonyms: Mapping[str, str] | None = None,
 ) -> tuple[str, list[str]]:
-    """The condition on ``person p`` for --circle and --topic (and not archived)."""
-    if topic:
+    """The condition on ``person p`` for --circle and --topic (and not archived); a
+    --topic with no word in it ("") is refused, not read as no --topic."""
+    if topic is not None:
         from .topics import matching  # only a --topic loads the topic words
 
         return store.due_filter(circle, matching(conn, topic, synonyms or {}), pg=is_pg(conn))

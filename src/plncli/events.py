@@ -114,24 +114,34 @@ class EventChange(NamedTuple):
     place: str | None = None
 
 
-def edit_event(conn: sqlite3.Connection, ref: EventRef, change: EventChange) -> EventRef:
+def edit_event(
+    conn: sqlite3.Connection, ref: EventRef, change: EventChange
+) -> tuple[EventRef, bool]:
+    """The event as changed, and whether anything changed: what it holds already (its
+    own name, date or place again) is no change, and nothing is written for it."""
     sets: dict[str, object] = {}  # column: new value
     name = ref.name
+    stored = store.existing_event(conn, ref.id)
     if change.name is not None:
         name = clean_event_name(change.name)
         _refuse_taken(conn, name, ref.id)
-        sets["name"], sets["name_key"] = name, fold(name)
-        _keep_private(conn, ref.id, name)
+        if name != stored.name:
+            sets["name"], sets["name_key"] = name, fold(name)
+            _keep_private(conn, ref.id, name)
     if change.on is not None:
         sets["on"] = change.on.isoformat()
     if change.clear_on:
         sets["on"] = None
     if change.place is not None:
         sets["place"] = clean_line(change.place, "place") if change.place.strip() else None
-    if not sets:
+    if change == EventChange():
         raise InvalidInput("nothing to change", "give --name, --on or --place")
-    store.update_event(conn, ref.id, sets)
-    return EventRef(ref.id, name)
+    for column in ("on", "place"):
+        if column in sets and sets[column] == getattr(stored, column):
+            del sets[column]
+    if sets:
+        store.update_event(conn, ref.id, sets)
+    return EventRef(ref.id, name), bool(sets)
 
 
 def _keep_private(conn: sqlite3.Connection, eid: int, name: str) -> None:
@@ -176,6 +186,8 @@ class EventMergePlan(NamedTuple):
     people: int  # met at OTHER (archived people too), who move to KEEP
     filled: list[str]  # KEEP's empty fields (date, place) that OTHER fills
     private: bool  # OTHER is private and KEEP is not: KEEP becomes private
+    kept: tuple[str, ...] = ()  # KEEP's date or place where OTHER has another: "place London
+    # (not Leeds)", said before the user agrees, as nothing is dropped unsaid
 
 
 def plan_event_merge(conn: sqlite3.Connection, keep: EventRef, other: EventRef) -> EventMergePlan:
@@ -191,7 +203,15 @@ def plan_event_merge(conn: sqlite3.Connection, keep: EventRef, other: EventRef) 
     private = store.event_is_private(conn, o.name_key) and not store.event_is_private(
         conn, k.name_key
     )
-    return EventMergePlan(people, filled, private)
+    kept = tuple(
+        f"{what} {kv} (not {ov})"
+        for what, kv, ov, same in (
+            ("date", k.on, o.on, k.on == o.on),
+            ("place", k.place, o.place, fold(k.place or "") == fold(o.place or "")),
+        )
+        if kv is not None and ov and not same
+    )
+    return EventMergePlan(people, filled, private, kept)
 
 
 def merge_events(conn: sqlite3.Connection, keep: EventRef, other: EventRef) -> None:

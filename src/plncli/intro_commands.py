@@ -123,6 +123,22 @@ def run_introduce(
     )
 
 
+def not_with_one_another(*, draft: bool, dismiss: bool, note: str, json: bool) -> None:
+    """Refused, not ignored: --draft and --dismiss together (one of them was dropped),
+    -m with either (the note of a recorded introduction, which neither records), and
+    --json with --dismiss (which prints no JSON: a script would read nothing)."""
+    if draft and dismiss:
+        raise InvalidInput("--draft and --dismiss do different things", "give one of them")
+    for given, option in ((draft, "--draft"), (dismiss, "--dismiss")):
+        if given and note:
+            raise InvalidInput(
+                f"-m is the note of an introduction recorded, which {option} does not record",
+                "pln introduce A B -m NOTE records one",
+            )
+    if dismiss and json:
+        raise InvalidInput("--dismiss prints no JSON", "leave out --json")
+
+
 def one_person_only(*, message: str, draft: bool, dismiss: bool, until: str | None) -> None:
     """With one name, options that act on a pair are refused, not ignored."""
     for given, option in ((message, "-m"), (draft, "--draft"), (dismiss, "--dismiss")):
@@ -182,6 +198,7 @@ def one_pair(
         raise InvalidInput(
             "--until goes with --dismiss", "pln introduce A B --dismiss --until WHEN"
         )
+    not_with_one_another(draft=draft, dismiss=dismiss, note=note, json=json)
     if draft:
         from . import render, render_net
 

@@ -174,7 +174,11 @@ def mark_asked(
         conn,
         person_id=asked.id,
         due=now.date() + timedelta(days=WAIT_DAYS),
-        note=clean_text(f"Waiting: did {asked.name} answer about meeting {other.name}?", "note"),
+        note=clean_text(
+            f"Waiting: did {asked.name} answer about meeting {other.name}?",
+            "note",
+            keep_invisible=True,  # stored names (a restore keeps them as an older pln wrote)
+        ),
         every=None,
         now=now,
     )

@@ -173,7 +173,7 @@ def people_table(
     ms of classes to make, a twentieth of the whole command) is loaded only for a topic."""
     from .store.views import people_table as cells
 
-    if filters.get("topic"):
+    if filters.get("topic") is not None:  # "" is refused (no word), not read as no --topic
         from .views import topic_keys
 
         filters = topic_keys(app.conn, filters, app.settings.synonyms)
@@ -187,6 +187,13 @@ def run_list(
 
     if sort not in SORTS:
         raise InvalidInput(f"--sort {sort!r} is not known", "use name, last-contact or added")
+    for name in ("org", "met_at", "role_tag"):  # an empty one would filter nothing, silently
+        value = filters.get(name)
+        if value is not None and not value.strip():
+            option = "--" + name.replace("_", "-")
+            raise InvalidInput(
+                f"{option} is empty", f"give what to look for, or leave {option} out"
+            )
     if not json:
         with _no_cycle_collection():
             table = people_table(app, filters=filters, sort=sort, archived=archived)

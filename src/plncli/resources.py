@@ -196,9 +196,17 @@ class Change(NamedTuple):
     remove_topics: tuple[str, ...] = ()
 
 
-def edit_resource(conn: Conn, ref: ResourceRef, change: Change, *, now: datetime) -> ResourceRef:
+class Edited(NamedTuple):
+    resource: ResourceRef
+    changed: bool  # False: it had everything given already; nothing written
+    kept: list[str]  # notes: a --topic it has already (as stored), kept as it was
+
+
+def edit_resource(conn: Conn, ref: ResourceRef, change: Change, *, now: datetime) -> Edited:
     """Change a resource's title, URL, kind, author, note or topics; a title or URL another
-    resource has is refused (they would be one resource: remove one of them)."""
+    resource has is refused (they would be one resource: remove one of them). What it
+    holds already is no change: given nothing else, nothing is written (not even the
+    history's entry), and a topic it has is said, as `pln edit --add-topic` says it."""
     sets: dict[str, Any] = {}
     if change.title is not None:
         sets["title"] = clean_line(change.title, "title", limit=MAX_TITLE)
@@ -218,17 +226,33 @@ def edit_resource(conn: Conn, ref: ResourceRef, change: Change, *, now: datetime
         sets["author"] = clean_line(change.author, "author") if change.author.strip() else None
     if change.note is not None:
         sets["note"] = clean_text(change.note, "note")
+    held = store.resource(conn, ref.id)
+    assert held is not None  # found in this transaction
+    stored = held._asdict()
+    if sets.get("title") == stored["title"]:
+        del sets["title"], sets["title_key"]
+    sets = {k: v for k, v in sets.items() if k == "title_key" or v != stored[k]}
+    held = {topic_key(t): t for t in store.topics_of(conn, [ref.id]).get(ref.id, [])}
+    kept, added = [], False
     for value in change.add_topics:
         topic = clean_line(value, "topic")
-        store.add_topic(conn, ref.id, topic_key(topic), topic)
+        if store.add_topic(conn, ref.id, topic_key(topic), topic):
+            added = True
+            held.setdefault(topic_key(topic), topic)
+        elif held.get(topic_key(topic), topic) == value:
+            kept.append(f"note: --topic {value!r} is already there: nothing added")
+        else:
+            there = held.get(topic_key(topic), topic)
+            kept.append(f"note: --topic {value!r} is already there as {there!r}: kept as it was")
     for value in change.remove_topics:
         if not store.remove_topic(conn, ref.id, topic_key(value)):
             raise NotFound(f"{ref.title} has no topic {value!r}", "see pln resource show")
-    if sets or change.add_topics or change.remove_topics:
+    changed = bool(sets or added or change.remove_topics)
+    if changed:
         store.update_resource(conn, ref.id, sets, at=to_db_time(now))
     if sets.get("title", ref.title) != ref.title:
         _retitle_shares(conn, ref, sets["title"])
-    return ResourceRef(ref.id, sets.get("title", ref.title))
+    return Edited(ResourceRef(ref.id, sets.get("title", ref.title)), changed, kept)
 
 
 def _retitle_shares(conn: Conn, ref: ResourceRef, title: str) -> None:
@@ -355,9 +379,11 @@ def set_reading(
     due: date | None,
     done: bool,
     now: datetime,
-) -> tuple[bool, date | None]:
-    """The group reads the resource (by ``due``); again: the date moves (when given), and
-    ``done`` marks it read. (new, the date it now has)."""
+) -> tuple[bool, bool, date | None]:
+    """The group reads the resource (by ``due``); again: the date moves (when given, and
+    reopens it), and ``done`` marks it read. (new, changed, the date it now has): the same
+    date again, or ``done`` of a reading done already (the day it was read stays), is no
+    change, and writes nothing."""
     found = store.reading(conn, group.id, ref.id)
     done_at = to_db_time(now) if done else None
     if found is None:
@@ -373,12 +399,13 @@ def set_reading(
             found = store.reading(conn, group.id, ref.id)
             assert found is not None
             store.update_reading(conn, found.id, due=found.due, done_at=done_at)
-        return True, due
+        return True, True, due
     day = due.isoformat() if due else found.due
-    store.update_reading(
-        conn, found.id, due=day, done_at=done_at or (None if due else found.done_at)
-    )
-    return False, date.fromisoformat(day) if day else None
+    read = (found.done_at or done_at) if done else None if due else found.done_at
+    changed = (day, read) != (found.due, found.done_at)
+    if changed:
+        store.update_reading(conn, found.id, due=day, done_at=read)
+    return False, changed, date.fromisoformat(day) if day else None
 
 
 def readings(conn: Conn, group: Group) -> list[Reading]:

@@ -79,7 +79,7 @@ def line(limit: int = 200) -> Check:
 def _free_text(value: Any) -> str | None:
     if _text_of(value) == "":
         return None
-    return _cleaned(lambda v: clean_text(v, "it"))(value)
+    return _cleaned(lambda v: clean_text(v, "it", keep_invisible=True))(value)
 
 
 def _day(value: Any) -> str | None:

@@ -3,9 +3,11 @@
 Control characters never reach a terminal: single-line fields (names, organisations,
 topics, ...) refuse C0 and C1 controls and the bidirectional embeddings, overrides and
 isolates (U+202A-U+202E, U+2066-U+2069); notes keep line breaks and tabs (a carriage
-return becomes a line break) and refuse the other controls. Whatever is printed goes
-through :func:`visible` (or :func:`json_safe` for JSON), so a value stored by an older
-pln, or restored from a crafted file, is shown escaped (``\\x9b``), never obeyed.
+return becomes a line break) and refuse the other controls, and the bidi embeddings and
+overrides (U+202A-U+202E).
+Whatever is printed goes through :func:`visible` (or :func:`json_safe` for JSON), so a
+value stored by an older pln, or restored from a crafted file, is shown escaped
+(``\\x9b``), never obeyed.
 """
 
 from __future__ import annotations
@@ -45,6 +47,12 @@ _BIDI = "[\u202a-\u202e\u2066-\u2069]"
 _UNSAFE_SCHEMES = ("javascript", "vbscript", "data", "file")
 _SCHEME = r"\s*([A-Za-z][A-Za-z0-9+.\-]*):"
 _HIDDEN = f"{_INVISIBLE}|{_BIDI}|{_LOOSE_JOINER}"  # what invisible_in finds
+# what free text (notes) may not hold: the invisible characters (they hide a word from
+# `pln find`: "assess\u200bment" is not found as assessment) and the bidi embeddings and
+# overrides (U+202E shows "pay \u202e0001" as "pay 1000"). A note keeps the joiners anywhere
+# (it is no key two values are told apart by) and the isolates U+2066-U+2069, Unicode's
+# way to quote right-to-left words in a left-to-right line (shown escaped, never obeyed).
+_TEXT_HIDDEN = f"{_INVISIBLE}|[\u202a-\u202e]"
 _BREAKS = r"\r\n?"
 _ID_LIKE = r"#\s*\d+"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -113,11 +121,16 @@ def clean_line(
     return text
 
 
-def clean_text(value: str, what: str) -> str:
-    """Free text (notes): newlines kept (CR LF and a lone CR become LF), NFC, refused
-    when it holds other control characters."""
+def clean_text(value: str, what: str, *, keep_invisible: bool = False) -> str:
+    """Free text (notes): newlines and tabs kept (CR LF and a lone CR become LF), NFC,
+    refused when it holds other control characters or (unless ``keep_invisible``: a
+    restore, or a text pln made from stored values) a bidi embedding or override or an
+    invisible character (``invisible_in(text, free=True)``); the isolates, the marks and
+    the joiners stay."""
     text = regex(_BREAKS).sub("\n", unicodedata.normalize("NFC", value)).strip()
     _refuse_controls(text, what, _CONTROL)
+    if not keep_invisible and not text.isascii():
+        _refuse_invisible(text, what, free=True)
     if len(text) > MAX_TEXT:
         raise InvalidInput(
             f"{what} is {len(text)} characters long (at most {MAX_TEXT})", f"shorten the {what}"
@@ -133,17 +146,19 @@ def _refuse_controls(text: str, what: str, pattern: str) -> None:
         )
 
 
-def invisible_in(text: str) -> list[str]:
+def invisible_in(text: str, *, free: bool = False) -> list[str]:
     """The invisible characters of one line that :func:`clean_line` refuses, in order:
-    zero-width and bidi ones anywhere, a zero-width (non-)joiner at an end of a word."""
-    found = regex(_HIDDEN).findall(text)
+    zero-width and bidi ones anywhere, a zero-width (non-)joiner at an end of a word;
+    ``free``: those free text refuses (:func:`clean_text`: not the joiners, nor the
+    bidi isolates)."""
+    found = regex(_TEXT_HIDDEN if free else _HIDDEN).findall(text)
     return [ch for run in found for ch in run]
 
 
-def without_invisible(value: str) -> str:
+def without_invisible(value: str, *, free: bool = False) -> str:
     """``value`` with the characters :func:`invisible_in` finds removed (for imports,
     which say what they removed; typed text is refused instead, to be retyped)."""
-    return regex(_HIDDEN).sub("", value)
+    return regex(_TEXT_HIDDEN if free else _HIDDEN).sub("", value)
 
 
 def char_names(chars: list[str]) -> str:
@@ -153,8 +168,8 @@ def char_names(chars: list[str]) -> str:
     )
 
 
-def _refuse_invisible(text: str, what: str) -> None:
-    found = invisible_in(text)
+def _refuse_invisible(text: str, what: str, *, free: bool = False) -> None:
+    found = invisible_in(text, free=free)
     if found:
         a = "an invisible character" if len(found) == 1 else "invisible characters"
         raise InvalidInput(

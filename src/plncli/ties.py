@@ -30,8 +30,9 @@ def add_tie(
     source: str,
     now: datetime,
     since_precision: str | None = None,
-) -> bool:
-    """Record that a and b know each other; False if that was already known.
+) -> tuple[bool, bool]:
+    """Record that a and b know each other: (new, changed). A tie known already takes
+    ``since`` and a non-empty ``note`` (changed: they were not its own already).
     ``since_precision``: "year"/"month" when only that much of ``since`` is known."""
     x, y = _pair(a, b)
     note = clean_text(note, "note")
@@ -47,9 +48,12 @@ def add_tie(
         created_at=to_db_time(now),
         since_precision=precision,
     )
-    if not new and (since or note):
-        store.update_tie(conn, x, y, since=day, since_precision=precision, note=note)
-    return new
+    if new:
+        return True, True
+    changed = bool(since or note) and store.update_tie(
+        conn, x, y, since=day, since_precision=precision, note=note
+    )
+    return False, changed
 
 
 def tie_everyone(conn: Conn, ids: list[int], *, since: date, source: str, now: datetime) -> None:

@@ -56,11 +56,32 @@ def last_change(conn: sqlite3.Connection, before: int | None = None) -> int:
 def with_defaults(
     record: Record, *, met_at: str | None, topic: list[str], circle: str | None
 ) -> Record:
+    """The record with what `--met-at`, `--topic` and `--circle` give everyone imported
+    (``overridden`` says what of the record's own they replace)."""
     return record._replace(
         met_at=met_at or record.met_at,
         topics=record.topics + [t for t in topic if t not in record.topics],
         circle=circle or record.circle,
     )
+
+
+def overridden(
+    records: Iterable[Record], *, met_at: str | None, circle: str | None
+) -> list[Problem]:
+    """What `--met-at` and `--circle` replace: a record's own event or circle that differs
+    (events with case, accents and spacing folded), one note each, so that no value of the
+    file is dropped unsaid."""
+    notes = []
+    for r in records:
+        for field, option, given, own, same in (
+            ("met_at", "--met-at", met_at, r.met_at, fold),
+            ("circle", "--circle", circle, r.circle, str.lower),
+        ):
+            if given and own and same(own) != same(given):
+                notes.append(
+                    Problem(r.where, field, f"{option} gave {given!r}; file had {own!r}, not kept")
+                )
+    return notes
 
 
 def plan_import(

@@ -144,7 +144,7 @@ def topic_keys(
     conn: sqlite3.Connection, filters: dict[str, str | None], synonyms: Mapping[str, str] | None
 ) -> dict[str, str | None]:
     """``filters`` with its topic as the stored topics it matches (``topics.matching``)."""
-    if not filters.get("topic"):
+    if filters.get("topic") is None:
         return filters
     from .topics import matching  # only a --topic loads the topic words
 

@@ -9,9 +9,9 @@ from ..commands import activity as cmd
 from ..dates import DateError, parse_interval
 from ..errors import InvalidInput
 from . import parse
-from .app import JsonOpt, command, state
+from .app import JsonOpt, command, note_on_success, state
 from .kinds import kind_asker
-from .people import CircleOpt
+from .people import CircleOpt, _given_once
 
 
 @command("log")
@@ -91,6 +91,8 @@ def log(
     )
     if done.new_kind:
         render.say(done.new_kind)
+    for line in _given_once(("", {"topic": topic or []})):  # kept once: said, as `pln add` does
+        note_on_success(line)
     if json:
         render.print_json(
             {

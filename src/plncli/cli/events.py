@@ -138,8 +138,12 @@ def edit(
     done = cmd.edit(app_, name, change, confirm=ask, with_detail=json)
     if done.detail is not None:
         render.print_json(detail_json(done.detail))
-    else:
+    elif done.changed:
         render.say(f"Updated {done.event.name} (#{done.event.id}).")
+    else:
+        render.say(
+            f"Nothing changed: {done.event.name} (#{done.event.id}) already has what was given."
+        )
 
 
 @event_app.command("merge")
@@ -170,6 +174,7 @@ def merge(
             f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {_people(plan.people)} met there"
             f" move{'s' if plan.people == 1 else ''}"
             + (f"; fills {' and '.join(plan.filled)}" if plan.filled else "")
+            + (f"; keeps its {' and '.join(plan.kept)}" if plan.kept else "")
             + ("; it becomes private, as the other was" if plan.private else "")
             + f"; then {o.name} (#{o.id}) is removed."
         )

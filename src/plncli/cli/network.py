@@ -55,11 +55,15 @@ def knows(
         else:
             render_net.show_acquaintances(found.person, found.known, today=app_.today)
         return
+    if json:  # refused, not ignored: a script reading stdout would get nothing
+        raise InvalidInput(
+            "--json lists whom one person knows: `pln knows A B` records a tie",
+            "pln knows A --json",
+        )
     began = parse.met_day(app_, since, "--since") if since else None
     tie = cmd.knows(app_, a, b, since=began, note=message, confirm=parse.ask)
-    render.say(
-        f"{'Recorded' if tie.new else 'Updated'}: {tie.a.name} and {tie.b.name} know each other."
-    )
+    verb = "Recorded" if tie.new else "Updated" if tie.changed else "Nothing changed"
+    render.say(f"{verb}: {tie.a.name} and {tie.b.name} know each other.")
 
 
 @command("unknows")
@@ -372,6 +376,12 @@ def private(
       pln private group "Heads' WhatsApp" --off
       pln private               (list what is private)
     """
+    if kind is not None and json:  # refused, not ignored: a script would read nothing
+        raise InvalidInput(
+            "--json lists what is private: marking prints none", "pln private --json"
+        )
+    if kind is None and off:  # refused, not ignored: nothing would be made usable again
+        raise InvalidInput("--off needs what to make usable again", "pln private KIND NAME --off")
     app_ = state(ctx, creates=kind is not None)
     if kind is not None:
         cmd.set_private(app_, kind, name, off=off)

@@ -11,7 +11,7 @@ from ..resources import KINDS, Change
 from . import parse
 from .app import JsonOpt, app, command, guarded, state
 from .network import group_app
-from .people import CircleOpt
+from .people import CircleOpt, _given_once
 
 ResourceArg = Annotated[
     str,
@@ -78,6 +78,8 @@ def add(
     r = done.resource
     if done.created:
         render.say(f'Added {r.title} (#{r.id}). `pln share "#{r.id}"` says whom it would help.')
+        for line in _given_once(("", {"topic": topic or []})):  # kept once, as `pln add` says
+            render.say(line)
     else:
         render.say(
             f"{r.title} (#{r.id}) is already in your book; nothing added"
@@ -146,8 +148,14 @@ def edit(
         add_topics=tuple(topic or ()),
         remove_topics=tuple(remove_topic or ()),
     )
-    ref = cmd.edit(state(ctx), resource, change)
-    render.say(f"Updated {ref.title} (#{ref.id}).")
+    done = cmd.edit(state(ctx), resource, change)
+    ref = done.resource
+    if done.changed:
+        render.say(f"Updated {ref.title} (#{ref.id}).")
+    else:
+        render.say(f"Nothing changed: {ref.title} (#{ref.id}) already has what was given.")
+    for line in done.kept:
+        render.say(line)
 
 
 @resource_app.command("remove")
@@ -221,6 +229,16 @@ def share(
             app_, resource, circle=circle.value if circle else None, limit=limit, json=json
         )
         return
+    for option, given in (
+        ("--limit", getattr(ctx.get_parameter_source("limit"), "name", None) == "COMMANDLINE"),
+        ("--circle", circle is not None),
+        ("--json", json),
+    ):
+        if given:  # refused, not ignored: they choose whom it would help, which --with is not
+            raise InvalidInput(
+                f"{option} goes with the list of whom it would help, not with --with",
+                f"drop {option}, or drop --with to list whom it would help",
+            )
     done = cmd.share(app_, resource, people or [], note=message, confirm=parse.ask)
     names = ", ".join(p.name for p in done.people)
     render.say(f"Recorded: you shared {done.resource.title} with {names}.")
@@ -249,4 +267,5 @@ def group_read(
     set_ = cmd.read(app_, group, resource, due=due, done=done)
     what = f"{set_.group.name} {'read' if done else 'reads'} {set_.resource.title}"
     when = f" by {set_.due.isoformat()}" if set_.due and not done else ""
-    render.say(f"{'Set' if set_.new else 'Updated'}: {what}{when}.")
+    verb = "Set" if set_.new else "Updated" if set_.changed else "Nothing changed"
+    render.say(f"{verb}: {what}{when}.")

@@ -246,6 +246,8 @@ def export(
     output = output if output is not None else target
     if delete and format_ != "vdir":
         raise InvalidInput("--delete is for --format vdir", "leave --delete out")
+    if raw and format_ != "csv":  # refused, not ignored: only a CSV has a formula guard
+        raise InvalidInput("--raw is for --format csv", "leave --raw out")
     if format_ == "vdir" and output is not None:
         _report_vdir(cmd.export_vdir(app, output, delete=delete))
         return

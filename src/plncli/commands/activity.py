@@ -12,6 +12,7 @@ from ..dates import Interval
 from ..db import transaction
 from ..errors import InvalidInput
 from ..resolve import PersonRef, resolve
+from ..text import clean_text
 from ..views import FollowUpRow
 from . import Confirm, find_person
 
@@ -106,6 +107,8 @@ def log(
         )
     if not people and not group:
         raise InvalidInput("name someone to log with", 'e.g. pln log Ana -m "coffee"')
+    for typed, what in ((message, "note"), (about or "", "--about")):
+        clean_text(typed, what)  # as typed: the service keeps what stored text holds
     kind, new_kind = checked_kind(app, kind, ask=ask_kind)
     note = next_note(about, message)
     with transaction(app.conn):
@@ -149,6 +152,7 @@ def remind(
     confirm: Confirm,
 ) -> Reminded:
     """A follow-up owed to PERSON, due on ``due``; with ``every``, a recurring one."""
+    clean_text(message, "note")  # as typed: the service keeps what stored text holds
     with transaction(app.conn):
         ref = find_person(app, person, confirm=confirm)
         fid = svc.add_followup(app.conn, ref, due=due, note=message, every=every, now=app.now)

@@ -23,6 +23,7 @@ class Shown(NamedTuple):
 class Edited(NamedTuple):
     event: svc.EventRef
     detail: svc.EventDetail | None  # when asked for (`--json`): the event as it is now
+    changed: bool = True  # False: it had everything given already; nothing written
 
 
 class Merged(NamedTuple):
@@ -70,8 +71,8 @@ def edit(
         raise InvalidInput("nothing to change", "give --name, --on or --place")
     ref = find_event(app, text, confirm=confirm)  # asked about before the book is locked
     with transaction(app.conn):
-        ref = svc.edit_event(app.conn, svc.resolve_event(app.conn, f"#{ref.id}"), change)
-    return Edited(ref, svc.event_detail(app.conn, ref) if with_detail else None)
+        ref, changed = svc.edit_event(app.conn, svc.resolve_event(app.conn, f"#{ref.id}"), change)
+    return Edited(ref, svc.event_detail(app.conn, ref) if with_detail else None, changed)
 
 
 def merge(app: AppContext, keep: str, other: str, *, confirm: Confirm, approve: Approve) -> Merged:

@@ -23,6 +23,7 @@ class Tie(NamedTuple):
     a: PersonRef
     b: PersonRef
     new: bool  # False: the tie was known already (its start and note may have changed)
+    changed: bool = True  # False: known already, with that start and note: nothing written
 
 
 class Acquaintances(NamedTuple):
@@ -45,7 +46,7 @@ def knows(
     with transaction(app.conn):
         pa = find_person(app, a, confirm=confirm)
         pb = find_person(app, b, confirm=confirm)
-        new = ties.add_tie(
+        new, changed = ties.add_tie(
             app.conn,
             pa,
             pb,
@@ -55,7 +56,7 @@ def knows(
             now=app.now,
             since_precision=precision,
         )
-    return Tie(pa, pb, new)
+    return Tie(pa, pb, new, changed)
 
 
 def acquaintances(app: AppContext, person: str) -> Acquaintances:

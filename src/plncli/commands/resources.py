@@ -38,6 +38,7 @@ class ReadingSet(NamedTuple):
     new: bool
     due: date | None
     done: bool
+    changed: bool = True  # False: it was so already; nothing written
 
 
 def add(
@@ -78,7 +79,7 @@ def show(app: AppContext, text: str) -> Detail:
     return svc.detail(app.conn, svc.find_resource(app.conn, text))
 
 
-def edit(app: AppContext, text: str, change: svc.Change) -> ResourceRef:
+def edit(app: AppContext, text: str, change: svc.Change) -> svc.Edited:
     """Change a resource (`pln resource edit`); nothing to change is refused."""
     if change == svc.Change():
         raise InvalidInput(
@@ -117,8 +118,8 @@ def read(app: AppContext, group: str, resource: str, *, due: date | None, done: 
     with transaction(app.conn):
         found = ties.find_group(app.conn, group)
         ref = svc.find_resource(app.conn, resource)
-        new, day = svc.set_reading(app.conn, found, ref, due=due, done=done, now=app.now)
-    return ReadingSet(found, ref, new, day, done)
+        new, changed, day = svc.set_reading(app.conn, found, ref, due=due, done=done, now=app.now)
+    return ReadingSet(found, ref, new, day, done, changed)
 
 
 def group_readings(app: AppContext, group: str) -> list[Reading]:

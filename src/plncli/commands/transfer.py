@@ -91,6 +91,15 @@ def import_file(
     if file != "-" and os.path.isdir(file):
         result = _read_vdir(file, format_, encoding)
     elif format_ == "json" or (format_ is None and svc.is_pln_json(file)):
+        _restored_as_written(
+            {
+                "--met-at": met_at is not None,
+                "--topic": bool(topics),
+                "--circle": circle is not None,
+                "--on-duplicate": on_duplicate != "merge",
+                "--skip-invalid": skip_invalid,
+            }
+        )
         return restore(app, file, dry_run=dry_run)
     else:
         from ..formats import read_file
@@ -100,7 +109,8 @@ def import_file(
         svc.with_defaults(r, met_at=met_at, topic=[], circle=circle)  # topics: plan_import
         for r in result.records
     ]
-    result = result._replace(records=records)
+    said = svc.overridden(result.records, met_at=met_at, circle=circle)
+    result = result._replace(records=records, notes=[*result.notes, *said])
     # a value an option set is said as the option's in the notes, not the file's
     given = {
         f: o for f, o, v in (("circle", "--circle", circle), ("met_at", "--met-at", met_at)) if v
@@ -153,6 +163,17 @@ def _stdin_options(format_: str | None, skip_invalid: bool) -> None:
             "--skip-invalid writes the rejects beside FILE; standard input has none",
             "save the input to a file and import that",
         )
+
+
+def _restored_as_written(given: dict[str, bool]) -> None:
+    """A restore brings the book back as it was written: an option that would change or
+    choose among its people is refused, not ignored."""
+    for option, was_given in given.items():
+        if was_given:
+            raise InvalidInput(
+                f"{option} is for importing people; a pln JSON export is restored as it was",
+                f"leave {option} out",
+            )
 
 
 def restore(app: AppContext, file: str, *, dry_run: bool = False) -> Restored:

@@ -80,7 +80,8 @@ def _clean(rec: Record) -> Record:
         ]
     for field, word, clean in (("links", "link", clean_link), ("phones", "phone", clean_phone)):
         changes[field] = [v for v in changes[field] if _usable(rec, word, v, clean, fixed)]
-    changes["notes"] = _value("notes", rec.notes) if rec.notes.strip() else ""
+    notes = _visible_notes(rec.notes, fixed)
+    changes["notes"] = _value("notes", notes) if notes.strip() else ""
     return rec._replace(**changes, fixed=rec.fixed + tuple(fixed))
 
 
@@ -94,6 +95,16 @@ def _visible(rec: Record, word: str, value: str, fixed: list[tuple[str, str, str
     why = f"kept {' '.join(kept.split())!r} without {char_names(found)}"
     fixed.append((word, value, why))
     return kept
+
+
+def _visible_notes(value: str, fixed: list[tuple[str, str, str]]) -> str:
+    """Notes without the bidi controls and invisible characters pln refuses in a typed
+    note (``text.clean_text``), said as for a one-line value (but not repeated whole)."""
+    found = invisible_in(value, free=True)
+    if not found:
+        return value
+    fixed.append(("notes", value, f"kept without {char_names(found)}"))
+    return without_invisible(value, free=True)
 
 
 def _usable(

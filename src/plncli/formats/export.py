@@ -1,8 +1,9 @@
 """Writing pln's people out: CSV (read back by the generic import), vCard 4.0, iCalendar.
 
 CSV: RFC 4180 (CRLF row ends: write the text with ``newline=""``); the header is
-``CSV_COLUMNS``; multi-valued cells are joined with ``;`` (so a value that itself
-holds ``;`` does not survive a round trip); dates are ISO. Unless ``raw``, a cell
+``CSV_COLUMNS``; multi-valued cells are joined with ``;``, a ``;`` or ``\\`` inside a
+value escaped with ``\\`` (``a\\;b``: one value, as a vCard escapes them; the import
+reads it back whole); dates are ISO. Unless ``raw``, a cell
 starting with ``= + - @``, a tab, a carriage return or ``'`` gets a leading ``'``
 (OWASP's advice against CSV injection), which spreadsheets show as plain text and
 pln's CSV import removes again.
@@ -69,29 +70,35 @@ def to_csv(people: list[ExportPerson], *, raw: bool = False) -> str:
     for p in people:
         cells = [
             p.name,
-            ";".join(p.emails),
-            ";".join(p.phones),
+            _joined(p.emails),
+            _joined(p.phones),
             p.org or "",
             p.role or "",
             p.location or "",
             p.circle,
-            ";".join(p.topics),
-            ";".join(p.offers),
-            ";".join(p.seeks),
+            _joined(p.topics),
+            _joined(p.offers),
+            _joined(p.seeks),
             p.met_at or "",
             _partial_iso(p.met_on, p.met_on_precision),
             p.notes,
-            ";".join(p.knows),
+            _joined(p.knows),
             _birthday(p.birthday),
-            ";".join(p.links),
+            _joined(p.links),
             _iso(p.last_contact),
             p.cadence or "",
-            ";".join(p.role_tags),
+            _joined(p.role_tags),
             p.introduced_by or "",
             p.uid or "",
         ]
         writer.writerow(cells if raw else [_neutralise(c) for c in cells])
     return out.getvalue()
+
+
+def _joined(values: list[str]) -> str:
+    """A multi-valued cell: the values joined with ``;``, each ``\\`` and ``;`` in a value
+    escaped with a ``\\`` (``generic.split_values`` reads them back)."""
+    return ";".join(v.replace("\\", "\\\\").replace(";", "\\;") for v in values)
 
 
 def _partial_iso(day: date | None, precision: str | None) -> str:

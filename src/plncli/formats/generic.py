@@ -10,7 +10,8 @@ A birthday with no year is ``--MM-DD``; a cadence is an interval (``30d``, ``2w`
 
 Multi-valued cells (email, phone, topics, offers, seeks, knows, links, role_tags) hold several
 values separated by ``;`` in comma- or tab-delimited files, and by ``|`` in
-``;``-delimited files. Dates are ISO ``YYYY-MM-DD``. A cell that ``pln export``
+``;``-delimited files; a ``\\`` before the separator or a ``\\`` makes it part of the
+value. Dates are ISO ``YYYY-MM-DD``. A cell that ``pln export``
 guarded against spreadsheet formula injection (a leading ``'`` before ``= + - @``,
 a tab, a carriage return or another ``'``) has that quote removed.
 """
@@ -93,12 +94,36 @@ def _fill(rec: Record, row: Row, cols: Columns) -> Record:
             column = cols.unknown.get(i)
             unknown.append(f"column '{column}'" if column else "a cell past the last column")
         elif field in _LISTS:
-            values[_LISTS[field]] = [v.strip() for v in cell.split(cols.separator) if v.strip()]
+            values[_LISTS[field]] = split_values(cell, cols.separator)
         elif field == "met_on" and _PARTIAL.fullmatch(cell):
             values["met_on"], values["met_on_precision"] = _partial(cell)
         else:
             values[field] = _scalar(field, cell)
     return rec._replace(unknown=list(dict.fromkeys(unknown)), **values)
+
+
+def split_values(cell: str, separator: str) -> list[str]:
+    """The values of a multi-valued cell: split at each ``separator`` that no ``\\``
+    escapes; ``\\`` before the separator or another ``\\`` is read as that character
+    (``pln export`` writes a topic "a;b" as ``a\\;b``), and any other ``\\`` as itself."""
+    if "\\" not in cell:
+        return [v.strip() for v in cell.split(separator) if v.strip()]
+    values: list[str] = []
+    current: list[str] = []
+    escaped = False
+    for ch in cell:
+        if escaped:
+            current.append(ch if ch in (separator, "\\") else "\\" + ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == separator:
+            values.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    values.append("".join(current) + "\\" * escaped)
+    return [v.strip() for v in values if v.strip()]
 
 
 def _scalar(field: str, cell: str) -> object:

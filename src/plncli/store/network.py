@@ -55,13 +55,21 @@ def insert_tie(
 
 def update_tie(
     conn: Conn, a_id: int, b_id: int, *, since: str | None, since_precision: str | None, note: str
-) -> None:
-    """Give a known tie the day it began (when ``since``) and its note (when not empty)."""
+) -> bool:
+    """Give a known tie the day it began (when ``since``) and its note (when not empty);
+    whether that changed it (the same day and note again write nothing)."""
+    held = row(
+        conn,
+        "SELECT since, since_precision, note FROM tie WHERE a_id = ? AND b_id = ?",
+        (a_id, b_id),
+    )
     sets: dict[str, object] = {}
     if since is not None:
         sets["since"], sets["since_precision"] = since, since_precision
     if note:
         sets["note"] = note
+    if held is not None:
+        sets = {col: v for col, v in sets.items() if getattr(held, col) != v}
     if sets:
         assignments = ", ".join(f"{col} = ?" for col in sets)
         execute(
@@ -69,6 +77,7 @@ def update_tie(
             f"UPDATE tie SET {assignments} WHERE a_id = ? AND b_id = ?",
             (*sets.values(), a_id, b_id),
         )
+    return bool(sets)
 
 
 def insert_ties(
