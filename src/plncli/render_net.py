@@ -71,6 +71,7 @@ def replaced_outcome(done: Recorded) -> str | None:
 # What each kind of evidence is called in what people read (JSON keeps the kind itself).
 EVIDENCE_WORDS = {
     "complement": "one offers what the other seeks",
+    "works-on": "one works on what the other seeks",
     "topic": "shared topics",
     "need": "shared needs",
     "event": "met at the same event",
