@@ -101,3 +101,12 @@ def test_readme_and_docstring_give_the_weight_the_code_uses() -> None:
     doc = suggest.__doc__ or ""
     doc_row = next(line for line in doc.splitlines() if line.startswith("a seeks what b works"))
     assert f"{suggest.WORKS_ON:g} x (0.5 + 0.5 w) each way" in doc_row
+
+
+def test_every_kind_of_evidence_has_words_in_the_tally() -> None:
+    """`pln intros` says each kind of reason in words ("colleague" was shown as itself)."""
+    from plncli import suggest
+    from plncli.render_net import EVIDENCE_WORDS
+
+    kinds = {"complement", "works-on", "topic", "need", *suggest.SOCIAL}
+    assert kinds <= set(EVIDENCE_WORDS)

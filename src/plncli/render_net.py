@@ -76,6 +76,7 @@ EVIDENCE_WORDS = {
     "need": "shared needs",
     "event": "met at the same event",
     "org": "same organisation",
+    "colleague": "knows someone at the other's organisation",
     "place": "same place",
     "mutual": "common acquaintances",
     "path": "chains of acquaintances",
