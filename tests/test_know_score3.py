@@ -74,8 +74,15 @@ def _expected(people: list[dict[str, str]], ties: Any, p: int) -> dict[str, tupl
         offers = [set(filter(None, [people[i]["offers"]])) for i in (p, x)]
         need_met = bool(seeks[0] & offers[1] or seeks[1] & offers[0])
         shared_need = bool((seeks[0] & seeks[1]) - offers[0] - offers[1])
+        # a need met by who works on it (a topic of theirs, not an offer): topical, as topics
+        works = [
+            set(filter(None, people[i]["topics"].split(";"))) | offers[j]
+            for j, i in enumerate((p, x))
+        ]
+        works_on = bool((seeks[0] & works[1]) - offers[1] or (seeks[1] & works[0]) - offers[0])
         social = bool(e.ra or e.chains or e.org or e.place or e.colleagues)
-        if need_met and score < engine.LIKELY_AT or not social and (e.topics or shared_need):
+        topical = e.topics or shared_need or works_on
+        if need_met and score < engine.LIKELY_AT or not social and topical:
             out[_name(x)] = ("introduce", 0.0)
         elif social:
             out[_name(x)] = ("already-know?", score)

@@ -364,7 +364,20 @@ def _draft(book: Book, to: Person, other: Person) -> str:
             f" {book.written(other.id, 'seeks', k) or names[k]}, and you offer"
             f" {book.written(to.id, 'offers', o) or names[o]}"
         )
-    shared = sorted(to.interests & other.interests)
+    # a need met by someone who works on it (a topic, not an offer)
+    helped = (to.seeks & other.interests) - other.offers
+    helping = (other.seeks & to.interests) - to.offers
+    for k in sorted(helped):
+        lines.append(
+            f"you mentioned you are looking for help with"
+            f" {book.written(to.id, 'seeks', k) or names[k]}, and {other.name} works on it"
+        )
+    for k in sorted(helping):
+        lines.append(
+            f"{other.name} is looking for help with"
+            f" {book.written(other.id, 'seeks', k) or names[k]}, which you work on"
+        )
+    shared = sorted((to.interests & other.interests) - helped - helping)
     if shared:
         lines.append(f"you both work on {', '.join(names[k] for k in shared[:3])}")
     for e in sorted(to.events & other.events):
@@ -411,7 +424,7 @@ def why_none(
     ]
     what = f"{first}'s topics, offers or seeks" if want is None else f"{topic} with {first}"
     if not sharing:
-        return f"no other contact shares {what}.{_worked_on(book, person, first, want)}"
+        return f"no other contact shares {what}."
     counts = _blocked_reasons(conn, book, focus, sharing, found)
     labels = {
         "tie": f"already knows {first}",
@@ -427,33 +440,12 @@ def why_none(
     return f"every contact who shares {what} {joined}."
 
 
-def _worked_on(book: Book, person: Person, first: str, want: frozenset[str] | None) -> str:
-    """Who works on what the person seeks (a topic, not an offer: not an introduction's
-    reason), said where the list is empty, so that the reason does not read as "no one
-    has anything to do with it": the need most people work on, and where to see them."""
-    seeks = person.seeks if want is None else person.seeks & want
-    working = {
-        k: sum(1 for p in book.people.values() if p.id != person.id and k in p.interests)
-        for k in seeks
-    }
-    working = {k: n for k, n in working.items() if n}
-    if not working:
-        return ""
-    best = min(working, key=lambda k: (-working[k], book.topic_names[k]))
-    n, name = working[best], book.topic_names[best]
-    who = "1 contact works" if n == 1 else f"{n} contacts work"
-    return (
-        f" {who} on {name}, which {first} seeks: `pln who '{name}'` lists them"
-        " (an introduction needs one of them to offer it)."
-    )
-
-
 def _topical(book: Book, a: Person, b: Person, want: frozenset[str] | None) -> bool:
     if want is not None:
         return bool(want & (a.interests | a.seeks)) and bool(want & (b.interests | b.seeks))
     return bool(
-        a.seeks & b.offers
-        or b.seeks & a.offers
+        a.seeks & b.interests
+        or b.seeks & a.interests
         or book.met_in_part(a, b)
         or book.met_in_part(b, a)
         or a.interests & b.interests

@@ -71,10 +71,12 @@ def replaced_outcome(done: Recorded) -> str | None:
 # What each kind of evidence is called in what people read (JSON keeps the kind itself).
 EVIDENCE_WORDS = {
     "complement": "one offers what the other seeks",
+    "works-on": "one works on what the other seeks",
     "topic": "shared topics",
     "need": "shared needs",
     "event": "met at the same event",
     "org": "same organisation",
+    "colleague": "knows someone at the other's organisation",
     "place": "same place",
     "mutual": "common acquaintances",
     "path": "chains of acquaintances",

@@ -9,6 +9,7 @@ evidence                  introduce score                     know score
 ========================  ==================================  ===================
 a seeks what b offers     3 x (0.5 + 0.5 w) each way           -
 ... met in part           0.5 x 3 x 0.5 each way               -
+a seeks what b works on   1 x (0.5 + 0.5 w) each way           -
 both work on a topic      1 x w per topic                      0.25 / df per topic
 both look for a topic     0.6 x w per topic                    -
 met at the same event     -                                    0.5 / df
@@ -23,7 +24,11 @@ A need is met in part (``PARTIAL``) by an offer that holds every word of it and 
 ("retrieval practice coaching" for "retrieval practice": what ``pln who NEED`` finds;
 ``Book.covering``), with the offer of the fewest words when several do.
 
-The introduce score is the topical evidence (the first four rows), multiplied by
+A need is also met, at a third of an offer's weight (``WORKS_ON``), by someone who works on
+it (a topic of theirs, not an offer: they know the field, not that they would help); ``w``
+is then the topic's (who works on it or offers it), as for "both work on a topic".
+
+The introduce score is the topical evidence (the first five rows), multiplied by
 ``DISCOUNT / (DISCOUNT + s)`` with ``DISCOUNT`` (0.05) and ``s`` the know score less
 its topics part (events, organisation, place, acquaintances, chains): 1 for a pair
 with no such evidence, 1/2 when ``s`` is ``DISCOUNT``. What says two people already
@@ -61,7 +66,7 @@ the limit there is never proposed. A need met under ``LIKELY_AT``, and a pair
 known by shared topics alone, are introductions first, listed as "already-know?"
 only when the introductions leave them out. Introductions are the pairs with a
 topical reason (a need met, a shared topic or a shared need) not kept for the
-other list: those with a need met first, then the others, each best first (the
+other list: those with a need met by an offer first, then the others, each best first (the
 discount alone cost needs met their place, measured). Pairs already tied, in one group,
 introduced before, or dismissed are never suggested; neither are archived people
 nor (unless asked) people you only follow. Private topics, events and groups are
@@ -118,6 +123,10 @@ COMPLEMENT, TOPIC, SHARED_NEED = 3.0, 1.0, 0.6
 # in full, and needs no count of the offer's holders: a count a key at 100,000 people)
 PARTIAL = 0.5
 MET_IN_PART = COMPLEMENT * 0.5 * PARTIAL
+# a need met by someone who works on it (a topic of theirs, not an offer): WORKS_ON x (0.5 +
+# 0.5 w) of the topic's key, each way; a third of a need met by an offer (an offer says they
+# would help; a topic, only that they know the field), about a rare topic both work on
+WORKS_ON = 1.0
 # the introduce score is topical only: a shared event, organisation or place, and common
 # acquaintances, are evidence that the two already know each other (the know score)
 INTRO_WEIGHT = {"s": SHARED_NEED, "i": TOPIC}
@@ -636,6 +645,10 @@ class Book:
                         continue
                     if focus or len(ids) * len(offerers) <= PAIR_CAP * scale:
                         _cross(acc, ids, offerers, MET_IN_PART, focus)
+                workers = self.index.get("i:" + rest, [])  # and who works on it
+                if workers and (focus or len(ids) * len(workers) <= PAIR_CAP * scale):
+                    w = WORKS_ON * (0.5 + 0.5 * self.weight("i:" + rest))
+                    _cross(acc, ids, workers, w, focus)
             if tag == "o" or not (focus or len(ids) <= CAP * scale):
                 continue
             intro = INTRO_WEIGHT.get(tag, 0.0)
@@ -669,6 +682,9 @@ class Book:
                     offerers = self.index.get("o:" + offer, ())
                     if offerers and len(ids) * len(offerers) <= PAIR_CAP:
                         units.append((1, len(ids) * len(offerers), (key, "o:" + offer)))
+                workers = self.index.get("i:" + key[2:], ())  # who works on it: the same
+                if workers and len(ids) * len(workers) <= PAIR_CAP:
+                    units.append((1, len(ids) * len(workers), (key, "i:" + key[2:])))
             if tag != "o" and len(ids) > 1:
                 units.append((1, len(ids) * (len(ids) - 1) // 2, key))
         for z, nb in self.neighbours.items():
@@ -684,9 +700,10 @@ class Book:
             if isinstance(item, int):
                 known = [x for x in self.neighbours[item] if x in self.people]
                 _within(acc, known, complex(0, 1 / len(self.neighbours[item])), None)
-            elif isinstance(item, tuple):  # a need met in part
-                need, offer = item
-                _cross(acc, self.index[need], self.index[offer], MET_IN_PART, None)
+            elif isinstance(item, tuple):  # a need met in part, or by who works on it
+                need, other = item
+                w = MET_IN_PART if other[0] == "o" else WORKS_ON * (0.5 + 0.5 * self.weight(other))
+                _cross(acc, self.index[need], self.index[other], w, None)
             elif kind == 0:
                 w = COMPLEMENT * (0.5 + 0.5 * self.weight("o:" + item[2:]))
                 _cross(acc, self.index[item], self.index["o:" + item[2:]], w, None)
@@ -704,8 +721,8 @@ class Book:
             return [f"{tag}:{key}" for key in sorted(topic) for tag in "si"]
         if focus is not None:
             person = self.people[focus]
-            # and who seeks what I offer, or a need my offers meet in part
-            needs = [f"s:{k}" for k in person.offers]
+            # and who seeks what I offer or work on, or a need my offers meet in part
+            needs = [f"s:{k}" for k in person.interests]
             needs += [f"s:{k}" for o in sorted(person.offers) for k in self.covered(o)]
             return list(dict.fromkeys(person.index_keys() + needs))
         return list(self.index)
@@ -851,8 +868,9 @@ def _focus_counts(
     held: dict[str, Person] = {}
     for i in ids:
         person = book.people.get(i)
-        if person is not None:  # and who offers what they seek (the weight of a need met)
-            offers = [f"o:{k}" for k in sorted(person.seeks)]
+        if person is not None:  # and who offers or works on what they seek (the weights
+            # of a need met)
+            offers = [f"{t}:{k}" for k in sorted(person.seeks) for t in "oi"]
             for k in person.index_keys() + offers:
                 held.setdefault(k, person)
 
@@ -981,6 +999,18 @@ def score_pair(
     if comp:
         kinds.append("complement")
     intro += comp
+    works = 0.0
+    for seeker, worker, sname, wname in ((a, b, na, nb), (b, a, nb, na)):
+        for k in sorted((seeker.seeks & worker.interests) - worker.offers):
+            met_needs.add(k)  # not also "both work on" it
+            works += WORKS_ON * (0.5 + 0.5 * book.weight(f"i:{k}"))
+            if explain:
+                reasons.append(
+                    f"{sname} is looking for help with {book.topic_names[k]}; {wname} works on it"
+                )
+    if works:
+        kinds.append("works-on")
+    intro += works
     common_topics = a.interests & b.interests
     topic_know = sum(KNOW_TOPIC / max(book.df(f"i:{k}"), 1) for k in common_topics)
     know += topic_know
@@ -1248,9 +1278,10 @@ def _scored_with_focus(
 def _bounds(book: Book, me: Person) -> tuple[dict[int, float], set[int]]:
     """The most each person's pair with ``me`` can score as an introduction (before the
     discount, which only lowers it), from the index lists they share with ``me``: each
-    need of ``me`` they offer (or offer more than: at most one need met in part a need),
-    each need of theirs ``me`` offers (or meets in part), each topic and need they share,
-    at its weight in ``score_pair``; and who has a need met with ``me`` at all."""
+    need of ``me`` they offer (or offer more than: at most one need met in part a need)
+    or work on, each need of theirs ``me`` offers (or meets in part) or works on, each
+    topic and need they share, at its weight in ``score_pair``; and who has a need met by
+    an offer with ``me`` at all."""
     index, weight = book.index, book.weight
     most: dict[int, float] = defaultdict(float)
 
@@ -1265,6 +1296,7 @@ def _bounds(book: Book, me: Person) -> tuple[dict[int, float], set[int]]:
         in_part = set(chain.from_iterable(index.get(f"o:{o}", ()) for o in book.covering(k)))
         add(in_part, MET_IN_PART)
         add(index.get(f"s:{k}", ()), SHARED_NEED * weight(f"s:{k}"))
+        add(index.get(f"i:{k}", ()), WORKS_ON * (0.5 + 0.5 * weight(f"i:{k}")))
         meets.update(index.get(f"o:{k}", ()), in_part)
     for k in me.offers:
         add(index.get(f"s:{k}", ()), COMPLEMENT * (0.5 + 0.5 * weight(f"o:{k}")))
@@ -1274,6 +1306,7 @@ def _bounds(book: Book, me: Person) -> tuple[dict[int, float], set[int]]:
         meets.update(index.get(f"s:{need}", ()))
     for k in me.interests:
         add(index.get(f"i:{k}", ()), TOPIC * weight(f"i:{k}"))
+        add(index.get(f"s:{k}", ()), WORKS_ON * (0.5 + 0.5 * weight(f"i:{k}")))
     return most, meets
 
 
