@@ -6,7 +6,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...migrations import LATEST, OPEN, UNDONE_TABLES
+from ...migrations import (
+    COUNTED_CHANGED,
+    KEY_COUNT_FILL,
+    KEYED,
+    KEYED_TAGS,
+    LATEST,
+    OPEN,
+    OWN_CHANGED,
+    OWN_TAGS,
+    UNDONE_TABLES,
+    attr_keys,
+    attr_keys_only,
+    count_keys,
+    drop_zeros,
+    own_keys,
+    own_keys_only,
+)
 from . import ID_TABLES
 
 if TYPE_CHECKING:
@@ -131,6 +147,133 @@ TOPICS_FILL = [
     " string_agg(value, ', ' ORDER BY id) FROM person_attr WHERE kind = 'topic'"
     " GROUP BY person_id",
 ]
+
+
+# ``key_count`` (SQLite's ``migrations.key_count_triggers``; what each row counts is said
+# there). A person's row: the same statements as on SQLite, a row at a time (``BEFORE
+# DELETE``: their attributes are still there to take; the cascade that deletes them runs
+# after the person's row is gone, and finds no person to take them from). The attributes:
+# a statement at a time, from its transition tables, because PostgreSQL runs ``AFTER``
+# row triggers once the statement is done, when a row's part can no longer be told from
+# the others' (a merge inserts one person's topic and offer of one key in one statement):
+# each (person, key) the statement touched counts as it does now less as it did before
+# (the rows now, but those the statement wrote, and the rows it removed or changed).
+KEY_COUNT_PERSON_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION pln_key_count_person() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {count_keys(own_keys("NEW"), "NEW", 1)};
+        {count_keys(attr_keys("NEW.id"), "NEW", 1)};
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        {count_keys(own_keys("OLD"), "OLD", -1)};
+        {count_keys(attr_keys("OLD.id"), "OLD", -1)};
+        {drop_zeros(OWN_TAGS, own_keys_only("OLD"))};
+        {drop_zeros(KEYED_TAGS, attr_keys_only("OLD.id"))};
+        RETURN OLD;
+    END IF;
+    IF {OWN_CHANGED.format(differ="IS DISTINCT FROM")} THEN
+        {count_keys(own_keys("OLD"), "OLD", -1)};
+        {count_keys(own_keys("NEW"), "NEW", 1)};
+        {drop_zeros(OWN_TAGS, own_keys_only("OLD"))};
+    END IF;
+    IF {COUNTED_CHANGED.format(differ="IS DISTINCT FROM")} THEN
+        {count_keys(attr_keys("OLD.id"), "OLD", -1)};
+        {count_keys(attr_keys("NEW.id"), "NEW", 1)};
+        {drop_zeros(KEYED_TAGS, attr_keys_only("OLD.id"))};
+    END IF;
+    RETURN NULL;
+END
+$fn$
+"""
+
+_NO_ROWS = (
+    "SELECT NULL::integer AS id, NULL::integer AS person_id, NULL::text AS kind,"
+    ' NULL::text AS "key" WHERE false'
+)
+_ROWS = 'SELECT id, person_id, kind, "key" FROM {}'
+_KEPT = " AND a.id NOT IN (SELECT id FROM n)"  # not a row the statement wrote
+_HELD = (
+    'EXISTS (SELECT 1 FROM {rows} WHERE a.person_id = x.person_id AND a."key" = x."key"'
+    " AND a.kind = ANY (t.kinds){unless})"
+)
+KEY_COUNT_ATTRS = f"""
+WITH o AS ({{old}}), n AS ({{new}}),
+pairs AS (SELECT person_id, "key" FROM o WHERE kind IN {KEYED}
+          UNION SELECT person_id, "key" FROM n WHERE kind IN {KEYED}),
+tags (tag, kinds) AS (VALUES ('i', ARRAY['topic', 'offers']), ('o', ARRAY['offers']),
+                             ('s', ARRAY['seeks'])),
+delta AS (
+    SELECT t.tag, x."key", p.circle,
+           ({_HELD.format(rows="person_attr a", unless="")})::int
+           - ({_HELD.format(rows="o a", unless="")}
+              OR {_HELD.format(rows="person_attr a", unless=_KEPT)})::int AS d
+      FROM pairs x JOIN person p ON p.id = x.person_id AND p.archived_at IS NULL CROSS JOIN tags t
+)
+INSERT INTO key_count (tag, "key", everyone, listed)
+SELECT tag, "key", sum(d), sum(CASE WHEN circle != 'following' THEN d ELSE 0 END) FROM delta
+ WHERE d <> 0 GROUP BY tag, "key"
+    ON CONFLICT (tag, "key") DO UPDATE SET everyone = key_count.everyone + excluded.everyone,
+       listed = key_count.listed + excluded.listed
+"""
+
+
+def key_count_attrs_function(op: str) -> str:
+    """``pln_key_count_attr_<op>()``: the statement's attributes counted (module comment),
+    from the transition tables ``op`` has (``old_rows``, ``new_rows``)."""
+    old = _ROWS.format("old_rows") if op in ("update", "delete") else _NO_ROWS
+    new = _ROWS.format("new_rows") if op in ("insert", "update") else _NO_ROWS
+    touched = " UNION ".join(f'SELECT "key" FROM ({rows}) AS r' for rows in (old, new))
+    return f"""
+CREATE OR REPLACE FUNCTION pln_key_count_attr_{op}() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+BEGIN
+    {KEY_COUNT_ATTRS.format(old=old, new=new).strip()};
+    {drop_zeros(KEYED_TAGS, touched)};
+    RETURN NULL;
+END
+$fn$
+"""
+
+
+# The triggers that keep ``key_count`` exact, by table (``pln db check`` looks for them).
+KEY_COUNT_TRIGGERS = {
+    "person": ("pln_key_count_insert", "pln_key_count_update", "pln_key_count_delete"),
+    "person_attr": ("pln_key_count_insert", "pln_key_count_update", "pln_key_count_delete"),
+}
+
+
+def key_count_ddl() -> list[str]:
+    """``key_count``'s triggers on ``person`` and ``person_attr``, and its rows counted from
+    the book (at `pln db init`, `pln db upgrade` to schema 13, and after a bulk load that
+    ran without triggers)."""
+    out = [KEY_COUNT_PERSON_FUNCTION]
+    out += [key_count_attrs_function(op) for op in ("insert", "update", "delete")]
+    for table, names in KEY_COUNT_TRIGGERS.items():
+        out += [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name in names]
+    changed = " OR ".join(
+        f"({test.format(differ='IS DISTINCT FROM')})" for test in (OWN_CHANGED, COUNTED_CHANGED)
+    )
+    run = "FOR EACH ROW EXECUTE FUNCTION pln_key_count_person()"
+    out += [
+        f"CREATE TRIGGER pln_key_count_insert AFTER INSERT ON person {run}",
+        f"CREATE TRIGGER pln_key_count_update AFTER UPDATE ON person FOR EACH ROW"
+        f" WHEN ({changed}) EXECUTE FUNCTION pln_key_count_person()",
+        f"CREATE TRIGGER pln_key_count_delete BEFORE DELETE ON person {run}",
+    ]
+    tables = {"insert": "NEW TABLE AS new_rows", "delete": "OLD TABLE AS old_rows"}
+    tables["update"] = "OLD TABLE AS old_rows NEW TABLE AS new_rows"
+    out += [
+        f"CREATE TRIGGER pln_key_count_{op} AFTER {op.upper()} ON person_attr"
+        f" REFERENCING {tables[op]} FOR EACH STATEMENT EXECUTE FUNCTION pln_key_count_attr_{op}()"
+        for op in ("insert", "update", "delete")
+    ]
+    return out + KEY_COUNT_REFILL
+
+
+KEY_COUNT_REFILL = ["DELETE FROM key_count", KEY_COUNT_FILL.strip()]
 
 
 def _quoted(column: str, kind: str) -> str:
@@ -332,4 +475,5 @@ def extra_ddl(conn: psycopg.Connection[Any], *, unaccent: bool) -> list[str]:
     out.append(SEARCH_TABLE)
     out.append("CREATE INDEX ix_person_search_doc ON person_search USING gin (doc)")
     out.extend(topics_ddl())
+    out.extend(key_count_ddl())
     return out
