@@ -246,7 +246,8 @@ def pln_app() -> Any:
 def test_the_everyday_commands_keep_the_counts_exact(pln: Any, db_path: Path) -> None:
     """The cases the random sequences may miss, each checked: a topic also offered counts
     once, and still once when one of the two goes; archive, restore, a circle left and
-    joined; a merge moving one person's topic and offer of one key to another; forget."""
+    joined; a topic added again; a merge moving one person's topic and offer of one key to
+    another, and a topic both hold (each skipped by ``ON CONFLICT DO NOTHING``); forget."""
     pln("add", "Ana", "--topic", "oracy", "--offers", "oracy", "--org", "Hill School")
     pln("add", "Ben", "--topic", "Oracy", "--seeks", "oracy", "--org", "HILL SCHOOL")
     pln("add", "Cy", "--topic", "maths", "--offers", "maths", "--circle", "following")
@@ -257,8 +258,9 @@ def test_the_everyday_commands_keep_the_counts_exact(pln: Any, db_path: Path) ->
         ["edit", "Ana", "--add-offers", "oracy", "--remove-topic", "oracy"],
         ["archive", "Ben"],
         ["restore", "Ben"],
-        ["edit", "Cy", "--circle", "colleague"],
-        ["merge", "Ben", "Cy", "--yes"],  # Cy's topic and offer of maths move to Ben
+        ["edit", "Cy", "--circle", "colleague", "--add-topic", "ORACY"],
+        ["edit", "Ana", "--add-topic", "Oracy"],  # held already: nothing is added
+        ["merge", "Ben", "Cy", "--yes"],  # Cy's topic and offer of maths move to Ben; oracy, held
         ["edit", "Ana", "--org", "Dale School", "--location", "Leeds"],
     ]
     for step in steps:

@@ -10,11 +10,18 @@ right here and build what ``suggest.py`` needs, with no named row per person in 
 SQLite-only SQL is in the functions named ``*_sqlite``: the scope's temp tables are filled
 with ``INSERT OR IGNORE`` (their statements and plans as measured), shared organisations
 and places compare ``COLLATE NOCASE``, a person's keys come in one ``group_concat`` string,
-and "as first written" is ``ORDER BY rowid``. What `--for` counts at 100,000 people is read
-from schema 10's indexes (``count_holders_sqlite``, ``sharing_sqlite``): whether a holder
-counts from ``ix_person_eligible`` (``INDEXED BY``), who shares an organisation or place
-from the case-blind ``ix_person_*_fold``. Each has a twin ``*_pg`` for a shared book (at
+and "as first written" is ``ORDER BY rowid``. Each has a twin ``*_pg`` for a shared book (at
 the end of the module), and ``suggest.py`` calls the engine-neutral name between them.
+
+What `--for` and one pair count of the whole book (how many people are considered, how
+many hold one key, how many share an organisation, place or event) is read from
+``key_count`` (schema 13: ``migrations.KEY_COUNT_TABLE``), which triggers keep exact on
+both engines: one row by its key, or an organisation's or place's spellings through its
+case-blind index (``ix_key_count_fold``). Counting them from the people read tens of
+thousands of rows a run at 100,000 people, two fifths of `--for`. A topic of several
+stored spellings or synonyms is counted from its holders (``count_holders_sqlite``, whether
+a holder counts read from ``ix_person_eligible``): a person may hold two of them, and a sum
+of rows would count them twice.
 """
 
 from collections import defaultdict
