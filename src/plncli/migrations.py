@@ -591,6 +591,12 @@ def one_attr_keys(row: str, others: str) -> str:
     )
 
 
+UPSERT = (
+    ' ON CONFLICT (tag, "key") DO UPDATE SET everyone = key_count.everyone'
+    " + excluded.everyone, listed = key_count.listed + excluded.listed"
+)
+
+
 def count_keys(keys: str, person: str, sign: int, *, source: str = "") -> str:
     """Add ``sign`` to the count of each (tag, key) of ``keys`` held by ``person`` (NEW or
     OLD of ``person``; or ``p``, the person an attribute names: ``source``), unless they
@@ -599,9 +605,7 @@ def count_keys(keys: str, person: str, sign: int, *, source: str = "") -> str:
     return (
         'INSERT INTO key_count (tag, "key", everyone, listed)'
         f' SELECT k.tag, k."key", {sign}, {listed} FROM {source}({keys}) AS k'
-        f" WHERE {person}.archived_at IS NULL"
-        ' ON CONFLICT (tag, "key") DO UPDATE SET everyone = key_count.everyone'
-        " + excluded.everyone, listed = key_count.listed + excluded.listed"
+        f" WHERE {person}.archived_at IS NULL{UPSERT}"
     )
 
 
@@ -662,10 +666,6 @@ KEY_COUNT_TRIGGERS = (
     "person_delete",
     "person_update",
     "person_counted",
-)
-UPSERT = (
-    ' ON CONFLICT (tag, "key") DO UPDATE SET everyone = key_count.everyone'
-    " + excluded.everyone, listed = key_count.listed + excluded.listed"
 )
 
 

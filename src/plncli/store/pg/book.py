@@ -76,7 +76,7 @@ def _expected_triggers() -> dict[str, set[str]]:
     expected.setdefault("change_log", set()).add("pln_author")
     expected["person_attr"].add("pln_person_topics")
     for table, names in KEY_COUNT_TRIGGERS.items():
-        expected[table].update(names)
+        expected.setdefault(table, set()).update(names)
     return expected
 
 
@@ -87,7 +87,8 @@ _WHAT = {
     "pln_author": "the author trigger",
     "pln_person_topics": "the trigger that keeps `pln list`'s topics",
     **dict.fromkeys(
-        KEY_COUNT_TRIGGERS["person"], "a trigger that keeps `pln introduce --for`'s counts"
+        [*KEY_COUNT_TRIGGERS["person"], *KEY_COUNT_TRIGGERS["key_count_pending"]],
+        "a trigger that keeps `pln introduce --for`'s counts",
     ),
 }
 
