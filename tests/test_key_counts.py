@@ -606,6 +606,35 @@ def test_a_shared_book_upgraded_to_13_gets_the_table_its_triggers_and_rows(
         ]
 
 
+def test_a_shared_books_counts_are_folded_at_each_commit(pln: Any, pg_url: str) -> None:
+    """On PostgreSQL a transaction's counts wait in ``key_count_delta`` and are added at
+    its commit, once; constraints made immediate in the middle fold what came before, and
+    what comes after is folded at the commit all the same; a rollback adds nothing."""
+    psycopg = pytest.importorskip("psycopg")
+    pln("db", "init", pg_url)
+    pln("--db", pg_url, "add", "Ana", "--topic", "oracy")
+    attr = "INSERT INTO person_attr (person_id, kind, value, key) VALUES (1, %s, %s, %s)"
+    with psycopg.connect(pg_url) as conn:
+        conn.execute(attr, ("offers", "oracy", "oracy"))
+        conn.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deltas so far are added now
+        assert conn.execute("SELECT count(*) FROM key_count_delta").fetchone() == (0,)
+        conn.execute(attr, ("seeks", "maths", "math"))
+        conn.execute("UPDATE person SET circle = 'following' WHERE id = 1")
+    with psycopg.connect(pg_url) as conn:
+        conn.execute(attr, ("topic", "maths", "math"))
+        conn.rollback()
+    with psycopg.connect(pg_url) as conn:
+        rows = conn.execute("SELECT tag, key, everyone, listed FROM key_count ORDER BY 1, 2")
+        assert rows.fetchall() == [
+            ("i", "oracy", 1, 0),
+            ("n", "", 1, 0),
+            ("o", "oracy", 1, 0),
+            ("s", "math", 1, 0),
+        ]
+        assert conn.execute("SELECT count(*) FROM key_count_delta").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM key_count_pending").fetchone() == (0,)
+
+
 def test_db_check_names_a_counts_trigger_dropped_or_disabled(pln: Any, pg_url: str) -> None:
     psycopg = pytest.importorskip("psycopg")
     pln("db", "init", pg_url)
