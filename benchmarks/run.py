@@ -504,14 +504,15 @@ def load_pg(book_path: Path, url: str) -> dict[str, int]:
     the load runs with ``session_replication_role = replica``: no trigger fires (the
     capture function's one query per row made a 10k book take three minutes) and the
     foreign keys are not checked again (the rows come from a consistent book); so
-    ``person_topics`` is made again from the topics after it, as the search rows are.
+    ``person_topics`` is made again from the topics after it, as the search rows are, and
+    ``key_count`` from the people and their attributes.
     Returns the rows copied per table."""
     import psycopg
 
     from plncli.migrations import OPEN
     from plncli.store.pg import PgConn
     from plncli.store.pg.search import rebuild_search
-    from plncli.store.pg.schema import TOPICS_FILL
+    from plncli.store.pg.schema import KEY_COUNT_REFILL, TOPICS_FILL
 
     src = sqlite3.connect(book_path)
     if src.execute("SELECT count(*) FROM change_log WHERE summary = ?", (OPEN,)).fetchone()[0]:
@@ -557,6 +558,8 @@ def load_pg(book_path: Path, url: str) -> dict[str, int]:
         conn.execute("ANALYZE")  # else the search rows' subqueries scan whole tables: minutes
         rebuild_search(PgConn(conn))
         for statement in TOPICS_FILL:  # `pln list`'s topics: no trigger ran on the copy
+            conn.execute(statement)
+        for statement in KEY_COUNT_REFILL:  # `pln introduce --for`'s counts: the same
             conn.execute(statement)
         conn.commit()
         steps = src.execute("SELECT count(*) FROM undo_step").fetchone()[0]

@@ -234,11 +234,20 @@ def pair(x: str, y: str) -> frozenset[str]:
 
 def without_person_topics() -> str:
     """SQL removing m011's ``person_topics`` and its triggers, and what the steps after it
-    add (m012's ``ix_person_list``): a book wound back to before m011 has none of them."""
+    add (m012's ``ix_person_list``, m013's ``key_count``): a book wound back to before m011
+    has none of them."""
     from plncli import migrations
 
     drops = "".join(f" DROP TRIGGER person_topics_{t};" for t in migrations.TOPICS_TRIGGERS)
-    return drops + " DROP TABLE person_topics; DROP INDEX ix_person_list;"
+    return drops + " DROP TABLE person_topics; DROP INDEX ix_person_list;" + without_key_count()
+
+
+def without_key_count() -> str:
+    """SQL removing m013's ``key_count`` and its triggers: a book wound back to before m013."""
+    from plncli import migrations
+
+    drops = "".join(f" DROP TRIGGER key_count_{t};" for t in migrations.KEY_COUNT_TRIGGERS)
+    return drops + " DROP TABLE key_count;"
 
 
 def without_followup_anchor(conn: Any) -> None:

@@ -250,8 +250,11 @@ def backup_to(conn: sqlite3.Connection, target: str, *, force: bool = False) -> 
 
 def _copy_error(conn: sqlite3.Connection, target: str, exc: sqlite3.Error) -> StoreError:
     text = str(exc)
+    # an I/O error with no room to write the copy: SQLite says SQLITE_IOERR_WRITE, or plain
+    # SQLITE_IOERR when the write that failed was inside a b-tree's (which one depends on
+    # the book's pages: where the limit falls)
     if "full" in text or (
-        getattr(exc, "sqlite_errorname", "") == "SQLITE_IOERR_WRITE" and _no_room(conn, target)
+        getattr(exc, "sqlite_errorname", "").startswith("SQLITE_IOERR") and _no_room(conn, target)
     ):
         return StoreError(
             f"could not write {target}: the disk is full; nothing was written",

@@ -148,6 +148,27 @@ class PersonTopics(SQLModel, table=True):
     topics: str
 
 
+class KeyCount(SQLModel, table=True):
+    """How many people hold each key `pln introduce --for` weighs (m013): a topic or offer
+    ('i'), an offer ('o'), a need ('s'), an event ('e'), an organisation ('g'), a place
+    ('l'), and the whole book ('n'); ``everyone`` counts the people not archived, ``listed``
+    those of them not only followed. Kept exact by triggers on ``person`` and
+    ``person_attr`` (``migrations.key_count_triggers``, ``store.pg.schema.KEY_COUNT_*``);
+    a key no one counted holds has no row. Derived, so neither undone, exported nor
+    imported."""
+
+    __tablename__ = "key_count"
+    __table_args__ = (
+        # an organisation or place read case-blind: its spellings' rows (``store.index``)
+        Index("ix_key_count_fold", "tag", AsciiFolded(column("key"))),
+        {"sqlite_with_rowid": False},
+    )
+    tag: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    everyone: int
+    listed: int
+
+
 class Interaction(SQLModel, table=True):
     __tablename__ = "interaction"
     id: int | None = Field(default=None, primary_key=True)

@@ -10,11 +10,18 @@ right here and build what ``suggest.py`` needs, with no named row per person in 
 SQLite-only SQL is in the functions named ``*_sqlite``: the scope's temp tables are filled
 with ``INSERT OR IGNORE`` (their statements and plans as measured), shared organisations
 and places compare ``COLLATE NOCASE``, a person's keys come in one ``group_concat`` string,
-and "as first written" is ``ORDER BY rowid``. What `--for` counts at 100,000 people is read
-from schema 10's indexes (``count_holders_sqlite``, ``sharing_sqlite``): whether a holder
-counts from ``ix_person_eligible`` (``INDEXED BY``), who shares an organisation or place
-from the case-blind ``ix_person_*_fold``. Each has a twin ``*_pg`` for a shared book (at
+and "as first written" is ``ORDER BY rowid``. Each has a twin ``*_pg`` for a shared book (at
 the end of the module), and ``suggest.py`` calls the engine-neutral name between them.
+
+What `--for` and one pair count of the whole book (how many people are considered, how
+many hold one key, how many share an organisation, place or event) is read from
+``key_count`` (schema 13: ``migrations.KEY_COUNT_TABLE``), which triggers keep exact on
+both engines: one row by its key, or an organisation's or place's spellings through its
+case-blind index (``ix_key_count_fold``). Counting them from the people read tens of
+thousands of rows a run at 100,000 people, two fifths of `--for`. A topic of several
+stored spellings or synonyms is counted from its holders (``count_holders_sqlite``, whether
+a holder counts read from ``ix_person_eligible``): a person may hold two of them, and a sum
+of rows would count them twice.
 """
 
 from collections import defaultdict
@@ -334,17 +341,6 @@ def sharing_over_sqlite(conn: Conn, column_name: str, value: object, cap: int) -
     return int(found[0]) > cap
 
 
-def sharing_sqlite(conn: Conn, column_name: str, value: object, *, following: bool) -> int:
-    """How many people considered have this ``met_at_id``, ``org`` or ``location``.
-    SQLite only: ``COLLATE NOCASE`` (read from the index on the column, case-blind, with
-    ``archived_at`` and ``circle``)."""
-    same = _equal_folding_ascii_sqlite(column_name, "?", column_name)
-    found = conn.execute(
-        f"SELECT count(*) FROM person WHERE {same} AND {_eligible(following)}", (value,)
-    ).fetchone()
-    return int(found[0])
-
-
 def add_sharing_sqlite(conn: Conn, table: str, focus: int, column_name: str) -> None:
     """Add who shares the focus's ``met_at_id``, ``org`` or ``location`` to ``table``
     (``_scope`` or ``_hood``). SQLite only: ``COLLATE NOCASE``, ``INSERT OR IGNORE``."""
@@ -386,25 +382,84 @@ def _eligible(following: bool) -> str:
     return "archived_at IS NULL" + ("" if following else " AND circle != 'following'")
 
 
+# What a row of ``key_count`` counts (m013, ``migrations.KEY_COUNT_TABLE``): the tag of the
+# kinds of attribute ``count_holders`` is asked about, and of each column of ``person``
+_TAG_OF_KINDS = {("topic", "offers"): "i", ("offers",): "o", ("seeks",): "s"}
+_TAG_OF_COLUMN = {"met_at_id": "e", "org": "g", "location": "l"}
+_KEY = '"key"'
+
+
+def _counted(following: bool) -> str:
+    """The column of ``key_count`` that counts the people ``_eligible(following)`` takes."""
+    return "everyone" if following else "listed"
+
+
 def count_eligible(conn: Conn, *, following: bool) -> int:
-    """How many people suggestions consider."""
-    return int(scalar(conn, f"SELECT count(*) FROM person WHERE {_eligible(following)}"))
+    """How many people suggestions consider: ``key_count``'s row of the whole book."""
+    found = conn.execute(
+        f"SELECT {_counted(following)} FROM key_count WHERE tag = 'n' AND {_KEY} = ''"
+    ).fetchone()
+    return 0 if found is None else int(found[0])
 
 
-def count_eligible_sharing_sqlite(
+def _sharing_rows(conn: Conn, column_name: str, value: object) -> tuple[str, list[object]]:
+    """The rows of ``key_count`` that count who has this ``met_at_id``, ``org`` or
+    ``location`` (``FROM ... WHERE ...``: the value's spellings, compared as the engine's
+    case-blind index on ``key`` does, ``ix_key_count_fold``), and the parameters."""
+    if column_name == "met_at_id":
+        return f"key_count WHERE tag = 'e' AND {_KEY} = ?", [str(value)]
+    tag = _TAG_OF_COLUMN[column_name]
+    if is_pg(conn):
+        same = _equal_folding_ascii_pg(_KEY, "?", column_name)
+        return f"key_count WHERE tag = ? AND {same}", [tag, value]
+    return _sharing_rows_sqlite(column_name), [tag, value]
+
+
+def _sharing_rows_sqlite(column_name: str) -> str:
+    """SQLite only: ``COLLATE NOCASE``, and ``INDEXED BY``: the planner, which has no
+    statistics of the table, else reads every row of the tag by its primary key."""
+    same = _equal_folding_ascii_sqlite(_KEY, "?", column_name)
+    return f"key_count INDEXED BY ix_key_count_fold WHERE tag = ? AND {same}"
+
+
+def sharing(conn: Conn, column_name: str, value: object, *, following: bool) -> int:
+    """How many people considered (not archived; ``following``: those you only follow
+    too) have this ``met_at_id``, ``org`` or ``location`` (case-blind, A-Z only)."""
+    if value is None:
+        return 0
+    rows, params = _sharing_rows(conn, column_name, value)
+    return int(scalar(conn, f"SELECT coalesce(sum({_counted(following)}), 0) FROM {rows}", params))
+
+
+def count_eligible_sharing(
     conn: Conn, column_name: str, value: object, *, following: bool
 ) -> tuple[int, int]:
-    """``count_eligible``, and ``sharing_sqlite`` of this ``met_at_id``, ``org`` or
-    ``location``, in one read of the people (for a value most people have: the city of a
-    book of one city, where each count alone reads the whole index, ~6 ms at 100,000).
-    SQLite only: ``COLLATE NOCASE`` (the case-blind index on ``location`` covers both)."""
-    same = _equal_folding_ascii_sqlite(column_name, "?", column_name)
+    """``count_eligible`` and ``sharing`` of this value, in one statement."""
+    if value is None:
+        return count_eligible(conn, following=following), 0
+    rows, params = _sharing_rows(conn, column_name, value)
+    counted = _counted(following)
     found = conn.execute(
-        f"SELECT count(*), count(CASE WHEN {same} THEN 1 END) FROM person"
-        f" WHERE {_eligible(following)}",
-        (value,),
+        f"SELECT (SELECT {counted} FROM key_count WHERE tag = 'n' AND {_KEY} = ''),"
+        f" (SELECT coalesce(sum({counted}), 0) FROM {rows})",
+        params,
     ).fetchone()
-    return int(found[0]), int(found[1])
+    return int(found[0] or 0), int(found[1])
+
+
+def count_holders(conn: Conn, kinds: Sequence[str], keys: Sequence[str], *, following: bool) -> int:
+    """How many people considered hold one of ``keys`` as one of ``kinds``: one key is
+    ``key_count``'s row; several (the spellings and synonyms of one topic, which a person may
+    hold more than one of) are counted from the people's attributes (``count_holders_*``)."""
+    tag = _TAG_OF_KINDS.get(tuple(kinds))
+    if tag is not None and len(set(keys)) == 1:
+        found = conn.execute(
+            f"SELECT {_counted(following)} FROM key_count WHERE tag = ? AND {_KEY} = ?",
+            (tag, keys[0]),
+        ).fetchone()
+        return 0 if found is None else int(found[0])
+    either = count_holders_pg if is_pg(conn) else count_holders_sqlite
+    return either(conn, kinds, keys, following=following)
 
 
 def count_holders_sqlite(
@@ -556,28 +611,6 @@ def sharing_over_pg(conn: Conn, column_name: str, value: object, cap: int) -> bo
     return int(found[0]) > cap
 
 
-def sharing_pg(conn: Conn, column_name: str, value: object, *, following: bool) -> int:
-    """``sharing_sqlite`` on PostgreSQL."""
-    same = _equal_folding_ascii_pg(column_name, "?", column_name)
-    found = conn.execute(
-        f"SELECT count(*) FROM person WHERE {same} AND {_eligible(following)}", (value,)
-    ).fetchone()
-    return int(found[0])
-
-
-def count_eligible_sharing_pg(
-    conn: Conn, column_name: str, value: object, *, following: bool
-) -> tuple[int, int]:
-    """``count_eligible_sharing_sqlite`` on PostgreSQL."""
-    same = _equal_folding_ascii_pg(column_name, "?", column_name)
-    found = conn.execute(
-        f"SELECT count(*), count(CASE WHEN {same} THEN 1 END) FROM person"
-        f" WHERE {_eligible(following)}",
-        (value,),
-    ).fetchone()
-    return int(found[0]), int(found[1])
-
-
 def add_sharing_pg(conn: Conn, table: str, focus: int, column_name: str) -> None:
     """``add_sharing_sqlite`` on PostgreSQL."""
     same = _equal_folding_ascii_pg(f"p.{column_name}", f"f.{column_name}", column_name)
@@ -654,12 +687,6 @@ def topic_keys_by_person(
     return either(conn, scoped=scoped, effective=effective)
 
 
-def count_holders(conn: Conn, kinds: Sequence[str], keys: Sequence[str], *, following: bool) -> int:
-    """How many people considered hold one of ``keys`` as one of ``kinds``."""
-    either = count_holders_pg if is_pg(conn) else count_holders_sqlite
-    return either(conn, kinds, keys, following=following)
-
-
 def scope_holders(conn: Conn, keys: Sequence[str]) -> list[tuple[int, str, str]]:
     """Who in ``_scope`` holds a topic, offer or need with one of ``keys``."""
     return (scope_holders_pg if is_pg(conn) else scope_holders_sqlite)(conn, keys)
@@ -689,21 +716,6 @@ def sharing_over(conn: Conn, column_name: str, value: object, cap: int) -> bool:
     """Do more than ``cap`` people (archived and only followed too) have this
     ``met_at_id``, ``org`` or ``location``?"""
     return (sharing_over_pg if is_pg(conn) else sharing_over_sqlite)(conn, column_name, value, cap)
-
-
-def sharing(conn: Conn, column_name: str, value: object, *, following: bool) -> int:
-    """How many people considered (not archived; ``following``: those you only follow
-    too) have this ``met_at_id``, ``org`` or ``location``."""
-    either = sharing_pg if is_pg(conn) else sharing_sqlite
-    return either(conn, column_name, value, following=following)
-
-
-def count_eligible_sharing(
-    conn: Conn, column_name: str, value: object, *, following: bool
-) -> tuple[int, int]:
-    """``count_eligible`` and ``sharing`` of this value, in one read."""
-    either = count_eligible_sharing_pg if is_pg(conn) else count_eligible_sharing_sqlite
-    return either(conn, column_name, value, following=following)
 
 
 def scope_add_sharing(conn: Conn, focus: int, column_name: str) -> None:

@@ -42,6 +42,14 @@ SQLAlchemy are the ``postgres`` extra, and nothing on the SQLite path imports th
     shipped in Debian's ``postgresql`` package). Where ``unaccent`` is not installed,
     ``pln`` is the ``simple`` configuration: case is folded, accents are not
     (``é`` finds ``é`` only) and ``pln db init`` says so.
+  * the triggers that keep the derived tables exact (``schema.py``): ``person_topics``
+    (`pln list`'s topics) and ``key_count`` (`pln introduce --for`'s counts), whose
+    triggers on ``person_attr`` run ``BEFORE`` each row's change (an ``AFTER`` row
+    trigger sees every row of its statement, so one row's part could not be told from
+    the others'), which add a transaction's counts to ``key_count_delta`` and fold them
+    into ``key_count`` at its commit (``key_count_pending``'s deferred trigger), and whose
+    rows are counted again after a bulk load that ran without triggers
+    (``KEY_COUNT_REFILL``).
 
 - **Members** (``prepare.init``, `pln db init`): two roles, ``<db>_read`` (SELECT) and
   ``<db>_write`` (reads, and writes every table; ``undo_step`` only through the capture

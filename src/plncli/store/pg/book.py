@@ -16,6 +16,7 @@ from typing import NamedTuple, cast
 from ...migrations import UNDONE_TABLES
 from .. import Conn, row, rows, scalar
 from . import ID_TABLES, PgConn
+from .schema import KEY_COUNT_TRIGGERS
 
 
 def _store(conn: PgConn) -> Conn:
@@ -74,6 +75,8 @@ def _expected_triggers() -> dict[str, set[str]]:
             expected[table].add("pln_rowid")
     expected.setdefault("change_log", set()).add("pln_author")
     expected["person_attr"].add("pln_person_topics")
+    for table, names in KEY_COUNT_TRIGGERS.items():
+        expected.setdefault(table, set()).update(names)
     return expected
 
 
@@ -83,6 +86,10 @@ _WHAT = {
     "pln_rowid": "the rowid trigger",
     "pln_author": "the author trigger",
     "pln_person_topics": "the trigger that keeps `pln list`'s topics",
+    **dict.fromkeys(
+        [*KEY_COUNT_TRIGGERS["person"], *KEY_COUNT_TRIGGERS["key_count_pending"]],
+        "a trigger that keeps `pln introduce --for`'s counts",
+    ),
 }
 
 

@@ -30,7 +30,14 @@ from ...errors import StoreError
 from ...migrations import LATEST, UNDONE_TABLES
 from . import WRITE_LOCK, _open, _where, conninfo, require, schema_version
 from .prepare import grant_ddl, role_names
-from .schema import _rowid_ddl, byte_order_ddl, capture_ddl, deferrable_ddl, topics_ddl
+from .schema import (
+    _rowid_ddl,
+    byte_order_ddl,
+    capture_ddl,
+    deferrable_ddl,
+    key_count_ddl,
+    topics_ddl,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -41,6 +48,7 @@ DATA_STEPS: dict[int, list[str]] = {
     6: ["UPDATE person SET uid = 'urn:uuid:' || gen_random_uuid() WHERE uid IS NULL"],
     8: ["DROP INDEX IF EXISTS ix_person_attr_kind_key"],
     11: topics_ddl(),  # `pln list`'s topics column, and its trigger
+    13: key_count_ddl(),  # `pln introduce --for`'s counts, and their triggers
 }
 
 
