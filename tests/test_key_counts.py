@@ -219,7 +219,7 @@ def _csv(tmp_path: Path) -> Path:
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(commands=st.lists(COMMAND, min_size=1, max_size=10))
 def test_any_commands_and_their_undo_keep_the_counts_exact(
@@ -379,7 +379,7 @@ def _with_foreign_keys(db_path: Path, sql: str, *args: object) -> None:
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(ops=st.lists(ROW_OPS, max_size=14))
 def test_any_row_changes_keep_the_counts_exact(
