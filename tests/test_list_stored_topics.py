@@ -246,7 +246,7 @@ def _apply(db_path: Path, op: tuple[Any, ...]) -> None:
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(ops=st.lists(OPS, max_size=12))
 @example(ops=[("add", 1, "topic", ""), ("remove", 0), ("add", 1, "topic", "")])  # CI's draw
