@@ -1189,7 +1189,7 @@ interaction_st = st.tuples(
 
 @pytest.mark.sqlite_only(reason="a new SQLite file (--db) for each hypothesis example")
 @settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     people=st.lists(person_st, min_size=1, max_size=4),

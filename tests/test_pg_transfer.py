@@ -753,7 +753,7 @@ def _empty_again(url: str) -> None:
 
 @pytest.mark.slow
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     # Names differ (folded): two people of one name are listed in an order each engine's

@@ -277,7 +277,7 @@ def expected(
 @pytest.mark.sqlite_only(reason="a fresh book per example; the shared book: test_stats.py")
 @settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
-    max_examples=min(40, settings.default.max_examples),  # ~20 commands an example
+    max_examples=min(25, settings.default.max_examples),  # ~20 commands an example
 )
 @given(book=books())
 def test_every_number_matches_the_definitions(pln: Any, tmp_path: Path, book: Any) -> None:
