@@ -365,8 +365,9 @@ def _draft(book: Book, to: Person, other: Person) -> str:
             f" {book.written(to.id, 'offers', o) or names[o]}"
         )
     # a need met by someone who works on it (a topic, not an offer)
-    helped = (to.seeks & other.interests) - other.offers
-    helping = (other.seeks & to.interests) - to.offers
+    from .suggest import works_on
+
+    helped, helping = works_on(to, other), works_on(other, to)
     for k in sorted(helped):
         lines.append(
             f"you mentioned you are looking for help with"

@@ -891,7 +891,7 @@ def _focus_counts(
         if place is None or ("location", place) in book.sharing:
             return max(store.count_eligible(conn, following=following), 2)
         # a place most people share (one city's book): its count is asked for next, and
-        # both are one read of the people
+        # both are read in one statement (two rows of key_count)
         n, book.sharing["location", place] = store.count_eligible_sharing(
             conn, "location", place, following=following
         )
@@ -968,6 +968,11 @@ def _within(acc: dict[int, complex], ids: list[int], w: complex, focus: int | No
 # ---- scoring -------------------------------------------------------------------------
 
 
+def works_on(seeker: Person, worker: Person) -> frozenset[str]:
+    """The seeker's needs the worker works on without offering them (``WORKS_ON``)."""
+    return (seeker.seeks & worker.interests) - worker.offers
+
+
 def _first(name: str) -> str:
     return name.split()[0] if name.split() else name
 
@@ -1001,7 +1006,7 @@ def score_pair(
     intro += comp
     works = 0.0
     for seeker, worker, sname, wname in ((a, b, na, nb), (b, a, nb, na)):
-        for k in sorted((seeker.seeks & worker.interests) - worker.offers):
+        for k in sorted(works_on(seeker, worker)):
             met_needs.add(k)  # not also "both work on" it
             works += WORKS_ON * (0.5 + 0.5 * book.weight(f"i:{k}"))
             if explain:
