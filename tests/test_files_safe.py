@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from built_once import built_once
 from conftest import NOW
 from helpers import assert_clean_error, book_location, dump_shared, fails, shared_book
 
@@ -66,14 +67,19 @@ def dead_pid() -> int:
 
 
 @pytest.fixture
-def big_db(pln: Any, tmp_path: Path, db_path: Path) -> Path:
-    rows = "".join(
-        f"Person {i:05d},p{i}@example.org,,Organisation number {i} of a long list\n"
-        for i in range(PEOPLE)
-    )
-    src = tmp_path / "people.csv"
-    src.write_text("name,email,phone,org\n" + rows, encoding="utf-8")
-    pln("import", str(src))
+def big_db(pln: Any, tmp_path: Path, db_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A book of PEOPLE people, imported once per test process and engine (``built_once``)."""
+
+    def build() -> None:
+        rows = "".join(
+            f"Person {i:05d},p{i}@example.org,,Organisation number {i} of a long list\n"
+            for i in range(PEOPLE)
+        )
+        src = tmp_path / "people.csv"
+        src.write_text("name,email,phone,org\n" + rows, encoding="utf-8")
+        pln("import", str(src))
+
+    built_once(request, "files-safe-big", build)
     return db_path
 
 

@@ -802,7 +802,7 @@ def test_a_debug_traceback_withholds_stored_values(pln: Any, db_path: Path) -> N
 
 
 def test_a_debug_traceback_keeps_the_chain_of_causes() -> None:
-    from plncli.cli.app import safe_traceback
+    from plncli.cli.base import safe_traceback
 
     try:
         try:

@@ -7,6 +7,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,15 +35,17 @@ sys.stdin.readline()
 """
 
 
-@pytest.fixture
-def book(tmp_path: Path) -> Path:
-    """A book of 3,000 people (more than a pipe's buffer holds, listed), made by import."""
-    csv = tmp_path / "people.csv"
+@pytest.fixture(scope="module")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A book of 3,000 people (more than a pipe's buffer holds, listed), made by import
+    once for this module's tests (each gets a copy: ``book``)."""
+    folder = tmp_path_factory.mktemp("pager-book")
+    csv = folder / "people.csv"
     lines = ["name,email,org,topics"] + [
         f"Person {i:04d},p{i}@example.org,School {i % 40},assessment;oracy" for i in range(3000)
     ]
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path = tmp_path / "book.db"
+    path = folder / "book.db"
     run = subprocess.run(
         [sys.executable, "-m", "plncli", "--db", str(path), "import", str(csv), "--format", "csv"],
         env=_env(PLN_NOW="2026-01-05T10:00:00"),  # added long ago: all of them due now
@@ -51,6 +54,15 @@ def book(tmp_path: Path) -> Path:
         check=False,
     )
     assert run.returncode == 0, run.stderr
+    assert [p.name for p in folder.glob("book.db*")] == ["book.db"]  # closed: one file
+    return path
+
+
+@pytest.fixture
+def book(built_book: Path, tmp_path: Path) -> Path:
+    """A copy of ``built_book`` of this test's own."""
+    path = tmp_path / "book.db"
+    shutil.copy2(built_book, path)
     return path
 
 

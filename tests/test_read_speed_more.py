@@ -41,7 +41,7 @@ from plncli.due import (
 from plncli.resolve import PersonRef
 from plncli.settings import DEFAULT_CADENCE
 from test_list_speed_paths import AWKWARD, old_book  # noqa: F401  (a fixture)
-from test_pager import RECORDER, _env, _recorded, book  # noqa: F401  (a fixture)
+from test_pager import RECORDER, _env, _recorded, book, built_book  # noqa: F401  (fixtures)
 from test_read_speed import _states, people_
 
 TODAY = date(2026, 11, 23)

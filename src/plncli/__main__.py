@@ -25,9 +25,9 @@ def main() -> None:
         _served = True
         sys.exit(code)
     gc.enable()
-    from .cli import app
+    from .cli import app_for
 
-    app(prog_name="pln")
+    app_for(sys.argv[1:])(prog_name="pln")
 
 
 _served = False  # the fast path served the command (``main``)

@@ -228,13 +228,13 @@ def _failed(exc: Exception) -> int | None:
 
 
 def _bug(exc: BaseException) -> int:
-    """As ``cli.app.guarded`` reports an unexpected exception: one line, or the traceback."""
+    """As ``cli.base.guarded`` reports an unexpected exception: one line, or the traceback."""
     from .context import command_failed
     from .tables import emit
 
     command_failed()
     if os.environ.get("PLN_DEBUG"):
-        from .cli.app import safe_traceback  # Typer too, but only to debug
+        from .cli.base import safe_traceback  # Typer too, but only to debug
 
         sys.stderr.write(safe_traceback(exc))
         return 1

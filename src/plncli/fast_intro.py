@@ -14,7 +14,7 @@ to Typer, which runs it again and reports the error its own way; a failed write
 has rolled back, so the second run starts from the same book. A close spelling
 of PERSON in a command that writes is handed over too (Typer asks about it on a
 terminal, and refuses it in a script). Only an error after a write committed
-(output that cannot be written, say) is reported here, the way ``cli.app``
+(output that cannot be written, say) is reported here, the way ``cli.base``
 reports it, since running the write again would repeat it.
 """
 
@@ -168,7 +168,7 @@ def run(argv: list[str]) -> int | None:
 
 def _as_typer_path(db: str) -> str:
     """--db as the Typer app passes it on (a ``Path``: `a//b/` is `a/b`), but a shared
-    book's URL as typed (the Typer app takes it from the command line: ``cli.app._raw_db``)."""
+    book's URL as typed (the Typer app takes it from the command line: ``cli.base._raw_db``)."""
     if db.startswith("postgres"):
         return db
     if os.sep != "/":
@@ -182,7 +182,7 @@ def _as_typer_path(db: str) -> str:
 
 
 def _from_server(exc: BaseException) -> bool:
-    """A shared book's server refused a statement (psycopg's errors; ``cli.app.guarded``
+    """A shared book's server refused a statement (psycopg's errors; ``cli.base.guarded``
     words them)."""
     return type(exc).__module__.startswith("psycopg")
 
@@ -210,7 +210,7 @@ def _committed(app: Any, mark: int | None) -> bool:
 
 
 def _failed(exc: BaseException) -> int:
-    """Report an error the way ``cli.app.guarded`` does: one line, a hint, the exit code."""
+    """Report an error the way ``cli.base.guarded`` does: one line, a hint, the exit code."""
     from .context import command_failed
     from .db import store_error
     from .errors import InvalidInput, PlnError

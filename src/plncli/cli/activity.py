@@ -9,7 +9,7 @@ from ..commands import activity as cmd
 from ..dates import DateError, parse_interval
 from ..errors import InvalidInput
 from . import parse
-from .app import JsonOpt, command, note_on_success, state
+from .base import JsonOpt, command, note_on_success, state
 from .kinds import kind_asker
 from .people import CircleOpt, _given_once
 

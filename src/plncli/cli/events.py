@@ -13,7 +13,7 @@ from ..dates import humanize_day
 from ..errors import InvalidInput
 from ..tables import Block, Table, emit
 from . import parse
-from .app import JsonOpt, app, guarded, state
+from .base import JsonOpt, app, guarded, state
 
 event_app = typer.Typer(
     help="One event: show who you met there, fix its name, date or place, merge two spellings."

@@ -9,7 +9,7 @@ from .. import forget as svc
 from .. import render
 from ..commands import forget as cmd
 from . import parse
-from .app import JsonOpt, app, command, state
+from .base import JsonOpt, command, load_all, state
 
 
 @command("forget")
@@ -59,9 +59,11 @@ def forget(
 
 
 def _command_words() -> set[str]:
-    """Command and group names, kept in a forgotten command line (`pln log ...`)."""
-    words = {c.name or "" for c in app.registered_commands}
-    for group in app.registered_groups:
+    """Command and group names, kept in a forgotten command line (`pln log ...`): every
+    module's, though `pln forget` itself loads only its own (``base.app_for``)."""
+    whole = load_all()
+    words = {c.name or "" for c in whole.registered_commands}
+    for group in whole.registered_groups:
         words.add(group.name or "")
         if group.typer_instance is not None:
             words |= {c.name or "" for c in group.typer_instance.registered_commands}

@@ -9,7 +9,7 @@ from .. import render
 from ..commands import graph as cmd
 from ..errors import InvalidInput
 from ..graph import LIMIT, SUGGESTIONS
-from .app import JsonOpt, command, state
+from .base import JsonOpt, command, state
 
 
 @command("graph")

@@ -6,7 +6,7 @@ from .. import render
 from ..commands.activity import AskKind, kinds_in_use
 from ..dates import humanize_day
 from ..tables import Table, emit
-from .app import JsonOpt, command, state
+from .base import JsonOpt, command, state
 from .events import on_terminal
 
 

@@ -13,7 +13,7 @@ from ..context import AppContext
 from ..errors import InvalidInput
 from ..resolve import PersonRef, resolve
 from . import parse
-from .app import JsonOpt, app, command, guarded, state
+from .base import JsonOpt, app, command, guarded, state
 
 PersonArg = Annotated[str, typer.Argument(help="PERSON: name, prefix or #id.")]
 

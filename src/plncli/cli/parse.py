@@ -87,7 +87,7 @@ def followup_day(app: AppContext, text: str, what: str) -> date:
             f"{what} {text!r} is {found.isoformat()}, in the past", "give today or a later date"
         )
     if clock is not None:
-        from .app import note_on_success
+        from .base import note_on_success
 
         note_on_success(f"note: follow-ups are due on a day; the time ({clock:%H:%M}) is not kept")
     return found

@@ -15,7 +15,7 @@ from ..people import Kept, PersonInput
 from ..resolve import PersonRef
 from ..text import attr_key
 from . import parse
-from .app import JsonOpt, command, state
+from .base import JsonOpt, command, state
 
 One = Annotated[str | None, typer.Option(show_default=False)]
 

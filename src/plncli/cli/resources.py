@@ -9,7 +9,7 @@ from ..commands import resources as cmd
 from ..errors import InvalidInput
 from ..resources import KINDS, Change
 from . import parse
-from .app import JsonOpt, app, command, guarded, state
+from .base import JsonOpt, app, command, guarded, state
 from .network import group_app
 from .people import CircleOpt, _given_once
 

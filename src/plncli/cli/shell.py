@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from .. import complete, manual
-from .app import command, state
+from .base import command, state
 
 
 class Shell(StrEnum):

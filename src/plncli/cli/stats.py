@@ -18,7 +18,7 @@ from ..dates import DateError, humanize_day, parse_interval, parse_partial_day, 
 from ..errors import InvalidInput
 from ..render_net import EVIDENCE_WORDS
 from ..tables import Block, Cell, Table, _styled_wanted, emit
-from .app import JsonOpt, command, state
+from .base import JsonOpt, command, state
 from .people import CircleOpt
 
 BAR = 40  # columns of the longest bar

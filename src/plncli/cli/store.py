@@ -10,7 +10,7 @@ from .. import render
 from ..commands import book as cmd
 from ..errors import StoreError
 from ..tables import Table, emit
-from .app import JsonOpt, command, guarded, state
+from .base import JsonOpt, command, guarded, state
 
 if TYPE_CHECKING:
     from ..store.pg.book import Facts
@@ -21,7 +21,7 @@ db_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-from .app import app  # noqa: E402
+from .base import app  # noqa: E402
 
 app.add_typer(db_app, name="db")
 

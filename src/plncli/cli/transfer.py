@@ -17,7 +17,7 @@ from ..resolve import PersonRef
 from ..tables import Table, emit
 from ..text import visible
 from . import parse
-from .app import JsonOpt, command, state
+from .base import JsonOpt, command, state
 from .parse import Circle
 
 if TYPE_CHECKING:

@@ -1,5 +1,6 @@
 """The Typer app, its global options, and the one place errors become exit codes."""
 
+import copy
 import functools
 import os
 import re
@@ -89,6 +90,78 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+# The modules that register each command and group, in the order `load_all` imports
+# them (the order `pln --help` lists the commands in); tests/test_app_for.py holds this
+# to what each module registers.
+MODULES: dict[str, tuple[str, ...]] = {
+    "kinds": ("kinds",),
+    **dict.fromkeys(
+        ("add", "edit", "show", "list", "events", "find", "archive", "restore"), ("people",)
+    ),
+    **dict.fromkeys(("log", "remind", "done", "snooze", "drop", "reminders", "due"), ("activity",)),
+    "event": ("events",),
+    "forget": ("forget",),
+    "graph": ("graph",),
+    **dict.fromkeys(("knows", "unknows", "introduce", "intros", "who", "private"), ("network",)),
+    "intro": ("network",),
+    "group": ("network", "resources"),
+    **dict.fromkeys(("resources", "share", "resource"), ("resources",)),
+    **dict.fromkeys(("completion", "help"), ("shell",)),
+    "stats": ("stats",),
+    **dict.fromkeys(("history", "undo", "db"), ("store",)),
+    **dict.fromkeys(("import", "export", "merge"), ("transfer",)),
+}
+ORDER = (
+    "activity", "events", "forget", "graph", "kinds", "network", "people", "resources",
+    "shell", "stats", "store", "transfer",
+)  # fmt: skip
+
+
+def load_all() -> typer.Typer:
+    """The whole app: every command module imported (each registers its commands)."""
+    from importlib import import_module
+
+    for module in ORDER:
+        import_module(f"{__package__}.{module}")
+    return app
+
+
+def app_for(argv: list[str]) -> typer.Typer:
+    """The app to run ``argv`` with: when it names one of pln's commands or groups (after
+    the global options), a copy of the app that holds that one alone, with only the
+    modules that register it imported; else the whole app (``load_all``).
+
+    Typer builds the Click command of every command it holds before it parses a word,
+    and each module imported costs its own imports: ~60 commands, ~40 ms of a `pln add`
+    at 10,000 people. The one command parses, helps and fails as in the whole app
+    (tests/test_app_for.py); what names no one command (a bare `pln`, `pln --help`, a
+    word that is no command, an option pln does not know before it) runs the whole app,
+    whose messages list or suggest the others."""
+    from importlib import import_module
+
+    from ..fast import GLOBAL_FLAGS, GLOBAL_VALUED
+
+    n = 0
+    while n < len(argv):
+        word = argv[n]
+        if word in GLOBAL_VALUED:
+            n += 2
+        elif word in GLOBAL_FLAGS or any(word.startswith(o + "=") for o in GLOBAL_VALUED):
+            n += 1
+        else:
+            break
+    modules = MODULES.get(argv[n]) if n < len(argv) else None
+    if modules is None:
+        return load_all()
+    name = argv[n]
+    for module in modules:
+        import_module(f"{__package__}.{module}")
+    one = copy.copy(app)
+    one.registered_commands = [c for c in app.registered_commands if c.name == name]
+    one.registered_groups = [g for g in app.registered_groups if g.name == name]
+    return one
+
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (schema in the README).")]
 
