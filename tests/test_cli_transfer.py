@@ -1273,7 +1273,7 @@ note_st = st.text(
     alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufffd")
     | st.just("\n"),
     max_size=80,
-)
+).filter(lambda t: not invisible_in(t, free=True))  # refused when typed (stop 25)
 risky_line_st = st.one_of(
     line_st,
     st.tuples(st.sampled_from(["=", "+", "-", "@"]), line_st).map("".join).filter(_valid_line),
