@@ -844,6 +844,12 @@ BAD_UTF8 = [
     pytest.param([b"add", b"Ben Okafor", b"Ana\xffRuiz"], id="add-two-names"),
     pytest.param([b"show", b"Ana\xffRuiz"], id="show-person"),
     pytest.param([b"log", b"#1", b"-m", b"coffee \xc3\x28 talk"], id="log-note"),
+    # the commands the fast path's hooks serve (help was "No such command '\udcff'")
+    pytest.param([b"help", b"\xff"], id="help"),
+    pytest.param([b"introduce", b"--for", b"Ana\xff"], id="introduce"),
+    pytest.param([b"share", b"B\xffok"], id="share"),
+    pytest.param([b"completion", b"\xff"], id="completion"),
+    pytest.param([b"list", b"--org", b"\xff"], id="list"),
 ]
 
 
@@ -870,6 +876,19 @@ def test_invalid_utf8_argv_is_bad_input(tmp_path: Path, argv: list[bytes]) -> No
     r = pln_bytes(db, *argv)
     assert r.returncode == 2, r.stderr
     assert b"internal error" not in r.stderr
+    n = next(i for i, word in enumerate(argv, start=1) if not _utf8(word))
+    assert r.stderr.decode().splitlines() == [
+        f"error: argument {n} is not valid text (UTF-8)",
+        "hint: retype it, or check the terminal's encoding",
+    ]
+
+
+def _utf8(word: bytes) -> bool:
+    try:
+        word.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def test_overlong_input_is_refused_and_nothing_stored(tmp_path: Path) -> None:

@@ -282,6 +282,9 @@ def _interval(text: str | None) -> Interval | None:
 
 
 FIRST_CONTACT_WINDOW = 30  # days a missing first contact is flagged, from meeting or adding
+# a meeting more days than this before the person was added is history (someone met years ago,
+# brought in by an import), not a first contact owed: they are due as a reconnect
+LATE_ADD_DAYS = 90
 
 
 def reason(why: OpenFollowUp | DueReading | _Why, today: date) -> str:
@@ -324,11 +327,14 @@ def _first_contact(person: PersonState, today: date, grace: timedelta) -> Ranked
 
     It is flagged for FIRST_CONTACT_WINDOW days from the meeting or, for someone
     added later (a conference caught up on weeks after), from the day they were
-    added; after that they are due as a reconnect."""
+    added; after that they are due as a reconnect. Someone added more than
+    LATE_ADD_DAYS after the meeting is never a first contact."""
     met_on = person.met_on
     if person.met_at is None or met_on is None or person.circle == "following":
         return None
     assert person.added is not None  # read for everyone met at an event
+    if (person.added - met_on).days > LATE_ADD_DAYS:
+        return None
     if (today - max(met_on, person.added)).days > FIRST_CONTACT_WINDOW:
         return None
     if person.last_contact is not None and person.last_contact >= met_on:

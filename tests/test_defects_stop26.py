@@ -1,0 +1,55 @@
+"""Defects found at stop 26, by using pln as a user and attacking it as an adversary."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from helpers import query
+
+
+def test_an_imported_row_without_a_day_met_is_not_met_today(
+    pln: Any, tmp_path: Path, db_path: Path, monkeypatch: Any
+) -> None:
+    # an old contact book: where and when known, where only, neither
+    src = tmp_path / "old.csv"
+    src.write_text(
+        "name,email,met_at,met_on\n"
+        "Bea Stone,bea@example.org,ResearchEd 2019,2019-09\n"
+        "Cal Wu,cal@example.org,TeachMeet North,\n"
+        "Dee Obi,dee@example.org,,\n",
+        encoding="utf-8",
+    )
+    pln("import", str(src))
+    shown = {n: pln.json("show", n) for n in ("Bea", "Cal", "Dee")}
+    assert (shown["Bea"]["met_on"], shown["Bea"]["met_on_precision"]) == ("2019-09-01", "month")
+    assert shown["Cal"]["met_at"] == "TeachMeet North"
+    assert shown["Cal"]["met_on"] is None
+    assert shown["Dee"]["met_on"] is None
+    events = {e["name"]: e["on"] for e in pln.json("events")}
+    assert events == {"ResearchEd 2019": "2019-09-01", "TeachMeet North": None}
+    assert query(db_path, "SELECT count(*) FROM person WHERE met_on IS NULL") == [(2,)]
+    # four days on, no one is owed a first contact: not Cal, for a meeting pln made up, nor
+    # Bea, met seven years before she was added (she was "2,641 days overdue")
+    monkeypatch.setenv("PLN_NOW", "2026-11-27T10:00:00")
+    owed = pln.json("due")
+    assert [i for i in owed if i["kind"] == "first-contact"] == []
+    assert [i["person"]["name"] for i in owed if i["kind"] == "reconnect"] == ["Bea Stone"]
+    met = [line for line in pln("show", "Cal").stdout.splitlines() if line.startswith("met ")]
+    assert [line.split() for line in met] == [["met", "TeachMeet", "North"]]
+
+
+def test_a_person_added_at_an_event_is_still_met_today(pln: Any) -> None:
+    pln("add", "Eve Hart", "--met-at", "ResearchEd 2026")
+    assert pln.json("show", "Eve")["met_on"] == "2026-11-23"
+    assert [e["on"] for e in pln.json("events")] == ["2026-11-23"]
+    assert json.loads(pln("due", "--json").stdout) == []  # not yet owed: due in 3 days
+
+
+def test_a_meeting_caught_up_on_weeks_later_is_still_a_first_contact(
+    pln: Any, monkeypatch: Any
+) -> None:
+    pln("add", "Fay Lee", "--met-at", "ResearchEd 2026", "--on", "2026-10-12")  # 6 weeks
+    pln("add", "Gus Roy", "--met-at", "BETT 2026", "--on", "2026-08-24")  # 91 days
+    owed = {i["person"]["name"]: i["kind"] for i in pln.json("due")}
+    assert owed.get("Fay Lee") == "first-contact"
+    assert owed.get("Gus Roy") != "first-contact"
