@@ -53,3 +53,30 @@ def test_a_meeting_caught_up_on_weeks_later_is_still_a_first_contact(
     owed = {i["person"]["name"]: i["kind"] for i in pln.json("due")}
     assert owed.get("Fay Lee") == "first-contact"
     assert owed.get("Gus Roy") != "first-contact"
+
+
+def test_the_same_follow_up_twice_is_kept_once(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz")
+    first = pln("remind", "Ana", "next friday", "-m", "send slides")
+    assert first.stderr.startswith("Follow-up #1 for Ana Ruiz due 2026-11-27")
+    history = pln.json("history")
+    again = pln("remind", "Ana", "2026-11-27", "-m", "send slides")
+    assert again.stderr == (
+        "Nothing changed: Ana Ruiz already has this follow-up (#1, due 2026-11-27 (in 4 days)).\n"
+    )
+    assert pln.json("remind", "Ana", "2026-11-27", "-m", "send slides")["id"] == 1
+    assert pln.json("history") == history  # nothing written
+    # another day, another text, a rhythm, or the first one done: each is a follow-up
+    pln("remind", "Ana", "2026-11-28", "-m", "send slides")
+    pln("remind", "Ana", "2026-11-27", "-m", "send the slides")
+    pln("remind", "Ana", "2026-11-27", "-m", "send slides", "--every", "1m")
+    pln("done", "1")
+    pln("remind", "Ana", "2026-11-27", "-m", "send slides")
+    rows = query(db_path, "SELECT CAST(due AS TEXT), note, every, state FROM followup ORDER BY id")
+    assert rows == [
+        ("2026-11-27", "send slides", None, "done"),
+        ("2026-11-28", "send slides", None, "open"),
+        ("2026-11-27", "send the slides", None, "open"),
+        ("2026-11-27", "send slides", "1m", "open"),
+        ("2026-11-27", "send slides", None, "open"),
+    ]

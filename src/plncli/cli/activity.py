@@ -160,6 +160,11 @@ def remind(
     done = cmd.remind(app, person, due, message=message, every=interval, confirm=parse.ask)
     if json:
         render.print_json(render.followup_json(done.followup))
+    elif not done.added:
+        render.say(
+            f"Nothing changed: {done.person.name} already has this follow-up"
+            f" (#{done.followup.id}, due {render.when(due, app.today)})."
+        )
     else:
         render.say(
             f"Follow-up #{done.followup.id} for {done.person.name}"

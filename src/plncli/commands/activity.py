@@ -38,6 +38,7 @@ class Logged(NamedTuple):
 class Reminded(NamedTuple):
     person: PersonRef
     followup: FollowUpRow
+    added: bool = True  # False: the same open follow-up was there already (``followup``)
 
 
 class Moved(NamedTuple):
@@ -155,6 +156,11 @@ def remind(
     clean_text(message, "note")  # as typed: the service keeps what stored text holds
     with transaction(app.conn):
         ref = find_person(app, person, confirm=confirm)
+        note = clean_text(message, "note", keep_invisible=True)  # as the service stores it
+        rhythm = None if every is None else str(every)
+        for open_ in views.list_followups(app.conn, person=ref, state="open"):
+            if (open_.due, open_.note, open_.every) == (due, note, rhythm):  # run twice
+                return Reminded(ref, open_, added=False)
         fid = svc.add_followup(app.conn, ref, due=due, note=message, every=every, now=app.now)
         row = views.get_followup(app.conn, fid)
     return Reminded(ref, row)
