@@ -80,3 +80,26 @@ def test_the_same_follow_up_twice_is_kept_once(pln: Any, db_path: Path) -> None:
         ("2026-11-27", "send slides", "1m", "open"),
         ("2026-11-27", "send slides", None, "open"),
     ]
+
+
+def test_a_snooze_to_the_day_it_is_due_changes_nothing(pln: Any) -> None:
+    pln("add", "Ana Ruiz")
+    pln("remind", "Ana", "2026-11-27", "-m", "send slides")
+    pln("remind", "Ana", "2026-11-30", "-m", "call", "--every", "1w")
+    history = pln.json("history")
+    same = pln("snooze", "1", "2026-11-27")
+    assert same.stderr == (
+        "Nothing changed: #1 for Ana Ruiz is due 2026-11-27 (in 4 days) already.\n"
+    )
+    assert pln("snooze", "2", "2026-11-30").stderr.startswith("Nothing changed: #2")
+    assert pln.json("history") == history
+    both = pln("snooze", "1", "2", "2026-11-30")
+    assert both.stderr.splitlines() == [
+        "Snoozed #1 for Ana Ruiz until 2026-11-30 (in 7 days).",
+        "Nothing changed: #2 for Ana Ruiz is due 2026-11-30 (in 7 days) already.",
+    ]
+    assert len(pln.json("history")) == len(history) + 1
+    assert [(f["id"], f["due"], f["every"]) for f in pln.json("reminders")] == [
+        (1, "2026-11-30", None),
+        (2, "2026-11-30", "1w"),
+    ]

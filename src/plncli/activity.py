@@ -182,6 +182,8 @@ def snooze_followup(
     the snoozed follow-up and the id of the series' new follow-up, if one was opened.
     """
     row = _open(conn, fid)
+    if row.due == until:  # due then already: nothing to move (and no change in the history)
+        return row, None
     every, next_id = row.every, None
     start = row.anchor or row.due
     if (

@@ -257,6 +257,12 @@ def snooze(
         render.print_json(shown[0] if len(moved) == 1 else shown)
         return
     for m in moved:
+        if not m.changed:
+            render.say(
+                f"Nothing changed: #{m.followup.id} for {m.followup.person.name}"
+                f" is due {render.when(until, app.today)} already."
+            )
+            continue
         render.say(
             f"Snoozed #{m.followup.id} for {m.followup.person.name}"
             f" until {render.when(until, app.today)}."

@@ -46,6 +46,7 @@ class Moved(NamedTuple):
 
     followup: FollowUpRow
     next: FollowUpRow | None
+    changed: bool = True  # False: a snooze to the day it was due already (nothing written)
 
 
 _DECLINED = "see `pln kinds` for the kinds in use"
@@ -193,12 +194,14 @@ def snooze(app: AppContext, ids: list[int], until: date) -> list[Moved]:
     """Move follow-ups to ``until`` (a recurring series keeps its rhythm): all, or none."""
     with transaction(app.conn):
         _existing(app, ids)  # before any change: an id this command creates is no id typed
+        already = {fid for fid in ids if views.get_followup(app.conn, fid).due == until}
         results = [
             svc.snooze_followup(app.conn, fid, until=until, today=app.today, now=app.now)
             for fid in ids
         ]
         return [
-            Moved(row, views.get_followup(app.conn, nid) if nid else None) for row, nid in results
+            Moved(row, views.get_followup(app.conn, nid) if nid else None, row.id not in already)
+            for row, nid in results
         ]
 
 
