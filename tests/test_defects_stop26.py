@@ -103,3 +103,16 @@ def test_a_snooze_to_the_day_it_is_due_changes_nothing(pln: Any) -> None:
         (1, "2026-11-30", None),
         (2, "2026-11-30", "1w"),
     ]
+
+
+def test_the_stats_period_reads_well_for_today_and_one_day(pln: Any) -> None:
+    pln("add", "Ana Ruiz")
+    pln("log", "Ana", "-m", "coffee")
+    head = {w: pln("stats", "--since", w).stdout.splitlines()[0] for w in ("today", "yesterday")}
+    assert head["today"] == "People, and the change since 2026-11-22 (contacted: today)"
+    assert head["yesterday"] == (
+        "People, and the change since 2026-11-21"
+        " (contacted: the 1 day from 2026-11-22 against the 1 before)"
+    )
+    first = pln("stats", "--since", "2019-01-01").stdout.splitlines()[0]
+    assert first.endswith("(contacted: the 2,883 days from 2019-01-01 against the 2,883 before)")

@@ -157,12 +157,14 @@ def _trend(now: int, then: int) -> str:
 def show(s: svc.Stats) -> None:
     p = s.period
     days = (p.today - p.since).days
+    span = (  # --since today: a period of no whole day, and none before it
+        "contacted: today"
+        if days == 0
+        else f"contacted: the {render.number_of(days, 'day', 'days')} from {p.since}"
+        f" against the {days:,} before"
+    )
     blocks: list[Block] = [
-        (
-            f"People, and the change since {p.since - timedelta(days=1)}"
-            f" (contacted: the {days} days from {p.since} against the {days} before)",
-            "bold",
-        ),
+        (f"People, and the change since {p.since - timedelta(days=1)} ({span})", "bold"),
         _circle_table(s.circles),
         _owed_line(s.owed),
         "",
