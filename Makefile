@@ -43,7 +43,7 @@ screenshot: $(BIN)/pln
 # one. WORKERS: pytest-xdist processes, one more than the cores: a test spends much of its
 # time waiting for a subprocess or the server (2 cores, the whole suite: -n 2 451 s, -n 3 392 s,
 # -n 4 435 s).
-WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) + 1 )))
 test: $(BIN)/pln
 	$(BIN)/python -m pytest -n $(WORKERS) $(if $(ENGINE),--engine $(ENGINE))
 

@@ -197,6 +197,8 @@ class PgServer:
         other templates when the run ends): a book a test built, for ``fill``."""
         template = f"{name}_kept"
         self._end_sessions(name)
+        # one a run that did not end cleanly left, under a process id used again
+        self.admin.execute(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
         self.admin.execute(f"CREATE DATABASE {template} TEMPLATE {name} STRATEGY wal_log")
         self._kept.append(template)
         return template

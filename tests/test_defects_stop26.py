@@ -7,35 +7,25 @@ from typing import Any
 from helpers import query
 
 
-def test_an_imported_row_without_a_day_met_is_not_met_today(
-    pln: Any, tmp_path: Path, db_path: Path, monkeypatch: Any
+def test_someone_met_long_before_they_were_added_is_no_first_contact(
+    pln: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    # an old contact book: where and when known, where only, neither
-    src = tmp_path / "old.csv"
-    src.write_text(
-        "name,email,met_at,met_on\n"
-        "Bea Stone,bea@example.org,ResearchEd 2019,2019-09\n"
-        "Cal Wu,cal@example.org,TeachMeet North,\n"
-        "Dee Obi,dee@example.org,,\n",
+    # an old contact book (a meeting in 2019), and an attendee list of this week's event
+    old = tmp_path / "old.csv"
+    old.write_text(
+        "name,email,met_at,met_on\nBea Stone,bea@example.org,ResearchEd 2019,2019-09\n",
         encoding="utf-8",
     )
-    pln("import", str(src))
-    shown = {n: pln.json("show", n) for n in ("Bea", "Cal", "Dee")}
-    assert (shown["Bea"]["met_on"], shown["Bea"]["met_on_precision"]) == ("2019-09-01", "month")
-    assert shown["Cal"]["met_at"] == "TeachMeet North"
-    assert shown["Cal"]["met_on"] is None
-    assert shown["Dee"]["met_on"] is None
-    events = {e["name"]: e["on"] for e in pln.json("events")}
-    assert events == {"ResearchEd 2019": "2019-09-01", "TeachMeet North": None}
-    assert query(db_path, "SELECT count(*) FROM person WHERE met_on IS NULL") == [(2,)]
-    # four days on, no one is owed a first contact: not Cal, for a meeting pln made up, nor
-    # Bea, met seven years before she was added (she was "2,641 days overdue")
+    pln("import", str(old))
+    attendees = tmp_path / "attendees.csv"
+    attendees.write_text("name,email\nCal Wu,cal@example.org\n", encoding="utf-8")
+    pln("import", str(attendees), "--met-at", "TeachMeet North")
+    assert pln.json("show", "Bea")["met_on_precision"] == "month"
+    # four days on: Bea was "2,641 days overdue" as a first contact for 30 days after the
+    # import; she is a reconnect, and Cal, met at the event of the import's day, is owed one
     monkeypatch.setenv("PLN_NOW", "2026-11-27T10:00:00")
-    owed = pln.json("due")
-    assert [i for i in owed if i["kind"] == "first-contact"] == []
-    assert [i["person"]["name"] for i in owed if i["kind"] == "reconnect"] == ["Bea Stone"]
-    met = [line for line in pln("show", "Cal").stdout.splitlines() if line.startswith("met ")]
-    assert [line.split() for line in met] == [["met", "TeachMeet", "North"]]
+    owed = {i["person"]["name"]: i["kind"] for i in pln.json("due")}
+    assert owed == {"Bea Stone": "reconnect", "Cal Wu": "first-contact"}
 
 
 def test_a_person_added_at_an_event_is_still_met_today(pln: Any) -> None:
@@ -116,3 +106,16 @@ def test_the_stats_period_reads_well_for_today_and_one_day(pln: Any) -> None:
     )
     first = pln("stats", "--since", "2019-01-01").stdout.splitlines()[0]
     assert first.endswith("(contacted: the 2,883 days from 2019-01-01 against the 2,883 before)")
+
+
+def test_no_day_met_has_no_precision(pln: Any, tmp_path: Path) -> None:
+    pln("add", "Ana Ruiz")
+    book = json.loads(pln("export", "--format", "json").stdout)
+    people = book["tables"]["person"]
+    assert [p["met_on"] for p in people] == ["2026-11-23"]
+    people[0]["met_on"] = None  # a book whose day met is not known
+    src = tmp_path / "book.json"
+    src.write_text(json.dumps(book), encoding="utf-8")
+    pln("--db", str(tmp_path / "other.db"), "import", str(src))
+    shown = pln.json("--db", str(tmp_path / "other.db"), "show", "Ana")
+    assert (shown["met_on"], shown["met_on_precision"]) == (None, None)

@@ -181,22 +181,14 @@ def clean_event_name(name: str) -> str:
 
 
 def ensure_event(
-    conn: sqlite3.Connection,
-    name: str,
-    on: date | None,
-    *,
-    now: datetime,
-    place: str | None = None,
-    undated: bool = False,
+    conn: sqlite3.Connection, name: str, on: date | None, *, now: datetime, place: str | None = None
 ) -> int:
-    """The id of the event called ``name``, created (dated ``on``, else today, or with no
-    date if ``undated``: an import does not know when an event it names was) if new."""
+    """The id of the event called ``name``, created (dated ``on`` or today) if new."""
     text = clean_event_name(name)
     known = store.event_id_by_key(conn, fold(text))
     if known is not None:
         return known
-    day = on if on is not None or undated else now.date()
-    on_day = day.isoformat() if day is not None else None
+    on_day = (on or now.date()).isoformat()
     return store.insert_event(
         conn, text, fold(text), on_day, place=place, created_at=to_db_time(now)
     )

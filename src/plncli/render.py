@@ -306,7 +306,7 @@ def profile_json(p: Profile) -> dict[str, Any]:
         cadence=p.cadence,
         met_at=p.met_at,
         met_on=_iso(p.met_on),
-        met_on_precision=p.met_on_precision or "day",
+        met_on_precision=(p.met_on_precision or "day") if p.met_on else None,
         introduced_by=ref_json(p.introduced_by) if p.introduced_by else None,
         notes=p.notes,
         birthday=_birthday(p.birthday),

@@ -151,6 +151,8 @@ def invisible_in(text: str, *, free: bool = False) -> list[str]:
     zero-width and bidi ones anywhere, a zero-width (non-)joiner at an end of a word;
     ``free``: those free text refuses (:func:`clean_text`: not the joiners, nor the
     bidi isolates)."""
+    if text.isascii():  # every one of them is outside ASCII (an import asks of every value)
+        return []
     found = regex(_TEXT_HIDDEN if free else _HIDDEN).findall(text)
     return [ch for run in found for ch in run]
 

@@ -330,9 +330,7 @@ def _shown(field: str, value: object) -> str:
 def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tuple[int, int, int]:
     """Write the plan: returns (people added, people merged, ties recorded)."""
     events = {
-        # a day the file does not give stays unknown (not the day of the import: pln due
-        # would say "met at X 4 days ago" of someone met years ago, and ask for a first contact)
-        fold(r.met_at): ensure_event(conn, r.met_at, r.met_on, now=now, undated=True)
+        fold(r.met_at): ensure_event(conn, r.met_at, r.met_on, now=now)
         for r in plan.add + [m[0] for m in plan.merge]
         if r.met_at
     }
@@ -350,7 +348,7 @@ def apply_import(conn: sqlite3.Connection, plan: Plan, *, now: datetime) -> tupl
                 "role": r.role,
                 "location": r.location,
                 "circle": r.circle or "network",
-                "met_on": r.met_on.isoformat() if r.met_on else None,
+                "met_on": (r.met_on or now.date()).isoformat(),
                 "met_at_id": events.get(fold(r.met_at)) if r.met_at else None,
                 "notes": r.notes,
                 "created_at": stamp,

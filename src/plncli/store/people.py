@@ -171,7 +171,7 @@ def event_id_by_key(conn: Conn, key: str) -> int | None:
 
 
 def insert_event(
-    conn: Conn, name: str, key: str, on: str | None, *, place: str | None, created_at: str
+    conn: Conn, name: str, key: str, on: str, *, place: str | None, created_at: str
 ) -> int:
     return insert_id(
         conn,
