@@ -270,6 +270,7 @@ def test_remind_due_date(pln: Any, trio: None, db_path: Path, when: str, expecte
         "every": None,
         "state": "open",
         "closed": None,
+        "changed": True,
     }
     assert query(db_path, "SELECT person_id, due, note, every, state FROM followup") == [
         (1, expected, "Send the KS3 quiz bank", None, "open")
@@ -464,6 +465,7 @@ def test_snooze_moves_the_due_date(pln: Any, trio: None, db_path: Path) -> None:
         "state": "open",
         "closed": None,
         "next": None,
+        "changed": True,
     }
     assert query(db_path, "SELECT due, state FROM followup") == [("2026-11-30", "open")]
     assert due(pln) == []

@@ -54,10 +54,11 @@ def test_the_same_follow_up_twice_is_kept_once(pln: Any, db_path: Path) -> None:
     assert again.stderr == (
         "Nothing changed: Ana Ruiz already has this follow-up (#1, due 2026-11-27 (in 4 days)).\n"
     )
-    assert pln.json("remind", "Ana", "2026-11-27", "-m", "send slides")["id"] == 1
+    same = pln.json("remind", "Ana", "2026-11-27", "-m", "send slides")
+    assert (same["id"], same["changed"]) == (1, False)
     assert pln.json("history") == history  # nothing written
     # another day, another text, a rhythm, or the first one done: each is a follow-up
-    pln("remind", "Ana", "2026-11-28", "-m", "send slides")
+    assert pln.json("remind", "Ana", "2026-11-28", "-m", "send slides")["changed"] is True
     pln("remind", "Ana", "2026-11-27", "-m", "send the slides")
     pln("remind", "Ana", "2026-11-27", "-m", "send slides", "--every", "1m")
     pln("done", "1")
@@ -82,6 +83,7 @@ def test_a_snooze_to_the_day_it_is_due_changes_nothing(pln: Any) -> None:
         "Nothing changed: #1 for Ana Ruiz is due 2026-11-27 (in 4 days) already.\n"
     )
     assert pln("snooze", "2", "2026-11-30").stderr.startswith("Nothing changed: #2")
+    assert pln.json("snooze", "2", "2026-11-30")["changed"] is False
     assert pln.json("history") == history
     both = pln("snooze", "1", "2", "2026-11-30")
     assert both.stderr.splitlines() == [
@@ -89,9 +91,12 @@ def test_a_snooze_to_the_day_it_is_due_changes_nothing(pln: Any) -> None:
         "Nothing changed: #2 for Ana Ruiz is due 2026-11-30 (in 7 days) already.",
     ]
     assert len(pln.json("history")) == len(history) + 1
+    moved = pln.json("snooze", "1", "2", "2026-12-01")
+    assert [(d["id"], d["changed"]) for d in moved] == [(1, True), (2, True)]
     assert [(f["id"], f["due"], f["every"]) for f in pln.json("reminders")] == [
-        (1, "2026-11-30", None),
-        (2, "2026-11-30", "1w"),
+        (1, "2026-12-01", None),
+        (2, "2026-12-01", None),  # off its Monday rhythm: a one-off; the series goes on
+        (3, "2026-12-07", "1w"),
     ]
 
 

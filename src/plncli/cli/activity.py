@@ -159,7 +159,7 @@ def remind(
         raise InvalidInput(f"--every: {exc}") from None
     done = cmd.remind(app, person, due, message=message, every=interval, confirm=parse.ask)
     if json:
-        render.print_json(render.followup_json(done.followup))
+        render.print_json({**render.followup_json(done.followup), "changed": done.added})
     elif not done.added:
         render.say(
             f"Nothing changed: {done.person.name} already has this follow-up"
@@ -251,6 +251,7 @@ def snooze(
             {
                 **render.followup_json(m.followup),
                 "next": render.followup_json(m.next) if m.next else None,
+                "changed": m.changed,
             }
             for m in moved
         ]
