@@ -12,7 +12,7 @@ from .store import activity as store
 from .store.search import refresh_search
 from .text import clean_line, clean_text, topic_key
 from .ties import tie_everyone
-from .views import FollowUpRow, get_followup
+from .views import FollowUpRow, get_followup, list_followups
 
 
 def log_interaction(
@@ -77,6 +77,18 @@ def add_followup(
 
 def _every(every: Interval | None) -> str | None:
     return None if every is None else str(every)
+
+
+def same_open_followup(
+    conn: sqlite3.Connection, person: PersonRef, *, due: date, note: str, every: Interval | None
+) -> FollowUpRow | None:
+    """The open follow-up ``add_followup`` would make again (the same day, text as stored
+    and rhythm), if the person has one: `pln remind` run twice."""
+    wanted = (due, clean_text(note, "note", keep_invisible=True), _every(every))
+    for row in list_followups(conn, person=person, state="open"):
+        if (row.due, row.note, row.every) == wanted:
+            return row
+    return None
 
 
 def _open(conn: sqlite3.Connection, fid: int) -> FollowUpRow:

@@ -99,6 +99,12 @@ def _hook(argv: list[str]) -> Callable[[list[str]], int | None] | None:
     return run_
 
 
+def not_utf8(argv: list[str]) -> bool:
+    """Whether a word holds bytes that are no UTF-8 (read as lone surrogates): the hooks
+    leave such a line to the Typer app, which says which argument it is."""
+    return any("\udc80" <= ch <= "\udcff" for word in argv for ch in word)
+
+
 def split_db(argv: list[str]) -> tuple[str | None, list[str]] | None:
     """``[--db PATH]... REST`` as (the last PATH given, REST), as Click reads a repeated
     option; None for a ``--db`` without a value (or an empty one, or one that looks like an

@@ -56,9 +56,10 @@ class Handoff(Exception):
 
 def parse(argv: list[str]) -> Parsed | None:
     """Split ``[--db PATH] COMMAND [options/args]``; None when not fully understood."""
-    if any("\udc80" <= ch <= "\udcff" for word in argv for ch in word):
-        return None  # not UTF-8: Typer says so
-    from .fast import split_db
+    from .fast import not_utf8, split_db
+
+    if not_utf8(argv):
+        return None  # Typer says so
 
     split = split_db(argv)
     if split is None:

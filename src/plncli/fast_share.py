@@ -26,9 +26,10 @@ CIRCLES = ("colleague", "network", "following")
 
 def parse(argv: list[str]) -> tuple[str | None, dict[str, Any], str] | None:
     """``[--db PATH] share RESOURCE [options]``: (db, options, RESOURCE), or None."""
-    if any("\udc80" <= ch <= "\udcff" for word in argv for ch in word):
+    from .fast import not_utf8, split_db
+
+    if not_utf8(argv):
         return None
-    from .fast import split_db
 
     split = split_db(argv)
     if split is None:

@@ -110,10 +110,10 @@ def page_path(name: str) -> str:
 def run(argv: list[str]) -> int | None:
     """`pln [--db PATH] [--no-pager] help [COMMAND...]` without Typer; None for what Typer
     words (an option such as `pln help --help`)."""
-    from .fast import split_db, without_pager_flag
+    from .fast import not_utf8, split_db, without_pager_flag
 
-    if any("\udc80" <= ch <= "\udcff" for word in argv for ch in word):
-        return None  # bytes that are no UTF-8: the Typer app says which argument
+    if not_utf8(argv):
+        return None  # the Typer app says which argument
     args, pager = without_pager_flag(argv)
     split = split_db(args)
     if split is None or any(w.startswith("-") for w in split[1][1:]):

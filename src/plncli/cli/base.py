@@ -112,10 +112,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("history", "undo", "db"), ("store",)),
     **dict.fromkeys(("import", "export", "merge"), ("transfer",)),
 }
-ORDER = (
-    "activity", "events", "forget", "graph", "kinds", "network", "people", "resources",
-    "shell", "stats", "store", "transfer",
-)  # fmt: skip
+ORDER = tuple(sorted({m for modules in MODULES.values() for m in modules}))
 
 
 def load_all() -> typer.Typer:
@@ -140,21 +137,14 @@ def app_for(argv: list[str]) -> typer.Typer:
     whose messages list or suggest the others."""
     from importlib import import_module
 
-    from ..fast import GLOBAL_FLAGS, GLOBAL_VALUED
+    from ..fast import split_db, without_pager_flag  # the fast path's reading of them
 
-    n = 0
-    while n < len(argv):
-        word = argv[n]
-        if word in GLOBAL_VALUED:
-            n += 2
-        elif word in GLOBAL_FLAGS or any(word.startswith(o + "=") for o in GLOBAL_VALUED):
-            n += 1
-        else:
-            break
-    modules = MODULES.get(argv[n]) if n < len(argv) else None
+    split = split_db(without_pager_flag(argv)[0])
+    rest = split[1] if split is not None else []
+    modules = MODULES.get(rest[0]) if rest else None
     if modules is None:
         return load_all()
-    name = argv[n]
+    name = rest[0]
     for module in modules:
         import_module(f"{__package__}.{module}")
     one = copy.copy(app)

@@ -157,20 +157,17 @@ def remind(
     clean_text(message, "note")  # as typed: the service keeps what stored text holds
     with transaction(app.conn):
         ref = find_person(app, person, confirm=confirm)
-        note = clean_text(message, "note", keep_invisible=True)  # as the service stores it
-        rhythm = None if every is None else str(every)
-        for open_ in views.list_followups(app.conn, person=ref, state="open"):
-            if (open_.due, open_.note, open_.every) == (due, note, rhythm):  # run twice
-                return Reminded(ref, open_, added=False)
+        same = svc.same_open_followup(app.conn, ref, due=due, note=message, every=every)
+        if same is not None:  # run twice: nothing to add
+            return Reminded(ref, same, added=False)
         fid = svc.add_followup(app.conn, ref, due=due, note=message, every=every, now=app.now)
         row = views.get_followup(app.conn, fid)
     return Reminded(ref, row)
 
 
-def _existing(app: AppContext, ids: list[int]) -> None:
-    """Every id given names a follow-up that exists now; the first that does not is the error."""
-    for fid in ids:
-        views.get_followup(app.conn, fid)
+def _existing(app: AppContext, ids: list[int]) -> list[FollowUpRow]:
+    """The follow-ups the ids name, as they are now; the first id naming none is the error."""
+    return [views.get_followup(app.conn, fid) for fid in ids]
 
 
 def done(app: AppContext, ids: list[int], *, log: bool = True) -> list[Moved]:
@@ -193,8 +190,8 @@ def done(app: AppContext, ids: list[int], *, log: bool = True) -> list[Moved]:
 def snooze(app: AppContext, ids: list[int], until: date) -> list[Moved]:
     """Move follow-ups to ``until`` (a recurring series keeps its rhythm): all, or none."""
     with transaction(app.conn):
-        _existing(app, ids)  # before any change: an id this command creates is no id typed
-        already = {fid for fid in ids if views.get_followup(app.conn, fid).due == until}
+        # before any change: an id this command creates is no id typed
+        already = {row.id for row in _existing(app, ids) if row.due == until}
         results = [
             svc.snooze_followup(app.conn, fid, until=until, today=app.today, now=app.now)
             for fid in ids
