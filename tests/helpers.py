@@ -131,9 +131,11 @@ def book_rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     return {t: sorted(query(db, f"SELECT * FROM {t}"), key=repr) for t in UNDONE_TABLES}
 
 
-def change(db: Path, sql: str, *args: object) -> None:
+def change(db: Path, sql: str, *args: object, foreign_keys: bool = False) -> None:
     """A change made straight in the database, behind pln's back (as another program, or
-    an older pln, would): committed, recorded in no history."""
+    an older pln, would): committed, recorded in no history. ``foreign_keys``: with the
+    foreign keys pln turns on, on SQLite too (a person's rows cascade; PostgreSQL always
+    has them)."""
     url = shared_book(db)
     if url is not None:
         import psycopg
@@ -145,6 +147,8 @@ def change(db: Path, sql: str, *args: object) -> None:
 
     conn = sqlite3.connect(db)
     try:
+        if foreign_keys:
+            conn.execute("PRAGMA foreign_keys = ON")
         with conn:
             conn.execute(sql, args)
     finally:

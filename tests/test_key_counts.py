@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import change, open_book, query, shared_book, without_key_count
+from helpers import change, open_book, query, without_key_count
 from plncli import db, migrations, suggest
 from plncli.migrations import LATEST
 from plncli.store import index
@@ -359,23 +359,10 @@ def _row_change(db_path: Path, op: tuple[Any, ...]) -> None:
     if sql is None:
         return
     try:
-        _with_foreign_keys(db_path, sql[0], *sql[1])
+        change(db_path, sql[0], *sql[1], foreign_keys=True)
     except Exception as exc:  # a clash of (person, kind, key), of ids, or a foreign key
         if not any(w in str(exc).lower() for w in ("unique", "foreign key", "duplicate")):
             raise
-
-
-def _with_foreign_keys(db_path: Path, sql: str, *args: object) -> None:
-    if shared_book(db_path) is not None:
-        change(db_path, sql, *args)
-        return
-    conn = sqlite3.connect(db_path)
-    try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        with conn:
-            conn.execute(sql, args)
-    finally:
-        conn.close()
 
 
 @settings(
@@ -560,7 +547,7 @@ def test_a_schema_12_book_gets_its_counts(tmp_path: Path) -> None:
     assert _stored(path)["g", "Hill School"] == (1, 1)
     assert _stored(path)["l", ""] == (1, 1)
     assert query(path, "PRAGMA user_version") == [(LATEST,)]
-    _with_foreign_keys(path, "UPDATE person SET archived_at = NULL WHERE id = 3")
+    change(path, "UPDATE person SET archived_at = NULL WHERE id = 3", foreign_keys=True)
     _exact(path)
 
 

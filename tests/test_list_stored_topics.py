@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from helpers import change, query, shared_book, without_person_topics
+from helpers import change, query, without_person_topics
 from plncli import db, tables
 from plncli.migrations import LATEST
 from plncli.tables import Table
@@ -192,20 +192,6 @@ OPS = st.one_of(
 )
 
 
-def _change(db_path: Path, sql: str, *args: object) -> None:
-    """``helpers.change`` with the foreign keys pln turns on (a person's rows cascade)."""
-    if shared_book(db_path) is not None:
-        change(db_path, sql, *args)
-        return
-    conn = sqlite3.connect(db_path)
-    try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        with conn:
-            conn.execute(sql, args)
-    finally:
-        conn.close()
-
-
 def _apply(db_path: Path, op: tuple[Any, ...]) -> None:
     ids = [r[0] for r in query(db_path, "SELECT id FROM person_attr ORDER BY id")]
     people = [r[0] for r in query(db_path, "SELECT id FROM person")]
@@ -213,19 +199,22 @@ def _apply(db_path: Path, op: tuple[Any, ...]) -> None:
         # the id the row will get: a key no row holds (counting rows clashed after a removal)
         key = f"{op[3]}#{max(ids, default=0) + 1}"
         try:
-            _change(
+            change(
                 db_path,
                 "INSERT INTO person_attr (person_id, kind, value, key) VALUES (?, ?, ?, ?)",
                 op[1],
                 op[2],
                 op[3],
                 key,
+                foreign_keys=True,
             )
         except Exception as exc:  # a renumbered row may hold that key: nothing changed
             if "unique" not in str(exc).lower():
                 raise
     elif op[0] == "drop person" and op[1] in people:
-        _change(db_path, "DELETE FROM person WHERE id = ?", op[1])  # attributes cascade
+        change(
+            db_path, "DELETE FROM person WHERE id = ?", op[1], foreign_keys=True
+        )  # attributes cascade
     elif ids and op[0] not in ("add", "drop person"):
         target = ids[op[1] % len(ids)]
         sql = {
@@ -239,7 +228,7 @@ def _apply(db_path: Path, op: tuple[Any, ...]) -> None:
         if op[0] == "move" and op[2] not in people:
             return
         try:
-            _change(db_path, sql[0], *sql[1], target)
+            change(db_path, sql[0], *sql[1], target, foreign_keys=True)
         except Exception as exc:  # a clash of (person, kind, key) or of ids: nothing changed
             if "unique" not in str(exc).lower():
                 raise
@@ -252,7 +241,7 @@ def _apply(db_path: Path, op: tuple[Any, ...]) -> None:
 @example(ops=[("add", 1, "topic", ""), ("remove", 0), ("add", 1, "topic", "")])  # CI's draw
 def test_any_row_changes_keep_the_topics_exact(pln: Any, db_path: Path, ops: list[Any]) -> None:
     pln("add", "Zed", "--topic", "first")  # the book exists: each example starts empty
-    _change(db_path, "DELETE FROM person")
+    change(db_path, "DELETE FROM person", foreign_keys=True)
     for name in ("Ana", "Ben", "Cy"):
         pln("add", name, "--topic", f"{name} first", "--topic", "shared")
     for op in ops:
