@@ -147,6 +147,8 @@ def remind(
 ) -> None:
     """Create a follow-up owed to someone; recurring ones roll forward when done.
 
+    The same open follow-up again (day, text and --every) is not added twice.
+
     \b
       pln remind Ana "next friday" -m "Send the KS3 quiz bank"
       pln remind "Zoë" "in 2 weeks" -m "Mentoring check-in" --every 1m
@@ -232,7 +234,8 @@ def snooze(
 ) -> None:
     """Move follow-ups to a later date (a recurring series keeps its rhythm).
 
-    Several ids are one change: all are moved, or (on any error) none.
+    Several ids are one change: all are moved, or (on any error) none. One due that day
+    already is left as it is ("Nothing changed").
 
     \b
       pln snooze 7 "next monday"
