@@ -18,7 +18,9 @@ what a command costs; the wall times also say how long it waited for a core).
 A target is met ("ok") only if it is met both ways. ``--no-terminal`` skips
 the terminal runs.
 The floor is the interpreter itself opening the same database and running one
-query: ``python -I -S -c "import sqlite3; ..."``. Books are generated once by
+query: ``python -I -S -c "import sqlite3; ..."``. Beside it, where `pln list` is timed,
+a row with no target ("bound"): the least any program can do to show `pln list`, its
+statement run and the very bytes pln writes written (``BOUND``). Books are generated once by
 ``generate.py`` into ``benchmarks/out/`` and copied before each size, so the
 write commands never change the cached book. Not part of the test suite.
 
@@ -66,6 +68,24 @@ FLOOR = (
     " c.execute('SELECT id, name, last_contact_at FROM person WHERE archived_at IS NULL"
     " ORDER BY last_contact_at LIMIT 20').fetchall()"
 )
+
+# The least any program can do to show `pln list` of the whole book: run its statement (as
+# ``store.views.people_table`` does, sorted by name) and write the very bytes pln writes
+# (captured once beforehand: ``list_output``), with no layout, no dates put in words and
+# none of pln's start-up. No target: a reference that tells how much of `pln list` the
+# size of its output takes, on a terminal above all.
+LIST_STATEMENT = (
+    "SELECT CAST(p.id AS TEXT), p.name, coalesce(p.org, ''), p.circle,"
+    " coalesce(t.topics, ''), date(p.last_contact_at, 'localtime')"
+    " FROM person p INDEXED BY ix_person_list LEFT JOIN person_topics t ON t.person_id = p.id"
+    " WHERE p.archived_at IS NULL ORDER BY p.name_key, p.id"
+)
+BOUND = (
+    "import os, sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+    f" c.execute({LIST_STATEMENT!r}).fetchall();"
+    " f = open(sys.argv[3 if os.isatty(1) else 2], 'rb'); sys.stdout.buffer.write(f.read())"
+)
+BOUND_NAME = "bound: list's statement + its output, written"
 
 # name -> (argv, target kind, target value); ratio targets are multiples of the floor
 READ = {
@@ -234,9 +254,12 @@ def terminal_env(env: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def timed_on_terminal(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, float]:
+def timed_on_terminal(
+    argv: list[str], env: dict[str, str], keep: bytearray | None = None
+) -> tuple[float, float, int, float]:
     """As ``timed``, with stdin, stdout and stderr a pseudo-terminal whose output is read to
-    the end (a terminal that is not read stalls the writer once its buffer is full)."""
+    the end (a terminal that is not read stalls the writer once its buffer is full); the
+    output is added to ``keep`` if given."""
     fresh_start(argv)
     start = time.perf_counter()
     pid, fd = pty.fork()
@@ -263,6 +286,8 @@ def timed_on_terminal(argv: list[str], env: dict[str, str]) -> tuple[float, floa
     _, status, usage = os.wait4(pid, 0)
     elapsed = time.perf_counter() - start
     os.close(fd)
+    if keep is not None:
+        keep += out
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         text = ANSI.sub("", out.decode(errors="replace")).strip().splitlines()
@@ -358,6 +383,8 @@ def measure(size: int, runs: int) -> list[tuple[str, ...]]:
         if c not in todo and (not ONLY or any(w in c[0] for w in ONLY))
     ]
     jobs = {"floor": [PY, "-I", "-S", "-c", FLOOR, str(work)]}
+    if any(c[1] == ["list"] for c in todo):
+        jobs[BOUND_NAME] = [PY, "-I", "-S", "-c", BOUND, str(work), *list_output(env)]
     jobs.update({name: [PLN, *argv] for name, argv, _, _ in todo})
     samples: dict[str, list[tuple[float, float, int, float]]] = {k: [] for k in jobs}
     on_tty: dict[str, list[tuple[float, float, int, float]]] = {k: [] for k in jobs}
@@ -375,6 +402,18 @@ def measure(size: int, runs: int) -> list[tuple[str, ...]]:
             if ON_TERMINAL:
                 on_tty[name].append(timed_on_terminal(pairs.fill(name, argv, env), tty_env))
     return report(size, samples, todo, skipped, on_tty)
+
+
+def list_output(env: dict[str, str]) -> list[str]:
+    """What `pln list` writes to a pipe and to the terminal, each in a file for ``BOUND``
+    (the terminal's line ends back to the "\\n" pln wrote, before the terminal added "\\r")."""
+    piped = subprocess.run([PLN, "list"], env=env, capture_output=True, check=True).stdout
+    drawn = bytearray()
+    timed_on_terminal([PLN, "list"], terminal_env(env), keep=drawn)
+    files = [OUT / "list-pipe.out", OUT / "list-terminal.out"]
+    files[0].write_bytes(piped)
+    files[1].write_bytes(bytes(drawn).replace(b"\r\n", b"\n"))
+    return [str(f) for f in files]
 
 
 def report(  # type: ignore[no-untyped-def]
@@ -414,6 +453,24 @@ def report(  # type: ignore[no-untyped-def]
             "",
         )
     ]
+    if BOUND_NAME in samples:  # a reference: no target
+        s = samples[BOUND_NAME]
+        med, cpu = (statistics.median(x[i] for x in s) for i in (0, 3))
+        rows.append(
+            (
+                BOUND_NAME,
+                f"{med * 1000:.1f}",
+                _spread(s),
+                _mem(s),
+                f"{med / floor:.1f}",
+                *terminal(BOUND_NAME)[:2],
+                f"{cpu * 1000:.0f}",
+                f"{cpu / floor_cpu:.1f}" if floor_cpu else "",
+                *terminal(BOUND_NAME)[2:],
+                "",
+                "",
+            )
+        )
     for name, _, kind, target in todo:
         s = samples[name]
         med = statistics.median(x[0] for x in s)

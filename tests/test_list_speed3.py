@@ -222,3 +222,28 @@ def test_the_list_index_is_read_by_the_list_alone(pln: Any, db_path: Path) -> No
         conn.close()
     assert plan == ["SCAN p"]
     assert _plan(db_path)[0] == COVERED
+
+
+@pytest.mark.sqlite_only(reason="the benchmark's bound runs the SQLite statement")
+def test_the_benchmarks_bound_runs_the_statement_pln_list_runs(pln: Any, db_path: Path) -> None:
+    """benchmarks/run.py times, beside `pln list`, the least a program can do to show it:
+    its statement and its output written (``BOUND``). That statement is a copy, held here
+    to the one ``views.people_table`` runs for the whole book."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+    spec = importlib.util.spec_from_file_location("bench_run", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    _book(pln)
+    conn = open_store(db_path, create_parent=False)
+    try:
+        ran: list[str] = []
+        conn.set_trace_callback(ran.append)
+        shown = views.people_table(conn, filters=NO_FILTERS, sort="name", archived=False)
+        conn.set_trace_callback(None)
+        assert [s for s in ran if "person_topics" in s] == [bench.LIST_STATEMENT]
+        assert conn.execute(bench.LIST_STATEMENT).fetchall() == shown
+    finally:
+        conn.close()
