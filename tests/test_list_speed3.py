@@ -233,7 +233,8 @@ def test_the_benchmarks_bound_runs_the_statement_pln_list_runs(pln: Any, db_path
 
     path = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
     spec = importlib.util.spec_from_file_location("bench_run", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     _book(pln)

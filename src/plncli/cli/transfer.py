@@ -306,6 +306,9 @@ def merge(
             f"Merge {o.name} (#{o.id}) into {k.name} (#{k.id}): {_moves(plan)} move;"
             f" {render.number_of(plan.values, 'value', 'values')} added"
             + (f"; fills {', '.join(plan.filled)}" if plan.filled else "")
+            + (f"; keeps its {' and its '.join(plan.kept)}" if plan.kept else "")
+            + (f"; takes #{o.id}'s meeting {plan.meeting}" if plan.meeting else "")
+            + (f"; no longer introduced by {plan.dropped}" if plan.dropped else "")
             + f"; then {o.name} (#{o.id}) is archived."
         )
         return yes or typer.confirm("Merge?", default=False, err=True)

@@ -23,6 +23,41 @@ def person_fields(conn: Conn, pid: int, columns: Sequence[str]) -> Any | None:
     return row(conn, f"SELECT {', '.join(columns)} FROM person WHERE id = ?", (pid,))
 
 
+def merge_view(conn: Conn, pid: int) -> Any:
+    """What a merge compares of one person: ``org``, ``role``, ``location``, ``birthday``,
+    ``cadence``, ``circle``, ``introduced_by_id`` and ``introduced_by`` (the name), and the
+    meeting: ``met_at_id``, ``met_at`` (the event's name), ``met_on``, ``met_on_precision``."""
+    return row(
+        conn,
+        "SELECT p.org, p.role, p.location, p.birthday, p.cadence, p.circle,"
+        " p.introduced_by_id, i.name AS introduced_by, p.met_at_id, e.name AS met_at,"
+        " p.met_on, p.met_on_precision FROM person p"
+        " LEFT JOIN event e ON e.id = p.met_at_id LEFT JOIN person i ON i.id = p.introduced_by_id"
+        " WHERE p.id = ?",
+        (pid,),
+    )
+
+
+def not_introduced_by_self(conn: Conn, pid: int) -> None:
+    """A person a merge made their own introducer is introduced by no one."""
+    execute(
+        conn,
+        "UPDATE person SET introduced_by_id = NULL WHERE id = ? AND introduced_by_id = ?",
+        (pid, pid),
+    )
+
+
+def set_meeting(
+    conn: Conn, pid: int, event_id: int | None, met_on: str | None, precision: str | None
+) -> None:
+    """The person's meeting, whole: the event met at, the day and how precisely it is known."""
+    execute(
+        conn,
+        "UPDATE person SET met_at_id = ?, met_on = ?, met_on_precision = ? WHERE id = ?",
+        (event_id, met_on, precision, pid),
+    )
+
+
 def linked_counts(conn: Conn, pid: int) -> Any:
     """How many interactions, follow-ups, ties, groups and introductions name the person."""
     return row(

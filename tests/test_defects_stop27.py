@@ -1,0 +1,134 @@
+"""Defects found at stop 27, by using pln as a user and attacking it as an adversary.
+
+`pln merge KEEP OTHER`:
+- put one meeting together from two records: KEEP's day (`pln add` dates a meeting
+  today) with OTHER's event ("met BETT 2026-11-29 (today)" for someone met at BETT in
+  September 2019), and lost the month OTHER's day was known to;
+- kept KEEP's organisation, circle and the rest without a word of OTHER's other values;
+- named columns in its plan ("fills birthday, met_at_id");
+- left a person introduced by themselves when one record had introduced the other.
+"""
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import change
+
+
+def export_doc(pln: Any) -> dict[str, Any]:
+    """`pln export --format json` parsed, without `exported_at`."""
+    doc = json.loads(pln("export", "--format", "json").stdout)
+    doc.pop("exported_at")
+    return doc  # type: ignore[no-any-return]
+
+
+def _meeting(pln: Any, who: str) -> tuple[Any, ...]:
+    p = pln.json("show", who)
+    return (p["met_at"], p["met_on"], p["met_on_precision"])
+
+
+def test_the_meeting_moves_whole_and_the_plan_says_what_it_keeps(pln: Any) -> None:
+    pln("add", "Bea Tran", "--org", "Northfield", "--circle", "colleague")
+    pln(
+        "add", "Bea Tran", "--allow-duplicate", "--org", "Hillside", "--met-at", "BETT",
+        "--on", "sept 2019", "--birthday", "--03-14", "--every", "2w",
+    )  # fmt: skip
+    before = export_doc(pln)
+    result = pln("merge", "#1", "#2", "--yes")
+    assert result.stderr.splitlines()[0] == (
+        "Merge Bea Tran (#2) into Bea Tran (#1): 0 interactions, 0 follow-ups, 0 ties,"
+        " 0 groups, 0 introductions move; 0 values added; fills birthday, keep in touch;"
+        " keeps its org Northfield (not Hillside) and its circle colleague (not network);"
+        " takes #2's meeting BETT, September 2019 (not 2026-11-23); then Bea Tran (#2) is"
+        " archived."
+    )
+    assert _meeting(pln, "#1") == ("BETT", "2019-09-01", "month")
+    shown = pln("show", "#1").stdout
+    assert "BETT in September 2019" in shown
+    assert "today" not in shown
+    keep = pln.json("show", "#1")
+    assert (keep["org"], keep["circle"], keep["birthday"]) == ("Northfield", "colleague", "--03-14")
+    pln("undo", "--yes")
+    assert export_doc(pln) == before
+
+
+def test_an_event_keep_names_is_kept_with_its_day_and_said(pln: Any) -> None:
+    pln("add", "Cal Wu", "--met-at", "ResearchEd", "--on", "2026-03-07")
+    pln("add", "Cal Wu", "--allow-duplicate", "--met-at", "BETT", "--on", "2019")
+    result = pln("merge", "#1", "#2", "--yes")
+    assert "; keeps its meeting ResearchEd, 2026-03-07 (not BETT, 2019);" in result.stderr
+    assert _meeting(pln, "#1") == ("ResearchEd", "2026-03-07", "day")
+
+
+def test_without_events_the_earlier_day_is_kept_with_its_precision(pln: Any) -> None:
+    pln("add", "Dee Roy")  # met today, as far as pln was told
+    pln("add", "Dee Roy", "--allow-duplicate", "--on", "2019-05-10")
+    pln("add", "Eli Fox", "--on", "2019-05-10")
+    pln("add", "Eli Fox", "--allow-duplicate", "--on", "2019")  # the year only: ends later
+    first = pln("merge", "#1", "#2", "--yes")
+    assert "; takes #2's meeting 2019-05-10 (not 2026-11-23);" in first.stderr
+    assert _meeting(pln, "#1") == (None, "2019-05-10", "day")
+    second = pln("merge", "#3", "#4", "--yes")
+    assert "; keeps its meeting 2019-05-10 (not 2019);" in second.stderr
+    assert _meeting(pln, "#3") == (None, "2019-05-10", "day")
+
+
+def test_a_keep_without_a_meeting_is_filled_whole(pln: Any, db_path: Path) -> None:
+    pln("add", "Fay Lee")
+    pln("add", "Fay Lee", "--allow-duplicate", "--met-at", "BETT", "--on", "2024")
+    change(db_path, "UPDATE person SET met_on = NULL WHERE id = 1")  # a restored book
+    result = pln("merge", "#1", "#2", "--yes")
+    assert "; fills meeting;" in result.stderr
+    assert _meeting(pln, "#1") == ("BETT", "2024-01-01", "year")
+
+
+@pytest.mark.parametrize(("keep", "other"), [("Cai Li", "Cai Lee"), ("Cai Lee", "Cai Li")])
+def test_no_one_is_left_introduced_by_themselves(pln: Any, keep: str, other: str) -> None:
+    pln("add", "Cai Li")
+    pln("add", "Cai Lee", "--introduced-by", "Cai Li")
+    result = pln("merge", keep, other, "--yes")
+    assert pln.json("show", keep)["introduced_by"] is None
+    said = "; no longer introduced by Cai Li (#1);" in result.stderr
+    assert said == (keep == "Cai Lee")
+    assert "fills introduced by" not in result.stderr
+
+
+MEETINGS = st.tuples(
+    st.sampled_from([None, "BETT", "ResearchEd"]),
+    st.sampled_from([None, "2019", "sept 2019", "2019-09-12", "2026-11-20", "2026"]),
+)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(keep=MEETINGS, other=MEETINGS)
+def test_a_merged_meeting_is_one_of_the_two_whole(
+    pln: Any,
+    db_path: Path,
+    keep: tuple[str | None, str | None],
+    other: tuple[str | None, str | None],
+) -> None:
+    name = f"Gil Moss {next(_EXAMPLES)}"  # one book for all examples: new people each
+    ids = []
+    for event, on in (keep, other):
+        args = ["--met-at", event] * bool(event) + ["--on", on] * bool(on)
+        [added] = pln.json("add", name, "--allow-duplicate", *args)
+        ids.append(added["id"])
+        if on is None and event is None:
+            change(db_path, "UPDATE person SET met_on = NULL WHERE id = ?", added["id"])
+    meetings = [_meeting(pln, f"#{i}") for i in ids]
+    pln("merge", f"#{ids[0]}", f"#{ids[1]}", "--yes")
+    merged = _meeting(pln, f"#{ids[0]}")
+    assert merged in meetings  # never KEEP's day with OTHER's event
+    if meetings[0][0] is not None:  # an event KEEP names is kept
+        assert merged == meetings[0]
+
+
+_EXAMPLES = itertools.count()
