@@ -132,3 +132,42 @@ def test_a_merged_meeting_is_one_of_the_two_whole(
 
 
 _EXAMPLES = itertools.count()
+
+
+def test_an_import_fills_an_empty_meeting_whole_and_says_the_day_it_replaces(
+    pln: Any, tmp_path: Path
+) -> None:
+    pln("add", "Bea Tran")  # met today, as far as pln was told
+    pln("add", "Cal Wu", "--met-at", "ResearchEd", "--on", "2026-03-07")
+    old = tmp_path / "old.csv"
+    old.write_text(
+        "name,met_at,met_on\nBea Tran,BETT,2019-09\nCal Wu,BETT,2019-09\n", encoding="utf-8"
+    )
+    dry = pln("import", str(old), "--dry-run")
+    done = pln("import", str(old))
+    for result in (dry, done):
+        assert (
+            "line 2: met_on: September 2019 from the file, with its event 'BETT';"
+            " the book had 2026-11-23"
+        ) in result.stderr
+        assert "line 3: met_at: kept 'ResearchEd', file had 'BETT'" in result.stderr
+        assert "line 3: met_on: kept 2026-03-07, file had September 2019" in result.stderr
+    assert _meeting(pln, "Bea") == ("BETT", "2019-09-01", "month")
+    assert _meeting(pln, "Cal") == ("ResearchEd", "2026-03-07", "day")  # an event named stays
+
+
+def test_a_row_with_the_persons_uid_fills_an_empty_meeting_whole(pln: Any, tmp_path: Path) -> None:
+    pln("add", "Uma Das")
+    out = tmp_path / "book.csv"
+    pln("export", "--format", "csv", "-o", str(out))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("met_at")], row[header.index("met_on")] = "ResearchEd 2019", "2019-09-14"
+    out.write_text("\n".join([lines[0], ",".join(row)]) + "\n", encoding="utf-8")
+    result = pln("import", str(out))
+    assert (
+        "met_on: 2019-09-14 from the file, with its event 'ResearchEd 2019';"
+        " the book had 2026-11-23"
+    ) in result.stderr
+    assert _meeting(pln, "Uma") == ("ResearchEd 2019", "2019-09-14", "day")

@@ -183,11 +183,14 @@ def _kept_by_uid(
     merge says them."""
     held = store.merge_target(conn, person.id)
     assert held is not None  # matched in this transaction
+    takes = _takes_meeting(held.met_at, record)
+    said = [_meeting_note(record, held.met_on)] if takes else []
     return held, [
-        Problem(record.where, f, _kept(f, old, new, given))
+        Problem(record.where, f, _kept(f, old, new, given, _precisions(held, record)))
         for f in _ROW_ONLY
         if _differs(old := getattr(held, f), new := getattr(record, f))
-    ]
+        and not (takes and f == "met_on")
+    ] + [n for n in said if n]
 
 
 def _topics_added(conn: sqlite3.Connection, record: Record, person: PersonRef) -> Record:
@@ -237,7 +240,8 @@ def _combine(first: Record, later: Record, notes: list[Problem]) -> Record:
     for field in _SCALARS:
         held, new = getattr(first, field), getattr(later, field)
         if _differs(held, new):
-            why = f"kept {_shown(field, held)} ({first.where}), file had {_shown(field, new)}"
+            a, b = first.met_on_precision, later.met_on_precision
+            why = f"kept {_shown(field, held, a)} ({first.where}), file had {_shown(field, new, b)}"
             notes.append(Problem(later.where, field, why))
     scalars = {f: getattr(first, f) or getattr(later, f) for f in _SCALARS}
     text = "\n".join(dict.fromkeys(n for n in (first.notes, later.notes) if n))
@@ -278,14 +282,25 @@ def _differences(
     assert row is not None  # the match was read from the book in this transaction
     pending = filling.setdefault(match.id, {})
     held = {f: v if (v := getattr(row, f)) not in (None, "") else pending.get(f) for f in _SCALARS}
+    takes = _takes_meeting(held["met_at"], record)
+    filled_p = pending.get("met_on_precision")  # the day an earlier record of the file filled
+    held_p = row.met_on_precision if row.met_on else filled_p if isinstance(filled_p, str) else None
+    new_p = record.met_on_precision
     for field in _SCALARS:
         if held[field] in (None, "") and getattr(record, field) not in (None, ""):
             pending[field] = getattr(record, field)
     notes += [
-        Problem(record.where, field, _kept(field, held[field], new, given))
+        Problem(record.where, field, _kept(field, held[field], new, given, (held_p, new_p)))
         for field in _SCALARS
         if _differs(held[field], new := getattr(record, field))
+        and not (takes and field == "met_on")
     ]
+    if takes or (held["met_on"] in (None, "") and record.met_on is not None):
+        pending["met_on_precision"] = record.met_on_precision
+    if takes:
+        pending["met_on"] = record.met_on
+        said = _meeting_note(record, held["met_on"])
+        notes += [said] if said else []
     held_notes = "\n".join(n for n in (row.notes, str(pending.get("notes", ""))) if n)
     if not record.notes or record.notes in held_notes:
         return record
@@ -300,6 +315,26 @@ def _differences(
     return record
 
 
+def _takes_meeting(held_event: object, record: Record) -> bool:
+    """Whether the record's meeting fills the person's whole: the person names no event and
+    the record names one with its day. The event and the day are one fact, never put
+    together from two sources (the person's day with the record's event: "met BETT today"
+    for someone met at BETT in 2019); `pln merge` moves a meeting the same way."""
+    return bool(record.met_at) and record.met_on is not None and held_event in (None, "")
+
+
+def _meeting_note(record: Record, held_day: object) -> Problem | None:
+    """The note on the day a record's meeting replaces (``_takes_meeting``), if another."""
+    assert record.met_on is not None
+    if not _differs(held_day, record.met_on):
+        return None
+    from .dates import say_partial
+
+    day = say_partial(record.met_on, record.met_on_precision)
+    why = f"{day} from the file, with its event '{record.met_at}'; the book had {held_day}"
+    return Problem(record.where, "met_on", why)
+
+
 def _differs(held: object, new: object) -> bool:
     """Both set, and not the same value (text compared with case, accents and spacing folded)."""
     if held is None or new is None or held == "" or new == "":
@@ -309,21 +344,37 @@ def _differs(held: object, new: object) -> bool:
     return held != new and fold(str(held)) != fold(str(new))
 
 
-def _kept(field: str, held: object, new: object, given: Mapping[str, str]) -> str:
+def _precisions(held: Any, record: Record) -> tuple[str | None, str | None]:
+    """How precisely the person's day met and the record's are known ("year", "month")."""
+    return held.met_on_precision, record.met_on_precision
+
+
+def _kept(
+    field: str,
+    held: object,
+    new: object,
+    given: Mapping[str, str],
+    precisions: tuple[str | None, str | None] = (None, None),
+) -> str:
     """The note on a value kept as held: the other came from the file, or from an option
     (``--circle`` gave 'colleague')."""
     source = f"{given[field]} gave" if field in given else "file had"
-    return f"kept {_shown(field, held)}, {source} {_shown(field, new)}"
+    shown = [_shown(field, v, p) for v, p in zip((held, new), precisions, strict=True)]
+    return f"kept {shown[0]}, {source} {shown[1]}"
 
 
-def _shown(field: str, value: object) -> str:
-    """A value as the note shows it: dates bare, text quoted."""
+def _shown(field: str, value: object, precision: str | None = None) -> str:
+    """A value as the note shows it: dates bare (a day met known to its month or year
+    alone as that: "September 2019"), text quoted."""
     if field == "birthday":
         from .birthdays import shown
 
         return shown(value if isinstance(value, date) else date.fromisoformat(str(value)))
     if field == "met_on":
-        return value.isoformat() if isinstance(value, date) else str(value)
+        from .dates import say_partial
+
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        return say_partial(day, precision)
     return f"'{value}'"
 
 
@@ -404,6 +455,7 @@ def _update_from_card(
     """The card is the person as edited elsewhere (``card_updates``): each value it holds
     replaces the person's, lists as a whole; the rest is kept (an event given with
     ``--met-at`` fills an empty one, as a merge does)."""
+    held = store.merge_target(conn, pid)
     sets: dict[str, object] = {}
     for f in _CARD_SCALARS:
         value = _card_value(r, f)
@@ -425,13 +477,16 @@ def _update_from_card(
             {**empty, "met_at_id": events.get(fold(r.met_at)), "notes": ""},
             updated_at=stamp,
         )
+        _meeting_day(conn, pid, r, held)
 
 
 def _merge_record(
     conn: sqlite3.Connection, pid: int, r: Record, events: dict[str, int], stamp: str
 ) -> None:
     """Fill the person's empty fields from the record and add every value of its lists
-    (as `pln merge` does); the notes it brings go after the person's own."""
+    (as `pln merge` does); the notes it brings go after the person's own. A meeting
+    fills the person's whole (``_takes_meeting``)."""
+    held = store.merge_target(conn, pid)
     store.fill_person(
         conn,
         pid,
@@ -446,7 +501,16 @@ def _merge_record(
         },
         updated_at=stamp,
     )
+    _meeting_day(conn, pid, r, held)
     _insert_attrs(conn, [(pid, r)])
+
+
+def _meeting_day(conn: sqlite3.Connection, pid: int, r: Record, held: Any) -> None:
+    """The day of the meeting the record filled (its event: ``fill_person``)."""
+    if held is not None and _takes_meeting(held.met_at, r):
+        assert r.met_on is not None
+        sets = {"met_on": r.met_on.isoformat(), "met_on_precision": r.met_on_precision}
+        people_store.update_person(conn, pid, sets)
 
 
 def _ties_from_knows(conn: sqlite3.Connection, plan: Plan, ids: list[int], now: datetime) -> int:

@@ -80,11 +80,11 @@ def set_uid(conn: Conn, pid: int, uid: str) -> None:
 
 def merge_target(conn: Conn, pid: int) -> Any | None:
     """What an imported record is compared with: the person's single values (``met_at``
-    the event's name) and notes."""
+    the event's name), notes, and ``met_on_precision``."""
     return row(
         conn,
         "SELECT p.org, p.role, p.location, p.birthday, e.name AS met_at, p.met_on, p.circle,"
-        " p.notes, p.cadence, i.name AS introduced_by FROM person p"
+        " p.notes, p.cadence, i.name AS introduced_by, p.met_on_precision FROM person p"
         " LEFT JOIN event e ON e.id = p.met_at_id"
         " LEFT JOIN person i ON i.id = p.introduced_by_id WHERE p.id = ?",
         (pid,),
