@@ -171,3 +171,26 @@ def test_a_row_with_the_persons_uid_fills_an_empty_meeting_whole(pln: Any, tmp_p
         " the book had 2026-11-23"
     ) in result.stderr
     assert _meeting(pln, "Uma") == ("ResearchEd 2019", "2019-09-14", "day")
+
+
+def test_a_day_before_the_year_1000_is_stored_as_an_instant(pln: Any, tmp_path: Path) -> None:
+    # the year 226 was written "226-11-01 12:00:00": `pln show` and `pln kinds` then failed
+    # with an internal error, and the book's JSON export could not be restored
+    pln("add", "Tess Typo")
+    pln("log", "Tess", "-m", "coffee", "--on", "0226-11-01")
+    assert pln.json("show", "Tess")["interactions"][0]["at"].startswith("0226-11-01")
+    pln("kinds")
+    backup = tmp_path / "book.json"
+    pln("export", "--format", "json", "-o", str(backup))
+    pln("--db", str(tmp_path / "restored.db"), "import", str(backup))
+    restored = pln.json("--db", str(tmp_path / "restored.db"), "show", "Tess")
+    assert restored["interactions"] == pln.json("show", "Tess")["interactions"]
+
+
+def test_the_calendars_first_day_is_a_clear_error(pln: Any) -> None:
+    # in a zone west of UTC, noon on 1 January of the year 1 is in the year 0 in UTC: the
+    # moment could not be made, and pln said "internal error" (exit 1)
+    pln("add", "Tess Typo")
+    result = pln("log", "Tess", "-m", "t", "--on", "0001-01-01", code=2)
+    assert result.stderr.splitlines()[0].startswith("error: --on: '0001-01-01' is ")
+    assert "internal error" not in result.stderr

@@ -606,8 +606,14 @@ def parse_moment(
         if moment is None:
             raise _not_understood(text, "a date and time", _MOMENT_FORMS)
         return moment.astimezone(UTC)
+    except DateError:
+        raise
     except OverflowError:
         raise DateError(f"{_quote(text)} is outside the calendar (years 1-9999)") from None
+    except ValueError:  # the calendar's first or last day: in UTC it is "year 0" or 10000
+        raise DateError(
+            f"{_quote(text)} is at the very edge of the calendar: give a day from year 2 to 9998"
+        ) from None
 
 
 # ---------------------------------------------------------------- output

@@ -29,8 +29,10 @@ BUSY_TIMEOUT_MS = 5000
 
 
 def to_db_time(value: datetime) -> str:
-    """The text SQLModel/SQLAlchemy write for a datetime on SQLite, in UTC."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    """The text SQLModel/SQLAlchemy write for a datetime on SQLite, in UTC: the year in
+    four digits, as ISO 8601 has it (``strftime("%Y")`` writes the year 226 as "226",
+    which no reader takes for an instant)."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def from_db_time(text: str | None) -> datetime | None:
