@@ -194,3 +194,51 @@ def test_the_calendars_first_day_is_a_clear_error(pln: Any) -> None:
     result = pln("log", "Tess", "-m", "t", "--on", "0001-01-01", code=2)
     assert result.stderr.splitlines()[0].startswith("error: --on: '0001-01-01' is ")
     assert "internal error" not in result.stderr
+
+
+def test_merged_notes_stay_within_what_a_restore_reads(pln: Any, tmp_path: Path, dump: Any) -> None:
+    # two records of 9,000 characters of notes made one of 18,001: the book's own JSON
+    # backup (and its CSV and vCards) then refused to restore
+    pln("add", "Big One", "--note", "n" * 9000, "--email", "a@example.org")
+    pln("add", "Big Two", "--note", "m" * 9000, "--email", "b@example.org")
+    pln("add", "Cy Ray", "--note", "short")
+    pln("add", "Cy Ray", "--allow-duplicate", "--note", "other")
+    big = pln("merge", "#1", "#2", "--yes")
+    assert "; #2's notes stay with #2: together they would pass 10,000 characters;" in big.stderr
+    assert pln.json("show", "#1")["notes"] == "n" * 9000
+    assert pln.json("show", "#2")["notes"].startswith("m" * 9000 + "\nmerged into #1 on ")
+    small = pln("merge", "#3", "#4", "--yes")
+    assert "; #4's notes go after #3's;" in small.stderr
+    assert pln.json("show", "#3")["notes"] == "short\nother"
+    backup = tmp_path / "book.json"
+    pln("export", "--format", "json", "-o", str(backup))
+    pln("--db", str(tmp_path / "restored.db"), "import", str(backup))
+    # no room in OTHER's notes for the line that marks it merged: refused, nothing changed
+    pln("add", "Long One", "--note", "l" * 9990)
+    pln("add", "Long Two", "--allow-duplicate")
+    before = dump()
+    result = pln("merge", "#6", "#5", "--yes", code=2)
+    assert result.stderr.splitlines()[0] == (
+        "error: the notes of #5 are 9,990 characters: the line that marks it merged would take"
+        " them past 10,000"
+    )
+    assert dump() == before
+
+
+def test_an_introduction_made_keeps_notes_within_what_a_restore_reads(
+    pln: Any, tmp_path: Path
+) -> None:
+    pln("add", "Long One", "--note", "l" * 9990)
+    pln("add", "Ana Ruiz", "--note", "met at BETT")
+    pln("introduce", "Long One", "Ana Ruiz")
+    result = pln("intro", "made", "Long One", "Ana Ruiz")
+    assert (
+        "Note: the line of this introduction is not added to Long One's notes: they would pass"
+        " 10,000 characters (the timeline has it)."
+    ) in result.stderr
+    assert pln.json("show", "Long One")["notes"] == "l" * 9990
+    assert pln.json("show", "Ana")["notes"].startswith("met at BETT\n2026-11-23: you introduced")
+    assert pln.json("show", "Long One")["interactions"][0]["kind"] == "introduction"
+    backup = tmp_path / "book.json"
+    pln("export", "--format", "json", "-o", str(backup))
+    pln("--db", str(tmp_path / "restored.db"), "import", str(backup))

@@ -25,6 +25,7 @@ from .lean import TYPE_CHECKING
 from .resolve import PersonRef, resolve
 from .store import intros as intro_store
 from .tables import emit
+from .text import MAX_TEXT
 
 if TYPE_CHECKING:
     from datetime import date
@@ -294,8 +295,17 @@ def run_made(app: AppContext, a: str, b: str, *, person: Finder, json: bool) -> 
     # not scored for "probably know each other already", as `intro asked` is: once the
     # introduction is made the note comes too late to help, and scoring the pair put
     # `pln intro made` at ~3x the floor (issue 11's target for one pair) at 10,000 people
+    full: list[str] = []
     with transaction(app.conn):
-        done = intro_svc.mark_made(app.conn, person(app, a), person(app, b), now=app.now)
+        done = intro_svc.mark_made(
+            app.conn, person(app, a), person(app, b), now=app.now, notes_full=full
+        )
+    for name in full:
+        _say(
+            f"Note: the line of this introduction is not added to {name}'s notes: they would"
+            f" pass {MAX_TEXT:,} characters (the timeline has it).",
+            style="dim",
+        )
     if not done.asked:
         _say("Note: neither side was recorded as asked first.", style="dim")
     report_intro(done, json, "Made the introduction")

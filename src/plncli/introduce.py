@@ -20,7 +20,7 @@ from .lean import TYPE_CHECKING, NamedTuple, dumps
 from .resolve import PersonRef
 from .store import Conn, network
 from .store import intros as store
-from .text import clean_text
+from .text import MAX_TEXT, clean_text
 
 if TYPE_CHECKING:
     from typing import Any
@@ -186,7 +186,13 @@ def mark_asked(
     return _require(conn, asked, other)
 
 
-def mark_made(conn: Conn, a: PersonRef, b: PersonRef, *, now: datetime) -> Intro:
+def mark_made(
+    conn: Conn, a: PersonRef, b: PersonRef, *, now: datetime, notes_full: list[str] | None = None
+) -> Intro:
+    """The introduction made: a tie, a line in each one's notes, an interaction, and a
+    check-in follow-up. A line that would take someone's notes past ``text.MAX_TEXT`` is
+    not added (their backup would no longer restore); it is put in ``notes_full``, and the
+    interaction holds the introduction all the same."""
     from .activity import add_followup, log_interaction
     from .ties import add_tie
 
@@ -204,7 +210,12 @@ def mark_made(conn: Conn, a: PersonRef, b: PersonRef, *, now: datetime) -> Intro
         now=now,
     )
     for person, other in ((intro.a, intro.b), (intro.b, intro.a)):
-        _append_note(conn, person, f"{today.isoformat()}: you introduced them to {other.name}")
+        line = f"{today.isoformat()}: you introduced them to {other.name}"
+        if (
+            not store.append_note(conn, person.id, line, at_most=MAX_TEXT)
+            and notes_full is not None
+        ):
+            notes_full.append(person.name)
     log_interaction(
         conn,
         [intro.a, intro.b],
@@ -225,10 +236,6 @@ def mark_made(conn: Conn, a: PersonRef, b: PersonRef, *, now: datetime) -> Intro
     )
     _link_followup(conn, intro, fid, "check-in")
     return _require(conn, a, b)
-
-
-def _append_note(conn: Conn, person: PersonRef, line: str) -> None:
-    store.append_note(conn, person.id, line)
 
 
 def mark_declined(conn: Conn, a: PersonRef, b: PersonRef, *, now: datetime) -> Intro:

@@ -18,6 +18,7 @@ from .errors import InvalidInput
 from .people import refresh_search
 from .resolve import PersonRef
 from .store import merge as store
+from .text import MAX_TEXT
 
 # KEEP's empty ones take OTHER's; each as the plan names it
 SCALARS = {
@@ -43,6 +44,8 @@ class MergePlan(NamedTuple):
     meeting: str | None = None  # OTHER's meeting where it replaces KEEP's (``takes_meeting``):
     # "BETT, September 2019 (not 2026-11-29)"
     dropped: str | None = None  # KEEP's introducer when it is OTHER: "Cai Lee (#2)"
+    notes: str | None = None  # what becomes of OTHER's notes: "added" after KEEP's, or
+    # "kept apart" (on OTHER) when the two would pass ``text.MAX_TEXT`` together
 
 
 class Meeting(NamedTuple):
@@ -150,11 +153,39 @@ def plan_merge(conn: sqlite3.Connection, keep: PersonRef, other: PersonRef) -> M
         tuple(kept),
         meeting,
         dropped,
+        _notes_plan(conn, keep.id, other.id),
     )
+
+
+def _joined_notes(conn: sqlite3.Connection, keep: int, other: int) -> str | None:
+    """KEEP's notes, then OTHER's (each once); None if together they would pass MAX_TEXT:
+    notes pln wrote that it would not read back (a backup that does not restore)."""
+    joined = "\n".join(dict.fromkeys(n for n in store.notes_keep_first(conn, keep, other) if n))
+    return joined if len(joined) <= MAX_TEXT else None
+
+
+def _marker(keep: int, day: str) -> str:
+    """The line a merged record's notes end with (``resolve`` reads it)."""
+    return f"merged into #{keep} on {day}"
+
+
+def _notes_plan(conn: sqlite3.Connection, keep: int, other: int) -> str | None:
+    keep_notes, other_notes = store.notes_keep_first(conn, keep, other)
+    room = MAX_TEXT - len(_marker(keep, "YYYY-MM-DD")) - 1
+    if len(other_notes) > room:
+        raise InvalidInput(
+            f"the notes of #{other} are {len(other_notes):,} characters: the line that marks"
+            f" it merged would take them past {MAX_TEXT:,}",
+            f"shorten them to {room:,} characters first (pln edit '#{other}' --note ...)",
+        )
+    if not other_notes or other_notes == keep_notes:
+        return None
+    return "added" if _joined_notes(conn, keep, other) is not None else "kept apart"
 
 
 def merge(conn: sqlite3.Connection, keep: PersonRef, other: PersonRef, *, now: datetime) -> None:
     k, o = keep.id, other.id
+    _notes_plan(conn, k, o)  # the marker must fit in OTHER's notes, as they are now
     store.move_links(conn, k, o)
     for table in store.PAIR_TABLES:
         _rekey_pairs(conn, table, k, o)
@@ -164,10 +195,11 @@ def merge(conn: sqlite3.Connection, keep: PersonRef, other: PersonRef, *, now: d
     if takes_meeting(_meeting(store.merge_view(conn, k)), om):
         met_on = om.day.isoformat() if om.day else None
         store.set_meeting(conn, k, om.event_id, met_on, om.precision)
-    kept = "\n".join(dict.fromkeys(n for n in store.notes_keep_first(conn, k, o) if n))
+    joined = _joined_notes(conn, k, o)
+    kept = store.notes_keep_first(conn, k, o)[0] if joined is None else joined
     store.set_merged_notes(conn, k, o, kept, updated_at=to_db_time(now))
     store.copy_attrs(conn, k, o)
-    line = f"merged into #{k} on {now.date().isoformat()}"
+    line = _marker(k, now.date().isoformat())
     store.archive_merged(conn, o, line, at=to_db_time(now))
     refresh_search(conn, [k, o])
 

@@ -15,7 +15,7 @@ from ..errors import InvalidInput
 from ..formats.records import Problem
 from ..resolve import PersonRef
 from ..tables import Table, emit
-from ..text import visible
+from ..text import MAX_TEXT, visible
 from . import parse
 from .base import JsonOpt, command, state
 from .parse import Circle
@@ -309,6 +309,13 @@ def merge(
             + (f"; keeps its {' and its '.join(plan.kept)}" if plan.kept else "")
             + (f"; takes #{o.id}'s meeting {plan.meeting}" if plan.meeting else "")
             + (f"; no longer introduced by {plan.dropped}" if plan.dropped else "")
+            + (f"; #{o.id}'s notes go after #{k.id}'s" if plan.notes == "added" else "")
+            + (
+                f"; #{o.id}'s notes stay with #{o.id}: together they would pass"
+                f" {MAX_TEXT:,} characters"
+                if plan.notes == "kept apart"
+                else ""
+            )
             + f"; then {o.name} (#{o.id}) is archived."
         )
         return yes or typer.confirm("Merge?", default=False, err=True)

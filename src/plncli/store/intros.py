@@ -100,12 +100,16 @@ def close_followups(conn: Conn, intro_id: int, purpose: str, *, state: str, at: 
     )
 
 
-def append_note(conn: Conn, pid: int, line: str) -> None:
-    """Add a line to the person's notes (the first line when they have none)."""
-    execute(
-        conn,
-        "UPDATE person SET notes = CASE WHEN notes = '' THEN ? ELSE notes || ? END WHERE id = ?",
-        (line, "\n" + line, pid),
+def append_note(conn: Conn, pid: int, line: str, *, at_most: int) -> bool:
+    """Add a line to the person's notes (the first line when they have none), if the notes
+    stay within ``at_most`` characters; whether it was added."""
+    return bool(
+        execute(
+            conn,
+            "UPDATE person SET notes = CASE WHEN notes = '' THEN ? ELSE notes || ? END"
+            " WHERE id = ? AND length(notes) + ? <= ?",
+            (line, "\n" + line, pid, len(line) + 1, at_most),
+        )
     )
 
 
