@@ -242,3 +242,44 @@ def test_an_introduction_made_keeps_notes_within_what_a_restore_reads(
     backup = tmp_path / "book.json"
     pln("export", "--format", "json", "-o", str(backup))
     pln("--db", str(tmp_path / "restored.db"), "import", str(backup))
+
+
+def test_an_import_says_the_name_it_keeps_and_skips_what_brings_nothing(
+    pln: Any, tmp_path: Path
+) -> None:
+    pln("add", "Jane Doe", "--email", "jane@example.org")
+    history = pln.json("history")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("name,email\nJane Smith-Doe,jane@example.org\n", encoding="utf-8")
+    done = pln("import", str(rows))
+    # matched by email: the name differs, and nothing else is new
+    assert "line 2: name: kept 'Jane Doe', file had 'Jane Smith-Doe'" in done.stderr
+    assert "merged into people already in the book: 0, skipped: 1" in done.stderr
+    assert pln.json("history") == history  # nothing written, no undo step for nothing
+
+
+def test_namesakes_with_other_linkedin_profiles_stay_two_people(pln: Any, tmp_path: Path) -> None:
+    head = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+    rows = [
+        "Priya,Natarajan,https://www.linkedin.com/in/priya-n,,Riverside Trust,Head,14 Mar 2024",
+        "Priya,Natarajan,https://www.linkedin.com/in/priya-2,,Hillside School,Maths,01 Jan 2022",
+    ]
+    export = tmp_path / "Connections.csv"
+    export.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+    first = pln("import", str(export), "--format", "linkedin")
+    assert (
+        "line 3: name: another person than Priya Natarajan (line 2): the same name, another"
+        " LinkedIn profile; added as a new person"
+    ) in first.stderr
+    people = pln.json("list")
+    assert sorted(p["org"] for p in people) == ["Hillside School", "Riverside Trust"]
+    # again: each row is the one with its profile, and brings nothing new
+    again = pln("import", str(export), "--format", "linkedin")
+    assert "merged into people already in the book: 0, skipped: 2" in again.stderr
+    assert "another person" not in again.stderr
+    # a third row of that name and a profile the book holds merges into that one
+    third = tmp_path / "more.csv"
+    third.write_text(head + rows[1].replace("Maths", "Head of Maths") + "\n", encoding="utf-8")
+    more = pln("import", str(third), "--format", "linkedin")
+    assert "role: kept 'Maths', file had 'Head of Maths'" in more.stderr
+    assert len(pln.json("list")) == 2

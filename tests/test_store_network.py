@@ -150,8 +150,9 @@ def test_introductions_are_named_rows_and_dismissals_upsert(conn: sqlite3.Connec
         intros.mark_asked(conn, found.id, side="b", at="2026-11-24 09:00:00.000000")
         intros.dismiss(conn, ana, cy, until="2027-01-01", at=STAMP)
         intros.dismiss(conn, ana, cy, until=None, at=STAMP)  # ON CONFLICT DO UPDATE
-        intros.append_note(conn, ana, "first")
-        intros.append_note(conn, ana, "second")
+        assert intros.append_note(conn, ana, "first", at_most=10_000)
+        assert intros.append_note(conn, ana, "second", at_most=12)  # "first\nsecond": 12
+        assert not intros.append_note(conn, ana, "third", at_most=17)  # one too many
     r = intros.intro_between(conn, ana, ben)
     assert (r.a_id, r.a_name, r.b_id, r.b_name, r.state) == (
         ana,

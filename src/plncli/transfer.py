@@ -11,6 +11,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .db import to_db_time
@@ -106,23 +107,50 @@ def plan_import(
     (``{"circle": "--circle"}``), which a note names instead of the file.
     """
     given = given or {}
-    by_name = {p.name_key: PersonRef(p.id, p.name) for p in people_store.name_keys(conn)}
+    by_name: dict[str, list[PersonRef]] = {}
+    for p in people_store.name_keys(conn):
+        by_name.setdefault(p.name_key, []).append(PersonRef(p.id, p.name))
     by_email = {e.key: PersonRef(e.id, e.name) for e in store.email_owners(conn)}
     by_uid = {p.uid: PersonRef(p.id, p.name) for p in store.person_uids(conn)}
     plan = Plan([], [], [], list(result.invalid), list(result.notes))
-    in_file: dict[str, int] = {}
+    in_file: dict[str, int] = {}  # a UID or an email -> the first record to add with it
+    in_file_names: dict[str, list[int]] = {}  # a name -> the records to add with it
     filling: dict[int, dict[str, object]] = {}  # person -> values earlier records fill
     kept: list[Problem] = []
+
+    def book_links(person: PersonRef) -> list[str]:
+        from .store.views import attributes_of
+
+        return attributes_of(conn, person.id).get("link", [])
+
+    def file_links(index: int) -> list[str]:
+        return plan.add[index].links
+
     for record in result.records:
         tick()
         own_topics = bool(record.topics)
         record = with_defaults(record, met_at=None, topic=list(topic), circle=None)
-        keys = [f"n:{fold(record.name)}"] + [f"e:{fold(e)}" for e in record.emails]
+        name = fold(record.name)
+        keys = [f"u:{record.uid}"] * bool(record.uid) + [f"e:{fold(e)}" for e in record.emails]
         same_card = by_uid.get(record.uid) if record.uid else None
-        match = next((by_email[k[2:]] for k in keys[1:] if k[2:] in by_email), None)
-        match = same_card or match or by_name.get(keys[0][2:])
-        keys = [f"u:{record.uid}"] * bool(record.uid) + keys
+        match = next((by_email[k[2:]] for k in keys[bool(record.uid) :] if k[2:] in by_email), None)
+        if not (same_card or match) and on_duplicate != "add":  # "add" matches no one
+            people = by_name.get(name, [])
+            at, apart = _namesake(record, [partial(book_links, p) for p in people])
+            match = None if at is None else people[at]
+            if apart is not None:
+                why = f"another person than {people[apart].name} (#{people[apart].id}): {_ELSE}"
+                plan.notes.append(Problem(record.where, "name", why))
+        match = same_card or match
         earlier = next((in_file[k] for k in keys if k in in_file), None)
+        if earlier is None and match is None and on_duplicate != "add":
+            same_name = in_file_names.get(name, [])
+            at, told = _namesake(record, [partial(file_links, i) for i in same_name])
+            earlier = None if at is None else same_name[at]
+            if told is not None:
+                first = plan.add[same_name[told]]
+                why = f"another person than {first.name} ({first.where}): {_ELSE}"
+                plan.notes.append(Problem(record.where, "name", why))
         if same_card is not None and on_duplicate == "merge":
             record = _foreign_emails(record, same_card, by_email, plan.notes)
             if not own_topics and record.topics:  # only --topic's: added to theirs
@@ -137,9 +165,16 @@ def plan_import(
             fills = bool(record.met_at) and not held.met_at  # --met-at fills an empty event
             (plan.merge if updates or fills else plan.skip).append((record, same_card))
         elif match is not None and on_duplicate == "merge":
-            record = _foreign_emails(record, match, by_email, plan.notes)
-            record = _differences(conn, record, match, plan.notes, filling, given)
-            plan.merge.append((record, match))
+            said_of_it: list[Problem] = []
+            record = _foreign_emails(record, match, by_email, said_of_it)
+            before = dict(filling.get(match.id, {}))
+            record = _differences(conn, record, match, said_of_it, filling, given)
+            if before == filling[match.id] and not _new_values(conn, record, match, by_name):
+                plan.skip.append((record, match))  # nothing new: no write, no history
+                kept.extend(said_of_it)  # what differs is said all the same
+            else:
+                plan.notes.extend(said_of_it)
+                plan.merge.append((record, match))
         elif match is not None and on_duplicate == "skip":
             plan.skip.append((record, match))
         elif earlier is not None and on_duplicate != "add":
@@ -150,6 +185,7 @@ def plan_import(
         else:
             for k in keys:
                 in_file.setdefault(k, len(plan.add))
+            in_file_names.setdefault(name, []).append(len(plan.add))
             plan.add.append(record)
     skipped = {r.where for r, _ in plan.skip}
     plan.notes[:] = [n for n in plan.notes if n.where not in skipped] + kept
@@ -191,6 +227,70 @@ def _kept_by_uid(
         if _differs(old := getattr(held, f), new := getattr(record, f))
         and not (takes and f == "met_on")
     ] + [n for n in said if n]
+
+
+# Two people of one name are told apart by their LinkedIn profiles (linkedin.com/in/NAME):
+# a profile is one person, so two different ones are two people (LinkedIn's own export
+# holds many namesakes), where a name alone would make them one.
+_PROFILE = "linkedin.com/in/"
+_ELSE = "the same name, another LinkedIn profile; added as a new person"
+
+
+def _profiles(links: Iterable[str]) -> set[str]:
+    found = set()
+    for link in links:
+        key = fold(link)
+        at = key.find(_PROFILE)
+        if at >= 0:
+            handle = key[at + len(_PROFILE) :].split("?")[0].split("#")[0].strip("/")
+            found.add(handle.split("/")[0])
+    return found - {""}
+
+
+def _namesake(
+    record: Record, links: Sequence[Callable[[], Iterable[str]]]
+) -> tuple[int | None, int | None]:
+    """Which of the people of the record's name (in the book, or earlier in the file; each
+    given by its links, read only if needed) it is, by index, and the one it was told
+    apart from when it is none of them. The last of them, unless LinkedIn profiles tell
+    them apart: the one with the record's profile, else the last with none; none when each
+    has another profile."""
+    if not links:
+        return None, None
+    mine = _profiles(record.links)
+    if not mine:
+        return len(links) - 1, None
+    held = [(i, _profiles(links[i]())) for i in reversed(range(len(links)))]
+    for i, theirs in held:
+        if theirs & mine:
+            return i, None
+    for i, theirs in held:
+        if not theirs:
+            return i, None
+    return None, held[0][0]
+
+
+def _new_values(
+    conn: sqlite3.Connection,
+    record: Record,
+    person: PersonRef,
+    by_name: Mapping[str, list[PersonRef]],
+) -> bool:
+    """Whether merging the record would add a list value, or a tie (``knows``: someone
+    of the book the person has no tie with, or someone not in the book), to the person
+    (its single values and notes: ``_differences``)."""
+    from .store.network import tie_exists
+
+    for other in record.knows:
+        known = by_name.get(fold(other), [])
+        if not any(tie_exists(conn, *sorted((p.id, person.id))) for p in known):
+            return True
+    keys = store.attr_keys(conn, person.id)
+    return any(
+        attr_key(kind, v) not in keys.get(kind, set())
+        for kind, f in LISTS
+        for v in getattr(record, f)
+    )
 
 
 def _topics_added(conn: sqlite3.Connection, record: Record, person: PersonRef) -> Record:
@@ -237,6 +337,10 @@ def _combine(first: Record, later: Record, notes: list[Problem]) -> Record:
         f: getattr(first, f) + [v for v in getattr(later, f) if v not in getattr(first, f)]
         for _, f in LISTS
     }
+    if fold(first.name) != fold(later.name):
+        kept_name, file_name = _shown("name", first.name), _shown("name", later.name)
+        why = f"kept {kept_name} ({first.where}), file had {file_name}"
+        notes.append(Problem(later.where, "name", why))
     for field in _SCALARS:
         held, new = getattr(first, field), getattr(later, field)
         if _differs(held, new):
@@ -280,6 +384,8 @@ def _differences(
     would not fit."""
     row = store.merge_target(conn, match.id)
     assert row is not None  # the match was read from the book in this transaction
+    if fold(record.name) != fold(match.name):
+        notes.append(Problem(record.where, "name", _kept("name", match.name, record.name, given)))
     pending = filling.setdefault(match.id, {})
     held = {f: v if (v := getattr(row, f)) not in (None, "") else pending.get(f) for f in _SCALARS}
     takes = _takes_meeting(held["met_at"], record)
