@@ -283,3 +283,41 @@ def test_namesakes_with_other_linkedin_profiles_stay_two_people(pln: Any, tmp_pa
     more = pln("import", str(third), "--format", "linkedin")
     assert "role: kept 'Maths', file had 'Head of Maths'" in more.stderr
     assert len(pln.json("list")) == 2
+
+
+def test_a_quote_apple_and_google_escape_is_a_quote(pln: Any, tmp_path: Path) -> None:
+    card = tmp_path / "quote.vcf"
+    card.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Ruiz\r\nN:Ruiz;Ana;;;\r\n"
+        b'NOTE:provided \\"AS IS\\"\\, with no warranty\r\nEND:VCARD\r\n'
+    )
+    pln("import", str(card))
+    assert pln.json("show", "Ana")["notes"] == 'provided "AS IS", with no warranty'
+
+
+def test_a_dry_run_says_what_the_import_would_do_into_a_new_or_a_full_book(
+    pln: Any, tmp_path: Path
+) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("name\nAna Ruiz\n", encoding="utf-8")
+    new = tmp_path / "new.db"
+    preview = pln("--db", str(new), "import", str(rows), "--dry-run")
+    assert "Would add 1 person" in preview.stderr
+    assert f"There is no {new} yet: the import would create it." in preview.stderr
+    assert not new.exists()
+    # a pln JSON export restores into an empty book only: its dry run says so as the import
+    pln("add", "Ben Okafor")
+    backup = tmp_path / "book.json"
+    pln("export", "--format", "json", "-o", str(backup))
+    for args in (("--dry-run",), ()):
+        refused = pln("import", str(backup), *args, code=5)
+        assert refused.stderr.startswith("error: a pln JSON export restores a whole book")
+    assert (
+        "Would restore 1 person" in pln("--db", str(new), "import", str(backup), "--dry-run").stderr
+    )
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"pln_export": 1, "tables": {', encoding="utf-8")
+    broken = pln("import", str(bad), "--format", "json", code=2)
+    assert broken.stderr.splitlines()[1] == (
+        "hint: give a file `pln export --format json` wrote, or --format to say what it is"
+    )

@@ -305,7 +305,7 @@ def test_unknown_layout_and_forced_formats(tmp_path: Path) -> None:
     path = write(tmp_path, "odd.csv", "colour,size\nred,3\n")
     err = refused(path)
     assert err.message == f"could not tell the format of {path}"
-    assert err.hint == "use --format vcard|linkedin|google|csv"
+    assert err.hint == "use --format vcard|linkedin|google|csv|json"
     generic = write(tmp_path, "g.csv", GENERIC)
     assert "no vCard" in refused(generic, fmt="vcard").message
     assert "LinkedIn" in refused(generic, fmt="linkedin").message

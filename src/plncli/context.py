@@ -45,6 +45,7 @@ class AppContext:
     def __init__(self, db_option: str | None, *, creates: bool = False, pager: bool = True) -> None:
         self.db_option = db_option
         self.creates = creates
+        self.previews = False  # `import --dry-run`: a missing book reads as a new, empty one
         self.pager = pager  # False: --no-pager
         self.now = _now()
         self._settings: settings_mod.Settings | None = None
@@ -81,6 +82,9 @@ class AppContext:
             self._created = True
             _NOTES.append(f"Created a new book at {path}.")
             return conn
+        if self.previews:  # `import --dry-run`: what the import would do to a new book
+            _NOTES.append(f"There is no {path} yet: the import would create it.")
+            return open_empty_book(path)
         if not s.create_parent:  # named with --db or PLN_DB: most likely a typo
             raise StoreError(
                 f"database {path} does not exist",

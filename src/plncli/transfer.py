@@ -725,9 +725,8 @@ def is_pln_json(path: str) -> bool:
     return head.startswith(b"{") and b'"pln_export"' in head
 
 
-def restore_book(conn: sqlite3.Connection, path: str) -> dict[str, int]:
-    """Load a pln JSON export into an empty book: every table, ids and all."""
-    doc = load_export(path)
+def refuse_unless_empty(conn: sqlite3.Connection) -> None:
+    """A restore fills an empty book only (its `--dry-run` says so too)."""
     held = store.tables_holding_rows(conn, UNDONE_TABLES)
     if held:
         raise Conflict(
@@ -736,6 +735,12 @@ def restore_book(conn: sqlite3.Connection, path: str) -> dict[str, int]:
             "import it into a new book (pln --db NEW.db import FILE; a shared one: a new"
             " database, after `pln db init URL`), or use CSV to add people",
         )
+
+
+def restore_book(conn: sqlite3.Connection, path: str) -> dict[str, int]:
+    """Load a pln JSON export into an empty book: every table, ids and all."""
+    doc = load_export(path)
+    refuse_unless_empty(conn)
     store.defer_foreign_keys(conn)
     counts = {}
     for table in UNDONE_TABLES:
@@ -780,7 +785,10 @@ def load_export(path: str) -> dict[str, Any]:
     try:
         doc = _load_json(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"cannot read {name} as a pln JSON export: {exc}") from None
+        raise InvalidInput(
+            f"cannot read {name} as a pln JSON export: {exc}",
+            "give a file `pln export --format json` wrote, or --format to say what it is",
+        ) from None
     except RecursionError:
         raise InvalidInput(
             f"cannot read {name} as a pln JSON export: it is nested too deeply"

@@ -100,6 +100,7 @@ def import_(
     from ..restore_check import Refused
 
     app = state(ctx, creates=not dry_run)
+    app.previews = dry_run
     try:
         done = cmd.import_file(
             app,

@@ -180,6 +180,7 @@ def restore(app: AppContext, file: str, *, dry_run: bool = False) -> Restored:
     """A pln export (JSON) into an empty book (``restore_check.Refused`` if it is not valid)."""
     if dry_run:
         doc = svc.load_export(file)
+        svc.refuse_unless_empty(app.conn)
         return Restored(True, {t: len(rows) for t, rows in doc["tables"].items()})
     # A restore fills an empty book: it is one history entry, not row-by-row undo
     # steps (undoing it is deleting the new file).

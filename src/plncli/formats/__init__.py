@@ -9,7 +9,7 @@ from ..errors import InvalidInput
 from .records import Problem, ReadResult, Record
 
 FORMATS = ("vcard", "linkedin", "google", "csv")
-_FORMAT_HINT = "use --format vcard|linkedin|google|csv"
+_FORMAT_HINT = "use --format vcard|linkedin|google|csv|json"
 _LAYOUT_NAME = {"linkedin": "a LinkedIn", "google": "a Google Contacts", "csv": "a pln CSV"}
 
 __all__ = ["FORMATS", "Problem", "ReadResult", "Record", "read_file"]

@@ -60,7 +60,7 @@ def read_vcard(text: str, path: str) -> ReadResult:
     if not chunks:
         raise InvalidInput(
             f"{path} holds no vCard (no BEGIN:VCARD line)",
-            "check the file, or use --format linkedin|google|csv",
+            "check the file, or use --format linkedin|google|csv|json",
         )
     records: list[Record] = []
     invalid: list[Problem] = []

@@ -1,8 +1,9 @@
 """What one vCard says, property by property, decoded per RFC 6350.
 
-Text values are unescaped here (``\\n``, ``\\,``, ``\\;``, ``\\\\`` and the ``\\:``
-some exporters write in URLs); in single-valued properties (FN, NOTE, TITLE...) an
-unescaped comma is a plain comma, as vCard 2.1 and many exporters write it.
+Text values are unescaped here (``\\n``, ``\\,``, ``\\;``, ``\\\\``, the ``\\:``
+some exporters write in URLs and the ``\\"`` Apple's and Google's write for a quote);
+in single-valued properties (FN, NOTE, TITLE...) an unescaped comma is a plain comma, as
+vCard 2.1 and many exporters write it.
 Structured values (N, ADR, ORG) split at unescaped ``;``, and CATEGORIES at
 unescaped ``,``.
 
@@ -84,7 +85,7 @@ _SYNTAX = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
 _SKIP = frozenset({"VERSION", "END"})
 _SERVICE = "X-SERVICE-TYPE="
 _KIND_WORDS = {"pref": "preferred"}
-_ESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
+_ESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":", '"': '"'}
 _DATE = re.compile(r"(\d{4})-?(\d\d)-?(\d\d)(?:T[\d:.Z+-]*)?")
 _NO_YEAR = re.compile(r"()--(\d\d)-?(\d\d)")  # vCard 4.0 and 3.0's birthday with no year
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
