@@ -321,3 +321,38 @@ def test_a_dry_run_says_what_the_import_would_do_into_a_new_or_a_full_book(
     assert broken.stderr.splitlines()[1] == (
         "hint: give a file `pln export --format json` wrote, or --format to say what it is"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("log", "Ana", "-m", "first part", "-m", "second part"), "-m was given twice"),
+        (("log", "Ana", "-m", "x", "--message=y"), "-m/--message was given twice"),
+        (("log", "Ana", "-mhello", "-m", "bye"), "-m was given twice"),
+        (("log", "Ana", "--kind", "call", "--kind", "coffee", "-m", "hi"), "--kind was given"),
+        (("add", "Bo Li", "--org", "A", "--org", "B"), "--org was given twice ('A', then 'B')"),
+        (("edit", "Ana", "--note", "one", "--note", "two"), "--note was given twice"),
+        (("--db", "a.db", "--db", "b.db", "add", "Bo Li"), "--db was given twice"),
+    ],
+)
+def test_an_option_given_twice_with_two_values_is_refused(
+    pln: Any, dump: Any, args: tuple[str, ...], said: str
+) -> None:
+    # Click kept the last value and dropped the first without a word: `-m "first part"`
+    # was lost, and a second --db wrote to another book than the first named
+    pln("add", "Ana Ruiz")
+    before = dump()
+    result = pln(*args, code=2)
+    first, hint = result.stderr.splitlines()
+    assert first.startswith(f"error: {said}")
+    assert hint.startswith("hint: give ")
+    assert dump() == before
+
+
+def test_an_option_given_twice_with_one_value_is_no_loss(pln: Any) -> None:
+    pln("add", "Ana Ruiz", "--org", "Hillside", "--org", "Hillside")
+    pln("log", "Ana", "-m", "same", "--message", "same")
+    assert pln.json("show", "Ana")["interactions"][0]["note"] == "same"
+    # a value that looks like an option is the option's value, not the option again
+    pln("log", "Ana", "-m", "-m", "--kind", "call")
+    assert pln.json("show", "Ana")["interactions"][0]["note"] == "-m"

@@ -106,21 +106,22 @@ def not_utf8(argv: list[str]) -> bool:
 
 
 def split_db(argv: list[str]) -> tuple[str | None, list[str]] | None:
-    """``[--db PATH]... REST`` as (the last PATH given, REST), as Click reads a repeated
-    option; None for a ``--db`` without a value (or an empty one, or one that looks like an
-    option), which the Typer app words better."""
+    """``[--db PATH]... REST`` as (PATH, REST); None for a ``--db`` without a value (or an
+    empty one, or one that looks like an option), or two different ones (refused:
+    ``cli.base.given_once``), which the Typer app words."""
     db: str | None = None
     args = list(argv)
     while args and args[0].startswith("--db"):
         flag = args.pop(0)
         if flag.startswith("--db="):
-            db = flag[5:]
+            value = flag[5:]
         elif flag == "--db" and args:
-            db = args.pop(0)
+            value = args.pop(0)
         else:
             return None
-        if not db or db.startswith("-"):
+        if not value or value.startswith("-") or db not in (None, value):
             return None
+        db = value
     return db, args
 
 

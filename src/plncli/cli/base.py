@@ -188,6 +188,7 @@ def root(
 ) -> None:
     """Keep your professional learning network alive."""
     given = None if db is None else _raw_db(str(db))
+    guarded(lambda: given_once(ctx.command.params, COMMAND.get() or [], before_command=True))()
     app_ctx = guarded(lambda: AppContext(given, pager=not no_pager))()
     ctx.obj = app_ctx
     ctx.call_on_close(app_ctx.close)
@@ -230,6 +231,7 @@ def guarded(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            given_once(_running_params(args, kwargs), COMMAND.get() or [])
             return _writing_output(fn, *args, **kwargs)
         except PlnError as exc:
             fail(exc)
@@ -253,6 +255,73 @@ def guarded(fn: F) -> F:
             )
 
     return wrapper  # type: ignore[return-value]
+
+
+def _running_params(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    """The parameters of the command running, from its context (an argument of every
+    command that reads options; none: nothing to check)."""
+    for value in (*args, *kwargs.values()):
+        # Typer's context, or the Click it carries within (by its shape: not its class)
+        params = getattr(getattr(value, "command", None), "params", None)
+        if isinstance(params, list):
+            return params
+    return []
+
+
+GLOBAL_VALUES = frozenset({"--db"})  # the options before the command that take a value
+
+
+def given_once(params: list[Any], words: list[str], *, before_command: bool = False) -> None:
+    """An option that holds one value, given twice with two values, is refused (exit 2):
+    Click keeps the last and drops the first without a word, and what was typed is lost
+    (`pln log Ana -m "first part" -m "second part"`). The same value twice is no loss.
+    ``params``: the running command's; ``words``: the command line (``before_command``:
+    only up to the command's name, for pln's own options such as ``--db``: a book named
+    twice is one the user did not mean to write to)."""
+    options = [p for p in params if p.param_type_name == "option"]  # Click's own test
+    single = {
+        name: p for p in options if not (p.is_flag or p.count or p.multiple) for name in p.opts
+    }
+    flags = {name for p in options for name in (*p.opts, *p.secondary_opts)} - set(single)
+    values: dict[str, list[tuple[str, str]]] = {}
+    i = 0
+    while i < len(words):
+        word, i = words[i], i + 1
+        if word == "--":
+            break
+        if word.startswith("--"):
+            name, eq, value = word.partition("=")
+            if name in single and not eq and i < len(words):
+                value, i = words[i], i + 1
+            elif name in GLOBAL_VALUES and not eq:
+                i += 1
+            if name in single:
+                values.setdefault(single[name].name or name, []).append((name, value))
+        elif before_command and not word.startswith("-"):
+            break
+        elif word.startswith("-") and len(word) > 1:
+            for at, letter in enumerate(word[1:], start=2):
+                name = "-" + letter
+                if name in single:
+                    value = word[at:]
+                    if not value and i < len(words):
+                        value, i = words[i], i + 1
+                    values.setdefault(single[name].name or name, []).append((name, value))
+                    break
+                if name not in flags:
+                    break
+    for given in values.values():
+        if len({v for _, v in given}) > 1:
+            (first, a), (second, b) = given[0], next(g for g in given if g[1] != given[0][1])
+            said = first if first == second else f"{first}/{second}"
+            raise InvalidInput(
+                f"{said} was given twice ({_cut(a)!r}, then {_cut(b)!r}): it holds one value",
+                f"give {first} once",
+            )
+
+
+def _cut(value: str, width: int = 30) -> str:
+    return value if len(value) <= width else value[: width - 1] + "…"
 
 
 def _unprintable(exc: UnicodeEncodeError) -> PlnError:
