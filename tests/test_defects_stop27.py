@@ -356,3 +356,32 @@ def test_an_option_given_twice_with_one_value_is_no_loss(pln: Any) -> None:
     # a value that looks like an option is the option's value, not the option again
     pln("log", "Ana", "-m", "-m", "--kind", "call")
     assert pln.json("show", "Ana")["interactions"][0]["note"] == "-m"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("--add-topic", "z", "--remove-topic", "z"), "--add-topic and --remove-topic both name"),
+        (("--add-topic", "A", "--remove-topic", "a"), "--add-topic and --remove-topic both name"),
+        (("--topic", "a", "--topic", "b", "--remove-topic", "a"), "--topic and --remove-topic"),
+    ],
+)
+def test_a_value_both_given_and_removed_is_refused(
+    pln: Any, dump: Any, args: tuple[str, ...], said: str
+) -> None:
+    # `--add-topic a --remove-topic a` said "Updated" and removed the topic Carla had
+    pln("add", "Carla Diaz", "--topic", "a")
+    before = dump()
+    result = pln("edit", "Carla", *args, code=2)
+    assert result.stderr.startswith(f"error: {said}")
+    assert dump() == before
+
+
+def test_an_empty_on_clears_the_day_met(pln: Any) -> None:
+    # `--on ""` said "Nothing changed: ... already has what was given", which was not so
+    pln("add", "Carla Diaz", "--on", "2019")
+    result = pln("edit", "Carla", "--on", "")
+    assert result.stderr == "Updated Carla Diaz (#1).\n"
+    shown = pln.json("show", "Carla")
+    assert (shown["met_on"], shown["met_on_precision"]) == (None, None)
+    assert pln("edit", "Carla", "--on", "").stderr.startswith("Nothing changed")

@@ -39,6 +39,7 @@ class PersonInput:
     name: str | None = None  # edit: new name
     birthday: date | None = None  # birthdays.py: the year 1604 when it is not known
     clear_birthday: bool = False  # edit --birthday ""
+    clear_met_on: bool = False  # edit --on "": the day met is not known
 
 
 def add_people(
@@ -277,6 +278,8 @@ def _collect_edit_scalars(
     if data.met_on is not None:
         sets["met_on"] = data.met_on.isoformat()
         sets["met_on_precision"] = data.met_on_precision
+    if data.clear_met_on:
+        sets["met_on"] = sets["met_on_precision"] = None
     if data.introduced_by is not None:
         sets["introduced_by_id"] = data.introduced_by.id
     if data.clear_introduced_by:

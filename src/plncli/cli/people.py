@@ -127,6 +127,22 @@ def _given_once(*given: tuple[str, dict[str, list[str]]]) -> list[str]:
     return notes
 
 
+def _not_both(removes: dict[str, list[str]], *given: tuple[str, dict[str, list[str]]]) -> None:
+    """A value both set or added and removed in one edit is refused (exit 2): which one
+    was meant cannot be told (`--add-topic z --remove-topic z` said "Updated" and wrote a
+    change that changed nothing; with a topic the person had, it was removed)."""
+    for kind, values in removes.items():
+        gone = {attr_key(kind, v): v for v in values}
+        for prefix, lists in given:
+            for text in lists.get(kind, []):
+                if attr_key(kind, text) in gone:
+                    option = OPTION_OF[kind]
+                    raise InvalidInput(
+                        f"--{prefix}{option} and --remove-{option} both name {text!r}",
+                        "give it to one of them",
+                    )
+
+
 def _no_empty(option: str, values: dict[str, list[str]]) -> None:
     for kind, kept in values.items():
         if not kept:
@@ -446,10 +462,11 @@ def edit(
     _no_empty("add", adds)
     _no_empty("remove", removes)
     twice = _given_once(("", replace), ("add-", adds))
+    _not_both(removes, ("", replace), ("add-", adds))
     scalars: dict[str, str | None] = {
         k: v for k, v in {"org": org, "role": role, "location": location}.items() if v is not None
     }
-    met = parse.met_day(app, on) if on else None
+    met = parse.met_day(app, on) if on and on.strip() else None
     done = cmd.edit(
         app,
         person,
@@ -466,6 +483,7 @@ def edit(
             remove=removes,
             birthday=parse.birthday(app, birthday) if birthday and birthday.strip() else None,
             clear_birthday=birthday is not None and not birthday.strip(),
+            clear_met_on=on is not None and not on.strip(),
         ),
         every=every,
         met_given=on is not None,

@@ -171,7 +171,7 @@ def edit(
     """Change PERSON's details: ``data`` as `pln edit` builds it (lists to replace, add and
     remove; the scalars given; an empty text clears). ``every`` is the --every text, read
     once PERSON is found; ``introduced_by`` "" clears who introduced them; ``met_given``:
-    --on was given (even empty, which changes nothing: `Nothing changed`)."""
+    --on was given (empty: the day met is cleared, as an empty value of any option)."""
     with transaction(app.conn):
         ref = find_person(app, person, confirm=confirm, archived=True)
         refuse_merged(app.conn, ref)  # archived into another: not edited, as `pln log` refuses
