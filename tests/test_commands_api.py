@@ -20,7 +20,7 @@ from plncli.commands import people as people_cmd
 from plncli.commands import transfer as transfer_cmd
 from plncli.context import AppContext
 from plncli.dates import parse_interval
-from plncli.errors import InvalidInput, NotFound
+from plncli.errors import Conflict, InvalidInput, NotFound
 from plncli.events import EventChange
 from plncli.people import PersonInput
 from plncli.resolve import PersonRef
@@ -255,9 +255,18 @@ def test_export_to_a_file_and_read_it_back(app: AppContext, tmp_path: Path) -> N
     assert written.shown == str(out)
     assert written.size == out.stat().st_size
     assert b"".join(transfer_cmd.export(app, "csv")).decode().count("Ruiz") == 1
-    again = transfer_cmd.import_file(app, str(out), dry_run=True)
+    # a restore fills an empty book only: its dry run says so too (stop 27)
+    with pytest.raises(Conflict, match="restores a whole book into an empty database"):
+        transfer_cmd.import_file(app, str(out), dry_run=True)
+    empty = AppContext(str(tmp_path / "empty.db"))
+    empty.previews = True  # as `pln import --dry-run` opens a book that does not exist
+    try:
+        again = transfer_cmd.import_file(empty, str(out), dry_run=True)
+    finally:
+        empty.close()
     assert again == transfer_cmd.Restored(True, again.tables)
     assert again.tables["person"] == 2
+    assert not (tmp_path / "empty.db").exists()
 
 
 def test_merge_people_shows_the_plan_before_anything_changes(

@@ -385,3 +385,13 @@ def test_an_empty_on_clears_the_day_met(pln: Any) -> None:
     shown = pln.json("show", "Carla")
     assert (shown["met_on"], shown["met_on_precision"]) == (None, None)
     assert pln("edit", "Carla", "--on", "").stderr.startswith("Nothing changed")
+
+
+def test_the_calendar_feed_holds_a_follow_up_however_far(pln: Any) -> None:
+    # a follow-up more than a year away was left out of the feed without a word
+    pln("add", "Ana Ruiz")
+    pln("remind", "Ana", "2028-02-29", "-m", "far")
+    pln("remind", "Ana", "next friday", "-m", "near")
+    feed = pln("export", "--format", "ics").stdout
+    assert "DTSTART;VALUE=DATE:20280229" in feed
+    assert "DTSTART;VALUE=DATE:20261127" in feed

@@ -404,8 +404,10 @@ def load_due_inputs(
     topic: str | None = None,
     synonyms: Mapping[str, str] | None = None,
     where: tuple[str, list[str]] | None = None,
+    followups_by: date | None = None,
 ) -> tuple[list[PersonState], list[OpenFollowUp]]:
-    """Read the rows ``due_items`` needs: open follow-ups, and the people who may be due.
+    """Read the rows ``due_items`` needs: open follow-ups (due by ``followups_by``, else
+    by ``horizon``), and the people who may be due.
 
     The people are narrowed in SQL by a bound that can only over-include (a month
     counts as 28 days, a day of slack for time zones), so a book of 100,000
@@ -449,7 +451,7 @@ def load_due_inputs(
                 day(r.anchor) if r.anchor else None,
             ),
         )
-        for r in store.open_followups_due(conn, where, by=horizon)
+        for r in store.open_followups_due(conn, where, by=followups_by or horizon)
     ]
     return people, followups
 

@@ -899,9 +899,10 @@ def calendar_items(
     first_contact_days: int,
     birthdays: bool = True,
 ) -> list["ExportDue"]:
-    """Open follow-ups (each on its due date; a recurring one as one recurring event),
-    groups' readings, first contacts and keep-in-touch dates of the coming year, and, with
-    ``birthdays``, everyone's birthday as a yearly event (formats/feed.py)."""
+    """Every open follow-up (each on its due date, however far; a recurring one as one
+    recurring event), groups' readings, first contacts and keep-in-touch dates of the
+    coming year, and, with ``birthdays``, everyone's birthday as a yearly event
+    (formats/feed.py)."""
     from .dates import parse_interval
     from .due import due_where, first_due, load_birthdays, load_due_inputs, load_due_readings
     from .formats import feed
@@ -917,10 +918,11 @@ def calendar_items(
         cadences=cadences,
         first_contact_days=first_contact_days,
         where=where,
+        followups_by=date.max,  # a follow-up set for 2028 is in the feed, on its day
     )
     items, _ = first_due(
         people,
-        followups,
+        [f for f in followups if f.due <= horizon],
         today=today,
         horizon=horizon,
         cadences=cadences,
