@@ -395,3 +395,21 @@ def test_the_calendar_feed_holds_a_follow_up_however_far(pln: Any) -> None:
     feed = pln("export", "--format", "ics").stdout
     assert "DTSTART;VALUE=DATE:20280229" in feed
     assert "DTSTART;VALUE=DATE:20261127" in feed
+
+
+def test_list_met_at_names_the_event_as_every_event_argument_does(pln: Any) -> None:
+    # `--met-at researchED` listed no one ("No one matches.", exit 0), as did an event
+    # that does not exist; `pln event show researched` found it
+    pln("add", "Ana Ruiz", "Ben Okafor", "--met-at", "researchED 2026")
+    pln("add", "Cy Ray", "--met-at", "BETT 2026")
+    for event in ("researchED", "#1", "researched 2026"):
+        assert [p["name"] for p in pln.json("list", "--met-at", event)] == [
+            "Ana Ruiz",
+            "Ben Okafor",
+        ]
+    guessed = pln("list", "--met-at", "researchEd 2O26")
+    assert "taking 'researchEd 2O26' to mean researchED 2026 (#1)" in guessed.stderr
+    assert pln("list", "--met-at", "Nope", code=3).stderr.startswith(
+        "error: no event matches 'Nope'"
+    )
+    assert "matches 2 events" in pln("list", "--met-at", "2026", code=4).stderr

@@ -194,6 +194,14 @@ def run_list(
             raise InvalidInput(
                 f"{option} is empty", f"give what to look for, or leave {option} out"
             )
+    met_at = filters.get("met_at")
+    if met_at is not None:  # EVENT as everywhere: a unique start, #id or a close spelling
+        from .events import resolve_event
+
+        event = resolve_event(app.conn, met_at)
+        if event.guessed_from is not None:
+            render.say(f"taking {met_at!r} to mean {event.name} (#{event.id})", style="dim")
+        filters = {**filters, "met_at": event.name}
     if not json:
         with _no_cycle_collection():
             table = people_table(app, filters=filters, sort=sort, archived=archived)
