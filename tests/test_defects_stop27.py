@@ -413,3 +413,34 @@ def test_list_met_at_names_the_event_as_every_event_argument_does(pln: Any) -> N
         "error: no event matches 'Nope'"
     )
     assert "matches 2 events" in pln("list", "--met-at", "2026", code=4).stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "parts"),
+    [
+        ("Ana Ruiz", ("Ruiz", "Ana", "", "")),
+        ("John Doe III", ("Doe", "John", "", "III")),
+        ("Sammy Davis Jr.", ("Davis", "Sammy", "", "Jr.")),
+        ("Anke de Vries", ("de Vries", "Anke", "", "")),
+        ("Ana María de la Cruz", ("de la Cruz", "Ana María", "", "")),
+        ("Dr. Jane Smith", ("Smith", "Jane", "Dr.", "")),
+        ("Madonna", ("Madonna", "", "", "")),
+        ("Acme Inc.", ("Acme Inc.", "", "", "")),
+    ],
+)
+def test_the_vcard_name_is_split_where_phones_sort_it(
+    name: str, parts: tuple[str, str, str, str]
+) -> None:
+    # the last word was the family name: "III", "Jr." and "Vries" sorted people in phones
+    from plncli.formats.export import structured_name
+
+    assert structured_name(name) == parts
+
+
+@given(st.lists(st.text(min_size=1).filter(lambda w: w.split() == [w]), min_size=1, max_size=6))
+def test_the_vcard_name_holds_every_word_of_the_name_in_its_order(words: list[str]) -> None:
+    from plncli.formats.export import structured_name
+
+    family, given_, prefix, suffix = structured_name(" ".join(words))
+    assert " ".join(x for x in (prefix, given_, family, suffix) if x).split() == words
+    assert family

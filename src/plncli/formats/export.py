@@ -132,14 +132,47 @@ def to_vcard(people: list[ExportPerson]) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
+# What a name's last word may be that is not its family name, and its first word that is
+# not a given name; the small words a family name begins with ("Anke de Vries"); and the
+# last word of a company's name, which is no person's
+_SUFFIXES, _PREFIXES, _PARTICLES, _COMPANIES = (
+    frozenset(words.split())
+    for words in (
+        "jr jr. sr sr. ii iii iv v phd ph.d. md m.d. esq esq. mbe obe cbe qc kc",
+        "mr mr. mrs mrs. ms ms. miss mx mx. dr dr. prof prof. sir dame rev rev.",
+        "de da di del della der den van von le la du dos das ten ter bin al",
+        "inc inc. ltd ltd. llc plc gmbh co. corp corp.",
+    )
+)
+
+
+def structured_name(name: str) -> tuple[str, str, str, str]:
+    """vCard's N of a full name: (family, given, prefix, suffix). The family name is the
+    last word with the small words before it ("de Vries"), past a suffix ("III", "Jr.")
+    and a title ("Dr."); one word, or a company's name ("Acme Inc."), is a family name.
+    Every word of the name is in one part, in its order: the parts put back together
+    are the name. Taking "III" for the family name, as the last word alone did, sorted
+    people under their suffix in the phones and mail clients that read the export."""
+    words = name.split()
+    if words and words[-1].lower() in _COMPANIES:
+        return " ".join(words), "", "", ""
+    prefix = [words.pop(0)] if len(words) > 2 and words[0].lower() in _PREFIXES else []
+    suffix = [words.pop()] if len(words) > 2 and words[-1].lower().rstrip(",") in _SUFFIXES else []
+    if len(words) < 2:
+        return " ".join(words), "", " ".join(prefix), " ".join(suffix)
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in _PARTICLES:
+        start -= 1
+    return " ".join(words[start:]), " ".join(words[:start]), " ".join(prefix), " ".join(suffix)
+
+
 def _card(p: ExportPerson) -> list[str]:
-    words = p.name.split()
-    family, given = (words[-1], " ".join(words[:-1])) if len(words) > 1 else (p.name, "")
+    family, given, prefix, suffix = structured_name(p.name)
     lines = ["BEGIN:VCARD", "VERSION:4.0", "PRODID:-//pln//EN"]
     if p.uid:
         lines.append(uid_line(p.uid))
     lines.append(f"FN:{_esc(p.name)}")
-    lines.append(f"N:{_esc(family)};{_esc(given)};;;")
+    lines.append(f"N:{_esc(family)};{_esc(given)};;{_esc(prefix)};{_esc(suffix)}")
     lines += [f"EMAIL:{_esc(e)}" for e in p.emails]
     lines += [f"TEL:{_esc(t)}" for t in p.phones]
     if p.org:
