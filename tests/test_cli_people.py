@@ -912,7 +912,7 @@ def test_list_hides_archived_unless_asked(pln: Any, crowd: None) -> None:
 
 def test_list_empty(pln: Any) -> None:
     assert pln.json("list") == []
-    assert "No one matches" in pln("list").stdout
+    assert pln("list").stdout == "No one in the book yet: `pln add NAME` adds someone.\n"
 
 
 # ---------------------------------------------------------------- events

@@ -444,3 +444,21 @@ def test_the_vcard_name_holds_every_word_of_the_name_in_its_order(words: list[st
     family, given_, prefix, suffix = structured_name(" ".join(words))
     assert " ".join(x for x in (prefix, given_, family, suffix) if x).split() == words
     assert family
+
+
+def test_an_empty_list_or_search_says_why(pln: Any) -> None:
+    # `pln list` of a book with no one said "No one matches." with no filter given, and
+    # `pln find` of a name merged away said "No matches." with no word of the archived
+    assert pln("list").stdout == "No one in the book yet: `pln add NAME` adds someone.\n"
+    pln("add", "Evelyn Stone", "--location", "York")
+    pln("add", "Eve Stone")
+    pln("merge", "Eve Stone", "Evelyn Stone", "--yes")
+    found = pln("find", "Evelyn")
+    assert found.stdout == "No matches.\n"
+    assert found.stderr == "1 archived person matches: `pln find --archived Evelyn`\n"
+    assert pln.json("find", "Evelyn") == []
+    pln("archive", "Eve")
+    assert pln("list").stdout == (
+        "No one but 2 archived people: `pln list --archived` lists them.\n"
+    )
+    assert pln("list", "--topic", "oracy").stdout == "No one matches.\n"

@@ -153,7 +153,8 @@ def test_the_rows_come_in_the_order_of_the_old_sort(
     ).fetchall()
     conn.close()
     if not expected:
-        assert shown == ["No one matches."]
+        assert len(shown) == 1
+        assert shown[0].startswith(("No one in the book yet", "No one but"))
         return
     assert [(int(r.split()[0]), r.split("  ")[1].strip()) for r in shown[1:]] == expected
 

@@ -33,7 +33,7 @@ def test_list_loads_neither_due_nor_resolve(pln: Any, db_path: Path, argv: list[
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     if "--archived" in argv:  # no one archived
-        assert (run.stdout, run.stderr) == ("No one matches.\n", "")
+        assert (run.stdout, run.stderr) == ("No one matches.\n", "")  # --org filters
     else:
         assert (
             run.stdout.splitlines()[1:]

@@ -541,7 +541,7 @@ def test_undo_of_an_import_on_a_shared_book_puts_everything_back(
     assert results[1].stdout == results[5].stdout  # back to exactly before the import
     assert "Gita Rao" in results[3].stdout
     assert "Gita Rao" not in results[6].stdout
-    assert results[9].stdout == "No one matches.\n"
+    assert results[9].stdout.startswith("No one ")
     assert results[10].exit_code == 3
     history = [pln.json("--db", db, "history") for db in (str(tmp_path / "book.db"), pg_url)]
     assert {e.pop("author") for e in history[1]} == {_role(pg_url)}

@@ -206,7 +206,14 @@ def run_list(
         with _no_cycle_collection():
             table = people_table(app, filters=filters, sort=sort, archived=archived)
             app.page()
-            render.show_people(table, today=app.today)
+            nobody = ""
+            if not table:
+                filtered = any(v for v in filters.values())
+                others = not (filtered or archived) and people_table(
+                    app, filters=filters, sort=sort, archived=True
+                )
+                nobody = _nobody(filtered, archived, len(others or []))
+            render.show_people(table, today=app.today, nobody=nobody)
         return
     from . import views  # not loaded by `pln due`, nor by the table
 
@@ -215,6 +222,19 @@ def run_list(
     )
     app.page()
     render.print_json([render.person_json(r) for r in rows])
+
+
+def _nobody(filtered: bool, archived: bool, put_away: int) -> str:
+    """What an empty `pln list` says: no one matched the filters, or there is no one (but
+    ``put_away`` archived people)."""
+    if filtered:
+        return "No one matches."
+    if archived:
+        return "No one is archived."
+    if put_away:
+        some = render.number_of(put_away, "archived person", "archived people")
+        return f"No one but {some}: `pln list --archived` lists them."
+    return "No one in the book yet: `pln add NAME` adds someone."
 
 
 def run_show(app: AppContext, person: str, *, all_: bool, json: bool) -> None:
@@ -238,5 +258,16 @@ def run_find(app: AppContext, text: str, *, limit: int, archived: bool, json: bo
     app.page()
     if json:
         render.print_json([render.hit_json(h) for h in hits])
-    else:
-        render.show_hits(hits)
+        return
+    render.show_hits(hits)
+    if not hits and not archived:  # a record merged into another, or archived: say so
+        put_away = [h for h in views.find(app.conn, text, limit=limit, archived=True) if h.archived]
+        if put_away:
+            from shlex import quote as shell_quote
+
+            render.say(
+                f"{render.number_of(len(put_away), 'archived person', 'archived people')}"
+                f" {'matches' if len(put_away) == 1 else 'match'}:"
+                f" `pln find --archived {shell_quote(text)}`",
+                style="dim",
+            )

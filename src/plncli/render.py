@@ -400,10 +400,16 @@ def show_due(items: list[DueItem], *, today: date, more: int = 0) -> None:
         emit((f"... and {more} more; `pln due --limit 0` shows them all", "dim"), stderr=True)
 
 
-def show_people(rows: list[tuple[str, str, str, str, str, str | None]], *, today: date) -> None:
-    """`pln list`: rows of ``views.people_table``, the last contact's day put in words."""
+def show_people(
+    rows: list[tuple[str, str, str, str, str, str | None]],
+    *,
+    today: date,
+    nobody: str = "No one matches.",
+) -> None:
+    """`pln list`: rows of ``views.people_table``, the last contact's day put in words
+    (``nobody``: what to say when there are none)."""
     if not rows:
-        emit("No one matches.")
+        emit(nobody)
         return
     said: dict[str | None, str] = {None: "never"}  # each day in words once: rows share them
     for day in {r[5] for r in rows}.difference(said):
