@@ -720,7 +720,8 @@ def test_only_a_write_creates_the_book_and_says_so_once(
     src = tmp_path / "in.csv"
     src.write_text("name\nDee\n", encoding="utf-8")
     fresh = tmp_path / "fresh.db"
-    pln("--db", str(fresh), "import", str(src), "--dry-run", code=7)  # a dry run only reads
+    preview = pln("--db", str(fresh), "import", str(src), "--dry-run")  # a dry run only reads
+    assert preview.stderr.endswith(f"There is no {fresh} yet: the import would create it.\n")
     assert not fresh.exists()
     result = pln("--db", str(fresh), "import", str(src))
     assert result.stderr.endswith(f"Created a new book at {fresh}.\n")

@@ -35,7 +35,9 @@ EXIT_CODES = (  # README, "Errors and exit codes"
     (
         "2",
         "bad input: an unknown option, a date or interval not understood, an empty or"
-        " over-long name; `pln import -` without `--format`",
+        " over-long name; `pln import -` without `--format`; an option that holds one value"
+        ' given twice with two values (`-m "first" -m "second"`, `--db a.db --db b.db`: the'
+        " second would replace the first unsaid)",
     ),
     ("3", "not found: no such person, event or follow-up"),
     ("4", "ambiguous: PERSON matches several people, or EVENT several events (they are listed)"),

@@ -188,8 +188,13 @@ def root(
 ) -> None:
     """Keep your professional learning network alive."""
     given = None if db is None else _raw_db(str(db))
-    guarded(lambda: given_once(ctx.command.params, COMMAND.get() or [], before_command=True))()
-    app_ctx = guarded(lambda: AppContext(given, pager=not no_pager))()
+
+    def start() -> AppContext:
+        app_ctx = AppContext(given, pager=not no_pager)  # (what a fast path said is unsaid)
+        given_once(ctx.command.params, COMMAND.get() or [], before_command=True)
+        return app_ctx
+
+    app_ctx = guarded(start)()
     ctx.obj = app_ctx
     ctx.call_on_close(app_ctx.close)
 
