@@ -76,9 +76,12 @@ def _meeting(r: Any) -> Meeting:
 
 
 def takes_meeting(k: Meeting, o: Meeting) -> bool:
-    """Whether KEEP takes OTHER's meeting: KEEP has none; or KEEP names no event and
-    OTHER does; or neither names one and OTHER's day is the earlier (it ends first:
-    "2019" is earlier than 2026-11-29, and 2019-05-10 than "2019")."""
+    """Whether KEEP takes OTHER's meeting: KEEP has none; or both name one event and only
+    OTHER knows its day; or KEEP names no event and OTHER does; or neither names one and
+    OTHER's day is the earlier (it ends first: "2019" is earlier than 2026-11-29, and
+    2019-05-10 than "2019")."""
+    if k.event_id == o.event_id and k.event_id and k.day is None:  # the same event: its day
+        return o.day is not None
     if k.event_id or not (o.event_id or o.day):
         return False
     if o.event_id or k.day is None:
@@ -138,8 +141,8 @@ def plan_merge(conn: sqlite3.Connection, keep: PersonRef, other: PersonRef) -> M
     if takes_meeting(km, om):
         if km.day:
             meeting = f"{om.said()} (not {km.said()})"
-        else:
-            filled.append("meeting")
+        else:  # KEEP knows no meeting, or not the day of the one event both name
+            filled.append("day met" if km.event_id else "meeting")
     elif (om.event_id or om.day) and om[:1] + om[2:] != km[:1] + km[2:]:
         kept.append(f"meeting {km.said()} (not {om.said()})")
     return MergePlan(
@@ -186,11 +189,12 @@ def _notes_plan(conn: sqlite3.Connection, keep: int, other: int) -> str | None:
 def merge(conn: sqlite3.Connection, keep: PersonRef, other: PersonRef, *, now: datetime) -> None:
     k, o = keep.id, other.id
     _notes_plan(conn, k, o)  # the marker must fit in OTHER's notes, as they are now
+    store.clear_introducer(conn, k, o)  # KEEP introduced by OTHER: by no one, or OTHER's
     store.move_links(conn, k, o)
     for table in store.PAIR_TABLES:
         _rekey_pairs(conn, table, k, o)
     store.fill_empty_fields(conn, k, o, tuple(SCALARS))
-    store.not_introduced_by_self(conn, k)
+    store.clear_introducer(conn, k, k)  # OTHER introduced by KEEP: KEEP by no one
     om = _meeting(store.merge_view(conn, o))
     if takes_meeting(_meeting(store.merge_view(conn, k)), om):
         met_on = om.day.isoformat() if om.day else None

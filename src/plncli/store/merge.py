@@ -38,12 +38,13 @@ def merge_view(conn: Conn, pid: int) -> Any:
     )
 
 
-def not_introduced_by_self(conn: Conn, pid: int) -> None:
-    """A person a merge made their own introducer is introduced by no one."""
+def clear_introducer(conn: Conn, pid: int, introducer: int) -> None:
+    """The person is introduced by no one if ``introducer`` introduced them (a merge:
+    no one is introduced by themselves)."""
     execute(
         conn,
         "UPDATE person SET introduced_by_id = NULL WHERE id = ? AND introduced_by_id = ?",
-        (pid, pid),
+        (pid, introducer),
     )
 
 
