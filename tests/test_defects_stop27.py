@@ -489,3 +489,52 @@ def test_an_empty_list_or_search_says_why(pln: Any) -> None:
         "No one but 2 archived people: `pln list --archived` lists them.\n"
     )
     assert pln("list", "--topic", "oracy").stdout == "No one matches.\n"
+
+
+def test_a_repeatable_options_value_that_looks_like_an_option_is_its_value(pln: Any) -> None:
+    # `--topic -kids` is the topic "-kids" to Click; the check of options given twice read
+    # "-kids" as -k and refused the -k that followed
+    pln("add", "Bob Roe")
+    pln("log", "Bob", "--topic", "-kids", "-m", "hi", "-k", "call")
+    assert pln.json("show", "Bob")["interactions"][0]["kind"] == "call"
+
+
+def test_a_dry_run_into_a_folder_that_does_not_exist_is_refused_as_the_import(
+    pln: Any, tmp_path: Path
+) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("name\nDee\n", encoding="utf-8")
+    book = tmp_path / "nope" / "deeper.db"
+    for args in (("--dry-run",), ()):
+        refused = pln("--db", str(book), "import", str(rows), *args, code=7)
+        assert refused.stderr.startswith(f"error: directory {book.parent} does not exist")
+    assert not book.parent.exists()
+
+
+def test_a_reimport_that_fills_a_day_met_writes_it_once(pln: Any, tmp_path: Path) -> None:
+    # the day was planned as a fill and never written: every import of the file merged
+    pln("add", "Ann Lee")
+    pln("edit", "Ann Lee", "--on", "")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("name,met_on,knows\nAnn Lee,2019-05,Zed Nowhere\n", encoding="utf-8")
+    first = pln("import", str(rows))
+    assert "merged into people already in the book: 1" in first.stderr
+    assert _meeting(pln, "Ann")[1:] == ("2019-05-01", "month")
+    history = pln.json("history")
+    again = pln("import", str(rows))  # and a knows of no one is a note, not a tie to add
+    assert "merged into people already in the book: 0, skipped: 1" in again.stderr
+    assert "no one called 'Zed Nowhere'" in again.stderr
+    assert pln.json("history") == history
+
+
+def test_an_import_matches_the_person_a_merge_kept_not_the_record_it_put_away(
+    pln: Any, tmp_path: Path
+) -> None:
+    pln("add", "Jane Doe", "--email", "jane@example.org")
+    pln("add", "Jane Doe", "--allow-duplicate")
+    pln("merge", "#2", "#1", "--yes")  # #1 is put away; #2 holds the name and the email
+    rows = tmp_path / "rows.csv"
+    rows.write_text("name,org\nJane Doe,Hillside\n", encoding="utf-8")
+    pln("import", str(rows))
+    assert pln.json("show", "#2")["org"] == "Hillside"
+    assert pln.json("show", "#1")["org"] is None

@@ -7,7 +7,7 @@ from contextlib import suppress
 from datetime import date, datetime
 
 from . import settings as settings_mod
-from .db import no_book_yet, open_empty_book, open_store
+from .db import check_place, no_book_yet, open_empty_book, open_store
 from .errors import InvalidInput, StoreError
 
 _NOTES: list[str] = []  # said on stderr once the command has succeeded (flush_notes)
@@ -83,6 +83,7 @@ class AppContext:
             _NOTES.append(f"Created a new book at {path}.")
             return conn
         if self.previews:  # `import --dry-run`: what the import would do to a new book
+            check_place(path, create_parent=s.create_parent)  # as the import would refuse
             _NOTES.append(f"There is no {path} yet: the import would create it.")
             return open_empty_book(path)
         if not s.create_parent:  # named with --db or PLN_DB: most likely a typo

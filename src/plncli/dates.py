@@ -612,7 +612,7 @@ def parse_moment(
         raise DateError(f"{_quote(text)} is outside the calendar (years 1-9999)") from None
     except ValueError:  # the calendar's first or last day: in UTC it is "year 0" or 10000
         raise DateError(
-            f"{_quote(text)} is at the very edge of the calendar: give a day from year 2 to 9998"
+            f"{_quote(text)} is at the very edge of the calendar (year 1 or 9999): give another day"
         ) from None
 
 

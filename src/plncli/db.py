@@ -88,15 +88,23 @@ def no_book_yet(path: str) -> StoreError:
     )
 
 
-def _prepare_file(path: str, *, create_parent: bool) -> None:
+def check_place(path: str, *, create_parent: bool) -> str:
+    """Refuse a path no book can be at: a folder, or in a folder that does not exist
+    (unless pln makes it: ``create_parent``); the folder. Writes nothing (`pln import
+    --dry-run` asks it of a book the import would create)."""
     parent = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         raise StoreError(f"{path} is a directory, not a database file", "give a file path")
+    if not os.path.isdir(parent) and not create_parent:
+        raise StoreError(
+            f"directory {parent} does not exist", "create it first or choose another --db"
+        )
+    return parent
+
+
+def _prepare_file(path: str, *, create_parent: bool) -> None:
+    parent = check_place(path, create_parent=create_parent)
     if not os.path.isdir(parent):
-        if not create_parent:
-            raise StoreError(
-                f"directory {parent} does not exist", "create it first or choose another --db"
-            )
         os.makedirs(parent, mode=0o700, exist_ok=True)
     if os.path.exists(path):
         check_existing(path)  # not SQLite, newer, damaged: refused before anything writes

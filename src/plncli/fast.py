@@ -55,7 +55,7 @@ SPECS: dict[str, tuple[frozenset[str], frozenset[str], tuple[int, int]]] = {
 }
 
 
-# Global options: valued (before the command, repeatable: the last one counts) and flags;
+# Global options: valued (before the command; the same one twice, or it is refused) and flags;
 # a test requires the Typer app's root options to be these (and --version, -h, --help).
 GLOBAL_VALUED = frozenset({"--db"})
 GLOBAL_FLAGS = frozenset({"--no-pager"})

@@ -261,7 +261,8 @@ def run_find(app: AppContext, text: str, *, limit: int, archived: bool, json: bo
         return
     render.show_hits(hits)
     if not hits and not archived:  # a record merged into another, or archived: say so
-        put_away = [h for h in views.find(app.conn, text, limit=limit, archived=True) if h.archived]
+        found = views.find(app.conn, text, limit=1_000, archived=True)  # counted, not shown
+        put_away = [h for h in found if h.archived]
         if put_away:
             from shlex import quote as shell_quote
 

@@ -126,6 +126,7 @@ def plan_import(
     def file_links(index: int) -> list[str]:
         return plan.add[index].links
 
+    in_this_file = {fold(r.name) for r in result.records}
     for record in result.records:
         tick()
         own_topics = bool(record.topics)
@@ -169,9 +170,16 @@ def plan_import(
             record = _foreign_emails(record, match, by_email, said_of_it)
             before = dict(filling.get(match.id, {}))
             record = _differences(conn, record, match, said_of_it, filling, given)
-            if before == filling[match.id] and not _new_values(conn, record, match, by_name):
+            if before == filling[match.id] and not _new_values(
+                conn, record, match, by_name, in_this_file
+            ):
                 plan.skip.append((record, match))  # nothing new: no write, no history
-                kept.extend(said_of_it)  # what differs is said all the same
+                kept.extend(said_of_it)  # what differs is said all the same, and so is a
+                kept.extend(  # knows of no one, which the import's ties say of the others
+                    Problem(record.where, "knows", f"no one called {other!r}")
+                    for other in record.knows
+                    if fold(other) not in by_name and fold(other) not in in_this_file
+                )
             else:
                 plan.notes.extend(said_of_it)
                 plan.merge.append((record, match))
@@ -275,15 +283,19 @@ def _new_values(
     record: Record,
     person: PersonRef,
     by_name: Mapping[str, list[PersonRef]],
+    in_file: set[str],
 ) -> bool:
     """Whether merging the record would add a list value, or a tie (``knows``: someone
-    of the book the person has no tie with, or someone not in the book), to the person
-    (its single values and notes: ``_differences``)."""
+    of the book the person has no tie with, or someone of the file, ``in_file``, who is
+    not in the book yet; a name of no one is a note, not a tie), to the person (its
+    single values and notes: ``_differences``)."""
     from .store.network import tie_exists
 
     for other in record.knows:
         known = by_name.get(fold(other), [])
-        if not any(tie_exists(conn, *sorted((p.id, person.id))) for p in known):
+        if not known and fold(other) in in_file:
+            return True
+        if known and not any(tie_exists(conn, *sorted((p.id, person.id))) for p in known):
             return True
     keys = store.attr_keys(conn, person.id)
     return any(
@@ -576,7 +588,9 @@ def _update_from_card(
             people_store.delete_attrs(conn, pid, kind)
     _insert_attrs(conn, [(pid, r)])
     if r.met_at:
-        empty = dict.fromkeys(("org", "role", "location", "birthday", "cadence"), None)
+        empty = dict.fromkeys(
+            ("org", "role", "location", "birthday", "cadence", "met_on", "met_on_precision"), None
+        )
         store.fill_person(
             conn,
             pid,
@@ -602,6 +616,8 @@ def _merge_record(
             "location": r.location,
             "birthday": r.birthday.isoformat() if r.birthday else None,
             "met_at_id": events.get(fold(r.met_at)) if r.met_at else None,
+            "met_on": r.met_on.isoformat() if r.met_on else None,  # a day not known yet
+            "met_on_precision": r.met_on_precision,
             "notes": r.notes,
             "cadence": r.cadence,
         },

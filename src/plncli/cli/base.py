@@ -284,11 +284,17 @@ def given_once(params: list[Any], words: list[str], *, before_command: bool = Fa
     only up to the command's name, for pln's own options such as ``--db``: a book named
     twice is one the user did not mean to write to)."""
     options = [p for p in params if p.param_type_name == "option"]  # Click's own test
-    single = {
-        name: p for p in options if not (p.is_flag or p.count or p.multiple) for name in p.opts
-    }
-    flags = {name for p in options for name in (*p.opts, *p.secondary_opts)} - set(single)
+    # the options that take a value (repeatable ones too: `--topic -kids` is a topic), and
+    # of those the ones that hold one
+    valued = {name: p for p in options if not (p.is_flag or p.count) for name in p.opts}
+    single = {name: p for name, p in valued.items() if not p.multiple}
+    flags = {name for p in options for name in (*p.opts, *p.secondary_opts)} - set(valued)
     values: dict[str, list[tuple[str, str]]] = {}
+
+    def typed(name: str, value: str) -> None:
+        if name in single:
+            values.setdefault(single[name].name or name, []).append((name, value))
+
     i = 0
     while i < len(words):
         word, i = words[i], i + 1
@@ -296,22 +302,19 @@ def given_once(params: list[Any], words: list[str], *, before_command: bool = Fa
             break
         if word.startswith("--"):
             name, eq, value = word.partition("=")
-            if name in single and not eq and i < len(words):
+            if (name in valued or name in GLOBAL_VALUES) and not eq and i < len(words):
                 value, i = words[i], i + 1
-            elif name in GLOBAL_VALUES and not eq:
-                i += 1
-            if name in single:
-                values.setdefault(single[name].name or name, []).append((name, value))
+            typed(name, value)
         elif before_command and not word.startswith("-"):
             break
         elif word.startswith("-") and len(word) > 1:
             for at, letter in enumerate(word[1:], start=2):
                 name = "-" + letter
-                if name in single:
+                if name in valued:
                     value = word[at:]
                     if not value and i < len(words):
                         value, i = words[i], i + 1
-                    values.setdefault(single[name].name or name, []).append((name, value))
+                    typed(name, value)
                     break
                 if name not in flags:
                     break

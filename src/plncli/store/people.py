@@ -61,8 +61,14 @@ def people_by_name_prefix(conn: Conn, key: str, scope: Scope = "all") -> list[An
 
 
 def name_keys(conn: Conn, scope: Scope = "all") -> list[Any]:
-    """(id, name, name_key) of everyone in ``scope``, in the book's order."""
-    return rows(conn, f"SELECT id, name, name_key FROM person WHERE {_SCOPE[scope]}")
+    """(id, name, name_key) of everyone in ``scope``: the archived first, then the others,
+    each by id (the same on both engines; an import takes the last of a name: a person not
+    archived before a record `pln merge` put away)."""
+    return rows(
+        conn,
+        f"SELECT id, name, name_key FROM person WHERE {_SCOPE[scope]}"
+        " ORDER BY archived_at IS NULL, id",
+    )
 
 
 def ids_and_names_by_key(conn: Conn, scope: Scope = "all") -> dict[str, list[tuple[int, str]]]:

@@ -28,17 +28,19 @@ from . import Conn, column, execute, execute_many, is_pg, marks, row, rows, scal
 
 
 def email_owners(conn: Conn) -> list[Any]:
-    """(id, name, key) for every email in the book: who holds each folded address."""
+    """(id, name, key) for every email in the book: who holds each folded address; the
+    archived first, then the others, each by id (an import takes the last: a person not
+    archived before the record `pln merge` put away, which kept its emails)."""
     return rows(
         conn,
         "SELECT p.id, p.name, a.key FROM person_attr a JOIN person p ON p.id = a.person_id"
-        " WHERE a.kind = 'email'",
+        " WHERE a.kind = 'email' ORDER BY p.archived_at IS NULL, p.id",
     )
 
 
 def person_keys(conn: Conn) -> list[Any]:
-    """(id, name_key) of everyone, archived or not."""
-    return rows(conn, "SELECT id, name_key FROM person")
+    """(id, name_key) of everyone, archived or not: the archived first, as ``email_owners``."""
+    return rows(conn, "SELECT id, name_key FROM person ORDER BY archived_at IS NULL, id")
 
 
 def person_uids(conn: Conn) -> list[Any]:
@@ -151,14 +153,16 @@ def insert_attrs(conn: Conn, values: Sequence[tuple[int, str, str, str]]) -> Non
 
 def fill_person(conn: Conn, pid: int, fields: Mapping[str, object], *, updated_at: str) -> None:
     """Each of the person's empty single values takes the one given (``fields``: org, role,
-    location, birthday, met_at_id, cadence, notes); notes given go after the person's own,
-    unless already among them."""
+    location, birthday, met_at_id, met_on with met_on_precision, cadence, notes); notes
+    given go after the person's own, unless already among them."""
     notes = fields["notes"]
     execute(
         conn,
         "UPDATE person SET org = coalesce(org, ?), role = coalesce(role, ?),"
         " location = coalesce(location, ?), birthday = coalesce(birthday, ?),"
         " met_at_id = coalesce(met_at_id, ?), cadence = coalesce(cadence, ?),"
+        " met_on_precision = CASE WHEN met_on IS NULL THEN ? ELSE met_on_precision END,"
+        " met_on = coalesce(met_on, ?),"
         " notes = CASE WHEN ? = '' OR replace(notes, ?, '') != notes THEN notes"
         " WHEN notes = '' THEN ? ELSE notes || ? || ? END,"
         " updated_at = ? WHERE id = ?",
@@ -169,6 +173,8 @@ def fill_person(conn: Conn, pid: int, fields: Mapping[str, object], *, updated_a
             fields["birthday"],
             fields["met_at_id"],
             fields["cadence"],
+            fields["met_on_precision"] if fields["met_on"] else None,
+            fields["met_on"],
             notes,
             notes,
             notes,
