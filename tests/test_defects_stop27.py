@@ -538,3 +538,18 @@ def test_an_import_matches_the_person_a_merge_kept_not_the_record_it_put_away(
     pln("import", str(rows))
     assert pln.json("show", "#2")["org"] == "Hillside"
     assert pln.json("show", "#1")["org"] is None
+
+
+def test_a_records_value_given_twice_is_kept_once_and_said(pln: Any, tmp_path: Path) -> None:
+    # a card's `CATEGORIES:Café,cafe` became one topic without a word (`pln add` says it)
+    card = tmp_path / "twice.vcf"
+    card.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Ruiz\r\nN:Ruiz;Ana;;;\r\n"
+        b"CATEGORIES:Caf\xc3\xa9,cafe,Oracy\r\nEMAIL:ana@example.org\r\n"
+        b"EMAIL:ana@example.org\r\nEND:VCARD\r\n"
+    )
+    result = pln("import", str(card))
+    assert "card 1: topics: 'cafe' is the same as 'Café': kept once" in result.stderr
+    assert "card 1: emails: 'ana@example.org' is given twice: kept once" in result.stderr
+    shown = pln.json("show", "Ana")
+    assert (shown["topics"], shown["emails"]) == (["Café", "Oracy"], ["ana@example.org"])

@@ -130,6 +130,7 @@ def plan_import(
     for record in result.records:
         tick()
         own_topics = bool(record.topics)
+        plan.notes.extend(_given_twice(record))
         record = with_defaults(record, met_at=None, topic=list(topic), circle=None)
         name = fold(record.name)
         keys = [f"u:{record.uid}"] * bool(record.uid) + [f"e:{fold(e)}" for e in record.emails]
@@ -276,6 +277,23 @@ def _namesake(
         if not theirs:
             return i, None
     return None, held[0][0]
+
+
+def _given_twice(record: Record) -> list[Problem]:
+    """A record's list value that is another of its values once case, accents and spacing
+    are folded (a card's `CATEGORIES:Café,cafe`) is kept once, as `pln add` keeps it: said."""
+    said = []
+    for kind, f in LISTS:
+        first: dict[str, str] = {}
+        for value in getattr(record, f):
+            key = attr_key(kind, value)
+            if key not in first:
+                first[key] = value
+                continue
+            held = first[key]
+            same = "is given twice" if value == held else f"is the same as {held!r}"
+            said.append(Problem(record.where, f, f"{value!r} {same}: kept once"))
+    return said
 
 
 def _new_values(
