@@ -553,3 +553,41 @@ def test_a_records_value_given_twice_is_kept_once_and_said(pln: Any, tmp_path: P
     assert "card 1: emails: 'ana@example.org' is given twice: kept once" in result.stderr
     shown = pln.json("show", "Ana")
     assert (shown["topics"], shown["emails"]) == (["Café", "Oracy"], ["ana@example.org"])
+
+
+def test_asking_the_same_side_again_moves_its_one_chase(pln: Any, monkeypatch: Any) -> None:
+    # each `intro asked` added a "Waiting" follow-up: asked twice, Ana had two identical
+    # chases, and the overdue ones stayed open beside a new one
+    pln("add", "Ana Ruiz", "Cy Ray")
+    pln("intro", "asked", "Ana", "Cy")
+    history = pln.json("history")
+    again = pln("intro", "asked", "Ana", "Cy")
+    assert again.stderr == (
+        "Nothing changed: Ana Ruiz was asked already; follow-up #1 chases the answer on"
+        " 2026-11-30.\n"
+    )
+    assert pln.json("history") == history
+    monkeypatch.setenv("PLN_NOW", "2026-12-01T10:00:00+00:00")
+    later = pln("intro", "asked", "Ana", "Cy")
+    assert later.stderr == (
+        "Noted that Ana Ruiz was asked again: follow-up #1 now chases it on 2026-12-08.\n"
+    )
+    chases = [f for f in pln.json("reminders") if f["note"].startswith("Waiting")]
+    assert [(f["id"], f["due"]) for f in chases] == [(1, "2026-12-08")]
+
+
+def test_the_same_outcome_again_says_only_that_nothing_changed(pln: Any) -> None:
+    pln("add", "Ana Ruiz", "Ben Okafor")
+    pln("introduce", "Ana", "Ben")
+    pln("intro", "made", "Ana", "Ben")
+    pln("intro", "outcome", "Ana", "Ben", "connected")
+    again = pln("intro", "outcome", "Ana", "Ben", "connected")
+    assert again.stderr.startswith("The same outcome and note were already recorded")
+    assert "Recorded the outcome" not in again.stderr
+
+
+def test_a_title_that_asks_is_not_asked_twice() -> None:
+    from plncli.render import share_hint
+
+    assert share_hint("Inside the Black Box") == "share Inside the Black Box?"
+    assert share_hint("Making Good Progress?") == "share Making Good Progress?"

@@ -286,8 +286,19 @@ def run_asked(app: AppContext, a: str, b: str, *, person: Finder, json: bool) ->
         pa, pb = person(app, a), person(app, b)
         introducible(app, [pa, pb], include_following=False)
         pair_book = book(app, True, pair=(pa, pb))
-        done = intro_svc.mark_asked(app.conn, pair_book, pa, pb, now=app.now)
+        chase: list[tuple[int, date, bool]] = []
+        done = intro_svc.mark_asked(app.conn, pair_book, pa, pb, now=app.now, chase=chase)
         known = intro_svc.likely_known(pair_book, pa, pb)
+    if chase and not json:  # asked before, the answer still awaited: the one chase
+        fid, due, moved = chase[0]
+        if not moved:
+            _say(
+                f"Nothing changed: {pa.name} was asked already; follow-up #{fid} chases the"
+                f" answer on {due.isoformat()}."
+            )
+            return
+        _say(f"Noted that {pa.name} was asked again: follow-up #{fid} now chases it on {due}.")
+        return
     _report_pair(done, known, json, f"Noted that {pa.name} was asked about the introduction")
 
 
@@ -339,7 +350,8 @@ def run_outcome(
         )
     from . import render_net
 
-    report_intro(done.after, json, f"Recorded the outcome ({outcome})")
+    if json or done.changed:  # the same outcome again: only that nothing changed is said
+        report_intro(done.after, json, f"Recorded the outcome ({outcome})")
     replaced = render_net.replaced_outcome(done)
     if replaced:
         _say(replaced)

@@ -159,9 +159,18 @@ def _open_state(intro: Intro, verb: str) -> None:
 
 
 def mark_asked(
-    conn: Conn, book: Book, asked: PersonRef, other: PersonRef, *, now: datetime
+    conn: Conn,
+    book: Book,
+    asked: PersonRef,
+    other: PersonRef,
+    *,
+    now: datetime,
+    chase: list[tuple[int, date, bool]] | None = None,
 ) -> Intro:
-    """``asked`` was asked whether they would like to meet ``other``."""
+    """``asked`` was asked whether they would like to meet ``other``: a follow-up chases
+    the answer in ``WAIT_DAYS``. Asked again while that chase is open, the one chase moves
+    to ``WAIT_DAYS`` from now (none is added beside it); if it is due then already,
+    nothing changes. ``chase`` gets (the open chase's id, its day, whether it moved)."""
     # the follow-up as ``activity.add_followup`` stores one that does not recur: that
     # module's imports (dates, views, ties) cost `pln intro asked` a third of the floor
     from .store.activity import insert_followup
@@ -169,6 +178,16 @@ def mark_asked(
     intro = find_intro(conn, asked, other) or propose(conn, book, asked, other, note="", now=now)
     _open_state(intro, "asked")
     side = "a" if asked.id == intro.a.id else "b"
+    due = now.date() + timedelta(days=WAIT_DAYS)
+    open_chase = store.open_followup(conn, intro.id, "waiting", asked.id)
+    if open_chase is not None:
+        held = date.fromisoformat(str(open_chase.due))
+        if held < due:
+            store.mark_asked(conn, intro.id, side=side, at=to_db_time(now))
+            store.set_followup_due(conn, open_chase.id, due.isoformat())
+        if chase is not None:
+            chase.append((open_chase.id, max(held, due), held < due))
+        return _require(conn, asked, other)
     store.mark_asked(conn, intro.id, side=side, at=to_db_time(now))
     fid = insert_followup(
         conn,

@@ -158,7 +158,7 @@ def _with_share_hints(app: AppContext, shown: list[DueItem]) -> list[DueItem]:
     return [
         i._replace(
             share=hints[i.person.id],
-            reason=f"{i.reason}; share {hints[i.person.id][1]}?",
+            reason=f"{i.reason}; {render.share_hint(hints[i.person.id][1])}",
         )
         if i.kind == "reconnect" and i.person.id in hints
         else i

@@ -143,7 +143,7 @@ def _due_line(
     share = shares.get(ref.id) if kind == "reconnect" else None
     tail = "}"
     if share is not None:
-        said = f"{said}; share {share[1]}?"
+        said = f"{said}; {share_hint(share[1])}"
         tail = f', "share": {{"id": {share[0]}, "title": {quote(share[1])}}}}}'
     if kind == "birthday":
         from . import birthdays
@@ -357,6 +357,12 @@ def hit_json(h: SearchHit) -> dict[str, Any]:
 
 
 # ---- human views -------------------------------------------------------------------------
+
+
+def share_hint(title: str) -> str:
+    """The question a reconnect ends with: "share Inside the Black Box?" (one "?" for a
+    title that asks already: "share Making Good Progress?")."""
+    return f"share {title}" + ("" if title.rstrip().endswith("?") else "?")
 
 
 def number_of(n: int, one: str, many: str) -> str:

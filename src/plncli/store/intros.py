@@ -90,6 +90,21 @@ def link_followup(conn: Conn, intro_id: int, fid: int, purpose: str) -> None:
     )
 
 
+def open_followup(conn: Conn, intro_id: int, purpose: str, person_id: int) -> Any | None:
+    """The person's open follow-up of this ``purpose`` for the introduction: ``id``, ``due``."""
+    return row(
+        conn,
+        "SELECT f.id, f.due FROM followup f JOIN intro_followup x ON x.followup_id = f.id"
+        " WHERE x.introduction_id = ? AND x.purpose = ? AND f.person_id = ?"
+        " AND f.state = 'open' ORDER BY f.id LIMIT 1",
+        (intro_id, purpose, person_id),
+    )
+
+
+def set_followup_due(conn: Conn, fid: int, due: str) -> None:
+    execute(conn, "UPDATE followup SET due = ? WHERE id = ?", (due, fid))
+
+
 def close_followups(conn: Conn, intro_id: int, purpose: str, *, state: str, at: str) -> None:
     """Close the introduction's open follow-ups of ``purpose`` as ``state``."""
     execute(
