@@ -567,7 +567,7 @@ def test_asking_the_same_side_again_moves_its_one_chase(pln: Any, monkeypatch: A
         " 2026-11-30.\n"
     )
     assert pln.json("history") == history
-    monkeypatch.setenv("PLN_NOW", "2026-12-01T10:00:00+00:00")
+    monkeypatch.setenv("PLN_NOW", "2026-12-01T10:00:00")  # local, as the suite's own
     later = pln("intro", "asked", "Ana", "Cy")
     assert later.stderr == (
         "Noted that Ana Ruiz was asked again: follow-up #1 now chases it on 2026-12-08.\n"
