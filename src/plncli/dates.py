@@ -716,6 +716,16 @@ def _partial(year: int, month: int, what: str, text: str) -> date:
     return date(year, month, 1)
 
 
+def period_end(d: date, precision: str | None) -> date:
+    """The last day a partly known day may be: its year's or month's last (the day itself
+    when it is known)."""
+    if precision == "year":
+        return date(d.year, 12, 31)
+    if precision == "month":
+        return date(d.year, d.month, _days_in(d.year, d.month))
+    return d
+
+
 def say_partial(d: date, precision: str | None) -> str:
     """A partly known day as it was typed: "2019", "September 2019", or the ISO day."""
     if precision == "year":

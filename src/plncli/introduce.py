@@ -173,7 +173,7 @@ def mark_asked(
     nothing changes. ``chase`` gets (the open chase's id, its day, whether it moved)."""
     # the follow-up as ``activity.add_followup`` stores one that does not recur: that
     # module's imports (dates, views, ties) cost `pln intro asked` a third of the floor
-    from .store.activity import insert_followup
+    from .store.activity import insert_followup, move_followup
 
     intro = find_intro(conn, asked, other) or propose(conn, book, asked, other, note="", now=now)
     _open_state(intro, "asked")
@@ -184,7 +184,7 @@ def mark_asked(
         held = date.fromisoformat(str(open_chase.due))
         if held < due:
             store.mark_asked(conn, intro.id, side=side, at=to_db_time(now))
-            store.set_followup_due(conn, open_chase.id, due.isoformat())
+            move_followup(conn, open_chase.id, due=due, every=None)
         if chase is not None:
             chase.append((open_chase.id, max(held, due), held < due))
         return _require(conn, asked, other)

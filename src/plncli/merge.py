@@ -10,7 +10,7 @@ it is not told, so the record added later usually holds a later day).
 """
 
 import sqlite3
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from .db import to_db_time
@@ -18,7 +18,7 @@ from .errors import InvalidInput
 from .people import refresh_search
 from .resolve import PersonRef
 from .store import merge as store
-from .text import MAX_TEXT
+from .text import MAX_TEXT, fold
 
 # KEEP's empty ones take OTHER's; each as the plan names it
 SCALARS = {
@@ -62,12 +62,9 @@ class Meeting(NamedTuple):
 
     def last_day(self) -> date | None:
         """The last day the meeting may have been on: its year's or month's last."""
-        if self.day is None or self.precision not in ("year", "month"):
-            return self.day
-        if self.precision == "year":
-            return date(self.day.year, 12, 31)
-        following = date(self.day.year + self.day.month // 12, self.day.month % 12 + 1, 1)
-        return following - timedelta(days=1)
+        from .dates import period_end
+
+        return None if self.day is None else period_end(self.day, self.precision)
 
 
 def _meeting(r: Any) -> Meeting:
@@ -111,8 +108,6 @@ def _differ(field: str, k: Any, o: Any) -> bool:
     if kv in (None, "") or ov in (None, ""):
         return False
     if isinstance(kv, str) and field not in ("birthday", "cadence"):
-        from .text import fold
-
         return fold(kv) != fold(str(ov))
     return str(kv) != str(ov)
 
@@ -160,19 +155,16 @@ def plan_merge(conn: sqlite3.Connection, keep: PersonRef, other: PersonRef) -> M
     )
 
 
-def _joined_notes(conn: sqlite3.Connection, keep: int, other: int) -> str | None:
-    """KEEP's notes, then OTHER's (each once); None if together they would pass MAX_TEXT:
-    notes pln wrote that it would not read back (a backup that does not restore)."""
-    joined = "\n".join(dict.fromkeys(n for n in store.notes_keep_first(conn, keep, other) if n))
-    return joined if len(joined) <= MAX_TEXT else None
-
-
 def _marker(keep: int, day: str) -> str:
     """The line a merged record's notes end with (``resolve`` reads it)."""
     return f"merged into #{keep} on {day}"
 
 
-def _notes_plan(conn: sqlite3.Connection, keep: int, other: int) -> str | None:
+def _notes(conn: sqlite3.Connection, keep: int, other: int) -> tuple[str, str, str | None]:
+    """KEEP's notes, OTHER's, and the two joined (each once), or None when together they
+    would pass MAX_TEXT: notes pln wrote that it would not read back (a backup that does
+    not restore). A merge whose OTHER has no room for the line that marks it merged is
+    refused."""
     keep_notes, other_notes = store.notes_keep_first(conn, keep, other)
     room = MAX_TEXT - len(_marker(keep, "YYYY-MM-DD")) - 1
     if len(other_notes) > room:
@@ -181,14 +173,21 @@ def _notes_plan(conn: sqlite3.Connection, keep: int, other: int) -> str | None:
             f" it merged would take them past {MAX_TEXT:,}",
             f"shorten them to {room:,} characters first (pln edit '#{other}' --note ...)",
         )
+    joined = "\n".join(dict.fromkeys(n for n in (keep_notes, other_notes) if n))
+    return keep_notes, other_notes, joined if len(joined) <= MAX_TEXT else None
+
+
+def _notes_plan(conn: sqlite3.Connection, keep: int, other: int) -> str | None:
+    """What becomes of OTHER's notes (``MergePlan.notes``)."""
+    keep_notes, other_notes, joined = _notes(conn, keep, other)
     if not other_notes or other_notes == keep_notes:
         return None
-    return "added" if _joined_notes(conn, keep, other) is not None else "kept apart"
+    return "added" if joined is not None else "kept apart"
 
 
 def merge(conn: sqlite3.Connection, keep: PersonRef, other: PersonRef, *, now: datetime) -> None:
     k, o = keep.id, other.id
-    _notes_plan(conn, k, o)  # the marker must fit in OTHER's notes, as they are now
+    keep_notes, _, joined = _notes(conn, k, o)  # refused if OTHER has no room for the marker
     store.clear_introducer(conn, k, o)  # KEEP introduced by OTHER: by no one, or OTHER's
     store.move_links(conn, k, o)
     for table in store.PAIR_TABLES:
@@ -199,8 +198,7 @@ def merge(conn: sqlite3.Connection, keep: PersonRef, other: PersonRef, *, now: d
     if takes_meeting(_meeting(store.merge_view(conn, k)), om):
         met_on = om.day.isoformat() if om.day else None
         store.set_meeting(conn, k, om.event_id, met_on, om.precision)
-    joined = _joined_notes(conn, k, o)
-    kept = store.notes_keep_first(conn, k, o)[0] if joined is None else joined
+    kept = keep_notes if joined is None else joined
     store.set_merged_notes(conn, k, o, kept, updated_at=to_db_time(now))
     store.copy_attrs(conn, k, o)
     line = _marker(k, now.date().isoformat())

@@ -206,13 +206,7 @@ def run_list(
         with _no_cycle_collection():
             table = people_table(app, filters=filters, sort=sort, archived=archived)
             app.page()
-            nobody = ""
-            if not table:
-                filtered = any(v for v in filters.values())
-                others = not (filtered or archived) and people_table(
-                    app, filters=filters, sort=sort, archived=True
-                )
-                nobody = _nobody(filtered, archived, len(others or []))
+            nobody = "" if table else _nobody(app, any(filters.values()), archived)
             render.show_people(table, today=app.today, nobody=nobody)
         return
     from . import views  # not loaded by `pln due`, nor by the table
@@ -224,13 +218,16 @@ def run_list(
     render.print_json([render.person_json(r) for r in rows])
 
 
-def _nobody(filtered: bool, archived: bool, put_away: int) -> str:
+def _nobody(app: AppContext, filtered: bool, archived: bool) -> str:
     """What an empty `pln list` says: no one matched the filters, or there is no one (but
-    ``put_away`` archived people)."""
+    archived people, perhaps)."""
     if filtered:
         return "No one matches."
     if archived:
         return "No one is archived."
+    from .store.book import counts
+
+    put_away = counts(app.conn)["archived"]
     if put_away:
         some = render.number_of(put_away, "archived person", "archived people")
         return f"No one but {some}: `pln list --archived` lists them."

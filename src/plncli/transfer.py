@@ -106,6 +106,8 @@ def plan_import(
     that holds none, it is added to the person's. ``given``: the fields an option set
     (``{"circle": "--circle"}``), which a note names instead of the file.
     """
+    from .store.views import attributes_of
+
     given = given or {}
     by_name: dict[str, list[PersonRef]] = {}
     for p in people_store.name_keys(conn):
@@ -119,8 +121,6 @@ def plan_import(
     kept: list[Problem] = []
 
     def book_links(person: PersonRef) -> list[str]:
-        from .store.views import attributes_of
-
         return attributes_of(conn, person.id).get("link", [])
 
     def file_links(index: int) -> list[str]:
@@ -229,13 +229,13 @@ def _kept_by_uid(
     held = store.merge_target(conn, person.id)
     assert held is not None  # matched in this transaction
     takes = _takes_meeting(held.met_at, record)
-    said = [_meeting_note(record, held.met_on)] if takes else []
+    said = _meeting_note(record, held.met_on) if takes else None
     return held, [
         Problem(record.where, f, _kept(f, old, new, given, _precisions(held, record)))
         for f in _ROW_ONLY
         if _differs(old := getattr(held, f), new := getattr(record, f))
         and not (takes and f == "met_on")
-    ] + [n for n in said if n]
+    ] + ([said] if said else [])
 
 
 # Two people of one name are told apart by their LinkedIn profiles (linkedin.com/in/NAME):
@@ -591,7 +591,6 @@ def _update_from_card(
     """The card is the person as edited elsewhere (``card_updates``): each value it holds
     replaces the person's, lists as a whole; the rest is kept (an event given with
     ``--met-at`` fills an empty one, as a merge does)."""
-    held = store.merge_target(conn, pid)
     sets: dict[str, object] = {}
     for f in _CARD_SCALARS:
         value = _card_value(r, f)
@@ -609,13 +608,13 @@ def _update_from_card(
         empty = dict.fromkeys(
             ("org", "role", "location", "birthday", "cadence", "met_on", "met_on_precision"), None
         )
+        _meeting_day(conn, pid, r)
         store.fill_person(
             conn,
             pid,
             {**empty, "met_at_id": events.get(fold(r.met_at)), "notes": ""},
             updated_at=stamp,
         )
-        _meeting_day(conn, pid, r, held)
 
 
 def _merge_record(
@@ -624,7 +623,7 @@ def _merge_record(
     """Fill the person's empty fields from the record and add every value of its lists
     (as `pln merge` does); the notes it brings go after the person's own. A meeting
     fills the person's whole (``_takes_meeting``)."""
-    held = store.merge_target(conn, pid)
+    _meeting_day(conn, pid, r)
     store.fill_person(
         conn,
         pid,
@@ -641,16 +640,14 @@ def _merge_record(
         },
         updated_at=stamp,
     )
-    _meeting_day(conn, pid, r, held)
     _insert_attrs(conn, [(pid, r)])
 
 
-def _meeting_day(conn: sqlite3.Connection, pid: int, r: Record, held: Any) -> None:
-    """The day of the meeting the record filled (its event: ``fill_person``)."""
-    if held is not None and _takes_meeting(held.met_at, r):
-        assert r.met_on is not None
-        sets = {"met_on": r.met_on.isoformat(), "met_on_precision": r.met_on_precision}
-        people_store.update_person(conn, pid, sets)
+def _meeting_day(conn: sqlite3.Connection, pid: int, r: Record) -> None:
+    """The day of the meeting whose event the record is about to fill (``fill_person``):
+    the person's, if they name no event (``_takes_meeting``, said in the plan)."""
+    if r.met_at and r.met_on is not None:
+        store.date_meeting(conn, pid, r.met_on.isoformat(), r.met_on_precision)
 
 
 def _ties_from_knows(conn: sqlite3.Connection, plan: Plan, ids: list[int], now: datetime) -> int:

@@ -17,6 +17,7 @@ from .. import __version__
 from ..context import AppContext, add_note, command_failed, flush_notes
 from ..db import COMMAND, store_error
 from ..errors import InvalidInput, PlnError
+from ..fast import GLOBAL_VALUED
 from ..files import is_output_error, output_error
 from ..tables import emit
 
@@ -273,9 +274,6 @@ def _running_params(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
     return []
 
 
-GLOBAL_VALUES = frozenset({"--db"})  # the options before the command that take a value
-
-
 def given_once(params: list[Any], words: list[str], *, before_command: bool = False) -> None:
     """An option that holds one value, given twice with two values, is refused (exit 2):
     Click keeps the last and drops the first without a word, and what was typed is lost
@@ -302,7 +300,7 @@ def given_once(params: list[Any], words: list[str], *, before_command: bool = Fa
             break
         if word.startswith("--"):
             name, eq, value = word.partition("=")
-            if (name in valued or name in GLOBAL_VALUES) and not eq and i < len(words):
+            if (name in valued or name in GLOBAL_VALUED) and not eq and i < len(words):
                 value, i = words[i], i + 1
             typed(name, value)
         elif before_command and not word.startswith("-"):

@@ -101,10 +101,6 @@ def open_followup(conn: Conn, intro_id: int, purpose: str, person_id: int) -> An
     )
 
 
-def set_followup_due(conn: Conn, fid: int, due: str) -> None:
-    execute(conn, "UPDATE followup SET due = ? WHERE id = ?", (due, fid))
-
-
 def close_followups(conn: Conn, intro_id: int, purpose: str, *, state: str, at: str) -> None:
     """Close the introduction's open follow-ups of ``purpose`` as ``state``."""
     execute(

@@ -151,6 +151,16 @@ def insert_attrs(conn: Conn, values: Sequence[tuple[int, str, str, str]]) -> Non
     )
 
 
+def date_meeting(conn: Conn, pid: int, met_on: str, precision: str | None) -> None:
+    """The day met, if the person names no event yet: a record whose event is about to
+    fill theirs brings its day (the meeting is one fact), before ``fill_person``."""
+    execute(
+        conn,
+        "UPDATE person SET met_on = ?, met_on_precision = ? WHERE id = ? AND met_at_id IS NULL",
+        (met_on, precision, pid),
+    )
+
+
 def fill_person(conn: Conn, pid: int, fields: Mapping[str, object], *, updated_at: str) -> None:
     """Each of the person's empty single values takes the one given (``fields``: org, role,
     location, birthday, met_at_id, met_on with met_on_precision, cadence, notes); notes
