@@ -259,7 +259,8 @@ app.add_typer(intro_app, name="intro")
 def intro_asked(ctx: typer.Context, a: PersonArg, b: PersonArg, json: JsonOpt = False) -> None:
     """Record that A was asked whether they would like to meet B.
 
-    A follow-up to chase the answer appears in `pln due` after a week.
+    A follow-up to chase the answer appears in `pln due` after a week. Asked again while
+    it is open, that one chase moves to a week from then; no second one is added.
 
     \b
       pln intro asked Ana Ben

@@ -426,6 +426,9 @@ def edit(
 ) -> None:
     """Change someone's details. --topic etc. replace a list; --add-topic/--remove-topic edit it.
 
+    An empty value clears what the option names (--org "", --on ""); a value both given
+    and removed is refused.
+
     \b
       pln edit Ana --org "Hillside Trust" --add-topic oracy
       pln edit "#12" --every 30d --remove-seeks "Y7 transition"

@@ -294,6 +294,9 @@ def merge(
 ) -> None:
     """Merge two records of one person: OTHER's history moves to KEEP, OTHER is archived.
 
+    KEEP's empty fields are filled from OTHER and its own values kept (the plan names
+    each of OTHER's it does not keep); the meeting (event, day) moves as one.
+
     \b
       pln merge "Ana Ruiz" "Ana Ruiz-Garcia"
       pln merge "#12" "#40" --yes
