@@ -89,7 +89,10 @@ def is_url(text: str) -> bool:
 
 
 def _refuse_unsafe(url: str) -> None:
-    """A resource's URL is a page to visit, as a person's link is (``text.clean_link``)."""
+    """A resource's URL is a page to visit, as a person's link is (``text.clean_link``).
+    `pln resource add` asks it of a URL and of any one word it is given: one that begins
+    with such a scheme (``javascript:alert(1)``, ``data:text/html,...``) is a link typed,
+    not a title, which has a space after its colon (``JavaScript: The Good Parts``)."""
     if runs_when_clicked(url):
         raise InvalidInput(
             f"URL {url!r} is not a web page",
@@ -130,8 +133,8 @@ def add_resource(
     it (the same URL or folded title), which is then left as it is."""
     typed = clean_line(what, "the resource", limit=MAX_URL)
     url = typed if is_url(typed) else None
-    if url is not None:
-        _refuse_unsafe(url)
+    if url is not None or " " not in typed:  # javascript:alert(1) is a link, not a title
+        _refuse_unsafe(typed)
     if url is None and title is not None:
         raise InvalidInput(
             "--title names a resource given by its URL",
@@ -214,10 +217,10 @@ def edit_resource(conn: Conn, ref: ResourceRef, change: Change, *, now: datetime
         _not_taken(store.resource_with_key(conn, sets["title_key"]), ref, "title")
     if change.url is not None:
         url = clean_line(change.url, "URL", limit=MAX_URL) if change.url.strip() else None
+        if url is not None:
+            _refuse_unsafe(url)  # said as such, before "not a URL" (javascript:x is not one)
         if url is not None and not is_url(url):
             raise InvalidInput(f"--url {change.url!r} is not a URL", "e.g. https://example.org/a")
-        if url is not None:
-            _refuse_unsafe(url)
         sets["url"] = url
         _not_taken(store.resource_with_url(conn, url) if url else None, ref, "URL")
     if change.kind is not None:
