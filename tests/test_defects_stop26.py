@@ -104,13 +104,16 @@ def test_the_stats_period_reads_well_for_today_and_one_day(pln: Any) -> None:
     pln("add", "Ana Ruiz")
     pln("log", "Ana", "-m", "coffee")
     head = {w: pln("stats", "--since", w).stdout.splitlines()[0] for w in ("today", "yesterday")}
-    assert head["today"] == "People, and the change since 2026-11-22 (contacted: today)"
+    # stop 28: the period counts today too (it said "the 1 day from 2026-11-22" of two)
+    assert head["today"] == (
+        "People, and the change since 2026-11-22 (contacted: today against the day before)"
+    )
     assert head["yesterday"] == (
         "People, and the change since 2026-11-21"
-        " (contacted: the 1 day from 2026-11-22 against the 1 before)"
+        " (contacted: the 2 days from 2026-11-22 against the 2 before)"
     )
     first = pln("stats", "--since", "2019-01-01").stdout.splitlines()[0]
-    assert first.endswith("(contacted: the 2,883 days from 2019-01-01 against the 2,883 before)")
+    assert first.endswith("(contacted: the 2,884 days from 2019-01-01 against the 2,884 before)")
 
 
 def test_no_day_met_has_no_precision(pln: Any, tmp_path: Path) -> None:

@@ -4,13 +4,18 @@
   spaces) was kept as a resource's *title*, where the README refuses such a link (exit 2)
   as a person's `--link` is; `pln resource edit --url javascript:x` said only that it was
   not a URL.
+- `pln stats --since DAY` counted contacts on the days from DAY to today, both ends, but
+  its previous period one day shorter ("contacted: the 2 days from 2026-11-21 against the
+  2 before" counted three days against two).
 """
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 
-from helpers import Dump, fails
+from conftest import NOW
+from helpers import Dump, fails, in_zone, pinned_today
 
 ZONES = ["Pacific/Kiritimati", "Pacific/Pago_Pago"]
 
@@ -52,3 +57,47 @@ def test_resource_edit_says_why_a_url_that_runs_code_is_refused(pln: Any, dump: 
     for url in ("javascript:alert(1)", " data:text/html,x"):
         line = fails(pln, dump, 2, "resource", "edit", "Oracy", "--url", url)
         assert line == f"error: URL {url.strip()!r} is not a web page"
+
+
+# ---- 2. the previous period is as long as the period ------------------------------------
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_the_previous_period_has_as_many_days_as_the_period(pln: Any, zone: str) -> None:
+    with in_zone(zone):
+        with pinned_today(datetime.fromisoformat(NOW).date().replace(day=1)):
+            pln("add", "Ana Ruiz", "Ben Okafor", "Cy Moss")
+        # the period 11-21..11-23 (three days), the previous one 11-18..11-20
+        pln("log", "Ana", "-m", "first day of the period", "--on", "2026-11-21")
+        pln("log", "Ben", "-m", "first day of the previous period", "--on", "2026-11-18")
+        pln("log", "Cy", "-m", "the day before that", "--on", "2026-11-17")
+        doc = pln.json("stats", "--since", "2026-11-21")
+        assert doc["period"] == {
+            "since": "2026-11-21",
+            "today": "2026-11-23",
+            "previous_since": "2026-11-18",
+        }
+        everyone = doc["circles"][-1]
+        assert (everyone["contacted"], everyone["then"]["contacted"]) == (1, 1)
+        head = pln("stats", "--since", "2026-11-21").stdout.splitlines()[0]
+        assert head == (
+            "People, and the change since 2026-11-20"
+            " (contacted: the 3 days from 2026-11-21 against the 3 before)"
+        )
+        # the same period said as a length back from today
+        assert pln.json("stats", "--since", "2d") == doc
+
+
+def test_the_default_period_and_today_alone(pln: Any) -> None:
+    pln("add", "Ana Ruiz")
+    assert pln.json("stats")["period"] == {
+        "since": "2026-08-25",  # 90 days ago: 91 days with today, and 91 before them
+        "today": "2026-11-23",
+        "previous_since": "2026-05-26",
+    }
+    today = pln.json("stats", "--since", "today")["period"]
+    assert (today["since"], today["previous_since"]) == ("2026-11-23", "2026-11-22")
+    head = pln("stats", "--since", "today").stdout.splitlines()[0]
+    assert (
+        head == "People, and the change since 2026-11-22 (contacted: today against the day before)"
+    )

@@ -1,8 +1,8 @@
 """`pln stats`: every number it prints, on a book built through the CLI, worked out by hand.
 
 The book (today is Monday 2026-11-23; the default period runs from 2026-08-25, "then" is
-2026-08-24, the previous period 2026-05-27 to 2026-08-24), with each person's interactions
-(local days) and what follows from them:
+2026-08-24, the previous period 2026-05-26 to 2026-08-24: 91 days, as 08-25 to 11-23), with
+each person's interactions (local days) and what follows from them:
 
 - Ana   colleague (14d), added 01-10; topic assessment, offers retrieval practice.
         08-20, 11-20 (topic assessment), 11-21 (introduced to Flo). Now active; then active.
@@ -129,7 +129,7 @@ def test_every_number_on_the_screen(pln: Any, book: None) -> None:
     assert doc["period"] == {
         "since": "2026-08-25",
         "today": "2026-11-23",
-        "previous_since": "2026-05-27",
+        "previous_since": "2026-05-26",
     }
     assert circles(doc) == {
         "colleague": (counts(2, 1, 1, 0, 0, 2), counts(2, 1, 0, 1, 0, 2)),
@@ -176,7 +176,7 @@ def test_the_owed_line_is_what_pln_due_lists(pln: Any, book: None) -> None:
 
 def test_since_sets_the_period_and_limits_events_and_introductions(pln: Any, book: None) -> None:
     doc = pln.json("stats", "--since", "2026-11-01")
-    assert doc["period"]["previous_since"] == "2026-10-10"
+    assert doc["period"]["previous_since"] == "2026-10-09"  # 23 days before 11-01, as 11-01..11-23
     assert circles(doc) == {
         "colleague": (counts(2, 1, 1, 0, 0, 2), counts(2, 0, 0, 2, 0, 0)),
         "network": (counts(5, 3, 0, 1, 1, 0), counts(4, 2, 0, 1, 1, 1)),

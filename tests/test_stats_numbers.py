@@ -160,7 +160,7 @@ def expected(
     ps: list[P], ins: list[I], since: date | None, circle: str | None, topic: str | None
 ) -> dict[str, Any]:
     start = since or TODAY - timedelta(days=90)
-    n = (TODAY - start).days
+    n = (TODAY - start).days + 1  # both ends: the period's days, and as many before
     previous, then_day = start - timedelta(days=n), start - timedelta(days=1)
 
     def chosen(k: int) -> bool:

@@ -2,9 +2,9 @@
 
 Definitions (the README's `pln stats` section says the same in words):
 
-- **The period** is ``since`` (the first day of it) to today; by default the last 90 days
-  (``since`` = today − 90). The **previous period** is as many days again before ``since``.
-  "Then" is the day before ``since``: the end of the previous period.
+- **The period** is the days from ``since`` to today, both counted; by default ``since``
+  is 90 days ago (today − 90: 91 days). The **previous period** is as many days again,
+  just before ``since``. "Then" is the day before ``since``: the end of the previous period.
 - **Bands.** Everyone on a keep-in-touch cadence (their own, else their circle's) is in one
   band, by ``pln due``'s own rule (``due.past_cadence``): counted from their last contact,
   or meeting them at an event if that was later, or else the day they were added, they are
@@ -82,6 +82,11 @@ class Period(NamedTuple):
     today: date
     previous: date  # the first day of the previous period (it ends the day before since)
     given: bool  # --since was given: events and introductions are of the period too
+
+    @property
+    def days(self) -> int:
+        """How many days the period has: since and today are both in it."""
+        return (self.today - self.since).days + 1
 
 
 class Owed(NamedTuple):
@@ -164,7 +169,8 @@ def default_since(today: date) -> date:
 
 def period(today: date, since: date | None) -> Period:
     start = default_since(today) if since is None else since
-    previous = date.fromordinal(max(1, 2 * start.toordinal() - today.toordinal()))
+    days = (today - start).days + 1  # both ends counted, as "contacted" counts them
+    previous = date.fromordinal(max(1, start.toordinal() - days))
     return Period(start, today, previous, since is not None)
 
 

@@ -156,12 +156,11 @@ def _trend(now: int, then: int) -> str:
 
 def show(s: svc.Stats) -> None:
     p = s.period
-    days = (p.today - p.since).days
-    span = (  # --since today: a period of no whole day, and none before it
-        "contacted: today"
-        if days == 0
-        else f"contacted: the {render.number_of(days, 'day', 'days')} from {p.since}"
-        f" against the {days:,} before"
+    span = (  # --since today: today against the day before
+        "contacted: today against the day before"
+        if p.days == 1
+        else f"contacted: the {render.number_of(p.days, 'day', 'days')} from {p.since}"
+        f" against the {p.days:,} before"
     )
     blocks: list[Block] = [
         (f"People, and the change since {p.since - timedelta(days=1)} ({span})", "bold"),
