@@ -293,10 +293,10 @@ def test_group_lifecycle(pln: Any, db_path: Path, three: None) -> None:
 
 def test_group_errors(pln: Any, dump: Dump, three: None) -> None:
     pln("group", "add", "Science dept", "Ana")
-    line = fails(pln, dump, 2, "group", "remove", "Science dept", "Ben")
+    line = fails(pln, dump, 3, "group", "remove", "Science dept", "Ben")
     assert "Ben Okafor" in line
     # one non-member among members: nothing is removed
-    fails(pln, dump, 2, "group", "remove", "Science dept", "Ana", "Ben")
+    fails(pln, dump, 3, "group", "remove", "Science dept", "Ana", "Ben")
     fails(pln, dump, 3, "group", "show", "Nope")
     fails(pln, dump, 3, "group", "remove", "Nope", "Ana")
     fails(pln, dump, 3, "group", "delete", "Nope")

@@ -603,7 +603,7 @@ def test_edit_removing_an_absent_value_changes_nothing(pln: Any, dump: Dump) -> 
     line = fails(
         pln,
         dump,
-        2,
+        3,
         "edit",
         "Ana",
         "--org",

@@ -7,6 +7,9 @@
 - `pln stats --since DAY` counted contacts on the days from DAY to today, both ends, but
   its previous period one day shorter ("contacted: the 2 days from 2026-11-21 against the
   2 before" counted three days against two).
+- `pln group remove GROUP PERSON` of someone not in the group exited 2 (bad input) where
+  `pln unknows` of a tie not recorded and `pln resource edit --remove-topic` of a topic not
+  held exit 3 (not found); so did `pln edit --remove-topic` of a topic not held.
 """
 
 from datetime import datetime
@@ -101,3 +104,17 @@ def test_the_default_period_and_today_alone(pln: Any) -> None:
     assert (
         head == "People, and the change since 2026-11-22 (contacted: today against the day before)"
     )
+
+
+# ---- 3. "X is not in Y" is not found (exit 3) -------------------------------------------
+
+
+def test_removing_what_is_not_there_is_not_found(pln: Any, dump: Dump) -> None:
+    pln("add", "Ana Ruiz", "Ben Okafor", "--topic", "assessment")
+    pln("group", "add", "ChemChat", "Ana")
+    line = fails(pln, dump, 3, "group", "remove", "ChemChat", "Ben")
+    assert line == "error: Ben Okafor is not in ChemChat"
+    fails(pln, dump, 3, "group", "remove", "ChemChat", "Ana", "Ben")  # Ana stays too
+    line = fails(pln, dump, 3, "edit", "Ana", "--remove-topic", "oracy")
+    assert line == "error: 'oracy' is not among this person's topic values"
+    assert [m["name"] for m in pln.json("group", "show", "ChemChat")["members"]] == ["Ana Ruiz"]

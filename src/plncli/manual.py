@@ -39,7 +39,12 @@ EXIT_CODES = (  # README, "Errors and exit codes"
         ' given twice with two values (`-m "first" -m "second"`, `--db a.db --db b.db`: the'
         " second would replace the first unsaid)",
     ),
-    ("3", "not found: no such person, event or follow-up"),
+    (
+        "3",
+        "not found: no such person, event, group, resource or follow-up; or what a command"
+        " would take away is not there (`pln group remove` of someone not in the group,"
+        " `pln unknows` of a tie not recorded, `--remove-topic` of a topic not held)",
+    ),
     ("4", "ambiguous: PERSON matches several people, or EVENT several events (they are listed)"),
     (
         "5",

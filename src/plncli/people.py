@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from .db import to_db_time
-from .errors import Conflict, InvalidInput
+from .errors import Conflict, InvalidInput, NotFound
 from .migrations import new_uid
 from .resolve import PersonRef
 from .store import people as store
@@ -322,7 +322,7 @@ def _edit_lists(conn: sqlite3.Connection, pid: int, data: PersonInput, kept: lis
         for value in values:
             key = attr_key(kind, value)
             if store.delete_attr(conn, pid, kind, key) == 0:
-                raise InvalidInput(
+                raise NotFound(
                     f"{value!r} is not among this person's {kind} values",
                     "see `pln show` for what is stored",
                 )

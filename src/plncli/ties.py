@@ -156,7 +156,7 @@ def add_members(
 def remove_members(conn: Conn, group: Group, people: list[PersonRef]) -> None:
     for person in people:
         if not store.remove_member(conn, group.id, person.id):
-            raise InvalidInput(f"{person.name} is not in {group.name}", "see `pln group show`")
+            raise NotFound(f"{person.name} is not in {group.name}", "see `pln group show`")
 
 
 def delete_group(conn: Conn, group: Group) -> None:
