@@ -10,15 +10,19 @@
 - `pln group remove GROUP PERSON` of someone not in the group exited 2 (bad input) where
   `pln unknows` of a tie not recorded and `pln resource edit --remove-topic` of a topic not
   held exit 3 (not found); so did `pln edit --remove-topic` of a topic not held.
+- A second `pln introduce A B --dismiss` (the same `--until`) wrote a history entry
+  ("dismissed suggestions ~1") for nothing, which `pln undo` then undid.
 """
 
+import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import NOW
-from helpers import Dump, fails, in_zone, pinned_today
+from helpers import Dump, fails, in_zone, pinned_today, query
 
 ZONES = ["Pacific/Kiritimati", "Pacific/Pago_Pago"]
 
@@ -118,3 +122,39 @@ def test_removing_what_is_not_there_is_not_found(pln: Any, dump: Dump) -> None:
     line = fails(pln, dump, 3, "edit", "Ana", "--remove-topic", "oracy")
     assert line == "error: 'oracy' is not among this person's topic values"
     assert [m["name"] for m in pln.json("group", "show", "ChemChat")["members"]] == ["Ana Ruiz"]
+
+
+# ---- 4. the same dismissal again changes nothing ----------------------------------------
+
+
+def _history(pln: Any) -> list[Any]:
+    return json.loads(pln("history", "--json").stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("until", [[], ["--until", "2027-01-01"]])
+def test_dismissing_a_pair_again_changes_nothing(
+    pln: Any, dump: Dump, db_path: Path, until: list[str]
+) -> None:
+    pln("add", "Ana Ruiz", "Ben Okafor")
+    pln("introduce", "Ana", "Ben", "--dismiss", *until)
+    entries, rows = _history(pln), dump()
+    again = pln("introduce", "Ana", "Ben", "--dismiss", *until)
+    how = "before 2027-01-01" if until else "for good"
+    assert again.stderr == (
+        f"Nothing changed: Ana Ruiz + Ben Okafor were dismissed already ("
+        f"{'not suggested ' + how if until else how}).\n"
+    )
+    assert again.stdout == ""
+    assert _history(pln) == entries
+    assert dump() == rows
+    pln("undo", "--yes")  # undoes the dismissal itself, not the nothing after it
+    assert query(db_path, "SELECT count(*) FROM dismissal") == [(0,)]
+
+
+def test_a_new_until_is_a_change(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz", "Ben Okafor")
+    pln("introduce", "Ana", "Ben", "--dismiss", "--until", "2027-01-01")
+    moved = pln("introduce", "Ana", "Ben", "--dismiss")
+    assert moved.stderr == "Will not suggest Ana Ruiz + Ben Okafor again.\n"
+    assert query(db_path, "SELECT until FROM dismissal") == [(None,)]
+    assert [e["summary"] for e in _history(pln)][:2] == ["dismissal ~1", "dismissal +1"]

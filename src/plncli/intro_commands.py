@@ -219,7 +219,11 @@ def one_pair(
             raise InvalidInput(f"--until {until!r} is not in the future", "give a later date")
         with transaction(app.conn):
             a, b = _again(app, a, b)
-            intro_svc.dismiss(app.conn, a, b, until=day, now=app.now)
+            changed = intro_svc.dismiss(app.conn, a, b, until=day, now=app.now)
+        if not changed:  # the same --dismiss again: no write, no history entry
+            how = f"not suggested before {day.isoformat()}" if day else "for good"
+            _say(f"Nothing changed: {a.name} + {b.name} were dismissed already ({how}).")
+            return
         _say(
             f"Will not suggest {a.name} + {b.name}"
             + (f" before {day.isoformat()}." if day else " again.")

@@ -329,9 +329,16 @@ def _kept_note(before: Intro, note: str) -> str:
     return "\n".join([*([note] if note else []), line, *older])
 
 
-def dismiss(conn: Conn, a: PersonRef, b: PersonRef, *, until: date | None, now: datetime) -> None:
+def dismiss(conn: Conn, a: PersonRef, b: PersonRef, *, until: date | None, now: datetime) -> bool:
+    """Stop suggesting the pair (until that day; None: for good). False when it is
+    dismissed so already: nothing is written, so the history gets no entry for it."""
     x, y = _ordered(a, b)
-    store.dismiss(conn, x.id, y.id, until=until.isoformat() if until else None, at=to_db_time(now))
+    day = until.isoformat() if until else None
+    held = store.dismissal(conn, x.id, y.id)
+    if held is not None and (None if held.until is None else str(held.until)) == day:
+        return False
+    store.dismiss(conn, x.id, y.id, until=day, at=to_db_time(now))
+    return True
 
 
 def list_intros(conn: Conn, state: str | None = None) -> list[Intro]:

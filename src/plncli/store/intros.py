@@ -134,6 +134,11 @@ def dismiss(conn: Conn, a_id: int, b_id: int, *, until: str | None, at: str) -> 
     )
 
 
+def dismissal(conn: Conn, a_id: int, b_id: int) -> Any | None:
+    """The pair's dismissal (its ``until``: an ISO day, or None for good), or None."""
+    return row(conn, "SELECT until FROM dismissal WHERE a_id = ? AND b_id = ?", (a_id, b_id))
+
+
 def undismiss(conn: Conn, a_id: int, b_id: int) -> None:
     execute(conn, "DELETE FROM dismissal WHERE a_id = ? AND b_id = ?", (a_id, b_id))
 
