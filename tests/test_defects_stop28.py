@@ -12,10 +12,12 @@
   held exit 3 (not found); so did `pln edit --remove-topic` of a topic not held.
 - A second `pln introduce A B --dismiss` (the same `--until`) wrote a history entry
   ("dismissed suggestions ~1") for nothing, which `pln undo` then undid.
+- The history's `when` read the computer's clock, not `PLN_NOW` (the clock every command
+  reads): an entry of a command run "on 2026-11-23" was dated the day the tests ran.
 """
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -158,3 +160,21 @@ def test_a_new_until_is_a_change(pln: Any, db_path: Path) -> None:
     assert moved.stderr == "Will not suggest Ana Ruiz + Ben Okafor again.\n"
     assert query(db_path, "SELECT until FROM dismissal") == [(None,)]
     assert [e["summary"] for e in _history(pln)][:2] == ["dismissal ~1", "dismissal +1"]
+
+
+# ---- 5. the history's clock is pln's clock ----------------------------------------------
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_the_history_is_dated_by_pln_now(pln: Any, zone: str) -> None:
+    with in_zone(zone):
+        now = datetime.fromisoformat(NOW).astimezone()
+        pln("add", "Ana Ruiz")
+        pln("undo", "--yes")
+        entries = _history(pln)
+        assert len(entries) == 2
+        for entry in entries:
+            assert datetime.fromisoformat(entry["at"].replace("Z", "+00:00")) == now
+        assert entries[1]["at"] == now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        table = pln("history").stdout.splitlines()
+        assert all("2026-11-23 10:00" in line for line in table[1:]), table

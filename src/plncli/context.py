@@ -4,11 +4,11 @@ import os
 import sqlite3
 import sys
 from contextlib import suppress
-from datetime import date, datetime
+from datetime import date
 
 from . import settings as settings_mod
-from .db import check_place, no_book_yet, open_empty_book, open_store
-from .errors import InvalidInput, StoreError
+from .db import check_place, local_now, no_book_yet, open_empty_book, open_store
+from .errors import StoreError
 
 _NOTES: list[str] = []  # said on stderr once the command has succeeded (flush_notes)
 
@@ -47,7 +47,7 @@ class AppContext:
         self.creates = creates
         self.previews = False  # `import --dry-run`: a missing book reads as a new, empty one
         self.pager = pager  # False: --no-pager
-        self.now = _now()
+        self.now = local_now()
         self._settings: settings_mod.Settings | None = None
         self._conn: sqlite3.Connection | None = None
         self._created = False
@@ -153,17 +153,3 @@ def _missing_folders(path: str) -> list[str]:
         missing.append(folder)
         folder = os.path.dirname(folder)
     return missing
-
-
-def _now() -> datetime:
-    """The local time; ``PLN_NOW`` (ISO, e.g. 2026-11-23T09:00) pins it for tests and demos."""
-    pinned = os.environ.get("PLN_NOW")
-    if not pinned:
-        return datetime.now().astimezone()
-    try:
-        now = datetime.fromisoformat(pinned).astimezone()
-    except (ValueError, OverflowError):
-        now = None
-    if now is None or not 1900 <= now.year <= 2999:  # far enough from the calendar's ends
-        raise InvalidInput(f"PLN_NOW={pinned!r} is not an ISO date-time from 1900 to 2999")
-    return now

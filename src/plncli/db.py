@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 
-from .errors import Busy, PlnError, StoreError
+from .errors import Busy, InvalidInput, PlnError, StoreError
 from .lean import TYPE_CHECKING
 from .migrations import LATEST, MIGRATIONS
 from .opening import check_existing
@@ -33,6 +33,21 @@ def to_db_time(value: datetime) -> str:
     four digits, as ISO 8601 has it (``strftime("%Y")`` writes the year 226 as "226",
     which no reader takes for an instant)."""
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def local_now() -> datetime:
+    """The local time: pln's one clock (a command's "now", the history's entries).
+    ``PLN_NOW`` (ISO, e.g. 2026-11-23T09:00) pins it for tests and demos."""
+    pinned = os.environ.get("PLN_NOW")
+    if not pinned:
+        return datetime.now().astimezone()
+    try:
+        now = datetime.fromisoformat(pinned).astimezone()
+    except (ValueError, OverflowError):
+        now = None
+    if now is None or not 1900 <= now.year <= 2999:  # far enough from the calendar's ends
+        raise InvalidInput(f"PLN_NOW={pinned!r} is not an ISO date-time from 1900 to 2999")
+    return now
 
 
 def from_db_time(text: str | None) -> datetime | None:

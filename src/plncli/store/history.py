@@ -47,10 +47,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from ..db import to_db_time
+from ..db import local_now, to_db_time
 from ..migrations import OPEN
 from . import Conn, column, execute, is_pg, marks, row, rows, scalar
 
@@ -70,7 +70,7 @@ def open_change(conn: Conn, command: str, kind: str) -> int:
     return execute(
         conn,
         "INSERT INTO change_log (at, command, kind, summary) VALUES (?, ?, ?, ?)",
-        (to_db_time(datetime.now(UTC)), command, kind, OPEN),
+        (to_db_time(local_now()), command, kind, OPEN),
     )
 
 
@@ -167,7 +167,7 @@ def record_forget(conn: Conn, command: str, summary: str) -> int:
     return execute(
         conn,
         "INSERT INTO change_log (at, command, kind, summary) VALUES (?, ?, 'forget', ?)",
-        (to_db_time(datetime.now(UTC)), command, summary),
+        (to_db_time(local_now()), command, summary),
     )
 
 
