@@ -955,7 +955,7 @@ def test_private_marks(pln: Any, dump: Dump) -> None:
     pln("private", "group", "heads")
     assert pln.json("group", "list")[0]["private"] is True
     assert pln.json("private") == [
-        {"kind": "group", "name": "heads"},
+        {"kind": "group", "name": "Heads"},  # as the group is named, not as typed
         {"kind": "topic", "name": "mental health"},
     ]
     pln("private", "topic", "Mental Health", "--off")

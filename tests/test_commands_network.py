@@ -93,7 +93,7 @@ def test_who_private_and_events(app: AppContext, db_path: Path) -> None:
     cmd.set_private(app, "event", "researched", off=False)
     with pytest.raises(Conflict):
         cmd.set_private(app, "topic", "reading", off=False)
-    assert cmd.private_marks(app) == [("event", "researched"), ("topic", "Reading")]
+    assert cmd.private_marks(app) == [("event", "researchED"), ("topic", "Reading")]
     cmd.set_private(app, "topic", "reading", off=True)
     assert query(db_path, "SELECT kind, key FROM private_mark") == [("event", "researched")]
     [event] = events_cmd.listed(app)

@@ -14,6 +14,8 @@
   ("dismissed suggestions ~1") for nothing, which `pln undo` then undid.
 - The history's `when` read the computer's clock, not `PLN_NOW` (the clock every command
   reads): an entry of a command run "on 2026-11-23" was dated the day the tests ran.
+- `pln private event|group NAME` said and kept the name as typed ("The event 'RESEARCHED
+  2026' is private."), not the event's or group's own name.
 """
 
 import json
@@ -178,3 +180,29 @@ def test_the_history_is_dated_by_pln_now(pln: Any, zone: str) -> None:
         assert entries[1]["at"] == now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         table = pln("history").stdout.splitlines()
         assert all("2026-11-23 10:00" in line for line in table[1:]), table
+
+
+# ---- 6. an event or group marked private is named as stored ------------------------------
+
+
+def test_private_names_the_event_and_the_group_as_stored(pln: Any, db_path: Path) -> None:
+    pln("add", "Ana Ruiz", "--met-at", "researchED 2026")
+    pln("group", "add", "Book Club", "Ana")
+    said = pln("private", "event", "RESEARCHED  2026").stderr
+    assert said == "The event 'researchED 2026' is private.\n"
+    assert pln("private", "group", "book club").stderr == "The group 'Book Club' is private.\n"
+    assert pln.json("private") == [
+        {"kind": "event", "name": "researchED 2026"},
+        {"kind": "group", "name": "Book Club"},
+    ]
+    assert query(db_path, "SELECT name FROM private_mark ORDER BY kind") == [
+        ("researchED 2026",),
+        ("Book Club",),
+    ]
+    line = pln("private", "group", "BOOK CLUB", code=5).stderr
+    assert line.startswith("error: the group 'Book Club' is already private\n")
+    off = pln("private", "event", "researched 2026", "--off").stderr
+    assert off == "The event 'researchED 2026' is usable as a reason again.\n"
+    pln("private", "topic", "Assessment")
+    off = pln("private", "topic", "assessment", "--off").stderr
+    assert off == "The topic 'Assessment' is usable as a reason again.\n"

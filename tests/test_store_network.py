@@ -120,8 +120,8 @@ def test_groups_members_and_private_marks(conn: sqlite3.Connection) -> None:
     ]
     fellows = store.group_fellows(conn, ana)
     assert {(f.id, f.group_name) for f in fellows} == {(ana, "Maths Hub"), (ben, "Maths Hub")}
-    assert store.named_exists(conn, "group", "maths hub")
-    assert not store.named_exists(conn, "event", "maths hub")
+    assert store.name_of(conn, "group", "maths hub") == "Maths Hub"
+    assert store.name_of(conn, "event", "maths hub") is None
     with db.transaction(conn):
         assert store.insert_private_mark(
             conn, "group", "maths hub", name="Maths Hub", created_at=STAMP

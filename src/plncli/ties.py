@@ -187,22 +187,28 @@ def private_key(kind: str, name: str) -> str:
     return topic_key(name) if kind == "topic" else fold(name)
 
 
-def set_private(conn: Conn, kind: str, name: str, *, private: bool, now: datetime) -> None:
+def set_private(conn: Conn, kind: str, name: str, *, private: bool, now: datetime) -> str:
+    """Mark it private (or not); the name to say: an event's or a group's as stored (not
+    as typed: `researched` is researchED 2026), a topic's as typed, or the mark's own."""
     if kind not in PRIVATE_KINDS:
         raise InvalidInput(f"cannot mark a {kind!r} private", "use topic, event or group")
     text = clean_line(name, kind)
     key = private_key(kind, text)
-    known = kind == "topic" or store.named_exists(conn, kind, key)
-    if private and not known:
+    marked = store.private_mark_name(conn, kind, key)
+    if not private:
+        if marked is None or not store.delete_private_mark(conn, kind, key):
+            raise NotFound(f"the {kind} {text!r} is not marked private", "see `pln private`")
+        return marked
+    stored = text if kind == "topic" else store.name_of(conn, kind, key)
+    if stored is None:
         raise NotFound(
             f"there is no {kind} called {text!r}",
             f"see `pln {kind}s`" if kind == "event" else "see `pln group list`",
         )
-    if private:
-        if not store.insert_private_mark(conn, kind, key, name=text, created_at=to_db_time(now)):
-            raise Conflict(f"the {kind} {text!r} is already private")
-    elif not store.delete_private_mark(conn, kind, key):
-        raise NotFound(f"the {kind} {text!r} is not marked private", "see `pln private`")
+    if marked is not None:
+        raise Conflict(f"the {kind} {marked!r} is already private")
+    store.insert_private_mark(conn, kind, key, name=stored, created_at=to_db_time(now))
+    return stored
 
 
 def private_marks(conn: Conn) -> list[tuple[str, str]]:

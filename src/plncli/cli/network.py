@@ -385,8 +385,8 @@ def private(
         raise InvalidInput("--off needs what to make usable again", "pln private KIND NAME --off")
     app_ = state(ctx, creates=kind is not None)
     if kind is not None:
-        cmd.set_private(app_, kind, name, off=off)
-        render.say(f"The {kind} {name!r} is {'usable as a reason again' if off else 'private'}.")
+        said = cmd.set_private(app_, kind, name, off=off)
+        render.say(f"The {kind} {said!r} is {'usable as a reason again' if off else 'private'}.")
         return
     marks = cmd.private_marks(app_)
     if json:

@@ -134,13 +134,14 @@ def who(app: AppContext, topic: str, *, limit: int) -> list[Expert]:
     return find_experts(app.conn, topic, synonyms=app.settings.synonyms, limit=limit)
 
 
-def set_private(app: AppContext, kind: str, name: str | None, *, off: bool) -> None:
+def set_private(app: AppContext, kind: str, name: str | None, *, off: bool) -> str:
     """Mark the topic, event or group NAME private (`pln private KIND NAME`), or, ``off``,
-    usable as a reason for an introduction again."""
+    usable as a reason for an introduction again; the name to say (an event's or a
+    group's as stored)."""
     if name is None:
         raise InvalidInput("give the name of the topic, event or group", "see pln private --help")
     with transaction(app.conn):
-        ties.set_private(app.conn, kind, name, private=not off, now=app.now)
+        return ties.set_private(app.conn, kind, name, private=not off, now=app.now)
 
 
 def private_marks(app: AppContext) -> list[tuple[str, str]]:

@@ -210,14 +210,21 @@ def groups(conn: Conn) -> list[Any]:
 # ---- private marks ------------------------------------------------------------------------
 
 _NAMED = {
-    "event": "SELECT 1 AS known FROM event WHERE name_key = ?",
-    "group": "SELECT 1 AS known FROM pgroup WHERE name_key = ?",
+    "event": "SELECT name FROM event WHERE name_key = ?",
+    "group": "SELECT name FROM pgroup WHERE name_key = ?",
 }
 
 
-def named_exists(conn: Conn, kind: str, key: str) -> bool:
-    """Whether an event or a group (``kind``) has this folded name."""
-    return row(conn, _NAMED[kind], (key,)) is not None
+def name_of(conn: Conn, kind: str, key: str) -> str | None:
+    """The stored name of the event or group (``kind``) with this folded name, or None."""
+    found = row(conn, _NAMED[kind], (key,))
+    return None if found is None else str(found.name)
+
+
+def private_mark_name(conn: Conn, kind: str, key: str) -> str | None:
+    """The name a private mark was made with, or None when this one is not marked."""
+    found = row(conn, "SELECT name FROM private_mark WHERE kind = ? AND key = ?", (kind, key))
+    return None if found is None else str(found.name)
 
 
 def insert_private_mark(conn: Conn, kind: str, key: str, *, name: str, created_at: str) -> bool:
