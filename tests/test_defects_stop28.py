@@ -16,6 +16,8 @@
   reads): an entry of a command run "on 2026-11-23" was dated the day the tests ran.
 - `pln private event|group NAME` said and kept the name as typed ("The event 'RESEARCHED
   2026' is private."), not the event's or group's own name.
+- `pln history` counted undo steps, not rows: a merge of two people was "people ~4", an
+  import that added a person and then set who introduced them was "people +2, people ~1".
 """
 
 import json
@@ -206,3 +208,27 @@ def test_private_names_the_event_and_the_group_as_stored(pln: Any, db_path: Path
     pln("private", "topic", "Assessment")
     off = pln("private", "topic", "assessment", "--off").stderr
     assert off == "The topic 'Assessment' is usable as a reason again.\n"
+
+
+# ---- 7. the history counts rows, each once -----------------------------------------------
+
+
+def test_the_history_counts_each_row_once(pln: Any, tmp_path: Path) -> None:
+    pln("add", "Ana Ruiz", "--org", "Hillside")
+    pln("add", "Ana R", "--allow-duplicate", "--met-at", "BETT", "--email", "ana@example.org")
+    pln("merge", "Ana Ruiz", "Ana R", "--yes")
+    assert _history(pln)[0]["summary"] == "person ~2, person_attr +1"
+    assert pln("history").stdout.splitlines()[1].endswith("people ~2, details +1")
+    # added, then given who introduced them, by one import: added
+    src = tmp_path / "people.csv"
+    src.write_text(
+        "name,email,introduced_by\nCy Moss,cy@example.org,Di Lowe\nDi Lowe,di@example.org,\n",
+        encoding="utf-8",
+    )
+    pln("import", str(src))
+    assert _history(pln)[0]["summary"] == "person +2, person_attr +2"
+    # topics replaced: the rows removed and the row added (SQLite may give it a number
+    # just freed), each said
+    pln("add", "Eve Li", "--topic", "a", "--topic", "b")
+    pln("edit", "Eve", "--topic", "c")
+    assert _history(pln)[0]["summary"] == "person_attr -2, person_attr +1, person ~1"

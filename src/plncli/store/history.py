@@ -7,7 +7,8 @@ revert every row a change touched). Recording, reading and reverting live here;
 (the command line, ``pln ...``; an undo's reads ``undo #N (<the command it undid>)``);
 ``kind`` (``change``, ``undo`` or ``forget``: a forget is a barrier no undo goes past);
 ``summary`` (``(open)`` — ``migrations.OPEN`` — while the command runs, then
-``table +n, table ~n, table -n`` in the order the tables were first touched); ``undone_at``
+``table +n, table ~n, table -n`` in the order the tables were first touched: rows added,
+changed and removed, each row once, by what it is after the change, ``_SUMMARY``); ``undone_at``
 (when an undo reverted it, else NULL). A change that changed no row leaves no entry.
 
 **undo_step — the row format every engine's capture writes.** SQLite writes it with
@@ -77,19 +78,65 @@ def open_change(conn: Conn, command: str, kind: str) -> int:
 def close_change(conn: Conn, change: int, *, keep: int) -> None:
     """Summarise what the change did; forget a change that changed nothing. Undo steps of
     changes ``keep`` or more entries older go (their summary stays)."""
-    counts = rows(
-        conn,
-        "SELECT tbl, op, count(*) AS n FROM undo_step WHERE change_id = ? GROUP BY tbl, op"
-        " ORDER BY min(id)",
-        (change,),
-    )
-    if not counts:
+    counts = _counts(conn, change)
+    if not counts:  # no step, or every row it added it also removed
+        execute(conn, "DELETE FROM undo_step WHERE change_id = ?", (change,))
         execute(conn, "DELETE FROM change_log WHERE id = ?", (change,))
         return
     sign = {"insert": "+", "update": "~", "delete": "-"}
     summary = ", ".join(f"{c.tbl} {sign[c.op]}{c.n}" for c in counts)
     execute(conn, "UPDATE change_log SET summary = ? WHERE id = ?", (summary, change))
     execute(conn, "DELETE FROM undo_step WHERE change_id <= ?", (change - keep,))
+
+
+def _counts(conn: Conn, change: int) -> list[Any]:
+    """(tbl, op, n) of what the change did to each table, rows counted once (``_SUMMARY``),
+    in the order the tables were first touched. A table it only inserted into (or only
+    deleted from) is counted by its steps, a row each: read row by row, the 70,000 steps
+    of an import of 10,000 people took 0.2 s, by table and op 0.04 s."""
+    by_op = rows(
+        conn,
+        "SELECT tbl, op, count(*) AS n, min(id) AS first FROM undo_step WHERE change_id = ?"
+        " GROUP BY tbl, op",
+        (change,),
+    )
+    ops: dict[str, set[str]] = {}
+    for r in by_op:
+        ops.setdefault(r.tbl, set()).add(r.op)
+    mixed = sorted(t for t, seen in ops.items() if seen not in ({"insert"}, {"delete"}))
+    found = [r for r in by_op if r.tbl not in mixed]
+    if mixed:
+        where = f"change_id = ? AND tbl IN ({marks(len(mixed))})"
+        found += rows(conn, _SUMMARY.format(keys=_step_keys(conn, where)), (change, *mixed))
+    return sorted(found, key=lambda r: int(r.first))
+
+
+# What a change did, row by row, as `pln history` says it: each row it touched counts once,
+# by what it is after the change against what it was before (a step's row is its KEY; a
+# row's steps read in order: ``first_op``/``last_op``, 1 insert, 2 update, 3 delete).
+# Added (+): the row is there at the end and came in by an insert of this change (one
+# added and then changed is added); changed (~): it was there before and after and was
+# only updated (however often); removed (-): it was there before and a delete took it
+# out. A row number used again after a delete (SQLite gives a new row the largest number
+# plus one) is a row removed and another added; a row added and removed again is nothing.
+_SUMMARY = """
+WITH s AS ({keys}),
+r AS (
+    SELECT tbl, min(id) AS first,
+        min(CAST(id AS BIGINT) * 4 + CASE op WHEN 'insert' THEN 1 WHEN 'update' THEN 2
+            ELSE 3 END) % 4 AS first_op,
+        max(CAST(id AS BIGINT) * 4 + CASE op WHEN 'insert' THEN 1 WHEN 'update' THEN 2
+            ELSE 3 END) % 4 AS last_op,
+        sum(CASE WHEN op = 'insert' THEN 1 ELSE 0 END) AS inserts,
+        sum(CASE WHEN op = 'delete' THEN 1 ELSE 0 END) AS deletes
+    FROM s GROUP BY tbl, k, CASE WHEN k IS NULL THEN id END
+)
+SELECT tbl, op, count(*) AS n, min(first) AS first FROM (
+    SELECT tbl, 'insert' AS op, first FROM r WHERE inserts > 0 AND last_op <> 3
+    UNION ALL SELECT tbl, 'update' AS op, first FROM r WHERE inserts = 0 AND deletes = 0
+    UNION ALL SELECT tbl, 'delete' AS op, first FROM r WHERE first_op <> 1 AND deletes > 0
+) c GROUP BY tbl, op
+"""
 
 
 def recent_changes(conn: Conn, limit: int) -> list[Any]:
@@ -262,12 +309,29 @@ _PG_KEY_TEXT = (
 
 
 def _pg_keys(where: str) -> str:
-    """(change_id, tbl, k) of the steps ``where`` selects: k is the row's KEY, as
+    """(id, change_id, tbl, op, k) of the steps ``where`` selects: k is the row's KEY, as
     ``_row_of`` reads it (NULL where the text does not say)."""
     return (
-        "SELECT change_id, tbl, CASE WHEN t ~ '^-?[0-9]+$' THEN t::bigint END AS k"
-        f" FROM (SELECT change_id, tbl, {_PG_KEY_TEXT} AS t FROM undo_step WHERE {where}) s"
+        "SELECT id, change_id, tbl, op, CASE WHEN t ~ '^-?[0-9]+$' THEN t::bigint END AS k"
+        f" FROM (SELECT id, change_id, tbl, op, {_PG_KEY_TEXT} AS t FROM undo_step"
+        f" WHERE {where}) s"
     )
+
+
+def _keys_sqlite(where: str) -> str:
+    """``_pg_keys`` in SQLite's words (``instr``; a text cast to an integer reads its
+    leading digits, ``12,'Ana'`` as 12): the KEY ends an insert's and an update's text
+    (``rtrim`` of the digits finds where it begins) and begins a delete's VALUES."""
+    return (
+        "SELECT id, change_id, tbl, op, CASE WHEN op = 'delete' THEN CASE WHEN"
+        " instr(sql, ') VALUES (') > 0 THEN CAST(substr(sql, instr(sql, ') VALUES (') + 10)"
+        " AS INTEGER) END ELSE CAST(nullif(substr(sql, length(rtrim(sql, '-0123456789')) + 1),"
+        f" '') AS INTEGER) END AS k FROM undo_step WHERE {where}"
+    )
+
+
+def _step_keys(conn: Conn, where: str) -> str:
+    return _pg_keys(where) if is_pg(conn) else _keys_sqlite(where)
 
 
 def _pg_first_later(
