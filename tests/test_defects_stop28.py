@@ -18,6 +18,9 @@
   2026' is private."), not the event's or group's own name.
 - `pln history` counted undo steps, not rows: a merge of two people was "people ~4", an
   import that added a person and then set who introduced them was "people +2, people ~1".
+- `pln merge` of a record added today (met today, no event) with one met at BETT today
+  said "takes #2's meeting BETT, 2026-11-23 (not 2026-11-23)": the day it named as
+  replaced was the day it kept.
 """
 
 import json
@@ -232,3 +235,17 @@ def test_the_history_counts_each_row_once(pln: Any, tmp_path: Path) -> None:
     pln("add", "Eve Li", "--topic", "a", "--topic", "b")
     pln("edit", "Eve", "--topic", "c")
     assert _history(pln)[0]["summary"] == "person_attr -2, person_attr +1, person ~1"
+
+
+# ---- the merge names no replaced day that is the day it keeps --------------------------
+
+
+def test_a_merge_that_takes_only_the_event_names_no_replaced_day(pln: Any) -> None:
+    pln("add", "Bea Tran")  # met today, at no event
+    pln("add", "Bea Tran", "--allow-duplicate", "--met-at", "BETT")  # met at BETT, today
+    today = NOW[:10]  # the suite's clock, in local time
+    result = pln("merge", "#1", "#2", "--yes")
+    line = result.stderr.splitlines()[0]
+    assert f"takes #2's meeting BETT, {today}; then" in line
+    assert "(not" not in line
+    assert pln.json("show", "#1")["met_at"] == "BETT"

@@ -134,8 +134,9 @@ def plan_merge(conn: sqlite3.Connection, keep: PersonRef, other: PersonRef) -> M
     km, om = _meeting(k), _meeting(o)
     meeting = None
     if takes_meeting(km, om):
-        if km.day:
-            meeting = f"{om.said()} (not {km.said()})"
+        if km.day:  # the day alone is no other meeting to name: "BETT, 2026-11-23"
+            same_day = (km.day, km.precision) == (om.day, om.precision) and not km.event_id
+            meeting = om.said() if same_day else f"{om.said()} (not {km.said()})"
         else:  # KEEP knows no meeting, or not the day of the one event both name
             filled.append("day met" if km.event_id else "meeting")
     elif (om.event_id or om.day) and om[:1] + om[2:] != km[:1] + km[2:]:
