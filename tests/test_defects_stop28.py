@@ -18,6 +18,10 @@
   2026' is private."), not the event's or group's own name.
 - `pln history` counted undo steps, not rows: a merge of two people was "people ~4", an
   import that added a person and then set who introduced them was "people +2, people ~1".
+- Naming one person or topic twice in a removal (`pln group remove G Ana "#1"`,
+  `--remove-topic x --remove-topic X`) was refused as not there (exit 3), and the whole
+  command with it; a one-word title with a colon (a wiki's `File:Example.jpg`) was
+  refused as a link that opens a file.
 - `pln merge` of a record added today (met today, no event) with one met at BETT today
   said "takes #2's meeting BETT, 2026-11-23 (not 2026-11-23)": the day it named as
   replaced was the day it kept.
@@ -59,13 +63,19 @@ def test_a_link_that_runs_code_is_refused_not_kept_as_a_title(
 
 
 def test_a_title_with_a_colon_is_still_a_title(pln: Any) -> None:
-    for title in ("JavaScript: The Good Parts", "Data: A Love Story", "File: the lost papers"):
-        pln("resource", "add", title)
-    assert [(r["title"], r["url"]) for r in pln.json("resources")] == [
-        ("Data: A Love Story", None),
-        ("File: the lost papers", None),
-        ("JavaScript: The Good Parts", None),
+    titles = [
+        "JavaScript: The Good Parts",
+        "Data: A Love Story",
+        "File: the lost papers",
+        "File:Example.jpg",  # a wiki's page name
+        "ISBN:9780262033848",
+        "data:2024",  # no comma: no data link
     ]
+    for title in titles:
+        pln("resource", "add", title)
+    assert sorted((r["title"], r["url"]) for r in pln.json("resources")) == sorted(
+        (t, None) for t in titles
+    )
 
 
 def test_resource_edit_says_why_a_url_that_runs_code_is_refused(pln: Any, dump: Dump) -> None:
@@ -131,6 +141,21 @@ def test_removing_what_is_not_there_is_not_found(pln: Any, dump: Dump) -> None:
     line = fails(pln, dump, 3, "edit", "Ana", "--remove-topic", "oracy")
     assert line == "error: 'oracy' is not among this person's topic values"
     assert [m["name"] for m in pln.json("group", "show", "ChemChat")["members"]] == ["Ana Ruiz"]
+
+
+def test_what_is_named_twice_is_removed_once(pln: Any) -> None:
+    """Naming one person, topic or resource topic twice in a removal takes it away once:
+    the second was refused as "not in the group" (exit 3), which it had been a moment
+    before, and the whole command with it."""
+    pln("add", "Ana Ruiz", "Ben Okafor", "--topic", "assessment", "--topic", "oracy")
+    pln("group", "add", "ChemChat", "Ana", "Ben")
+    pln("group", "remove", "ChemChat", "Ana", "#1")
+    assert [m["name"] for m in pln.json("group", "show", "ChemChat")["members"]] == ["Ben Okafor"]
+    pln("edit", "Ben", "--remove-topic", "oracy", "--remove-topic", "Oracy")
+    assert pln.json("show", "Ben")["topics"] == ["assessment"]
+    pln("resource", "add", "Inside the Black Box", "--topic", "a", "--topic", "b")
+    pln("resource", "edit", "Inside the Black Box", "--remove-topic", "a", "--remove-topic", "A")
+    assert pln.json("resources")[0]["topics"] == ["b"]
 
 
 # ---- 4. the same dismissal again changes nothing ----------------------------------------

@@ -319,8 +319,12 @@ def _edit_lists(conn: sqlite3.Connection, pid: int, data: PersonInput, kept: lis
             given.add((kind, key))
     for kind, values in data.remove.items():
         mine = held.setdefault(kind, {})
+        gone: set[str] = set()
         for value in values:
             key = attr_key(kind, value)
+            if key in gone:  # named twice (`--remove-topic x --remove-topic X`): once
+                continue
+            gone.add(key)
             if store.delete_attr(conn, pid, kind, key) == 0:
                 raise NotFound(
                     f"{value!r} is not among this person's {kind} values",

@@ -88,11 +88,23 @@ def is_url(text: str) -> bool:
     return regex(_URL).fullmatch(text.strip()) is not None
 
 
+def _typed_link(text: str) -> bool:
+    """Whether one word is a link that runs code or opens a file, typed where a title may
+    be: ``javascript:…``, ``vbscript:…``, ``data:…,…`` (a data link holds a comma) or
+    ``file:/…``. A page's name with a colon is a title: ``File:Example.jpg`` (a wiki's),
+    ``ISBN:9780262033848``, ``Note:x``; so is a title with a space after its colon."""
+    if " " in text.strip():
+        return False
+    low = text.strip().lower()
+    return low.startswith(("javascript:", "vbscript:", "file:/")) or (
+        low.startswith("data:") and "," in low
+    )
+
+
 def _refuse_unsafe(url: str) -> None:
     """A resource's URL is a page to visit, as a person's link is (``text.clean_link``).
-    `pln resource add` asks it of a URL and of any one word it is given: one that begins
-    with such a scheme (``javascript:alert(1)``, ``data:text/html,...``) is a link typed,
-    not a title, which has a space after its colon (``JavaScript: The Good Parts``)."""
+    `pln resource add` asks it of a URL and of one word that is such a link typed
+    (``_typed_link``: ``javascript:alert(1)``, ``data:text/html,...``), not a title."""
     if runs_when_clicked(url):
         raise InvalidInput(
             f"URL {url!r} is not a web page",
@@ -133,7 +145,7 @@ def add_resource(
     it (the same URL or folded title), which is then left as it is."""
     typed = clean_line(what, "the resource", limit=MAX_URL)
     url = typed if is_url(typed) else None
-    if url is not None or " " not in typed:  # javascript:alert(1) is a link, not a title
+    if url is not None or _typed_link(typed):  # javascript:alert(1) is a link, not a title
         _refuse_unsafe(typed)
     if url is None and title is not None:
         raise InvalidInput(
@@ -247,8 +259,11 @@ def edit_resource(conn: Conn, ref: ResourceRef, change: Change, *, now: datetime
         else:
             there = held.get(topic_key(topic), topic)
             kept.append(f"note: --topic {value!r} is already there as {there!r}: kept as it was")
+    gone: dict[str, str] = {}  # each topic once, however often named (`a`, `A`)
     for value in change.remove_topics:
-        if not store.remove_topic(conn, ref.id, topic_key(value)):
+        gone.setdefault(topic_key(value), value)
+    for key, value in gone.items():
+        if not store.remove_topic(conn, ref.id, key):
             raise NotFound(f"{ref.title} has no topic {value!r}", "see pln resource show")
     changed = bool(sets or added or change.remove_topics)
     if changed:

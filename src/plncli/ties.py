@@ -154,7 +154,8 @@ def add_members(
 
 
 def remove_members(conn: Conn, group: Group, people: list[PersonRef]) -> None:
-    for person in people:
+    """Take each person out (once, however often named: `Ana "#1"` is one person)."""
+    for person in {p.id: p for p in people}.values():
         if not store.remove_member(conn, group.id, person.id):
             raise NotFound(f"{person.name} is not in {group.name}", "see `pln group show`")
 
@@ -189,7 +190,7 @@ def private_key(kind: str, name: str) -> str:
 
 def set_private(conn: Conn, kind: str, name: str, *, private: bool, now: datetime) -> str:
     """Mark it private (or not); the name to say: an event's or a group's as stored (not
-    as typed: `researched` is researchED 2026), a topic's as typed, or the mark's own."""
+    as typed: `researched 2026` is researchED 2026), a topic's as typed, or the mark's own."""
     if kind not in PRIVATE_KINDS:
         raise InvalidInput(f"cannot mark a {kind!r} private", "use topic, event or group")
     text = clean_line(name, kind)
