@@ -99,6 +99,7 @@ def test_a_card_another_tool_named_is_rewritten_in_place(
         "EMAIL:ana@example.org",
         "FN:Ana Ruiz",
         "N:Ruiz;Ana;;;",
+        "X-PLN-MET-ON:2026-11-23",  # the day `pln add` dated the meeting
         "END:VCARD",
     ]
     theirs = folder / "5f3a.vcf"

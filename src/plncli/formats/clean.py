@@ -4,6 +4,7 @@ A record that passes :func:`check` can be imported without any of pln's text rul
 refusing it; one that fails becomes a :class:`Problem` naming the field.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -152,3 +153,22 @@ def parse_iso(value: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+# the day met may be known only to the year or the month, as pln's exports write it
+_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?")
+
+
+def met_day(value: str) -> tuple[date, str | None]:
+    """The day met as pln's CSV and vCard exports write it: ``YYYY-MM-DD``, or the year or
+    the month alone (``2019``, ``2019-09``: the period's first day, with its precision
+    "year" or "month"); :class:`Bad` for anything else."""
+    if m := _PARTIAL.fullmatch(value):
+        month = int(m[2] or 1)
+        if not 1 <= int(m[1]) <= 9998 or not 1 <= month <= 12:
+            raise Bad("met_on", f"'{value}' is not a year or a month like 2019 or 2019-09")
+        return date(int(m[1]), month, 1), "month" if m[2] else "year"
+    day = parse_iso(value)
+    if day is None:
+        raise Bad("met_on", f"'{value}' is not a date like 2024-03-15")
+    return day, None

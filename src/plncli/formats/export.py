@@ -1,5 +1,9 @@
 """Writing pln's people out: CSV (read back by the generic import), vCard 4.0, iCalendar.
 
+vCard: what a card has a property for, and the meeting (``_meeting``) in pln's own
+``X-PLN-MET-AT`` and ``X-PLN-MET-ON``; the rest of a person (circle, cadence, offers,
+seeks, role tags, introducer, ties) is pln's own, in the CSV and JSON exports only.
+
 CSV: RFC 4180 (CRLF row ends: write the text with ``newline=""``); the header is
 ``CSV_COLUMNS``; multi-valued cells are joined with ``;``, a ``;`` or ``\\`` inside a
 value escaped with ``\\`` (``a\\;b``: one value, as a vCard escapes them; the import
@@ -192,7 +196,19 @@ def _card(p: ExportPerson) -> list[str]:
         lines.append(
             f"BDAY:{p.birthday:%Y%m%d}" if has_year(p.birthday) else f"BDAY:--{p.birthday:%m%d}"
         )
+    lines += _meeting(p)
     lines.append("END:VCARD")
+    return lines
+
+
+def _meeting(p: ExportPerson) -> list[str]:
+    """Where and when they were met, which no standard property holds: pln's own
+    ``X-PLN-MET-AT`` (the event's name) and ``X-PLN-MET-ON`` (the day, or the month or year
+    alone, as the CSV writes it), which pln's import reads back. Without them a card
+    imported into another book was met there and then, on the day of the import."""
+    lines = [f"X-PLN-MET-AT:{_esc(p.met_at)}"] if p.met_at else []
+    if p.met_on is not None:
+        lines.append(f"X-PLN-MET-ON:{_partial_iso(p.met_on, p.met_on_precision)}")
     return lines
 
 

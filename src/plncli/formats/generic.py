@@ -16,13 +16,12 @@ guarded against spreadsheet formula injection (a leading ``'`` before ``= + - @`
 a tab, a carriage return or another ``'``) has that quote removed.
 """
 
-import re
 from datetime import date
 from typing import Any
 
 from ..birthdays import NO_YEAR
 from ..settings import CIRCLES
-from .clean import Bad, check, parse_iso, too_long
+from .clean import Bad, check, met_day, parse_iso, too_long
 from .csvread import CSV_FIELDS, Header, Row, field_key
 from .records import Problem, Record, blank
 
@@ -95,8 +94,8 @@ def _fill(rec: Record, row: Row, cols: Columns) -> Record:
             unknown.append(f"column '{column}'" if column else "a cell past the last column")
         elif field in _LISTS:
             values[_LISTS[field]] = split_values(cell, cols.separator)
-        elif field == "met_on" and _PARTIAL.fullmatch(cell):
-            values["met_on"], values["met_on_precision"] = _partial(cell)
+        elif field == "met_on":
+            values["met_on"], values["met_on_precision"] = met_day(cell)
         else:
             values[field] = _scalar(field, cell)
     return rec._replace(unknown=list(dict.fromkeys(unknown)), **values)
@@ -127,8 +126,8 @@ def split_values(cell: str, separator: str) -> list[str]:
 
 
 def _scalar(field: str, cell: str) -> object:
-    if field in ("met_on", "birthday"):
-        return _date(field, cell)
+    if field == "birthday":
+        return _birthday(cell)
     if field == "cadence":
         return _cadence(cell)
     if field == "uid":
@@ -139,19 +138,6 @@ def _scalar(field: str, cell: str) -> object:
             raise Bad("circle", f"'{cell}' is not a circle (use {', '.join(CIRCLES)})")
         return circle
     return cell
-
-
-# met_on may be known only to the year or month, as pln's own CSV export writes it
-_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?")
-
-
-def _partial(cell: str) -> tuple[date, str]:
-    m = _PARTIAL.fullmatch(cell)
-    assert m is not None
-    month = int(m[2] or 1)
-    if not 1 <= int(m[1]) <= 9998 or not 1 <= month <= 12:
-        raise Bad("met_on", f"'{cell}' is not a year or a month like 2019 or 2019-09")
-    return date(int(m[1]), month, 1), "month" if m[2] else "year"
 
 
 def _uid(cell: str) -> str:
@@ -177,15 +163,15 @@ def _cadence(cell: str) -> str:
         raise Bad("cadence", f"'{cell}' is not a cadence (30d, 2w, 3m, 1y or never)") from None
 
 
-def _date(field: str, cell: str) -> date:
-    if field == "birthday" and cell.startswith("--"):  # no year, as pln export writes it
+def _birthday(cell: str) -> date:
+    if cell.startswith("--"):  # no year, as pln export writes it
         try:
             return date(NO_YEAR, int(cell[2:4]), int(cell[5:7]))
         except ValueError:
             pass
     day = parse_iso(cell)
     if day is None:
-        raise Bad(field, f"'{cell}' is not a date like 2024-03-15")
+        raise Bad("birthday", f"'{cell}' is not a date like 2024-03-15")
     return day
 
 

@@ -15,7 +15,9 @@ and pager numbers, a second name, organisation or title); or a note (a
 where they become part of a label in the notes ("Address (work): ..."); the kinds of
 the emails, phones and links (``TYPE=WORK``, Apple's ``X-ABLabel``) are reported.
 Fax and pager numbers are not phones — pln's phones are numbers to call — so they
-are kept in the notes, labelled, and the import says so.
+are kept in the notes, labelled, and the import says so. pln's own export writes where
+and when a person was met as ``X-PLN-MET-AT`` and ``X-PLN-MET-ON`` (``2019-09-14``, or
+``2019-09``/``2019`` when only the month or year is known): read back as they were.
 """
 
 import base64
@@ -27,11 +29,13 @@ from typing import Any, NamedTuple
 
 from ..birthdays import NO_YEAR
 from ..text import MAX_TEXT, fold
+from .clean import Bad, met_day
 from .records import Problem, Record, blank
 from .source import unify_breaks
 
 KEPT = frozenset(
     {"FN", "N", "EMAIL", "TEL", "URL", "CATEGORIES", "ORG", "TITLE", "ROLE", "NOTE", "ADR", "BDAY"}
+    | {"X-PLN-MET-AT", "X-PLN-MET-ON"}  # pln's own export: where and when they were met
 )
 # property -> the label of its line in the person's notes
 NOTED = {
@@ -199,6 +203,8 @@ class Fields:
         self.labelled: set[str] = set()  # groups whose X-ABLabel became part of a label
         self.moved: list[str] = []  # labels of the lines added to the notes
         self.uid: str | None = None
+        self.met_at: str | None = None
+        self.met_on: tuple[date, str | None] | None = None  # (day, precision)
 
     def note_line(self, base: str, entry: Entry, text: str, *, skip: tuple[str, ...] = ()) -> None:
         """Keep ``text`` in the notes as "Base (kinds): text"; other parameters are reported."""
@@ -228,6 +234,9 @@ class Fields:
         birthday, notes = self._birthday()
         rec = blank(self.card.where)._replace(
             uid=self.uid,
+            met_at=self.met_at,
+            met_on=self.met_on[0] if self.met_on else None,
+            met_on_precision=self.met_on[1] if self.met_on else None,
             name=name,
             org=self.org,
             role=role,
@@ -472,6 +481,31 @@ def _on_uid(f: Fields, e: Entry) -> None:
         f.card.drop("UID", "another UID" if f.uid is not None else "an unusable UID")
 
 
+def _on_met_at(f: Fields, e: Entry) -> None:
+    """The event where they were met (pln's export writes it): the first is kept."""
+    event = unescape(e.value).strip()
+    if event and f.met_at is None:
+        f.met_at = event
+        f.report_params(e)
+    elif event:
+        f.card.drop(e.name, f"another event '{event}'")
+
+
+def _on_met_on(f: Fields, e: Entry) -> None:
+    """The day they were met, or its month or year alone, as pln's CSV writes it."""
+    text = unescape(e.value).strip()
+    try:
+        day = met_day(text)
+    except Bad as bad:
+        f.card.drop(e.name, bad.why)
+        return
+    if f.met_on is None:
+        f.met_on = day
+        f.report_params(e)
+    else:
+        f.card.drop(e.name, f"another day '{text}'")
+
+
 def _on_title(f: Fields, e: Entry) -> None:
     if unescape(e.value).strip():
         f.titles.append(e)  # its parameters are reported once the role is chosen
@@ -503,6 +537,8 @@ _HANDLERS: dict[str, Callable[[Fields, Entry], None]] = {
     "ADR": _on_adr,
     "BDAY": _on_bday,
     "UID": _on_uid,
+    "X-PLN-MET-AT": _on_met_at,
+    "X-PLN-MET-ON": _on_met_on,
 }
 
 

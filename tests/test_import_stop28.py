@@ -1,0 +1,112 @@
+"""Defects found at stop 28 in `pln import` and `pln export`.
+
+- A vCard round trip (`pln export --format vcard`, then `pln import` of that file into
+  another book) dated everyone's meeting the day of the import and dropped its event:
+  the card held neither. The export now writes them (`X-PLN-MET-AT`, `X-PLN-MET-ON`, the
+  day or its month or year alone), and the import reads them back.
+"""
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from helpers import pinned_today
+
+
+def book_of(pln: Any, *db: str) -> dict[str, Any]:
+    """`pln export --format json` of a book, as what must survive a round trip: each
+    person by UID without their id, timestamps and last contact (what the other book
+    makes anew), with their event by name and their list values in order; each event
+    by name without its id."""
+    doc = json.loads(pln(*db, "export", "--format", "json").stdout)["tables"]
+    events = {e["id"]: e["name"] for e in doc["event"]}
+    attrs: dict[int, list[tuple[str, str]]] = {}
+    for a in doc["person_attr"]:
+        attrs.setdefault(a["person_id"], []).append((a["kind"], a["value"]))
+    people = {}
+    for p in doc["person"]:
+        kept = {k: v for k, v in p.items() if k not in ("id", "created_at", "updated_at")}
+        kept["met_at_id"] = events.get(p["met_at_id"])
+        kept["attrs"] = attrs.get(p["id"], [])
+        people[p["uid"]] = kept
+    return {
+        "people": people,
+        "events": {e["name"]: {"on": e["on"], "place": e["place"]} for e in doc["event"]},
+    }
+
+
+def vcard_round_trip(pln: Any, tmp_path: Path, *, on: date = date(2026, 12, 1)) -> str:
+    """The book exported as vCards and imported into a new book, on the day ``on``; the
+    new book's ``--db``."""
+    cards = tmp_path / "book.vcf"
+    pln("export", "--format", "vcard", "-o", str(cards))
+    other = str(tmp_path / "other.db")
+    with pinned_today(on):
+        pln("--db", other, "import", str(cards))
+    return other
+
+
+# ---- 1. the meeting survives a vCard round trip --------------------------------------------
+
+
+def test_a_vcard_round_trip_keeps_every_meeting_with_its_precision(
+    pln: Any, tmp_path: Path
+) -> None:
+    pln("add", "Ana Ruiz", "--met-at", "BETT, London; 2019", "--on", "sept 2019")
+    pln("add", "Ben Okafor", "--met-at", "BETT, London; 2019", "--on", "2019-09-12")
+    pln("add", "Cy Li", "--met-at", "ResearchEd", "--on", "2018")
+    pln("add", "Dee Roy", "--on", "2020-03-04")  # a day, no event
+    pln("add", "Eli Fox")  # met today, as `pln add` dates it
+    pln(
+        "add", "Zoë Ångström", "--email", "z@example.org", "--phone", "+44 20 7946 0000",
+        "--org", "Acme, Inc; Ltd", "--role", "Head, Science", "--location", "Leeds, UK",
+        "--link", "https://example.org/z", "--topic", "a,b", "--topic", "retrieval practice",
+        "--birthday", "--05-17", "--note", "line1\nline2; with, stuff", "--on", "2021-06",
+    )  # fmt: skip
+    pln("add", "Fay Ng", "--birthday", "1980-02-29", "--met-at", "ResearchEd", "--on", "2018")
+    other = vcard_round_trip(pln, tmp_path)
+    assert book_of(pln, "--db", other) == book_of(pln)
+    shown = pln.json("--db", other, "show", "Ana")
+    assert (shown["met_at"], shown["met_on"], shown["met_on_precision"]) == (
+        "BETT, London; 2019",
+        "2019-09-01",
+        "month",
+    )
+    assert pln.json("--db", other, "show", "Eli")["met_on"] == "2026-11-23"  # not Dec 1
+
+
+def test_pln_s_own_cards_come_back_to_the_same_book_unchanged(pln: Any, tmp_path: Path) -> None:
+    pln("add", "Ana Ruiz", "--met-at", "BETT", "--on", "sept 2019")
+    pln("add", "Dee Roy", "--on", "2020")
+    cards = tmp_path / "book.vcf"
+    pln("export", "--format", "vcard", "-o", str(cards))
+    before = book_of(pln)
+    again = pln.json("import", str(cards))
+    assert (again["added"], again["merged"], len(again["skipped"])) == ([], [], 2)
+    assert book_of(pln) == before
+    # a card whose meeting the book has since changed: the book's is kept, and said
+    pln("edit", "Dee Roy", "--on", "2021-05-04")
+    result = pln("import", str(cards))
+    assert "card 2: met_on: kept 2021-05-04, file had 2020" in result.stderr
+
+
+def test_a_meeting_a_card_cannot_hold_is_said_and_the_card_kept(pln: Any, tmp_path: Path) -> None:
+    cards = tmp_path / "odd.vcf"
+    cards.write_text(
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Gil Moss\r\nX-PLN-MET-AT:BETT\r\n"
+        "X-PLN-MET-ON:2019-13\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Hal Ito\r\nX-PLN-MET-ON:sometime\r\n"
+        "X-PLN-MET-ON:2019-09-14\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    result = pln("import", str(cards))
+    assert (
+        "card 1: X-PLN-MET-ON: not kept: '2019-13' is not a year or a month like 2019 or 2019-09"
+    ) in result.stderr
+    assert (
+        "card 2: X-PLN-MET-ON: not kept: 'sometime' is not a date like 2024-03-15"
+    ) in result.stderr
+    gil, hal = pln.json("show", "Gil"), pln.json("show", "Hal")
+    assert (gil["met_at"], gil["met_on"]) == ("BETT", "2026-11-23")  # the day as `pln add`'s
+    assert (hal["met_at"], hal["met_on"], hal["met_on_precision"]) == (None, "2019-09-14", "day")
