@@ -3,7 +3,12 @@
 - A vCard round trip (`pln export --format vcard`, then `pln import` of that file into
   another book) dated everyone's meeting the day of the import and dropped its event:
   the card held neither. The export now writes them (`X-PLN-MET-AT`, `X-PLN-MET-ON`, the
-  day or its month or year alone), and the import reads them back.
+  day or its month or year alone), and the import reads them back. The same round trip
+  changed a phone typed `+44 20 7946 0000;ext=2` (to `... ext. 2`) or `tel:...` (the
+  scheme left out), and a link holding a backslash (`\\n` became a space).
+- A phone's extension (`;ext=2`, in a text value or a `tel:` URI) was already kept, as
+  `+44 20 7946 0000 ext. 2` (not reproduced); a `tel:` URI's percent-escapes were kept
+  as written (`%2B44...`), and a phone the card declares text (`VALUE=text`) was rewritten.
 """
 
 import json
@@ -110,3 +115,37 @@ def test_a_meeting_a_card_cannot_hold_is_said_and_the_card_kept(pln: Any, tmp_pa
     gil, hal = pln.json("show", "Gil"), pln.json("show", "Hal")
     assert (gil["met_at"], gil["met_on"]) == ("BETT", "2026-11-23")  # the day as `pln add`'s
     assert (hal["met_at"], hal["met_on"], hal["met_on_precision"]) == (None, "2019-09-14", "day")
+
+
+def test_phones_and_links_as_typed_survive_a_vcard_round_trip(pln: Any, tmp_path: Path) -> None:
+    phones = ["+44 20 7946 0000;ext=2", "tel:+1 555 0100", "+44 20 7946 0001 ext. 3", "555 x5"]
+    links = ["https://example.org/a\\nb,c;d", "https://example.org/?q=a\\:b"]
+    pln("add", "Ann Lee", *[a for p in phones for a in ("--phone", p)], "--link", links[0])
+    pln("edit", "Ann Lee", "--add-link", links[1])
+    other = vcard_round_trip(pln, tmp_path)
+    shown = pln.json("--db", other, "show", "Ann Lee")
+    assert (shown["phones"], shown["links"]) == (phones, links)
+    assert book_of(pln, "--db", other) == book_of(pln)
+
+
+def test_a_phone_s_extension_is_kept_as_people_write_it(pln: Any, tmp_path: Path) -> None:
+    cards = tmp_path / "ext.vcf"
+    tels = [
+        "TEL;TYPE=work:+44 20 7946 0000;ext=2",
+        "TEL;VALUE=uri;TYPE=work:tel:+44-20-7946-0001;ext=2",
+        "TEL;VALUE=uri:tel:%2B44-20-7946-0002;EXT=2",
+        "TEL;VALUE=text:+44 20 7946 0003\\;ext=2",  # declared text: as given
+        "TEL:+44 20 7946 0004 x2",
+    ]
+    cards.write_text(
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bo Diaz\r\n" + "\r\n".join(tels) + "\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    pln("import", str(cards))
+    assert pln.json("show", "Bo Diaz")["phones"] == [
+        "+44 20 7946 0000 ext. 2",
+        "+44-20-7946-0001 ext. 2",
+        "+44-20-7946-0002 ext. 2",
+        "+44 20 7946 0003;ext=2",
+        "+44 20 7946 0004 x2",
+    ]

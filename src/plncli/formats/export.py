@@ -178,7 +178,7 @@ def _card(p: ExportPerson) -> list[str]:
     lines.append(f"FN:{_esc(p.name)}")
     lines.append(f"N:{_esc(family)};{_esc(given)};;{_esc(prefix)};{_esc(suffix)}")
     lines += [f"EMAIL:{_esc(e)}" for e in p.emails]
-    lines += [f"TEL:{_esc(t)}" for t in p.phones]
+    lines += [_tel(t) for t in p.phones]
     if p.org:
         lines.append(f"ORG:{_esc(p.org)}")
     if p.role:
@@ -199,6 +199,15 @@ def _card(p: ExportPerson) -> list[str]:
     lines += _meeting(p)
     lines.append("END:VCARD")
     return lines
+
+
+def _tel(phone: str) -> str:
+    """A phone as a ``TEL`` line: declared text (``VALUE=text``) where a plain value would
+    be read back as another (``tel:...`` as a URI, ``;ext=2`` as `` ext. 2``)."""
+    from .vcard_fields import read_phone
+
+    declared = "" if read_phone(phone) == phone else ";VALUE=text"
+    return f"TEL{declared}:{_esc(phone)}"
 
 
 def _meeting(p: ExportPerson) -> list[str]:
@@ -227,7 +236,10 @@ def _esc(text: str) -> str:
 
 
 def _uri(text: str) -> str:
-    return "".join(text.split("\r")).replace("\n", "")
+    """A link as written, line breaks left out, and a backslash doubled: the import
+    unescapes a link (some exporters write ``\\:`` for a colon), and read a link holding
+    a backslash and an ``n`` back with a line break (a space) in it."""
+    return "".join(text.split("\r")).replace("\n", "").replace("\\", "\\\\")
 
 
 def _fold(line: str) -> str:

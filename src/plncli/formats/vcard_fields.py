@@ -421,11 +421,22 @@ def _on_n(f: Fields, e: Entry) -> None:
     f.report_params(e)
 
 
-def _on_tel(f: Fields, e: Entry) -> None:
-    phone = unescape(e.value).strip()
+def read_phone(value: str, *, as_text: bool = False) -> str:
+    """A TEL value (unescaped) as pln keeps it: one declared text (``VALUE=text``) as
+    given; a ``tel:`` URI (RFC 3966) without its scheme and percent-escapes; in a URI or
+    a plain value, an extension ``;ext=2`` as people write it, `` ext. 2``."""
+    phone = value.strip()
+    if as_text:
+        return phone
     if phone.lower().startswith("tel:"):
-        phone = phone[4:]
-    phone = re.sub(r";ext=", " ext. ", phone, flags=re.I)
+        from urllib.parse import unquote
+
+        phone = unquote(phone[4:])
+    return re.sub(r";ext=", " ext. ", phone, flags=re.I)
+
+
+def _on_tel(f: Fields, e: Entry) -> None:
+    phone = read_phone(unescape(e.value), as_text=e.as_text)
     special = next((k for k in ("fax", "pager") if k in e.kinds), None)
     if special:
         f.note_line(special.title(), e, phone, skip=(special, "voice"))
