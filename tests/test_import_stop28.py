@@ -9,6 +9,9 @@
 - A phone's extension (`;ext=2`, in a text value or a `tel:` URI) was already kept, as
   `+44 20 7946 0000 ext. 2` (not reproduced); a `tel:` URI's percent-escapes were kept
   as written (`%2B44...`), and a phone the card declares text (`VALUE=text`) was rewritten.
+- Spacing inside a name (a run of spaces, a tab, a no-break space) was tidied unsaid, as
+  `pln add` tidies what it is given: the import now says it, once per field, with the
+  records it was done in.
 """
 
 import json
@@ -149,3 +152,66 @@ def test_a_phone_s_extension_is_kept_as_people_write_it(pln: Any, tmp_path: Path
         "+44 20 7946 0003;ext=2",
         "+44 20 7946 0004 x2",
     ]
+
+
+# ---- 3. tidied spacing is said once per field -----------------------------------------------
+
+
+def test_spacing_tidied_in_names_is_said_once_per_field(pln: Any, tmp_path: Path) -> None:
+    names = ["Gil  Ho", "Hal\tIx", "Ivy\u00a0Jo", "Kai\u3000Lo"]
+    cards = tmp_path / "spaced.vcf"
+    cards.write_text(
+        "".join(
+            f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{n}\r\nORG:Big   Org\r\nEND:VCARD\r\n" for n in names
+        )
+        + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Lee Ng\r\nCATEGORIES:exam  boards\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    for args in (("--dry-run",), ()):
+        result = pln.json("import", str(cards), *args)
+        assert result["notes"] == [
+            {
+                "where": "file",
+                "field": "name",
+                "why": "spacing tidied as `pln add` tidies it (runs of spaces, tabs, no-break"
+                " spaces and U+3000 IDEOGRAPHIC SPACE made one space): card 1, card 2, card 3,"
+                " card 4",
+            },
+            {
+                "where": "file",
+                "field": "org",
+                "why": "spacing tidied as `pln add` tidies it (runs of spaces made one space):"
+                " card 1, card 2, card 3, card 4",
+            },
+            {
+                "where": "file",
+                "field": "topic",
+                "why": "spacing tidied as `pln add` tidies it (runs of spaces made one space):"
+                " card 5",
+            },
+        ]
+    imported = sorted(p["name"] for p in pln.json("list"))
+    other = str(tmp_path / "typed.db")
+    for name in names + ["Lee Ng"]:
+        pln("--db", other, "add", name, "--allow-duplicate")
+    assert imported == sorted(p["name"] for p in pln.json("--db", other, "list"))
+    assert "Gil Ho" in imported
+    # the same file again brings nothing new: nothing to say
+    assert pln.json("import", str(cards))["notes"] == []
+
+
+def test_a_csv_s_tidied_names_are_one_line_however_many(pln: Any, tmp_path: Path) -> None:
+    rows = "".join(f"Ann  Person {i},Oak  School\n" for i in range(25))
+    people = tmp_path / "people.csv"
+    people.write_text("name,org\n" + rows + "Bo Lim,Elm\n", encoding="utf-8")
+    result = pln("import", str(people))
+    lines = [line for line in result.stderr.splitlines() if "spacing tidied" in line]
+    assert lines == [
+        "  file: name: spacing tidied as `pln add` tidies it (runs of spaces made one space):"
+        " line 2, line 3, line 4, line 5, line 6, line 7, line 8, line 9, line 10, line 11"
+        " and 15 more",
+        "  file: org: spacing tidied as `pln add` tidies it (runs of spaces made one space):"
+        " line 2, line 3, line 4, line 5, line 6, line 7, line 8, line 9, line 10, line 11"
+        " and 15 more",
+    ]
+    assert pln.json("show", "Ann Person 3")["name"] == "Ann Person 3"

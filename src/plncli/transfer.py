@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .db import to_db_time
 from .errors import Conflict, InvalidInput
+from .formats.clean import spacing_notes
 from .formats.records import Problem, ReadResult, Record
 from .migrations import LATEST, UNDONE_TABLES, new_uid
 from .people import ensure_event, rebuild_search, refresh_search
@@ -197,7 +198,8 @@ def plan_import(
             in_file_names.setdefault(name, []).append(len(plan.add))
             plan.add.append(record)
     skipped = {r.where for r, _ in plan.skip}
-    plan.notes[:] = [n for n in plan.notes if n.where not in skipped] + kept
+    tidied = spacing_notes(r for r in result.records if r.where not in skipped)
+    plan.notes[:] = [n for n in plan.notes if n.where not in skipped] + kept + tidied
     return plan
 
 

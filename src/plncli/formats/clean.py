@@ -21,7 +21,7 @@ from ..text import (
     invisible_in,
     without_invisible,
 )
-from .records import Problem, Record
+from .records import Problem, Record, listed
 from .source import unify_breaks
 
 # field of Record -> the word used for one of its values in a Problem
@@ -67,23 +67,72 @@ def _clean(rec: Record) -> Record:
     if not rec.name.strip():
         raise Bad("name", "there is no name")
     fixed: list[tuple[str, str, str]] = []
-    changes: dict[str, Any] = {"name": _value("name", _visible(rec, "name", rec.name, fixed))}
+    spaced: list[tuple[str, str]] = []
+
+    def line(word: str, value: str) -> str:
+        visible = _visible(rec, word, value, fixed)
+        if _respaced(visible):
+            spaced.append((word, visible))
+        return _value(word, visible)
+
+    changes: dict[str, Any] = {"name": line("name", rec.name)}
     for field in _SCALARS:
         value = getattr(rec, field)
-        changes[field] = (
-            _value(field, _visible(rec, field, value, fixed))
-            if value is not None and value.strip()
-            else None
-        )
+        changes[field] = line(field, value) if value is not None and value.strip() else None
     for field, word in _LISTS:
-        changes[field] = [
-            _value(word, _visible(rec, word, v, fixed)) for v in getattr(rec, field) if v.strip()
-        ]
+        changes[field] = [line(word, v) for v in getattr(rec, field) if v.strip()]
     for field, word, clean in (("links", "link", clean_link), ("phones", "phone", clean_phone)):
         changes[field] = [v for v in changes[field] if _usable(rec, word, v, clean, fixed)]
     notes = _visible_notes(rec.notes, fixed)
     changes["notes"] = _value("notes", notes) if notes.strip() else ""
-    return rec._replace(**changes, fixed=rec.fixed + tuple(fixed))
+    return rec._replace(
+        **changes, fixed=rec.fixed + tuple(fixed), spaced=rec.spaced + tuple(spaced)
+    )
+
+
+def _respaced(value: str) -> bool:
+    """Whether ``clean_line`` changes the spacing inside the value (a tab, a no-break
+    space, a line break or a run of spaces made one space), as it does what `pln add` is
+    given; spaces at its ends are no part of it."""
+    inner = value.strip()
+    return " ".join(inner.split()) != inner
+
+
+def spacing_notes(records: Iterable[Record]) -> list[Problem]:
+    """One note per field whose spacing ``_respaced`` tidied in some records: what was
+    made one space, and where (not a note per record: a file may hold thousands)."""
+    found: dict[str, tuple[dict[str, None], dict[str, None]]] = {}
+    for record in records:
+        for word, value in record.spaced:
+            kinds, where = found.setdefault(word, ({}, {}))
+            kinds.update(dict.fromkeys(_space_kinds(value.strip())))
+            where[record.where] = None
+    return [
+        Problem(
+            "file",
+            word,
+            f"spacing tidied as `pln add` tidies it ({_and(list(kinds))} made one space):"
+            f" {listed(list(where))}",
+        )
+        for word, (kinds, where) in found.items()
+    ]
+
+
+_SPACES = {"\t": "tabs", "\n": "line breaks", "\xa0": "no-break spaces"}
+
+
+def _space_kinds(inner: str) -> list[str]:
+    """What of ``inner`` (a value without its ends) ``clean_line`` makes one space."""
+    other = sorted({ch for ch in inner if ch.isspace() and ch != " " and ch not in _SPACES})
+    return (
+        [word for ch, word in _SPACES.items() if ch in inner]
+        + ["runs of spaces"] * ("  " in inner)
+        + [char_names([ch]) for ch in other]
+    )
+
+
+def _and(words: list[str]) -> str:
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
 def _visible(rec: Record, word: str, value: str, fixed: list[tuple[str, str, str]]) -> str:

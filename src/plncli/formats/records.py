@@ -35,6 +35,9 @@ class Record(NamedTuple):
     # not a web page), as (field word, the value as read, why): each reader says them in
     # its notes under the column or property the value came from
     fixed: tuple[tuple[str, str, str], ...] = ()
+    # one-line values whose spacing check() tidied, as (field word, the value as read):
+    # said once per field for the whole file (``clean.spacing_notes``)
+    spaced: tuple[tuple[str, str], ...] = ()
 
 
 class Problem(NamedTuple):
@@ -48,6 +51,12 @@ class ReadResult(NamedTuple):
     records: list[Record]  # only valid records
     invalid: list[Problem]  # records rejected as a whole
     notes: list[Problem]  # things understood partly or not kept: reported, not fatal
+
+
+def listed(wheres: list[str], most: int = 10) -> str:
+    """Where something was found, the first ``most`` of them: "line 2, line 5 and 12 more"."""
+    more = len(wheres) - most
+    return ", ".join(wheres[:most]) + (f" and {more:,} more" if more > 0 else "")
 
 
 def blank(where: str) -> Record:

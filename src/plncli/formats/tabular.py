@@ -6,7 +6,7 @@ from collections.abc import Callable
 from . import generic, google, linkedin
 from .clean import collect_fixed
 from .csvread import BrokenCsv, Header, Row, rows
-from .records import Problem, ReadResult, Record
+from .records import Problem, ReadResult, Record, listed
 
 
 def read_rows(lines: list[str], header: Header) -> ReadResult:
@@ -70,8 +70,7 @@ def unkept_columns(records: list[Record], where: str) -> list[Problem]:
     notes = []
     for item, found in lines.items():
         column = item[len("column '") : -1] if item.startswith("column '") else "cell"
-        shown = ", ".join(found[:10]) + (f" and {len(found) - 10} more" if len(found) > 10 else "")
-        why = f"not kept: {item} (pln has no field for it), on line(s) {shown}"
+        why = f"not kept: {item} (pln has no field for it), on line(s) {listed(found)}"
         notes.append(Problem(where, column, why))
     return notes
 
