@@ -12,12 +12,17 @@
 - Spacing inside a name (a run of spaces, a tab, a no-break space) was tidied unsaid, as
   `pln add` tidies what it is given: the import now says it, once per field, with the
   records it was done in.
+- An import's plan read each matched person's single values, list values and ties one
+  query (or ten) per person: a re-import of 5,000 rows made 15,000 to 60,000 queries,
+  seconds on PostgreSQL. It reads them for everyone at once (a query per 500 people).
 """
 
 import json
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from helpers import pinned_today
 
@@ -215,3 +220,42 @@ def test_a_csv_s_tidied_names_are_one_line_however_many(pln: Any, tmp_path: Path
         " and 15 more",
     ]
     assert pln.json("show", "Ann Person 3")["name"] == "Ann Person 3"
+
+
+# ---- 4. planning a re-import reads the book at once, not person by person ------------------
+
+
+@pytest.mark.sqlite_only(reason="counts the statements SQLite runs")
+def test_planning_a_re_import_reads_the_same_few_statements_for_any_size(
+    pln: Any, db_path: Path, tmp_path: Path
+) -> None:
+    from plncli import db
+    from plncli import transfer as svc
+    from plncli.formats import read_file
+
+    rows = [
+        f"Per Son {i},p{i}@example.org,School {i % 3},topic {i % 5};shared,Per Son {(i + 1) % 40}"
+        for i in range(40)
+    ]
+    whole = tmp_path / "whole.csv"
+    whole.write_text("name,email,org,topics,knows\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    pln("import", str(whole))
+    for cut in ("uid", "email", "name"):  # matched by UID, by email, by name
+        exported = tmp_path / f"{cut}.csv"
+        pln("export", "--format", "csv", "-o", str(exported), "--force")
+        text = exported.read_text(encoding="utf-8").splitlines()
+        header = text[0].split(",")
+        keep = [i for i, c in enumerate(header) if c not in {"uid", "email"} - {cut}]
+        lines = [",".join(c for i, c in enumerate(line.split(",")) if i in keep) for line in text]
+        ran = []
+        for size in (10, 40):
+            part = tmp_path / f"{cut}-{size}.csv"
+            part.write_text("\n".join(lines[: size + 1]) + "\n", encoding="utf-8")
+            conn = db.open_store(db_path, create_parent=False)
+            statements: list[str] = []
+            conn.set_trace_callback(statements.append)
+            plan = svc.plan_import(conn, read_file(str(part)), on_duplicate="merge")
+            conn.close()
+            assert (len(plan.add), len(plan.merge), len(plan.skip)) == (0, 0, size)
+            ran.append(len(statements))
+        assert ran[0] == ran[1], (cut, ran)

@@ -42,6 +42,17 @@ LISTS = (
 )
 
 
+class Held(NamedTuple):
+    """The book as an import's plan compares records with it, read at once for everyone
+    the file's records may match (by UID, email or name): their single values
+    (``store.held_values``), list values' keys and ties. Person by person, a re-import of
+    5,000 rows made three to ten queries a row."""
+
+    values: dict[int, Any]
+    keys: dict[int, dict[str, set[str]]]
+    ties: set[tuple[int, int]]
+
+
 class Plan(NamedTuple):
     add: list[Record]
     merge: list[tuple[Record, PersonRef]]
@@ -115,6 +126,7 @@ def plan_import(
         by_name.setdefault(p.name_key, []).append(PersonRef(p.id, p.name))
     by_email = {e.key: PersonRef(e.id, e.name) for e in store.email_owners(conn)}
     by_uid = {p.uid: PersonRef(p.id, p.name) for p in store.person_uids(conn)}
+    book = _held(conn, result.records, by_name, by_email, by_uid, on_duplicate)
     plan = Plan([], [], [], list(result.invalid), list(result.notes))
     in_file: dict[str, int] = {}  # a UID or an email -> the first record to add with it
     in_file_names: dict[str, list[int]] = {}  # a name -> the records to add with it
@@ -158,22 +170,22 @@ def plan_import(
             record = _foreign_emails(record, same_card, by_email, plan.notes)
             if not own_topics and record.topics:  # only --topic's: added to theirs
                 record = _topics_added(conn, record, same_card)
-            updates = card_updates(conn, record, same_card)
+            updates = card_updates(book, record, same_card)
             said = UPDATED if result.format != "csv" else UPDATED_ROW
             plan.notes.extend(
                 Problem(record.where, f, said) for f in updates if own_topics or f != "topics"
             )
-            held, differs = _kept_by_uid(conn, record, same_card, given)
+            differs = _kept_by_uid(book, record, same_card, given)
             kept.extend(differs)  # said also when the card changes nothing else
-            fills = bool(record.met_at) and not held.met_at  # --met-at fills an empty event
+            fills = bool(record.met_at) and not book.values[same_card.id].met_at  # --met-at
             (plan.merge if updates or fills else plan.skip).append((record, same_card))
         elif match is not None and on_duplicate == "merge":
             said_of_it: list[Problem] = []
             record = _foreign_emails(record, match, by_email, said_of_it)
             before = dict(filling.get(match.id, {}))
-            record = _differences(conn, record, match, said_of_it, filling, given)
+            record = _differences(book, record, match, said_of_it, filling, given)
             if before == filling[match.id] and not _new_values(
-                conn, record, match, by_name, in_this_file
+                book, record, match, by_name, in_this_file
             ):
                 plan.skip.append((record, match))  # nothing new: no write, no history
                 kept.extend(said_of_it)  # what differs is said all the same, and so is a
@@ -222,17 +234,38 @@ UPDATED_ROW = "updated from the row (the same UID)"
 _ROW_ONLY = tuple(f for f in _SCALARS if f not in _CARD_SCALARS)
 
 
+def _held(
+    conn: sqlite3.Connection,
+    records: Iterable[Record],
+    by_name: Mapping[str, list[PersonRef]],
+    by_email: Mapping[str, PersonRef],
+    by_uid: Mapping[str, PersonRef],
+    on_duplicate: str,
+) -> Held:
+    """``Held`` for everyone the records may be merged into (none but with ``merge``)."""
+    ids: set[int] = set()
+    for r in records if on_duplicate == "merge" else ():
+        ids.update(p.id for p in by_name.get(fold(r.name), []))
+        ids.update(by_email[k].id for k in map(fold, r.emails) if k in by_email)
+        if r.uid and r.uid in by_uid:
+            ids.add(by_uid[r.uid].id)
+    found = sorted(ids)
+    return Held(
+        store.held_values(conn, found),
+        store.attr_keys_of(conn, found),
+        store.ties_of_people(conn, found),
+    )
+
+
 def _kept_by_uid(
-    conn: sqlite3.Connection, record: Record, person: PersonRef, given: Mapping[str, str]
-) -> tuple[Any, list[Problem]]:
-    """The person's single values, and those a record with their UID brings that are
-    kept as held (a CSV row's, or a card's given by ``--circle``/``--met-at``), said as a
-    merge says them."""
-    held = store.merge_target(conn, person.id)
-    assert held is not None  # matched in this transaction
+    book: Held, record: Record, person: PersonRef, given: Mapping[str, str]
+) -> list[Problem]:
+    """The single values a record with the person's UID brings that are kept as held (a
+    CSV row's, or a card's given by ``--circle``/``--met-at``), said as a merge says them."""
+    held = book.values[person.id]
     takes = _takes_meeting(held.met_at, record)
     said = _meeting_note(record, held.met_on) if takes else None
-    return held, [
+    return [
         Problem(record.where, f, _kept(f, old, new, given, _precisions(held, record)))
         for f in _ROW_ONLY
         if _differs(old := getattr(held, f), new := getattr(record, f))
@@ -299,7 +332,7 @@ def _given_twice(record: Record) -> list[Problem]:
 
 
 def _new_values(
-    conn: sqlite3.Connection,
+    book: Held,
     record: Record,
     person: PersonRef,
     by_name: Mapping[str, list[PersonRef]],
@@ -309,15 +342,13 @@ def _new_values(
     of the book the person has no tie with, or someone of the file, ``in_file``, who is
     not in the book yet; a name of no one is a note, not a tie), to the person (its
     single values and notes: ``_differences``)."""
-    from .store.network import tie_exists
-
     for other in record.knows:
         known = by_name.get(fold(other), [])
         if not known and fold(other) in in_file:
             return True
-        if known and not any(tie_exists(conn, *sorted((p.id, person.id))) for p in known):
+        if known and not any(tuple(sorted((p.id, person.id))) in book.ties for p in known):
             return True
-    keys = store.attr_keys(conn, person.id)
+    keys = book.keys.get(person.id, {})
     return any(
         attr_key(kind, v) not in keys.get(kind, set())
         for kind, f in LISTS
@@ -337,19 +368,18 @@ def _topics_added(conn: sqlite3.Connection, record: Record, person: PersonRef) -
     )
 
 
-def card_updates(conn: sqlite3.Connection, record: Record, person: PersonRef) -> list[str]:
+def card_updates(book: Held, record: Record, person: PersonRef) -> list[str]:
     """The fields a card with the person's UID changes: the card is the same contact,
     edited elsewhere (a phone, a mail client). Each field the card holds replaces the
     person's; a field it does not hold is kept (a phone may not carry topics). A list
     compares as a whole (emails, phones, links, topics), by the values' folded keys."""
-    held = store.card_target(conn, person.id)
-    assert held is not None  # matched in this transaction
+    held = book.values[person.id]
     changed = [
         f
         for f in _CARD_SCALARS
         if (new := _card_value(record, f)) not in (None, "") and new != getattr(held, f)
     ]
-    keys = store.attr_keys(conn, person.id)
+    keys = book.keys.get(person.id, {})
     for kind, f in LISTS:
         given = {attr_key(kind, v) for v in getattr(record, f)}
         if given and given != keys.get(kind, set()):
@@ -404,7 +434,7 @@ def _foreign_emails(
 
 
 def _differences(
-    conn: sqlite3.Connection,
+    book: Held,
     record: Record,
     match: PersonRef,
     notes: list[Problem],
@@ -414,8 +444,7 @@ def _differences(
     """What merging the record into the person would not change, said field by field
     (``filling``: what earlier records of the file fill); the record without notes that
     would not fit."""
-    row = store.merge_target(conn, match.id)
-    assert row is not None  # the match was read from the book in this transaction
+    row = book.values[match.id]
     if fold(record.name) != fold(match.name):
         notes.append(Problem(record.where, "name", _kept("name", match.name, record.name, given)))
     pending = filling.setdefault(match.id, {})

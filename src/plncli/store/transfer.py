@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-from . import Conn, column, execute, execute_many, is_pg, marks, row, rows, scalar
+from . import Conn, column, execute, execute_many, is_pg, marks, rows, scalar
 
 # ---- import --------------------------------------------------------------------------------
 
@@ -48,21 +48,52 @@ def person_uids(conn: Conn) -> list[Any]:
     return rows(conn, "SELECT id, name, uid FROM person WHERE uid IS NOT NULL")
 
 
-def card_target(conn: Conn, pid: int) -> Any | None:
-    """What a card with the person's UID is compared with: the values a vCard carries."""
-    return row(
-        conn,
-        "SELECT name, org, role, location, birthday, notes, uid FROM person WHERE id = ?",
-        (pid,),
-    )
+def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    """``ids`` a few hundred at a time: an ``IN (...)`` list well under either engine's
+    limit on parameters."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
-def attr_keys(conn: Conn, pid: int) -> dict[str, set[str]]:
-    """The person's list values by kind, as their folded keys."""
-    found: dict[str, set[str]] = {}
-    sql = "SELECT kind, key FROM person_attr WHERE person_id = ?"
-    for kind, key in conn.execute(sql, (pid,)):
-        found.setdefault(kind, set()).add(key)
+def held_values(conn: Conn, ids: Sequence[int]) -> dict[int, Any]:
+    """What an imported record is compared with, for each of these people (by id): the
+    single values a card carries (``name``, ``org``, ``role``, ``location``,
+    ``birthday``, ``notes``, ``uid``) and those a merge compares besides (``met_at`` the
+    event's name, ``met_on``, ``met_on_precision``, ``circle``, ``cadence``,
+    ``introduced_by`` the introducer's name)."""
+    found: dict[int, Any] = {}
+    for chunk in _chunks(ids):
+        for r in rows(
+            conn,
+            "SELECT p.id, p.name, p.org, p.role, p.location, p.birthday, p.notes, p.uid,"
+            " e.name AS met_at, p.met_on, p.met_on_precision, p.circle, p.cadence,"
+            " i.name AS introduced_by FROM person p LEFT JOIN event e ON e.id = p.met_at_id"
+            f" LEFT JOIN person i ON i.id = p.introduced_by_id WHERE p.id IN ({marks(len(chunk))})",
+            chunk,
+        ):
+            found[r.id] = r
+    return found
+
+
+def attr_keys_of(conn: Conn, ids: Sequence[int]) -> dict[int, dict[str, set[str]]]:
+    """These people's list values by kind, as their folded keys, by person id."""
+    found: dict[int, dict[str, set[str]]] = {}
+    for chunk in _chunks(ids):
+        sql = (
+            f"SELECT person_id, kind, key FROM person_attr WHERE person_id IN ({marks(len(chunk))})"
+        )
+        for pid, kind, key in conn.execute(sql, chunk):
+            found.setdefault(pid, {}).setdefault(kind, set()).add(key)
+    return found
+
+
+def ties_of_people(conn: Conn, ids: Sequence[int]) -> set[tuple[int, int]]:
+    """Every tie (a_id, b_id) one of these people has."""
+    found: set[tuple[int, int]] = set()
+    for chunk in _chunks(ids):
+        listed = marks(len(chunk))
+        sql = f"SELECT a_id, b_id FROM tie WHERE a_id IN ({listed}) OR b_id IN ({listed})"
+        found.update((a, b) for a, b in conn.execute(sql, [*chunk, *chunk]))
     return found
 
 
@@ -78,19 +109,6 @@ def uid_of(conn: Conn, pid: int) -> str | None:
 
 def set_uid(conn: Conn, pid: int, uid: str) -> None:
     execute(conn, "UPDATE person SET uid = ? WHERE id = ?", (uid, pid))
-
-
-def merge_target(conn: Conn, pid: int) -> Any | None:
-    """What an imported record is compared with: the person's single values (``met_at``
-    the event's name), notes, and ``met_on_precision``."""
-    return row(
-        conn,
-        "SELECT p.org, p.role, p.location, p.birthday, e.name AS met_at, p.met_on, p.circle,"
-        " p.notes, p.cadence, i.name AS introduced_by, p.met_on_precision FROM person p"
-        " LEFT JOIN event e ON e.id = p.met_at_id"
-        " LEFT JOIN person i ON i.id = p.introduced_by_id WHERE p.id = ?",
-        (pid,),
-    )
 
 
 def last_change(conn: Conn, before: int | None = None) -> int:
