@@ -72,10 +72,10 @@ def test_groups(app: AppContext, db_path: Path) -> None:
     )
     more = cmd.group_add(app, "science DEPT", ["Ana", "Carla"], confirm=never)
     assert (more.created, [p.name for p in more.already]) == (False, ["Ana Ruiz"])
+    cmd.group_remove(app, "Science dept", ["Carla", "Carla"], confirm=never)  # once
     with pytest.raises(NotFound, match="Carla Núñez is not in Science dept"):
-        cmd.group_remove(app, "Science dept", ["Ana", "Carla", "Carla"], confirm=never)
+        cmd.group_remove(app, "Science dept", ["Ana", "Carla"], confirm=never)
     # all or nothing: Ana, taken out before the refusal, is still in the group
-    cmd.group_remove(app, "Science dept", ["Carla"], confirm=never)
     shown = cmd.group_show(app, "science dept")
     assert (shown.group.members, [p.name for p in shown.people]) == (2, ["Ana Ruiz", "Ben Okafor"])
     assert [g.name for g in cmd.group_list(app)] == ["Science dept"]
