@@ -149,7 +149,8 @@ def test_what_is_named_twice_is_removed_once(pln: Any) -> None:
     before, and the whole command with it."""
     pln("add", "Ana Ruiz", "Ben Okafor", "--topic", "assessment", "--topic", "oracy")
     pln("group", "add", "ChemChat", "Ana", "Ben")
-    pln("group", "remove", "ChemChat", "Ana", "#1")
+    said = pln("group", "remove", "ChemChat", "Ana", "#1").stderr
+    assert "Removed 1 member from ChemChat." in said
     assert [m["name"] for m in pln.json("group", "show", "ChemChat")["members"]] == ["Ben Okafor"]
     pln("edit", "Ben", "--remove-topic", "oracy", "--remove-topic", "Oracy")
     assert pln.json("show", "Ben")["topics"] == ["assessment"]

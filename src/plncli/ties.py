@@ -153,11 +153,14 @@ def add_members(
     return added, already
 
 
-def remove_members(conn: Conn, group: Group, people: list[PersonRef]) -> None:
-    """Take each person out (once, however often named: `Ana "#1"` is one person)."""
-    for person in {p.id: p for p in people}.values():
+def remove_members(conn: Conn, group: Group, people: list[PersonRef]) -> list[PersonRef]:
+    """Take each person out (once, however often named: `Ana "#1"` is one person); the
+    people taken out."""
+    once = list({p.id: p for p in people}.values())
+    for person in once:
         if not store.remove_member(conn, group.id, person.id):
             raise NotFound(f"{person.name} is not in {group.name}", "see `pln group show`")
+    return once
 
 
 def delete_group(conn: Conn, group: Group) -> None:

@@ -129,8 +129,8 @@ def group_remove(
     \b
       pln group remove "Science dept" Carla
     """
-    group = cmd.group_remove(state(ctx), name, people, confirm=parse.ask)
-    render.say(f"Removed {render.number_of(len(people), 'member', 'members')} from {group.name}.")
+    group, removed = cmd.group_remove(state(ctx), name, people, confirm=parse.ask)
+    render.say(f"Removed {render.number_of(len(removed), 'member', 'members')} from {group.name}.")
 
 
 @group_app.command("delete")

@@ -98,13 +98,16 @@ def group_add(app: AppContext, name: str, people: list[str], *, confirm: Confirm
     return GroupAdded(group, created, added, already)
 
 
-def group_remove(app: AppContext, name: str, people: list[str], *, confirm: Confirm) -> ties.Group:
+def group_remove(
+    app: AppContext, name: str, people: list[str], *, confirm: Confirm
+) -> tuple[ties.Group, list[PersonRef]]:
     """Take PEOPLE out of the group NAME (`pln group remove`); one who is not in it is
-    refused, and then no one is taken out."""
+    refused, and then no one is taken out. The group, and the people taken out (each once)."""
     with transaction(app.conn):
         group = ties.find_group(app.conn, name)
-        ties.remove_members(app.conn, group, [find_person(app, p, confirm=confirm) for p in people])
-    return group
+        found = [find_person(app, p, confirm=confirm) for p in people]
+        removed = ties.remove_members(app.conn, group, found)
+    return group, removed
 
 
 def group_delete(app: AppContext, name: str) -> ties.Group:
