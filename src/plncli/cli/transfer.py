@@ -12,7 +12,7 @@ from .. import transfer as svc
 from ..commands import people as people_cmd
 from ..commands import transfer as cmd
 from ..errors import InvalidInput
-from ..formats.records import Problem
+from ..formats.records import Problem, listed
 from ..resolve import PersonRef
 from ..tables import Table, emit
 from ..text import MAX_TEXT, visible
@@ -162,14 +162,25 @@ def _report_restore(done: cmd.Restored, file: str, *, json: bool) -> None:
 
 
 def _list_problems(problems: list[Problem], *, rest: str = "") -> None:
-    for p in problems[:50]:  # a file's text may hold controls: escaped (text.visible)
-        sys.stderr.write(visible(f"  {p.where}: {p.field}: {p.why}") + "\n")
-    if len(problems) > 50:
+    """At most 50 lines, one per thing said: the same note of many records (a phone's
+    export has `PRODID` and `REV` on every card) is one line naming the first of them
+    (``card 1, card 2, card 3 and 997 more: PRODID: not kept: ...``), so that a note of
+    one card is not lost among a thousand of the same."""
+    said: dict[tuple[str, str], list[str]] = {}
+    for p in problems:
+        said.setdefault((p.field, p.why), []).append(p.where)
+    lines = list(said.items())
+    for (field, why), wheres in lines[:50]:  # a file's text may hold controls: escaped
+        sys.stderr.write(visible(f"  {listed(wheres, 3)}: {field}: {why}") + "\n")
+    if len(lines) > 50:
         from collections import Counter
 
-        common = Counter(p.field for p in problems[50:]).most_common(8)
-        fields = ", ".join(f"{field} {count:,}" for field, count in common)
-        sys.stderr.write(f"  ... and {len(problems) - 50:,} more ({fields}{rest})\n")
+        common: Counter[str] = Counter()
+        for (field, _), wheres in lines[50:]:
+            common[field] += len(wheres)
+        left = sum(common.values())
+        fields = ", ".join(f"{field} {count:,}" for field, count in common.most_common(8))
+        sys.stderr.write(f"  ... and {left:,} more ({fields}{rest})\n")
 
 
 def _report(
