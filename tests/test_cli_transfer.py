@@ -271,7 +271,14 @@ def test_corpus_vcards_with_invalid_cards_import_nothing_without_skip_invalid(
         line, problems = error_of(result, listed=True)
         assert "nothing imported" in line
         assert f"{len(read.invalid)} invalid" in line
-        assert problems == [f"  {p.where}: {p.field}: {p.why}" for p in read.invalid[:50]]
+        said: dict[tuple[str, str], list[str]] = {}  # the same problem of many cards: a line
+        for p in read.invalid:
+            said.setdefault((p.field, p.why), []).append(p.where)
+        assert problems == [
+            f"  {', '.join(where[:3])}{f' and {len(where) - 3} more' if len(where) > 3 else ''}"
+            f": {field}: {why}"
+            for (field, why), where in list(said.items())[:50]
+        ]
         assert all(p.strip().startswith("card ") for p in problems)
         assert dump_of(db) == before
         assert not Path(f"{path}.rejects.txt").exists()
