@@ -114,7 +114,7 @@ from .lean import NamedTuple
 from .resolve import PersonRef
 from .store import Conn
 from .store import index as store
-from .text import fold, topic_key
+from .text import and_joined, fold, topic_key
 from .topics import Topics, key_words, matched_words
 
 COMPLEMENT, TOPIC, SHARED_NEED = 3.0, 1.0, 0.6
@@ -1032,7 +1032,7 @@ def score_pair(
         kinds.append("need")
         if explain:
             reasons.append(
-                f"both are looking for {_join(book.topic_names[k] for k in needs)}:"
+                f"both are looking for {and_joined(book.topic_names[k] for k in needs)}:"
                 " they could work on it together"
             )
     topical = bool(kinds)
@@ -1137,11 +1137,6 @@ def _ref(p: Person) -> PersonRef:
     return PersonRef(p.id, p.name)
 
 
-def _join(items: Iterable[str]) -> str:
-    words = list(items)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
 def _need_met(book: Book, seeker: Person, offerer: Person, key: str, sname: str, oname: str) -> str:
     """The reason for a need met; when the two wrote the same words differently, both
     spellings and the words that matched (topics.py). A synonym keeps the short reason."""
@@ -1175,7 +1170,7 @@ def _need_met_in_part(book: Book, keys: tuple[str, str], sname: str, oname: str)
 def _shared_topics(book: Book, keys: list[str]) -> str:
     rarest = keys[0]
     df = book.df(f"i:{rarest}")
-    text = f"both work on {_join(book.topic_names[k] for k in keys[:3])}"
+    text = f"both work on {and_joined(book.topic_names[k] for k in keys[:3])}"
     # "only N" is said when the topic is rare: at most RARE contacts, and at most one in
     # ten of them (3 of 12 contacts is a quarter of the book, not rare).
     if df <= RARE and df * 10 <= book.n:

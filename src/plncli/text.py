@@ -19,6 +19,7 @@ from .lean import TYPE_CHECKING, regex
 
 if TYPE_CHECKING:
     import re
+    from collections.abc import Iterable
 
 MAX_NAME = 200
 MAX_TEXT = 10_000
@@ -161,6 +162,12 @@ def without_invisible(value: str, *, free: bool = False) -> str:
     """``value`` with the characters :func:`invisible_in` finds removed (for imports,
     which say what they removed; typed text is refused instead, to be retyped)."""
     return regex(_TEXT_HIDDEN if free else _HIDDEN).sub("", value)
+
+
+def and_joined(items: Iterable[str]) -> str:
+    """Words as a sentence lists them: "a", "a and b", "a, b and c"."""
+    words = list(items)
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
 def char_names(chars: list[str]) -> str:

@@ -209,9 +209,11 @@ def set_private(conn: Conn, kind: str, name: str, *, private: bool, now: datetim
             f"there is no {kind} called {text!r}",
             f"see `pln {kind}s`" if kind == "event" else "see `pln group list`",
         )
-    if marked is not None:
-        raise Conflict(f"the {kind} {marked!r} is already private")
-    store.insert_private_mark(conn, kind, key, name=stored, created_at=to_db_time(now))
+    at = to_db_time(now)
+    if marked is not None or not store.insert_private_mark(
+        conn, kind, key, name=stored, created_at=at
+    ):
+        raise Conflict(f"the {kind} {marked or stored!r} is already private")
     return stored
 
 

@@ -12,6 +12,7 @@ from ..commands import resources as resources_cmd
 from ..context import AppContext
 from ..errors import InvalidInput
 from ..resolve import PersonRef, resolve
+from ..text import and_joined
 from . import parse
 from .base import JsonOpt, app, command, guarded, state
 
@@ -110,10 +111,8 @@ def _joined(added: list[PersonRef], already: list[PersonRef]) -> str:
     if added or not already:
         said.append(f"{render.number_of(len(added), 'member', 'members')} added")
     if already:
-        names = [p.name for p in already]
-        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        were = "was already a member" if len(names) == 1 else "were already members"
-        said.append(f"{who} {were}")
+        were = "was already a member" if len(already) == 1 else "were already members"
+        said.append(f"{and_joined(p.name for p in already)} {were}")
     return "; ".join(said)
 
 

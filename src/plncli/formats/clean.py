@@ -12,6 +12,7 @@ from typing import Any
 from ..errors import InvalidInput
 from ..text import (
     MAX_TEXT,
+    and_joined,
     char_names,
     clean_email,
     clean_line,
@@ -111,7 +112,7 @@ def spacing_notes(records: Iterable[Record]) -> list[Problem]:
         Problem(
             "file",
             word,
-            f"spacing tidied as `pln add` tidies it ({_and(list(kinds))} made one space):"
+            f"spacing tidied as `pln add` tidies it ({and_joined(kinds)} made one space):"
             f" {listed(list(where))}",
         )
         for word, (kinds, where) in found.items()
@@ -129,10 +130,6 @@ def _space_kinds(inner: str) -> list[str]:
         + ["runs of spaces"] * ("  " in inner)
         + [char_names([ch]) for ch in other]
     )
-
-
-def _and(words: list[str]) -> str:
-    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
 def _visible(rec: Record, word: str, value: str, fixed: list[tuple[str, str, str]]) -> str:
