@@ -232,6 +232,7 @@ def test_private_names_the_event_and_the_group_as_stored(pln: Any, db_path: Path
     ]
     line = pln("private", "group", "BOOK CLUB", code=5).stderr
     assert line.startswith("error: the group 'Book Club' is already private\n")
+    assert "hint: see `pln private`; `pln private group NAME --off` makes it usable again" in line
     off = pln("private", "event", "researched 2026", "--off").stderr
     assert off == "The event 'researchED 2026' is usable as a reason again.\n"
     pln("private", "topic", "Assessment")

@@ -213,7 +213,10 @@ def set_private(conn: Conn, kind: str, name: str, *, private: bool, now: datetim
     if marked is not None or not store.insert_private_mark(
         conn, kind, key, name=stored, created_at=at
     ):
-        raise Conflict(f"the {kind} {marked or stored!r} is already private")
+        raise Conflict(
+            f"the {kind} {marked or stored!r} is already private",
+            f"see `pln private`; `pln private {kind} NAME --off` makes it usable again",
+        )
     return stored
 
 
