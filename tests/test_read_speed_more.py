@@ -112,7 +112,7 @@ def test_the_due_json_writer_is_the_general_way_with_every_kind(
         items = [
             i._replace(
                 share=shares[i.person.id],
-                reason=f"{i.reason}; share {shares[i.person.id][1]}?",
+                reason=f"{i.reason}; {render.share_hint(shares[i.person.id][1])}",
             )
             if i.kind == "reconnect" and i.person.id in shares
             else i
